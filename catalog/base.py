@@ -1,0 +1,58 @@
+"""Shared building blocks of the catalog models: a frozen base model and annotated types.
+
+Every catalog model is immutable once loaded: pydantic's ``frozen`` forbids re-assigning
+fields, sequences are tuples and mappings are read-only proxies, so a snapshot handed to the
+configurator or the pricing engine can never change under them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class FrozenModel(BaseModel):
+    """Base of every catalog model: immutable, strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+def _freeze(mapping: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    return MappingProxyType(dict(mapping))
+
+
+def _thaw(mapping: Mapping[Any, Any]) -> dict[Any, Any]:
+    return dict(mapping)
+
+
+# A read-only mapping: validated like a dict, stored as a MappingProxyType, dumped as a dict.
+FrozenMap = Annotated[
+    Mapping[K, V],
+    AfterValidator(_freeze),
+    PlainSerializer(_thaw, when_used="always"),
+]
+
+# Component codes: upper-case words joined by hyphens, e.g. CMP-VM-LNX.
+ComponentCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")]
+# Other identifiers (capabilities, competencies, skills, centres, price books): lower or upper
+# case words joined by dots, hyphens or underscores, e.g. compute.linux, linux-admin, CZ-BRN.
+Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9]*([._-][A-Za-z0-9]+)*$")]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+# Money amounts and quantities in the catalog are exact decimals: never floats, never
+# negative, never infinite or NaN. Currency comes from context (the price book, or the
+# `currency` field of a cost block), so the pricing engine can build Money values from them.
+Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, max_digits=18, decimal_places=6)]
+PositiveAmount = Annotated[Decimal, Field(gt=0, allow_inf_nan=False, max_digits=18, decimal_places=6)]
+Availability = Annotated[Decimal, Field(gt=0, le=100, allow_inf_nan=False)]
+Percent = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]
+Factor = Annotated[Decimal, Field(gt=0, le=100, allow_inf_nan=False)]

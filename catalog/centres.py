@@ -1,0 +1,32 @@
+"""Delivery centres: centres of competence with their own skills, labour rates and capacity."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+
+from catalog.base import (
+    CurrencyCode,
+    FrozenMap,
+    FrozenModel,
+    Identifier,
+    Name,
+    PositiveAmount,
+)
+
+
+class DeliveryCentre(FrozenModel):
+    code: Identifier
+    name: Name
+    country: str = Field(pattern=r"^[A-Z]{2}$")  # ISO 3166-1 alpha-2
+    region: Identifier  # residency region: EU, UK, US, APAC...
+    cost_currency: CurrencyCode
+    competencies: tuple[Identifier, ...] = Field(min_length=1)
+    labour_rates: FrozenMap[Identifier, PositiveAmount] = Field(min_length=1)  # per hour, by skill
+    monthly_capacity_hours: int = Field(gt=0)
+
+    @field_validator("competencies")
+    @classmethod
+    def _unique(cls, competencies: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(competencies)) != len(competencies):
+            raise ValueError("a competency is listed twice")
+        return competencies

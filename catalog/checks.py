@@ -1,0 +1,376 @@
+"""Whole-catalog checks: references, duplicates, consistency, and cheaply detectable
+contradictions. Pure: records in, problems out (lines are resolved by the loader)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from catalog.capabilities import Capability, Competency
+from catalog.centres import DeliveryCentre
+from catalog.components import Component
+from catalog.located import Located
+from catalog.offerings import Offering
+from catalog.price_books import PriceBook
+from catalog.problems import Problem
+from catalog.rules import (
+    NONE,
+    WILDCARD,
+    AttributeRule,
+    ChooseRule,
+    ExcludesRule,
+    ExpressionRule,
+    QuantityRule,
+    RequiresAnyRule,
+    RequiresRule,
+    Rule,
+    TableRule,
+)
+
+
+@dataclass
+class Records:
+    """Validated records with their sources, in file order."""
+
+    capabilities: list[Located[Capability]] = field(default_factory=list)
+    competencies: list[Located[Competency]] = field(default_factory=list)
+    delivery_centres: list[Located[DeliveryCentre]] = field(default_factory=list)
+    price_books: list[Located[PriceBook]] = field(default_factory=list)
+    components: list[Located[Component]] = field(default_factory=list)
+    rules: list[Located[Rule]] = field(default_factory=list)
+    offerings: list[Located[Offering]] = field(default_factory=list)
+
+    def items(self) -> Iterator[tuple[str, list[Located[Any]]]]:
+        for each in fields(self):
+            yield each.name, getattr(self, each.name)
+
+
+def check(records: Records) -> list[Problem]:
+    """Every cross-record problem of the catalog."""
+    context = _Context(records)
+    problems: list[Problem] = []
+    for checker in (
+        _duplicates,
+        _centres,
+        _components,
+        _capabilities_provided,
+        _rules,
+        _offerings,
+        _contradictions,
+    ):
+        problems.extend(checker(context))
+    return problems
+
+
+class _Context:
+    """Indexes over the records shared by the checks."""
+
+    def __init__(self, records: Records) -> None:
+        self.records = records
+        self.capabilities = {entry.item.code: entry.item for entry in records.capabilities}
+        self.competencies = {entry.item.code for entry in records.competencies}
+        self.centres = [entry.item for entry in records.delivery_centres]
+        self.price_books = {entry.item.code: entry.item for entry in records.price_books}
+        self.components = {entry.item.code: entry.item for entry in records.components}
+
+
+def _duplicates(context: _Context) -> Iterator[Problem]:
+    for name, entries in context.records.items():
+        key = "id" if name == "rules" else "code"
+        first: dict[str, Located[Any]] = {}
+        for entry in entries:
+            value = getattr(entry.item, key)
+            if value in first:
+                earlier = first[value].source
+                yield entry.source.problem(
+                    (key,), f"duplicate {key} {value!r}, already defined in {earlier.file}"
+                )
+            else:
+                first[value] = entry
+
+
+def _convertible(context: _Context, currency: str) -> list[str]:
+    """Price books that cannot convert ``currency`` into their own."""
+    return [
+        book.code for book in context.price_books.values() if book.fx_rate(currency) is None
+    ]
+
+
+def _centres(context: _Context) -> Iterator[Problem]:
+    for entry in context.records.delivery_centres:
+        centre, source = entry.item, entry.source
+        for index, competency in enumerate(centre.competencies):
+            if competency not in context.competencies:
+                yield source.problem(("competencies", index), f"unknown competency {competency!r}")
+        missing = _convertible(context, centre.cost_currency)
+        if missing:
+            yield source.problem(
+                ("cost_currency",),
+                f"price book(s) {', '.join(missing)} have no FX rate for {centre.cost_currency}",
+            )
+
+
+def _components(context: _Context) -> Iterator[Problem]:
+    for entry in context.records.components:
+        yield from _component(context, entry)
+
+
+def _component(context: _Context, entry: Located[Component]) -> Iterator[Problem]:
+    component, source = entry.item, entry.source
+    for relation in ("provides", "requires"):
+        for capability in getattr(component, relation):
+            if capability not in context.capabilities:
+                yield source.problem((relation, capability), f"unknown capability {capability!r}")
+    if component.competency not in context.competencies:
+        yield source.problem(("competency",), f"unknown competency {component.competency!r}")
+    else:
+        holders = [centre for centre in context.centres if component.competency in centre.competencies]
+        if not holders:
+            yield source.problem(
+                ("competency",), f"no delivery centre holds competency {component.competency!r}"
+            )
+        for period in ("monthly", "one_time"):
+            for skill in getattr(component.effort, period):
+                unrated = [centre.code for centre in holders if skill not in centre.labour_rates]
+                if unrated:
+                    yield source.problem(
+                        ("effort", period, skill),
+                        f"skill {skill!r} has no labour rate at {', '.join(unrated)}, "
+                        f"which hold(s) competency {component.competency!r}",
+                    )
+    for book, price in component.prices.items():
+        if book not in context.price_books:
+            yield source.problem(("prices", book), f"unknown price book {book!r}")
+        if "monthly" in component.charges and not price.has_monthly:
+            yield source.problem(("prices", book), "the component charges monthly but has no monthly price")
+        if "monthly" not in component.charges and price.has_monthly:
+            yield source.problem(("prices", book), "a monthly price, but the component has no monthly charge")
+        if "one_time" in component.charges and price.one_time is None:
+            yield source.problem(("prices", book), "the component charges one-time but has no one_time price")
+        if "one_time" not in component.charges and price.one_time is not None:
+            yield source.problem(
+                ("prices", book, "one_time"), "a one-time price, but the component has no one-time charge"
+            )
+    costs = [("non_labour_cost", component.non_labour_cost)]
+    if component.partner is not None:
+        costs.append(("partner", component.partner.cost))
+    for name, cost in costs:
+        if cost is not None and (missing := _convertible(context, cost.currency)):
+            path = (name, "currency") if name == "non_labour_cost" else (name, "cost", "currency")
+            yield source.problem(path, f"price book(s) {', '.join(missing)} have no FX rate for {cost.currency}")
+    if component.availability_chain:
+        for index, level in enumerate(component.service_levels):
+            if level.availability is None:
+                yield source.problem(
+                    ("service_levels", index, "availability"),
+                    "components in the availability chain need an availability on every service level",
+                )
+    if component.quantity.max < component.quantity.min + 0:
+        return
+
+
+def _capabilities_provided(context: _Context) -> Iterator[Problem]:
+    provided = {capability for component in context.components.values() for capability in component.provides}
+    for entry in context.records.capabilities:
+        if entry.item.code not in provided:
+            yield entry.source.problem(("code",), f"no component provides capability {entry.item.code!r}")
+
+
+def _rules(context: _Context) -> Iterator[Problem]:
+    for entry in context.records.rules:
+        rule, source = entry.item, entry.source
+        yield from _rule_references(context, rule, entry)
+        if isinstance(rule, QuantityRule):
+            yield from _quantity_units(context, rule, entry)
+        elif isinstance(rule, AttributeRule):
+            yield from _attribute_scope(context, rule, entry)
+        elif isinstance(rule, TableRule):
+            yield from _table_cells(context, rule, entry)
+        del source
+
+
+def _rule_references(context: _Context, rule: Rule, entry: Located[Rule]) -> Iterator[Problem]:
+    source = entry.source
+    for path, code in _component_fields(rule):
+        if code not in context.components:
+            yield source.problem(path, f"rule {rule.id} names unknown component {code!r}")
+
+
+def _component_fields(rule: Rule) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(field path, component code) for every component a rule names."""
+    if isinstance(rule, RequiresRule | RequiresAnyRule | ExcludesRule):
+        yield ("if",), rule.if_
+        for index, code in enumerate(rule.then):
+            yield ("then", index), code
+    elif isinstance(rule, ChooseRule):
+        if rule.when is not None:
+            yield ("when",), rule.when
+        for index, code in enumerate(rule.group):
+            yield ("group", index), code
+    elif isinstance(rule, QuantityRule):
+        for side in ("left", "right"):
+            for code in getattr(rule, side):
+                yield (side, code), code
+    elif isinstance(rule, AttributeRule):
+        for index, code in enumerate(rule.components_):
+            yield ("components", index), code
+    elif isinstance(rule, ExpressionRule):
+        for code in rule.components():
+            yield ("expression",), code
+    elif isinstance(rule, TableRule):
+        for column_index, column in enumerate(rule.columns):
+            for index, code in enumerate(column.components):
+                yield ("columns", column_index, "components", index), code
+
+
+def _quantity_units(context: _Context, rule: QuantityRule, entry: Located[Rule]) -> Iterator[Problem]:
+    for side in ("left", "right"):
+        for code in getattr(rule, side):
+            component = context.components.get(code)
+            if component is not None and component.unit != rule.unit:
+                yield entry.source.problem(
+                    (side, code),
+                    f"unit mismatch: {code} counts in {component.unit!r}, the relation in {rule.unit!r}",
+                )
+
+
+def _attribute_scope(context: _Context, rule: AttributeRule, entry: Located[Rule]) -> Iterator[Problem]:
+    scope = [context.components[code] for code in rule.components_ if code in context.components]
+    if not rule.components_:
+        scope = [component for component in context.components.values() if rule.attribute in component.attributes]
+        if not scope:
+            yield entry.source.problem(("attribute",), f"no component has attribute {rule.attribute!r}")
+    for index, component in enumerate(scope):
+        if rule.attribute not in component.attributes:
+            yield entry.source.problem(
+                ("components", index), f"{component.code} has no attribute {rule.attribute!r}"
+            )
+
+
+def _table_cells(context: _Context, rule: TableRule, entry: Located[Rule]) -> Iterator[Problem]:
+    allowed: list[set[str]] = []
+    for column_index, column in enumerate(rule.columns):
+        values = {NONE, WILDCARD}
+        for code in column.components:
+            component = context.components.get(code)
+            if component is None:
+                continue
+            if column.attribute is None:
+                values.add(code)
+            elif column.attribute in component.attributes:
+                values.add(component.attributes[column.attribute])
+            else:
+                yield entry.source.problem(
+                    ("columns", column_index, "attribute"),
+                    f"{code} has no attribute {column.attribute!r}",
+                )
+        allowed.append(values)
+    reported = 0
+    for row_index, row in enumerate(rule.rows):
+        for column_index, value in enumerate(row):
+            if value not in allowed[column_index] and reported < 10:
+                reported += 1
+                yield entry.source.problem(
+                    ("rows",),
+                    f"row {row_index + 1}: {value!r} is not a value of column "
+                    f"{rule.columns[column_index].name!r}",
+                )
+
+
+def _offerings(context: _Context) -> Iterator[Problem]:
+    for entry in context.records.offerings:
+        offering, source = entry.item, entry.source
+        for index, capability in enumerate(offering.capabilities):
+            if capability not in context.capabilities:
+                yield source.problem(("capabilities", index), f"unknown capability {capability!r}")
+        provided: set[str] = set()
+        for listing in ("default_components", "optional_components"):
+            for index, code in enumerate(getattr(offering, listing)):
+                component = context.components.get(code)
+                if component is None:
+                    yield source.problem((listing, index), f"unknown component {code!r}")
+                else:
+                    provided.update(component.provides)
+        for index, capability in enumerate(offering.capabilities):
+            if capability in context.capabilities and capability not in provided:
+                yield source.problem(
+                    ("capabilities", index),
+                    f"none of the offering's components provides {capability!r}",
+                )
+        both = set(offering.default_components) & set(offering.optional_components)
+        if both:
+            yield source.problem(
+                ("optional_components",), f"{', '.join(sorted(both))} listed as default and optional"
+            )
+
+
+def _contradictions(context: _Context) -> Iterator[Problem]:
+    """Components no bundle can ever contain because the rules contradict each other.
+
+    Cheap, sound but incomplete: follows ``requires`` transitively and looks for a required
+    component that is excluded, a ``requires_any`` whose every option is excluded, or more
+    required members of a ``choose`` group than its maximum.
+    """
+    hard = [entry for entry in context.records.rules if entry.item.severity == "error"]
+    requires: dict[str, set[str]] = defaultdict(set)
+    excludes: dict[str, dict[str, str]] = defaultdict(dict)  # code -> excluded code -> rule id
+    for entry in hard:
+        rule = entry.item
+        if isinstance(rule, RequiresRule):
+            requires[rule.if_].update(rule.then)
+        elif isinstance(rule, ExcludesRule):
+            for code in rule.then:
+                excludes[rule.if_][code] = rule.id
+                excludes[code][rule.if_] = rule.id
+    for code in sorted(context.components):
+        closure = _closure(code, requires)
+        reason = _clash(closure, excludes) or _choose_overflow(closure, hard) or _any_blocked(
+            closure, excludes, hard
+        )
+        if reason:
+            entry = next(e for e in context.records.components if e.item.code == code)
+            yield entry.source.problem(("code",), f"{code} can never be chosen: {reason}")
+
+
+def _closure(code: str, requires: dict[str, set[str]]) -> set[str]:
+    seen = {code}
+    stack = [code]
+    while stack:
+        for needed in requires.get(stack.pop(), ()):
+            if needed not in seen:
+                seen.add(needed)
+                stack.append(needed)
+    return seen
+
+
+def _clash(closure: set[str], excludes: dict[str, dict[str, str]]) -> str | None:
+    for code in sorted(closure):
+        for other, rule_id in sorted(excludes.get(code, {}).items()):
+            if other in closure:
+                if other == code:
+                    return f"rule {rule_id} excludes {code} from every bundle"
+                return f"it needs both {code} and {other}, which rule {rule_id} excludes"
+    return None
+
+
+def _choose_overflow(closure: set[str], rules: Iterable[Located[Rule]]) -> str | None:
+    for entry in rules:
+        rule = entry.item
+        if isinstance(rule, ChooseRule) and (rule.when is None or rule.when in closure):
+            taken = closure & set(rule.group)
+            if len(taken) > rule.max:
+                return f"it needs {', '.join(sorted(taken))}, but rule {rule.id} allows at most {rule.max}"
+    return None
+
+
+def _any_blocked(
+    closure: set[str], excludes: dict[str, dict[str, str]], rules: Iterable[Located[Rule]]
+) -> str | None:
+    blocked = {other for code in closure for other in excludes.get(code, {})}
+    for entry in rules:
+        rule = entry.item
+        if isinstance(rule, RequiresAnyRule) and rule.if_ in closure and set(rule.then) <= blocked:
+            return f"rule {rule.id} needs one of {', '.join(rule.then)}, and each is excluded"
+    return None

@@ -1,0 +1,201 @@
+"""Components: the granular, pre-costed, market-priced, pre-assured building blocks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+
+from catalog.base import (
+    Amount,
+    Availability,
+    ComponentCode,
+    CurrencyCode,
+    Factor,
+    FrozenMap,
+    FrozenModel,
+    Identifier,
+    Name,
+    PositiveAmount,
+    Text,
+)
+from catalog.capabilities import Unit
+from catalog.documents import Documents
+
+Layer = Literal["infrastructure", "platform", "application", "service-management", "transition"]
+Status = Literal["draft", "in_review", "assured", "active", "retired"]
+Charge = Literal["monthly", "one_time"]
+TierStyle = Literal["tiered", "volume"]
+PartnerStatus = Literal["go", "no-go"]
+
+STATUSES: tuple[Status, ...] = ("draft", "in_review", "assured", "active", "retired")
+LAYERS: tuple[Layer, ...] = (
+    "infrastructure",
+    "platform",
+    "application",
+    "service-management",
+    "transition",
+)
+
+
+def _scalar_to_str(value: object) -> object:
+    # YAML reads `ha: true` or `tier: 3` as bool/int; attribute values are compared as text.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return value
+
+
+AttributeValue = Annotated[str, BeforeValidator(_scalar_to_str), Field(min_length=1)]
+
+
+class QuantityBounds(FrozenModel):
+    min: int = Field(default=1, ge=0)
+    max: int = Field(default=1_000_000, ge=1)
+    step: int = Field(default=1, ge=1)
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> QuantityBounds:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+class Effort(FrozenModel):
+    """Delivery effort in hours per unit, by skill: every month, and once at set-up."""
+
+    monthly: FrozenMap[Identifier, Amount] = Field(default_factory=dict)
+    one_time: FrozenMap[Identifier, Amount] = Field(default_factory=dict)
+
+
+class CostBlock(FrozenModel):
+    """A cost per unit in a given currency, monthly and one-time."""
+
+    currency: CurrencyCode
+    monthly: Amount = Decimal(0)
+    one_time: Amount = Decimal(0)
+
+
+class TierBand(FrozenModel):
+    """A volume band: quantities up to and including ``up_to`` (open-ended when absent)."""
+
+    up_to: int | None = Field(default=None, ge=1)
+    monthly: Amount
+
+
+class Tiers(FrozenModel):
+    """Volume tiers of the monthly list price.
+
+    ``tiered``: each band's quantity is priced at that band's rate (like tax brackets).
+    ``volume``: the whole quantity takes the rate of the band it falls in.
+    """
+
+    style: TierStyle
+    bands: tuple[TierBand, ...] = Field(min_length=1)
+
+    @field_validator("bands")
+    @classmethod
+    def _bands_increase(cls, bands: tuple[TierBand, ...]) -> tuple[TierBand, ...]:
+        previous = 0
+        for index, band in enumerate(bands):
+            is_last = index == len(bands) - 1
+            if band.up_to is None:
+                if not is_last:
+                    raise ValueError(f"band {index} is open-ended but is not the last band")
+                continue
+            if band.up_to <= previous:
+                raise ValueError(
+                    f"tiers must increase: band {index} ends at {band.up_to}, "
+                    f"not above the previous band's {previous}"
+                )
+            previous = band.up_to
+        if bands[-1].up_to is not None:
+            raise ValueError("the last band must be open-ended (no up_to)")
+        return bands
+
+
+class Price(FrozenModel):
+    """List price per unit in one price book (whose currency applies)."""
+
+    monthly: Amount | None = None
+    one_time: Amount | None = None
+    tiers: Tiers | None = None
+
+    @model_validator(mode="after")
+    def _has_an_amount(self) -> Price:
+        if self.monthly is None and self.one_time is None and self.tiers is None:
+            raise ValueError("a price needs a monthly amount, a one_time amount or tiers")
+        if self.monthly is not None and self.tiers is not None:
+            raise ValueError("give either a flat monthly amount or tiers, not both")
+        return self
+
+    @property
+    def has_monthly(self) -> bool:
+        return self.monthly is not None or self.tiers is not None
+
+
+class ServiceLevel(FrozenModel):
+    name: Identifier
+    availability: Availability | None = None  # percent; required in the availability chain
+    response_minutes: int = Field(ge=1)
+    restore_hours: int = Field(ge=1)
+    price_factor: Factor
+    cost_factor: Factor
+
+
+class Partner(FrozenModel):
+    """A subcontractor that delivers (part of) the component."""
+
+    name: Name
+    cost: CostBlock
+    status: PartnerStatus
+
+
+class Component(FrozenModel):
+    code: ComponentCode
+    version: int = Field(ge=1)
+    name: Name
+    summary: Text
+    family: Identifier
+    layer: Layer
+    charges: tuple[Charge, ...] = Field(min_length=1)
+    unit: Unit
+    quantity: QuantityBounds = Field(default_factory=QuantityBounds)
+    provides: FrozenMap[Identifier, PositiveAmount] = Field(default_factory=dict)
+    requires: FrozenMap[Identifier, PositiveAmount] = Field(default_factory=dict)
+    attributes: FrozenMap[Identifier, AttributeValue] = Field(default_factory=dict)
+    competency: Identifier
+    effort: Effort = Field(default_factory=Effort)
+    non_labour_cost: CostBlock | None = None
+    prices: FrozenMap[Identifier, Price] = Field(min_length=1)
+    service_levels: tuple[ServiceLevel, ...] = Field(min_length=1)
+    availability_chain: bool = False
+    partner: Partner | None = None
+    status: Status
+    author: Name
+    documents: Documents
+
+    @field_validator("charges")
+    @classmethod
+    def _charges_unique(cls, charges: tuple[Charge, ...]) -> tuple[Charge, ...]:
+        if len(set(charges)) != len(charges):
+            raise ValueError("charges are listed twice")
+        return charges
+
+    @field_validator("service_levels")
+    @classmethod
+    def _levels_unique(cls, levels: tuple[ServiceLevel, ...]) -> tuple[ServiceLevel, ...]:
+        seen: set[str] = set()
+        for level in levels:
+            if level.name in seen:
+                raise ValueError(f"service level {level.name!r} is defined twice")
+            seen.add(level.name)
+        return levels
+
+    def service_level(self, name: str) -> ServiceLevel:
+        for level in self.service_levels:
+            if level.name == name:
+                return level
+        raise KeyError(f"{self.code} has no service level {name!r}")

@@ -1,0 +1,296 @@
+"""Catalog-as-code loader: a directory of YAML files -> a validated CatalogSnapshot.
+
+Layout (each collection is one file, a directory of files, or both)::
+
+    capabilities.yaml  competencies.yaml  delivery-centres.yaml  price-books.yaml
+    offerings.yaml     rules.yaml  (or rules/*.yaml)   tables/*.csv (rows of table rules)
+    components/<family>/<CODE>.yaml                     (one component per file)
+
+A file holds one record (a mapping) or a list of records. Every problem is collected — YAML
+syntax, schema, references, consistency — with file, line and field path; a catalog with any
+error yields no snapshot at all, so invalid input never half-loads.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from catalog.capabilities import Capability, Competency
+from catalog.centres import DeliveryCentre
+from catalog.checks import Records, check
+from catalog.components import Component
+from catalog.located import Located, Source
+from catalog.offerings import Offering
+from catalog.price_books import PriceBook
+from catalog.problems import CatalogInvalid, PathPart, Problem
+from catalog.rules import Rule
+from catalog.snapshot import CatalogSnapshot
+from catalog.yaml_io import YamlSyntaxError, line_of, parse
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    name: str  # file or directory name in the catalog, e.g. "delivery-centres"
+    field: str  # CatalogSnapshot field, e.g. "delivery_centres"
+    validate: Callable[[Any], BaseModel]
+
+
+_RULE = TypeAdapter(Rule)
+
+COLLECTIONS: tuple[Collection, ...] = (
+    Collection("capabilities", "capabilities", Capability.model_validate),
+    Collection("competencies", "competencies", Competency.model_validate),
+    Collection("delivery-centres", "delivery_centres", DeliveryCentre.model_validate),
+    Collection("price-books", "price_books", PriceBook.model_validate),
+    Collection("components", "components", Component.model_validate),
+    Collection("rules", "rules", _RULE.validate_python),
+    Collection("offerings", "offerings", Offering.model_validate),
+)
+TABLES_DIRECTORY = "tables"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    snapshot: CatalogSnapshot | None  # None when there is any error
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(problem for problem in self.problems if problem.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(problem for problem in self.problems if problem.severity == "warning")
+
+
+def default_catalog_path() -> Path:
+    """The default catalog shipped inside the package."""
+    return Path(str(resources.files("catalog") / "data"))
+
+
+def validate_catalog(root: Path) -> LoadResult:
+    """Load and check everything under ``root``; never raises for bad catalog content."""
+    root = Path(root)
+    if not root.is_dir():
+        problem = Problem(str(root), None, (), "not a directory")
+        return LoadResult(None, (problem,))
+    reader = _Reader(root)
+    records = Records()
+    for collection in COLLECTIONS:
+        for path in _files_of(root, collection.name):
+            for raw, source in reader.records(path):
+                model = reader.validate(collection, raw, source)
+                if model is not None:
+                    getattr(records, collection.field).append(Located(model, source))
+    reader.problems.extend(_unexpected_files(root))
+    problems = [*reader.problems, *check(records)]
+    located = tuple(sorted(reader.locate(problem) for problem in problems))
+    if any(problem.severity == "error" for problem in located):
+        return LoadResult(None, located)
+    snapshot = CatalogSnapshot.model_validate(
+        {field: tuple(entry.item for entry in entries) for field, entries in records.items()}
+    )
+    return LoadResult(snapshot, located)
+
+
+def load_catalog(root: Path) -> CatalogSnapshot:
+    """The snapshot of the catalog under ``root``, or CatalogInvalid listing every error."""
+    result = validate_catalog(root)
+    if result.snapshot is None:
+        raise CatalogInvalid(result.problems)
+    return result.snapshot
+
+
+def load_default_catalog() -> CatalogSnapshot:
+    return load_catalog(default_catalog_path())
+
+
+def _files_of(root: Path, name: str) -> list[Path]:
+    single = root / f"{name}.yaml"
+    files = [single] if single.is_file() else []
+    directory = root / name
+    if directory.is_dir():
+        files.extend(sorted(directory.rglob("*.yaml")))
+    return files
+
+
+def _unexpected_files(root: Path) -> Iterator[Problem]:
+    known = {f"{collection.name}.yaml" for collection in COLLECTIONS}
+    folders = {collection.name for collection in COLLECTIONS}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_dir() or any(part.startswith(".") for part in relative.parts):
+            continue
+        top = relative.parts[0]
+        if len(relative.parts) == 1 and top in known:
+            continue
+        if top in folders and path.suffix == ".yaml":
+            continue
+        if top == TABLES_DIRECTORY and path.suffix == ".csv":
+            continue
+        if path.suffix in {".yaml", ".yml", ".csv"}:
+            expected = ", ".join(sorted(known))
+            yield Problem(
+                relative.as_posix(),
+                None,
+                (),
+                f"unexpected file: the catalog holds {expected}, the folders "
+                f"{', '.join(sorted(folders))} of .yaml files, and {TABLES_DIRECTORY}/*.csv",
+            )
+
+
+class _Reader:
+    """Reads files, validates records and remembers every problem on the way."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self._texts: dict[str, str] = {}
+
+    def _relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def _read(self, path: Path) -> str | None:
+        relative = self._relative(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            self.problems.append(Problem(relative, None, (), f"cannot read the file: {error}"))
+            return None
+        self._texts[relative] = text
+        return text
+
+    def records(self, path: Path) -> Iterator[tuple[Any, Source]]:
+        relative = self._relative(path)
+        text = self._read(path)
+        if text is None:
+            return
+        try:
+            document = parse(text)
+        except YamlSyntaxError as error:
+            self.problems.append(Problem(relative, error.line, (), str(error)))
+            return
+        if document is None:
+            return
+        if isinstance(document, dict):
+            yield document, Source(relative, ())
+        elif isinstance(document, list):
+            for index, item in enumerate(document):
+                yield item, Source(relative, (index,))
+        else:
+            self.problems.append(
+                Problem(relative, 1, (), "expected a mapping or a list of mappings")
+            )
+
+    def validate(self, collection: Collection, raw: Any, source: Source) -> BaseModel | None:
+        if not isinstance(raw, dict):
+            self.problems.append(source.problem((), "expected a mapping of fields"))
+            return None
+        if collection.field == "rules" and "rows_file" in raw:
+            raw = self._with_table_rows(raw, source)
+            if raw is None:
+                return None
+        try:
+            return collection.validate(raw)
+        except ValidationError as error:
+            tag = raw.get("kind") if collection.field == "rules" else None
+            for detail in error.errors():
+                path = _clean_loc(detail["loc"], tag)
+                self.problems.append(source.problem(path, _message(detail)))
+            return None
+
+    def _with_table_rows(self, raw: dict[str, Any], source: Source) -> dict[str, Any] | None:
+        """Replace ``rows_file`` by the rows of that CSV file (header row first)."""
+        raw = dict(raw)
+        name = raw.pop("rows_file")
+        if "rows" in raw:
+            self.problems.append(source.problem(("rows_file",), "give rows or rows_file, not both"))
+            return None
+        path = (self.root / str(name)).resolve()
+        tables = (self.root / TABLES_DIRECTORY).resolve()
+        if tables not in path.parents or path.suffix != ".csv":
+            self.problems.append(
+                source.problem(("rows_file",), f"must name a .csv file in {TABLES_DIRECTORY}/")
+            )
+            return None
+        if not path.is_file():
+            self.problems.append(source.problem(("rows_file",), f"no such file: {name}"))
+            return None
+        text = self._read(path)
+        if text is None:
+            return None
+        raw["rows"] = self._csv_rows(text, self._relative(path), raw.get("columns"))
+        return raw
+
+    def _csv_rows(self, text: str, relative: str, columns: Any) -> list[tuple[str, ...]]:
+        lines = csv.reader(io.StringIO(text))
+        header = next(lines, [])
+        names = [column.get("name") for column in columns] if isinstance(columns, list) else []
+        if names and [cell.strip() for cell in header] != names and all(
+            isinstance(column, dict) for column in columns
+        ):
+            self.problems.append(
+                Problem(relative, 1, (), f"header {header} does not match the columns {names}")
+            )
+        rows: list[tuple[str, ...]] = []
+        for row in lines:
+            if not row:
+                continue
+            cells = tuple(cell.strip() for cell in row)
+            if names and len(cells) != len(names):
+                self.problems.append(
+                    Problem(
+                        relative,
+                        lines.line_num,
+                        (),
+                        f"row has {len(cells)} values, the table has {len(names)} columns",
+                    )
+                )
+                continue
+            rows.append(cells)
+        return rows
+
+    def locate(self, problem: Problem) -> Problem:
+        if problem.line is not None or not problem.file.endswith(".yaml"):
+            return problem
+        text = self._texts.get(problem.file)
+        line = line_of(text, problem.path) if text is not None else None
+        return replace(problem, line=line)
+
+
+def _clean_loc(loc: Iterable[int | str], tag: Any) -> tuple[PathPart, ...]:
+    """Pydantic's error location -> a field path as written in the YAML file."""
+    parts = list(loc)
+    if tag is not None and parts and parts[0] == tag:
+        parts = parts[1:]  # the discriminated union's tag, not a field
+    return tuple(part for part in parts if part != "[key]")
+
+
+_MESSAGES = {
+    "extra_forbidden": "unknown field",
+    "missing": "required field is missing",
+    "finite_number": "must be a finite number",
+}
+
+
+def _message(detail: Any) -> str:
+    kind = detail["type"]
+    if kind in _MESSAGES:
+        return str(_MESSAGES[kind])
+    message = str(detail["msg"])
+    if kind == "value_error":
+        message = message.removeprefix("Value error, ")
+    value = detail.get("input")
+    if isinstance(value, str | int | float) and not isinstance(value, bool) and len(str(value)) < 60:
+        message += f" (got {value!r})"
+    elif value is not None and not isinstance(value, dict | list) and len(str(value)) < 60:
+        message += f" (got {value})"
+    return message[0].lower() + message[1:]

@@ -1,0 +1,34 @@
+"""Price books: list prices in one currency, FX rates for costs, and term discounts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import Field, model_validator
+
+from catalog.base import CurrencyCode, FrozenMap, FrozenModel, Identifier, Name, Percent, PositiveAmount
+
+
+class PriceBook(FrozenModel):
+    code: Identifier
+    name: Name
+    currency: CurrencyCode
+    # Units of this book's currency per one unit of each cost currency.
+    fx_rates: FrozenMap[CurrencyCode, PositiveAmount] = Field(default_factory=dict)
+    # Contract term in months -> discount percent, applied for terms at or above the key.
+    term_discounts: FrozenMap[int, Percent] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _own_currency_is_par(self) -> PriceBook:
+        own = self.fx_rates.get(self.currency)
+        if own is not None and own != 1:
+            raise ValueError(f"the FX rate of the book's own currency {self.currency} must be 1")
+        if any(months < 1 for months in self.term_discounts):
+            raise ValueError("term discount keys are contract terms in months (>= 1)")
+        return self
+
+    def fx_rate(self, currency: str) -> PositiveAmount | None:
+        """Rate that converts ``currency`` into this book's currency, if known."""
+        if currency == self.currency:
+            return Decimal(1)
+        return self.fx_rates.get(currency)

@@ -1,0 +1,125 @@
+"""The CatalogSnapshot: the whole validated catalog as one immutable, indexed value.
+
+It is the input of the configurator and of the pricing engine. Collections are tuples sorted
+by code (rules by id), so two snapshots of the same catalog compare equal however their
+files were laid out; indexes are read-only mappings built once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import PrivateAttr, model_validator
+
+from catalog.base import FrozenModel
+from catalog.capabilities import Capability, Competency
+from catalog.centres import DeliveryCentre
+from catalog.components import Component
+from catalog.offerings import Offering
+from catalog.price_books import PriceBook
+from catalog.rules import Rule
+
+
+def _sorted_by(key: str, items: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(sorted(items, key=lambda item: getattr(item, key)))
+
+
+class CatalogSnapshot(FrozenModel):
+    capabilities: tuple[Capability, ...] = ()
+    competencies: tuple[Competency, ...] = ()
+    delivery_centres: tuple[DeliveryCentre, ...] = ()
+    price_books: tuple[PriceBook, ...] = ()
+    components: tuple[Component, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    offerings: tuple[Offering, ...] = ()
+
+    _components: Mapping[str, Component] = PrivateAttr()
+    _capabilities: Mapping[str, Capability] = PrivateAttr()
+    _centres: Mapping[str, DeliveryCentre] = PrivateAttr()
+    _price_books: Mapping[str, PriceBook] = PrivateAttr()
+    _offerings: Mapping[str, Offering] = PrivateAttr()
+    _providers: Mapping[str, tuple[Component, ...]] = PrivateAttr()
+    _rules_by_component: Mapping[str, tuple[Rule, ...]] = PrivateAttr()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _canonical_order(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        ordered = dict(data)
+        for field, key in (
+            ("capabilities", "code"),
+            ("competencies", "code"),
+            ("delivery_centres", "code"),
+            ("price_books", "code"),
+            ("components", "code"),
+            ("rules", "id"),
+            ("offerings", "code"),
+        ):
+            items = ordered.get(field)
+            if items and all(hasattr(item, key) for item in items):
+                ordered[field] = _sorted_by(key, tuple(items))
+        return ordered
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._components = _index(self.components)
+        self._capabilities = _index(self.capabilities)
+        self._centres = _index(self.delivery_centres)
+        self._price_books = _index(self.price_books)
+        self._offerings = _index(self.offerings)
+        providers: dict[str, list[Component]] = defaultdict(list)
+        for component in self.components:
+            for capability in component.provides:
+                providers[capability].append(component)
+        self._providers = MappingProxyType({key: tuple(value) for key, value in providers.items()})
+        by_component: dict[str, list[Rule]] = defaultdict(list)
+        for rule in self.rules:
+            for code in rule.components():
+                by_component[code].append(rule)
+        self._rules_by_component = MappingProxyType(
+            {key: tuple(value) for key, value in by_component.items()}
+        )
+
+    # Lookups by code. Each raises KeyError naming what is missing.
+    def component(self, code: str) -> Component:
+        return _lookup(self._components, code, "component")
+
+    def capability(self, code: str) -> Capability:
+        return _lookup(self._capabilities, code, "capability")
+
+    def delivery_centre(self, code: str) -> DeliveryCentre:
+        return _lookup(self._centres, code, "delivery centre")
+
+    def price_book(self, code: str) -> PriceBook:
+        return _lookup(self._price_books, code, "price book")
+
+    def offering(self, code: str) -> Offering:
+        return _lookup(self._offerings, code, "offering")
+
+    def providers_of(self, capability: str) -> tuple[Component, ...]:
+        """Components that provide ``capability``, by code."""
+        return self._providers.get(capability, ())
+
+    def rules_for(self, component: str) -> tuple[Rule, ...]:
+        """Rules that mention ``component``, by id."""
+        return self._rules_by_component.get(component, ())
+
+    def has_component(self, code: str) -> bool:
+        return code in self._components
+
+    def centres_with(self, competency: str) -> tuple[DeliveryCentre, ...]:
+        return tuple(centre for centre in self.delivery_centres if competency in centre.competencies)
+
+
+def _index(items: tuple[Any, ...]) -> Mapping[str, Any]:
+    return MappingProxyType({item.code: item for item in items})
+
+
+def _lookup(index: Mapping[str, Any], code: str, what: str) -> Any:
+    try:
+        return index[code]
+    except KeyError:
+        raise KeyError(f"unknown {what} {code!r}") from None

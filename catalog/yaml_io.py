@@ -1,0 +1,127 @@
+"""YAML reading and writing for catalog-as-code.
+
+Loading is two-speed: documents are parsed with ruamel.yaml's C-accelerated safe loader,
+which is fast but forgets positions; only files that turn out to have problems are parsed
+again with the round-trip loader, whose nodes remember their line numbers. Floats are read as
+``Decimal`` straight from their text, so ``0.1`` is exactly one tenth and money never passes
+through a binary float. YAML 1.2 rules apply (``NO`` is a string, not false).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.representer import SafeRepresenter
+
+from catalog.problems import PathPart
+
+_SPECIAL_FLOATS = {
+    ".inf": Decimal("Infinity"),
+    "+.inf": Decimal("Infinity"),
+    "-.inf": Decimal("-Infinity"),
+    ".nan": Decimal("NaN"),
+}
+
+
+class _DecimalConstructor(SafeConstructor):
+    def construct_yaml_float(self, node: ScalarNode) -> Decimal:  # type: ignore[override]
+        text = str(self.construct_scalar(node)).replace("_", "").lower()
+        return _SPECIAL_FLOATS.get(text) or Decimal(text)
+
+
+_DecimalConstructor.add_constructor("tag:yaml.org,2002:float", _DecimalConstructor.construct_yaml_float)
+
+
+class YamlSyntaxError(ValueError):
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _fast_loader() -> YAML:
+    yaml = YAML(typ="safe", pure=False)
+    yaml.Constructor = _DecimalConstructor
+    return yaml
+
+
+_FAST = _fast_loader()
+
+
+def parse(text: str) -> Any:
+    """Parse one YAML document; syntax errors carry the 1-based line."""
+    try:
+        return _FAST.load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = error.problem or str(error)
+        context = f" ({error.context})" if error.context else ""
+        raise YamlSyntaxError(f"YAML syntax error: {problem}{context}", line) from None
+    except YAMLError as error:
+        raise YamlSyntaxError(f"YAML error: {error}", None) from None
+
+
+def line_of(text: str, path: Sequence[PathPart]) -> int | None:
+    """1-based line of the deepest node along ``path`` that exists in the document."""
+    yaml = YAML(typ="rt")
+    try:
+        node = yaml.load(text)
+    except YAMLError:
+        return None
+    line: int | None = 1
+    for part in path:
+        position = _position(node, part)
+        if position is None:
+            break
+        line = position + 1
+        node = node[part]
+    return line
+
+
+def _position(node: Any, part: PathPart) -> int | None:
+    lc = getattr(node, "lc", None)
+    if lc is None:
+        return None
+    try:
+        if isinstance(part, int) and isinstance(node, list):
+            return int(lc.item(part)[0]) if 0 <= part < len(node) else None
+        if isinstance(node, dict) and part in node:
+            return int(lc.key(part)[0])
+    except (KeyError, IndexError, TypeError):
+        return None
+    return None
+
+
+def _represent_decimal(representer: SafeRepresenter, value: Decimal) -> ScalarNode:
+    text = format(value, "f")
+    tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
+    return representer.represent_scalar(tag, text)
+
+
+def _represent_str(representer: SafeRepresenter, value: str) -> ScalarNode:
+    # Multi-line text (Markdown) reads best as a literal block.
+    if "\n" in value and all(line == line.rstrip() for line in value.split("\n")):
+        return representer.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return representer.represent_str(value)
+
+
+def dump(data: Any) -> str:
+    """Serialise plain data (dicts, lists, str, int, bool, Decimal, None) to YAML text."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False  # keep the models' field order
+    yaml.width = 100
+    yaml.allow_unicode = True
+    yaml.representer.add_representer(Decimal, _represent_decimal)
+    yaml.representer.add_representer(str, _represent_str)
+    yaml.representer.add_representer(tuple, SafeRepresenter.represent_list)
+    stream = io.StringIO()
+    yaml.dump(data, stream)
+    return stream.getvalue()
