@@ -12,7 +12,15 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    WrapSerializer,
+)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -28,15 +36,15 @@ def _freeze(mapping: Mapping[Any, Any]) -> Mapping[Any, Any]:
     return MappingProxyType(dict(mapping))
 
 
-def _thaw(mapping: Mapping[Any, Any]) -> dict[Any, Any]:
-    return dict(mapping)
+def _thaw(mapping: Mapping[Any, Any], serialize: SerializerFunctionWrapHandler) -> Any:
+    return serialize(dict(mapping))
 
 
 # A read-only mapping: validated like a dict, stored as a MappingProxyType, dumped as a dict.
 FrozenMap = Annotated[
     Mapping[K, V],
     AfterValidator(_freeze),
-    PlainSerializer(_thaw, when_used="always"),
+    WrapSerializer(_thaw, when_used="always"),
 ]
 
 # Component codes: upper-case words joined by hyphens, e.g. CMP-VM-LNX.
@@ -49,10 +57,10 @@ Text = Annotated[str, StringConstraints(min_length=1)]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 
 # Money amounts and quantities in the catalog are exact decimals: never floats, never
-# negative, never infinite or NaN. Currency comes from context (the price book, or the
+# negative, never infinite or NaN, at most 15 significant digits (see catalog.yaml_io). Currency comes from context (the price book, or the
 # `currency` field of a cost block), so the pricing engine can build Money values from them.
-Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, max_digits=18, decimal_places=6)]
-PositiveAmount = Annotated[Decimal, Field(gt=0, allow_inf_nan=False, max_digits=18, decimal_places=6)]
-Availability = Annotated[Decimal, Field(gt=0, le=100, allow_inf_nan=False)]
-Percent = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]
-Factor = Annotated[Decimal, Field(gt=0, le=100, allow_inf_nan=False)]
+Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, max_digits=15, decimal_places=6)]
+PositiveAmount = Annotated[Decimal, Field(gt=0, allow_inf_nan=False, max_digits=15, decimal_places=6)]
+Availability = Annotated[Decimal, Field(gt=0, le=100, allow_inf_nan=False, max_digits=15)]
+Percent = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False, max_digits=15)]
+Factor = Annotated[Decimal, Field(gt=0, le=100, allow_inf_nan=False, max_digits=15)]

@@ -167,8 +167,6 @@ def _component(context: _Context, entry: Located[Component]) -> Iterator[Problem
                     ("service_levels", index, "availability"),
                     "components in the availability chain need an availability on every service level",
                 )
-    if component.quantity.max < component.quantity.min + 0:
-        return
 
 
 def _capabilities_provided(context: _Context) -> Iterator[Problem]:
@@ -313,24 +311,34 @@ def _contradictions(context: _Context) -> Iterator[Problem]:
     component that is excluded, a ``requires_any`` whose every option is excluded, or more
     required members of a ``choose`` group than its maximum.
     """
-    hard = [entry for entry in context.records.rules if entry.item.severity == "error"]
     requires: dict[str, set[str]] = defaultdict(set)
     excludes: dict[str, dict[str, str]] = defaultdict(dict)  # code -> excluded code -> rule id
-    for entry in hard:
+    requires_any: dict[str, list[RequiresAnyRule]] = defaultdict(list)  # by `if`
+    chooses: dict[str, list[ChooseRule]] = defaultdict(list)  # by group member
+    for entry in context.records.rules:
         rule = entry.item
+        if rule.severity != "error":
+            continue
         if isinstance(rule, RequiresRule):
             requires[rule.if_].update(rule.then)
         elif isinstance(rule, ExcludesRule):
             for code in rule.then:
                 excludes[rule.if_][code] = rule.id
                 excludes[code][rule.if_] = rule.id
-    for code in sorted(context.components):
+        elif isinstance(rule, RequiresAnyRule):
+            requires_any[rule.if_].append(rule)
+        elif isinstance(rule, ChooseRule):
+            for code in rule.group:
+                chooses[code].append(rule)
+    for entry in context.records.components:
+        code = entry.item.code
         closure = _closure(code, requires)
-        reason = _clash(closure, excludes) or _choose_overflow(closure, hard) or _any_blocked(
-            closure, excludes, hard
+        reason = (
+            _clash(closure, excludes)
+            or _choose_overflow(closure, chooses)
+            or _any_blocked(closure, excludes, requires_any)
         )
         if reason:
-            entry = next(e for e in context.records.components if e.item.code == code)
             yield entry.source.problem(("code",), f"{code} can never be chosen: {reason}")
 
 
@@ -355,22 +363,27 @@ def _clash(closure: set[str], excludes: dict[str, dict[str, str]]) -> str | None
     return None
 
 
-def _choose_overflow(closure: set[str], rules: Iterable[Located[Rule]]) -> str | None:
-    for entry in rules:
-        rule = entry.item
-        if isinstance(rule, ChooseRule) and (rule.when is None or rule.when in closure):
-            taken = closure & set(rule.group)
-            if len(taken) > rule.max:
-                return f"it needs {', '.join(sorted(taken))}, but rule {rule.id} allows at most {rule.max}"
+def _choose_overflow(closure: set[str], chooses: dict[str, list[ChooseRule]]) -> str | None:
+    for code in sorted(closure):
+        for rule in chooses.get(code, ()):
+            if rule.when is None or rule.when in closure:
+                taken = closure & set(rule.group)
+                if len(taken) > rule.max:
+                    return (
+                        f"it needs {', '.join(sorted(taken))}, "
+                        f"but rule {rule.id} allows at most {rule.max}"
+                    )
     return None
 
 
 def _any_blocked(
-    closure: set[str], excludes: dict[str, dict[str, str]], rules: Iterable[Located[Rule]]
+    closure: set[str],
+    excludes: dict[str, dict[str, str]],
+    requires_any: dict[str, list[RequiresAnyRule]],
 ) -> str | None:
     blocked = {other for code in closure for other in excludes.get(code, {})}
-    for entry in rules:
-        rule = entry.item
-        if isinstance(rule, RequiresAnyRule) and rule.if_ in closure and set(rule.then) <= blocked:
-            return f"rule {rule.id} needs one of {', '.join(rule.then)}, and each is excluded"
+    for code in sorted(closure):
+        for rule in requires_any.get(code, ()):
+            if set(rule.then) <= blocked:
+                return f"rule {rule.id} needs one of {', '.join(rule.then)}, and each is excluded"
     return None

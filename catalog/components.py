@@ -43,8 +43,8 @@ def _scalar_to_str(value: object) -> object:
     # YAML reads `ha: true` or `tier: 3` as bool/int; attribute values are compared as text.
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
+    if isinstance(value, int | float | Decimal):
+        return repr(value) if isinstance(value, float) else str(value)
     return value
 
 

@@ -106,14 +106,14 @@ class QuantityRule(_Rule):
 
     kind: Literal["quantity"]
     unit: Unit
-    left: FrozenMap[ComponentCode, Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]] = Field(
+    left: FrozenMap[ComponentCode, Annotated[Decimal, Field(gt=0, allow_inf_nan=False, max_digits=15)]] = Field(
         min_length=1
     )
     op: Comparison
-    right: FrozenMap[ComponentCode, Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]] = Field(
+    right: FrozenMap[ComponentCode, Annotated[Decimal, Field(gt=0, allow_inf_nan=False, max_digits=15)]] = Field(
         default_factory=dict
     )
-    constant: Annotated[Decimal, Field(allow_inf_nan=False)] = Decimal(0)
+    constant: Annotated[Decimal, Field(allow_inf_nan=False, max_digits=15)] = Decimal(0)
 
     @model_validator(mode="after")
     def _sides_disjoint(self) -> QuantityRule:

@@ -1,0 +1,305 @@
+"""Synthetic catalogs: valid, deterministic by seed, of N components (100 to 10,000 and more).
+
+Used by the benchmarks of every part (loading, pricing, configuration, options). The shape
+is proportionate to N: about N/5 capabilities, N/250 competencies, N/500 delivery centres,
+N/3 rules of every kind and N/50 offerings. The rule structure is layered so the catalog is
+valid by construction: components sit in groups of five; a component only ``requires`` the
+first member of the next group; ``excludes`` only pairs members 1 and 2 of a group;
+``requires_any`` only points at members 3 and 4 of the next group.
+
+    python -m benchmarks.synthetic 10000 /tmp/catalog-10k --seed 7
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from catalog.capabilities import Capability, Competency
+from catalog.centres import DeliveryCentre
+from catalog.components import Component
+from catalog.exporter import export_catalog
+from catalog.offerings import Offering
+from catalog.price_books import PriceBook
+from catalog.rules import Rule
+from catalog.snapshot import CatalogSnapshot
+from pydantic import TypeAdapter
+
+FAMILIES = (
+    "hosting", "compute", "storage", "backup", "disaster-recovery", "network", "security",
+    "os-management", "database", "sap", "collaboration", "service-desk", "end-user",
+    "monitoring", "service-management", "transition", "professional-services",
+)  # fmt: skip
+LAYERS = ("infrastructure", "platform", "application", "service-management", "transition")
+UNITS = ("server", "TB", "user", "device", "site", "instance", "system")
+REGIONS = (("EU", "DE", "EUR"), ("UK", "GB", "GBP"), ("US", "US", "USD"), ("APAC", "IN", "INR"))
+GROUP = 5
+_RULE = TypeAdapter(Rule)
+
+
+def _money(rng: random.Random, low: int, high: int) -> Decimal:
+    return Decimal(rng.randint(low * 100, high * 100)) / 100
+
+
+def generate(components: int, *, seed: int = 0, table_rows: int | None = None) -> CatalogSnapshot:
+    """A valid synthetic catalog of ``components`` components.
+
+    ``table_rows`` is the total number of rows over all table rules (default: 50 per table,
+    one table per 100 components).
+    """
+    rng = random.Random(seed)
+    n = max(components, 2 * GROUP)
+    capabilities = [
+        Capability(
+            code=f"cap.c{index:05d}",
+            name=f"Synthetic capability {index}",
+            unit=UNITS[index % len(UNITS)],
+            description=f"Capability number {index} of a synthetic catalog.",
+        )
+        for index in range(max(10, n // 5))
+    ]
+    competencies = [
+        Competency(code=f"comp-{index:03d}", name=f"Competency {index}", description="Synthetic.")
+        for index in range(max(4, n // 250))
+    ]
+    skills = {comp.code: [f"{comp.code}-skill-{letter}" for letter in "ab"] for comp in competencies}
+    centres = _centres(rng, max(6, n // 500), competencies, skills)
+    books = _price_books()
+    items = [_component(rng, index, capabilities, competencies, skills) for index in range(n)]
+    rules = _rules(rng, items, table_rows)
+    offerings = [
+        Offering(
+            code=f"OFF-SYN-{index:04d}",
+            name=f"Synthetic offering {index}",
+            description="A synthetic end-to-end solution template.",
+            capabilities=tuple(dict.fromkeys(items[index * 7 % n].provides)),
+            default_components=(items[index * 7 % n].code,),
+            optional_components=(items[(index * 7 + 1) % n].code,),
+        )
+        for index in range(max(1, n // 50))
+    ]
+    return CatalogSnapshot(
+        capabilities=tuple(capabilities),
+        competencies=tuple(competencies),
+        delivery_centres=tuple(centres),
+        price_books=tuple(books),
+        components=tuple(items),
+        rules=tuple(rules),
+        offerings=tuple(offerings),
+    )
+
+
+def _centres(
+    rng: random.Random, count: int, competencies: list[Competency], skills: dict[str, list[str]]
+) -> list[DeliveryCentre]:
+    centres = []
+    for index in range(count):
+        region, country, currency = REGIONS[index % len(REGIONS)]
+        # Every competency is held somewhere: centre i holds competency i, i+count, ...
+        held = [comp.code for number, comp in enumerate(competencies) if number % count == index]
+        held += [comp.code for comp in rng.sample(competencies, k=len(competencies) // 2)]
+        held = list(dict.fromkeys(held)) or [competencies[0].code]
+        rates = {skill: _money(rng, 30, 120) for code in held for skill in skills[code]}
+        centres.append(
+            DeliveryCentre(
+                code=f"DC-{index:03d}",
+                name=f"Synthetic centre {index}",
+                country=country,
+                region=region,
+                cost_currency=currency,
+                competencies=tuple(held),
+                labour_rates=rates,
+                monthly_capacity_hours=rng.randint(5_000, 50_000),
+            )
+        )
+    return centres
+
+
+def _price_books() -> list[PriceBook]:
+    rates = {"EUR": "1", "GBP": "1.17", "USD": "0.92", "INR": "0.0105"}
+    books = []
+    for currency, factor in (("EUR", "1"), ("GBP", "0.855"), ("USD", "1.087")):
+        fx = {code: Decimal(rate) * Decimal(factor) for code, rate in rates.items()}
+        fx[currency] = Decimal(1)
+        books.append(
+            PriceBook(
+                code=currency,
+                name=f"{currency} list prices",
+                currency=currency,
+                fx_rates={code: value.quantize(Decimal("0.0001")) for code, value in fx.items()},
+                term_discounts={24: Decimal(3), 36: Decimal(6), 60: Decimal(10)},
+            )
+        )
+    return books
+
+
+def _component(
+    rng: random.Random,
+    index: int,
+    capabilities: list[Capability],
+    competencies: list[Competency],
+    skills: dict[str, list[str]],
+) -> Component:
+    family = FAMILIES[(index // GROUP) % len(FAMILIES)]
+    provided = capabilities[index % len(capabilities)]
+    competency = competencies[index % len(competencies)]
+    monthly = _money(rng, 20, 900)
+    tiered = index % 3 == 0
+    price: dict[str, Any] = {"one_time": _money(rng, 0, 500)}
+    if tiered:
+        price["tiers"] = {
+            "style": "tiered" if index % 2 else "volume",
+            "bands": [
+                {"up_to": 50, "monthly": monthly},
+                {"up_to": 200, "monthly": (monthly * Decimal("0.9")).quantize(Decimal("0.01"))},
+                {"monthly": (monthly * Decimal("0.8")).quantize(Decimal("0.01"))},
+            ],
+        }
+    else:
+        price["monthly"] = monthly
+    requires = {}
+    if index % 4 == 1:
+        requires[capabilities[(index * 3 + 1) % len(capabilities)].code] = Decimal(
+            rng.choice(("0.5", "1", "1.2", "2"))
+        )
+    chain = index % 2 == 0
+    levels = [
+        {"name": name, "response_minutes": minutes, "restore_hours": hours,
+         "price_factor": Decimal(price_factor), "cost_factor": Decimal(cost_factor),
+         **({"availability": Decimal(availability)} if chain else {})}
+        for name, availability, minutes, hours, price_factor, cost_factor in (
+            ("bronze", "99.5", 240, 24, "1.00", "1.00"),
+            ("silver", "99.9", 60, 8, "1.15", "1.10"),
+            ("gold", "99.95", 30, 4, "1.35", "1.25"),
+        )
+    ]  # fmt: skip
+    skill_a, skill_b = skills[competency.code]
+    return Component.model_validate(
+        {
+            "code": f"SYN-{family.replace('-', '')[:3].upper()}-{index:05d}",
+            "version": 1 + index % 3,
+            "name": f"Synthetic {family} component {index}",
+            "summary": f"A synthetic {family} component providing {provided.code}.",
+            "family": family,
+            "layer": LAYERS[(index // GROUP) % len(LAYERS)],
+            "charges": ("monthly", "one_time"),
+            "unit": provided.unit,
+            "quantity": {"min": 1, "max": 5000, "step": 1},
+            "provides": {provided.code: Decimal(1)},
+            "requires": requires,
+            "attributes": {"platform": rng.choice(("alpha", "beta")), "tier": str(index % 3)},
+            "competency": competency.code,
+            "effort": {
+                "monthly": {skill_a: _money(rng, 0, 4)},
+                "one_time": {skill_b: _money(rng, 0, 8)},
+            },
+            "non_labour_cost": {"currency": "EUR", "monthly": _money(rng, 0, 50)},
+            "prices": {"EUR": price, "GBP": price, "USD": price},
+            "service_levels": levels,
+            "availability_chain": chain,
+            "status": "active" if index % 10 else rng.choice(("draft", "assured", "retired")),
+            "author": f"pm{index % 7}@synthetic.example",
+            "documents": _documents(index, family),
+        }
+    )
+
+
+def _documents(index: int, family: str) -> dict[str, Any]:
+    return {
+        "specification": (
+            f"## Synthetic {family} component {index}\n\n"
+            "A generated component used to measure the catalog at scale.\n\n"
+            "**Included**\n- provisioning\n- 24x7 operation\n- monthly reporting\n\n"
+            "**Not included**: anything not listed above.\n"
+        ),
+        "statement_of_work": {
+            "provider_responsibilities": ["Provision the component.", "Operate it to the SLA."],
+            "client_responsibilities": ["Name a service owner.", "Approve changes."],
+            "deliverables": ["A running component.", "A monthly report."],
+            "assumptions": ["Standard configuration."],
+            "exclusions": ["Customisation."],
+        },
+        "delivery_description": {
+            "provisioning_steps": ["Validate the order.", "Build from template.", "Hand over."],
+            "operating_procedures": ["Monitor 24x7.", "Patch monthly."],
+            "tooling": ["ServiceNow", "Ansible"],
+            "skills": ["Operations"],
+            "handover": "Handed to operations with its CMDB record.",
+            "kpis": [{"name": "Availability", "target": "99.9 %", "measurement": "Monthly."}],
+        },
+    }
+
+
+def _rules(rng: random.Random, items: list[Component], table_rows: int | None) -> list[Rule]:
+    groups = [items[start : start + GROUP] for start in range(0, len(items) - GROUP + 1, GROUP)]
+    rules: list[dict[str, Any]] = []
+    for number, group in enumerate(groups[:-1]):
+        following = groups[number + 1]
+        kind = number % 7
+        rule_id = f"R-{number:05d}"
+        if kind == 0:
+            rules.append({"kind": "requires", "if": group[0].code, "then": [following[0].code]})
+        elif kind == 1:
+            rules.append({"kind": "requires_any", "if": group[3].code,
+                          "then": [following[3].code, following[4].code]})  # fmt: skip
+        elif kind == 2:
+            rules.append({"kind": "excludes", "if": group[1].code, "then": [group[2].code]})
+        elif kind == 3:
+            rules.append({"kind": "choose", "group": [c.code for c in group], "min": 0,
+                          "max": 2, "when": following[0].code})  # fmt: skip
+        elif kind == 4:
+            same_unit = [c for c in group[1:] if c.unit == group[0].unit]
+            if same_unit:
+                rules.append({"kind": "quantity", "unit": group[0].unit, "left": {group[0].code: 1},
+                              "op": ">=", "right": {same_unit[0].code: Decimal("1.2")}})  # fmt: skip
+            else:
+                rules.append({"kind": "attribute", "attribute": "platform", "mode": "agree",
+                              "components": [c.code for c in group]})  # fmt: skip
+        elif kind == 5:
+            rules.append({"kind": "expression",
+                          "expression": f"{group[1].code} and {group[3].code} implies not {group[4].code}"})  # fmt: skip
+        else:
+            rules.append({"kind": "attribute", "attribute": "tier", "mode": "allowed",
+                          "allowed": ["0", "1", "2"], "components": [c.code for c in group]})  # fmt: skip
+        rules[-1].update(id=rule_id, message=f"Synthetic rule {rule_id}.")
+    tables = max(1, len(items) // 100)
+    per_table = max(1, (table_rows if table_rows is not None else 50 * tables) // tables)
+    for number in range(tables):
+        columns = [groups[(number * 3 + offset) % len(groups)] for offset in range(3)]
+        rows = {
+            tuple(rng.choice([*(c.code for c in column), "-"]) for column in columns)
+            for _ in range(per_table * 2)
+        }
+        rows_list = sorted(rows)[:per_table]
+        rules.append(
+            {
+                "kind": "table",
+                "id": f"T-{number:04d}",
+                "message": f"Synthetic variant table {number}.",
+                "columns": [
+                    {"name": f"c{offset}", "components": [c.code for c in column]}
+                    for offset, column in enumerate(columns)
+                ],
+                "rows": rows_list,
+            }
+        )
+    return [_RULE.validate_python(rule) for rule in rules]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("components", type=int)
+    parser.add_argument("target", type=Path)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--table-rows", type=int, default=None)
+    arguments = parser.parse_args()
+    snapshot = generate(arguments.components, seed=arguments.seed, table_rows=arguments.table_rows)
+    written = export_catalog(snapshot, arguments.target)
+    print(f"wrote {len(written)} files to {arguments.target}")
+
+
+if __name__ == "__main__":
+    main()
