@@ -41,10 +41,16 @@ class Records:
     components: list[Located[Component]] = field(default_factory=list)
     rules: list[Located[Rule]] = field(default_factory=list)
     offerings: list[Located[Offering]] = field(default_factory=list)
+    # Records that failed their own validation (already reported): their codes and what
+    # they claim to provide still count, so one broken file does not cascade into
+    # "unknown component" problems everywhere it is referenced.
+    invalid_codes: set[str] = field(default_factory=set)
+    invalid_provides: set[str] = field(default_factory=set)
 
     def items(self) -> Iterator[tuple[str, list[Located[Any]]]]:
         for each in fields(self):
-            yield each.name, getattr(self, each.name)
+            if isinstance(getattr(self, each.name), list):
+                yield each.name, getattr(self, each.name)
 
 
 def check(records: Records) -> list[Problem]:
@@ -74,6 +80,7 @@ class _Context:
         self.centres = [entry.item for entry in records.delivery_centres]
         self.price_books = {entry.item.code: entry.item for entry in records.price_books}
         self.components = {entry.item.code: entry.item for entry in records.components}
+        self.known_codes = set(self.components) | records.invalid_codes
 
 
 def _duplicates(context: _Context) -> Iterator[Problem]:
@@ -171,6 +178,7 @@ def _component(context: _Context, entry: Located[Component]) -> Iterator[Problem
 
 def _capabilities_provided(context: _Context) -> Iterator[Problem]:
     provided = {capability for component in context.components.values() for capability in component.provides}
+    provided |= context.records.invalid_provides
     for entry in context.records.capabilities:
         if entry.item.code not in provided:
             yield entry.source.problem(("code",), f"no component provides capability {entry.item.code!r}")
@@ -192,7 +200,7 @@ def _rules(context: _Context) -> Iterator[Problem]:
 def _rule_references(context: _Context, rule: Rule, entry: Located[Rule]) -> Iterator[Problem]:
     source = entry.source
     for path, code in _component_fields(rule):
-        if code not in context.components:
+        if code not in context.known_codes:
             yield source.problem(path, f"rule {rule.id} names unknown component {code!r}")
 
 
@@ -287,12 +295,14 @@ def _offerings(context: _Context) -> Iterator[Problem]:
         for listing in ("default_components", "optional_components"):
             for index, code in enumerate(getattr(offering, listing)):
                 component = context.components.get(code)
-                if component is None:
-                    yield source.problem((listing, index), f"unknown component {code!r}")
-                else:
+                if component is not None:
                     provided.update(component.provides)
+                elif code not in context.known_codes:
+                    yield source.problem((listing, index), f"unknown component {code!r}")
         for index, capability in enumerate(offering.capabilities):
-            if capability in context.capabilities and capability not in provided:
+            if capability in context.capabilities and capability not in provided and not (
+                context.records.invalid_codes & set(offering.default_components + offering.optional_components)
+            ):
                 yield source.problem(
                     ("capabilities", index),
                     f"none of the offering's components provides {capability!r}",

@@ -113,6 +113,8 @@ def _validate(root: Path) -> LoadResult:
                 model = reader.validate(collection, raw, source)
                 if model is not None:
                     getattr(records, collection.field).append(Located(model, source))
+                elif isinstance(raw, dict):
+                    _remember_invalid(records, raw)
     problems = [*reader.problems, *check(records)]
     located = tuple(sorted(reader.locate(problem) for problem in problems))
     if any(problem.severity == "error" for problem in located):
@@ -121,6 +123,15 @@ def _validate(root: Path) -> LoadResult:
         {field: tuple(entry.item for entry in entries) for field, entries in records.items()}
     )
     return LoadResult(snapshot, located)
+
+
+def _remember_invalid(records: Records, raw: dict[str, Any]) -> None:
+    code = raw.get("code")
+    if isinstance(code, str):
+        records.invalid_codes.add(code)
+    provides = raw.get("provides")
+    if isinstance(provides, dict):
+        records.invalid_provides.update(key for key in provides if isinstance(key, str))
 
 
 def load_catalog(root: Path) -> CatalogSnapshot:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Self
 
 from pydantic import PrivateAttr, model_validator
 
@@ -82,6 +82,14 @@ class CatalogSnapshot(FrozenModel):
         self._rules_by_component = MappingProxyType(
             {key: tuple(value) for key, value in by_component.items()}
         )
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; with ``update``, a fully validated new snapshot with fresh indexes
+        (pydantic's copy would keep the old indexes and skip validation)."""
+        if not update:
+            return super().model_copy(deep=deep)
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self).model_validate({**fields, **update})
 
     # Lookups by code. Each raises KeyError naming what is missing.
     def component(self, code: str) -> Component:
