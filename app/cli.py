@@ -10,8 +10,12 @@ import typer
 from catalog.loader import default_catalog_path, validate_catalog
 from catalog.summary import render, summarise
 
-app = typer.Typer(help="Offerwright: service component catalog and proposal configurator.", no_args_is_help=True)
-catalog_app = typer.Typer(help="Catalog-as-code: validate a catalog directory.", no_args_is_help=True)
+app = typer.Typer(
+    help="Offerwright: service component catalog and proposal configurator.", no_args_is_help=True
+)
+catalog_app = typer.Typer(
+    help="Catalog-as-code: validate a catalog directory.", no_args_is_help=True
+)
 app.add_typer(catalog_app, name="catalog")
 
 
@@ -21,11 +25,15 @@ def _validate_and_report(path: Path) -> None:
         typer.echo(str(problem), err=problem.severity == "error")
     if result.snapshot is None:
         typer.echo(
-            f"{path}: {len(result.errors)} error(s), {len(result.warnings)} warning(s); nothing loaded",
+            f"{path}: {len(result.errors)} error(s), {len(result.warnings)} warning(s); "
+            "nothing loaded",
             err=True,
         )
         raise typer.Exit(code=1)
-    typer.echo(f"Catalog {path} is valid" + (f" ({len(result.warnings)} warning(s))" if result.warnings else ""))
+    typer.echo(
+        f"Catalog {path} is valid"
+        + (f" ({len(result.warnings)} warning(s))" if result.warnings else "")
+    )
     typer.echo(render(summarise(result.snapshot)))
 
 

@@ -18,6 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from catalog.capabilities import Capability, Competency
 from catalog.centres import DeliveryCentre
 from catalog.components import Component
@@ -26,13 +28,26 @@ from catalog.offerings import Offering
 from catalog.price_books import PriceBook
 from catalog.rules import Rule
 from catalog.snapshot import CatalogSnapshot
-from pydantic import TypeAdapter
 
 FAMILIES = (
-    "hosting", "compute", "storage", "backup", "disaster-recovery", "network", "security",
-    "os-management", "database", "sap", "collaboration", "service-desk", "end-user",
-    "monitoring", "service-management", "transition", "professional-services",
-)  # fmt: skip
+    "hosting",
+    "compute",
+    "storage",
+    "backup",
+    "disaster-recovery",
+    "network",
+    "security",
+    "os-management",
+    "database",
+    "sap",
+    "collaboration",
+    "service-desk",
+    "end-user",
+    "monitoring",
+    "service-management",
+    "transition",
+    "professional-services",
+)
 LAYERS = ("infrastructure", "platform", "application", "service-management", "transition")
 UNITS = ("server", "TB", "user", "device", "site", "instance", "system")
 REGIONS = (("EU", "DE", "EUR"), ("UK", "GB", "GBP"), ("US", "US", "USD"), ("APAC", "IN", "INR"))
@@ -65,7 +80,9 @@ def generate(components: int, *, seed: int = 0, table_rows: int | None = None) -
         Competency(code=f"comp-{index:03d}", name=f"Competency {index}", description="Synthetic.")
         for index in range(max(4, n // 250))
     ]
-    skills = {comp.code: [f"{comp.code}-skill-{letter}" for letter in "ab"] for comp in competencies}
+    skills = {
+        comp.code: [f"{comp.code}-skill-{letter}" for letter in "ab"] for comp in competencies
+    }
     centres = _centres(rng, max(6, n // 500), competencies, skills)
     books = _price_books()
     items = [_component(rng, index, capabilities, competencies, skills) for index in range(n)]
@@ -167,15 +184,20 @@ def _component(
         )
     chain = index % 2 == 0
     levels = [
-        {"name": name, "response_minutes": minutes, "restore_hours": hours,
-         "price_factor": Decimal(price_factor), "cost_factor": Decimal(cost_factor),
-         **({"availability": Decimal(availability)} if chain else {})}
+        {
+            "name": name,
+            "response_minutes": minutes,
+            "restore_hours": hours,
+            "price_factor": Decimal(price_factor),
+            "cost_factor": Decimal(cost_factor),
+            **({"availability": Decimal(availability)} if chain else {}),
+        }
         for name, availability, minutes, hours, price_factor, cost_factor in (
             ("bronze", "99.5", 240, 24, "1.00", "1.00"),
             ("silver", "99.9", 60, 8, "1.15", "1.10"),
             ("gold", "99.95", 30, 4, "1.35", "1.25"),
         )
-    ]  # fmt: skip
+    ]
     skill_a, skill_b = skills[competency.code]
     return Component.model_validate(
         {
@@ -243,27 +265,65 @@ def _rules(rng: random.Random, items: list[Component], table_rows: int | None) -
         if kind == 0:
             rules.append({"kind": "requires", "if": group[0].code, "then": [following[0].code]})
         elif kind == 1:
-            rules.append({"kind": "requires_any", "if": group[3].code,
-                          "then": [following[3].code, following[4].code]})  # fmt: skip
+            rules.append(
+                {
+                    "kind": "requires_any",
+                    "if": group[3].code,
+                    "then": [following[3].code, following[4].code],
+                }
+            )
         elif kind == 2:
             rules.append({"kind": "excludes", "if": group[1].code, "then": [group[2].code]})
         elif kind == 3:
-            rules.append({"kind": "choose", "group": [c.code for c in group], "min": 0,
-                          "max": 2, "when": following[0].code})  # fmt: skip
+            rules.append(
+                {
+                    "kind": "choose",
+                    "group": [c.code for c in group],
+                    "min": 0,
+                    "max": 2,
+                    "when": following[0].code,
+                }
+            )
         elif kind == 4:
             same_unit = [c for c in group[1:] if c.unit == group[0].unit]
             if same_unit:
-                rules.append({"kind": "quantity", "unit": group[0].unit, "left": {group[0].code: 1},
-                              "op": ">=", "right": {same_unit[0].code: Decimal("1.2")}})  # fmt: skip
+                rules.append(
+                    {
+                        "kind": "quantity",
+                        "unit": group[0].unit,
+                        "left": {group[0].code: 1},
+                        "op": ">=",
+                        "right": {same_unit[0].code: Decimal("1.2")},
+                    }
+                )
             else:
-                rules.append({"kind": "attribute", "attribute": "platform", "mode": "agree",
-                              "components": [c.code for c in group]})  # fmt: skip
+                rules.append(
+                    {
+                        "kind": "attribute",
+                        "attribute": "platform",
+                        "mode": "agree",
+                        "components": [c.code for c in group],
+                    }
+                )
         elif kind == 5:
-            rules.append({"kind": "expression",
-                          "expression": f"{group[1].code} and {group[3].code} implies not {group[4].code}"})  # fmt: skip
+            rules.append(
+                {
+                    "kind": "expression",
+                    "expression": (
+                        f"{group[1].code} and {group[3].code} implies not {group[4].code}"
+                    ),
+                }
+            )
         else:
-            rules.append({"kind": "attribute", "attribute": "tier", "mode": "allowed",
-                          "allowed": ["0", "1", "2"], "components": [c.code for c in group]})  # fmt: skip
+            rules.append(
+                {
+                    "kind": "attribute",
+                    "attribute": "tier",
+                    "mode": "allowed",
+                    "allowed": ["0", "1", "2"],
+                    "components": [c.code for c in group],
+                }
+            )
         rules[-1].update(id=rule_id, message=f"Synthetic rule {rule_id}.")
     tables = max(1, len(items) // 100)
     per_table = max(1, (table_rows if table_rows is not None else 50 * tables) // tables)
@@ -290,7 +350,9 @@ def _rules(rng: random.Random, items: list[Component], table_rows: int | None) -
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("components", type=int)
     parser.add_argument("target", type=Path)
     parser.add_argument("--seed", type=int, default=0)

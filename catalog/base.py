@@ -51,16 +51,21 @@ FrozenMap = Annotated[
 ComponentCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")]
 # Other identifiers (capabilities, competencies, skills, centres, price books): lower or upper
 # case words joined by dots, hyphens or underscores, e.g. compute.linux, linux-admin, CZ-BRN.
-Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9]*([._-][A-Za-z0-9]+)*$")]
+Identifier = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9]*([._-][A-Za-z0-9]+)*$")
+]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 
 # Money amounts and quantities in the catalog are exact decimals: never floats, never
-# negative, never infinite or NaN, at most 15 significant digits (see catalog.yaml_io). Currency comes from context (the price book, or the
+# negative, never infinite or NaN, at most 15 significant digits (see catalog.yaml_io).
+# Currency comes from context (the price book, or the
 # `currency` field of a cost block), so the pricing engine can build Money values from them.
 Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False, max_digits=15, decimal_places=6)]
-PositiveAmount = Annotated[Decimal, Field(gt=0, allow_inf_nan=False, max_digits=15, decimal_places=6)]
+PositiveAmount = Annotated[
+    Decimal, Field(gt=0, allow_inf_nan=False, max_digits=15, decimal_places=6)
+]
 Availability = Annotated[Decimal, Field(gt=0, le=100, allow_inf_nan=False, max_digits=15)]
 Percent = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False, max_digits=15)]
 Factor = Annotated[Decimal, Field(gt=0, le=100, allow_inf_nan=False, max_digits=15)]

@@ -4,7 +4,7 @@ contradictions. Pure: records in, problems out (lines are resolved by the loader
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -100,9 +100,7 @@ def _duplicates(context: _Context) -> Iterator[Problem]:
 
 def _convertible(context: _Context, currency: str) -> list[str]:
     """Price books that cannot convert ``currency`` into their own."""
-    return [
-        book.code for book in context.price_books.values() if book.fx_rate(currency) is None
-    ]
+    return [book.code for book in context.price_books.values() if book.fx_rate(currency) is None]
 
 
 def _centres(context: _Context) -> Iterator[Problem]:
@@ -133,7 +131,9 @@ def _component(context: _Context, entry: Located[Component]) -> Iterator[Problem
     if component.competency not in context.competencies:
         yield source.problem(("competency",), f"unknown competency {component.competency!r}")
     else:
-        holders = [centre for centre in context.centres if component.competency in centre.competencies]
+        holders = [
+            centre for centre in context.centres if component.competency in centre.competencies
+        ]
         if not holders:
             yield source.problem(
                 ("competency",), f"no delivery centre holds competency {component.competency!r}"
@@ -151,14 +151,21 @@ def _component(context: _Context, entry: Located[Component]) -> Iterator[Problem
         if book not in context.price_books:
             yield source.problem(("prices", book), f"unknown price book {book!r}")
         if "monthly" in component.charges and not price.has_monthly:
-            yield source.problem(("prices", book), "the component charges monthly but has no monthly price")
+            yield source.problem(
+                ("prices", book), "the component charges monthly but has no monthly price"
+            )
         if "monthly" not in component.charges and price.has_monthly:
-            yield source.problem(("prices", book), "a monthly price, but the component has no monthly charge")
+            yield source.problem(
+                ("prices", book), "a monthly price, but the component has no monthly charge"
+            )
         if "one_time" in component.charges and price.one_time is None:
-            yield source.problem(("prices", book), "the component charges one-time but has no one_time price")
+            yield source.problem(
+                ("prices", book), "the component charges one-time but has no one_time price"
+            )
         if "one_time" not in component.charges and price.one_time is not None:
             yield source.problem(
-                ("prices", book, "one_time"), "a one-time price, but the component has no one-time charge"
+                ("prices", book, "one_time"),
+                "a one-time price, but the component has no one-time charge",
             )
     costs = [("non_labour_cost", component.non_labour_cost)]
     if component.partner is not None:
@@ -166,22 +173,29 @@ def _component(context: _Context, entry: Located[Component]) -> Iterator[Problem
     for name, cost in costs:
         if cost is not None and (missing := _convertible(context, cost.currency)):
             path = (name, "currency") if name == "non_labour_cost" else (name, "cost", "currency")
-            yield source.problem(path, f"price book(s) {', '.join(missing)} have no FX rate for {cost.currency}")
+            yield source.problem(
+                path, f"price book(s) {', '.join(missing)} have no FX rate for {cost.currency}"
+            )
     if component.availability_chain:
         for index, level in enumerate(component.service_levels):
             if level.availability is None:
                 yield source.problem(
                     ("service_levels", index, "availability"),
-                    "components in the availability chain need an availability on every service level",
+                    "components in the availability chain need an availability "
+                    "on every service level",
                 )
 
 
 def _capabilities_provided(context: _Context) -> Iterator[Problem]:
-    provided = {capability for component in context.components.values() for capability in component.provides}
+    provided = {
+        capability for component in context.components.values() for capability in component.provides
+    }
     provided |= context.records.invalid_provides
     for entry in context.records.capabilities:
         if entry.item.code not in provided:
-            yield entry.source.problem(("code",), f"no component provides capability {entry.item.code!r}")
+            yield entry.source.problem(
+                ("code",), f"no component provides capability {entry.item.code!r}"
+            )
 
 
 def _rules(context: _Context) -> Iterator[Problem]:
@@ -231,23 +245,34 @@ def _component_fields(rule: Rule) -> Iterator[tuple[tuple[str | int, ...], str]]
                 yield ("columns", column_index, "components", index), code
 
 
-def _quantity_units(context: _Context, rule: QuantityRule, entry: Located[Rule]) -> Iterator[Problem]:
+def _quantity_units(
+    context: _Context, rule: QuantityRule, entry: Located[Rule]
+) -> Iterator[Problem]:
     for side in ("left", "right"):
         for code in getattr(rule, side):
             component = context.components.get(code)
             if component is not None and component.unit != rule.unit:
                 yield entry.source.problem(
                     (side, code),
-                    f"unit mismatch: {code} counts in {component.unit!r}, the relation in {rule.unit!r}",
+                    f"unit mismatch: {code} counts in {component.unit!r}, "
+                    f"the relation in {rule.unit!r}",
                 )
 
 
-def _attribute_scope(context: _Context, rule: AttributeRule, entry: Located[Rule]) -> Iterator[Problem]:
+def _attribute_scope(
+    context: _Context, rule: AttributeRule, entry: Located[Rule]
+) -> Iterator[Problem]:
     scope = [context.components[code] for code in rule.components_ if code in context.components]
     if not rule.components_:
-        scope = [component for component in context.components.values() if rule.attribute in component.attributes]
+        scope = [
+            component
+            for component in context.components.values()
+            if rule.attribute in component.attributes
+        ]
         if not scope:
-            yield entry.source.problem(("attribute",), f"no component has attribute {rule.attribute!r}")
+            yield entry.source.problem(
+                ("attribute",), f"no component has attribute {rule.attribute!r}"
+            )
     for index, component in enumerate(scope):
         if rule.attribute not in component.attributes:
             yield entry.source.problem(
@@ -300,8 +325,13 @@ def _offerings(context: _Context) -> Iterator[Problem]:
                 elif code not in context.known_codes:
                     yield source.problem((listing, index), f"unknown component {code!r}")
         for index, capability in enumerate(offering.capabilities):
-            if capability in context.capabilities and capability not in provided and not (
-                context.records.invalid_codes & set(offering.default_components + offering.optional_components)
+            if (
+                capability in context.capabilities
+                and capability not in provided
+                and not (
+                    context.records.invalid_codes
+                    & set(offering.default_components + offering.optional_components)
+                )
             ):
                 yield source.problem(
                     ("capabilities", index),
@@ -310,7 +340,8 @@ def _offerings(context: _Context) -> Iterator[Problem]:
         both = set(offering.default_components) & set(offering.optional_components)
         if both:
             yield source.problem(
-                ("optional_components",), f"{', '.join(sorted(both))} listed as default and optional"
+                ("optional_components",),
+                f"{', '.join(sorted(both))} listed as default and optional",
             )
 
 
@@ -340,8 +371,8 @@ def _contradictions(context: _Context) -> Iterator[Problem]:
         elif isinstance(rule, ChooseRule):
             for code in rule.group:
                 chooses[code].append(rule)
-    for entry in context.records.components:
-        code = entry.item.code
+    for located in context.records.components:
+        code = located.item.code
         closure = _closure(code, requires)
         reason = (
             _clash(closure, excludes)
@@ -349,7 +380,7 @@ def _contradictions(context: _Context) -> Iterator[Problem]:
             or _any_blocked(closure, excludes, requires_any)
         )
         if reason:
-            yield entry.source.problem(("code",), f"{code} can never be chosen: {reason}")
+            yield located.source.problem(("code",), f"{code} can never be chosen: {reason}")
 
 
 def _closure(code: str, requires: dict[str, set[str]]) -> set[str]:

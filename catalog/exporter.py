@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from catalog.loader import TABLES_DIRECTORY
-from catalog.rules import TableRule
+from catalog.rules import Rule, TableRule
 from catalog.snapshot import CatalogSnapshot
 from catalog.yaml_io import dump
 
@@ -36,8 +36,8 @@ def _plain(model: BaseModel) -> dict[str, Any]:
     return model.model_dump(by_alias=True, exclude_defaults=True)
 
 
-def _rule_record(rule: BaseModel, tables: dict[str, str]) -> dict[str, Any]:
-    record = {"kind": getattr(rule, "kind"), **_plain(rule)}  # kind first reads best
+def _rule_record(rule: Rule, tables: dict[str, str]) -> dict[str, Any]:
+    record = {"kind": rule.kind, **_plain(rule)}  # kind first reads best
     if isinstance(rule, TableRule) and len(rule.rows) > INLINE_TABLE_ROWS:
         name = f"{TABLES_DIRECTORY}/{rule.id}.csv"
         buffer = io.StringIO()

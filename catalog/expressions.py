@@ -182,7 +182,9 @@ class _Parser:
             return inner
         if token.kind == "end":
             raise ExpressionSyntaxError("the expression ends too early", token.column)
-        raise ExpressionSyntaxError(f"expected a component code, found {token.text!r}", token.column)
+        raise ExpressionSyntaxError(
+            f"expected a component code, found {token.text!r}", token.column
+        )
 
 
 def parse(source: str) -> Expr:

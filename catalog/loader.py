@@ -266,8 +266,10 @@ class _Reader:
         lines = csv.reader(io.StringIO(text))
         header = next(lines, [])
         names = [column.get("name") for column in columns] if isinstance(columns, list) else []
-        if names and [cell.strip() for cell in header] != names and all(
-            isinstance(column, dict) for column in columns
+        if (
+            names
+            and [cell.strip() for cell in header] != names
+            and all(isinstance(column, dict) for column in columns)
         ):
             self.problems.append(
                 Problem(relative, 1, (), f"header {header} does not match the columns {names}")
@@ -321,7 +323,11 @@ def _message(detail: Any) -> str:
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
     value = detail.get("input")
-    if isinstance(value, str | int | float) and not isinstance(value, bool) and len(str(value)) < 60:
+    if (
+        isinstance(value, str | int | float)
+        and not isinstance(value, bool)
+        and len(str(value)) < 60
+    ):
         message += f" (got {value!r})"
     elif value is not None and not isinstance(value, dict | list) and len(str(value)) < 60:
         message += f" (got {value})"

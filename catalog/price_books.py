@@ -6,7 +6,15 @@ from decimal import Decimal
 
 from pydantic import Field, model_validator
 
-from catalog.base import CurrencyCode, FrozenMap, FrozenModel, Identifier, Name, Percent, PositiveAmount
+from catalog.base import (
+    CurrencyCode,
+    FrozenMap,
+    FrozenModel,
+    Identifier,
+    Name,
+    Percent,
+    PositiveAmount,
+)
 
 
 class PriceBook(FrozenModel):

@@ -106,13 +106,13 @@ class QuantityRule(_Rule):
 
     kind: Literal["quantity"]
     unit: Unit
-    left: FrozenMap[ComponentCode, Annotated[Decimal, Field(gt=0, allow_inf_nan=False, max_digits=15)]] = Field(
-        min_length=1
-    )
+    left: FrozenMap[
+        ComponentCode, Annotated[Decimal, Field(gt=0, allow_inf_nan=False, max_digits=15)]
+    ] = Field(min_length=1)
     op: Comparison
-    right: FrozenMap[ComponentCode, Annotated[Decimal, Field(gt=0, allow_inf_nan=False, max_digits=15)]] = Field(
-        default_factory=dict
-    )
+    right: FrozenMap[
+        ComponentCode, Annotated[Decimal, Field(gt=0, allow_inf_nan=False, max_digits=15)]
+    ] = Field(default_factory=dict)
     constant: Annotated[Decimal, Field(allow_inf_nan=False, max_digits=15)] = Decimal(0)
 
     @model_validator(mode="after")
@@ -199,7 +199,9 @@ class TableRule(_Rule):
         width = len(self.columns)
         for index, row in enumerate(self.rows):
             if len(row) != width:
-                raise ValueError(f"row {index + 1} has {len(row)} values, the table has {width} columns")
+                raise ValueError(
+                    f"row {index + 1} has {len(row)} values, the table has {width} columns"
+                )
         names = [column.name for column in self.columns]
         if len(set(names)) != len(names):
             raise ValueError("two columns share a name")

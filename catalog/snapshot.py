@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from pydantic import PrivateAttr, model_validator
 
@@ -119,14 +119,19 @@ class CatalogSnapshot(FrozenModel):
         return code in self._components
 
     def centres_with(self, competency: str) -> tuple[DeliveryCentre, ...]:
-        return tuple(centre for centre in self.delivery_centres if competency in centre.competencies)
+        return tuple(
+            centre for centre in self.delivery_centres if competency in centre.competencies
+        )
+
+
+T = TypeVar("T")
 
 
 def _index(items: tuple[Any, ...]) -> Mapping[str, Any]:
     return MappingProxyType({item.code: item for item in items})
 
 
-def _lookup(index: Mapping[str, Any], code: str, what: str) -> Any:
+def _lookup(index: Mapping[str, T], code: str, what: str) -> T:
     try:
         return index[code]
     except KeyError:

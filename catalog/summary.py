@@ -34,7 +34,8 @@ def summarise(snapshot: CatalogSnapshot) -> CatalogSummary:
         by_status=_counts([component.status for component in components]),
         capabilities=len(snapshot.capabilities),
         delivery_centres=tuple(
-            f"{centre.code} ({centre.country}, {centre.region})" for centre in snapshot.delivery_centres
+            f"{centre.code} ({centre.country}, {centre.region})"
+            for centre in snapshot.delivery_centres
         ),
         price_books=tuple(f"{book.code} ({book.currency})" for book in snapshot.price_books),
         rules_by_kind=_counts([rule.kind for rule in snapshot.rules]),

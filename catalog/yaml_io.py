@@ -7,8 +7,9 @@ to have problems are parsed again with ruamel.yaml's round-trip loader, whose no
 their line numbers; ruamel also reports syntax errors and writes the files on export.
 
 Numbers: yaml-rs hands over plain floats, which the models' ``Decimal`` fields turn into
-decimals through their shortest repr (pydantic's conversion). That is exact for every literal of up to 15 significant digits (IEEE 754
-doubles carry 15 decimal digits without loss, DBL_DIG), and the catalog's decimal types
+decimals through their shortest repr (pydantic's conversion). That is exact for every
+literal of up to 15 significant digits (IEEE 754 doubles carry 15 decimal digits without
+loss, DBL_DIG), and the catalog's decimal types
 allow no more than 15 digits, so ``0.1`` is exactly one tenth and no amount keeps a binary
 float's error. YAML 1.2 rules apply (``NO`` is a string, not false).
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import yaml_rs
 from ruamel.yaml import YAML
@@ -43,7 +44,9 @@ class _DecimalConstructor(SafeConstructor):
         return _SPECIAL_FLOATS.get(text) or Decimal(text)
 
 
-_DecimalConstructor.add_constructor("tag:yaml.org,2002:float", _DecimalConstructor.construct_yaml_float)
+_DecimalConstructor.add_constructor(
+    "tag:yaml.org,2002:float", _DecimalConstructor.construct_yaml_float
+)
 
 
 class YamlSyntaxError(ValueError):
@@ -124,14 +127,14 @@ def _represent_str(representer: SafeRepresenter, value: str) -> ScalarNode:
     # Multi-line text (Markdown) reads best as a literal block.
     if "\n" in value and all(line == line.rstrip() for line in value.split("\n")):
         return representer.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return representer.represent_str(value)
+    return cast(ScalarNode, representer.represent_str(value))
 
 
 def dump(data: Any) -> str:
     """Serialise plain data (dicts, lists, str, int, bool, Decimal, None) to YAML text."""
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # keep the models' field order
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]  # keep field order
     yaml.width = 100
     yaml.allow_unicode = True
     yaml.representer.add_representer(Decimal, _represent_decimal)

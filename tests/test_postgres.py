@@ -1,4 +1,4 @@
-"""The PostgreSQL the suite runs against is there and speaks SQL (later issues' tests build on it)."""
+"""The PostgreSQL the suite runs against is there and speaks SQL (later issues build on it)."""
 
 import pytest
 
@@ -7,5 +7,7 @@ import pytest
 def test_postgres_answers(postgres_url: str) -> None:
     import psycopg
 
-    with psycopg.connect(postgres_url.replace("postgresql+psycopg://", "postgresql://")) as connection:
+    with psycopg.connect(
+        postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    ) as connection:
         assert connection.execute("select 1 + 1").fetchone() == (2,)

@@ -51,7 +51,12 @@ EXPECTED: dict[str, list[tuple[str, int, str, str]]] = {
         ("components/compute/CMP-VM.yaml", 1, "code", "CMP-VM can never be chosen"),
     ],
     "several-errors": [
-        ("components/compute/CMP-PHY.yaml", 16, "prices.EUR.one_time", "greater than or equal to 0"),
+        (
+            "components/compute/CMP-PHY.yaml",
+            16,
+            "prices.EUR.one_time",
+            "greater than or equal to 0",
+        ),
         ("components/compute/OS-LNX.yaml", 9, "colour", "unknown field"),
         ("offerings.yaml", 5, "[0].default_components[1]", "unknown component 'CMP-NOPE'"),
         ("rules.yaml", 8, "[1].expression", "syntax error"),

@@ -37,7 +37,8 @@ def test_export_uses_the_catalog_layout() -> None:
 def test_synthetic_catalog_round_trips_with_csv_tables(tmp_path: Path) -> None:
     original = generate(200, seed=3, table_rows=200)
     assert any(
-        isinstance(rule, TableRule) and len(rule.rows) > INLINE_TABLE_ROWS for rule in original.rules
+        isinstance(rule, TableRule) and len(rule.rows) > INLINE_TABLE_ROWS
+        for rule in original.rules
     )
     assert _round_trip(original, tmp_path / "out") == original
     assert list((tmp_path / "out" / "tables").glob("*.csv"))
@@ -82,7 +83,9 @@ def _catalogs(draw: st.DrawFn) -> CatalogSnapshot:
     return base.model_copy(update={"components": tuple(changed)})
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(catalog=_catalogs())
 def test_generated_catalogs_round_trip(tmp_path_factory: object, catalog: CatalogSnapshot) -> None:
     import tempfile
