@@ -1,0 +1,1 @@
+"""The imperative shell of Offerwright: CLI now; API, database, services and documents later."""

@@ -1,0 +1,17 @@
+# Offerwright API image. WeasyPrint needs Pango at run time.
+FROM python:3.11-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+RUN useradd --create-home offerwright
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY app ./app
+COPY catalog ./catalog
+COPY pricing ./pricing
+COPY migrations ./migrations
+RUN pip install --no-cache-dir .
+USER offerwright
+# Validates the packaged catalog at build time: a broken catalog never ships.
+RUN offerwright catalog validate > /dev/null
+CMD ["offerwright", "demo"]
