@@ -4,14 +4,14 @@ contradictions. Pure: records in, problems out (lines are resolved by the loader
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from catalog.capabilities import Capability, Competency
 from catalog.centres import DeliveryCentre
 from catalog.components import Component
-from catalog.located import Located
+from catalog.located import Located, Source
 from catalog.offerings import Offering
 from catalog.price_books import PriceBook
 from catalog.problems import Problem
@@ -103,12 +103,20 @@ def _convertible(context: _Context, currency: str) -> list[str]:
     return [book.code for book in context.price_books.values() if book.fx_rate(currency) is None]
 
 
+def _unknown(
+    source: Source, field: str, codes: Iterable[str], known: Container[str], what: str
+) -> Iterator[Problem]:
+    for index, code in enumerate(codes):
+        if code not in known:
+            yield source.problem((field, index), f"unknown {what} {code!r}")
+
+
 def _centres(context: _Context) -> Iterator[Problem]:
     for entry in context.records.delivery_centres:
         centre, source = entry.item, entry.source
-        for index, competency in enumerate(centre.competencies):
-            if competency not in context.competencies:
-                yield source.problem(("competencies", index), f"unknown competency {competency!r}")
+        yield from _unknown(
+            source, "competencies", centre.competencies, context.competencies, "competency"
+        )
         missing = _convertible(context, centre.cost_currency)
         if missing:
             yield source.problem(
@@ -313,9 +321,9 @@ def _table_cells(context: _Context, rule: TableRule, entry: Located[Rule]) -> It
 def _offerings(context: _Context) -> Iterator[Problem]:
     for entry in context.records.offerings:
         offering, source = entry.item, entry.source
-        for index, capability in enumerate(offering.capabilities):
-            if capability not in context.capabilities:
-                yield source.problem(("capabilities", index), f"unknown capability {capability!r}")
+        yield from _unknown(
+            source, "capabilities", offering.capabilities, context.capabilities, "capability"
+        )
         provided: set[str] = set()
         for listing in ("default_components", "optional_components"):
             for index, code in enumerate(getattr(offering, listing)):
