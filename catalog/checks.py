@@ -208,19 +208,18 @@ def _capabilities_provided(context: _Context) -> Iterator[Problem]:
 
 def _rules(context: _Context) -> Iterator[Problem]:
     for entry in context.records.rules:
-        rule, source = entry.item, entry.source
-        yield from _rule_references(context, rule, entry)
+        rule = entry.item
+        yield from _rule_references(context, entry)
         if isinstance(rule, QuantityRule):
             yield from _quantity_units(context, rule, entry)
         elif isinstance(rule, AttributeRule):
             yield from _attribute_scope(context, rule, entry)
         elif isinstance(rule, TableRule):
             yield from _table_cells(context, rule, entry)
-        del source
 
 
-def _rule_references(context: _Context, rule: Rule, entry: Located[Rule]) -> Iterator[Problem]:
-    source = entry.source
+def _rule_references(context: _Context, entry: Located[Rule]) -> Iterator[Problem]:
+    rule, source = entry.item, entry.source
     for path, code in _component_fields(rule):
         if code not in context.known_codes:
             yield source.problem(path, f"rule {rule.id} names unknown component {code!r}")

@@ -36,7 +36,7 @@ from catalog.price_books import PriceBook
 from catalog.problems import CatalogInvalid, PathPart, Problem
 from catalog.rules import Rule
 from catalog.snapshot import CatalogSnapshot
-from catalog.yaml_io import YamlSyntaxError, line_of, parse
+from catalog.yaml_io import YamlSyntaxError, line_of, located, parse
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +188,7 @@ class _Reader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[Problem] = []
-        self._texts: dict[str, str] = {}
+        self._located: dict[str, Any] = {}  # file -> round-trip document, for line numbers
 
     def _read(self, relative: str) -> str | None:
         try:
@@ -197,7 +197,6 @@ class _Reader:
         except (OSError, UnicodeDecodeError) as error:
             self.problems.append(Problem(relative, None, (), f"cannot read the file: {error}"))
             return None
-        self._texts[relative] = text
         return text
 
     def records(self, relative: str) -> Iterator[tuple[Any, Source]]:
@@ -295,9 +294,11 @@ class _Reader:
     def locate(self, problem: Problem) -> Problem:
         if problem.line is not None or not problem.file.endswith(".yaml"):
             return problem
-        text = self._texts.get(problem.file)
-        line = line_of(text, problem.path) if text is not None else None
-        return replace(problem, line=line)
+        # Only files with problems are parsed again, each once, however many problems it has.
+        if problem.file not in self._located:
+            text = self._read(problem.file)
+            self._located[problem.file] = located(text) if text is not None else None
+        return replace(problem, line=line_of(self._located[problem.file], problem.path))
 
 
 def _clean_loc(loc: Iterable[int | str], tag: Any) -> tuple[PathPart, ...]:

@@ -86,13 +86,19 @@ def parse_slow(text: str) -> Any:
         raise YamlSyntaxError(f"YAML error: {error}", None) from None
 
 
-def line_of(text: str, path: Sequence[PathPart]) -> int | None:
-    """1-based line of the deepest node along ``path`` that exists in the document."""
-    yaml = YAML(typ="rt")
+def located(text: str) -> Any:
+    """The document as ruamel round-trip nodes, which remember their lines (None if broken)."""
     try:
-        node = yaml.load(text)
+        return YAML(typ="rt").load(text)
     except YAMLError:
         return None
+
+
+def line_of(document: Any, path: Sequence[PathPart]) -> int | None:
+    """1-based line of the deepest node along ``path`` that exists in a ``located`` document."""
+    if document is None:
+        return None
+    node = document
     line: int | None = 1
     for part in path:
         position = _position(node, part)
