@@ -3,20 +3,156 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 
+from app.errors import OfferwrightError
+from catalog.exporter import export_catalog
 from catalog.loader import default_catalog_path, validate_catalog
 from catalog.summary import render, summarise
 
 app = typer.Typer(
-    help="Offerwright: service component catalog and proposal configurator.", no_args_is_help=True
+    help="Offerwright: service component catalog and proposal configurator.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # never print keys or settings in a traceback
 )
 catalog_app = typer.Typer(
-    help="Catalog-as-code: validate a catalog directory.", no_args_is_help=True
+    help="Catalog-as-code: validate, import and export catalog directories.", no_args_is_help=True
 )
+db_app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys: create and revoke.", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(db_app, name="db")
+app.add_typer(keys_app, name="keys")
+
+
+def _database() -> Any:
+    from app.db.engine import Database
+    from app.settings import get_settings
+
+    settings = get_settings()
+    return Database(settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+
+
+def _migrated_database() -> Any:
+    from app.db.migrate import is_current
+
+    database = _database()
+    if not is_current(database.engine):
+        typer.echo("error: the database is not up to date; run `offerwright db upgrade`", err=True)
+        raise typer.Exit(code=1)
+    return database
+
+
+def _fail(error: OfferwrightError) -> NoReturn:
+    typer.echo(f"error: {error.detail}", err=True)
+    raise typer.Exit(code=1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration (SQLite file in the working directory unless
+    OFFERWRIGHT_DATABASE_URL says otherwise)."""
+    from app.db.migrate import upgrade
+
+    database = _database()
+    upgrade(database.engine)
+    typer.echo(f"database {database.engine.url.render_as_string(hide_password=True)} is up to date")
+
+
+@catalog_app.command("import")
+def catalog_import(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Catalog directory; the packaged default catalog when omitted."),
+    ] = None,
+) -> None:
+    """Validate a catalog directory and load it into the database in one transaction."""
+    from app.services.importer import import_snapshot
+    from app.services.principal import SYSTEM
+
+    path = path or default_catalog_path()
+    result = validate_catalog(path)
+    if result.snapshot is None:
+        for problem in result.errors:
+            typer.echo(str(problem), err=True)
+        typer.echo(f"{path}: {len(result.errors)} error(s); nothing imported", err=True)
+        raise typer.Exit(code=1)
+    database = _migrated_database()
+    try:
+        with database.transaction(write=True) as session:
+            report = import_snapshot(session, SYSTEM, result.snapshot, trusted=True)
+    except OfferwrightError as error:
+        _fail(error)
+    counts = report.as_dict()
+    typer.echo(
+        f"imported {path}: {counts['components_created']} component(s) created, "
+        f"{counts['components_versioned']} new version(s), "
+        f"{counts['components_unchanged']} unchanged; registry records "
+        f"+{counts['records_created']} ~{counts['records_updated']} -{counts['records_deleted']}"
+    )
+
+
+@catalog_app.command("export")
+def catalog_export(
+    path: Annotated[Path, typer.Argument(help="Directory to write (replaced as a whole).")],
+) -> None:
+    """Write the database's catalog (latest version of each component) as catalog-as-code."""
+    from app.services.catalog_store import working_snapshot
+
+    database = _migrated_database()
+    with database.transaction(write=False) as session:
+        snapshot = working_snapshot(session)
+    written = export_catalog(snapshot, path)
+    typer.echo(f"wrote {len(written)} file(s) to {path}")
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Option(help="A unique name for the key's holder.")],
+    role: Annotated[str, typer.Option(help="sales, portfolio, approver, delivery or admin.")],
+    centre: Annotated[
+        str | None, typer.Option(help="The delivery centre code (delivery keys only).")
+    ] = None,
+) -> None:
+    """Create an API key; the key is printed once, alone on the last line."""
+    from app.services.keys import create_key
+
+    database = _migrated_database()
+    try:
+        with database.transaction(write=True) as session:
+            key = create_key(session, name=name, role=role, centre=centre)
+    except OfferwrightError as error:
+        _fail(error)
+    typer.echo(f"created {role} key {name!r}; store it now, it is not shown again:")
+    typer.echo(key)
+
+
+@keys_app.command("revoke")
+def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
+    """Revoke an API key: it stops working at once."""
+    from app.services.keys import revoke_key
+
+    database = _migrated_database()
+    try:
+        with database.transaction(write=True) as session:
+            revoke_key(session, name)
+    except OfferwrightError as error:
+        _fail(error)
+    typer.echo(f"revoked key {name!r}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Run the REST API with Uvicorn (docs at /docs)."""
+    import uvicorn
+
+    uvicorn.run("app.api.main:app", host=host, port=port, workers=workers, proxy_headers=True)
 
 
 def _validate_and_report(path: Path) -> None:

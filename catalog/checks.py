@@ -435,3 +435,15 @@ def _any_blocked(
             if set(rule.then) <= blocked:
                 return f"rule {rule.id} needs one of {', '.join(rule.then)}, and each is excluded"
     return None
+
+
+def records_of(collections: dict[str, Iterable[Any]]) -> Records:
+    """Records of already validated models (e.g. read back from a database), each named
+    ``<collection>/<code>`` in place of a file, so the same checks apply to them."""
+    records = Records()
+    for field_name, items in collections.items():
+        located = getattr(records, field_name)
+        for item in items:
+            key = getattr(item, "code", None) or getattr(item, "id", "?")
+            located.append(Located(item, Source(f"{field_name}/{key}", ())))
+    return records

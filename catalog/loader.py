@@ -116,13 +116,7 @@ def _validate(root: Path) -> LoadResult:
                 elif isinstance(raw, dict):
                     _remember_invalid(records, raw)
     problems = [*reader.problems, *check(records)]
-    located = tuple(sorted(reader.locate(problem) for problem in problems))
-    if any(problem.severity == "error" for problem in located):
-        return LoadResult(None, located)
-    snapshot = CatalogSnapshot.model_validate(
-        {field: tuple(entry.item for entry in entries) for field, entries in records.items()}
-    )
-    return LoadResult(snapshot, located)
+    return _result(records, sorted(reader.locate(problem) for problem in problems))
 
 
 def _remember_invalid(records: Records, raw: dict[str, Any]) -> None:
@@ -221,21 +215,13 @@ class _Reader:
             )
 
     def validate(self, collection: Collection, raw: Any, source: Source) -> BaseModel | None:
-        if not isinstance(raw, dict):
-            self.problems.append(source.problem((), "expected a mapping of fields"))
-            return None
-        if collection.field == "rules" and "rows_file" in raw:
+        if isinstance(raw, dict) and collection.field == "rules" and "rows_file" in raw:
             raw = self._with_table_rows(raw, source)
             if raw is None:
                 return None
-        try:
-            return collection.validate(raw)
-        except ValidationError as error:
-            tag = raw.get("kind") if collection.field == "rules" else None
-            for detail in error.errors():
-                path = _clean_loc(detail["loc"], tag)
-                self.problems.append(source.problem(path, _message(detail)))
-            return None
+        model, problems = validate_record(collection, raw, source)
+        self.problems.extend(problems)
+        return model
 
     def _with_table_rows(self, raw: dict[str, Any], source: Source) -> dict[str, Any] | None:
         """Replace ``rows_file`` by the rows of that CSV file (header row first)."""
@@ -299,6 +285,65 @@ class _Reader:
             text = self._read(problem.file)
             self._located[problem.file] = located(text) if text is not None else None
         return replace(problem, line=line_of(self._located[problem.file], problem.path))
+
+
+def validate_record(
+    collection: Collection, raw: Any, source: Source
+) -> tuple[BaseModel | None, list[Problem]]:
+    """One record against its model: the model, or the problems with their field paths."""
+    if not isinstance(raw, dict):
+        return None, [source.problem((), "expected a mapping of fields")]
+    try:
+        return collection.validate(raw), []
+    except ValidationError as error:
+        tag = raw.get("kind") if collection.field == "rules" else None
+        return None, [source.problem(path, message) for path, message in describe(error, tag)]
+
+
+def describe(error: ValidationError, tag: Any = None) -> list[tuple[tuple[PathPart, ...], str]]:
+    """Pydantic's errors as (field path as written in the catalog, plain message) pairs;
+    ``tag`` is a discriminated union's tag, which pydantic puts in the path."""
+    return [(_clean_loc(detail["loc"], tag), _message(detail)) for detail in error.errors()]
+
+
+def validate_mapping(data: Any) -> LoadResult:
+    """A catalog given as one JSON-like mapping ``{"components": [...], "rules": [...]}``
+    (snapshot field names), checked exactly like a directory. Problems name the record as
+    ``components[3]`` in place of a file."""
+    if not isinstance(data, dict):
+        return LoadResult(None, (Problem("(catalog)", None, (), "expected a JSON object"),))
+    known = {collection.field: collection for collection in COLLECTIONS}
+    problems = [
+        Problem("(catalog)", None, (name,), "unknown collection")
+        for name in data
+        if name not in known
+    ]
+    records = Records()
+    with _collector_paused():
+        for field, collection in known.items():
+            items = data.get(field, [])
+            if not isinstance(items, list):
+                problems.append(Problem(field, None, (), "expected a list of records"))
+                continue
+            for index, raw in enumerate(items):
+                source = Source(f"{field}[{index}]", ())
+                model, found = validate_record(collection, raw, source)
+                problems.extend(found)
+                if model is not None:
+                    getattr(records, field).append(Located(model, source))
+                elif isinstance(raw, dict):
+                    _remember_invalid(records, raw)
+        return _result(records, sorted([*problems, *check(records)]))
+
+
+def _result(records: Records, problems: list[Problem]) -> LoadResult:
+    """A snapshot of the records, only when no problem is an error."""
+    if any(problem.severity == "error" for problem in problems):
+        return LoadResult(None, tuple(problems))
+    snapshot = CatalogSnapshot.model_validate(
+        {field: tuple(entry.item for entry in entries) for field, entries in records.items()}
+    )
+    return LoadResult(snapshot, tuple(problems))
 
 
 def _clean_loc(loc: Iterable[int | str], tag: Any) -> tuple[PathPart, ...]:

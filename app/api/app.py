@@ -1,0 +1,45 @@
+"""The FastAPI application: the composition root of the HTTP shell."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from app.api import problems
+from app.api.body_limit import BodySizeLimit
+from app.api.deps import FailedLogins
+from app.api.routers import audit, catalog, components, health, registries
+from app.db.engine import Database
+from app.settings import Settings, get_settings
+
+IMPORT_PATH = "/v1/catalog/import"
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    database = database or Database(
+        settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
+    )
+    app = FastAPI(
+        title="Offerwright",
+        version="1.0",
+        summary="Service component catalog and proposal configurator",
+        description="Bearer API keys (`Authorization: Bearer …`); errors are RFC 9457 "
+        "problem details; lists are `{items, next_cursor}`.",
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.failed_logins = FailedLogins(settings.auth_failures_per_minute)
+    problems.install(app)
+    app.add_middleware(
+        BodySizeLimit,
+        limit_for=lambda path: (
+            settings.max_import_bytes if path == IMPORT_PATH else settings.max_body_bytes
+        ),
+    )
+    app.include_router(health.router)
+    app.include_router(components.router)
+    for router in registries.routers:
+        app.include_router(router)
+    app.include_router(catalog.router)
+    app.include_router(audit.router)
+    return app

@@ -1,0 +1,146 @@
+"""Request-scoped dependencies: the unit of work, the caller, and JSON bodies."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request
+from limits import RateLimitItemPerMinute
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+from sqlalchemy.orm import Session
+
+from app.errors import (
+    CredentialsInQuery,
+    Forbidden,
+    Invalid,
+    MalformedJson,
+    TooManyRequests,
+    Unauthenticated,
+    UnsupportedMediaType,
+)
+from app.services.keys import authenticate
+from app.services.principal import Permission, Principal
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Query parameters that would put a credential into logs, proxies and browser history.
+_CREDENTIAL_PARAMETERS = frozenset(
+    {"api_key", "apikey", "api-key", "key", "token", "access_token", "bearer", "authorization"}
+)
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when the route returns, rolled back when it
+    raises. Writes take the write lock up front (SQLite)."""
+    database = request.app.state.database
+    with database.transaction(write=request.method not in SAFE_METHODS) as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
+
+
+class FailedLogins:
+    """Throttles clients that keep presenting wrong keys (moving window, per address)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._item = RateLimitItemPerMinute(per_minute)
+
+    def check(self, client: str) -> None:
+        if not self._limiter.test(self._item, client):
+            reset_at, _ = self._limiter.get_window_stats(self._item, client)
+            wait = max(1, math.ceil(reset_at - time.time()))
+            raise TooManyRequests(
+                "too many failed authentications from this client; wait and retry",
+                headers={"Retry-After": str(wait)},
+            )
+
+    def failed(self, client: str) -> None:
+        self._limiter.hit(self._item, client)
+
+
+def authenticated(request: Request, session: DbSession) -> Principal:
+    for name, value in request.query_params.multi_items():
+        if name.lower() in _CREDENTIAL_PARAMETERS or value.startswith("ow_"):
+            raise CredentialsInQuery(
+                "credentials are never accepted in the query string; "
+                "send Authorization: Bearer <key>"
+            )
+    client = request.client.host if request.client else "unknown"
+    failures: FailedLogins = request.app.state.failed_logins
+    failures.check(client)
+    header = request.headers.get("authorization")
+    if header is None:
+        raise Unauthenticated("send Authorization: Bearer <key>")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise Unauthenticated("the Authorization header must be 'Bearer <key>'")
+    principal = authenticate(session, key.strip())
+    if principal is None:
+        failures.failed(client)
+        raise Unauthenticated("unknown or revoked API key")
+    request.state.principal = principal
+    return principal
+
+
+Caller = Annotated[Principal, Depends(authenticated)]
+
+
+def requires(permission: Permission) -> Callable[[Principal], Principal]:
+    def check(principal: Caller) -> Principal:
+        if not principal.can(permission):
+            raise Forbidden(f"the {principal.role} role may not do this ({permission})")
+        return principal
+
+    return check
+
+
+CatalogReader = Annotated[Principal, Depends(requires("catalog.read"))]
+CatalogWriter = Annotated[Principal, Depends(requires("catalog.write"))]
+AuditReader = Annotated[Principal, Depends(requires("audit.read"))]
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+async def _json_object(request: Request, media_types: frozenset[str]) -> dict[str, Any]:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in media_types:
+        raise UnsupportedMediaType(
+            f"send the body as {' or '.join(sorted(media_types))}, not {media_type or 'nothing'}"
+        )
+    raw = await request.body()
+    try:
+        # Decimals, never floats: prices and amounts must survive exactly.
+        data = json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise MalformedJson(f"the request body is not valid JSON: {error}") from error
+    if not isinstance(data, dict):
+        raise Invalid("the request body must be a JSON object")
+    return data
+
+
+JSON = frozenset({"application/json"})
+MERGE_PATCH = frozenset({"application/json", "application/merge-patch+json"})
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    return await _json_object(request, JSON)
+
+
+async def merge_patch_body(request: Request) -> dict[str, Any]:
+    return await _json_object(request, MERGE_PATCH)
+
+
+JsonBody = Annotated[dict[str, Any], Depends(json_body)]
+MergePatchBody = Annotated[dict[str, Any], Depends(merge_patch_body)]
+
+Limit = Annotated[int, Query(ge=1, le=200, description="page size")]
+Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]

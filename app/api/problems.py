@@ -1,0 +1,115 @@
+"""The one error path: domain errors, request validation and anything unexpected become RFC
+9457 problem details (``application/problem+json``). No stack trace ever reaches a client."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from app.errors import FieldProblem, Invalid, OfferwrightError
+
+log = logging.getLogger("offerwright.api")
+
+PROBLEM_TYPE = "urn:offerwright:problem:"
+_HTTP_TYPES = {404: "not-found", 405: "method-not-allowed", 406: "not-acceptable"}
+
+
+def problem_response(
+    request: Request,
+    *,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return JSONResponse(
+        body, status_code=status, media_type="application/problem+json", headers=headers
+    )
+
+
+def _field_problem(problem: FieldProblem) -> dict[str, Any]:
+    entry: dict[str, Any] = {"field": problem.field, "message": problem.message}
+    if problem.record is not None:
+        entry["record"] = problem.record
+    if problem.line is not None:
+        entry["line"] = problem.line
+    return entry
+
+
+async def _domain(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, OfferwrightError)
+    errors = (
+        [_field_problem(item) for item in error.problems] if isinstance(error, Invalid) else None
+    )
+    return problem_response(
+        request,
+        status=error.status,
+        slug=error.type,
+        title=error.title,
+        detail=error.detail,
+        errors=errors,
+        headers=error.headers,
+    )
+
+
+async def _request_validation(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    details = list(error.errors())
+    if any(detail.get("type") == "json_invalid" for detail in details):
+        return problem_response(
+            request, status=400, slug="malformed-json", title="Malformed JSON",
+            detail="the request body is not valid JSON",
+        )  # fmt: skip
+    errors = []
+    for detail in details:
+        location = [str(part) for part in detail.get("loc", ())]
+        where = location[0] if location else "body"
+        path = ".".join(location[1:]) or where
+        errors.append({"field": path, "in": where, "message": detail.get("msg", "invalid")})
+    return problem_response(
+        request, status=422, slug="validation-error", title="Invalid input",
+        detail=f"{len(errors)} invalid field(s)", errors=errors,
+    )  # fmt: skip
+
+
+async def _http(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    slug = _HTTP_TYPES.get(error.status_code, f"http-{error.status_code}")
+    detail = error.detail if isinstance(error.detail, str) else "request failed"
+    if error.status_code == 404 and detail == "Not Found":
+        detail = f"no such resource: {request.url.path}"
+    return problem_response(
+        request, status=error.status_code, slug=slug, title=slug.replace("-", " ").capitalize(),
+        detail=detail, headers=dict(error.headers or {}),
+    )  # fmt: skip
+
+
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    return problem_response(
+        request, status=500, slug="internal-error", title="Internal error",
+        detail="something went wrong on our side; it has been logged",
+    )  # fmt: skip
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(OfferwrightError, _domain)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,33 @@
+"""The audit log (admin)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter
+
+from app.api.deps import AuditReader, Cursor, DbSession, Limit
+from app.api.schemas import ListPage
+from app.services import audit
+
+router = APIRouter(prefix="/v1/audit", tags=["audit"])
+
+
+@router.get("", response_model=ListPage)
+def audit_log(
+    session: DbSession,
+    principal: AuditReader,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    entity_kind: str | None = None,
+    entity_key: str | None = None,
+    actor: str | None = None,
+    since: datetime | None = None,
+) -> Any:
+    """Every change, newest first: who, when, what, before and after."""
+    page = audit.entries(
+        session, limit=limit, cursor=cursor, entity_kind=entity_kind,
+        entity_key=entity_key, actor=actor, since=since,
+    )  # fmt: skip
+    return {"items": page.items, "next_cursor": page.next_cursor}

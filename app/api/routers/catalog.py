@@ -1,0 +1,46 @@
+"""The catalog as a whole: summary and import."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+
+from app.api.deps import CatalogReader, CatalogWriter, DbSession
+from app.services import components
+from app.services.catalog_import import Upload, import_upload
+
+router = APIRouter(prefix="/v1/catalog", tags=["catalog"])
+
+_IMPORT_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "a zipped catalog directory, or the catalog as one JSON object "
+        "keyed by collection (capabilities, competencies, delivery_centres, price_books, "
+        "components, rules, offerings)",
+        "content": {
+            "application/zip": {"schema": {"type": "string", "format": "binary"}},
+            "application/json": {"schema": {"type": "object"}},
+        },
+    }
+}
+
+
+@router.get("/summary")
+def summary(session: DbSession, principal: CatalogReader) -> Any:
+    """Counts of components by family, layer and status."""
+    return components.summary(session, principal)
+
+
+async def _upload(request: Request) -> Upload:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return Upload(media_type, await request.body())
+
+
+@router.post("/import", openapi_extra=_IMPORT_BODY)
+def import_catalog(
+    session: DbSession, principal: CatalogWriter, upload: Annotated[Upload, Depends(_upload)]
+) -> Any:
+    """Validate the whole catalog and import it in one transaction: all or nothing, every
+    problem reported. Admin imports keep the files' statuses; others land as drafts."""
+    return import_upload(session, principal, upload).as_dict()

@@ -1,0 +1,161 @@
+"""Components: list, read, create, edit, lifecycle, documents."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.api.deps import (
+    Caller,
+    CatalogReader,
+    CatalogWriter,
+    Cursor,
+    DbSession,
+    JsonBody,
+    Limit,
+    MergePatchBody,
+)
+from app.api.schemas import MERGE_PATCH_BODY, OBJECT_BODY, ListPage
+from app.documents.html import render_document
+from app.services import components as service
+from app.services.components import DocumentName
+
+router = APIRouter(prefix="/v1/components", tags=["components"])
+
+Version = Annotated[int | None, Query(ge=1, description="a version number; default: active")]
+IfMatch = Annotated[str | None, Header(description="the ETag you read")]
+
+
+class TransitionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to: Literal["in_review", "assured", "active", "retired"]
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+def _with_etag(view: service.VersionView, status_code: int = 200) -> JSONResponse:
+    return JSONResponse(view.body, status_code=status_code, headers={"ETag": view.etag})
+
+
+@router.get("", response_model=ListPage)
+def list_components(
+    session: DbSession,
+    principal: CatalogReader,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    family: str | None = None,
+    layer: str | None = None,
+    status: str | None = None,
+    capability: str | None = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="text in code, name, summary")
+    ] = None,
+) -> Any:
+    """Components, one row each: the latest version for curators, the active one otherwise."""
+    page = service.list_components(
+        session, principal, limit=limit, cursor=cursor, family=family, layer=layer,
+        status=status, capability=capability, q=q,
+    )  # fmt: skip
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.post("", status_code=201, openapi_extra=OBJECT_BODY)
+def create_component(session: DbSession, principal: CatalogWriter, body: JsonBody) -> Any:
+    """Create a component as a draft (version 1). Status, version and author are set here."""
+    view = service.create_component(session, principal, body)
+    response = _with_etag(view, 201)
+    response.headers["Location"] = f"/v1/components/{view.body['code']}?version=1"
+    return response
+
+
+@router.get("/{code}")
+def get_component(
+    session: DbSession, principal: CatalogReader, code: str, version: Version = None
+) -> Any:
+    """The active version (or ``?version=N``), with its ETag."""
+    return _with_etag(service.get_component(session, principal, code, version))
+
+
+@router.patch("/{code}", openapi_extra=MERGE_PATCH_BODY)
+def patch_component(
+    session: DbSession, principal: CatalogWriter, code: str, patch: MergePatchBody,
+    if_match: IfMatch = None,
+) -> Any:  # fmt: skip
+    """JSON merge patch of the latest version (If-Match required): edits a draft in place,
+    otherwise creates a new draft version."""
+    return _with_etag(service.patch_component(session, principal, code, patch, if_match))
+
+
+@router.post("/{code}/versions/{version}/transition")
+def transition(
+    session: DbSession, principal: Caller, code: str, version: int, body: TransitionRequest,
+    if_match: IfMatch = None,
+) -> Any:  # fmt: skip
+    """Move a version along draft -> in_review -> assured -> active -> retired."""
+    return _with_etag(
+        service.transition(session, principal, code, version, body.to, body.comment, if_match)
+    )
+
+
+def _document(
+    request: Request, session: DbSession, principal: CatalogReader, code: str,
+    name: DocumentName, version: int | None,
+) -> Response:  # fmt: skip
+    payload = service.get_document(session, principal, code, name, version)
+    if _wants_html(request.headers.get("accept", "")):
+        return HTMLResponse(render_document(payload))
+    return JSONResponse(payload)
+
+
+def _wants_html(accept: str) -> bool:
+    media = [part.split(";")[0].strip().lower() for part in accept.split(",")]
+    if "text/html" not in media:
+        return False
+    return "application/json" not in media or media.index("text/html") < media.index(
+        "application/json"
+    )
+
+
+_DOCUMENT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {}, "text/html": {}}}
+}
+
+
+@router.get("/{code}/specification", responses=_DOCUMENT_RESPONSES)
+def specification(
+    request: Request,
+    session: DbSession,
+    principal: CatalogReader,
+    code: str,
+    version: Version = None,
+) -> Response:
+    """The customer-facing service specification (HTML with ``Accept: text/html``)."""
+    return _document(request, session, principal, code, "specification", version)
+
+
+@router.get("/{code}/statement-of-work", responses=_DOCUMENT_RESPONSES)
+def statement_of_work(
+    request: Request,
+    session: DbSession,
+    principal: CatalogReader,
+    code: str,
+    version: Version = None,
+) -> Response:
+    """The contractual statement of work."""
+    return _document(request, session, principal, code, "statement_of_work", version)
+
+
+@router.get("/{code}/delivery-description", responses=_DOCUMENT_RESPONSES)
+def delivery_description(
+    request: Request,
+    session: DbSession,
+    principal: CatalogReader,
+    code: str,
+    version: Version = None,
+) -> Response:
+    """How the delivery centre provisions and operates it (a delivery key: only for
+    components its centre is competent for)."""
+    return _document(request, session, principal, code, "delivery_description", version)

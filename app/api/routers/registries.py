@@ -1,0 +1,72 @@
+"""Capabilities, competencies, delivery centres, price books, rules and offerings: the same
+five routes each, built from one description per registry."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Response
+from fastapi.responses import JSONResponse
+
+from app.api.deps import (
+    CatalogReader,
+    CatalogWriter,
+    Cursor,
+    DbSession,
+    JsonBody,
+    Limit,
+    MergePatchBody,
+)
+from app.api.schemas import MERGE_PATCH_BODY, OBJECT_BODY, ListPage
+from app.services import registries as service
+from app.services.catalog_store import REGISTRIES, Registry
+
+IfMatch = Annotated[str | None, Header(description="the ETag you read")]
+
+
+def _router(registry: Registry) -> APIRouter:
+    router = APIRouter(prefix=f"/v1/{registry.path}", tags=[registry.path])
+    title = registry.title
+
+    @router.get("", response_model=ListPage, summary=f"List {registry.path.replace('-', ' ')}")
+    def list_records(
+        session: DbSession, principal: CatalogReader, limit: Limit = 50, cursor: Cursor = None
+    ) -> Any:
+        page = service.list_records(session, principal, registry, limit=limit, cursor=cursor)
+        return {"items": page.items, "next_cursor": page.next_cursor}
+
+    @router.get("/{key}", summary=f"Read a {title}")
+    def get_record(session: DbSession, principal: CatalogReader, key: str) -> Any:
+        view = service.get_record(session, principal, registry, key)
+        return JSONResponse(view.body, headers={"ETag": view.etag})
+
+    @router.post("", status_code=201, summary=f"Create a {title}", openapi_extra=OBJECT_BODY)
+    def create_record(session: DbSession, principal: CatalogWriter, body: JsonBody) -> Any:
+        view = service.create_record(session, principal, registry, body)
+        location = f"/v1/{registry.path}/{view.body[registry.key]}"
+        return JSONResponse(
+            view.body, status_code=201, headers={"ETag": view.etag, "Location": location}
+        )
+
+    @router.patch("/{key}", summary=f"Edit a {title}", openapi_extra=MERGE_PATCH_BODY)
+    def patch_record(
+        session: DbSession,
+        principal: CatalogWriter,
+        key: str,
+        patch: MergePatchBody,
+        if_match: IfMatch = None,
+    ) -> Any:
+        view = service.patch_record(session, principal, registry, key, patch, if_match)
+        return JSONResponse(view.body, headers={"ETag": view.etag})
+
+    @router.delete("/{key}", status_code=204, summary=f"Delete a {title}")
+    def delete_record(
+        session: DbSession, principal: CatalogWriter, key: str, if_match: IfMatch = None
+    ) -> Response:
+        service.delete_record(session, principal, registry, key, if_match)
+        return Response(status_code=204)
+
+    return router
+
+
+routers = [_router(registry) for registry in REGISTRIES.values()]

@@ -1,0 +1,157 @@
+"""Tables. Component versions are rows that never change once past draft (the service layer
+enforces it); the small catalog registries (capabilities, centres, price books, rules...) are
+one row per record with a revision; every change lands in the audit log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Document = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC timestamps on both databases (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    centre: Mapped[str | None] = mapped_column(String(50))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex, never the key
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ComponentHead(Base):
+    """One row per component code: which version is active and which is the latest."""
+
+    __tablename__ = "components"
+
+    code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    latest_version: Mapped[int] = mapped_column(Integer)
+    active_version: Mapped[int | None] = mapped_column(Integer)
+
+
+class ComponentVersion(Base):
+    __tablename__ = "component_versions"
+    __table_args__ = (
+        UniqueConstraint("code", "version"),
+        Index("ix_component_versions_status_code", "status", "code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(ForeignKey("components.code"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    family: Mapped[str] = mapped_column(String(100), index=True)
+    layer: Mapped[str] = mapped_column(String(50), index=True)
+    author: Mapped[str] = mapped_column(String(200))
+    search_text: Mapped[str] = mapped_column(Text)  # lower-cased code, name and summary
+    content: Mapped[dict[str, Any]] = mapped_column(Document)  # the component, without status
+    revision: Mapped[int] = mapped_column(Integer)  # bumped on every change (the ETag)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 (SQLAlchemy's API)
+
+
+class ComponentCapability(Base):
+    """What each version provides, for the ``capability`` filter."""
+
+    __tablename__ = "component_capabilities"
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("component_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    capability: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+
+class CatalogRecord(Base):
+    """A capability, competency, delivery centre, price book, rule or offering."""
+
+    __tablename__ = "catalog_records"
+
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    content: Mapped[dict[str, Any]] = mapped_column(Document)
+    revision: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100))
+
+    __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012
+
+
+class CatalogState(Base):
+    """A single row whose revision moves on every catalog change (cache invalidation)."""
+
+    __tablename__ = "catalog_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(50))
+    entity_kind: Mapped[str] = mapped_column(String(30))
+    entity_key: Mapped[str] = mapped_column(String(100))
+    before: Mapped[dict[str, Any] | None] = mapped_column(Document)
+    after: Mapped[dict[str, Any] | None] = mapped_column(Document)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_audit_log_entity", "entity_kind", "entity_key"),)

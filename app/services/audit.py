@@ -1,0 +1,80 @@
+"""The audit log: who changed what, when, from what to what."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import AuditEntry
+from app.services.pagination import Page, decode_cursor, page_of
+from app.services.principal import Principal
+
+
+def record(
+    session: Session,
+    actor: Principal,
+    action: str,
+    entity_kind: str,
+    entity_key: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    comment: str | None = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            actor=actor.name,
+            role=actor.role,
+            action=action,
+            entity_kind=entity_kind,
+            entity_key=entity_key,
+            before=before,
+            after=after,
+            comment=comment,
+        )
+    )
+
+
+def entries(
+    session: Session,
+    *,
+    limit: int,
+    cursor: str | None,
+    entity_kind: str | None = None,
+    entity_key: str | None = None,
+    actor: str | None = None,
+    since: datetime | None = None,
+) -> Page[dict[str, Any]]:
+    """Newest first."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit + 1)
+    after = decode_cursor(cursor)
+    if after is not None:
+        query = query.where(AuditEntry.id < int(after))
+    if entity_kind:
+        query = query.where(AuditEntry.entity_kind == entity_kind)
+    if entity_key:
+        query = query.where(AuditEntry.entity_key == entity_key)
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+    if since:
+        query = query.where(AuditEntry.at >= since)
+    rows = list(session.scalars(query))
+    page = page_of(rows, limit, lambda row: row.id)
+    return Page([_as_dict(row) for row in page.items], page.next_cursor)
+
+
+def _as_dict(row: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "at": row.at.isoformat(),
+        "actor": row.actor,
+        "role": row.role,
+        "action": row.action,
+        "entity_kind": row.entity_kind,
+        "entity_key": row.entity_key,
+        "before": row.before,
+        "after": row.after,
+        "comment": row.comment,
+    }

@@ -1,0 +1,86 @@
+"""Uploaded catalogs (a zipped directory or one JSON object): unpacked safely, validated
+whole with every problem reported, then imported in the caller's transaction."""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from sqlalchemy.orm import Session
+
+from app.errors import FieldProblem, Invalid, MalformedJson, UnsupportedMediaType
+from app.services.importer import ImportReport, import_snapshot
+from app.services.principal import Principal
+from catalog.loader import LoadResult, validate_catalog, validate_mapping
+from catalog.problems import Problem
+
+MAX_FILES = 100_000
+MAX_UNPACKED_BYTES = 1_073_741_824  # a zip bomb stops here
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    media_type: str
+    body: bytes
+
+
+def import_upload(session: Session, principal: Principal, upload: Upload) -> ImportReport:
+    result = _validate(upload)
+    if result.snapshot is None:
+        raise Invalid(
+            f"the catalog has {len(result.errors)} error(s); nothing was imported",
+            [_field_problem(problem) for problem in result.errors],
+        )
+    return import_snapshot(session, principal, result.snapshot, trusted=principal.role == "admin")
+
+
+def _field_problem(problem: Problem) -> FieldProblem:
+    return FieldProblem(problem.field, problem.message, problem.file, problem.line)
+
+
+def _validate(upload: Upload) -> LoadResult:
+    if upload.media_type == "application/json":
+        try:
+            data = json.loads(upload.body)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise MalformedJson(f"the catalog is not valid JSON: {error}") from error
+        return validate_mapping(data)
+    if upload.media_type in ("application/zip", "application/x-zip-compressed"):
+        with tempfile.TemporaryDirectory(prefix="offerwright-import-") as directory:
+            root = _unzip(upload.body, Path(directory))
+            return validate_catalog(root)
+    raise UnsupportedMediaType("send the catalog as application/zip or application/json")
+
+
+def _unzip(data: bytes, target: Path) -> Path:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise Invalid(f"not a zip archive: {error}") from error
+    with archive:
+        members = [member for member in archive.infolist() if not member.is_dir()]
+        if len(members) > MAX_FILES:
+            raise Invalid(f"the archive holds more than {MAX_FILES} files")
+        if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+            raise Invalid(f"the archive unpacks to more than {MAX_UNPACKED_BYTES} bytes")
+        for member in members:
+            path = PurePosixPath(member.filename)
+            if path.is_absolute() or ".." in path.parts or "\\" in member.filename:
+                raise Invalid(f"unsafe path in the archive: {member.filename}")
+            destination = target.joinpath(*path.parts)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(member) as source, open(destination, "wb") as sink:
+                sink.write(source.read())
+    return _catalog_root(target)
+
+
+def _catalog_root(root: Path) -> Path:
+    """A zip of the catalog folder itself holds one top directory: descend into it."""
+    entries = [entry for entry in root.iterdir() if not entry.name.startswith("__MACOSX")]
+    if len(entries) == 1 and entries[0].is_dir() and not (root / "components").exists():
+        return entries[0]
+    return root

@@ -1,0 +1,415 @@
+"""Component use cases: list, read, create, edit (new draft versions past draft), and the
+lifecycle draft -> in_review -> assured -> active -> retired with four-eyes assurance.
+
+Immutability: only a ``draft`` version's content is ever updated; editing a component whose
+latest version is past draft appends a new draft version. Lifecycle moves change the status
+column, never the content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from app.db.models import CatalogRecord, ComponentCapability, ComponentHead, ComponentVersion
+from app.errors import (
+    Conflict,
+    FieldProblem,
+    Forbidden,
+    IllegalTransition,
+    NotFound,
+    ReadOnlyFields,
+)
+from app.services import audit
+from app.services.catalog_store import (
+    bump_revision,
+    component_document,
+    ensure_consistent,
+    search_text,
+    validate_model,
+    working_catalog,
+)
+from app.services.merge_patch import apply_merge_patch
+from app.services.pagination import Page, decode_cursor, page_of
+from app.services.preconditions import check_precondition
+from app.services.principal import Permission, Principal
+from app.services.visibility import cost_fields_in, without_cost
+from catalog.components import Component
+
+RELEASED = ("active", "retired")  # what callers without catalog.read_unreleased may read
+READ_ONLY = ("code", "version", "status", "author")  # set by the server, never by a body
+DocumentName = Literal["specification", "statement_of_work", "delivery_description"]
+
+# (from, to) -> the permission the move needs.
+TRANSITIONS: dict[tuple[str, str], Permission] = {
+    ("draft", "in_review"): "catalog.write",
+    ("in_review", "assured"): "catalog.assure",
+    ("assured", "active"): "catalog.write",
+    ("active", "retired"): "catalog.write",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class VersionView:
+    body: dict[str, Any]
+    etag: str
+
+
+def etag_of(row: ComponentVersion, principal: Principal) -> str:
+    # The cost-free representation is a different one, so it gets a different strong tag.
+    suffix = "" if principal.can("cost.read") else "-p"
+    return f'"{row.code}-{row.version}-{row.revision}{suffix}"'
+
+
+def _view(row: ComponentVersion, head: ComponentHead, principal: Principal) -> VersionView:
+    body = {**row.content, "status": row.status}
+    if not principal.can("cost.read"):
+        body = without_cost("component", body)
+    body["active_version"] = head.active_version
+    body["latest_version"] = head.latest_version
+    body["created_at"] = row.created_at.isoformat()
+    body["updated_at"] = row.updated_at.isoformat()
+    return VersionView(body, etag_of(row, principal))
+
+
+def _summary(row: ComponentVersion, head: ComponentHead) -> dict[str, Any]:
+    content = row.content
+    return {
+        "code": row.code,
+        "version": row.version,
+        "status": row.status,
+        "name": row.name,
+        "summary": content["summary"],
+        "family": row.family,
+        "layer": row.layer,
+        "unit": content["unit"],
+        "provides": content["provides"],
+        "active_version": head.active_version,
+        "latest_version": head.latest_version,
+    }
+
+
+def list_components(
+    session: Session,
+    principal: Principal,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    family: str | None = None,
+    layer: str | None = None,
+    status: str | None = None,
+    capability: str | None = None,
+    q: str | None = None,
+) -> Page[dict[str, Any]]:
+    """One row per component: its latest version for curators, its active one otherwise."""
+    shown = (
+        ComponentHead.latest_version
+        if principal.can("catalog.read_unreleased")
+        else ComponentHead.active_version
+    )
+    query = (
+        select(ComponentVersion, ComponentHead)
+        .join(
+            ComponentHead,
+            (ComponentHead.code == ComponentVersion.code) & (ComponentVersion.version == shown),
+        )
+        .order_by(ComponentVersion.code)
+        .limit(limit + 1)
+    )
+    after = decode_cursor(cursor)
+    if after is not None:
+        query = query.where(ComponentVersion.code > str(after))
+    if family:
+        query = query.where(ComponentVersion.family == family)
+    if layer:
+        query = query.where(ComponentVersion.layer == layer)
+    if status:
+        query = query.where(ComponentVersion.status == status)
+    if capability:
+        query = query.where(
+            exists().where(
+                (ComponentCapability.version_id == ComponentVersion.id)
+                & (ComponentCapability.capability == capability)
+            )
+        )
+    if q:
+        pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(ComponentVersion.search_text.like(pattern + "%", escape="\\"))
+    rows = list(session.execute(query).tuples())
+    page = page_of(rows, limit, lambda pair: pair[0].code)
+    return Page([_summary(row, head) for row, head in page.items], page.next_cursor)
+
+
+def _head(session: Session, code: str) -> ComponentHead:
+    head = session.get(ComponentHead, code)
+    if head is None:
+        raise NotFound(f"no component {code!r}")
+    return head
+
+
+def _version_row(session: Session, code: str, version: int) -> ComponentVersion:
+    row = session.scalar(
+        select(ComponentVersion).where(
+            (ComponentVersion.code == code) & (ComponentVersion.version == version)
+        )
+    )
+    if row is None:
+        raise NotFound(f"component {code!r} has no version {version}")
+    return row
+
+
+def _readable(
+    session: Session, principal: Principal, code: str, version: int | None
+) -> tuple[ComponentVersion, ComponentHead]:
+    head = _head(session, code)
+    unreleased = principal.can("catalog.read_unreleased")
+    if version is None:
+        if head.active_version is not None:
+            version = head.active_version
+        elif unreleased:
+            version = head.latest_version
+        else:
+            raise NotFound(f"component {code!r} has no active version")
+    row = _version_row(session, code, version)
+    if row.status not in RELEASED and not unreleased:
+        raise NotFound(f"component {code!r} has no released version {version}")
+    return row, head
+
+
+def get_component(
+    session: Session, principal: Principal, code: str, version: int | None = None
+) -> VersionView:
+    row, head = _readable(session, principal, code, version)
+    return _view(row, head, principal)
+
+
+def get_document(
+    session: Session,
+    principal: Principal,
+    code: str,
+    name: DocumentName,
+    version: int | None = None,
+) -> dict[str, Any]:
+    row, _ = _readable(session, principal, code, version)
+    if name == "delivery_description" and not principal.can("delivery.read_all"):
+        _require_competent_centre(session, principal, row)
+    return {
+        "code": row.code,
+        "version": row.version,
+        "name": row.name,
+        "status": row.status,
+        "document": name,
+        "content": row.content["documents"][name],
+    }
+
+
+def _require_competent_centre(
+    session: Session, principal: Principal, row: ComponentVersion
+) -> None:
+    centre = session.get(CatalogRecord, ("delivery_centres", principal.centre or ""))
+    competency = row.content["competency"]
+    if centre is None or competency not in centre.content.get("competencies", ()):
+        raise Forbidden(
+            f"delivery centre {principal.centre} does not hold competency {competency!r} "
+            f"and does not deliver {row.code}"
+        )
+
+
+def _refuse_read_only(principal: Principal, body: dict[str, Any]) -> None:
+    fields = [name for name in READ_ONLY if name in body]
+    if not principal.can("cost.read"):
+        fields += cost_fields_in("component", body)
+    if fields:
+        raise ReadOnlyFields(
+            "these fields are set by the server or not yours to set: " + ", ".join(fields),
+            [FieldProblem(name, "may not be set by this request") for name in fields],
+        )
+
+
+def _validated(session: Session, content: dict[str, Any]) -> Component:
+    component: Component = validate_model(Component.model_validate, content, "component")
+    collections = working_catalog(session)
+    collections["components"][component.code] = component
+    ensure_consistent(collections)
+    return component
+
+
+def _add_version(session: Session, component: Component) -> ComponentVersion:
+    row = ComponentVersion(
+        code=component.code,
+        version=component.version,
+        status=component.status,
+        name=component.name,
+        family=component.family,
+        layer=component.layer,
+        author=component.author,
+        search_text=search_text(component),
+        content=component_document(component),
+    )
+    session.add(row)
+    session.flush()
+    session.add_all(
+        ComponentCapability(version_id=row.id, capability=capability)
+        for capability in component.provides
+    )
+    return row
+
+
+def create_component(session: Session, principal: Principal, body: dict[str, Any]) -> VersionView:
+    _refuse_read_only(principal, {key: value for key, value in body.items() if key != "code"})
+    code = body.get("code")
+    if isinstance(code, str) and session.get(ComponentHead, code) is not None:
+        raise Conflict(f"component {code!r} exists; edit it with PATCH")
+    component = _validated(
+        session, {**body, "version": 1, "status": "draft", "author": principal.name}
+    )
+    head = ComponentHead(code=component.code, latest_version=1, active_version=None)
+    session.add(head)
+    session.flush()
+    row = _add_version(session, component)
+    audit.record(
+        session,
+        principal,
+        "component.create",
+        "component",
+        component.code,
+        None,
+        {**row.content, "status": row.status},
+    )
+    bump_revision(session)
+    return _view(row, head, principal)
+
+
+def patch_component(
+    session: Session,
+    principal: Principal,
+    code: str,
+    patch: dict[str, Any],
+    if_match: str | None,
+) -> VersionView:
+    """Apply a JSON merge patch to the latest version: in place while it is a draft,
+    otherwise as a new draft version."""
+    head = _head(session, code)
+    latest = _version_row(session, code, head.latest_version)
+    check_precondition(if_match, etag_of(latest, principal), required=True)
+    _refuse_read_only(principal, patch)
+    before = {**latest.content, "status": latest.status}
+    merged = apply_merge_patch(before, patch)
+    if merged == before:
+        return _view(latest, head, principal)  # nothing changes, no new version
+    if latest.status == "draft":
+        component = _validated(session, merged)
+        latest.content = component_document(component)
+        latest.name, latest.family, latest.layer = component.name, component.family, component.layer
+        latest.search_text = search_text(component)
+        session.query(ComponentCapability).filter_by(version_id=latest.id).delete()
+        session.add_all(
+            ComponentCapability(version_id=latest.id, capability=capability)
+            for capability in component.provides
+        )
+        row = latest
+    else:
+        version = head.latest_version + 1
+        component = _validated(
+            session, {**merged, "version": version, "status": "draft", "author": principal.name}
+        )
+        head.latest_version = version
+        row = _add_version(session, component)
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        "component.update",
+        "component",
+        code,
+        before,
+        {**row.content, "status": row.status},
+    )
+    bump_revision(session)
+    return _view(row, head, principal)
+
+
+def transition(
+    session: Session,
+    principal: Principal,
+    code: str,
+    version: int,
+    to: str,
+    comment: str | None,
+    if_match: str | None = None,
+) -> VersionView:
+    head = _head(session, code)
+    row = _version_row(session, code, version)
+    check_precondition(if_match, etag_of(row, principal), required=False)
+    needed = TRANSITIONS.get((row.status, to))
+    if needed is None:
+        allowed = [target for (source, target) in TRANSITIONS if source == row.status]
+        raise IllegalTransition(
+            f"{code} version {version} is {row.status}; it can move to "
+            + (", ".join(allowed) if allowed else "nothing further")
+            + f", not to {to}"
+        )
+    if not principal.can(needed):
+        raise Forbidden(f"moving a version to {to} needs the {needed} permission")
+    if to == "assured" and row.author == principal.name:
+        raise Forbidden(f"four eyes: {principal.name} authored {code} version {version}")
+    before_status = row.status
+    if to == "active":
+        if head.active_version is not None and head.active_version != version:
+            previous = _version_row(session, code, head.active_version)
+            previous.status = "retired"
+            audit.record(
+                session,
+                principal,
+                "component.transition",
+                "component",
+                code,
+                {"version": previous.version, "status": "active"},
+                {"version": previous.version, "status": "retired"},
+                f"superseded by version {version}",
+            )
+        head.active_version = version
+    elif to == "retired" and head.active_version == version:
+        head.active_version = None
+    row.status = to
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        "component.transition",
+        "component",
+        code,
+        {"version": version, "status": before_status},
+        {"version": version, "status": to},
+        comment,
+    )
+    bump_revision(session)
+    return _view(row, head, principal)
+
+
+def summary(session: Session, principal: Principal) -> dict[str, Any]:
+    """Counts of the components listed to this caller, by family, layer and status."""
+    shown = (
+        ComponentHead.latest_version
+        if principal.can("catalog.read_unreleased")
+        else ComponentHead.active_version
+    )
+    base = (
+        select(ComponentVersion)
+        .join(
+            ComponentHead,
+            (ComponentHead.code == ComponentVersion.code) & (ComponentVersion.version == shown),
+        )
+        .subquery()
+    )
+    result: dict[str, Any] = {}
+    total = 0
+    for column in ("family", "layer", "status"):
+        counts = session.execute(
+            select(base.c[column], func.count()).group_by(base.c[column]).order_by(base.c[column])
+        ).all()
+        result[f"by_{column}"] = {str(value): int(count) for value, count in counts}
+        total = sum(count for _, count in counts)
+    return {"components": total, **result}

@@ -1,0 +1,47 @@
+"""Keyset pagination with opaque cursors: ``{"items": [...], "next_cursor": ...}`` everywhere."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from app.errors import BadRequest
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def encode_cursor(after: Any) -> str:
+    raw = json.dumps({"after": after}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> Any:
+    """The key the previous page ended with, or None for the first page."""
+    if cursor is None:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        return data["after"]
+    except (binascii.Error, ValueError, KeyError, TypeError) as error:
+        raise BadRequest("the cursor is not one this API issued") from error
+
+
+def page_of(rows: list[T], limit: int, key: Any) -> Page[T]:
+    """``rows`` were fetched with ``limit + 1``: one extra row says there is a next page."""
+    if len(rows) > limit:
+        rows = rows[:limit]
+        return Page(rows, encode_cursor(key(rows[-1])))
+    return Page(rows, None)

@@ -1,0 +1,44 @@
+"""Who is calling and what their role lets them do: one table, deny by default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+Role = Literal["sales", "portfolio", "approver", "delivery", "admin"]
+ROLES: tuple[Role, ...] = get_args(Role)
+
+Permission = Literal[
+    "catalog.read",  # the active catalog (and retired versions, for proposals)
+    "catalog.read_unreleased",  # draft, in_review and assured versions
+    "catalog.write",  # components, registries, imports
+    "catalog.assure",  # in_review -> assured (never one's own version)
+    "cost.read",  # effort, labour rates, non-labour and partner cost, cost factors
+    "delivery.read_all",  # delivery descriptions of every centre
+    "audit.read",
+]
+
+_READ: frozenset[Permission] = frozenset({"catalog.read", "delivery.read_all"})
+_CURATE: frozenset[Permission] = _READ | {"catalog.read_unreleased", "cost.read"}
+
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    "sales": _READ,
+    "delivery": frozenset({"catalog.read"}),  # delivery descriptions of its own centre only
+    "portfolio": _CURATE | {"catalog.write"},
+    "approver": _CURATE | {"catalog.assure"},
+    "admin": _CURATE | {"catalog.write", "audit.read"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    name: str
+    role: Role
+    centre: str | None = None  # the delivery centre of a `delivery` key
+
+    def can(self, permission: Permission) -> bool:
+        return permission in PERMISSIONS[self.role]
+
+
+# Used by the CLI and the catalog import command: trusted, as the operator of the system.
+SYSTEM = Principal("system", "admin")

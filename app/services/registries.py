@@ -1,0 +1,166 @@
+"""Capabilities, competencies, delivery centres, price books, rules and offerings: one row
+per record with a revision (its ETag), every write checked against the whole catalog and
+audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import CatalogRecord
+from app.errors import Conflict, FieldProblem, NotFound, ReadOnlyFields
+from app.services import audit
+from app.services.catalog_store import (
+    Registry,
+    bump_revision,
+    dump,
+    ensure_consistent,
+    validate_model,
+    working_catalog,
+)
+from app.services.components import VersionView
+from app.services.merge_patch import apply_merge_patch
+from app.services.pagination import Page, decode_cursor, page_of
+from app.services.preconditions import check_precondition
+from app.services.principal import Principal
+from app.services.visibility import cost_fields_in, without_cost
+
+
+def _visible(registry: Registry, principal: Principal, content: dict[str, Any]) -> dict[str, Any]:
+    if principal.can("cost.read"):
+        return content
+    return without_cost(registry.field.removesuffix("s"), content)
+
+
+def _etag(row: CatalogRecord, principal: Principal) -> str:
+    suffix = "" if principal.can("cost.read") else "-p"
+    return f'"{row.key}-{row.revision}{suffix}"'
+
+
+def _own_centre_only(registry: Registry, principal: Principal) -> str | None:
+    """A delivery key sees its own centre and nothing of the others."""
+    if registry.field == "delivery_centres" and principal.role == "delivery":
+        return principal.centre or ""
+    return None
+
+
+def list_records(
+    session: Session, principal: Principal, registry: Registry, *, limit: int, cursor: str | None
+) -> Page[dict[str, Any]]:
+    query = (
+        select(CatalogRecord)
+        .where(CatalogRecord.kind == registry.field)
+        .order_by(CatalogRecord.key)
+        .limit(limit + 1)
+    )
+    after = decode_cursor(cursor)
+    if after is not None:
+        query = query.where(CatalogRecord.key > str(after))
+    own = _own_centre_only(registry, principal)
+    if own is not None:
+        query = query.where(CatalogRecord.key == own)
+    page = page_of(list(session.scalars(query)), limit, lambda row: row.key)
+    return Page(
+        [_visible(registry, principal, row.content) for row in page.items], page.next_cursor
+    )
+
+
+def _row(session: Session, registry: Registry, key: str) -> CatalogRecord:
+    row = session.get(CatalogRecord, (registry.field, key))
+    if row is None:
+        raise NotFound(f"no {registry.title} {key!r}")
+    return row
+
+
+def get_record(session: Session, principal: Principal, registry: Registry, key: str) -> VersionView:
+    own = _own_centre_only(registry, principal)
+    if own is not None and key != own:
+        raise NotFound(f"no {registry.title} {key!r}")
+    row = _row(session, registry, key)
+    return VersionView(_visible(registry, principal, row.content), _etag(row, principal))
+
+
+def _validated(
+    session: Session, registry: Registry, content: dict[str, Any], replaces: str | None
+) -> dict[str, Any]:
+    tag = content.get("kind") if registry.field == "rules" else None
+    model = validate_model(registry.validate, content, registry.title, tag)
+    collections = working_catalog(session)
+    items = collections[registry.field]
+    if replaces is not None:
+        items.pop(replaces, None)
+    items[getattr(model, registry.key)] = model
+    ensure_consistent(collections)
+    return dump(model)
+
+
+def _refuse_cost(registry: Registry, principal: Principal, body: dict[str, Any]) -> None:
+    if principal.can("cost.read"):
+        return
+    fields = cost_fields_in(registry.field.removesuffix("s"), body)
+    if fields:
+        raise ReadOnlyFields(
+            "cost fields are not yours to set: " + ", ".join(fields),
+            [FieldProblem(name, "may not be set by this request") for name in fields],
+        )
+
+
+def create_record(
+    session: Session, principal: Principal, registry: Registry, body: dict[str, Any]
+) -> VersionView:
+    _refuse_cost(registry, principal, body)
+    key = body.get(registry.key)
+    if isinstance(key, str) and session.get(CatalogRecord, (registry.field, key)) is not None:
+        raise Conflict(f"{registry.title} {key!r} exists; edit it with PATCH")
+    content = _validated(session, registry, body, None)
+    row = CatalogRecord(
+        kind=registry.field, key=content[registry.key], content=content, updated_by=principal.name
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, principal, "record.create", registry.field, row.key, None, content)
+    bump_revision(session)
+    return VersionView(_visible(registry, principal, content), _etag(row, principal))
+
+
+def patch_record(
+    session: Session,
+    principal: Principal,
+    registry: Registry,
+    key: str,
+    patch: dict[str, Any],
+    if_match: str | None,
+) -> VersionView:
+    row = _row(session, registry, key)
+    check_precondition(if_match, _etag(row, principal), required=True)
+    _refuse_cost(registry, principal, patch)
+    if registry.key in patch and patch[registry.key] != key:
+        raise ReadOnlyFields(
+            f"the {registry.key} of a {registry.title} cannot change",
+            [FieldProblem(registry.key, "may not be changed")],
+        )
+    before = row.content
+    merged = apply_merge_patch(before, patch)
+    if merged == before:
+        return VersionView(_visible(registry, principal, before), _etag(row, principal))
+    row.content = _validated(session, registry, merged, key)
+    row.updated_by = principal.name
+    session.flush()
+    audit.record(session, principal, "record.update", registry.field, key, before, row.content)
+    bump_revision(session)
+    return VersionView(_visible(registry, principal, row.content), _etag(row, principal))
+
+
+def delete_record(
+    session: Session, principal: Principal, registry: Registry, key: str, if_match: str | None
+) -> None:
+    row = _row(session, registry, key)
+    check_precondition(if_match, _etag(row, principal), required=True)
+    collections = working_catalog(session)
+    del collections[registry.field][key]
+    ensure_consistent(collections)  # e.g. a centre still holding a component's competency
+    audit.record(session, principal, "record.delete", registry.field, key, row.content, None)
+    session.delete(row)
+    bump_revision(session)

@@ -1,0 +1,30 @@
+"""Settings from the environment (prefix ``OFFERWRIGHT_``), read once per process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OFFERWRIGHT_", extra="ignore")
+
+    # Unset: a SQLite file in the working directory. PostgreSQL: postgresql+psycopg://...
+    database_url: str | None = None
+    sqlite_busy_timeout_ms: int = 5_000
+    # Request bodies above these sizes are refused with 413 before they are parsed.
+    max_body_bytes: int = 1_048_576
+    max_import_bytes: int = 64 * 1_048_576
+    # Failed authentications allowed per client address and minute before 429.
+    auth_failures_per_minute: int = 10
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{Path.cwd() / 'offerwright.db'}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,37 @@
+"""Alembic environment: runs on the connection handed over by ``app.db.migrate`` (tests and
+the CLI) or on ``OFFERWRIGHT_DATABASE_URL``. Batch mode keeps ALTERs working on SQLite."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from app.db.engine import make_engine
+from app.db.models import Base
+from app.settings import get_settings
+
+config = context.config
+
+
+def run() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _migrate(connection)
+        return
+    engine = make_engine(get_settings().resolved_database_url)
+    with engine.connect() as connection:
+        _migrate(connection)
+    engine.dispose()
+
+
+def _migrate(connection: object) -> None:
+    context.configure(
+        connection=connection,  # type: ignore[arg-type]
+        target_metadata=Base.metadata,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run()
