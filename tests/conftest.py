@@ -5,10 +5,23 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from app.api.app import create_app
+from app.db.engine import make_engine
+from app.db.migrate import upgrade
+from app.services.importer import import_snapshot
+from app.services.keys import create_key
+from app.services.principal import ROLES, SYSTEM
+from app.settings import Settings
+from catalog.loader import load_default_catalog
+from tests.api_support import RolledBackDatabase
 
 FIXTURES = Path(__file__).parent / "fixtures"
 POSTGRES_URL = os.environ.get(
@@ -42,3 +55,85 @@ def postgres_url() -> str:
             pytest.fail(f"PostgreSQL is required on CI but unreachable: {error}")
         pytest.skip(f"PostgreSQL unreachable: {error}")
     return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def default_snapshot():  # type: ignore[no-untyped-def]
+    return load_default_catalog()
+
+
+def _schema_engine(url: str) -> tuple[Engine, str]:
+    """An engine on a fresh schema of its own, so test runs never meet each other's tables."""
+    schema = f"ow_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    return make_engine(url, connect_args={"options": f"-csearch_path={schema}"}), schema
+
+
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def migrated_engine(request, tmp_path_factory, default_snapshot) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
+    """A database per backend, built by the Alembic migrations, holding the default catalog."""
+    schema = None
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}")
+    else:
+        engine, schema = _schema_engine(request.getfixturevalue("postgres_url"))
+    upgrade(engine)
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session, session.begin():
+        import_snapshot(session, SYSTEM, default_snapshot, trusted=True)
+    yield engine
+    engine.dispose()
+    if schema is not None:
+        admin = make_engine(request.getfixturevalue("postgres_url"))
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def database(migrated_engine: Engine) -> Iterator[RolledBackDatabase]:
+    database = RolledBackDatabase(migrated_engine)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(auth_failures_per_minute=10_000)
+
+
+@pytest.fixture
+def client(database: RolledBackDatabase, settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, database), raise_server_exceptions=False) as client:
+        yield client
+
+
+class Keys:
+    """One API key per role (and a second portfolio and approver for four-eyes tests)."""
+
+    def __init__(self, database: RolledBackDatabase) -> None:
+        self.database = database
+        self.keys: dict[str, str] = {}
+        for role in ROLES:
+            self.add(role, role)
+        self.add("portfolio-2", "portfolio")
+        self.add("approver-2", "approver")
+
+    def add(self, name: str, role: str, centre: str | None = None) -> str:
+        if role == "delivery" and centre is None:
+            centre = "CZ-BRN"
+        with self.database.transaction(write=True) as session:
+            self.keys[name] = create_key(session, name=name, role=role, centre=centre)
+        return self.keys[name]
+
+    def __call__(self, name: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.keys[name]}"}
+
+
+@pytest.fixture
+def auth(database: RolledBackDatabase) -> Keys:
+    return Keys(database)

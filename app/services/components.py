@@ -137,7 +137,7 @@ def list_components(
     if q:
         pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(ComponentVersion.search_text.like(pattern + "%", escape="\\"))
-    rows = list(session.execute(query).tuples())
+    rows = [(row[0], row[1]) for row in session.execute(query)]
     page = page_of(rows, limit, lambda pair: pair[0].code)
     return Page([_summary(row, head) for row, head in page.items], page.next_cursor)
 

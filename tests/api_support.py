@@ -1,0 +1,24 @@
+"""Test doubles for the shell: a database whose every transaction is a savepoint inside one
+outer transaction that the test rolls back, so each test starts from the same catalog."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+
+from app.db.engine import Database
+
+
+class RolledBackDatabase(Database):
+    def __init__(self, engine: Engine) -> None:
+        self.url = str(engine.url)
+        self.engine = engine
+        self.connection = engine.connect()
+        self._outer = self.connection.begin()
+        self.sessions = sessionmaker(
+            bind=self.connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+
+    def dispose(self) -> None:
+        self._outer.rollback()
+        self.connection.close()
