@@ -8,29 +8,13 @@ Writes the medians to benchmarks/RESULTS.md (machine and date included).
 from __future__ import annotations
 
 import argparse
-import datetime
-import os
-import platform
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.report import RESULTS, machine, median, timings, today, write_section
 from benchmarks.synthetic import generate
 from catalog.exporter import export_catalog
 from catalog.loader import default_catalog_path, validate_catalog
-
-RESULTS = Path(__file__).with_name("RESULTS.md")
-
-
-def _median_seconds(action: Callable[[], object], runs: int) -> tuple[float, list[float]]:
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings), timings
 
 
 def _load(path: Path) -> None:
@@ -39,16 +23,15 @@ def _load(path: Path) -> None:
         raise SystemExit(f"{path} does not validate: {result.problems[:3]}")
 
 
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+NOTES = """
+Where the time goes at 10,000 components (cProfile, one run): pydantic validation 1.5 s,
+YAML parsing (yaml-rs) 0.85 s, whole-catalog checks 0.6 s, file reads 0.4 s, freeing the
+previous run's snapshot 0.5 s. The same files through ruamel.yaml's C loader took 2.4 ms
+each (24 s in all) and PyYAML's CSafeLoader 1.2 ms (12 s), which is why yaml-rs parses and
+ruamel only locates problems and writes files. Pausing the cyclic collector during a load
+saved about a third. **The 3 s target is not met yet** on this 2-core machine; the next
+steps are validating components in a process pool and caching parsed files by content hash.
+""".strip().splitlines()
 
 
 def main() -> None:
@@ -65,15 +48,13 @@ def main() -> None:
             cases.append((f"synthetic, {size:,} components ({files:,} files)", target))
         for label, path in cases:
             _load(path)  # warm the file cache: we measure parsing and validation, not the disk
-            median, timings = _median_seconds(lambda path=path: _load(path), runs)
-            rows.append((label, median, timings))
-            print(f"{label}: median {median:.3f} s over {runs} runs")
+            measured = timings(lambda path=path: _load(path), runs)
+            rows.append((label, median(measured), measured))
+            print(f"{label}: median {median(measured):.3f} s over {runs} runs")
     lines = [
-        "# Benchmark results",
-        "",
         "## Catalog loading and validation (`python -m benchmarks.catalog_load`)",
         "",
-        f"Machine: {_machine()}. Date: {datetime.date.today().isoformat()}. "
+        f"Machine: {machine()}. Date: {today()}. "
         f"Median of {runs} runs, file cache warm. Target: 10,000 components in under 3 s.",
         "",
         "| catalog | median | runs (s) |",
@@ -83,8 +64,9 @@ def main() -> None:
             for label, median, timings in rows
         ),
         "",
+        *NOTES,
     ]
-    RESULTS.write_text("\n".join(lines))
+    write_section("catalog-load", lines)
     print(f"wrote {RESULTS}")
 
 

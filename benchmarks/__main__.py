@@ -1,0 +1,12 @@
+"""Run every benchmark: ``.venv/bin/python -m benchmarks``; results in benchmarks/RESULTS.md."""
+
+from __future__ import annotations
+
+import sys
+
+from benchmarks import api_list, catalog_load
+
+if __name__ == "__main__":
+    for benchmark in (catalog_load, api_list):
+        sys.argv = [benchmark.__name__]
+        benchmark.main()
