@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -186,9 +187,39 @@ def validate(
 
 @app.command()
 def demo() -> None:
-    """Show what Offerwright does, end to end, on the default catalog."""
+    """Show what Offerwright does, end to end: validate the default catalog, build the
+    database, import the catalog, create demo keys and say how to call the API."""
+    from app.db.migrate import upgrade
+    from app.services.importer import import_snapshot
+    from app.services.keys import create_key
+    from app.services.principal import SYSTEM
+
     typer.echo("Offerwright demo: the default catalog\n")
     _validate_and_report(default_catalog_path())
+    snapshot = validate_catalog(default_catalog_path()).snapshot
+    assert snapshot is not None  # reported and exited above otherwise
+    database = _database()
+    upgrade(database.engine)
+    keys: dict[str, str] = {}
+    with database.transaction(write=True) as session:
+        report = import_snapshot(session, SYSTEM, snapshot, trusted=True).as_dict()
+        for role in ("sales", "portfolio", "approver", "admin"):
+            # A key from an earlier demo run exists (Conflict): keys are only ever shown once.
+            with contextlib.suppress(OfferwrightError):
+                keys[role] = create_key(session, name=f"demo-{role}", role=role)
+    url = database.engine.url.render_as_string(hide_password=True)
+    typer.echo(
+        f"\nDatabase {url}: {report['components_created']} component(s) imported, "
+        f"{report['components_unchanged']} already there."
+    )
+    for role, key in keys.items():
+        typer.echo(f"  demo {role} key: {key}")
+    if not keys:
+        typer.echo("  demo keys exist from an earlier run (create more: offerwright keys create)")
+    typer.echo(
+        "\nNext: `offerwright serve`, then open http://127.0.0.1:8000/docs or\n"
+        "  curl -H 'Authorization: Bearer <key>' 'http://127.0.0.1:8000/v1/components?limit=5'"
+    )
 
 
 def main() -> None:
