@@ -9,6 +9,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
 from app.errors import FieldProblem, Invalid, OfferwrightError
@@ -100,6 +102,15 @@ async def _http(request: Request, error: Exception) -> JSONResponse:
     )  # fmt: skip
 
 
+async def _concurrent(request: Request, error: Exception) -> JSONResponse:
+    # A unique key or a row version lost a race with another request: nothing was written.
+    log.info("concurrent write refused on %s: %s", request.url.path, error)
+    return problem_response(
+        request, status=409, slug="conflict", title="Conflict",
+        detail="another request changed the same data at the same time; read it again and retry",
+    )  # fmt: skip
+
+
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
     return problem_response(
@@ -112,4 +123,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(OfferwrightError, _domain)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(IntegrityError, _concurrent)
+    app.add_exception_handler(StaleDataError, _concurrent)
     app.add_exception_handler(Exception, _unexpected)

@@ -142,8 +142,10 @@ def list_components(
     return Page([_summary(row, head) for row, head in page.items], page.next_cursor)
 
 
-def _head(session: Session, code: str) -> ComponentHead:
-    head = session.get(ComponentHead, code)
+def _head(session: Session, code: str, *, lock: bool = False) -> ComponentHead:
+    # Writers lock the head row (PostgreSQL), so two edits of one component queue up and
+    # the second sees the first's version; SQLite's BEGIN IMMEDIATE already serialises.
+    head = session.get(ComponentHead, code, with_for_update=lock)
     if head is None:
         raise NotFound(f"no component {code!r}")
     return head
@@ -291,7 +293,7 @@ def patch_component(
 ) -> VersionView:
     """Apply a JSON merge patch to the latest version: in place while it is a draft,
     otherwise as a new draft version."""
-    head = _head(session, code)
+    head = _head(session, code, lock=True)
     latest = _version_row(session, code, head.latest_version)
     check_precondition(if_match, etag_of(latest, principal), required=True)
     _refuse_read_only(principal, patch)
@@ -340,7 +342,7 @@ def transition(
     comment: str | None,
     if_match: str | None = None,
 ) -> VersionView:
-    head = _head(session, code)
+    head = _head(session, code, lock=True)
     row = _version_row(session, code, version)
     check_precondition(if_match, etag_of(row, principal), required=False)
     needed = TRANSITIONS.get((row.status, to))

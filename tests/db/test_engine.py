@@ -1,0 +1,57 @@
+"""SQLite settings: WAL, busy timeout, and write transactions that take the lock up front."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app.db.engine import Database
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'x.db'}", busy_timeout_ms=1234)
+    with database.transaction(write=False) as session:
+        assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert session.execute(text("PRAGMA busy_timeout")).scalar() == 1234
+        assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    database.dispose()
+
+
+def test_a_write_transaction_holds_the_write_lock_from_its_start(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    database = Database(f"sqlite:///{path}", busy_timeout_ms=50)
+    with database.transaction(write=True) as session:
+        session.execute(text("CREATE TABLE t (x INTEGER)"))
+    with database.transaction(write=True) as session:
+        session.execute(text("SELECT 1"))  # a read only, yet the lock is taken (BEGIN IMMEDIATE)
+        other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
+    with database.transaction(write=False) as session:
+        session.execute(text("SELECT 1"))
+        other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # a read transaction does not block writers
+        other.execute("ROLLBACK")
+        other.close()
+    database.dispose()
+
+
+def test_a_failed_unit_of_work_rolls_back(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    with database.transaction(write=True) as session:
+        session.execute(text("CREATE TABLE t (x INTEGER)"))
+
+    def fail_half_way() -> None:
+        with database.transaction(write=True) as session:
+            session.execute(text("INSERT INTO t VALUES (1)"))
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        fail_half_way()
+    with database.transaction(write=False) as session:
+        assert session.execute(text("SELECT count(*) FROM t")).scalar() == 0
+    database.dispose()
