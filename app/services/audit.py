@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import AuditEntry
+from app.errors import BadRequest
 from app.services.pagination import Page, decode_cursor, page_of
 from app.services.principal import Principal
 
@@ -51,7 +52,9 @@ def entries(
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit + 1)
     after = decode_cursor(cursor)
     if after is not None:
-        query = query.where(AuditEntry.id < int(after))
+        if not isinstance(after, int):
+            raise BadRequest("the cursor belongs to another list")
+        query = query.where(AuditEntry.id < after)
     if entity_kind:
         query = query.where(AuditEntry.entity_kind == entity_kind)
     if entity_key:
@@ -59,7 +62,8 @@ def entries(
     if actor:
         query = query.where(AuditEntry.actor == actor)
     if since:
-        query = query.where(AuditEntry.at >= since)
+        # A timestamp without an offset is read as UTC, as every stored one is.
+        query = query.where(AuditEntry.at >= (since if since.tzinfo else since.replace(tzinfo=UTC)))
     rows = list(session.scalars(query))
     page = page_of(rows, limit, lambda row: row.id)
     return Page([_as_dict(row) for row in page.items], page.next_cursor)

@@ -58,6 +58,14 @@ def component_document(component: Component) -> dict[str, Any]:
     return document
 
 
+def same_content(document: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Whether two stored components say the same, whatever their version and author."""
+    ignored = ("version", "author")
+    return {key: value for key, value in document.items() if key not in ignored} == {
+        key: value for key, value in other.items() if key not in ignored
+    }
+
+
 def component_of(row: ComponentVersion) -> Component:
     return Component.model_validate({**row.content, "status": row.status})
 

@@ -27,6 +27,7 @@ from app.services.catalog_store import (
     bump_revision,
     component_document,
     ensure_consistent,
+    same_content,
     search_text,
     validate_model,
     working_catalog,
@@ -299,10 +300,17 @@ def patch_component(
     _refuse_read_only(principal, patch)
     before = {**latest.content, "status": latest.status}
     merged = apply_merge_patch(before, patch)
-    if merged == before:
-        return _view(latest, head, principal)  # nothing changes, no new version
     if latest.status == "draft":
         component = _validated(session, merged)
+    else:
+        version = head.latest_version + 1
+        component = _validated(
+            session, {**merged, "version": version, "status": "draft", "author": principal.name}
+        )
+    # Compared once validated: 18.5 and "18.5", or a null for an unset field, change nothing.
+    if same_content(component_document(component), latest.content):
+        return _view(latest, head, principal)
+    if latest.status == "draft":
         latest.content = component_document(component)
         latest.name, latest.family, latest.layer = component.name, component.family, component.layer
         latest.search_text = search_text(component)
@@ -313,11 +321,7 @@ def patch_component(
         )
         row = latest
     else:
-        version = head.latest_version + 1
-        component = _validated(
-            session, {**merged, "version": version, "status": "draft", "author": principal.name}
-        )
-        head.latest_version = version
+        head.latest_version = component.version
         row = _add_version(session, component)
     session.flush()
     audit.record(
@@ -342,6 +346,9 @@ def transition(
     comment: str | None,
     if_match: str | None = None,
 ) -> VersionView:
+    if not (principal.can("catalog.write") or principal.can("catalog.assure")):
+        # Checked first, so readers learn nothing about unreleased versions from the answer.
+        raise Forbidden(f"the {principal.role} role may not move versions along the lifecycle")
     head = _head(session, code, lock=True)
     row = _version_row(session, code, version)
     check_precondition(if_match, etag_of(row, principal), required=False)

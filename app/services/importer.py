@@ -34,13 +34,12 @@ from app.services.catalog_store import (
     dump,
     ensure_consistent,
     latest_versions,
+    same_content,
     search_text,
 )
 from app.services.principal import Principal
 from catalog.components import Component
 from catalog.snapshot import CatalogSnapshot
-
-_IDENTITY_EXCLUDED = ("version", "author")
 
 
 @dataclass
@@ -61,10 +60,6 @@ class ImportReport:
             "records_updated": self.records_updated,
             "records_deleted": self.records_deleted,
         }
-
-
-def _identity(document: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in document.items() if key not in _IDENTITY_EXCLUDED}
 
 
 def import_snapshot(
@@ -150,7 +145,7 @@ def _import_components(
         if row is None:
             new_heads.append({"code": component.code, "latest_version": component.version})
             report.components_created.append(component.code)
-        elif _identity(component_document(component)) == _identity(row.content) and (
+        elif same_content(component_document(component), row.content) and (
             component.status == row.status or not trusted
         ):
             report.components_unchanged += 1

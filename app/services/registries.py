@@ -142,10 +142,10 @@ def patch_record(
             [FieldProblem(registry.key, "may not be changed")],
         )
     before = row.content
-    merged = apply_merge_patch(before, patch)
-    if merged == before:
+    content = _validated(session, registry, apply_merge_patch(before, patch), key)
+    if content == before:  # compared once validated: 0.04 and "0.04" are the same
         return VersionView(_visible(registry, principal, before), _etag(row, principal))
-    row.content = _validated(session, registry, merged, key)
+    row.content = content
     row.updated_by = principal.name
     session.flush()
     audit.record(session, principal, "record.update", registry.field, key, before, row.content)

@@ -21,6 +21,7 @@ from app.api.deps import (
 from app.api.schemas import MERGE_PATCH_BODY, OBJECT_BODY, ListPage
 from app.documents.html import render_document
 from app.services import components as service
+from app.services.catalog_store import validate_model
 from app.services.components import DocumentName
 
 router = APIRouter(prefix="/v1/components", tags=["components"])
@@ -89,14 +90,24 @@ def patch_component(
     return _with_etag(service.patch_component(session, principal, code, patch, if_match))
 
 
-@router.post("/{code}/versions/{version}/transition")
+_TRANSITION_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": TransitionRequest.model_json_schema()}},
+    }
+}
+
+
+@router.post("/{code}/versions/{version}/transition", openapi_extra=_TRANSITION_BODY)
 def transition(
-    session: DbSession, principal: Caller, code: str, version: int, body: TransitionRequest,
+    session: DbSession, principal: Caller, code: str, version: int,
+    body: JsonBody,  # read after authentication: no key gets 401, whatever the body
     if_match: IfMatch = None,
 ) -> Any:  # fmt: skip
     """Move a version along draft -> in_review -> assured -> active -> retired."""
+    move = validate_model(TransitionRequest.model_validate, body, "transition request")
     return _with_etag(
-        service.transition(session, principal, code, version, body.to, body.comment, if_match)
+        service.transition(session, principal, code, version, move.to, move.comment, if_match)
     )
 
 
