@@ -122,6 +122,8 @@ async def _json_object(request: Request, media_types: frozenset[str]) -> dict[st
         data = json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError) as error:
         raise MalformedJson(f"the request body is not valid JSON: {error}") from error
+    except RecursionError as error:
+        raise MalformedJson("the request body is nested too deeply") from error
     if not isinstance(data, dict):
         raise Invalid("the request body must be a JSON object")
     return data

@@ -48,6 +48,8 @@ def _validate(upload: Upload) -> LoadResult:
             data = json.loads(upload.body)
         except (ValueError, UnicodeDecodeError) as error:
             raise MalformedJson(f"the catalog is not valid JSON: {error}") from error
+        except RecursionError as error:
+            raise MalformedJson("the catalog is nested too deeply") from error
         return validate_mapping(data)
     if upload.media_type in ("application/zip", "application/x-zip-compressed"):
         with tempfile.TemporaryDirectory(prefix="offerwright-import-") as directory:

@@ -43,12 +43,15 @@ RELEASED = ("active", "retired")  # what callers without catalog.read_unreleased
 READ_ONLY = ("code", "version", "status", "author")  # set by the server, never by a body
 DocumentName = Literal["specification", "statement_of_work", "delivery_description"]
 
-# (from, to) -> the permission the move needs.
-TRANSITIONS: dict[tuple[str, str], Permission] = {
-    ("draft", "in_review"): "catalog.write",
-    ("in_review", "assured"): "catalog.assure",
-    ("assured", "active"): "catalog.write",
-    ("active", "retired"): "catalog.write",
+# The lifecycle's moves (from -> to), and the permission that moving *to* a status needs.
+TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
+    {("draft", "in_review"), ("in_review", "assured"), ("assured", "active"), ("active", "retired")}
+)
+NEEDED_TO_REACH: dict[str, Permission] = {
+    "in_review": "catalog.write",
+    "assured": "catalog.assure",
+    "active": "catalog.write",
+    "retired": "catalog.write",
 }
 
 
@@ -346,22 +349,20 @@ def transition(
     comment: str | None,
     if_match: str | None = None,
 ) -> VersionView:
-    if not (principal.can("catalog.write") or principal.can("catalog.assure")):
-        # Checked first, so readers learn nothing about unreleased versions from the answer.
-        raise Forbidden(f"the {principal.role} role may not move versions along the lifecycle")
+    needed = NEEDED_TO_REACH.get(to)
+    if needed is None or not principal.can(needed):
+        # Checked before anything is read, so the answer tells nothing about the version.
+        raise Forbidden(f"the {principal.role} role may not move a version to {to}")
     head = _head(session, code, lock=True)
     row = _version_row(session, code, version)
     check_precondition(if_match, etag_of(row, principal), required=False)
-    needed = TRANSITIONS.get((row.status, to))
-    if needed is None:
-        allowed = [target for (source, target) in TRANSITIONS if source == row.status]
+    if (row.status, to) not in TRANSITIONS:
+        allowed = sorted(target for (source, target) in TRANSITIONS if source == row.status)
         raise IllegalTransition(
             f"{code} version {version} is {row.status}; it can move to "
             + (", ".join(allowed) if allowed else "nothing further")
             + f", not to {to}"
         )
-    if not principal.can(needed):
-        raise Forbidden(f"moving a version to {to} needs the {needed} permission")
     if to == "assured" and row.author == principal.name:
         raise Forbidden(f"four eyes: {principal.name} authored {code} version {version}")
     before_status = row.status
