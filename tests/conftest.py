@@ -72,7 +72,10 @@ def _schema_engine(url: str) -> tuple[Engine, str]:
     return make_engine(url, connect_args={"options": f"-csearch_path={schema}"}), schema
 
 
-@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
 def migrated_engine(request, tmp_path_factory, default_snapshot) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
     """A database per backend, built by the Alembic migrations, holding the default catalog."""
     schema = None
