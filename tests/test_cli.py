@@ -1,0 +1,265 @@
+"""The ``offerwright`` command against a database of its own: migrations, catalog import and
+export, and API keys."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from sqlalchemy import func, select, text
+from typer.testing import CliRunner
+
+from app.cli import app
+from app.db.engine import Database, make_engine
+from app.db.models import ApiKey, AuditEntry, CatalogRecord, ComponentHead, ComponentVersion
+from app.services.keys import authenticate
+from app.services.principal import Principal
+from app.settings import get_settings
+from catalog.loader import default_catalog_path
+
+Invoke = Callable[..., Result]
+
+
+def _invoker(url: str, monkeypatch: pytest.MonkeyPatch) -> Invoke:
+    runner = CliRunner()
+    monkeypatch.setenv("OFFERWRIGHT_DATABASE_URL", url)
+
+    def invoke(*args: str) -> Result:
+        get_settings.cache_clear()  # the settings are read once per process
+        return runner.invoke(app, list(args), env={"OFFERWRIGHT_DATABASE_URL": url})
+
+    return invoke
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+@pytest.fixture
+def cli(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Invoke]:
+    yield _invoker(url, monkeypatch)
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def cli_db(url: str) -> Iterator[Database]:
+    """The CLI's database, opened the way the API would."""
+    database = Database(url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def loaded(cli: Invoke) -> Invoke:
+    """A migrated database holding the default catalog."""
+    _ok(cli("db", "upgrade"))
+    _ok(cli("catalog", "import"))
+    return cli
+
+
+def _ok(result: Result) -> Result:
+    assert result.exit_code == 0, (result.stdout, result.stderr, result.exception)
+    return result
+
+
+def _principal(database: Database, key: str) -> Principal | None:
+    with database.transaction(write=False) as session:
+        return authenticate(session, key)
+
+
+def _count(database: Database, model: type) -> int:
+    with database.transaction(write=False) as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def _records(database: Database) -> list[tuple[str, str, str]]:
+    with database.transaction(write=False) as session:
+        rows = session.scalars(select(CatalogRecord))
+        return sorted((row.kind, row.key, repr(row.content)) for row in rows)
+
+
+def test_upgrade_then_import_the_default_catalog(cli: Invoke, cli_db: Database) -> None:
+    upgraded = _ok(cli("db", "upgrade"))
+    assert "up to date" in upgraded.stdout
+    imported = _ok(cli("catalog", "import"))
+    assert "83 component(s) created" in imported.stdout
+    assert _count(cli_db, ComponentHead) == 83
+    # Upgrading again is harmless, and so is importing the same catalog again.
+    _ok(cli("db", "upgrade"))
+    again = _ok(cli("catalog", "import"))
+    assert "0 component(s) created, 0 new version(s), 83 unchanged" in again.stdout
+    assert "+0 ~0 -0" in again.stdout
+    assert _count(cli_db, ComponentVersion) == 83
+
+
+def test_a_key_is_printed_alone_on_the_last_line_and_authenticates(
+    loaded: Invoke, cli_db: Database
+) -> None:
+    result = _ok(loaded("keys", "create", "--name", "n", "--role", "sales"))
+    key = result.stdout.strip().splitlines()[-1]
+    assert key.startswith("ow_") and " " not in key and len(key) > 40
+    assert key not in result.stderr
+    assert _principal(cli_db, key) == Principal("n", "sales", None)
+
+
+def test_a_delivery_key_needs_a_centre(loaded: Invoke, cli_db: Database) -> None:
+    refused = loaded("keys", "create", "--name", "d", "--role", "delivery")
+    assert refused.exit_code == 1
+    assert "centre" in refused.stderr
+    assert _count(cli_db, ApiKey) == 0
+
+    result = _ok(
+        loaded("keys", "create", "--name", "d", "--role", "delivery", "--centre", "CZ-BRN")
+    )
+    key = result.stdout.strip().splitlines()[-1]
+    assert _principal(cli_db, key) == Principal("d", "delivery", "CZ-BRN")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--name", "x", "--role", "root"],
+        ["--name", "x", "--role", "sales", "--centre", "CZ-BRN"],
+        ["--name", "x", "--role", "delivery", "--centre", "XX-NOWHERE"],
+    ],
+    ids=["unknown-role", "centre-on-a-sales-key", "unknown-centre"],
+)
+def test_invalid_keys_are_refused(loaded: Invoke, cli_db: Database, args: list[str]) -> None:
+    result = loaded("keys", "create", *args)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error:")
+    assert _count(cli_db, ApiKey) == 0
+
+
+def test_key_names_are_unique(loaded: Invoke, cli_db: Database) -> None:
+    first = _ok(loaded("keys", "create", "--name", "n", "--role", "sales")).stdout
+    again = loaded("keys", "create", "--name", "n", "--role", "admin")
+    assert again.exit_code == 1
+    assert "already exists" in again.stderr
+    assert _principal(cli_db, first.strip().splitlines()[-1]) == Principal("n", "sales")
+
+
+def test_a_revoked_key_no_longer_authenticates(loaded: Invoke, cli_db: Database) -> None:
+    revoked = _ok(loaded("keys", "create", "--name", "n", "--role", "sales"))
+    kept = _ok(loaded("keys", "create", "--name", "m", "--role", "admin"))
+    key = revoked.stdout.strip().splitlines()[-1]
+    assert _principal(cli_db, key) is not None
+    _ok(loaded("keys", "revoke", "n"))
+    assert _principal(cli_db, key) is None
+    assert _principal(cli_db, kept.stdout.strip().splitlines()[-1]) == Principal("m", "admin")
+    # Revoking twice is harmless; an unknown name is an error.
+    _ok(loaded("keys", "revoke", "n"))
+    unknown = loaded("keys", "revoke", "nobody")
+    assert unknown.exit_code == 1 and "nobody" in unknown.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["catalog", "import"],
+        ["catalog", "export", "{tmp}/out"],
+        ["keys", "create", "--name", "n", "--role", "sales"],
+        ["keys", "revoke", "n"],
+    ],
+    ids=lambda args: " ".join(args[:2]),
+)
+def test_commands_before_db_upgrade_say_to_run_it(
+    cli: Invoke, tmp_path: Path, args: list[str]
+) -> None:
+    result = cli(*(arg.format(tmp=tmp_path) for arg in args))
+    assert result.exit_code == 1
+    assert "db upgrade" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_export_validate_and_reimport_is_lossless(
+    loaded: Invoke, cli_db: Database, tmp_path: Path
+) -> None:
+    out = tmp_path / "exported"
+    exported = _ok(loaded("catalog", "export", str(out)))
+    assert "wrote" in exported.stdout
+    assert (out / "components" / "compute" / "CMP-VM-LNX.yaml").is_file()
+    validated = _ok(loaded("catalog", "validate", str(out)))
+    assert f"Catalog {out} is valid" in validated.stdout
+    audited = _count(cli_db, AuditEntry)
+    imported = _ok(loaded("catalog", "import", str(out)))
+    assert "0 component(s) created, 0 new version(s), 83 unchanged" in imported.stdout
+    assert "+0 ~0 -0" in imported.stdout
+    assert _count(cli_db, ComponentVersion) == 83
+    assert _count(cli_db, AuditEntry) == audited
+
+
+def test_a_broken_catalog_directory_imports_nothing(
+    loaded: Invoke, cli_db: Database, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(default_catalog_path(), broken)
+    # A valid change to one component and a YAML syntax error in another file.
+    vm = broken / "components" / "compute" / "CMP-VM-LNX.yaml"
+    vm.write_text(vm.read_text().replace("summary: A standard", "summary: Changed. A standard"))
+    centres = broken / "delivery-centres.yaml"
+    centres.write_text(centres.read_text().replace("- code: DE-FRA", "- code: [DE-FRA", 1))
+    records = _records(cli_db)
+    audited = _count(cli_db, AuditEntry)
+
+    result = loaded("catalog", "import", str(broken))
+    assert result.exit_code == 1
+    assert "delivery-centres.yaml" in result.stderr
+    assert "nothing imported" in result.stderr
+    assert _count(cli_db, ComponentVersion) == 83
+    assert _count(cli_db, AuditEntry) == audited
+    assert _records(cli_db) == records
+
+
+def test_a_broken_catalog_into_an_empty_database_imports_nothing(
+    cli: Invoke, cli_db: Database, tmp_path: Path
+) -> None:
+    _ok(cli("db", "upgrade"))
+    broken = tmp_path / "broken"
+    shutil.copytree(default_catalog_path(), broken)
+    (broken / "rules.yaml").write_text("- id: R-BROKEN\n  kind: requires\n  if: [unclosed\n")
+    result = cli("catalog", "import", str(broken))
+    assert result.exit_code == 1
+    assert "rules.yaml" in result.stderr
+    assert _count(cli_db, ComponentHead) == 0
+    assert _count(cli_db, CatalogRecord) == 0
+
+
+@pytest.mark.postgres
+def test_upgrade_and_import_on_postgres(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    schema = f"ow_cli_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(postgres_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{postgres_url}?options=-csearch_path%3D{schema}"
+    try:
+        cli = _invoker(url, monkeypatch)
+        _ok(cli("db", "upgrade"))
+        imported = _ok(cli("catalog", "import"))
+        assert "83 component(s) created" in imported.stdout
+        key = _ok(cli("keys", "create", "--name", "pg", "--role", "admin")).stdout
+        database = Database(url)
+        try:
+            assert _count(database, ComponentHead) == 83
+            assert _principal(database, key.strip().splitlines()[-1]) == Principal("pg", "admin")
+            with database.transaction(write=False) as session:
+                assert session.scalar(text("SELECT current_schema()")) == schema
+        finally:
+            database.dispose()
+        # Everything landed in the test's own schema.
+        with admin.connect() as connection:
+            tables = connection.scalar(
+                text("SELECT count(*) FROM information_schema.tables WHERE table_schema = :s"),
+                {"s": schema},
+            )
+        assert tables >= 6
+    finally:
+        get_settings.cache_clear()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
