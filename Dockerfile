@@ -12,6 +12,10 @@ COPY pricing ./pricing
 COPY migrations ./migrations
 RUN pip install --no-cache-dir .
 USER offerwright
+WORKDIR /home/offerwright
 # Validates the packaged catalog at build time: a broken catalog never ships.
 RUN offerwright catalog validate > /dev/null
-CMD ["offerwright", "demo"]
+EXPOSE 8000
+# The demo migrates the SQLite database and imports the catalog (set OFFERWRIGHT_DATABASE_URL
+# for PostgreSQL), prints demo keys on the first start, then the API serves.
+CMD ["sh", "-c", "offerwright demo && exec offerwright serve --host 0.0.0.0 --port 8000"]
