@@ -22,6 +22,8 @@ from pydantic import (
     WrapSerializer,
 )
 
+from catalog.currencies import check_currency
+
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -56,7 +58,9 @@ Identifier = Annotated[
 ]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(min_length=1)]
-CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+CurrencyCode = Annotated[
+    str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidator(check_currency)
+]
 
 # Money amounts and quantities in the catalog are exact decimals: never floats, never
 # negative, never infinite or NaN, at most 15 significant digits (see catalog.yaml_io).

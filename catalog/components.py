@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -62,6 +63,15 @@ class QuantityBounds(FrozenModel):
             raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
         return self
 
+    def problem(self, quantity: int) -> str | None:
+        """Why ``quantity`` cannot be ordered, or None. Orderable quantities run from ``min``
+        to ``max`` in steps of ``step`` counted from ``min``."""
+        if quantity < self.min or quantity > self.max:
+            return f"must be between {self.min} and {self.max}, not {quantity}"
+        if (quantity - self.min) % self.step:
+            return f"must be {self.min} plus a multiple of {self.step}, not {quantity}"
+        return None
+
 
 class Effort(FrozenModel):
     """Delivery effort in hours per unit, by skill: every month, and once at set-up."""
@@ -94,26 +104,46 @@ class Tiers(FrozenModel):
 
     style: TierStyle
     bands: tuple[TierBand, ...] = Field(min_length=1)
+    # Volume style only: a quantity that crosses into a cheaper band never costs less in
+    # total than the top of an earlier band (buying more never lowers the bill).
+    floor_at_previous_band: bool = False
+
+    @model_validator(mode="after")
+    def _floor_needs_volume(self) -> Tiers:
+        if self.floor_at_previous_band and self.style != "volume":
+            raise ValueError("floor_at_previous_band applies to style 'volume' only")
+        return self
 
     @field_validator("bands")
     @classmethod
     def _bands_increase(cls, bands: tuple[TierBand, ...]) -> tuple[TierBand, ...]:
-        previous = 0
-        for index, band in enumerate(bands):
-            is_last = index == len(bands) - 1
-            if band.up_to is None:
-                if not is_last:
-                    raise ValueError(f"band {index} is open-ended but is not the last band")
-                continue
-            if band.up_to <= previous:
-                raise ValueError(
-                    f"tiers must increase: band {index} ends at {band.up_to}, "
-                    f"not above the previous band's {previous}"
-                )
-            previous = band.up_to
-        if bands[-1].up_to is not None:
-            raise ValueError("the last band must be open-ended (no up_to)")
+        problem = band_order_problem([band.up_to for band in bands])
+        if problem is not None:
+            raise ValueError(problem[1])
         return bands
+
+
+def band_order_problem(up_tos: Sequence[int | None]) -> tuple[int, str] | None:
+    """The first band (index, message) that breaks a tier table's order, if any: bands must
+    strictly increase and only the last is open-ended. The catalog and the pricing engine
+    both check tier tables with this."""
+    if not up_tos:
+        return 0, "a tier table needs at least one band"
+    previous = 0
+    for index, up_to in enumerate(up_tos):
+        if up_to is None:
+            if index != len(up_tos) - 1:
+                return index, f"band {index} is open-ended but is not the last band"
+            continue
+        if up_to <= previous:
+            return index, (
+                f"tiers must increase: band {index} ends at {up_to}, "
+                f"not above the previous band's {previous}"
+            )
+        previous = up_to
+    if up_tos[-1] is not None:
+        return len(up_tos) - 1, "the last band must be open-ended (no up_to)"
+    return None
 
 
 class Price(FrozenModel):

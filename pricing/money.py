@@ -1,0 +1,130 @@
+"""Money: an exact ``Decimal`` amount with its currency, and the one rounding policy.
+
+Rounding policy (the only place that rounds money): a line's per-unit rate, once every
+factor and discount is applied, is rounded **half-up to the cent**, so a line amount is
+quantity x the unit price shown, exact to the cent, and a band of a tier table is a line of
+its own. Totals are sums of those amounts and are never rounded again. Percentages shown
+(margin %) are rounded half-up to two decimals for display only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from catalog.currencies import ISO_4217
+
+CENT = Decimal("0.01")
+_HUNDRED = Decimal(100)
+
+
+class CurrencyMismatch(ValueError):
+    """Arithmetic between two currencies: convert first, with a price book's FX rate."""
+
+
+def to_cents(amount: Decimal) -> int:
+    """``amount`` rounded half-up to the cent, as integer cents: the rounding policy."""
+    return int((amount * _HUNDRED).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def from_cents(cents: int) -> Decimal:
+    """Integer cents as a Decimal with exactly two places."""
+    return Decimal(cents).scaleb(-2)
+
+
+def percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
+    """``part`` as a percentage of ``whole``, half-up to two decimals; None when whole is 0."""
+    if whole == 0:
+        return None
+    return (part * _HUNDRED / whole).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount of one currency. Arithmetic across currencies raises CurrencyMismatch;
+    floats, NaN and infinities are refused at construction."""
+
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            # bool and float are refused: a float has already lost the exact amount.
+            raise TypeError(f"money needs a Decimal amount, not {type(self.amount).__name__}")
+        if not self.amount.is_finite():
+            raise ValueError(f"money must be finite, not {self.amount}")
+        if self.currency not in ISO_4217:
+            raise ValueError(f"unknown currency {self.currency!r}")
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(Decimal("0.00"), currency)
+
+    @classmethod
+    def of_cents(cls, cents: int, currency: str) -> Money:
+        return cls(from_cents(cents), currency)
+
+    def _same(self, other: Money) -> None:
+        if not isinstance(other, Money):
+            raise TypeError(f"cannot combine money with {type(other).__name__}")
+        if other.currency != self.currency:
+            raise CurrencyMismatch(
+                f"cannot combine {self.currency} and {other.currency}: convert first"
+            )
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __mul__(self, factor: Decimal | int) -> Money:
+        if isinstance(factor, bool) or not isinstance(factor, Decimal | int):
+            raise TypeError(f"money multiplies by a Decimal or an int, not {factor!r}")
+        return Money(self.amount * factor, self.currency)
+
+    __rmul__ = __mul__
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount >= other.amount
+
+    @property
+    def cents(self) -> int:
+        """The amount in integer cents, half-up (exact when the amount is already rounded)."""
+        return to_cents(self.amount)
+
+    def rounded(self) -> Money:
+        return Money(from_cents(self.cents), self.currency)
+
+    def __str__(self) -> str:
+        """The amount with exactly two decimals, as the API and documents show it."""
+        return f"{from_cents(self.cents)}"
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec) if spec else str(self)
+
+
+def total(amounts: list[Money] | tuple[Money, ...], currency: str) -> Money:
+    """The sum of ``amounts``, all in ``currency`` (zero when there are none)."""
+    result = Money.zero(currency)
+    for amount in amounts:
+        result = result + amount
+    return result
