@@ -18,7 +18,7 @@ from catalog.centres import DeliveryCentre
 from catalog.components import Component, CostBlock, ServiceLevel
 from catalog.price_books import PriceBook
 from pricing.errors import PricingProblem
-from pricing.money import to_cents
+from pricing.money import amount_problem, to_cents
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +78,35 @@ def unit_cost(
             )
             return Decimal(0)
         return rate
+
+    amounts: list[tuple[str, object]] = [
+        *((f"effort.monthly.{skill}", hours) for skill, hours in component.effort.monthly.items()),
+        *(
+            (f"effort.one_time.{skill}", hours)
+            for skill, hours in component.effort.one_time.items()
+        ),
+        ("service_levels.cost_factor", level.cost_factor),
+    ]
+    for where, block in (
+        ("non_labour_cost", component.non_labour_cost),
+        ("partner.cost", component.partner.cost if component.partner else None),
+    ):
+        if block is not None:
+            amounts += [(f"{where}.monthly", block.monthly), (f"{where}.one_time", block.one_time)]
+    for where, amount in amounts:
+        wrong = amount_problem(amount)
+        if wrong is not None:
+            problems.append(
+                PricingProblem(field, f"{component.code} {where} {wrong}", component.code)
+            )
+    for skill, hourly in centre.labour_rates.items():
+        wrong = amount_problem(hourly)
+        if wrong is not None:
+            problems.append(
+                PricingProblem(field, f"delivery centre {centre.code} labour_rates.{skill} {wrong}")
+            )
+    if problems:
+        return problems
 
     centre_fx = fx(centre.cost_currency, f"labour at {centre.code}")
     labour = []

@@ -32,6 +32,17 @@ def from_cents(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2)
 
 
+def amount_problem(value: object) -> str | None:
+    """Why ``value`` cannot be a catalog amount (price, cost, rate, hours), or None."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        return f"must be a decimal number, not {type(value).__name__}"
+    if isinstance(value, Decimal) and not value.is_finite():
+        return f"must be finite, not {value}"
+    if value < 0:
+        return f"must not be negative, not {value}"
+    return None
+
+
 def percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
     """``part`` as a percentage of ``whole``, half-up to two decimals; None when whole is 0."""
     if whole == 0:

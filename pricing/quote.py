@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from catalog.components import Component, ServiceLevel
+from catalog.price_books import PriceBook
 from catalog.snapshot import CatalogSnapshot
 from pricing.errors import PricingError, PricingProblem
 from pricing.money import Money, percent_of
@@ -145,64 +146,75 @@ def _request_problems(request: QuoteRequest) -> list[PricingProblem]:
 def price_quote(snapshot: CatalogSnapshot, request: QuoteRequest) -> Quote:
     """Price every line of ``request``; PricingError lists every problem at once."""
     problems = _request_problems(request)
+    book = None
     try:
         book = snapshot.price_book(request.price_book)
     except KeyError:
         problems.append(PricingProblem("price_book", f"unknown price book {request.price_book!r}"))
-    if problems:
-        raise PricingError(problems)
-
-    currency = book.currency
-    zero = Money.zero(currency)
-    # Lines repeat choices; each (component, level, centre) is derived once per quote.
-    memo: dict[tuple[str, str, str], LineTerms | list[PricingProblem]] = {}
+    # Every line is checked even when the request is already wrong, to report all at once;
+    # lines are only priced when the request's own fields are sound.
+    pricer = _LinePricer(snapshot, book, request) if book is not None and not problems else None
     lines: list[PricedLine] = []
     for index, wanted in enumerate(request.lines):
-        where = f"lines[{index}]"
-        found = _resolve(snapshot, wanted, where)
+        found = _resolve(snapshot, wanted, f"lines[{index}]")
         if isinstance(found, list):
             problems.extend(found)
-            continue
-        component, level, centre_code = found
-        key = (component.code, level.name, centre_code)
-        terms = memo.get(key)
-        if terms is None:
-            terms = memo[key] = line_terms(
-                component, level, snapshot.delivery_centre(centre_code), book,
-                term_months=request.term_months, discount_percent=request.discount_percent,
-                field=where,
-            )  # fmt: skip
-        if isinstance(terms, list):
-            problems.extend(_relocated(terms, where))
-            continue
-        quantity = wanted.quantity
-        charge = terms.monthly_price.charge(quantity)
-        price = Amounts.of(
-            Money.of_cents(charge.amount, currency),
-            Money.of_cents(terms.one_time_price * quantity, currency),
-            request.term_months,
-        )
-        cost = Amounts.of(
-            Money.of_cents(terms.monthly_cost * quantity, currency),
-            Money.of_cents(terms.one_time_cost * quantity, currency),
-            request.term_months,
-        )
-        lines.append(
-            PricedLine(index, component, quantity, level, centre_code, terms, charge, price, cost)
-        )
-    if problems:
+        elif pricer is not None:
+            priced = pricer.price(index, wanted.quantity, *found)
+            if isinstance(priced, list):
+                problems.extend(priced)
+            else:
+                lines.append(priced)
+    if problems or book is None:
         raise PricingError(problems)
-
+    zero = Money.zero(book.currency)
     empty = Amounts(zero, zero, zero)
     return Quote(
         price_book=book.code,
-        currency=currency,
+        currency=book.currency,
         term_months=request.term_months,
         discount_percent=request.discount_percent,
         lines=tuple(lines),
         price=sum((line.price for line in lines), empty),
         cost=sum((line.cost for line in lines), empty),
     )
+
+
+class _LinePricer:
+    """Prices lines of one request; each (component, level, centre) is derived once, since
+    big bundles repeat the same choices on many lines."""
+
+    def __init__(self, snapshot: CatalogSnapshot, book: PriceBook, request: QuoteRequest) -> None:
+        self.snapshot, self.book, self.request = snapshot, book, request
+        self.memo: dict[tuple[str, str, str], LineTerms | list[PricingProblem]] = {}
+
+    def price(
+        self, index: int, quantity: int, component: Component, level: ServiceLevel, centre: str
+    ) -> PricedLine | list[PricingProblem]:
+        where = f"lines[{index}]"
+        key = (component.code, level.name, centre)
+        terms = self.memo.get(key)
+        if terms is None:
+            terms = self.memo[key] = line_terms(
+                component, level, self.snapshot.delivery_centre(centre), self.book,
+                term_months=self.request.term_months,
+                discount_percent=self.request.discount_percent, field=where,
+            )  # fmt: skip
+        if isinstance(terms, list):
+            return _relocated(terms, where)
+        currency, term = self.book.currency, self.request.term_months
+        charge = terms.monthly_price.charge(quantity)
+        price = Amounts.of(
+            Money.of_cents(charge.amount, currency),
+            Money.of_cents(terms.one_time_price * quantity, currency),
+            term,
+        )
+        cost = Amounts.of(
+            Money.of_cents(terms.monthly_cost * quantity, currency),
+            Money.of_cents(terms.one_time_cost * quantity, currency),
+            term,
+        )
+        return PricedLine(index, component, quantity, level, centre, terms, charge, price, cost)
 
 
 def _relocated(problems: list[PricingProblem], where: str) -> list[PricingProblem]:
