@@ -69,7 +69,8 @@ def _below_floor(margin: Margin, floor: Decimal, scope: str, what: str) -> Breac
         # Nothing charged: only a loss (something given away that costs) breaks the floor.
         if margin.amounts.contract.amount >= 0:
             return None
-        shown = f"a loss of {margin.amounts.contract} {margin.amounts.contract.currency}"
+        loss = -margin.amounts.contract
+        shown = f"a loss of {loss} {loss.currency}"
     elif margin.percent >= floor:
         return None
     else:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from catalog.components import TierBand, Tiers
+from catalog.components import CostBlock, TierBand, Tiers
 from pricing.errors import PricingError
 from pricing.money import Money
 from pricing.quote import price_quote
@@ -303,11 +303,9 @@ class TestBadInput:
     def test_a_negative_cost_names_component_and_field(self) -> None:
         catalog = snapshot()
         original = catalog.component("CMP-A")
-        cost = original.non_labour_cost.model_construct(
-            currency="EUR", monthly=D(-1), one_time=D(0)
-        )  # type: ignore[union-attr]
-        broken = catalog.model_copy(update={"components": (
-            original.model_construct(**{**dict(original), "non_labour_cost": cost}),)})  # fmt: skip
+        cost = CostBlock.model_construct(currency="EUR", monthly=D(-1), one_time=D(0))
+        changed = original.model_construct(**{**dict(original), "non_labour_cost": cost})
+        broken = catalog.model_copy(update={"components": (changed,)})
         found = self.problems(broken, request(("CMP-A", 1, "gold", "CZ-X")))
         assert found == [("lines[0]", "CMP-A non_labour_cost.monthly must not be negative, not -1")]
 
