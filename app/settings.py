@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     max_import_bytes: int = 64 * 1_048_576
     # Failed authentications allowed per client address and minute before 429.
     auth_failures_per_minute: int = 10
+    # Most lines a quote may have; more is a 422 before anything is priced.
+    max_quote_lines: int = 2_000
 
     @property
     def resolved_database_url(self) -> str:

@@ -32,6 +32,20 @@ def from_cents(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2)
 
 
+def amount_text(amount: Decimal) -> str:
+    """A catalog amount (list price, cost, rate) as text: at least two decimals, more only
+    when the catalog gives them (0.125 stays 0.125), never an exponent."""
+    exponent = amount.as_tuple().exponent
+    places = max(2, -exponent) if isinstance(exponent, int) else 2
+    return f"{amount:.{places}f}"
+
+
+def factor_text(value: Decimal) -> str:
+    """A factor or a percentage as text, without trailing zeros or an exponent."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def amount_problem(value: object) -> str | None:
     """Why ``value`` cannot be a catalog amount (price, cost, rate, hours), or None."""
     if isinstance(value, bool) or not isinstance(value, Decimal | int):

@@ -7,8 +7,9 @@ from fastapi import FastAPI
 from app.api import problems
 from app.api.body_limit import BodySizeLimit
 from app.api.deps import FailedLogins
-from app.api.routers import audit, catalog, components, health, registries
+from app.api.routers import audit, catalog, components, health, quotes, registries
 from app.db.engine import Database
+from app.services.active_catalog import ActiveCatalog
 from app.settings import Settings, get_settings
 
 IMPORT_PATH = "/v1/catalog/import"
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database
     app.state.failed_logins = FailedLogins(settings.auth_failures_per_minute)
+    app.state.active_catalog = ActiveCatalog()
     problems.install(app)
     app.add_middleware(
         BodySizeLimit,
@@ -42,4 +44,5 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.include_router(router)
     app.include_router(catalog.router)
     app.include_router(audit.router)
+    app.include_router(quotes.router)
     return app

@@ -104,6 +104,7 @@ def requires(permission: Permission) -> Callable[[Principal], Principal]:
 CatalogReader = Annotated[Principal, Depends(requires("catalog.read"))]
 CatalogWriter = Annotated[Principal, Depends(requires("catalog.write"))]
 AuditReader = Annotated[Principal, Depends(requires("audit.read"))]
+QuoteMaker = Annotated[Principal, Depends(requires("quote.price"))]
 
 
 def _reject_constant(name: str) -> Any:

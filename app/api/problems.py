@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
 from app.errors import FieldProblem, Invalid, OfferwrightError
+from pricing.errors import PricingError
 
 log = logging.getLogger("offerwright.api")
 
@@ -70,6 +71,16 @@ async def _domain(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+async def _pricing(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, PricingError)
+    problems = [FieldProblem(item.field, item.message) for item in error.problems]
+    return problem_response(
+        request, status=422, slug="validation-error", title="Invalid input",
+        detail=f"the bundle cannot be priced ({len(problems)} problem(s))",
+        errors=[_field_problem(item) for item in problems],
+    )  # fmt: skip
+
+
 async def _request_validation(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     details = list(error.errors())
@@ -121,6 +132,7 @@ async def _unexpected(request: Request, error: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(OfferwrightError, _domain)
+    app.add_exception_handler(PricingError, _pricing)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(IntegrityError, _concurrent)

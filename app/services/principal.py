@@ -16,9 +16,10 @@ Permission = Literal[
     "cost.read",  # effort, labour rates, non-labour and partner cost, cost factors
     "delivery.read_all",  # delivery descriptions of every centre
     "audit.read",
+    "quote.price",  # price bundles (and, later, configure and propose)
 ]
 
-_READ: frozenset[Permission] = frozenset({"catalog.read", "delivery.read_all"})
+_READ: frozenset[Permission] = frozenset({"catalog.read", "delivery.read_all", "quote.price"})
 _CURATE: frozenset[Permission] = _READ | {"catalog.read_unreleased", "cost.read"}
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {

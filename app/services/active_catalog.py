@@ -1,0 +1,56 @@
+"""The catalog that sales price and configure against: the registries and the active version
+of every component, as one immutable snapshot, built once per catalog revision.
+
+The revision moves in the same transaction as every catalog change, so a snapshot cached
+under a revision is exactly what any transaction reading that revision sees.
+"""
+
+from __future__ import annotations
+
+from threading import Lock
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import CatalogRecord, ComponentHead, ComponentVersion
+from app.services.catalog_store import REGISTRIES, catalog_revision, component_of
+from catalog.snapshot import CatalogSnapshot
+
+
+def load_active_snapshot(session: Session) -> CatalogSnapshot:
+    collections: dict[str, list[object]] = {field: [] for field in REGISTRIES}
+    for record in session.scalars(select(CatalogRecord).order_by(CatalogRecord.key)):
+        collections[record.kind].append(REGISTRIES[record.kind].validate(record.content))
+    active = session.scalars(
+        select(ComponentVersion)
+        .join(
+            ComponentHead,
+            (ComponentHead.code == ComponentVersion.code)
+            & (ComponentHead.active_version == ComponentVersion.version),
+        )
+        .order_by(ComponentVersion.code)
+    )
+    collections["components"] = [component_of(row) for row in active]
+    return CatalogSnapshot.model_validate(
+        {field: tuple(items) for field, items in collections.items()}
+    )
+
+
+class ActiveCatalog:
+    """A process-wide cache of the active snapshot, keyed by catalog revision."""
+
+    def __init__(self) -> None:
+        self._lock = Lock()
+        self._revision: int | None = None
+        self._snapshot: CatalogSnapshot | None = None
+
+    def snapshot(self, session: Session) -> CatalogSnapshot:
+        revision = catalog_revision(session)
+        with self._lock:
+            if self._revision == revision and self._snapshot is not None:
+                return self._snapshot
+        snapshot = load_active_snapshot(session)
+        with self._lock:
+            # Two requests may build the same revision at once; either result is right.
+            self._revision, self._snapshot = revision, snapshot
+        return snapshot

@@ -1,0 +1,136 @@
+"""The JSON shape of a priced bundle, shared by quotes, configurations and proposals.
+
+Money is a decimal string with exactly two decimals; cost and margin (and the figures of a
+margin guardrail) appear only for callers that may see cost, and are absent otherwise.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pricing.explain import cost_steps, price_steps
+from pricing.guardrails import Breach
+from pricing.money import Money, amount_text, factor_text
+from pricing.quote import Amounts, Margin, PricedLine, Quote
+
+
+def _money(value: Money) -> str:
+    return str(value)
+
+
+def _percent(value: Decimal | None) -> str | None:
+    return None if value is None else factor_text(value)
+
+
+def _amounts(amounts: Amounts) -> dict[str, str]:
+    return {
+        "monthly": _money(amounts.monthly),
+        "one_time": _money(amounts.one_time),
+        "contract_value": _money(amounts.contract),
+    }
+
+
+def _margin(margin: Margin) -> dict[str, Any]:
+    return {**_amounts(margin.amounts), "percent": _percent(margin.percent)}
+
+
+def _band(lower: int, upper: int | None) -> dict[str, int | None]:
+    return {"from": lower, "to": upper}
+
+
+def line_view(line: PricedLine, term_months: int, *, show_cost: bool) -> dict[str, Any]:
+    price = line.terms.price
+    lower = 1
+    list_bands = []
+    for band in price.list_bands:
+        list_bands.append(
+            {**_band(lower, band.up_to), "list_price": amount_text(band.list_rate),
+             "unit_price": _money(Money.of_cents(band.rate, line.price.monthly.currency))}
+        )  # fmt: skip
+        lower = (band.up_to or 0) + 1
+    currency = line.price.monthly.currency
+    body: dict[str, Any] = {
+        "component": line.component.code,
+        "version": line.component.version,
+        "name": line.component.name,
+        "family": line.component.family,
+        "layer": line.component.layer,
+        "unit": line.component.unit,
+        "quantity": line.quantity,
+        "service_level": line.service_level.name,
+        "delivery_centre": line.delivery_centre,
+        "unit_price": _money(line.unit_price),
+        "monthly": _money(line.price.monthly),
+        "one_time_unit_price": _money(line.one_time_unit_price),
+        "one_time": _money(line.price.one_time),
+        "contract_value": _money(line.price.contract),
+        "derivation": {
+            "style": price.style,
+            "list_bands": list_bands,
+            "floor_at_previous_band": price.floor_at_previous_band,
+            "list_one_time": None
+            if price.list_one_time is None
+            else amount_text(price.list_one_time),
+            "service_level_price_factor": factor_text(price.price_factor),
+            "term_discount_percent": factor_text(price.term_discount_percent),
+            "sales_discount_percent": factor_text(price.sales_discount_percent),
+            "bands_charged": [
+                {
+                    **_band(band.lower, band.upper),
+                    "quantity": band.quantity,
+                    "unit_price": _money(Money.of_cents(band.rate, currency)),
+                    "amount": _money(Money.of_cents(band.amount, currency)),
+                }
+                for band in line.charge.bands
+            ],
+            "floor_applied": line.charge.floor_applied,
+            "steps": price_steps(line, term_months),
+        },
+    }
+    if show_cost:
+        cost = line.terms.cost
+        body["cost"] = {
+            **_amounts(line.cost),
+            "unit_monthly": _money(Money.of_cents(cost.monthly, currency)),
+            "unit_one_time": _money(Money.of_cents(cost.one_time, currency)),
+            "steps": cost_steps(line),
+        }
+        body["margin"] = _margin(line.margin)
+    return body
+
+
+def breach_view(breach: Breach, *, show_cost: bool) -> dict[str, Any]:
+    if breach.kind == "margin_floor" and not show_cost:
+        # The floor and the margin are confidential; that approval is needed is not.
+        return {
+            "kind": breach.kind,
+            "scope": breach.scope,
+            "message": f"the margin of the {breach.scope} is under its floor",
+        }
+    return {
+        "kind": breach.kind,
+        "scope": breach.scope,
+        "limit_percent": factor_text(breach.limit),
+        "actual_percent": _percent(breach.actual),
+        "message": breach.message,
+    }
+
+
+def quote_view(quote: Quote, breaches: tuple[Breach, ...], *, show_cost: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "price_book": quote.price_book,
+        "currency": quote.currency,
+        "term_months": quote.term_months,
+        "discount_percent": factor_text(quote.discount_percent),
+        "lines": [line_view(line, quote.term_months, show_cost=show_cost) for line in quote.lines],
+        "totals": {"currency": quote.currency, **_amounts(quote.price)},
+    }
+    if show_cost:
+        body["cost"] = {"currency": quote.currency, **_amounts(quote.cost)}
+        body["margin"] = {"currency": quote.currency, **_margin(quote.margin)}
+    body["guardrails"] = {
+        "approval_required": bool(breaches),
+        "breaches": [breach_view(breach, show_cost=show_cost) for breach in breaches],
+    }
+    return body

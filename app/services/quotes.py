@@ -1,0 +1,73 @@
+"""Pricing an explicit bundle: ``POST /v1/quotes/price``. Validates the request, prices it
+on the active catalog, checks the price book's guardrails for the caller's role, and shapes
+the answer to what the caller may see."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from sqlalchemy.orm import Session
+
+from app.errors import FieldProblem, Invalid
+from app.services.active_catalog import ActiveCatalog
+from app.services.catalog_store import validate_model
+from app.services.principal import Principal
+from app.services.quote_view import quote_view
+from pricing.guardrails import check_guardrails
+from pricing.quote import MAX_TERM_MONTHS, LineRequest, QuoteRequest, price_quote
+
+Code = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class QuoteLineIn(_Strict):
+    component: Code
+    quantity: int = Field(strict=True, ge=0)
+    service_level: Code
+    delivery_centre: Code
+
+
+class QuoteIn(_Strict):
+    price_book: Code
+    term_months: int = Field(strict=True, ge=1, le=MAX_TERM_MONTHS)
+    discount_percent: Decimal = Field(default=Decimal(0), ge=0, le=100, allow_inf_nan=False)
+    lines: list[QuoteLineIn] = Field(min_length=1)
+
+    def as_request(self) -> QuoteRequest:
+        return QuoteRequest(
+            price_book=self.price_book,
+            term_months=self.term_months,
+            discount_percent=self.discount_percent,
+            lines=[
+                LineRequest(line.component, line.quantity, line.service_level, line.delivery_centre)
+                for line in self.lines
+            ],
+        )
+
+
+def price(
+    session: Session,
+    principal: Principal,
+    catalog: ActiveCatalog,
+    body: dict[str, Any],
+    *,
+    max_lines: int,
+) -> dict[str, Any]:
+    lines = body.get("lines")
+    if isinstance(lines, list) and len(lines) > max_lines:
+        # Refused before anything is validated or priced: the work is bounded.
+        raise Invalid(
+            f"a quote has at most {max_lines} lines",
+            [FieldProblem("lines", f"{len(lines)} lines, at most {max_lines} allowed")],
+        )
+    request: QuoteIn = validate_model(QuoteIn.model_validate, body, "quote request")
+    snapshot = catalog.snapshot(session)
+    quote = price_quote(snapshot, request.as_request())
+    guardrails = snapshot.price_book(quote.price_book).guardrails
+    breaches = check_guardrails(quote, guardrails, principal.role)
+    return quote_view(quote, breaches, show_cost=principal.can("cost.read"))
