@@ -31,6 +31,13 @@ EVERYONE = frozenset(ROLES)
 CURATORS = frozenset({"portfolio", "admin"})
 APPROVERS = frozenset({"approver"})
 ADMINS = frozenset({"admin"})
+QUOTERS = frozenset({"sales", "portfolio", "approver", "admin"})
+QUOTE = {
+    "price_book": "EUR",
+    "term_months": 12,
+    "lines": [{"component": "CMP-VM-LNX", "quantity": 2, "service_level": "gold",
+               "delivery_centre": "CZ-BRN"}],
+}  # fmt: skip
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM = "urn:offerwright:problem:"
@@ -308,6 +315,7 @@ CATALOG_CASES = [
     Case("GET", "/v1/catalog/summary", "/v1/catalog/summary", EVERYONE),
     Case("POST", "/v1/catalog/import", "/v1/catalog/import", CURATORS, body=_catalog_json),
     Case("GET", "/v1/audit", "/v1/audit", ADMINS),
+    Case("POST", "/v1/quotes/price", "/v1/quotes/price", QUOTERS, body=QUOTE),
 ]
 
 CASES = [*COMPONENT_CASES, *REGISTRY_CASES, *CATALOG_CASES]
@@ -543,6 +551,7 @@ BODY_ROUTES = [
     ("POST", "/v1/delivery-centres"),
     ("PATCH", "/v1/delivery-centres/CZ-BRN"),
     ("POST", "/v1/catalog/import"),
+    ("POST", "/v1/quotes/price"),
 ]
 
 
@@ -589,6 +598,9 @@ def test_no_key_is_401_before_the_body_is_looked_at(
         pytest.param(
             "PATCH", "/v1/delivery-centres/CZ-BRN", lambda: {"colour": "red"},
             id="PATCH delivery centre",
+        ),
+        pytest.param(
+            "POST", "/v1/quotes/price", lambda: {**QUOTE, "colour": "red"}, id="POST quote",
         ),
     ],
 )  # fmt: skip
