@@ -48,6 +48,8 @@ def factor_text(value: Decimal) -> str:
 
 def amount_problem(value: object) -> str | None:
     """Why ``value`` cannot be a catalog amount (price, cost, rate, hours), or None."""
+    if type(value) is Decimal and value.is_finite() and value >= 0:
+        return None  # the common case, first: the catalog validated it already
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
         return f"must be a decimal number, not {type(value).__name__}"
     if isinstance(value, Decimal) and not value.is_finite():

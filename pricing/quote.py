@@ -15,7 +15,7 @@ from catalog.components import Component, ServiceLevel
 from catalog.price_books import PriceBook
 from catalog.snapshot import CatalogSnapshot
 from pricing.errors import PricingError, PricingProblem
-from pricing.money import Money, percent_of
+from pricing.money import CurrencyMismatch, Money, percent_of
 from pricing.terms import LineTerms, line_terms
 from pricing.tiers import Charge
 
@@ -40,28 +40,58 @@ class QuoteRequest:
 
 @dataclass(frozen=True, slots=True)
 class Amounts:
-    """Monthly and one-time amounts, and their value over the contract term."""
+    """Monthly and one-time amounts and their value over the contract term, in one currency.
 
-    monthly: Money
-    one_time: Money
-    contract: Money
+    Held as integer cents (every amount the engine produces is already rounded), so sums of
+    a thousand lines are integer additions; read as Money."""
+
+    currency: str
+    monthly_cents: int
+    one_time_cents: int
+    contract_cents: int
 
     @classmethod
-    def of(cls, monthly: Money, one_time: Money, term_months: int) -> Amounts:
-        return cls(monthly, one_time, one_time + monthly * term_months)
+    def of(cls, currency: str, monthly: int, one_time: int, term_months: int) -> Amounts:
+        return cls(currency, monthly, one_time, one_time + monthly * term_months)
+
+    @classmethod
+    def zero(cls, currency: str) -> Amounts:
+        return cls(currency, 0, 0, 0)
+
+    @property
+    def monthly(self) -> Money:
+        return Money.of_cents(self.monthly_cents, self.currency)
+
+    @property
+    def one_time(self) -> Money:
+        return Money.of_cents(self.one_time_cents, self.currency)
+
+    @property
+    def contract(self) -> Money:
+        return Money.of_cents(self.contract_cents, self.currency)
+
+    def _same(self, other: Amounts) -> None:
+        if other.currency != self.currency:
+            raise CurrencyMismatch(
+                f"cannot combine {self.currency} and {other.currency}: convert first"
+            )
 
     def __add__(self, other: Amounts) -> Amounts:
+        self._same(other)
         return Amounts(
-            self.monthly + other.monthly,
-            self.one_time + other.one_time,
-            self.contract + other.contract,
+            self.currency,
+            self.monthly_cents + other.monthly_cents,
+            self.one_time_cents + other.one_time_cents,
+            self.contract_cents + other.contract_cents,
         )
 
     def __sub__(self, other: Amounts) -> Amounts:
+        self._same(other)
         return Amounts(
-            self.monthly - other.monthly,
-            self.one_time - other.one_time,
-            self.contract - other.contract,
+            self.currency,
+            self.monthly_cents - other.monthly_cents,
+            self.one_time_cents - other.one_time_cents,
+            self.contract_cents - other.contract_cents,
         )
 
 
@@ -73,7 +103,9 @@ class Margin:
     @classmethod
     def between(cls, price: Amounts, cost: Amounts) -> Margin:
         amounts = price - cost
-        return cls(amounts, percent_of(amounts.contract.amount, price.contract.amount))
+        return cls(
+            amounts, percent_of(Decimal(amounts.contract_cents), Decimal(price.contract_cents))
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +199,7 @@ def price_quote(snapshot: CatalogSnapshot, request: QuoteRequest) -> Quote:
                 lines.append(priced)
     if problems or book is None:
         raise PricingError(problems)
-    zero = Money.zero(book.currency)
-    empty = Amounts(zero, zero, zero)
+    empty = Amounts.zero(book.currency)
     return Quote(
         price_book=book.code,
         currency=book.currency,
@@ -204,15 +235,9 @@ class _LinePricer:
             return _relocated(terms, where)
         currency, term = self.book.currency, self.request.term_months
         charge = terms.monthly_price.charge(quantity)
-        price = Amounts.of(
-            Money.of_cents(charge.amount, currency),
-            Money.of_cents(terms.one_time_price * quantity, currency),
-            term,
-        )
+        price = Amounts.of(currency, charge.amount, terms.one_time_price * quantity, term)
         cost = Amounts.of(
-            Money.of_cents(terms.monthly_cost * quantity, currency),
-            Money.of_cents(terms.one_time_cost * quantity, currency),
-            term,
+            currency, terms.monthly_cost * quantity, terms.one_time_cost * quantity, term
         )
         return PricedLine(index, component, quantity, level, centre, terms, charge, price, cost)
 

@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catalog.snapshot import CatalogSnapshot
-from pricing.money import Money
 from pricing.quote import Amounts, LineRequest, QuoteRequest, price_quote
 from pricing.tiers import RateSchedule
 from tests.pricing.factories import book, centre, component
@@ -91,8 +90,7 @@ def quotes(draw: Any) -> tuple[CatalogSnapshot, QuoteRequest]:
 
 
 def _sum(parts: list[Amounts], currency: str) -> Amounts:
-    zero = Money.zero(currency)
-    return sum(parts, Amounts(zero, zero, zero))
+    return sum(parts, Amounts.zero(currency))
 
 
 @settings(max_examples=150, deadline=None)
