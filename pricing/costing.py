@@ -18,7 +18,7 @@ from catalog.centres import DeliveryCentre
 from catalog.components import Component, CostBlock, ServiceLevel
 from catalog.price_books import PriceBook
 from pricing.errors import PricingProblem
-from pricing.money import amount_problem, to_cents
+from pricing.money import amount_problem, amount_problems, to_cents
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,28 +41,50 @@ class ConvertedCost:
 
 
 @dataclass(frozen=True, slots=True)
-class UnitCost:
-    """The cost of one unit in the book's currency (cents), with how it was built up."""
+class CostBuildUp:
+    """What one unit costs at a centre before the service level: exact, in the book's
+    currency, with the parts it is made of."""
 
     centre: str
     cost_currency: str
     fx_rate: Decimal  # book units per unit of the centre's cost currency
     labour: tuple[LabourCost, ...]
     other: tuple[ConvertedCost, ...]
+    monthly: Decimal
+    one_time: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class UnitCost:
+    """The cost of one unit at a service level, in the book's currency (cents)."""
+
+    build_up: CostBuildUp
     cost_factor: Decimal
     monthly: int  # cents per unit
     one_time: int  # cents per unit
 
 
 def unit_cost(
-    component: Component,
-    level: ServiceLevel,
-    centre: DeliveryCentre,
-    book: PriceBook,
-    *,
-    field: str,
+    build_up: CostBuildUp, level: ServiceLevel, *, component: str, field: str
 ) -> UnitCost | list[PricingProblem]:
-    """The unit cost, or the problems that prevent it (``field``: the request's line)."""
+    """The unit cost at ``level``, or the problem with its cost factor."""
+    wrong = amount_problem(level.cost_factor)
+    if wrong is not None:
+        message = f"{component} service_levels.{level.name}.cost_factor {wrong}"
+        return [PricingProblem(field, message, component)]
+    return UnitCost(
+        build_up,
+        level.cost_factor,
+        to_cents(build_up.monthly * level.cost_factor),
+        to_cents(build_up.one_time),
+    )
+
+
+def cost_build_up(
+    component: Component, centre: DeliveryCentre, book: PriceBook, *, field: str
+) -> CostBuildUp | list[PricingProblem]:
+    """The unit cost before the service level, or the problems that prevent it (``field``:
+    the request's line)."""
     problems: list[PricingProblem] = []
 
     def fx(currency: str, where: str) -> Decimal:
@@ -79,39 +101,28 @@ def unit_cost(
             return Decimal(0)
         return rate
 
-    amounts: list[tuple[str, object]] = [
-        *((f"effort.monthly.{skill}", hours) for skill, hours in component.effort.monthly.items()),
-        *(
-            (f"effort.one_time.{skill}", hours)
-            for skill, hours in component.effort.one_time.items()
-        ),
-        ("service_levels.cost_factor", level.cost_factor),
-    ]
-    for where, block in (
-        ("non_labour_cost", component.non_labour_cost),
-        ("partner.cost", component.partner.cost if component.partner else None),
-    ):
-        if block is not None:
-            amounts += [(f"{where}.monthly", block.monthly), (f"{where}.one_time", block.one_time)]
-    for where, amount in amounts:
-        wrong = amount_problem(amount)
-        if wrong is not None:
-            problems.append(
-                PricingProblem(field, f"{component.code} {where} {wrong}", component.code)
-            )
-    for skill, hourly in centre.labour_rates.items():
-        wrong = amount_problem(hourly)
-        if wrong is not None:
-            problems.append(
-                PricingProblem(field, f"delivery centre {centre.code} labour_rates.{skill} {wrong}")
-            )
-    if problems:
-        return problems
-
+    effort = component.effort
+    skills = sorted(set(effort.monthly) | set(effort.one_time))
+    blocks: list[tuple[str, str, CostBlock]] = []
+    if component.non_labour_cost is not None:
+        blocks.append(("non-labour", "non_labour_cost", component.non_labour_cost))
+    if component.partner is not None:
+        blocks.append((component.partner.name, "partner.cost", component.partner.cost))
+    amounts: list[tuple[tuple[str, ...], object]] = [
+        *((("effort", "monthly", skill), hours) for skill, hours in effort.monthly.items()),
+        *((("effort", "one_time", skill), hours) for skill, hours in effort.one_time.items()),
+        *(((where, part), getattr(block, part))
+          for _, where, block in blocks for part in ("monthly", "one_time")),
+    ]  # fmt: skip
+    problems.extend(
+        PricingProblem(field, f"{component.code} {where} {wrong}", component.code)
+        for where, wrong in amount_problems(amounts)
+    )
     centre_fx = fx(centre.cost_currency, f"labour at {centre.code}")
     labour = []
-    for skill in sorted(set(component.effort.monthly) | set(component.effort.one_time)):
+    for skill in skills:
         rate = centre.labour_rates.get(skill)
+        wrong = "is missing" if rate is None else amount_problem(rate)
         if rate is None:
             problems.append(
                 PricingProblem(
@@ -122,38 +133,31 @@ def unit_cost(
                 )
             )
             continue
+        if wrong is not None:
+            problems.append(
+                PricingProblem(field, f"delivery centre {centre.code} labour_rates.{skill} {wrong}")
+            )
+            continue
         labour.append(
             LabourCost(
                 skill,
-                component.effort.monthly.get(skill, Decimal(0)),
-                component.effort.one_time.get(skill, Decimal(0)),
+                effort.monthly.get(skill, Decimal(0)),
+                effort.one_time.get(skill, Decimal(0)),
                 rate,
             )
-        )
-    other = []
-    blocks: list[tuple[str, str, CostBlock]] = []
-    if component.non_labour_cost is not None:
-        blocks.append(("non-labour", "non_labour_cost", component.non_labour_cost))
-    if component.partner is not None:
-        blocks.append((component.partner.name, "partner.cost", component.partner.cost))
-    for source, where, block in blocks:
-        rate = fx(block.currency, f"{where}.currency")
-        other.append(ConvertedCost(source, block.currency, block.monthly, block.one_time, rate))
+        )  # fmt: skip
+    other = [
+        ConvertedCost(source, block.currency, block.monthly, block.one_time,
+                      fx(block.currency, f"{where}.currency"))
+        for source, where, block in blocks
+    ]  # fmt: skip
     if problems:
         return problems
-
     monthly = sum((item.monthly_hours * item.rate for item in labour), Decimal(0)) * centre_fx
     one_time = sum((item.one_time_hours * item.rate for item in labour), Decimal(0)) * centre_fx
     for item in other:
         monthly += item.monthly * item.fx_rate
         one_time += item.one_time * item.fx_rate
-    return UnitCost(
-        centre=centre.code,
-        cost_currency=centre.cost_currency,
-        fx_rate=centre_fx,
-        labour=tuple(labour),
-        other=tuple(other),
-        cost_factor=level.cost_factor,
-        monthly=to_cents(monthly * level.cost_factor),
-        one_time=to_cents(one_time),
+    return CostBuildUp(
+        centre.code, centre.cost_currency, centre_fx, tuple(labour), tuple(other), monthly, one_time
     )

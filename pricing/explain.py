@@ -83,7 +83,8 @@ def price_steps(line: PricedLine, term_months: int) -> list[str]:
 
 def cost_steps(line: PricedLine) -> list[str]:
     """How the line's unit cost is built up at its delivery centre (confidential)."""
-    cost = line.terms.cost
+    cost = line.terms.cost.build_up
+    factor = line.terms.cost.cost_factor
     steps = []
     for labour in cost.labour:
         steps.append(
@@ -97,13 +98,13 @@ def cost_steps(line: PricedLine) -> list[str]:
             f"{amount_text(other.one_time)} {other.currency} once, converted at "
             f"{factor_text(other.fx_rate)}"
         )
-    if cost.cost_factor != _ONE:
+    if factor != _ONE:
         steps.append(
-            f"monthly cost x {factor_text(cost.cost_factor)} "
-            f"({line.service_level.name} service level)"
+            f"monthly cost x {factor_text(factor)} ({line.service_level.name} service level)"
         )
     steps.append(
-        f"unit cost {_money(cost.monthly)} a month and {_money(cost.one_time)} once, "
+        f"unit cost {_money(line.terms.cost.monthly)} a month and "
+        f"{_money(line.terms.cost.one_time)} once, "
         "rounded half-up to the cent"
     )
     return steps

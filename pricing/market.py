@@ -15,7 +15,7 @@ from decimal import Decimal
 from catalog.components import Component, ServiceLevel
 from catalog.price_books import PriceBook
 from pricing.errors import PricingProblem
-from pricing.money import amount_problem, to_cents
+from pricing.money import amount_problems, to_cents
 from pricing.tiers import RateSchedule, ScheduleStyle, TierTableError
 
 _HUNDRED = Decimal(100)
@@ -79,20 +79,20 @@ def unit_price(
                     component.code,
                 )
             )
-    amounts: list[tuple[str, object]] = [(f"prices.{book.code}.one_time", price.one_time)]
+    amounts: list[tuple[tuple[str, ...], object]] = [(("one_time",), price.one_time)]
     if price.tiers is not None:
         amounts += [
-            (f"prices.{book.code}.tiers.bands[{index}].monthly", band.monthly)
+            (("tiers", f"bands[{index}]", "monthly"), band.monthly)
             for index, band in enumerate(price.tiers.bands)
         ]
     else:
-        amounts.append((f"prices.{book.code}.monthly", price.monthly))
-    for where, amount in amounts:
-        wrong = None if amount is None else amount_problem(amount)
-        if wrong is not None:
-            problems.append(
-                PricingProblem(field, f"{component.code} {where} {wrong}", component.code)
-            )
+        amounts.append((("monthly",), price.monthly))
+    problems.extend(
+        PricingProblem(
+            field, f"{component.code} prices.{book.code}.{where} {wrong}", component.code
+        )
+        for where, wrong in amount_problems(amounts)
+    )
     if problems:
         return problems
     term_percent = book.term_discount(term_months)

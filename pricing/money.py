@@ -9,6 +9,7 @@ its own. Totals are sums of those amounts and are never rounded again. Percentag
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -57,6 +58,19 @@ def amount_problem(value: object) -> str | None:
     if value < 0:
         return f"must not be negative, not {value}"
     return None
+
+
+def amount_problems(
+    amounts: Iterable[tuple[tuple[str, ...], object]],
+) -> list[tuple[str, str]]:
+    """(dotted path, problem) of every amount that cannot be a catalog amount; ``None``
+    stands for an amount the catalog leaves out. Paths are joined only for problems."""
+    found = []
+    for path, value in amounts:
+        wrong = None if value is None else amount_problem(value)
+        if wrong is not None:
+            found.append((".".join(path), wrong))
+    return found
 
 
 def percent_of(part: Decimal, whole: Decimal) -> Decimal | None:

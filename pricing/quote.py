@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from catalog.components import Component, ServiceLevel
-from catalog.price_books import PriceBook
 from catalog.snapshot import CatalogSnapshot
 from pricing.errors import PricingError, PricingProblem
 from pricing.money import CurrencyMismatch, Money, percent_of
-from pricing.terms import LineTerms, line_terms
+from pricing.terms import LineTerms, Terms
 from pricing.tiers import Charge
 
 MAX_TERM_MONTHS = 120
@@ -116,9 +115,13 @@ class PricedLine:
     service_level: ServiceLevel
     delivery_centre: str
     terms: LineTerms
-    charge: Charge  # the monthly amount and the bands that made it
     price: Amounts
     cost: Amounts
+
+    @property
+    def charge(self) -> Charge:
+        """The monthly amount with the tier bands that made it (for explanations)."""
+        return self.terms.monthly_price.charge(self.quantity)
 
     @property
     def margin(self) -> Margin:
@@ -128,8 +131,9 @@ class PricedLine:
     def unit_price(self) -> Money:
         """The monthly price of one unit: the band rate, or for a quantity spread over
         several tier bands (or raised by the volume floor) the effective average."""
-        bands = self.charge.bands
-        if len(bands) == 1 and not self.charge.floor_applied:
+        charge = self.charge
+        bands = charge.bands
+        if len(bands) == 1 and not charge.floor_applied:
             return Money.of_cents(bands[0].rate, self.price.monthly.currency)
         if self.quantity == 0:
             return Money.zero(self.price.monthly.currency)
@@ -185,85 +189,84 @@ def price_quote(snapshot: CatalogSnapshot, request: QuoteRequest) -> Quote:
         problems.append(PricingProblem("price_book", f"unknown price book {request.price_book!r}"))
     # Every line is checked even when the request is already wrong, to report all at once;
     # lines are only priced when the request's own fields are sound.
-    pricer = _LinePricer(snapshot, book, request) if book is not None and not problems else None
+    priced_in = book if not problems else None
+    terms = (
+        Terms(priced_in, term_months=request.term_months, discount_percent=request.discount_percent)
+        if priced_in is not None
+        else None
+    )
+    # Big bundles repeat choices: each (component, level, centre) is checked and derived once.
+    choices: dict[tuple[str, str, str], _Choice] = {}
     lines: list[PricedLine] = []
+    term = request.term_months
     for index, wanted in enumerate(request.lines):
-        found = _resolve(snapshot, wanted, f"lines[{index}]")
-        if isinstance(found, list):
-            problems.extend(found)
-        elif pricer is not None:
-            priced = pricer.price(index, wanted.quantity, *found)
-            if isinstance(priced, list):
-                problems.extend(priced)
-            else:
-                lines.append(priced)
+        key = (wanted.component, wanted.service_level, wanted.delivery_centre)
+        choice = choices.get(key)
+        if choice is None:
+            choice = choices[key] = _choose(snapshot, wanted, terms)
+        found = _quantity_problems(choice.component, wanted.quantity) + choice.problems
+        if found:
+            problems.extend(
+                PricingProblem(f"lines[{index}]{p.field}", p.message, p.component) for p in found
+            )
+            continue
+        line = choice.terms
+        if line is None or priced_in is None or choice.component is None or choice.level is None:
+            continue
+        quantity, currency = wanted.quantity, priced_in.currency
+        price = Amounts.of(
+            currency, line.monthly_price.amount(quantity), line.one_time_price * quantity, term
+        )
+        cost = Amounts.of(
+            currency, line.monthly_cost * quantity, line.one_time_cost * quantity, term
+        )
+        lines.append(
+            PricedLine(index, choice.component, quantity, choice.level, choice.centre, line,
+                       price, cost)
+        )  # fmt: skip
     if problems or book is None:
         raise PricingError(problems)
-    empty = Amounts.zero(book.currency)
     return Quote(
         price_book=book.code,
         currency=book.currency,
-        term_months=request.term_months,
+        term_months=term,
         discount_percent=request.discount_percent,
         lines=tuple(lines),
-        price=sum((line.price for line in lines), empty),
-        cost=sum((line.cost for line in lines), empty),
+        price=_sum(book.currency, [line.price for line in lines]),
+        cost=_sum(book.currency, [line.cost for line in lines]),
     )
 
 
-class _LinePricer:
-    """Prices lines of one request; each (component, level, centre) is derived once, since
-    big bundles repeat the same choices on many lines."""
-
-    def __init__(self, snapshot: CatalogSnapshot, book: PriceBook, request: QuoteRequest) -> None:
-        self.snapshot, self.book, self.request = snapshot, book, request
-        self.memo: dict[tuple[str, str, str], LineTerms | list[PricingProblem]] = {}
-
-    def price(
-        self, index: int, quantity: int, component: Component, level: ServiceLevel, centre: str
-    ) -> PricedLine | list[PricingProblem]:
-        where = f"lines[{index}]"
-        key = (component.code, level.name, centre)
-        terms = self.memo.get(key)
-        if terms is None:
-            terms = self.memo[key] = line_terms(
-                component, level, self.snapshot.delivery_centre(centre), self.book,
-                term_months=self.request.term_months,
-                discount_percent=self.request.discount_percent, field=where,
-            )  # fmt: skip
-        if isinstance(terms, list):
-            return _relocated(terms, where)
-        currency, term = self.book.currency, self.request.term_months
-        charge = terms.monthly_price.charge(quantity)
-        price = Amounts.of(currency, charge.amount, terms.one_time_price * quantity, term)
-        cost = Amounts.of(
-            currency, terms.monthly_cost * quantity, terms.one_time_cost * quantity, term
-        )
-        return PricedLine(index, component, quantity, level, centre, terms, charge, price, cost)
+def _sum(currency: str, parts: list[Amounts]) -> Amounts:
+    # Integer sums: a thousand lines without a thousand intermediate objects.
+    return Amounts(
+        currency,
+        sum(part.monthly_cents for part in parts),
+        sum(part.one_time_cents for part in parts),
+        sum(part.contract_cents for part in parts),
+    )
 
 
-def _relocated(problems: list[PricingProblem], where: str) -> list[PricingProblem]:
-    # A memoised derivation's problems name the first line that met them; name this one.
-    return [PricingProblem(where, problem.message, problem.component) for problem in problems]
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    """A line's (component, service level, centre) checked, with its integer terms when it
+    can be priced, or the problems that stop it (fields relative to the line)."""
+
+    component: Component | None
+    problems: tuple[PricingProblem, ...] = ()
+    level: ServiceLevel | None = None
+    centre: str = ""
+    terms: LineTerms | None = None
 
 
-def _resolve(
-    snapshot: CatalogSnapshot, wanted: LineRequest, where: str
-) -> tuple[Component, ServiceLevel, str] | list[PricingProblem]:
-    problems: list[PricingProblem] = []
-    if not snapshot.has_component(wanted.component):
-        return [PricingProblem(f"{where}.component", f"unknown component {wanted.component!r}")]
-    component = snapshot.component(wanted.component)
+def _choose(snapshot: CatalogSnapshot, wanted: LineRequest, terms: Terms | None) -> _Choice:
+    try:
+        component = snapshot.component(wanted.component)
+    except KeyError:
+        message = f"unknown component {wanted.component!r}"
+        return _Choice(None, (PricingProblem(".component", message),))
     code = component.code
-    quantity = wanted.quantity
-    if isinstance(quantity, bool) or not isinstance(quantity, int):
-        problems.append(PricingProblem(f"{where}.quantity", "must be a whole number", code))
-    else:
-        wrong = component.quantity.problem(quantity)
-        if wrong is not None:
-            problems.append(
-                PricingProblem(f"{where}.quantity", f"{code} quantity {wrong} (quantity)", code)
-            )
+    problems = []
     level = next(
         (level for level in component.service_levels if level.name == wanted.service_level), None
     )
@@ -271,7 +274,7 @@ def _resolve(
         names = ", ".join(level.name for level in component.service_levels)
         problems.append(
             PricingProblem(
-                f"{where}.service_level",
+                ".service_level",
                 f"{code} has no service level {wanted.service_level!r} (it has {names})",
                 code,
             )
@@ -281,19 +284,34 @@ def _resolve(
     except KeyError:
         problems.append(
             PricingProblem(
-                f"{where}.delivery_centre", f"unknown delivery centre {wanted.delivery_centre!r}"
+                ".delivery_centre", f"unknown delivery centre {wanted.delivery_centre!r}"
             )
         )
-    else:
-        if component.competency not in centre.competencies:
-            problems.append(
-                PricingProblem(
-                    f"{where}.delivery_centre",
-                    f"delivery centre {centre.code} does not hold competency "
-                    f"{component.competency!r}, which {code} needs (competency)",
-                    code,
-                )
+        centre = None
+    if centre is not None and component.competency not in centre.competencies:
+        problems.append(
+            PricingProblem(
+                ".delivery_centre",
+                f"delivery centre {centre.code} does not hold competency "
+                f"{component.competency!r}, which {code} needs (competency)",
+                code,
             )
-    if problems or level is None:
-        return problems
-    return component, level, centre.code
+        )
+    if problems or level is None or centre is None or terms is None:
+        return _Choice(component, tuple(problems))
+    derived = terms.of(component, level, centre)
+    if isinstance(derived, list):
+        return _Choice(component, tuple(derived))
+    return _Choice(component, (), level, centre.code, derived)
+
+
+def _quantity_problems(component: Component | None, quantity: object) -> tuple[PricingProblem, ...]:
+    if component is None:
+        return ()
+    code = component.code
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        return (PricingProblem(".quantity", "must be a whole number", code),)
+    wrong = component.quantity.problem(quantity)
+    if wrong is None:
+        return ()
+    return (PricingProblem(".quantity", f"{code} quantity {wrong} (quantity)", code),)

@@ -62,7 +62,7 @@ class TestHandComputed:
         assert line.cost.monthly == eur("108.40")
         # 4 x 1,000 x 0.04 + 50.00 + 100 USD x 0.92 = 160.00 + 50.00 + 92.00
         assert line.cost.one_time == eur("302.00")
-        derivation = line.terms.cost
+        derivation = line.terms.cost.build_up
         assert [(item.skill, item.rate) for item in derivation.labour] == [("linux-admin", D(1000))]
         assert [(item.source, item.currency, item.fx_rate) for item in derivation.other] == [
             ("non-labour", "EUR", D(1)),
