@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pricing.money import amount_text, factor_text, from_cents
+from pricing.money import amount_text, cents_text, factor_text
 from pricing.quote import PricedLine
 
 _ONE = Decimal(1)
 
 
-def _money(cents: int) -> str:
-    return str(from_cents(cents))
+_money = cents_text
 
 
 def _band(lower: int, upper: int | None) -> str:

@@ -28,6 +28,12 @@ def to_cents(amount: Decimal) -> int:
     return int((amount * _HUNDRED).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def cents_text(cents: int) -> str:
+    """Integer cents as text with exactly two decimals, e.g. -5 -> "-0.05"."""
+    whole, part = divmod(abs(cents), 100)
+    return f"{'-' if cents < 0 else ''}{whole}.{part:02d}"
+
+
 def from_cents(cents: int) -> Decimal:
     """Integer cents as a Decimal with exactly two places."""
     return Decimal(cents).scaleb(-2)
@@ -157,7 +163,7 @@ class Money:
 
     def __str__(self) -> str:
         """The amount with exactly two decimals, as the API and documents show it."""
-        return f"{from_cents(self.cents)}"
+        return cents_text(self.cents)
 
     def __format__(self, spec: str) -> str:
         return format(str(self), spec) if spec else str(self)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from catalog.components import Component, ServiceLevel
 from catalog.snapshot import CatalogSnapshot
@@ -107,7 +108,7 @@ class Margin:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: ``charge`` is cached on the instance
 class PricedLine:
     index: int
     component: Component
@@ -118,7 +119,7 @@ class PricedLine:
     price: Amounts
     cost: Amounts
 
-    @property
+    @cached_property
     def charge(self) -> Charge:
         """The monthly amount with the tier bands that made it (for explanations)."""
         return self.terms.monthly_price.charge(self.quantity)

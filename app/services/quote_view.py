@@ -11,12 +11,15 @@ from typing import Any
 
 from pricing.explain import cost_steps, price_steps
 from pricing.guardrails import Breach
-from pricing.money import Money, amount_text, factor_text
+from pricing.money import Money, amount_text, cents_text, factor_text
 from pricing.quote import Amounts, Margin, PricedLine, Quote
 
 
 def _money(value: Money) -> str:
     return str(value)
+
+
+_cents = cents_text
 
 
 def _percent(value: Decimal | None) -> str | None:
@@ -25,9 +28,9 @@ def _percent(value: Decimal | None) -> str | None:
 
 def _amounts(amounts: Amounts) -> dict[str, str]:
     return {
-        "monthly": _money(amounts.monthly),
-        "one_time": _money(amounts.one_time),
-        "contract_value": _money(amounts.contract),
+        "monthly": _cents(amounts.monthly_cents),
+        "one_time": _cents(amounts.one_time_cents),
+        "contract_value": _cents(amounts.contract_cents),
     }
 
 
@@ -46,10 +49,9 @@ def line_view(line: PricedLine, term_months: int, *, show_cost: bool) -> dict[st
     for band in price.list_bands:
         list_bands.append(
             {**_band(lower, band.up_to), "list_price": amount_text(band.list_rate),
-             "unit_price": _money(Money.of_cents(band.rate, line.price.monthly.currency))}
+             "unit_price": _cents(band.rate)}
         )  # fmt: skip
         lower = (band.up_to or 0) + 1
-    currency = line.price.monthly.currency
     body: dict[str, Any] = {
         "component": line.component.code,
         "version": line.component.version,
@@ -61,10 +63,10 @@ def line_view(line: PricedLine, term_months: int, *, show_cost: bool) -> dict[st
         "service_level": line.service_level.name,
         "delivery_centre": line.delivery_centre,
         "unit_price": _money(line.unit_price),
-        "monthly": _money(line.price.monthly),
-        "one_time_unit_price": _money(line.one_time_unit_price),
-        "one_time": _money(line.price.one_time),
-        "contract_value": _money(line.price.contract),
+        "monthly": _cents(line.price.monthly_cents),
+        "one_time_unit_price": _cents(line.terms.one_time_price),
+        "one_time": _cents(line.price.one_time_cents),
+        "contract_value": _cents(line.price.contract_cents),
         "derivation": {
             "style": price.style,
             "list_bands": list_bands,
@@ -79,8 +81,8 @@ def line_view(line: PricedLine, term_months: int, *, show_cost: bool) -> dict[st
                 {
                     **_band(band.lower, band.upper),
                     "quantity": band.quantity,
-                    "unit_price": _money(Money.of_cents(band.rate, currency)),
-                    "amount": _money(Money.of_cents(band.amount, currency)),
+                    "unit_price": _cents(band.rate),
+                    "amount": _cents(band.amount),
                 }
                 for band in line.charge.bands
             ],
@@ -92,8 +94,8 @@ def line_view(line: PricedLine, term_months: int, *, show_cost: bool) -> dict[st
         cost = line.terms.cost
         body["cost"] = {
             **_amounts(line.cost),
-            "unit_monthly": _money(Money.of_cents(cost.monthly, currency)),
-            "unit_one_time": _money(Money.of_cents(cost.one_time, currency)),
+            "unit_monthly": _cents(cost.monthly),
+            "unit_one_time": _cents(cost.one_time),
             "steps": cost_steps(line),
         }
         body["margin"] = _margin(line.margin)

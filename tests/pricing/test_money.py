@@ -10,6 +10,9 @@ from pricing.money import (
     CurrencyMismatch,
     Money,
     amount_problem,
+    amount_text,
+    cents_text,
+    factor_text,
     from_cents,
     percent_of,
     to_cents,
@@ -128,3 +131,26 @@ def test_amount_problem_accepts_zero_and_decimals() -> None:
     assert amount_problem(D(0)) is None
     assert amount_problem(D("12.345678")) is None
     assert amount_problem(7) is None
+
+
+@pytest.mark.parametrize(
+    ("cents", "text"),
+    [(0, "0.00"), (5, "0.05"), (-5, "-0.05"), (100, "1.00"), (-12345, "-123.45"),
+     (123456789012, "1234567890.12")],
+)  # fmt: skip
+def test_cents_text_matches_the_decimal(cents: int, text: str) -> None:
+    assert cents_text(cents) == text == str(from_cents(cents))
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"), [("165.0", "165.00"), ("0.125", "0.125"), ("7", "7.00"), ("1E+2", "100.00")]
+)
+def test_catalog_amounts_show_at_least_two_decimals(amount: str, text: str) -> None:
+    assert amount_text(D(amount)) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [("1.0", "1"), ("1.35", "1.35"), ("100", "100"), ("2.50", "2.5"), ("0", "0")]
+)
+def test_factors_show_without_trailing_zeros(value: str, text: str) -> None:
+    assert factor_text(D(value)) == text

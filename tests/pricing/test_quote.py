@@ -15,6 +15,7 @@ import pytest
 
 from catalog.components import CostBlock, TierBand, Tiers
 from pricing.errors import PricingError
+from pricing.explain import cost_steps, price_steps
 from pricing.money import Money
 from pricing.quote import price_quote
 from tests.pricing.factories import book, centre, component, request, snapshot
@@ -320,3 +321,46 @@ def _with_price(catalog: Any, **price: Any) -> Any:
     new_price = old.model_construct(**fields)
     changed = original.model_construct(**{**dict(original), "prices": {"EUR": new_price}})
     return catalog.model_copy(update={"components": (changed,)})
+
+
+class TestExplanation:
+    def test_flat_line_in_words(self) -> None:
+        quote = price_quote(
+            snapshot(), request(("CMP-A", 3, "gold", "CZ-X"), term_months=36, discount_percent="5")
+        )
+        (line,) = quote.lines
+        assert price_steps(line, 36) == [
+            "monthly list price 100.00 x 1.2 (gold service level) x (1 - 6 %) (36-month term "
+            "discount) x (1 - 5 %) (sales discount) = 107.16 per server, rounded half-up to "
+            "the cent",
+            "3 x 107.16 (band 1+) = 321.48",
+            "monthly 321.48",
+            "one-time list price 200.00 x (1 - 5 %) (sales discount) = 190.00 per server; "
+            "3 x 190.00 = 570.00",
+        ]
+        assert cost_steps(line) == [
+            "labour linux-admin: 2 h a month and 4 h once at 1000.00 CZK/h (CZ-X), converted "
+            "at 0.04",
+            "non-labour: 10.00 EUR a month and 50.00 EUR once, converted at 1",
+            "monthly cost x 1.1 (gold service level)",
+            "unit cost 99.00 a month and 210.00 once, rounded half-up to the cent",
+        ]
+
+    def test_volume_floor_in_words(self) -> None:
+        tiers = {"style": "volume", "floor_at_previous_band": True,
+                 "bands": [{"up_to": 10, "monthly": 10}, {"monthly": 8}]}  # fmt: skip
+        volume = component(prices={"EUR": {"one_time": 0, "tiers": tiers}})
+        quote = price_quote(
+            snapshot(components=[volume]), request(("CMP-A", 11, "standard", "CZ-X"), term_months=1)
+        )
+        (line,) = quote.lines
+        assert price_steps(line, 1)[:5] == [
+            "volume (the whole quantity at the rate of its band) list prices, each rounded "
+            "half-up to the cent:",
+            "  1-10: list 10.00 -> 10.00",
+            "  11+: list 8.00 -> 8.00",
+            "11 x 8.00 (band 11+) = 88.00",
+            "raised to 100.00, the total at the top of an earlier band (no total below the "
+            "previous band's top)",
+        ]
+        assert line.unit_price == eur("9.09")  # 100.00 / 11, the effective average
