@@ -60,6 +60,7 @@ def check(records: Records) -> list[Problem]:
     for checker in (
         _duplicates,
         _centres,
+        _price_books,
         _components,
         _capabilities_provided,
         _rules,
@@ -125,6 +126,20 @@ def _centres(context: _Context) -> Iterator[Problem]:
             )
 
 
+def _price_books(context: _Context) -> Iterator[Problem]:
+    # A misspelt family would silently leave its floor unenforced: say so (a warning, since
+    # a floor may be set before the family's first component is written).
+    families = {component.family for component in context.components.values()}
+    for entry in context.records.price_books:
+        for family in entry.item.guardrails.family_margin_floors:
+            if family not in families:
+                yield entry.source.problem(
+                    ("guardrails", "family_margin_floors", family),
+                    f"no component is in family {family!r}",
+                    "warning",
+                )
+
+
 def _components(context: _Context) -> Iterator[Problem]:
     for entry in context.records.components:
         yield from _component(context, entry)
@@ -156,7 +171,8 @@ def _component(context: _Context, entry: Located[Component]) -> Iterator[Problem
                         f"which hold(s) competency {component.competency!r}",
                     )
     for book, price in component.prices.items():
-        if book not in context.price_books:
+        # A book that failed its own validation is reported there, not again here.
+        if book not in context.price_books and book not in context.records.invalid_codes:
             yield source.problem(("prices", book), f"unknown price book {book!r}")
         if "monthly" in component.charges and not price.has_monthly:
             yield source.problem(

@@ -14,6 +14,11 @@ COST_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("service_levels", "*", "cost_factor"),
     ),
     "delivery_centre": (("labour_rates",),),
+    # Margin floors say how thin a margin may get: as confidential as the margin itself.
+    "price_book": (
+        ("guardrails", "margin_floor_percent"),
+        ("guardrails", "family_margin_floors"),
+    ),
 }
 
 

@@ -268,6 +268,22 @@ def test_labour_rates_are_cost(client: TestClient, auth: Any) -> None:
     )
 
 
+def test_margin_floors_are_cost_and_discount_limits_are_not(client: TestClient, auth: Any) -> None:
+    for who in ("sales", "delivery"):
+        for book in (
+            read(client, auth(who), "/v1/price-books/EUR"),
+            read(client, auth(who), "/v1/price-books")["items"][0],
+        ):
+            assert book["guardrails"] == {
+                "max_discount_percent": {"sales": "10", "portfolio": "10", "approver": "25",
+                                         "admin": "25"},
+            }  # fmt: skip
+    for who in ("portfolio", "approver", "admin"):
+        guardrails = read(client, auth(who), "/v1/price-books/EUR")["guardrails"]
+        assert guardrails["margin_floor_percent"] == "25"
+        assert guardrails["family_margin_floors"]["sap"] == "30"
+
+
 def test_delivery_key_sees_only_its_own_centre(client: TestClient, auth: Any) -> None:
     delivery = auth("delivery")  # CZ-BRN
     items = read(client, delivery, "/v1/delivery-centres")["items"]

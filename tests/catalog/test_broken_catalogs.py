@@ -40,6 +40,11 @@ EXPECTED: dict[str, list[tuple[str, int, str, str]]] = {
     "tiers-not-increasing": [
         ("components/compute/OS-LNX.yaml", 19, "prices.EUR.tiers.bands", "tiers must increase")
     ],
+    "pricing-policy": [
+        ("components/compute/OS-LNX.yaml", 17, "prices.EUR.tiers", "style 'volume' only"),
+        ("price-books.yaml", 4, "[0].fx_rates.EUX", "unknown currency 'EUX'"),
+        ("price-books.yaml", 7, "[0].guardrails.margin_floor_percent", "less than or equal to 100"),
+    ],
     "unit-mismatch": [
         ("rules.yaml", 13, "[2].left.OS-LNX", "unit mismatch"),
         ("rules.yaml", 15, "[2].right.CMP-VM", "unit mismatch"),
@@ -102,6 +107,20 @@ def test_load_catalog_raises_with_all_problems(make_catalog: Callable[..., Path]
         load_catalog(make_catalog("several-errors"))
     assert len(caught.value.problems) == 4
     assert "4 error(s)" in str(caught.value)
+
+
+def test_a_floor_for_a_family_nobody_is_in_is_a_warning(
+    make_catalog: Callable[..., Path],
+) -> None:
+    root = make_catalog()
+    with (root / "price-books.yaml").open("a") as books:
+        books.write("  guardrails:\n    family_margin_floors: {compute: 20, comptue: 30}\n")
+    result = validate_catalog(root)
+    assert result.errors == () and result.snapshot is not None
+    assert [(p.file, p.line, p.field, p.message, p.severity) for p in result.problems] == [
+        ("price-books.yaml", 7, "[0].guardrails.family_margin_floors.comptue",
+         "no component is in family 'comptue'", "warning"),
+    ]  # fmt: skip
 
 
 def test_a_misspelt_file_is_not_silently_ignored(make_catalog: Callable[..., Path]) -> None:
