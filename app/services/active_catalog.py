@@ -12,8 +12,13 @@ from threading import Lock
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import CatalogRecord, ComponentHead, ComponentVersion
-from app.services.catalog_store import REGISTRIES, catalog_revision, component_of
+from app.db.models import CatalogRecord
+from app.services.catalog_store import (
+    REGISTRIES,
+    active_versions,
+    catalog_revision,
+    component_of,
+)
 from catalog.snapshot import CatalogSnapshot
 
 
@@ -21,16 +26,7 @@ def load_active_snapshot(session: Session) -> CatalogSnapshot:
     collections: dict[str, list[object]] = {field: [] for field in REGISTRIES}
     for record in session.scalars(select(CatalogRecord).order_by(CatalogRecord.key)):
         collections[record.kind].append(REGISTRIES[record.kind].validate(record.content))
-    active = session.scalars(
-        select(ComponentVersion)
-        .join(
-            ComponentHead,
-            (ComponentHead.code == ComponentVersion.code)
-            & (ComponentHead.active_version == ComponentVersion.version),
-        )
-        .order_by(ComponentVersion.code)
-    )
-    collections["components"] = [component_of(row) for row in active]
+    collections["components"] = [component_of(row) for row in active_versions(session)]
     return CatalogSnapshot.model_validate(
         {field: tuple(items) for field, items in collections.items()}
     )

@@ -75,12 +75,22 @@ def search_text(component: Component) -> str:
 
 
 def latest_versions(session: Session) -> Iterable[ComponentVersion]:
+    """The latest version of every component, by code."""
+    return _versions_at(session, ComponentHead.latest_version)
+
+
+def active_versions(session: Session) -> Iterable[ComponentVersion]:
+    """The active version of every component that has one, by code."""
+    return _versions_at(session, ComponentHead.active_version)
+
+
+def _versions_at(session: Session, head_column: Any) -> Iterable[ComponentVersion]:
     return session.scalars(
         select(ComponentVersion)
         .join(
             ComponentHead,
             (ComponentHead.code == ComponentVersion.code)
-            & (ComponentHead.latest_version == ComponentVersion.version),
+            & (head_column == ComponentVersion.version),
         )
         .order_by(ComponentVersion.code)
     )
