@@ -216,9 +216,55 @@ def demo() -> None:
         typer.echo(f"  demo {role} key: {key}")
     if not keys:
         typer.echo("  demo keys exist from an earlier run (create more: offerwright keys create)")
+    with database.transaction(write=False) as session:
+        _show_demo_quote(session)
     typer.echo(
         "\nNext: `offerwright serve`, then open http://127.0.0.1:8000/docs or\n"
         "  curl -H 'Authorization: Bearer <key>' 'http://127.0.0.1:8000/v1/components?limit=5'"
+    )
+
+
+# The README's worked example: three lines priced on the database's active catalog.
+DEMO_QUOTE: dict[str, Any] = {
+    "price_book": "EUR",
+    "term_months": 36,
+    "discount_percent": "5",
+    "lines": [
+        {"component": "CMP-VM-LNX", "quantity": 60, "service_level": "gold",
+         "delivery_centre": "CZ-BRN"},
+        {"component": "SD-L1-247", "quantity": 480, "service_level": "standard",
+         "delivery_centre": "PL-WRO"},
+        {"component": "NET-MPLS", "quantity": 3, "service_level": "silver",
+         "delivery_centre": "DE-FRA"},
+    ],
+}  # fmt: skip
+
+
+def _show_demo_quote(session: Any) -> None:
+    """Price the demo bundle the way ``POST /v1/quotes/price`` does and print it."""
+    from app.services import quotes
+    from app.services.active_catalog import ActiveCatalog
+    from app.services.principal import SYSTEM
+    from app.settings import get_settings
+
+    priced = quotes.price(
+        session, SYSTEM, ActiveCatalog(), DEMO_QUOTE, max_lines=get_settings().max_quote_lines
+    )
+    currency = priced["currency"]
+    typer.echo(
+        f"\nA priced bundle ({priced['price_book']} price book, {priced['term_months']} months, "
+        f"{priced['discount_percent']} % discount):"
+    )
+    for line in priced["lines"]:
+        typer.echo(
+            f"  {line['quantity']:>5} x {line['component']:<12} {line['service_level']:<9} "
+            f"{line['delivery_centre']:<7} {line['monthly']:>12} {currency}/month "
+            f"{line['one_time']:>11} {currency} once"
+        )
+    totals, margin = priced["totals"], priced["margin"]
+    typer.echo(
+        f"  total {totals['monthly']} {currency} a month and {totals['one_time']} {currency} "
+        f"once: {totals['contract_value']} {currency} over the term, margin {margin['percent']} %"
     )
 
 

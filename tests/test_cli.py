@@ -263,3 +263,18 @@ def test_upgrade_and_import_on_postgres(postgres_url: str, monkeypatch: pytest.M
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def test_demo_builds_imports_prices_and_can_run_again(cli: Invoke) -> None:
+    first = cli("demo")
+    _ok(first)
+    assert "83 component(s) imported" in first.output
+    assert first.output.count("demo sales key: ow_") == 1
+    # The README's worked example, priced from the database just built.
+    assert "11742.30 EUR/month" in first.output
+    assert "total 21840.09 EUR a month and 26250.90 EUR once: 812494.14 EUR" in first.output
+    again = cli("demo")
+    _ok(again)
+    assert "0 component(s) imported, 83 already there" in again.output
+    assert "demo keys exist from an earlier run" in again.output
+    assert "812494.14 EUR" in again.output
