@@ -52,9 +52,13 @@ def _scalar_to_str(value: object) -> object:
 AttributeValue = Annotated[str, BeforeValidator(_scalar_to_str), Field(min_length=1)]
 
 
+# Quantities stay far inside exact decimal arithmetic (28 digits) whatever the price.
+MAX_QUANTITY = 1_000_000_000
+
+
 class QuantityBounds(FrozenModel):
-    min: int = Field(default=1, ge=0)
-    max: int = Field(default=1_000_000, ge=1)
+    min: int = Field(default=1, ge=0, le=MAX_QUANTITY)
+    max: int = Field(default=1_000_000, ge=1, le=MAX_QUANTITY)
     step: int = Field(default=1, ge=1)
 
     @model_validator(mode="after")

@@ -34,7 +34,7 @@ def check_guardrails(quote: Quote, guardrails: Guardrails, role: str) -> tuple[B
     """Every guardrail ``quote`` breaks when ``role`` gives its discount, bundle first."""
     breaches = []
     floor = guardrails.margin_floor_percent
-    breach = _below_floor(quote.margin, floor, "bundle", "the bundle")
+    breach = _below_floor(quote.margin, quote.price.contract_cents, floor, "bundle", "the bundle")
     if breach is not None:
         breaches.append(breach)
     price: dict[str, Amounts] = {}
@@ -46,7 +46,10 @@ def check_guardrails(quote: Quote, guardrails: Guardrails, role: str) -> tuple[B
     for family in sorted(price):
         family_floor = guardrails.family_margin_floors.get(family, floor)
         margin = Margin.between(price[family], cost[family])
-        breach = _below_floor(margin, family_floor, f"family {family}", f"family {family}")
+        breach = _below_floor(
+            margin, price[family].contract_cents, family_floor, f"family {family}",
+            f"family {family}",
+        )  # fmt: skip
         if breach is not None:
             breaches.append(breach)
     limit = guardrails.max_discount_percent.get(role, Decimal(0))
@@ -64,14 +67,17 @@ def check_guardrails(quote: Quote, guardrails: Guardrails, role: str) -> tuple[B
     return tuple(breaches)
 
 
-def _below_floor(margin: Margin, floor: Decimal, scope: str, what: str) -> Breach | None:
+def _below_floor(
+    margin: Margin, price_cents: int, floor: Decimal, scope: str, what: str
+) -> Breach | None:
     if margin.percent is None:
         # Nothing charged: only a loss (something given away that costs) breaks the floor.
-        if margin.amounts.contract.amount >= 0:
+        if margin.amounts.contract_cents >= 0:
             return None
         loss = -margin.amounts.contract
         shown = f"a loss of {loss} {loss.currency}"
-    elif margin.percent >= floor:
+    elif margin.amounts.contract_cents * 100 >= floor * price_cents:
+        # Exact: the shown percentage is rounded, and 24.995 % must not pass a 25 % floor.
         return None
     else:
         shown = f"{margin.percent} %"

@@ -1,10 +1,12 @@
 """Money: an exact ``Decimal`` amount with its currency, and the one rounding policy.
 
 Rounding policy (the only place that rounds money): a line's per-unit rate, once every
-factor and discount is applied, is rounded **half-up to the cent**, so a line amount is
-quantity x the unit price shown, exact to the cent, and a band of a tier table is a line of
-its own. Totals are sums of those amounts and are never rounded again. Percentages shown
-(margin %) are rounded half-up to two decimals for display only.
+factor and discount is applied, is rounded **half-up to the cent**, so an amount is quantity
+x the unit rate shown, exact to the cent. A tier table rounds each band's rate, and a line
+spread over several bands (or raised by a volume floor) is the sum of its bands: its unit
+price is then an average, shown for information, and the bands are what multiply out.
+Totals are sums of those amounts and are never rounded again. Percentages shown (margin %)
+are rounded half-up to two decimals for display only; guardrails compare exact amounts.
 """
 
 from __future__ import annotations

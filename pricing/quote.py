@@ -15,7 +15,7 @@ from functools import cached_property
 from catalog.components import Component, ServiceLevel
 from catalog.snapshot import CatalogSnapshot
 from pricing.errors import PricingError, PricingProblem
-from pricing.money import CurrencyMismatch, Money, percent_of
+from pricing.money import CENT, CurrencyMismatch, Money, percent_of
 from pricing.terms import LineTerms, Terms
 from pricing.tiers import Charge
 
@@ -175,6 +175,8 @@ def _request_problems(request: QuoteRequest) -> list[PricingProblem]:
         problems.append(PricingProblem("discount_percent", "must be a finite decimal number"))
     elif not 0 <= discount <= 100:
         problems.append(PricingProblem("discount_percent", "must be from 0 to 100 percent"))
+    elif discount != discount.quantize(CENT):
+        problems.append(PricingProblem("discount_percent", "must have at most two decimals"))
     if not request.lines:
         problems.append(PricingProblem("lines", "a quote needs at least one line"))
     return problems

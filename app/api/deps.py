@@ -34,11 +34,24 @@ _CREDENTIAL_PARAMETERS = frozenset(
 )
 
 
+# In a route's ``openapi_extra``: a POST that only reads (pricing, configuring), so it never
+# takes SQLite's write lock and never queues behind catalog writers.
+READ_ONLY: dict[str, Any] = {"x-read-only": True}
+
+
+def _writes(request: Request) -> bool:
+    if request.method in SAFE_METHODS:
+        return False
+    route = request.scope.get("route")
+    extra = getattr(route, "openapi_extra", None) or {}
+    return not extra.get("x-read-only", False)
+
+
 def db_session(request: Request) -> Iterator[Session]:
     """One transaction per request: committed when the route returns, rolled back when it
     raises. Writes take the write lock up front (SQLite)."""
     database = request.app.state.database
-    with database.transaction(write=request.method not in SAFE_METHODS) as session:
+    with database.transaction(write=_writes(request)) as session:
         yield session
 
 

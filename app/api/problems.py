@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
@@ -122,6 +122,16 @@ async def _concurrent(request: Request, error: Exception) -> JSONResponse:
     )  # fmt: skip
 
 
+async def _database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    # The database is locked past the busy timeout, or unreachable: worth retrying shortly.
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
+    return problem_response(
+        request, status=503, slug="database-busy", title="Database busy",
+        detail="the database could not serve this request in time; retry shortly",
+        headers={"Retry-After": "1"},
+    )  # fmt: skip
+
+
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
     return problem_response(
@@ -137,4 +147,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(IntegrityError, _concurrent)
     app.add_exception_handler(StaleDataError, _concurrent)
+    app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected)

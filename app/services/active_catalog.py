@@ -45,8 +45,16 @@ class ActiveCatalog:
         with self._lock:
             if self._revision == revision and self._snapshot is not None:
                 return self._snapshot
-        snapshot = load_active_snapshot(session)
+        while True:
+            snapshot = load_active_snapshot(session)
+            # Under READ COMMITTED each query sees the latest commit: if the revision did not
+            # move while the snapshot was read, no catalog change landed in between.
+            after = catalog_revision(session)
+            if after == revision:
+                break
+            revision = after
         with self._lock:
             # Two requests may build the same revision at once; either result is right.
-            self._revision, self._snapshot = revision, snapshot
+            if self._revision is None or revision >= self._revision:
+                self._revision, self._snapshot = revision, snapshot
         return snapshot

@@ -148,6 +148,15 @@ def test_a_margin_breach_tells_sales_that_not_the_figures(client: TestClient, au
     assert bundle["limit_percent"] == "25" and bundle["message"].startswith("the margin of")
 
 
+@pytest.mark.parametrize(
+    ("given", "shown"), [("7.5", "7.5"), (10, "10"), ("0.00", "0"), ("05", "5")]
+)
+def test_discount_is_echoed_plainly(client: TestClient, auth: Any, given: Any, shown: str) -> None:
+    body = quote(client, auth("approver"), {**BUNDLE, "discount_percent": given})
+    assert body["discount_percent"] == shown
+    assert body["lines"][0]["derivation"]["sales_discount_percent"] == shown
+
+
 def test_delivery_may_not_price(client: TestClient, auth: Any) -> None:
     assert_problem(client.post(PATH, json=BUNDLE, headers=auth("delivery")), 403, "forbidden")
 
@@ -194,6 +203,12 @@ def _line(**changes: Any) -> dict[str, Any]:
         ({**BUNDLE, "discount_percent": "100.01"}, ["discount_percent"]),
         ({**BUNDLE, "discount_percent": -1}, ["discount_percent"]),
         ({**BUNDLE, "discount_percent": "NaN"}, ["discount_percent"]),
+        ({**BUNDLE, "discount_percent": "1E-99999999"}, ["discount_percent"]),
+        ({**BUNDLE, "discount_percent": "5_0"}, ["discount_percent"]),
+        ({**BUNDLE, "discount_percent": "-0"}, ["discount_percent"]),
+        ({**BUNDLE, "discount_percent": "7.125"}, ["discount_percent"]),
+        ({**BUNDLE, "discount_percent": 7.125}, ["discount_percent"]),
+        (_line(quantity=10**9 + 1), ["lines[0].quantity"]),
         ({**BUNDLE, "lines": []}, ["lines"]),
         ({key: value for key, value in BUNDLE.items() if key != "price_book"}, ["price_book"]),
         (_line(quantity=2.5), ["lines[0].quantity"]),

@@ -204,3 +204,11 @@ class TestSnapshot:
         renamed = first.model_copy(update={"name": "Renamed"})
         copy = snapshot.model_copy(update={"components": (renamed, *snapshot.components[1:])})
         assert copy.component(first.code).name == "Renamed"
+
+
+def test_quantity_bounds_stay_within_exact_arithmetic() -> None:
+    from catalog.components import MAX_QUANTITY, QuantityBounds
+
+    assert QuantityBounds(min=1, max=MAX_QUANTITY).max == 10**9
+    with pytest.raises(ValidationError, match="less than or equal to 1000000000"):
+        QuantityBounds(min=1, max=MAX_QUANTITY + 1)

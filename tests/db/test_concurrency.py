@@ -71,3 +71,40 @@ def test_two_edits_from_the_same_read_one_wins(committed_database: Database) -> 
         latest = client.get("/v1/components/CMP-VM-LNX?version=2", headers=headers).json()
         assert latest["summary"].startswith("Edited by racer number")
         assert client.get("/v1/components/CMP-VM-LNX?version=3", headers=headers).status_code == 404
+
+
+def test_pricing_never_waits_for_the_write_lock(tmp_path, default_snapshot) -> None:  # type: ignore[no-untyped-def]
+    """A quote only reads: it answers while another connection holds SQLite's write lock
+    (a quote that took the lock would wait out the busy timeout, then fail)."""
+    import sqlite3
+
+    path = tmp_path / "locked.db"
+    database = Database(f"sqlite:///{path}", busy_timeout_ms=200)
+    upgrade(database.engine)
+    with database.transaction(write=True) as session:
+        import_snapshot(session, SYSTEM, default_snapshot, trusted=True)
+        key = create_key(session, name="seller", role="sales")
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        app = create_app(Settings(), database)
+        with TestClient(app, raise_server_exceptions=False) as client:
+            response = client.post(
+                "/v1/quotes/price",
+                headers={"Authorization": f"Bearer {key}"},
+                json={"price_book": "EUR", "term_months": 12, "lines": [
+                    {"component": "CMP-VM-LNX", "quantity": 2, "service_level": "gold",
+                     "delivery_centre": "CZ-BRN"}]},
+            )  # fmt: skip
+            assert response.status_code == 200, response.text
+            blocked = client.patch(
+                "/v1/components/CMP-VM-LNX", headers={"Authorization": f"Bearer {key}"}, json={}
+            )
+            # A write waits out the busy timeout, then is told to retry.
+            assert blocked.status_code == 503, blocked.text
+            assert blocked.json()["type"].endswith("database-busy")
+            assert blocked.headers["Retry-After"] == "1"
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        database.dispose()

@@ -79,9 +79,15 @@ def test_a_role_not_listed_may_give_no_discount() -> None:
 
 
 def test_a_margin_exactly_on_the_floor_passes() -> None:
-    priced, _ = quote("0")
-    on_floor = Guardrails(margin_floor_percent=D("7.86"))
-    assert check_guardrails(priced, on_floor, "admin") == ()
+    # 200.00 against a cost of 150.00: exactly 25 %.
+    even = component(
+        prices={"EUR": {"monthly": 200, "one_time": 0}},
+        effort={},
+        non_labour_cost={"currency": "EUR", "monthly": 150, "one_time": 0},
+    )
+    catalog = snapshot(components=[even], books=[book(term_discounts={})])
+    priced = price_quote(catalog, request(("CMP-A", 1, "standard", "CZ-X"), term_months=1))
+    assert check_guardrails(priced, Guardrails(margin_floor_percent=D(25)), "admin") == ()
 
 
 def test_giving_it_all_away_is_a_loss_under_any_floor() -> None:
@@ -91,3 +97,20 @@ def test_giving_it_all_away_is_a_loss_under_any_floor() -> None:
     assert breaches[0].message == (
         "the margin of the bundle is a loss of 1290.00 EUR, under the 0 % floor"
     )
+
+
+def test_the_floor_compares_the_exact_margin_not_the_rounded_one() -> None:
+    # 200.00 against a cost of 150.01: a margin of 24.995 %, shown as 25.00 %.
+    thin = component(
+        prices={"EUR": {"monthly": 200, "one_time": 0}},
+        effort={},
+        non_labour_cost={"currency": "EUR", "monthly": "150.01", "one_time": 0},
+    )
+    catalog = snapshot(components=[thin], books=[book(term_discounts={})])
+    priced = price_quote(catalog, request(("CMP-A", 1, "standard", "CZ-X"), term_months=1))
+    assert priced.margin.percent == D("25.00")
+    breaches = check_guardrails(priced, Guardrails(margin_floor_percent=D(25)), "admin")
+    assert [(b.scope, b.actual) for b in breaches] == [
+        ("bundle", D("25.00")),
+        ("family compute", D("25.00")),
+    ]

@@ -184,6 +184,7 @@ class TestBadInput:
             ({"discount_percent": "-1"}, "discount_percent", "from 0 to 100"),
             ({"discount_percent": "NaN"}, "discount_percent", "finite"),
             ({"discount_percent": "Infinity"}, "discount_percent", "finite"),
+            ({"discount_percent": "7.125"}, "discount_percent", "at most two decimals"),
             ({"term_months": 0}, "term_months", "from 1 to 120"),
             ({"term_months": 121}, "term_months", "from 1 to 120"),
             ({"price_book": "JPY"}, "price_book", "unknown price book 'JPY'"),
