@@ -1,0 +1,334 @@
+"""The constraint families of a configuration, one function each, all over a ``ConfigModel``.
+
+Requirements between components are facts of the catalog and always hold; every other
+constraint is put under the ``Group`` an explanation would name.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from decimal import Decimal, localcontext
+
+from ortools.sat.python import cp_model
+
+from app.configurator.model import ConfigModel, Group, LinearExpr, SatLiteral, scaled, total
+from catalog.expressions import And, Const, Expr, Iff, Implies, Not, Or, Var
+from catalog.rules import (
+    NONE,
+    WILDCARD,
+    AttributeRule,
+    ChooseRule,
+    ExcludesRule,
+    ExpressionRule,
+    QuantityRule,
+    RequiresAnyRule,
+    RequiresRule,
+    Rule,
+    TableRule,
+)
+from pricing.money import to_cents
+
+# Availability is linearised as a sum of -log(availability) scaled to integers: each line's
+# term rounded up and the target's rounded down, so the linear form is never looser than the
+# exact product (which is checked again on every answer).
+AVAILABILITY_SCALE = 10**9
+
+
+def add_all(config: ConfigModel) -> None:
+    needs(config)
+    requirements(config)
+    includes_and_excludes(config)
+    residency(config)
+    capacity(config)
+    availability(config)
+    budget(config)
+    for rule in config.snapshot.rules:
+        if rule.severity == "error":
+            add_rule(config, rule)
+
+
+def _provided(config: ConfigModel, capability: str) -> tuple[list[Decimal], list[cp_model.IntVar]]:
+    coefficients: list[Decimal] = []
+    terms: list[cp_model.IntVar] = []
+    for provider in config.snapshot.providers_of(capability):
+        if provider.code in config.choices:
+            coefficients.append(provider.provides[capability])
+            terms.append(config.choices[provider.code].quantity)
+    return coefficients, terms
+
+
+def _required(config: ConfigModel, capability: str) -> tuple[list[Decimal], list[cp_model.IntVar]]:
+    coefficients: list[Decimal] = []
+    terms: list[cp_model.IntVar] = []
+    for choice in config.choices.values():
+        amount = choice.component.requires.get(capability)
+        if amount is not None:
+            coefficients.append(amount)
+            terms.append(choice.quantity)
+    return coefficients, terms
+
+
+def _balance(config: ConfigModel, capability: str, extra: Decimal) -> tuple[LinearExpr, int]:
+    """(provided - required) of ``capability`` and ``extra``, scaled to integers."""
+    given, provided = _provided(config, capability)
+    taken, required = _required(config, capability)
+    ints, _ = scaled([*given, *taken, extra])
+    given_ints, taken_ints = ints[: len(given)], ints[len(given) : len(given) + len(taken)]
+    expression = cp_model.LinearExpr.weighted_sum(
+        [*provided, *required], [*given_ints, *(-c for c in taken_ints)]
+    )
+    return expression, ints[-1]
+
+
+def needs(config: ConfigModel) -> None:
+    """Each need is covered in quantity, on top of what chosen components require."""
+    for need in config.request.needs:
+        balance, wanted = _balance(config, need.capability, Decimal(need.quantity))
+        config.model.add(balance >= wanted).only_enforce_if(
+            config.guard(Group("need", need.capability))
+        )
+
+
+def requirements(config: ConfigModel) -> None:
+    """Every chosen component's per-unit requirements are covered (transitively, since the
+    providers are components with requirements of their own)."""
+    wanted: set[str] = set()
+    for choice in config.choices.values():
+        wanted.update(choice.component.requires)
+    for capability in sorted(wanted):
+        balance, _ = _balance(config, capability, Decimal(0))
+        config.model.add(balance >= 0)
+
+
+def includes_and_excludes(config: ConfigModel) -> None:
+    request = config.request
+    for code in request.include:
+        config.model.add(config.chosen(code) == 1).only_enforce_if(
+            config.guard(Group("include", code))
+        )
+    if request.offering is not None:
+        offering = config.snapshot.offering(request.offering)
+        for code in offering.default_components:
+            if code in request.exclude:
+                continue  # an explicit exclude overrides the template
+            config.model.add(config.chosen(code) == 1).only_enforce_if(
+                config.guard(Group("include", code))
+            )
+    for code in request.exclude:
+        if code in config.choices:
+            config.model.add(config.chosen(code) == 0).only_enforce_if(
+                config.guard(Group("exclude", code))
+            )
+
+
+def residency(config: ConfigModel) -> None:
+    """Options outside the allowed regions exist only in an explaining build, where the
+    residency group switches them off."""
+    guard = config.guard(Group("residency", ",".join(config.request.residency or ())))
+    for choice in config.choices.values():
+        for option in choice.options:
+            if option.outside_residency:
+                config.model.add(option.chosen == 0).only_enforce_if(guard)
+
+
+def capacity(config: ConfigModel) -> None:
+    """Each centre's monthly effort hours stay within its capacity."""
+    loads: dict[str, list[tuple[Decimal, cp_model.IntVar]]] = defaultdict(list)
+    for choice in config.choices.values():
+        hours = sum(choice.component.effort.monthly.values(), Decimal(0))
+        if hours == 0:
+            continue
+        for option in choice.options:
+            loads[option.centre.code].append((hours, option.quantity))
+    for code, load in sorted(loads.items()):
+        centre = config.snapshot.delivery_centre(code)
+        ints, scale = scaled([hours for hours, _ in load])
+        used = cp_model.LinearExpr.weighted_sum([q for _, q in load], ints)
+        config.model.add(used <= centre.monthly_capacity_hours * scale).only_enforce_if(
+            config.guard(Group("capacity", code))
+        )
+
+
+def minus_log(percent: Decimal, *, up: bool) -> int:
+    """-ln(percent / 100) x AVAILABILITY_SCALE, rounded up or down."""
+    with localcontext() as context:
+        context.prec = 40
+        value = -(percent / Decimal(100)).ln() * AVAILABILITY_SCALE
+    return math.ceil(value) if up else math.floor(value)
+
+
+def availability(config: ConfigModel) -> None:
+    target = config.request.min_availability
+    if target is None:
+        return
+    terms: list[LinearExpr] = []
+    for choice in config.choices.values():
+        if not choice.component.availability_chain:
+            continue
+        for level in choice.component.service_levels:
+            chosen = choice.level_chosen.get(level.name)
+            if chosen is None:
+                continue
+            # A chain component without an availability cannot promise any.
+            percent = level.availability if level.availability is not None else Decimal("1e-9")
+            terms.append(minus_log(percent, up=True) * chosen)
+    config.model.add(total(terms) <= minus_log(target, up=False)).only_enforce_if(
+        config.guard(Group("availability", str(target)))
+    )
+
+
+def budget(config: ConfigModel) -> None:
+    limit = config.request.budget_monthly
+    if limit is None:
+        return
+    config.model.add(config.monthly_price() <= to_cents(limit)).only_enforce_if(
+        config.guard(Group("budget", str(limit)))
+    )
+
+
+# -- catalog rules ---------------------------------------------------------------------------
+
+
+def add_rule(config: ConfigModel, rule: Rule) -> None:
+    guard = config.guard(Group("rule", rule.id))
+    model = config.model
+    if isinstance(rule, RequiresRule):
+        for code in rule.then:
+            model.add_bool_or([config.chosen(code)]).only_enforce_if(
+                [config.chosen(rule.if_), *guard]
+            )
+    elif isinstance(rule, RequiresAnyRule):
+        model.add_bool_or([config.chosen(code) for code in rule.then]).only_enforce_if(
+            [config.chosen(rule.if_), *guard]
+        )
+    elif isinstance(rule, ExcludesRule):
+        for code in rule.then:
+            model.add_bool_or(
+                [config.chosen(rule.if_).Not(), config.chosen(code).Not()]
+            ).only_enforce_if(guard)
+    elif isinstance(rule, ChooseRule):
+        _choose(config, rule, guard)
+    elif isinstance(rule, QuantityRule):
+        _quantity(config, rule, guard)
+    elif isinstance(rule, AttributeRule):
+        _attribute(config, rule, guard)
+    elif isinstance(rule, ExpressionRule):
+        model.add_bool_or([_literal(config, rule.ast)]).only_enforce_if(guard)
+    elif isinstance(rule, TableRule):
+        _table(config, rule, guard)
+
+
+def _choose(config: ConfigModel, rule: ChooseRule, guard: list[cp_model.IntVar]) -> None:
+    enforce = [*guard, *([config.chosen(rule.when)] if rule.when else [])]
+    count = total(config.chosen(code) for code in rule.group)
+    if rule.min:
+        config.model.add(count >= rule.min).only_enforce_if(enforce)
+    config.model.add(count <= rule.max).only_enforce_if(enforce)
+
+
+def _quantity(config: ConfigModel, rule: QuantityRule, guard: list[cp_model.IntVar]) -> None:
+    left, right = list(rule.left.items()), list(rule.right.items())
+    ints, _ = scaled([*(c for _, c in left), *(c for _, c in right), rule.constant])
+    left_ints, right_ints = ints[: len(left)], ints[len(left) : len(left) + len(right)]
+    lhs = sum(c * config.quantity(code) for c, (code, _) in zip(left_ints, left, strict=True))
+    rhs = (
+        sum(c * config.quantity(code) for c, (code, _) in zip(right_ints, right, strict=True))
+        + ints[-1]
+    )
+    relation = {"<=": lhs <= rhs, ">=": lhs >= rhs, "==": lhs == rhs}[rule.op]
+    config.model.add(relation).only_enforce_if(guard)
+
+
+def attribute_scope(config: ConfigModel, rule: AttributeRule) -> list[str]:
+    if rule.components_:
+        return [code for code in rule.components_ if code in config.choices]
+    return [
+        code
+        for code, choice in config.choices.items()
+        if rule.attribute in choice.component.attributes
+    ]
+
+
+def _attribute(config: ConfigModel, rule: AttributeRule, guard: list[cp_model.IntVar]) -> None:
+    scope = attribute_scope(config, rule)
+    values = {code: config.choices[code].component.attributes.get(rule.attribute) for code in scope}
+    if rule.mode == "allowed":
+        for code in scope:
+            if values[code] not in rule.allowed:
+                config.model.add(config.chosen(code) == 0).only_enforce_if(guard)
+        return
+    for index, code in enumerate(scope):
+        for other in scope[index + 1 :]:
+            if values[code] != values[other]:
+                config.model.add_bool_or(
+                    [config.chosen(code).Not(), config.chosen(other).Not()]
+                ).only_enforce_if(guard)
+
+
+def _literal(config: ConfigModel, expr: Expr) -> SatLiteral:
+    """A literal equal to the truth of ``expr`` (Tseitin encoding)."""
+    model = config.model
+    match expr:
+        case Var(code):
+            return config.chosen(code)
+        case Const(value):
+            return config.false.Not() if value else config.false
+        case Not(operand):
+            return _literal(config, operand).Not()
+        case And(operands):
+            parts = [_literal(config, operand) for operand in operands]
+            result = model.new_bool_var("")
+            model.add_bool_and(parts).only_enforce_if(result)
+            model.add_bool_or([part.Not() for part in parts]).only_enforce_if(result.Not())
+            return result
+        case Or(operands):
+            parts = [_literal(config, operand) for operand in operands]
+            result = model.new_bool_var("")
+            model.add_bool_or(parts).only_enforce_if(result)
+            model.add_bool_and([part.Not() for part in parts]).only_enforce_if(result.Not())
+            return result
+        case Implies(premise, conclusion):
+            return _literal(config, Or((Not(premise), conclusion)))
+        case Iff(left, right):
+            a, b = _literal(config, left), _literal(config, right)
+            result = model.new_bool_var("")
+            model.add(a == b).only_enforce_if(result)
+            model.add(a != b).only_enforce_if(result.Not())
+            return result
+    raise TypeError(f"not an expression: {expr!r}")
+
+
+def cell_value(config: ConfigModel, rule: TableRule, column: int, code: str) -> str:
+    """What a chosen component writes into its column of a table."""
+    spec = rule.columns[column]
+    if spec.attribute is None:
+        return code
+    component = config.snapshot.component(code)
+    return component.attributes.get(spec.attribute, "")
+
+
+def _table(config: ConfigModel, rule: TableRule, guard: list[cp_model.IntVar]) -> None:
+    model = config.model
+    for column in rule.columns:
+        count = total(config.chosen(code) for code in column.components)
+        model.add(count <= 1).only_enforce_if(guard)
+    rows = []
+    for row in rule.rows:
+        matches = model.new_bool_var("")
+        for index, cell in enumerate(row):
+            if cell == WILDCARD:
+                continue
+            column = rule.columns[index]
+            if cell == NONE:
+                for code in column.components:
+                    model.add_implication(matches, config.chosen(code).Not())
+                continue
+            fitting: list[SatLiteral] = [
+                config.chosen(code)
+                for code in column.components
+                if cell_value(config, rule, index, code) == cell
+            ]
+            model.add_bool_or(fitting or [config.false]).only_enforce_if(matches)
+        rows.append(matches)
+    model.add_bool_or(rows).only_enforce_if(guard)

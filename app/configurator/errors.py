@@ -1,0 +1,55 @@
+"""The configurator's domain errors; the API maps each to an RFC 9457 problem."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.configurator.solve import Bundle
+
+
+@dataclass(frozen=True, slots=True)
+class RequestProblem:
+    field: str
+    message: str
+
+
+class ConfigurationInvalid(Exception):
+    """The request is malformed or names what the catalog does not have (422)."""
+
+    def __init__(self, problems: Sequence[RequestProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(f"{p.field}: {p.message}" for p in self.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictItem:
+    kind: str  # need, include, exclude, residency, availability, budget, rule, capacity
+    ref: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """Request constraints whose relaxation makes the ask feasible, and the best bundle then."""
+
+    relax: tuple[ConflictItem, ...]
+    bundle: Bundle
+
+
+class Infeasible(Exception):
+    """No bundle meets the request: a minimal conflict, and repairs of the request."""
+
+    def __init__(
+        self, detail: str, conflicts: Sequence[ConflictItem], repairs: Sequence[Repair]
+    ) -> None:
+        self.detail = detail
+        self.conflicts = tuple(conflicts)
+        self.repairs = tuple(repairs)
+        super().__init__(detail)
+
+
+class SolverTimeout(Exception):
+    """The time limit passed before any valid bundle was found."""

@@ -1,0 +1,284 @@
+"""The CP-SAT model of a configuration request: the decision variables in one container and
+the objective terms, built from the pricing engine's integer terms.
+
+Per component in scope: ``chosen`` (bool) and ``quantity``; per option (a service level at
+a delivery centre that holds the competency) ``chosen`` and ``quantity``, exactly one option
+per chosen component carrying its whole quantity. Prices come per service level (a tier
+table reads the quantity at that level), costs and capacity per option. The constraint
+families live in ``app.configurator.constraints``.
+
+Every constraint that stems from the request (a need, an include, the residency…) or from a
+catalog rule belongs to a ``Group``. In an explaining build each group gets an assumption
+literal that switches it on, so an infeasible request can be traced to a minimal set of
+groups; otherwise groups cost nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from ortools.sat.python import cp_model, cp_model_helper
+
+from app.configurator.request import ConfigurationRequest
+from app.configurator.scope import reachable
+from catalog.centres import DeliveryCentre
+from catalog.components import Component, ServiceLevel
+from catalog.price_books import PriceBook
+from catalog.snapshot import CatalogSnapshot
+from pricing.terms import LineTerms, Terms
+from pricing.tiers import RateSchedule
+
+GroupKind = Literal[
+    "need", "include", "exclude", "residency", "availability", "budget", "rule", "capacity"
+]
+LinearExpr = cp_model.LinearExpr
+SatLiteral = cp_model_helper.Literal
+
+
+def total(terms: Iterable[LinearExpr | cp_model.IntVar]) -> LinearExpr:
+    """The sum of ``terms`` as one linear expression (0 when there are none)."""
+    return cp_model.LinearExpr.sum(list(terms))
+
+
+def _zero() -> LinearExpr:
+    return total([])
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A constraint of the request or of the catalog that an explanation can name."""
+
+    kind: GroupKind
+    ref: str
+
+
+@dataclass(slots=True)
+class Option:
+    level: ServiceLevel
+    centre: DeliveryCentre
+    terms: LineTerms
+    chosen: cp_model.IntVar
+    quantity: cp_model.IntVar
+    outside_residency: bool = False
+
+
+@dataclass(slots=True)
+class Choice:
+    """The variables of one component in scope."""
+
+    component: Component
+    chosen: cp_model.IntVar
+    quantity: cp_model.IntVar
+    options: list[Option] = field(default_factory=list)
+    # Per service level: whether it is the chosen one, and the quantity at it.
+    level_chosen: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    level_quantity: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    monthly_price: LinearExpr = field(default_factory=_zero)
+    one_time_price: LinearExpr = field(default_factory=_zero)
+    monthly_cost: LinearExpr = field(default_factory=_zero)
+    one_time_cost: LinearExpr = field(default_factory=_zero)
+
+
+@dataclass(slots=True)
+class ConfigModel:
+    snapshot: CatalogSnapshot
+    request: ConfigurationRequest
+    book: PriceBook
+    explaining: bool
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    choices: dict[str, Choice] = field(default_factory=dict)
+    # Components in scope that no option can deliver, and why (hard facts of the catalog).
+    undeliverable: dict[str, str] = field(default_factory=dict)
+    groups: dict[Group, cp_model.IntVar] = field(default_factory=dict)
+    _false: cp_model.IntVar | None = None
+
+    def guard(self, group: Group) -> list[cp_model.IntVar]:
+        """The enforcement literals of a constraint in ``group`` (none unless explaining)."""
+        if not self.explaining:
+            return []
+        literal = self.groups.get(group)
+        if literal is None:
+            literal = self.groups[group] = self.model.new_bool_var(f"{group.kind}:{group.ref}")
+        return [literal]
+
+    @property
+    def false(self) -> cp_model.IntVar:
+        if self._false is None:
+            self._false = self.model.new_bool_var("false")
+            self.model.add(self._false == 0)
+        return self._false
+
+    def chosen(self, code: str) -> cp_model.IntVar:
+        """Whether ``code`` is chosen; a component out of scope never is."""
+        choice = self.choices.get(code)
+        return choice.chosen if choice is not None else self.false
+
+    def quantity(self, code: str) -> LinearExpr:
+        choice = self.choices.get(code)
+        return total([choice.quantity] if choice is not None else [])
+
+    def monthly_price(self) -> LinearExpr:
+        return total(choice.monthly_price for choice in self.choices.values())
+
+    def contract_price(self) -> LinearExpr:
+        term = self.request.term_months
+        return total(
+            choice.monthly_price * term + choice.one_time_price for choice in self.choices.values()
+        )
+
+    def contract_cost(self) -> LinearExpr:
+        term = self.request.term_months
+        return total(
+            choice.monthly_cost * term + choice.one_time_cost for choice in self.choices.values()
+        )
+
+
+def build_variables(
+    snapshot: CatalogSnapshot, request: ConfigurationRequest, *, explaining: bool = False
+) -> ConfigModel:
+    """The container with a choice per component in scope; no request constraint yet."""
+    book = snapshot.price_book(request.price_book)
+    config = ConfigModel(snapshot, request, book, explaining)
+    terms = Terms(book, term_months=request.term_months, discount_percent=request.discount_percent)
+    regions = set(request.residency) if request.residency is not None else None
+    for code in sorted(reachable(snapshot, request)):
+        component = snapshot.component(code)
+        options, why_not = _options(snapshot, component, terms, regions, explaining)
+        _add_choice(config, component, options)
+        if not options:
+            config.undeliverable[code] = why_not
+    return config
+
+
+_Candidate = tuple[ServiceLevel, DeliveryCentre, LineTerms, bool]
+
+
+def _options(
+    snapshot: CatalogSnapshot,
+    component: Component,
+    terms: Terms,
+    regions: set[str] | None,
+    explaining: bool,
+) -> tuple[list[_Candidate], str]:
+    """The (level, centre) pairs that can deliver ``component``, and why there are none."""
+    if component.partner is not None and component.partner.status == "no-go":
+        return [], f"its partner {component.partner.name} is no-go"
+    if component.status != "active":
+        return [], f"it is {component.status}, not active"
+    centres = snapshot.centres_with(component.competency)
+    if not centres:
+        return [], f"no delivery centre holds competency {component.competency!r}"
+    found: list[_Candidate] = []
+    for centre in centres:
+        outside = regions is not None and centre.region not in regions
+        if outside and not explaining:
+            continue
+        for level in component.service_levels:
+            derived = terms.of(component, level, centre)
+            if not isinstance(derived, list):
+                found.append((level, centre, derived, outside))
+    if not found:
+        if regions is not None and all(centre.region not in regions for centre in centres):
+            where = ", ".join(sorted(regions))
+            return [], (f"no centre in {where} holds competency {component.competency!r}")
+        return [], f"it cannot be priced in price book {terms.book.code}"
+    return found, ""
+
+
+def _add_choice(config: ConfigModel, component: Component, options: Sequence[_Candidate]) -> None:
+    model, code = config.model, component.code
+    bounds = component.quantity
+    chosen = model.new_bool_var(f"{code}")
+    quantity = model.new_int_var(0, bounds.max, f"{code}.q")
+    choice = Choice(component, chosen, quantity)
+    config.choices[code] = choice
+    if not options:
+        model.add(chosen == 0)
+        model.add(quantity == 0)
+        return
+    low = max(1, bounds.min)
+    model.add(quantity >= low * chosen)
+    model.add(quantity <= bounds.max * chosen)
+    if bounds.step > 1:
+        steps = model.new_int_var(0, (bounds.max - bounds.min) // bounds.step, f"{code}.steps")
+        model.add(quantity == bounds.min * chosen + bounds.step * steps)
+    for level, centre, terms, outside in options:
+        name = f"{code}@{level.name}@{centre.code}"
+        option_chosen = model.new_bool_var(name)
+        option_quantity = model.new_int_var(0, bounds.max, f"{name}.q")
+        model.add(option_quantity <= bounds.max * option_chosen)
+        choice.options.append(Option(level, centre, terms, option_chosen, option_quantity, outside))
+    model.add(total(option.chosen for option in choice.options) == chosen)
+    model.add(total(option.quantity for option in choice.options) == quantity)
+    monthly_price: list[LinearExpr] = []
+    one_time_price: list[LinearExpr] = []
+    for level in component.service_levels:
+        at_level = [option for option in choice.options if option.level.name == level.name]
+        if not at_level:
+            continue
+        level_chosen = model.new_bool_var(f"{code}@{level.name}")
+        level_quantity = model.new_int_var(0, bounds.max, f"{code}@{level.name}.q")
+        model.add(level_chosen == total(option.chosen for option in at_level))
+        model.add(level_quantity == total(option.quantity for option in at_level))
+        choice.level_chosen[level.name] = level_chosen
+        choice.level_quantity[level.name] = level_quantity
+        terms = at_level[0].terms  # the price depends on the level, not the centre
+        monthly_price.append(
+            _schedule_amount(model, terms.monthly_price, level_quantity, level_chosen, bounds.max)
+        )
+        one_time_price.append(terms.one_time_price * level_quantity)
+    choice.monthly_price = total(monthly_price)
+    choice.one_time_price = total(one_time_price)
+    choice.monthly_cost = total(o.terms.monthly_cost * o.quantity for o in choice.options)
+    choice.one_time_cost = total(o.terms.one_time_cost * o.quantity for o in choice.options)
+
+
+def _schedule_amount(
+    model: cp_model.CpModel,
+    schedule: RateSchedule,
+    quantity: cp_model.IntVar,
+    active: cp_model.IntVar,
+    upper: int,
+) -> LinearExpr:
+    """The monthly amount in cents of ``quantity`` under ``schedule`` (0 when not active)."""
+    segments = schedule.segments
+    if len(segments) == 1 and segments[0].offset == 0 and segments[0].floor == 0:
+        return segments[0].rate * quantity
+    picks: list[cp_model.IntVar] = []
+    parts: list[cp_model.IntVar] = []
+    amounts: list[LinearExpr] = []
+    for segment in segments:
+        if segment.lower > upper:
+            break
+        pick = model.new_bool_var("")
+        part = model.new_int_var(0, upper, "")
+        model.add(part >= segment.lower * pick)
+        model.add(part <= min(segment.upper or upper, upper) * pick)
+        linear = segment.offset * pick + segment.rate * part
+        if segment.floor == 0:
+            # Inside its band the linear amount is never negative: no max needed.
+            amounts.append(linear)
+        else:
+            top = max(abs(segment.offset), segment.floor) + segment.rate * upper
+            amount = model.new_int_var(0, top, "")
+            model.add_max_equality(amount, [linear, segment.floor * pick])
+            amounts.append(amount * 1)
+        picks.append(pick)
+        parts.append(part)
+    model.add(total(picks) == active)
+    model.add(total(parts) == quantity)
+    return total(amounts)
+
+
+def scaled(values: Sequence[Decimal]) -> tuple[list[int], int]:
+    """Decimals as integers with one common power-of-ten scale, and that scale."""
+    places = 0
+    for value in values:
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int):
+            places = max(places, -exponent)
+    scale = 10**places
+    return [int(value * scale) for value in values], scale

@@ -1,0 +1,44 @@
+"""What sales ask for, in business terms, and the limits that keep a solve bounded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+Objective = Literal["min_price", "max_margin", "min_cost"]
+OBJECTIVES: tuple[Objective, ...] = ("min_price", "max_margin", "min_cost")
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    capability: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigurationRequest:
+    price_book: str
+    term_months: int
+    needs: tuple[Need, ...]
+    offering: str | None = None
+    min_availability: Decimal | None = None  # percent, over the availability chain
+    residency: tuple[str, ...] | None = None  # allowed delivery regions; None: anywhere
+    budget_monthly: Decimal | None = None  # in the price book's currency
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    objective: Objective = "min_price"
+    alternatives: int = 1
+    discount_percent: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds checked before any model is built."""
+
+    max_needs: int = 50
+    max_quantity: int = 1_000_000
+    max_alternatives: int = 5
+    max_include: int = 100
+    time_limit_seconds: float = 5.0
+    workers: int = 1  # one worker keeps answers deterministic

@@ -1,0 +1,189 @@
+"""Solving a configuration request: the best bundle, good/better/best alternatives, each
+priced by the pricing engine and explained line by line.
+
+The objective is in exact integer cents from the pricing engine, so the solver's optimum is
+the engine's total to the cent. Ties are broken by a second solve with the optimum fixed
+(fewer components, then fewer units, then the catalog's order of options), and one worker
+by default, so the same request on the same catalog gives the same bundle.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from ortools.sat.python import cp_model
+
+from app.configurator.constraints import add_all
+from app.configurator.errors import SolverTimeout
+from app.configurator.explain import availability_of, explain_infeasible, reasons_for
+from app.configurator.model import (
+    ConfigModel,
+    LinearExpr,
+    SatLiteral,
+    build_variables,
+    total,
+)
+from app.configurator.request import ConfigurationRequest, Limits
+from app.configurator.validate import validate_request
+from catalog.snapshot import CatalogSnapshot
+from pricing.quote import LineRequest, Quote, QuoteRequest, price_quote
+
+Status = Literal["optimal", "feasible"]
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    quote: Quote  # the lines priced by the engine, in catalog order
+    reasons: tuple[tuple[str, ...], ...]  # per line, why it is there
+    availability: Decimal | None  # exact product over the availability chain, percent
+
+
+@dataclass(frozen=True, slots=True)
+class Solution:
+    status: Status
+    bundles: tuple[Bundle, ...]
+    timed_out: bool = False
+
+
+def configure(
+    snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits | None = None
+) -> Solution:
+    """The best bundles for ``request``; Infeasible with a minimal conflict and repairs when
+    there is none, SolverTimeout when the time limit passes before any is found."""
+    limits = limits or Limits()
+    validate_request(snapshot, request, limits)
+    deadline = time.monotonic() + limits.time_limit_seconds
+    config = build_variables(snapshot, request)
+    add_all(config)
+    bundles: list[Bundle] = []
+    status: Status = "optimal"
+    timed_out = False
+    for _ in range(request.alternatives):
+        found = solve_best(config, limits, deadline)
+        if found is None:
+            break
+        chosen, proven = found
+        if not proven:
+            status, timed_out = "feasible", True
+        bundles.append(bundle_of(config, chosen))
+        exclude_same_bundle(config, chosen)
+        if timed_out:
+            break
+    if bundles:
+        return Solution(status, tuple(bundles), timed_out)
+    if time.monotonic() >= deadline:
+        raise SolverTimeout(
+            f"no bundle found within the {limits.time_limit_seconds:g} s time limit"
+        )
+    raise explain_infeasible(snapshot, request, limits, deadline)
+
+
+Chosen = tuple[tuple[str, str, str, int], ...]  # (component, level, centre, quantity)
+
+
+def objective_of(config: ConfigModel) -> LinearExpr:
+    """What to minimise, in cents over the contract."""
+    objective = config.request.objective
+    if objective == "min_cost":
+        return config.contract_cost()
+    if objective == "max_margin":
+        return config.contract_cost() - config.contract_price()
+    return config.contract_price()
+
+
+def _tie_break(config: ConfigModel) -> LinearExpr:
+    terms: list[LinearExpr] = []
+    rank = 0
+    for code in sorted(config.choices):
+        choice = config.choices[code]
+        terms.append(choice.chosen * 1_000_000)
+        terms.append(choice.quantity * 1)
+        for option in choice.options:
+            rank += 1
+            terms.append(option.chosen * rank)
+    return total(terms)
+
+
+def _solver(limits: Limits, deadline: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = limits.workers
+    solver.parameters.max_time_in_seconds = max(0.01, deadline - time.monotonic())
+    solver.parameters.random_seed = 7
+    return solver
+
+
+def solve_best(config: ConfigModel, limits: Limits, deadline: float) -> tuple[Chosen, bool] | None:
+    """The best assignment (and whether it is proven optimal), or None if there is none."""
+    model = config.model
+    objective = objective_of(config)
+    model.minimize(objective)
+    solver = _solver(limits, deadline)
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    proven = status == cp_model.OPTIMAL
+    best = round(solver.objective_value)
+    chosen = _read(config, solver)
+    if proven and time.monotonic() < deadline:
+        # Among the optimal bundles, the same one every time: a copy of the model (same
+        # variable indices) with the optimum fixed, minimising the tie-break.
+        ties = model.clone()
+        ties.add(objective == best)
+        _hint(config, ties, solver)
+        ties.minimize(_tie_break(config))
+        second = _solver(limits, deadline)
+        if second.solve(ties) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            chosen = _read(config, second)
+    return chosen, proven
+
+
+def _hint(config: ConfigModel, model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in OR-Tools' stubs
+    for choice in config.choices.values():
+        model.add_hint(choice.chosen, solver.value(choice.chosen))
+        model.add_hint(choice.quantity, solver.value(choice.quantity))
+        for option in choice.options:
+            model.add_hint(option.chosen, solver.value(option.chosen))
+
+
+def _read(config: ConfigModel, solver: cp_model.CpSolver) -> Chosen:
+    lines = []
+    for code in sorted(config.choices):
+        choice = config.choices[code]
+        if not solver.boolean_value(choice.chosen):
+            continue
+        option = next(o for o in choice.options if solver.boolean_value(o.chosen))
+        lines.append((code, option.level.name, option.centre.code, solver.value(choice.quantity)))
+    return tuple(lines)
+
+
+def exclude_same_bundle(config: ConfigModel, chosen: Chosen) -> None:
+    """The next alternative differs in its components or their service levels (not only in
+    where they are delivered from)."""
+    picked = {(code, level) for code, level, _, _ in chosen}
+    differ: list[SatLiteral] = []
+    for code, choice in config.choices.items():
+        for level, literal in choice.level_chosen.items():
+            differ.append(literal.Not() if (code, level) in picked else literal)
+    if differ:
+        config.model.add_bool_or(differ)
+
+
+def bundle_of(config: ConfigModel, chosen: Chosen) -> Bundle:
+    request = config.request
+    quote = price_quote(
+        config.snapshot,
+        QuoteRequest(
+            request.price_book,
+            request.term_months,
+            [
+                LineRequest(code, quantity, level, centre)
+                for code, level, centre, quantity in chosen
+            ],
+            request.discount_percent,
+        ),
+    )
+    return Bundle(quote, reasons_for(config, quote), availability_of(quote))

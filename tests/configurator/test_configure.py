@@ -1,0 +1,198 @@
+"""The configurator on the default catalog: every bundle passes the independent checker,
+the solver's optimum is the engine's total, answers are deterministic, alternatives differ,
+and impossible asks come back with a minimal conflict and working repairs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from app.configurator.errors import ConfigurationInvalid, Infeasible
+from app.configurator.explain import conflicts, relaxed_request
+from app.configurator.model import Group
+from app.configurator.request import ConfigurationRequest, Limits, Need
+from app.configurator.solve import Bundle, configure
+from catalog.snapshot import CatalogSnapshot
+from tests.configurator.checker import Line, violations
+
+D = Decimal
+TYPICAL = ConfigurationRequest(
+    price_book="EUR",
+    term_months=36,
+    needs=(Need("compute.linux", 40), Need("storage.block", 60), Need("service-desk", 500)),
+    residency=("EU",),
+)
+
+
+def lines_of(bundle: Bundle) -> list[Line]:
+    return [
+        (line.component.code, line.service_level.name, line.delivery_centre, line.quantity)
+        for line in bundle.quote.lines
+    ]
+
+
+def assert_valid(snapshot: CatalogSnapshot, request: ConfigurationRequest, bundle: Bundle) -> None:
+    assert violations(snapshot, request, lines_of(bundle)) == []
+
+
+def test_a_typical_request_gives_a_valid_explained_bundle(
+    default_snapshot: CatalogSnapshot,
+) -> None:
+    solution = configure(default_snapshot, TYPICAL)
+    assert solution.status == "optimal"
+    (bundle,) = solution.bundles
+    assert_valid(default_snapshot, TYPICAL, bundle)
+    codes = {line.component.code for line in bundle.quote.lines}
+    # Linux servers pull in their OS management and monitoring, transitively.
+    assert {"OS-LNX-RHEL", "OS-LNX-SLES"} & codes and "MON-INFRA" in codes
+    for line, reasons in zip(bundle.quote.lines, bundle.reasons, strict=True):
+        assert reasons, line.component.code
+    reasons = {
+        line.component.code: why
+        for line, why in zip(bundle.quote.lines, bundle.reasons, strict=True)
+    }
+    assert any(r.startswith("covers need storage.block (60 TB)") for r in reasons["STO-BLOCK-STD"])
+    assert all(line.delivery_centre in {"CZ-BRN", "DE-FRA", "PL-WRO", "ES-MAD"}
+               for line in bundle.quote.lines)  # fmt: skip
+
+
+def test_the_same_request_gives_the_same_bundle(default_snapshot: CatalogSnapshot) -> None:
+    first = configure(default_snapshot, TYPICAL).bundles[0]
+    second = configure(default_snapshot, TYPICAL).bundles[0]
+    assert lines_of(first) == lines_of(second)
+
+
+@pytest.mark.parametrize("objective", ["min_price", "min_cost", "max_margin"])
+def test_no_checked_bundle_beats_the_optimum(
+    default_snapshot: CatalogSnapshot, objective: str
+) -> None:
+    request = replace(TYPICAL, objective=objective, alternatives=3)  # type: ignore[arg-type]
+    bundles = configure(default_snapshot, request).bundles
+    assert len(bundles) == 3
+    for bundle in bundles:
+        assert_valid(default_snapshot, request, bundle)
+
+    def score(bundle: Bundle) -> int:
+        quote = bundle.quote
+        if objective == "min_cost":
+            return quote.cost.contract_cents
+        if objective == "max_margin":
+            return quote.cost.contract_cents - quote.price.contract_cents
+        return quote.price.contract_cents
+
+    scores = [score(bundle) for bundle in bundles]
+    assert scores == sorted(scores)  # best first
+    kinds = [
+        frozenset((line.component.code, line.service_level.name) for line in b.quote.lines)
+        for b in bundles
+    ]
+    assert len(set(kinds)) == 3  # not just another centre
+
+
+def test_residency_forces_a_dearer_centre(default_snapshot: CatalogSnapshot) -> None:
+    anywhere = replace(TYPICAL, residency=None, objective="min_cost")
+    free = configure(default_snapshot, anywhere).bundles[0]
+    assert "IN-BLR" in {line.delivery_centre for line in free.quote.lines}  # cheapest labour
+    eu = replace(anywhere, residency=("EU",))
+    kept = configure(default_snapshot, eu).bundles[0]
+    assert_valid(default_snapshot, eu, kept)
+    assert "IN-BLR" not in {line.delivery_centre for line in kept.quote.lines}
+    assert kept.quote.cost.contract_cents > free.quote.cost.contract_cents
+
+
+def test_availability_forces_higher_service_levels(default_snapshot: CatalogSnapshot) -> None:
+    base = replace(TYPICAL, needs=(Need("compute.linux", 10),))
+    plain = configure(default_snapshot, base).bundles[0]
+    assert plain.availability is not None and plain.availability < D("99.7")
+    demanding = replace(base, min_availability=D("99.7"))
+    high = configure(default_snapshot, demanding).bundles[0]
+    assert_valid(default_snapshot, demanding, high)
+    assert high.availability is not None and high.availability >= D("99.7")
+    assert high.quote.price.contract_cents > plain.quote.price.contract_cents
+
+
+def test_include_and_exclude(default_snapshot: CatalogSnapshot) -> None:
+    request = replace(TYPICAL, include=("SEC-EDR",), exclude=("OS-LNX-SLES", "SD-L1-BUS"))
+    bundle = configure(default_snapshot, request).bundles[0]
+    assert_valid(default_snapshot, request, bundle)
+    codes = {line.component.code for line in bundle.quote.lines}
+    assert "SEC-EDR" in codes and not {"OS-LNX-SLES", "SD-L1-BUS"} & codes
+
+
+def test_an_offering_brings_its_default_components(default_snapshot: CatalogSnapshot) -> None:
+    request = ConfigurationRequest(
+        "EUR", 36, (Need("compute.linux", 5),), offering="OFF-HYBRID-CLOUD"
+    )
+    bundle = configure(default_snapshot, request).bundles[0]
+    assert_valid(default_snapshot, request, bundle)
+    codes = {line.component.code for line in bundle.quote.lines}
+    assert set(default_snapshot.offering("OFF-HYBRID-CLOUD").default_components) <= codes
+
+
+def test_budget_below_the_cheapest_bundle_is_explained_and_repaired(
+    default_snapshot: CatalogSnapshot,
+) -> None:
+    request = replace(TYPICAL, budget_monthly=D("1000"))
+    with pytest.raises(Infeasible) as raised:
+        configure(default_snapshot, request)
+    infeasible = raised.value
+    assert [item.kind for item in infeasible.conflicts].count("budget") == 1
+    assert_minimal(default_snapshot, request, infeasible)
+    assert infeasible.repairs
+    repair = infeasible.repairs[0]
+    assert [item.kind for item in repair.relax] == ["budget"]
+    assert repair.relax[0].detail.startswith("raise the budget to ")
+    assert_valid(default_snapshot, relaxed_request(request, _groups(repair.relax)), repair.bundle)
+
+
+def test_residency_without_the_competency_is_explained(default_snapshot: CatalogSnapshot) -> None:
+    request = ConfigurationRequest("EUR", 36, (Need("sap.basis", 4),), residency=("UK",))
+    with pytest.raises(Infeasible) as raised:
+        configure(default_snapshot, request)
+    infeasible = raised.value
+    kinds = {item.kind for item in infeasible.conflicts}
+    assert kinds == {"need", "residency"}
+    residency = next(item for item in infeasible.conflicts if item.kind == "residency")
+    assert "no UK centre can deliver sap.basis (it needs competency 'sap-basis')" in (
+        residency.detail
+    )
+    assert_minimal(default_snapshot, request, infeasible)
+    first = infeasible.repairs[0]
+    assert [item.kind for item in first.relax] == ["residency"]
+
+
+def _groups(items: tuple[object, ...]) -> tuple[Group, ...]:
+    return tuple(Group(item.kind, item.ref) for item in items)  # type: ignore[attr-defined]
+
+
+def assert_minimal(
+    snapshot: CatalogSnapshot, request: ConfigurationRequest, infeasible: Infeasible
+) -> None:
+    """The conflict's items alone admit no bundle, and without any one of them they do."""
+    items = list(infeasible.conflicts)
+    assert items and conflicts(snapshot, request, items)
+    for index in range(len(items)):
+        assert not conflicts(snapshot, request, items[:index] + items[index + 1 :]), items[index]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"needs": (Need("compute.lnux", 4),)}, "needs[0].capability"),
+        ({"needs": (Need("compute.linux", 0),)}, "needs[0].quantity"),
+        ({"include": ("CMP-NOPE",)}, "include[0]"),
+        ({"residency": ("MARS",)}, "residency[0]"),
+        ({"alternatives": 6}, "alternatives"),
+        ({"price_book": "JPY"}, "price_book"),
+        ({"min_availability": D(100)}, "min_availability"),
+        ({"offering": "OFF-NOPE"}, "offering"),
+    ],
+)
+def test_bad_requests_name_the_field(
+    default_snapshot: CatalogSnapshot, change: dict[str, object], field: str
+) -> None:
+    with pytest.raises(ConfigurationInvalid) as raised:
+        configure(default_snapshot, replace(TYPICAL, **change), Limits())  # type: ignore[arg-type]
+    assert [problem.field for problem in raised.value.problems] == [field]
