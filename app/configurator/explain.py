@@ -293,6 +293,10 @@ def explain_infeasible(
     groups = sorted(config.groups, key=lambda group: (group.kind, group.ref))
     conflict = explainer.minimal_conflict(groups)
     items = [_describe(config, group) for group in conflict]
+    items = [
+        _with_cheapest(snapshot, request, limits, deadline, item) if item.kind == "budget" else item
+        for item in items
+    ]
     repairs = []
     for relax in explainer.diagnoses(groups):
         easier = relaxed_request(request, relax)
@@ -308,6 +312,27 @@ def explain_infeasible(
     repairs.sort(key=lambda repair: (len(repair.relax), repair.bundle.quote.price.contract_cents))
     summary = "no bundle meets the request: " + "; ".join(item.detail for item in items)
     return Infeasible(summary if items else "no bundle meets the request", items, repairs)
+
+
+def _with_cheapest(
+    snapshot: CatalogSnapshot,
+    request: ConfigurationRequest,
+    limits: Limits,
+    deadline: float,
+    item: ConflictItem,
+) -> ConflictItem:
+    """A budget item that says what the cheapest valid bundle costs a month."""
+    unbudgeted = build_variables(snapshot, replace(request, budget_monthly=None))
+    add_all(unbudgeted)
+    unbudgeted.model.minimize(unbudgeted.monthly_price())
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = limits.workers
+    solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
+    if solver.solve(unbudgeted.model) != cp_model.OPTIMAL:
+        return item
+    cheapest = cents_text(round(solver.objective_value))
+    detail = f"{item.detail} is below the cheapest valid bundle, {cheapest}"
+    return ConflictItem(item.kind, item.ref, detail)
 
 
 def _repair_item(config: ConfigModel, group: Group, bundle: Bundle) -> ConflictItem:

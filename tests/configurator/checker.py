@@ -98,11 +98,11 @@ def violations(
         if product * 100 < request.min_availability:
             found.append(f"availability {product * 100} under target")
     if request.budget_monthly is not None and lines:
+        priced = [LineRequest(c, q, level, centre) for c, level, centre, q in lines]
         quote = price_quote(
             snapshot,
-            QuoteRequest(request.price_book, request.term_months,
-                         [LineRequest(*line) for line in lines], request.discount_percent),
-        )  # fmt: skip
+            QuoteRequest(request.price_book, request.term_months, priced, request.discount_percent),
+        )
         if quote.price.monthly.amount > request.budget_monthly:
             found.append("over budget")
     found.extend(_rule_violations(snapshot, chosen, quantity))

@@ -138,12 +138,15 @@ def test_budget_below_the_cheapest_bundle_is_explained_and_repaired(
     with pytest.raises(Infeasible) as raised:
         configure(default_snapshot, request)
     infeasible = raised.value
-    assert [item.kind for item in infeasible.conflicts].count("budget") == 1
+    budget = next(item for item in infeasible.conflicts if item.kind == "budget")
+    assert budget.detail.startswith("budget 1000.00 EUR/month is below the cheapest valid bundle, ")
     assert_minimal(default_snapshot, request, infeasible)
     assert infeasible.repairs
     repair = infeasible.repairs[0]
     assert [item.kind for item in repair.relax] == ["budget"]
     assert repair.relax[0].detail.startswith("raise the budget to ")
+    cheapest = budget.detail.rsplit(", ", 1)[1]
+    assert D(cheapest) <= repair.bundle.quote.price.monthly.amount
     assert_valid(default_snapshot, relaxed_request(request, _groups(repair.relax)), repair.bundle)
 
 

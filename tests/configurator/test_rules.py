@@ -1,0 +1,186 @@
+"""Each rule kind alone on a tiny catalog, and random tiny catalogs against brute force."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.configurator.errors import ConfigurationInvalid, Infeasible
+from app.configurator.request import ConfigurationRequest, Need
+from app.configurator.solve import configure
+from catalog.snapshot import CatalogSnapshot
+from pricing.quote import LineRequest, QuoteRequest, price_quote
+from tests.configurator.checker import violations
+from tests.configurator.factories import catalog, component
+
+NEED_A = ConfigurationRequest("EUR", 1, (Need("cap.a", 1),))
+
+
+def base(**attributes: dict[str, str]) -> list[dict[str, Any]]:
+    return [
+        component("CMP-A", price=10, attributes=attributes.get("CMP-A")),
+        component("CMP-B", price=20, attributes=attributes.get("CMP-B")),
+        component("CMP-X", price=1, provides={"cap.b": 1}, attributes=attributes.get("CMP-X")),
+        component("CMP-Y", price=2, provides={"cap.b": 1}, attributes=attributes.get("CMP-Y")),
+    ]
+
+
+def chosen(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> dict[str, int]:
+    (bundle,) = configure(snapshot, request).bundles
+    lines = [
+        (line.component.code, line.service_level.name, line.delivery_centre, line.quantity)
+        for line in bundle.quote.lines
+    ]
+    assert violations(snapshot, request, lines) == []
+    return {code: quantity for code, _, _, quantity in lines}
+
+
+def rule(kind: str, **fields: Any) -> dict[str, Any]:
+    return {"id": f"R-{kind.upper()}", "kind": kind, "message": f"A {kind} rule.", **fields}
+
+
+OS = {"CMP-A": {"os": "linux"}, "CMP-B": {"os": "windows"},
+      "CMP-X": {"os": "windows"}, "CMP-Y": {"os": "linux"}}  # fmt: skip
+NEED_AB = ConfigurationRequest("EUR", 1, (Need("cap.a", 1), Need("cap.b", 1)))
+
+
+def test_without_rules_the_cheapest_provider_alone() -> None:
+    assert chosen(catalog(base()), NEED_A) == {"CMP-A": 1}
+
+
+@pytest.mark.parametrize(
+    ("rules", "request_", "attributes", "expected"),
+    [
+        ([rule("requires", **{"if": "CMP-A", "then": ["CMP-X"]})], NEED_A, {},
+         {"CMP-A": 1, "CMP-X": 1}),
+        ([rule("requires_any", **{"if": "CMP-A", "then": ["CMP-Y", "CMP-X"]})], NEED_A, {},
+         {"CMP-A": 1, "CMP-X": 1}),
+        ([rule("excludes", **{"if": "CMP-A", "then": ["CMP-X"]})],
+         NEED_AB, {}, {"CMP-A": 1, "CMP-Y": 1}),
+        ([rule("choose", group=["CMP-A", "CMP-B"], min=2, max=2)], NEED_A, {},
+         {"CMP-A": 1, "CMP-B": 1}),
+        ([rule("choose", group=["CMP-X", "CMP-Y"], min=1, max=1, when="CMP-A")], NEED_A, {},
+         {"CMP-A": 1, "CMP-X": 1}),
+        ([rule("quantity", unit="server", left={"CMP-X": 1}, op=">=", right={"CMP-A": 2})],
+         ConfigurationRequest("EUR", 1, (Need("cap.a", 1), Need("cap.b", 1))), {},
+         {"CMP-A": 1, "CMP-X": 2}),
+        ([rule("attribute", attribute="os", mode="agree")], NEED_AB, OS,
+         {"CMP-A": 1, "CMP-Y": 1}),
+        ([rule("attribute", attribute="os", mode="allowed", allowed=["windows"])], NEED_A, OS,
+         {"CMP-B": 1}),
+        ([rule("expression", expression="CMP-A implies CMP-Y")], NEED_A, {},
+         {"CMP-A": 1, "CMP-Y": 1}),
+        ([rule("table", columns=[{"name": "a", "components": ["CMP-A", "CMP-B"]},
+                                 {"name": "b", "components": ["CMP-X", "CMP-Y"]}],
+               rows=[["CMP-A", "CMP-Y"], ["CMP-B", "-"]])], NEED_A, {},
+         {"CMP-A": 1, "CMP-Y": 1}),
+    ],
+    ids=["requires", "requires_any", "excludes", "choose", "choose-when", "quantity",
+         "attribute-agree", "attribute-allowed", "expression", "table"],
+)  # fmt: skip
+def test_each_rule_kind_alone(
+    rules: list[dict[str, Any]],
+    request_: ConfigurationRequest,
+    attributes: dict[str, dict[str, str]],
+    expected: dict[str, int],
+) -> None:
+    assert chosen(catalog(base(**attributes), rules), request_) == expected
+
+
+def test_a_warning_rule_is_advice_only() -> None:
+    advice = {**rule("requires", **{"if": "CMP-A", "then": ["CMP-X"]}), "severity": "warning"}
+    assert chosen(catalog(base(), [advice]), NEED_A) == {"CMP-A": 1}
+
+
+def test_requirements_are_transitive() -> None:
+    components = [
+        component("CMP-A", price=10, requires={"cap.b": 2}),
+        component("CMP-X", price=1, provides={"cap.b": 1}, requires={"cap.c": 1}),
+        component("CMP-Z", price=3, provides={"cap.c": 1}),
+    ]
+    snapshot = catalog(components)
+    assert chosen(snapshot, NEED_A) == {"CMP-A": 1, "CMP-X": 2, "CMP-Z": 2}
+
+
+# -- brute force ---------------------------------------------------------------------------
+
+CODES = ("CMP-A", "CMP-B", "CMP-C", "CMP-D")
+TEMPLATES = [
+    lambda a, b: rule("requires", **{"if": a, "then": [b]}),
+    lambda a, b: rule("requires_any", **{"if": a, "then": [b]}),
+    lambda a, b: rule("excludes", **{"if": a, "then": [b]}),
+    lambda a, b: rule("choose", group=[a, b], min=0, max=1),
+    lambda a, b: rule("choose", group=[a, b], min=1, max=2),
+    lambda a, b: rule("quantity", unit="server", left={a: 1}, op="<=", right={b: 1}),
+    lambda a, b: rule("expression", expression=f"{a} iff not {b}"),
+    lambda a, b: rule("attribute", attribute="os", mode="agree", components=[a, b]),
+    lambda a, b: rule("table", columns=[{"name": "p", "components": [a]},
+                                        {"name": "q", "components": [b]}],
+                      rows=[[a, "-"], ["-", b], ["-", "-"]]),
+]  # fmt: skip
+
+
+@st.composite
+def tiny(draw: Any) -> tuple[CatalogSnapshot, ConfigurationRequest]:
+    count = draw(st.integers(2, 4))
+    components = []
+    for code in CODES[:count]:
+        capability = draw(st.sampled_from(["cap.a", "cap.b"]))
+        needs_b = capability == "cap.a" and draw(st.booleans())
+        components.append(component(
+            code, price=draw(st.integers(1, 30)),
+            provides={capability: draw(st.integers(1, 2))},
+            requires={"cap.b": 1} if needs_b else None,
+            attributes={"os": draw(st.sampled_from(["linux", "windows"]))},
+        ))  # fmt: skip
+    rules = []
+    for index in range(draw(st.integers(0, 3))):
+        a, b = draw(st.permutations(CODES[:count]))[:2]
+        made = draw(st.sampled_from(TEMPLATES))(a, b)
+        rules.append({**made, "id": f"R-{index}"})
+    needs = [Need("cap.a", draw(st.integers(1, 3)))]
+    if draw(st.booleans()):
+        needs.append(Need("cap.b", draw(st.integers(1, 2))))
+    return catalog(components, rules), ConfigurationRequest("EUR", 1, tuple(needs))
+
+
+def cheapest_by_brute_force(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> int | None:
+    codes = [component.code for component in snapshot.components]
+    best = None
+    for quantities in itertools.product(range(4), repeat=len(codes)):
+        lines = [(code, "standard", "CZ-X", q) for code, q in zip(codes, quantities, strict=True)
+                 if q]  # fmt: skip
+        if not lines or violations(snapshot, request, lines):
+            continue
+        quote = price_quote(
+            snapshot, QuoteRequest("EUR", 1, [LineRequest(c, q, lv, ce) for c, lv, ce, q in lines])
+        )
+        cents = quote.price.contract_cents
+        best = cents if best is None else min(best, cents)
+    return best
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny())
+def test_random_tiny_catalogs_agree_with_brute_force(
+    case: tuple[CatalogSnapshot, ConfigurationRequest],
+) -> None:
+    snapshot, request = case
+    best = cheapest_by_brute_force(snapshot, request)
+    try:
+        solution = configure(snapshot, request)
+    except (Infeasible, ConfigurationInvalid):
+        # Infeasible, or a need nothing in the catalog provides: no bundle either way.
+        assert best is None, "the solver found no bundle, brute force did"
+        return
+    (bundle,) = solution.bundles
+    lines = [
+        (line.component.code, line.service_level.name, line.delivery_centre, line.quantity)
+        for line in bundle.quote.lines
+    ]
+    assert violations(snapshot, request, lines) == []
+    assert bundle.quote.price.contract_cents == best
