@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,10 +23,17 @@ class OfferwrightError(Exception):
     type = "internal-error"
     title = "Internal error"
 
-    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.headers = headers or {}
+        self.extra = extra or {}  # more members of the problem body (RFC 9457 extensions)
 
 
 class BadRequest(OfferwrightError):
@@ -85,6 +93,12 @@ class Invalid(OfferwrightError):
 
 class ReadOnlyFields(Invalid):
     type, title = "read-only-field", "Field may not be set"
+
+
+class NoValidBundle(OfferwrightError):
+    """No bundle meets the request: ``extra`` carries the conflict and the repairs."""
+
+    status, type, title = 422, "infeasible", "No valid bundle"
 
 
 class PreconditionRequired(OfferwrightError):

@@ -21,6 +21,16 @@ class Settings(BaseSettings):
     auth_failures_per_minute: int = 10
     # Most lines a quote may have; more is a 422 before anything is priced.
     max_quote_lines: int = 2_000
+    # The configurator: solver processes (and so concurrent solves), CP-SAT threads per
+    # solve, its time limit, the grace after which a solve is killed, how long a request
+    # waits for a free solver before 503, and the request bounds.
+    solver_processes: int = 2
+    solver_threads: int = 1
+    solver_time_limit_seconds: float = 5.0
+    solver_grace_seconds: float = 1.0
+    solver_queue_wait_seconds: float = 2.0
+    max_needs: int = 50
+    max_alternatives: int = 5
 
     @property
     def resolved_database_url(self) -> str:

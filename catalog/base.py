@@ -7,6 +7,7 @@ configurator or the pricing engine can never change under them.
 
 from __future__ import annotations
 
+import copyreg
 from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
@@ -36,6 +37,14 @@ class FrozenModel(BaseModel):
 
 def _freeze(mapping: Mapping[Any, Any]) -> Mapping[Any, Any]:
     return MappingProxyType(dict(mapping))
+
+
+def _read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(items)
+
+
+# Snapshots travel to solver worker processes: read-only mappings pickle as their items.
+copyreg.pickle(MappingProxyType, lambda mapping: (_read_only, (dict(mapping),)))
 
 
 def _thaw(mapping: Mapping[Any, Any], serialize: SerializerFunctionWrapHandler) -> Any:

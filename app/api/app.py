@@ -2,25 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from app.api import problems
 from app.api.body_limit import BodySizeLimit
 from app.api.deps import FailedLogins
-from app.api.routers import audit, catalog, components, health, quotes, registries
+from app.api.routers import (
+    audit,
+    catalog,
+    components,
+    configurations,
+    health,
+    quotes,
+    registries,
+)
+from app.configurator.request import Limits
 from app.db.engine import Database
 from app.services.active_catalog import ActiveCatalog
+from app.services.solver_pool import SolverPool
 from app.settings import Settings, get_settings
 
 IMPORT_PATH = "/v1/catalog/import"
 
 
-def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.solver_pool.close()  # the worker processes go with the app
+
+
+def create_app(
+    settings: Settings | None = None,
+    database: Database | None = None,
+    solver_pool: SolverPool | None = None,
+) -> FastAPI:
     settings = settings or get_settings()
     database = database or Database(
         settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
     )
     app = FastAPI(
+        lifespan=_lifespan,
         title="Offerwright",
         version="1.0",
         summary="Service component catalog and proposal configurator",
@@ -31,6 +55,17 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database
     app.state.failed_logins = FailedLogins(settings.auth_failures_per_minute)
     app.state.active_catalog = ActiveCatalog()
+    app.state.solver_pool = solver_pool or SolverPool(
+        workers=settings.solver_processes,
+        queue_wait=settings.solver_queue_wait_seconds,
+        grace=settings.solver_grace_seconds,
+    )
+    app.state.limits = Limits(
+        max_needs=settings.max_needs,
+        max_alternatives=settings.max_alternatives,
+        time_limit_seconds=settings.solver_time_limit_seconds,
+        workers=settings.solver_threads,
+    )
     problems.install(app)
     app.add_middleware(
         BodySizeLimit,
@@ -45,4 +80,5 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(catalog.router)
     app.include_router(audit.router)
     app.include_router(quotes.router)
+    app.include_router(configurations.router)
     return app

@@ -31,6 +31,7 @@ def problem_response(
     detail: str,
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE + slug,
@@ -41,6 +42,7 @@ def problem_response(
     }
     if errors is not None:
         body["errors"] = errors
+    body.update(extra or {})
     return JSONResponse(
         body, status_code=status, media_type="application/problem+json", headers=headers
     )
@@ -68,6 +70,7 @@ async def _domain(request: Request, error: Exception) -> JSONResponse:
         detail=error.detail,
         errors=errors,
         headers=error.headers,
+        extra=error.extra,
     )
 
 

@@ -23,6 +23,9 @@ class ConfigurationInvalid(Exception):
         self.problems = tuple(problems)
         super().__init__("; ".join(f"{p.field}: {p.message}" for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[ConfigurationInvalid], tuple[tuple[RequestProblem, ...]]]:
+        return type(self), (self.problems,)  # raised in a solver worker, read in the API
+
 
 @dataclass(frozen=True, slots=True)
 class ConflictItem:
@@ -49,6 +52,9 @@ class Infeasible(Exception):
         self.conflicts = tuple(conflicts)
         self.repairs = tuple(repairs)
         super().__init__(detail)
+
+    def __reduce__(self) -> tuple[type[Infeasible], tuple[object, ...]]:
+        return type(self), (self.detail, self.conflicts, self.repairs)
 
 
 class SolverTimeout(Exception):

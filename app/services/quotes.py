@@ -4,61 +4,31 @@ the answer to what the caller may see."""
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-)
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from app.errors import FieldProblem, Invalid
 from app.services.active_catalog import ActiveCatalog
 from app.services.catalog_store import validate_model
+from app.services.inputs import Code, Percent, Strict
 from app.services.principal import Principal
 from app.services.quote_view import quote_view
 from catalog.components import MAX_QUANTITY
 from pricing.guardrails import check_guardrails
 from pricing.quote import MAX_TERM_MONTHS, LineRequest, QuoteRequest, price_quote
 
-Code = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _plain_decimal(value: object) -> object:
-    # Decimal() would read "5_0" as 50 and keep "-0"; a percentage is plain digits.
-    if isinstance(value, str) and not re.fullmatch(r"\d+(\.\d+)?", value.strip()):
-        raise ValueError("must be a plain decimal number such as 7.5")
-    return value
-
-
-# At most two decimals: a discount is a commercial term, not a probe (and a figure with a
-# million decimals would be written out on every line).
-Percent = Annotated[
-    Decimal,
-    BeforeValidator(_plain_decimal),
-    Field(ge=0, le=100, max_digits=5, decimal_places=2, allow_inf_nan=False),
-    AfterValidator(lambda value: value + 0),  # -0 -> 0
-]
-
-
-class QuoteLineIn(_Strict):
+class QuoteLineIn(Strict):
     component: Code
     quantity: int = Field(strict=True, ge=0, le=MAX_QUANTITY)
     service_level: Code
     delivery_centre: Code
 
 
-class QuoteIn(_Strict):
+class QuoteIn(Strict):
     price_book: Code
     term_months: int = Field(strict=True, ge=1, le=MAX_TERM_MONTHS)
     discount_percent: Percent = Decimal(0)

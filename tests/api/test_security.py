@@ -38,6 +38,11 @@ QUOTE = {
     "lines": [{"component": "CMP-VM-LNX", "quantity": 2, "service_level": "gold",
                "delivery_centre": "CZ-BRN"}],
 }  # fmt: skip
+CONFIGURATION = {
+    "price_book": "EUR",
+    "term_months": 12,
+    "needs": [{"capability": "storage.block", "quantity": 5}],
+}
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM = "urn:offerwright:problem:"
@@ -316,6 +321,7 @@ CATALOG_CASES = [
     Case("POST", "/v1/catalog/import", "/v1/catalog/import", CURATORS, body=_catalog_json),
     Case("GET", "/v1/audit", "/v1/audit", ADMINS),
     Case("POST", "/v1/quotes/price", "/v1/quotes/price", QUOTERS, body=QUOTE),
+    Case("POST", "/v1/configurations", "/v1/configurations", QUOTERS, body=CONFIGURATION),
 ]
 
 CASES = [*COMPONENT_CASES, *REGISTRY_CASES, *CATALOG_CASES]
@@ -552,6 +558,7 @@ BODY_ROUTES = [
     ("PATCH", "/v1/delivery-centres/CZ-BRN"),
     ("POST", "/v1/catalog/import"),
     ("POST", "/v1/quotes/price"),
+    ("POST", "/v1/configurations"),
 ]
 
 
@@ -601,6 +608,10 @@ def test_no_key_is_401_before_the_body_is_looked_at(
         ),
         pytest.param(
             "POST", "/v1/quotes/price", lambda: {**QUOTE, "colour": "red"}, id="POST quote",
+        ),
+        pytest.param(
+            "POST", "/v1/configurations", lambda: {**CONFIGURATION, "colour": "red"},
+            id="POST configuration",
         ),
     ],
 )  # fmt: skip

@@ -1,0 +1,25 @@
+"""Configuring bundles from needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from app.api.deps import READ_ONLY, DbSession, JsonBody, QuoteMaker
+from app.api.schemas import OBJECT_BODY
+from app.services import configurations
+
+router = APIRouter(prefix="/v1/configurations", tags=["configurations"])
+
+
+@router.post("", openapi_extra={**OBJECT_BODY, **READ_ONLY})
+def configure(request: Request, session: DbSession, principal: QuoteMaker, body: JsonBody) -> Any:
+    """Assemble the best valid bundles for needs in business terms (capabilities and
+    quantities, residency, availability, budget, includes and excludes, an offering), priced
+    and explained line by line; or, when none exists, a minimal conflict and repairs (422,
+    type `infeasible`). Runs in the solver pool: a plain `def`, so the event loop stays free."""
+    state = request.app.state
+    return configurations.configure(
+        session, principal, state.active_catalog, state.solver_pool, state.limits, body
+    )

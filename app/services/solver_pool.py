@@ -1,0 +1,115 @@
+"""Solving off the event loop, in warm worker processes with a hard deadline.
+
+CP-SAT's own time limit can overrun on some models (or-tools #3243, #4882), so the bound
+that always holds is the process: a solve still running at its time limit plus a grace is
+killed with its worker (pebble replaces the worker). At most ``workers`` solves run at
+once; a request waits up to ``queue_wait`` seconds for a free slot, then is refused with
+503 and ``Retry-After``, so the queue never grows without bound.
+
+Snapshots reach the workers pickled once per catalog revision; each worker keeps the last
+one it unpickled, so a warm worker does no catalog work at all.
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+import threading
+from collections.abc import Callable
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
+
+from pebble import ProcessPool
+
+from app.configurator.request import ConfigurationRequest, Limits
+from app.configurator.solve import Solution, configure
+from app.errors import OfferwrightError
+from catalog.snapshot import CatalogSnapshot
+
+Solve = Callable[[CatalogSnapshot, ConfigurationRequest, Limits], Solution]
+
+
+class SolverBusy(OfferwrightError):
+    status, type, title = 503, "solver-busy", "All solvers are busy"
+
+
+class SolverKilled(OfferwrightError):
+    status, type, title = 503, "solver-timeout", "The solve took too long"
+
+
+_cached: tuple[str, CatalogSnapshot] | None = None
+
+
+def _warm() -> None:
+    # Import OR-Tools and the solver once per worker, not once per request.
+    from ortools.sat.python import cp_model  # noqa: F401
+
+
+def _run(solve: Solve, key: str, data: bytes, request: ConfigurationRequest, limits: Limits) -> Any:
+    global _cached
+    if _cached is None or _cached[0] != key:
+        _cached = (key, pickle.loads(data))
+    return solve(_cached[1], request, limits)
+
+
+class SolverPool:
+    def __init__(
+        self,
+        *,
+        workers: int,
+        queue_wait: float,
+        grace: float,
+        solve: Solve = configure,
+    ) -> None:
+        self.workers, self.queue_wait, self.grace = workers, queue_wait, grace
+        self._solve = solve
+        self._slots = threading.BoundedSemaphore(workers)
+        self._lock = threading.Lock()
+        self._pool: ProcessPool | None = None
+        self._pickled: tuple[str, bytes] | None = None
+
+    def _started(self) -> ProcessPool:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPool(max_workers=self.workers, initializer=_warm)
+            return self._pool
+
+    def _data(self, key: str, snapshot: CatalogSnapshot) -> bytes:
+        with self._lock:
+            if self._pickled is None or self._pickled[0] != key:
+                self._pickled = (key, pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
+            return self._pickled[1]
+
+    def solve(
+        self, key: str, snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits
+    ) -> Solution:
+        """Run one solve in a worker; ``key`` names the snapshot (its catalog revision)."""
+        if not self._slots.acquire(timeout=self.queue_wait):
+            raise SolverBusy(
+                "every solver is busy; retry in a moment",
+                headers={"Retry-After": str(max(1, math.ceil(limits.time_limit_seconds)))},
+            )
+        try:
+            future = self._started().schedule(
+                _run,
+                args=(self._solve, key, self._data(key, snapshot), request, limits),
+                timeout=limits.time_limit_seconds + self.grace,
+            )
+            try:
+                result: Solution = future.result()
+            except FutureTimeout as error:
+                raise SolverKilled(
+                    f"the solve ran past its time limit of {limits.time_limit_seconds:g} s "
+                    "and was stopped; narrow the request or retry",
+                    headers={"Retry-After": "1"},
+                ) from error
+            return result
+        finally:
+            self._slots.release()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.stop()  # type: ignore[no-untyped-call]  # untyped in pebble
+                self._pool.join()
+                self._pool = None

@@ -1,0 +1,154 @@
+"""POST /v1/configurations on SQLite and PostgreSQL: bundles, visibility, conflicts, bad
+input, and the solver pool's hard deadline and bounded queue."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.api.app import create_app
+from app.configurator.request import ConfigurationRequest, Limits
+from app.configurator.solve import Solution
+from app.services.solver_pool import SolverPool
+from app.settings import Settings
+from catalog.snapshot import CatalogSnapshot
+from tests.api.test_components import assert_problem, error_fields, ok
+
+PATH = "/v1/configurations"
+REQUEST: dict[str, Any] = {
+    "price_book": "EUR",
+    "term_months": 36,
+    "needs": [{"capability": "compute.linux", "quantity": 20},
+              {"capability": "storage.block", "quantity": 30}],
+    "residency": ["EU"],
+}  # fmt: skip
+
+
+def test_sales_gets_an_explained_bundle_without_cost(client: TestClient, auth: Any) -> None:
+    body = ok(client.post(PATH, json=REQUEST, headers=auth("sales")))
+    assert body["status"] == "optimal"
+    (bundle,) = body["bundles"]
+    assert bundle["totals"]["currency"] == "EUR"
+    for line in bundle["lines"]:
+        assert line["reasons"], line["component"]
+        assert "cost" not in line and "margin" not in line
+    assert "cost" not in bundle and "margin" not in bundle
+    assert isinstance(bundle["availability"], float)
+    needs = [reason for line in bundle["lines"] for reason in line["reasons"]]
+    assert "covers need compute.linux (20 server)" in needs
+
+
+def test_cost_readers_see_cost_and_margin(client: TestClient, auth: Any) -> None:
+    body = ok(client.post(PATH, json={**REQUEST, "alternatives": 2}, headers=auth("approver")))
+    assert len(body["bundles"]) == 2
+    for bundle in body["bundles"]:
+        assert bundle["cost"]["currency"] == "EUR" and "percent" in bundle["margin"]
+
+
+def test_no_valid_bundle_is_a_422_with_conflict_and_repairs(client: TestClient, auth: Any) -> None:
+    response = client.post(
+        PATH, json={**REQUEST, "budget_monthly": "100.00"}, headers=auth("sales")
+    )
+    problem = assert_problem(response, 422, "infeasible")
+    kinds = {item["kind"] for item in problem["conflicts"]}
+    assert "budget" in kinds
+    budget = next(item for item in problem["conflicts"] if item["kind"] == "budget")
+    assert "is below the cheapest valid bundle" in budget["detail"]
+    repair = problem["repairs"][0]
+    assert [item["kind"] for item in repair["relax"]] == ["budget"]
+    assert repair["bundle"]["lines"] and "cost" not in repair["bundle"]
+
+
+@pytest.mark.parametrize(
+    ("change", "fields"),
+    [
+        ({"colour": "red"}, ["colour"]),
+        ({"needs": [{"capability": "compute.lnux", "quantity": 2}]}, ["needs[0].capability"]),
+        ({"needs": [{"capability": "compute.linux", "quantity": 0}]}, ["needs[0].quantity"]),
+        ({"alternatives": 6}, ["alternatives"]),
+        ({"objective": "max_fun"}, ["objective"]),
+        ({"include": ["CMP-NOPE"]}, ["include[0]"]),
+        ({"residency": ["MARS"]}, ["residency[0]"]),
+        ({"min_availability": 100}, ["min_availability"]),
+        ({"budget_monthly": "-5"}, ["budget_monthly"]),
+    ],
+)
+def test_bad_requests_are_422_before_any_model(
+    client: TestClient, auth: Any, change: dict[str, Any], fields: list[str]
+) -> None:
+    response = client.post(PATH, json={**REQUEST, **change}, headers=auth("sales"))
+    assert error_fields(assert_problem(response, 422, "validation-error")) == fields
+
+
+def test_too_many_needs_is_refused(database: Any, auth: Any) -> None:
+    settings = Settings(auth_failures_per_minute=10_000, max_needs=1)
+    with TestClient(create_app(settings, database), raise_server_exceptions=False) as client:
+        response = client.post(PATH, json=REQUEST, headers=auth("sales"))
+        assert error_fields(assert_problem(response, 422)) == ["needs"]
+
+
+# -- the solver pool: a hard deadline and a bounded queue ------------------------------------
+
+
+def sleepy_solve(
+    snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits
+) -> Solution:
+    """A pathological solve: ignores its time limit."""
+    time.sleep(60)
+    raise AssertionError("should have been killed")  # pragma: no cover
+
+
+@pytest.fixture
+def slow_client(database: Any) -> Iterator[TestClient]:
+    settings = Settings(
+        auth_failures_per_minute=10_000,
+        solver_time_limit_seconds=0.5,
+        solver_grace_seconds=0.5,
+        solver_queue_wait_seconds=0.2,
+    )
+    pool = SolverPool(workers=1, queue_wait=0.2, grace=0.5, solve=sleepy_solve)
+    with TestClient(create_app(settings, database, pool), raise_server_exceptions=False) as client:
+        yield client
+
+
+def test_a_runaway_solve_is_killed_at_its_deadline_while_health_answers(
+    slow_client: TestClient, auth: Any
+) -> None:
+    headers = auth("sales")
+    results: dict[str, Any] = {}
+
+    def configure() -> None:
+        started = time.monotonic()
+        results["response"] = slow_client.post(PATH, json=REQUEST, headers=headers)
+        results["seconds"] = time.monotonic() - started
+
+    worker = threading.Thread(target=configure)
+    worker.start()
+    time.sleep(0.3)  # the solve is running
+    started = time.monotonic()
+    health = slow_client.get("/healthz")
+    assert health.status_code == 200 and time.monotonic() - started < 0.5
+    worker.join(timeout=30)
+    problem = assert_problem(results["response"], 503, "solver-timeout")
+    assert "Retry-After" in results["response"].headers
+    assert "time limit" in problem["detail"]
+    assert results["seconds"] < 0.5 + 0.5 + 1.5  # time limit + grace + process start
+
+
+def test_when_every_solver_is_busy_a_request_gets_503(slow_client: TestClient, auth: Any) -> None:
+    headers = auth("sales")
+    first = threading.Thread(target=lambda: slow_client.post(PATH, json=REQUEST, headers=headers))
+    first.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    busy = slow_client.post(PATH, json=REQUEST, headers=headers)
+    problem = assert_problem(busy, 503, "solver-busy")
+    assert busy.headers["Retry-After"] == "1"
+    assert time.monotonic() - started < 1.0  # waited briefly, never queued for long
+    assert "busy" in problem["detail"]
+    first.join(timeout=30)
