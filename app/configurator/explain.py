@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 REQUEST_KINDS = frozenset({"need", "include", "exclude", "residency", "availability", "budget"})
 MAX_REPAIRS = 3
 MAX_REPAIR_SIZE = 3
+MAX_REPAIR_CHECKS = 12  # feasibility checks the repair search may spend
 
 
 def availability_of(quote: Quote) -> Decimal | None:
@@ -228,7 +229,12 @@ class _Explainer:
         found: list[tuple[Group, ...]] = []
         queue: list[tuple[Group, ...]] = [()]
         tried: set[frozenset[Group]] = set()
-        while queue and len(found) < MAX_REPAIRS and time.monotonic() < self.deadline:
+        while (
+            queue
+            and len(found) < MAX_REPAIRS
+            and len(tried) < MAX_REPAIR_CHECKS
+            and time.monotonic() < self.deadline
+        ):
             relaxed = queue.pop(0)
             if frozenset(relaxed) in tried or any(set(d) <= set(relaxed) for d in found):
                 continue

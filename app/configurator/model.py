@@ -231,6 +231,15 @@ def _add_choice(config: ConfigModel, component: Component, options: Sequence[_Ca
         )
         one_time_price.append(terms.one_time_price * level_quantity)
     choice.monthly_price = total(monthly_price)
+    # Redundant, for the LP relaxation: no unit is ever cheaper than the lowest band rate of
+    # any level. Tier and floor encodings alone give CP-SAT a weak lower bound.
+    cheapest = min(
+        (segment.rate for option in choice.options
+         for segment in option.terms.monthly_price.segments),
+        default=0,
+    )  # fmt: skip
+    if cheapest > 0:
+        model.add(choice.monthly_price >= cheapest * quantity)
     choice.one_time_price = total(one_time_price)
     choice.monthly_cost = total(o.terms.monthly_cost * o.quantity for o in choice.options)
     choice.one_time_cost = total(o.terms.one_time_cost * o.quantity for o in choice.options)

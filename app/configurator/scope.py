@@ -2,10 +2,13 @@
 with what the request reaches, not with the catalog.
 
 A component is in scope when it provides a need, is included or a default of the offering,
-provides a capability an in-scope component requires, or is named by a rule that names an
-in-scope component. A rule that would be broken by an empty bundle (it can force a choice
-on its own) puts its components in scope too. Everything else is unchosen in every bundle
-the request can have, so leaving it out changes no answer.
+provides a capability an in-scope component requires, or can be forced in by a rule once an
+in-scope component is chosen (the ``then`` of a requires rule whose ``if`` is in scope, the
+group of a choose rule with a minimum whose parent is, the growing side of a quantity rule,
+every component of an expression or table). A rule that would be broken by an empty bundle
+puts its components in scope too. Rules that can only forbid (excludes, attribute, a choose
+maximum) bring nothing in. Taking a component outside the scope out of any valid bundle
+leaves it valid, so leaving those out of the model changes no answer.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from catalog.rules import (
     ChooseRule,
     ExpressionRule,
     QuantityRule,
+    RequiresAnyRule,
+    RequiresRule,
     Rule,
     TableRule,
 )
@@ -70,5 +75,24 @@ def _closure(snapshot: CatalogSnapshot, seeds: Iterable[str]) -> frozenset[str]:
             queue.extend(provider.code for provider in snapshot.providers_of(capability))
         for rule in snapshot.rules_for(code):
             if rule.severity == "error":
-                queue.extend(other for other in rule.components() if snapshot.has_component(other))
+                queue.extend(
+                    other for other in forced_by(rule, code) if snapshot.has_component(other)
+                )
     return frozenset(seen)
+
+
+def forced_by(rule: Rule, code: str) -> tuple[str, ...]:
+    """The components ``rule`` can force into a bundle once ``code`` is chosen."""
+    if isinstance(rule, RequiresRule | RequiresAnyRule):
+        return rule.then if code == rule.if_ else ()
+    if isinstance(rule, ChooseRule):
+        return rule.group if rule.min > 0 and code == rule.when else ()
+    if isinstance(rule, QuantityRule):
+        grows = {"<=": rule.right, ">=": rule.left}.get(rule.op)
+        drives = {"<=": rule.left, ">=": rule.right}.get(rule.op)
+        if grows is None or drives is None:  # "==": each side pulls the other
+            return tuple(rule.left) + tuple(rule.right)
+        return tuple(grows) if code in drives else ()
+    if isinstance(rule, ExpressionRule | TableRule):
+        return rule.components()
+    return ()  # excludes and attribute rules only forbid

@@ -2,9 +2,10 @@
 priced by the pricing engine and explained line by line.
 
 The objective is in exact integer cents from the pricing engine, so the solver's optimum is
-the engine's total to the cent. Ties are broken by a second solve with the optimum fixed
-(fewer components, then fewer units, then the catalog's order of options), and one worker
-by default, so the same request on the same catalog gives the same bundle.
+the engine's total to the cent. The same request on the same catalog gives the same bundle:
+with one worker (the default) CP-SAT's search is deterministic; with several, ties are
+broken by a second solve with the optimum fixed (fewer components, then fewer units, then
+the catalog's order of options).
 """
 
 from __future__ import annotations
@@ -127,9 +128,10 @@ def solve_best(config: ConfigModel, limits: Limits, deadline: float) -> tuple[Ch
     proven = status == cp_model.OPTIMAL
     best = round(solver.objective_value)
     chosen = _read(config, solver)
-    if proven and time.monotonic() < deadline:
-        # Among the optimal bundles, the same one every time: a copy of the model (same
-        # variable indices) with the optimum fixed, minimising the tie-break.
+    if proven and limits.workers > 1 and time.monotonic() < deadline:
+        # One worker searches deterministically. Parallel workers race, so among the optimal
+        # bundles pick the same one every time: a copy of the model (same variable indices)
+        # with the optimum fixed, minimising the tie-break.
         ties = model.clone()
         ties.add(objective == best)
         _hint(config, ties, solver)

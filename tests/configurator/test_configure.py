@@ -199,3 +199,12 @@ def test_bad_requests_name_the_field(
     with pytest.raises(ConfigurationInvalid) as raised:
         configure(default_snapshot, replace(TYPICAL, **change), Limits())  # type: ignore[arg-type]
     assert [problem.field for problem in raised.value.problems] == [field]
+
+
+def test_parallel_workers_break_ties_the_same_way(default_snapshot: CatalogSnapshot) -> None:
+    limits = Limits(workers=4)
+    first = configure(default_snapshot, TYPICAL, limits).bundles[0]
+    for _ in range(2):
+        again = configure(default_snapshot, TYPICAL, limits).bundles[0]
+        assert lines_of(again) == lines_of(first)
+        assert again.quote.price.contract_cents == first.quote.price.contract_cents
