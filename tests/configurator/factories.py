@@ -36,7 +36,11 @@ def component(
     return data
 
 
-def catalog(components: list[dict[str, Any]], rules: list[dict[str, Any]] = ()) -> CatalogSnapshot:  # type: ignore[assignment]
+def catalog(
+    components: list[dict[str, Any]],
+    rules: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    centres: list[dict[str, Any]] | None = None,
+) -> CatalogSnapshot:
     return CatalogSnapshot.model_validate(
         {
             "capabilities": [
@@ -45,7 +49,7 @@ def catalog(components: list[dict[str, Any]], rules: list[dict[str, Any]] = ()) 
             ],
             "competencies": [{"code": "unix-linux-ops", "name": "Linux", "description": "Linux."}],
             "components": components,
-            "delivery_centres": [centre()],
+            "delivery_centres": centres or [centre()],
             "price_books": [book(term_discounts={})],
             "rules": list(rules),
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from catalog.snapshot import CatalogSnapshot
 from pricing.quote import LineRequest, QuoteRequest, price_quote
 from tests.configurator.checker import violations
 from tests.configurator.factories import catalog, component
+from tests.pricing.factories import centre
 
 NEED_A = ConfigurationRequest("EUR", 1, (Need("cap.a", 1),))
 
@@ -104,6 +106,28 @@ def test_requirements_are_transitive() -> None:
     ]
     snapshot = catalog(components)
     assert chosen(snapshot, NEED_A) == {"CMP-A": 1, "CMP-X": 2, "CMP-Z": 2}
+
+
+def test_capacity_forces_a_dearer_centre() -> None:
+    cheap = {**centre(), "monthly_capacity_hours": 3}  # 1,000 CZK x 0.04 = 40.00 EUR an hour
+    dear = {**centre(code="DE-Y", currency="EUR", rates={"linux-admin": 100}), "region": "EU"}
+    request = ConfigurationRequest("EUR", 1, (Need("cap.a", 2),), objective="min_cost")
+    roomy = catalog(
+        [component("CMP-A", price=10)], centres=[{**cheap, "monthly_capacity_hours": 99}, dear]
+    )
+    assert _centres(roomy, request) == {"CZ-X"}
+    tight = catalog([component("CMP-A", price=10, max_quantity=9)], centres=[cheap, dear])
+    assert _centres(tight, replace(request, needs=(Need("cap.a", 5),))) == {"DE-Y"}
+
+
+def _centres(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> set[str]:
+    (bundle,) = configure(snapshot, request).bundles
+    lines = [
+        (line.component.code, line.service_level.name, line.delivery_centre, line.quantity)
+        for line in bundle.quote.lines
+    ]
+    assert violations(snapshot, request, lines) == []
+    return {line.delivery_centre for line in bundle.quote.lines}
 
 
 # -- brute force ---------------------------------------------------------------------------
