@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 REQUEST_KINDS = frozenset({"need", "include", "exclude", "residency", "availability", "budget"})
 MAX_REPAIRS = 3
 MAX_REPAIR_SIZE = 3
-MAX_REPAIR_CHECKS = 12  # feasibility checks the repair search may spend
+MAX_REPAIR_CHECKS = 8  # feasibility checks the repair search may spend
 
 
 def availability_of(quote: Quote) -> Decimal | None:
@@ -198,6 +198,7 @@ class _Explainer:
         model.add_assumptions([self.literals[group] for group in groups])
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1  # assumptions need a single worker
+        solver.parameters.linearization_level = 2
         solver.parameters.max_time_in_seconds = max(0.05, self.deadline - time.monotonic())
         status = solver.solve(model)
         if status != cp_model.INFEASIBLE:
