@@ -59,14 +59,11 @@ def _provided(config: ConfigModel, capability: str) -> tuple[list[Decimal], list
 
 
 def _required(config: ConfigModel, capability: str) -> tuple[list[Decimal], list[cp_model.IntVar]]:
-    coefficients: list[Decimal] = []
-    terms: list[cp_model.IntVar] = []
-    for choice in config.choices.values():
-        amount = choice.component.requires.get(capability)
-        if amount is not None:
-            coefficients.append(amount)
-            terms.append(choice.quantity)
-    return coefficients, terms
+    requirers = config.requirers().get(capability, [])
+    return (
+        [choice.component.requires[capability] for choice in requirers],
+        [choice.quantity for choice in requirers],
+    )
 
 
 def _balance(config: ConfigModel, capability: str, extra: Decimal) -> tuple[LinearExpr, int]:

@@ -94,6 +94,7 @@ class ConfigModel:
     undeliverable: dict[str, str] = field(default_factory=dict)
     groups: dict[Group, cp_model.IntVar] = field(default_factory=dict)
     _false: cp_model.IntVar | None = None
+    _requirers: dict[str, list[Choice]] | None = None
 
     def guard(self, group: Group) -> list[cp_model.IntVar]:
         """The enforcement literals of a constraint in ``group`` (none unless explaining)."""
@@ -110,6 +111,15 @@ class ConfigModel:
             self._false = self.model.new_bool_var("false")
             self.model.add(self._false == 0)
         return self._false
+
+    def requirers(self) -> dict[str, list[Choice]]:
+        """The choices requiring each capability (built once, after every choice exists)."""
+        if self._requirers is None:
+            self._requirers = {}
+            for choice in self.choices.values():
+                for capability in choice.component.requires:
+                    self._requirers.setdefault(capability, []).append(choice)
+        return self._requirers
 
     def chosen(self, code: str) -> cp_model.IntVar:
         """Whether ``code`` is chosen; a component out of scope never is."""
