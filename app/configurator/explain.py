@@ -62,6 +62,9 @@ def reasons_for(config: ConfigModel, quote: Quote) -> tuple[tuple[str, ...], ...
     snapshot, request = config.snapshot, config.request
     chosen = {line.component.code: line for line in quote.lines}
     needs = {need.capability: need for need in request.needs}
+    defaults = (
+        set(snapshot.offering(request.offering).default_components) if request.offering else set()
+    )
     all_reasons = []
     for line in quote.lines:
         component, code = line.component, line.component.code
@@ -80,6 +83,8 @@ def reasons_for(config: ConfigModel, quote: Quote) -> tuple[tuple[str, ...], ...
                     )
         if code in request.include:
             reasons.append("included on request")
+        if request.offering is not None and code in defaults:
+            reasons.append(f"part of offering {request.offering}")
         reasons.extend(_rule_reasons(config, code, set(chosen)))
         all_reasons.append(tuple(reasons or ["part of the best valid bundle"]))
     return tuple(all_reasons)

@@ -129,6 +129,11 @@ def test_an_offering_brings_its_default_components(default_snapshot: CatalogSnap
     assert_valid(default_snapshot, request, bundle)
     codes = {line.component.code for line in bundle.quote.lines}
     assert set(default_snapshot.offering("OFF-HYBRID-CLOUD").default_components) <= codes
+    reasons = {
+        line.component.code: why
+        for line, why in zip(bundle.quote.lines, bundle.reasons, strict=True)
+    }
+    assert "part of offering OFF-HYBRID-CLOUD" in reasons["SM-SDM"]
 
 
 def test_budget_below_the_cheapest_bundle_is_explained_and_repaired(
