@@ -57,7 +57,10 @@ class Group:
 
 @dataclass(slots=True)
 class Option:
-    level: ServiceLevel
+    """Where (and, unless the level is chosen apart, at which level) a component is
+    delivered."""
+
+    level: ServiceLevel | None
     centre: DeliveryCentre
     terms: LineTerms
     chosen: cp_model.IntVar
@@ -157,7 +160,7 @@ def build_variables(
     for code in sorted(reachable(snapshot, request)):
         component = snapshot.component(code)
         options, why_not = _options(snapshot, component, terms, regions, explaining)
-        _add_choice(config, component, options)
+        _add_choice(config, component, options, with_cost=request.objective != "min_price")
         if not options:
             config.undeliverable[code] = why_not
     return config
@@ -198,7 +201,9 @@ def _options(
     return found, ""
 
 
-def _add_choice(config: ConfigModel, component: Component, options: Sequence[_Candidate]) -> None:
+def _add_choice(
+    config: ConfigModel, component: Component, options: Sequence[_Candidate], *, with_cost: bool
+) -> None:
     model, code = config.model, component.code
     bounds = component.quantity
     chosen = model.new_bool_var(f"{code}")
@@ -215,8 +220,20 @@ def _add_choice(config: ConfigModel, component: Component, options: Sequence[_Ca
     if bounds.step > 1:
         steps = model.new_int_var(0, (bounds.max - bounds.min) // bounds.step, f"{code}.steps")
         model.add(quantity == bounds.min * chosen + bounds.step * steps)
-    for level, centre, terms, outside in options:
-        name = f"{code}@{level.name}@{centre.code}"
+    levels = [lv for lv in component.service_levels if any(o[0] is lv for o in options)]
+    centres = list({option[1].code: option[1] for option in options}.values())
+    # The price depends on the level and the cost on the level and the centre. When the
+    # objective is the price, the level and the centre are chosen apart (levels + centres
+    # variables instead of levels x centres), provided every pair can deliver.
+    split = not with_cost and len(options) == len(levels) * len(centres)
+    placements = (
+        [(None, centre, next(o[2] for o in options if o[1] is centre), next(
+            o[3] for o in options if o[1] is centre)) for centre in centres]
+        if split
+        else list(options)
+    )  # fmt: skip
+    for level, centre, terms, outside in placements:
+        name = f"{code}@{level.name if level else ''}@{centre.code}"
         option_chosen = model.new_bool_var(name)
         option_quantity = model.new_int_var(0, bounds.max, f"{name}.q")
         model.add(option_quantity <= bounds.max * option_chosen)
@@ -225,34 +242,37 @@ def _add_choice(config: ConfigModel, component: Component, options: Sequence[_Ca
     model.add(total(option.quantity for option in choice.options) == quantity)
     monthly_price: list[LinearExpr] = []
     one_time_price: list[LinearExpr] = []
-    for level in component.service_levels:
-        at_level = [option for option in choice.options if option.level.name == level.name]
-        if not at_level:
-            continue
+    cheapest = None
+    for level in levels:
         level_chosen = model.new_bool_var(f"{code}@{level.name}")
         level_quantity = model.new_int_var(0, bounds.max, f"{code}@{level.name}.q")
-        model.add(level_chosen == total(option.chosen for option in at_level))
-        model.add(level_quantity == total(option.quantity for option in at_level))
+        if split:
+            model.add(level_quantity <= bounds.max * level_chosen)
+        else:
+            at_level = [option for option in choice.options if option.level is level]
+            model.add(level_chosen == total(option.chosen for option in at_level))
+            model.add(level_quantity == total(option.quantity for option in at_level))
         choice.level_chosen[level.name] = level_chosen
         choice.level_quantity[level.name] = level_quantity
-        terms = at_level[0].terms  # the price depends on the level, not the centre
+        terms = next(o[2] for o in options if o[0] is level)  # the price: level, not centre
         monthly_price.append(
             _schedule_amount(model, terms.monthly_price, level_quantity, level_chosen, bounds.max)
         )
         one_time_price.append(terms.one_time_price * level_quantity)
+        lowest = min(segment.rate for segment in terms.monthly_price.segments)
+        cheapest = lowest if cheapest is None else min(cheapest, lowest)
+    if split:
+        model.add(total(choice.level_chosen.values()) == chosen)
+        model.add(total(choice.level_quantity.values()) == quantity)
     choice.monthly_price = total(monthly_price)
     # Redundant, for the LP relaxation: no unit is ever cheaper than the lowest band rate of
     # any level. Tier and floor encodings alone give CP-SAT a weak lower bound.
-    cheapest = min(
-        (segment.rate for option in choice.options
-         for segment in option.terms.monthly_price.segments),
-        default=0,
-    )  # fmt: skip
-    if cheapest > 0:
+    if cheapest:
         model.add(choice.monthly_price >= cheapest * quantity)
     choice.one_time_price = total(one_time_price)
-    choice.monthly_cost = total(o.terms.monthly_cost * o.quantity for o in choice.options)
-    choice.one_time_cost = total(o.terms.one_time_cost * o.quantity for o in choice.options)
+    if not split:
+        choice.monthly_cost = total(o.terms.monthly_cost * o.quantity for o in choice.options)
+        choice.one_time_cost = total(o.terms.one_time_cost * o.quantity for o in choice.options)
 
 
 def _schedule_amount(

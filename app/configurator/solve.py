@@ -158,7 +158,10 @@ def _read(config: ConfigModel, solver: cp_model.CpSolver) -> Chosen:
         if not solver.boolean_value(choice.chosen):
             continue
         option = next(o for o in choice.options if solver.boolean_value(o.chosen))
-        lines.append((code, option.level.name, option.centre.code, solver.value(choice.quantity)))
+        level = next(
+            name for name, literal in choice.level_chosen.items() if solver.boolean_value(literal)
+        )
+        lines.append((code, level, option.centre.code, solver.value(choice.quantity)))
     return tuple(lines)
 
 
