@@ -113,6 +113,12 @@ def _solver(limits: Limits, deadline: float) -> cp_model.CpSolver:
     solver.parameters.num_workers = limits.workers
     solver.parameters.max_time_in_seconds = max(0.01, deadline - time.monotonic())
     solver.parameters.random_seed = 7
+    # Measured on the default catalog (benchmarks/configurator.py): these models are small
+    # and their LP does the work; one presolve pass without probing or symmetry detection
+    # halves the solve (100 ms -> 50 ms) without changing any answer.
+    solver.parameters.max_presolve_iterations = 1
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.symmetry_level = 0
     return solver
 
 
