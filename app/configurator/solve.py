@@ -25,12 +25,14 @@ from app.configurator.model import (
     LinearExpr,
     SatLiteral,
     build_variables,
+    scaled,
     total,
 )
 from app.configurator.request import ConfigurationRequest, Limits
 from app.configurator.validate import validate_request
 from catalog.snapshot import CatalogSnapshot
 from pricing.quote import LineRequest, Quote, QuoteRequest, price_quote
+from pricing.terms import Terms
 
 Status = Literal["optimal", "feasible"]
 
@@ -69,8 +71,8 @@ def configure(
         chosen, proven = found
         if not proven:
             status, timed_out = "feasible", True
-        bundles.append(bundle_of(config, chosen))
         exclude_same_bundle(config, chosen)
+        bundles.append(bundle_of(config, place_cheaply(config, chosen, limits, deadline)))
         if timed_out:
             break
     if bundles:
@@ -169,6 +171,49 @@ def _read(config: ConfigModel, solver: cp_model.CpSolver) -> Chosen:
         )
         lines.append((code, level, option.centre.code, solver.value(choice.quantity)))
     return tuple(lines)
+
+
+def place_cheaply(config: ConfigModel, chosen: Chosen, limits: Limits, deadline: float) -> Chosen:
+    """With the price fixed, deliver each line from the centre that costs least (within the
+    residency and every centre's capacity): the same price, the best margin. Price-only
+    models leave the centre free, so this small assignment decides it."""
+    if config.request.objective != "min_price" or not chosen:
+        return chosen
+    request = config.request
+    terms = Terms(config.book, term_months=request.term_months,
+                  discount_percent=request.discount_percent)  # fmt: skip
+    model = cp_model.CpModel()
+    picks: dict[tuple[str, str], cp_model.IntVar] = {}
+    costs: list[LinearExpr] = []
+    loads: dict[str, list[tuple[Decimal, int, cp_model.IntVar]]] = {}
+    for code, level_name, _, quantity in chosen:
+        choice = config.choices[code]
+        level = choice.component.service_level(level_name)
+        hours = sum(choice.component.effort.monthly.values(), Decimal(0))
+        for option in choice.options:
+            derived = terms.of(choice.component, level, option.centre)
+            if isinstance(derived, list):
+                continue
+            pick = picks[(code, option.centre.code)] = model.new_bool_var("")
+            contract = derived.monthly_cost * request.term_months + derived.one_time_cost
+            costs.append(pick * (contract * quantity))
+            loads.setdefault(option.centre.code, []).append((hours, quantity, pick))
+        model.add_exactly_one(p for (c, _), p in picks.items() if c == code)
+    for centre_code, load in loads.items():
+        ints, scale = scaled([hours for hours, _, _ in load])
+        capacity = config.snapshot.delivery_centre(centre_code).monthly_capacity_hours
+        model.add(
+            total(pick * (h * q) for h, (_, q, pick) in zip(ints, load, strict=True))
+            <= capacity * scale
+        )
+    model.minimize(total(costs))
+    solver = _solver(limits, deadline)
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return chosen  # the solver's own placement is valid; keep it
+    return tuple(
+        (code, level, next(c for (k, c), p in picks.items() if k == code and solver.value(p)), q)
+        for code, level, _, q in chosen
+    )
 
 
 def exclude_same_bundle(config: ConfigModel, chosen: Chosen) -> None:

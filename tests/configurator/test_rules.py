@@ -108,14 +108,22 @@ def test_requirements_are_transitive() -> None:
     assert chosen(snapshot, NEED_A) == {"CMP-A": 1, "CMP-X": 2, "CMP-Z": 2}
 
 
-def test_capacity_forces_a_dearer_centre() -> None:
+@pytest.mark.parametrize("objective", ["min_cost", "min_price"])
+def test_capacity_forces_a_dearer_centre(objective: str) -> None:
+    # min_cost models each (level, centre) pair; min_price chooses level and centre apart,
+    # then places each line at the cheapest centre with room.
     cheap = {**centre(), "monthly_capacity_hours": 3}  # 1,000 CZK x 0.04 = 40.00 EUR an hour
     dear = {**centre(code="DE-Y", currency="EUR", rates={"linux-admin": 100}), "region": "EU"}
-    request = ConfigurationRequest("EUR", 1, (Need("cap.a", 2),), objective="min_cost")
+    request = ConfigurationRequest(
+        "EUR",
+        1,
+        (Need("cap.a", 2),),
+        objective=objective,  # type: ignore[arg-type]
+    )
     roomy = catalog(
         [component("CMP-A", price=10)], centres=[{**cheap, "monthly_capacity_hours": 99}, dear]
     )
-    assert _centres(roomy, request) == {"CZ-X"}
+    assert _centres(roomy, request) == {"CZ-X"}  # the cheaper centre when it has room
     tight = catalog([component("CMP-A", price=10, max_quantity=9)], centres=[cheap, dear])
     assert _centres(tight, replace(request, needs=(Need("cap.a", 5),))) == {"DE-Y"}
 
@@ -208,3 +216,28 @@ def test_random_tiny_catalogs_agree_with_brute_force(
     ]
     assert violations(snapshot, request, lines) == []
     assert bundle.quote.price.contract_cents == best
+
+
+def test_price_only_bundles_are_placed_at_the_cheapest_centre_with_room() -> None:
+    import time as clock
+
+    from app.configurator.constraints import add_all
+    from app.configurator.model import build_variables
+    from app.configurator.request import Limits
+    from app.configurator.solve import place_cheaply
+
+    cheap = {**centre(), "monthly_capacity_hours": 99}
+    dear = {**centre(code="DE-Y", currency="EUR", rates={"linux-admin": 100}), "region": "EU"}
+    snapshot = catalog([component("CMP-A", price=10)], centres=[cheap, dear])
+    request = ConfigurationRequest("EUR", 1, (Need("cap.a", 2),))
+    config = build_variables(snapshot, request)
+    add_all(config)
+    deadline = clock.monotonic() + 5
+    placed = place_cheaply(config, (("CMP-A", "standard", "DE-Y", 2),), Limits(), deadline)
+    assert placed == (("CMP-A", "standard", "CZ-X", 2),)
+    tight = catalog([component("CMP-A", price=10)],
+                    centres=[{**cheap, "monthly_capacity_hours": 1}, dear])  # fmt: skip
+    config = build_variables(tight, request)
+    add_all(config)
+    placed = place_cheaply(config, (("CMP-A", "standard", "DE-Y", 2),), Limits(), deadline)
+    assert placed == (("CMP-A", "standard", "DE-Y", 2),)  # 2 hours do not fit in 1
