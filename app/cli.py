@@ -218,6 +218,7 @@ def demo() -> None:
         typer.echo("  demo keys exist from an earlier run (create more: offerwright keys create)")
     with database.transaction(write=False) as session:
         _show_demo_quote(session)
+        _show_demo_configuration(session)
     typer.echo(
         "\nNext: `offerwright serve`, then open http://127.0.0.1:8000/docs or\n"
         "  curl -H 'Authorization: Bearer <key>' 'http://127.0.0.1:8000/v1/components?limit=5'"
@@ -265,6 +266,40 @@ def _show_demo_quote(session: Any) -> None:
     typer.echo(
         f"  total {totals['monthly']} {currency} a month and {totals['one_time']} {currency} "
         f"once: {totals['contract_value']} {currency} over the term, margin {margin['percent']} %"
+    )
+
+
+DEMO_REQUEST: dict[str, Any] = {
+    "price_book": "EUR",
+    "term_months": 36,
+    "needs": [{"capability": "compute.linux", "quantity": 20},
+              {"capability": "storage.block", "quantity": 30},
+              {"capability": "service-desk", "quantity": 250}],
+    "residency": ["EU"],
+    "min_availability": "99.5",
+}  # fmt: skip
+
+
+def _show_demo_configuration(session: Any) -> None:
+    """Configure the demo request in process, as ``POST /v1/configurations`` would."""
+    from app.configurator.solve import configure
+    from app.services.active_catalog import ActiveCatalog
+    from app.services.configurations import ConfigurationIn
+
+    request = ConfigurationIn.model_validate(DEMO_REQUEST).as_request()
+    solution = configure(ActiveCatalog().snapshot(session), request)
+    bundle = solution.bundles[0]
+    needs = ", ".join(f"{n['quantity']} {n['capability']}" for n in DEMO_REQUEST["needs"])
+    typer.echo(f"\nA configured bundle for {needs} (EU only, 99.5 % availability):")
+    for line, reasons in zip(bundle.quote.lines, bundle.reasons, strict=True):
+        typer.echo(
+            f"  {line.quantity:>5} x {line.component.code:<15} {line.service_level.name:<9} "
+            f"{line.delivery_centre:<7} {line.price.monthly!s:>10} EUR/month  {reasons[0]}"
+        )
+    quote = bundle.quote
+    typer.echo(
+        f"  total {quote.price.monthly} EUR a month, {quote.price.contract} EUR over "
+        f"{quote.term_months} months ({solution.status})"
     )
 
 

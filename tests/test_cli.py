@@ -273,6 +273,10 @@ def test_demo_builds_imports_prices_and_can_run_again(cli: Invoke) -> None:
     # The README's worked example, priced from the database just built.
     assert "11742.30 EUR/month" in first.output
     assert "total 21840.09 EUR a month and 26250.90 EUR once: 812494.14 EUR" in first.output
+    # And a bundle configured from needs, every line with its first reason.
+    assert "A configured bundle for 20 compute.linux, 30 storage.block" in first.output
+    assert "covers need storage.block (30 TB)" in first.output
+    assert "(optimal)" in first.output
     again = cli("demo")
     _ok(again)
     assert "0 component(s) imported, 83 already there" in again.output
