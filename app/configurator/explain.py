@@ -204,6 +204,8 @@ class _Explainer:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1  # assumptions need a single worker
         solver.parameters.linearization_level = 2
+        solver.parameters.max_presolve_iterations = 1
+        solver.parameters.symmetry_level = 0
         solver.parameters.max_time_in_seconds = max(0.05, self.deadline - time.monotonic())
         status = solver.solve(model)
         if status != cp_model.INFEASIBLE:
@@ -334,12 +336,12 @@ def _with_cheapest(
     item: ConflictItem,
 ) -> ConflictItem:
     """A budget item that says what the cheapest valid bundle costs a month."""
+    from app.configurator.solve import optimiser
+
     unbudgeted = build_variables(snapshot, replace(request, budget_monthly=None))
     add_all(unbudgeted)
     unbudgeted.model.minimize(unbudgeted.monthly_price())
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = limits.workers
-    solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
+    solver = optimiser(limits, deadline)
     if solver.solve(unbudgeted.model) != cp_model.OPTIMAL:
         return item
     cheapest = cents_text(round(solver.objective_value))

@@ -110,7 +110,7 @@ def _tie_break(config: ConfigModel) -> LinearExpr:
     return total(terms)
 
 
-def _solver(limits: Limits, deadline: float) -> cp_model.CpSolver:
+def optimiser(limits: Limits, deadline: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = limits.workers
     solver.parameters.max_time_in_seconds = max(0.01, deadline - time.monotonic())
@@ -129,7 +129,7 @@ def solve_best(config: ConfigModel, limits: Limits, deadline: float) -> tuple[Ch
     model = config.model
     objective = objective_of(config)
     model.minimize(objective)
-    solver = _solver(limits, deadline)
+    solver = optimiser(limits, deadline)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -144,7 +144,7 @@ def solve_best(config: ConfigModel, limits: Limits, deadline: float) -> tuple[Ch
         ties.add(objective == best)
         _hint(config, ties, solver)
         ties.minimize(_tie_break(config))
-        second = _solver(limits, deadline)
+        second = optimiser(limits, deadline)
         if second.solve(ties) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             chosen = _read(config, second)
     return chosen, proven
@@ -207,7 +207,7 @@ def place_cheaply(config: ConfigModel, chosen: Chosen, limits: Limits, deadline:
             <= capacity * scale
         )
     model.minimize(total(costs))
-    solver = _solver(limits, deadline)
+    solver = optimiser(limits, deadline)
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return chosen  # the solver's own placement is valid; keep it
     return tuple(
