@@ -130,14 +130,15 @@ def test_a_runaway_solve_is_killed_at_its_deadline_while_health_answers(
     worker = threading.Thread(target=configure)
     worker.start()
     time.sleep(0.3)  # the solve is running
-    started = time.monotonic()
     health = slow_client.get("/healthz")
-    assert health.status_code == 200 and time.monotonic() - started < 0.5
+    assert health.status_code == 200
+    assert worker.is_alive()  # health answered while the solve was still running
     worker.join(timeout=30)
     problem = assert_problem(results["response"], 503, "solver-timeout")
     assert "Retry-After" in results["response"].headers
     assert "time limit" in problem["detail"]
-    assert results["seconds"] < 0.5 + 0.5 + 1.5  # time limit + grace + process start
+    # Killed at its time limit plus grace (1 s) and a worker's start, not after its 60 s.
+    assert results["seconds"] < 10
 
 
 def test_when_every_solver_is_busy_a_request_gets_503(slow_client: TestClient, auth: Any) -> None:
@@ -149,6 +150,6 @@ def test_when_every_solver_is_busy_a_request_gets_503(slow_client: TestClient, a
     busy = slow_client.post(PATH, json=REQUEST, headers=headers)
     problem = assert_problem(busy, 503, "solver-busy")
     assert busy.headers["Retry-After"] == "1"
-    assert time.monotonic() - started < 1.0  # waited briefly, never queued for long
+    assert time.monotonic() - started < 10  # waited briefly (0.2 s), not behind a 60 s solve
     assert "busy" in problem["detail"]
     first.join(timeout=30)
