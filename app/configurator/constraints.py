@@ -280,11 +280,7 @@ def _literal(config: ConfigModel, expr: Expr) -> SatLiteral:
             model.add_bool_or([part.Not() for part in parts]).only_enforce_if(result.Not())
             return result
         case Or(operands):
-            parts = [_literal(config, operand) for operand in operands]
-            result = model.new_bool_var("")
-            model.add_bool_or(parts).only_enforce_if(result)
-            model.add_bool_and([part.Not() for part in parts]).only_enforce_if(result.Not())
-            return result
+            return _literal(config, Not(And(tuple(Not(operand) for operand in operands))))
         case Implies(premise, conclusion):
             return _literal(config, Or((Not(premise), conclusion)))
         case Iff(left, right):

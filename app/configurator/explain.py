@@ -54,10 +54,6 @@ def availability_of(quote: Quote) -> Decimal | None:
     return product * 100 if any_chain else None
 
 
-def _amount(value: Decimal) -> str:
-    return factor_text(value)
-
-
 def reasons_for(config: ConfigModel, quote: Quote) -> tuple[tuple[str, ...], ...]:
     snapshot, request = config.snapshot, config.request
     chosen = {line.component.code: line for line in quote.lines}
@@ -79,7 +75,7 @@ def reasons_for(config: ConfigModel, quote: Quote) -> tuple[tuple[str, ...], ...
                 if amount is not None and other is not line:
                     reasons.append(
                         f"provides {capability} for {other.component.code} "
-                        f"({_amount(amount * other.quantity)} {unit})"
+                        f"({factor_text(amount * other.quantity)} {unit})"
                     )
         if code in request.include:
             reasons.append("included on request")

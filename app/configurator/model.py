@@ -90,6 +90,7 @@ class ConfigModel:
     snapshot: CatalogSnapshot
     request: ConfigurationRequest
     book: PriceBook
+    terms: Terms  # the pricing engine's integer terms, derived once per model
     explaining: bool
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     choices: dict[str, Choice] = field(default_factory=dict)
@@ -154,8 +155,8 @@ def build_variables(
 ) -> ConfigModel:
     """The container with a choice per component in scope; no request constraint yet."""
     book = snapshot.price_book(request.price_book)
-    config = ConfigModel(snapshot, request, book, explaining)
     terms = Terms(book, term_months=request.term_months, discount_percent=request.discount_percent)
+    config = ConfigModel(snapshot, request, book, terms, explaining)
     regions = set(request.residency) if request.residency is not None else None
     for code in sorted(reachable(snapshot, request)):
         component = snapshot.component(code)

@@ -32,7 +32,6 @@ from app.configurator.request import ConfigurationRequest, Limits
 from app.configurator.validate import validate_request
 from catalog.snapshot import CatalogSnapshot
 from pricing.quote import LineRequest, Quote, QuoteRequest, price_quote
-from pricing.terms import Terms
 
 Status = Literal["optimal", "feasible"]
 
@@ -179,9 +178,7 @@ def place_cheaply(config: ConfigModel, chosen: Chosen, limits: Limits, deadline:
     models leave the centre free, so this small assignment decides it."""
     if config.request.objective != "min_price" or not chosen:
         return chosen
-    request = config.request
-    terms = Terms(config.book, term_months=request.term_months,
-                  discount_percent=request.discount_percent)  # fmt: skip
+    request, terms = config.request, config.terms
     model = cp_model.CpModel()
     picks: dict[tuple[str, str], cp_model.IntVar] = {}
     costs: list[LinearExpr] = []

@@ -41,10 +41,14 @@ class ActiveCatalog:
         self._snapshot: CatalogSnapshot | None = None
 
     def snapshot(self, session: Session) -> CatalogSnapshot:
+        return self.current(session)[1]
+
+    def current(self, session: Session) -> tuple[int, CatalogSnapshot]:
+        """The active snapshot and the catalog revision it is exactly the content of."""
         revision = catalog_revision(session)
         with self._lock:
             if self._revision == revision and self._snapshot is not None:
-                return self._snapshot
+                return revision, self._snapshot
         while True:
             snapshot = load_active_snapshot(session)
             # Under READ COMMITTED each query sees the latest commit: if the revision did not
@@ -57,4 +61,4 @@ class ActiveCatalog:
             # Two requests may build the same revision at once; either result is right.
             if self._revision is None or revision >= self._revision:
                 self._revision, self._snapshot = revision, snapshot
-        return snapshot
+        return revision, snapshot

@@ -16,7 +16,7 @@ from app.configurator.solve import Bundle, Solution
 from app.configurator.validate import validate_request
 from app.errors import FieldProblem, Invalid, NoValidBundle
 from app.services.active_catalog import ActiveCatalog
-from app.services.catalog_store import catalog_revision, validate_model
+from app.services.catalog_store import validate_model
 from app.services.inputs import Code, Percent, Strict
 from app.services.principal import Principal
 from app.services.quote_view import quote_view
@@ -77,7 +77,9 @@ def configure(
 ) -> dict[str, Any]:
     parsed: ConfigurationIn = validate_model(ConfigurationIn.model_validate, body, "request")
     request = parsed.as_request()
-    snapshot = catalog.snapshot(session)
+    # The solver workers cache snapshots by this key, so it must name the revision the
+    # snapshot was read at (a second read could already see a newer one).
+    revision, snapshot = catalog.current(session)
     try:
         validate_request(snapshot, request, limits)  # bounded and known before any model
     except ConfigurationInvalid as error:
@@ -85,7 +87,7 @@ def configure(
             "the request cannot be configured",
             [FieldProblem(problem.field, problem.message) for problem in error.problems],
         ) from error
-    key = f"{id(catalog)}:{catalog_revision(session)}"
+    key = f"{id(catalog)}:{revision}"
     guardrails = snapshot.price_book(request.price_book).guardrails
     try:
         solution = pool.solve(key, snapshot, request, limits)
