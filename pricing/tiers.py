@@ -76,6 +76,30 @@ class RateSchedule:
     style: ScheduleStyle
     segments: tuple[Segment, ...]
 
+    def never_above(self, other: RateSchedule) -> bool:
+        """Whether this schedule charges at most what ``other`` does at every quantity.
+
+        Band by band (schedules with different bands are never compared): inside a band the
+        amount is ``max(linear, floor)``, so a linear part no higher at both ends of the band
+        (or at its start and in rate, for the open band) and a floor no higher suffice."""
+        if [(s.lower, s.upper) for s in self.segments] != [
+            (s.lower, s.upper) for s in other.segments
+        ]:
+            return False
+        for mine, theirs in zip(self.segments, other.segments, strict=True):
+
+            def linear(segment: Segment, quantity: int) -> int:
+                return segment.offset + segment.rate * quantity
+
+            ends_below = linear(mine, mine.lower) <= linear(theirs, mine.lower) and (
+                mine.rate <= theirs.rate
+                if mine.upper is None
+                else linear(mine, mine.upper) <= linear(theirs, mine.upper)
+            )
+            if not ends_below or mine.floor > theirs.floor:
+                return False
+        return True
+
     @classmethod
     def flat(cls, rate: int) -> RateSchedule:
         return cls.build("flat", [(None, rate)])

@@ -293,7 +293,7 @@ def relaxed_request(
 def explain_infeasible(
     snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits, deadline: float
 ) -> Infeasible:
-    from app.configurator.solve import bundle_of, solve_best
+    from app.configurator.solve import best_bundles
 
     config = build_variables(snapshot, request, explaining=True)
     add_all(config)
@@ -309,13 +309,10 @@ def explain_infeasible(
     ]
     repairs = []
     for relax in explainer.diagnoses(groups):
-        easier = relaxed_request(request, relax)
-        repaired = build_variables(snapshot, easier)
-        add_all(repaired)
-        found = solve_best(repaired, limits, deadline)
-        if found is None or not found[0]:
-            continue  # dropping everything asked for is no repair
-        bundle: Bundle = bundle_of(repaired, found[0])
+        found = best_bundles(snapshot, relaxed_request(request, relax), limits, deadline)
+        if not found.bundles:
+            continue  # no bundle, or dropping everything asked for: no repair
+        bundle: Bundle = found.bundles[0]
         repairs.append(
             Repair(tuple(_repair_item(config, group, bundle) for group in relax), bundle)
         )

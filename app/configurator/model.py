@@ -1,10 +1,13 @@
 """The CP-SAT model of a configuration request: the decision variables in one container and
 the objective terms, built from the pricing engine's integer terms.
 
-Per component in scope: ``chosen`` (bool) and ``quantity``; per option (a service level at
-a delivery centre that holds the competency) ``chosen`` and ``quantity``, exactly one option
-per chosen component carrying its whole quantity. Prices come per service level (a tier
-table reads the quantity at that level), costs and capacity per option. The constraint
+Per component in scope: ``chosen`` (bool) and ``quantity``, and per service level the same
+pair (a tier table reads the quantity at that level). Prices come per service level. Where
+the model decides delivery centres (explaining, or when capacity binds), each option (a
+level at a centre that holds the competency, or just a centre when the price is the
+objective) has ``chosen`` and ``quantity`` too, exactly one option per chosen component
+carrying its whole quantity, and costs and capacity come per option. Otherwise costs come at
+each level's cheapest centre and ``solve.place`` assigns centres afterwards. The constraint
 families live in ``app.configurator.constraints``.
 
 Every constraint that stems from the request (a need, an include, the residency…) or from a
@@ -79,6 +82,9 @@ class Choice:
     # Per service level: whether it is the chosen one, and the quantity at it.
     level_chosen: dict[str, cp_model.IntVar] = field(default_factory=dict)
     level_quantity: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    # Centres left to placement, with cost: contract cost per unit at each level's cheapest
+    # centre, in cents (what the relaxation assumed).
+    level_cost: dict[str, int] = field(default_factory=dict)
     monthly_price: LinearExpr = field(default_factory=_zero)
     one_time_price: LinearExpr = field(default_factory=_zero)
     monthly_cost: LinearExpr = field(default_factory=_zero)
@@ -92,6 +98,10 @@ class ConfigModel:
     book: PriceBook
     terms: Terms  # the pricing engine's integer terms, derived once per model
     explaining: bool
+    centres_modelled: bool = True  # False: levels and quantities only, centres by ``place``
+    # Only each component's cheapest level, when one is never dearer than the others and
+    # nothing else can tell levels apart (see ``_dominant``).
+    cheapest_level_only: bool = False
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     choices: dict[str, Choice] = field(default_factory=dict)
     # Components in scope that no option can deliver, and why (hard facts of the catalog).
@@ -151,17 +161,36 @@ class ConfigModel:
 
 
 def build_variables(
-    snapshot: CatalogSnapshot, request: ConfigurationRequest, *, explaining: bool = False
+    snapshot: CatalogSnapshot,
+    request: ConfigurationRequest,
+    *,
+    explaining: bool = False,
+    centres: bool | None = None,
 ) -> ConfigModel:
-    """The container with a choice per component in scope; no request constraint yet."""
+    """The container with a choice per component in scope; no request constraint yet.
+
+    ``centres``: whether the model decides the delivery centre of each line (default: only
+    when explaining). Otherwise it decides levels and quantities alone, pricing cost at each
+    level's cheapest centre, and leaves the centre to ``place``: a relaxation (capacity is
+    not in it) whose answer holds whenever a placement with room at those costs exists.
+    """
+    modelled = explaining if centres is None else centres
     book = snapshot.price_book(request.price_book)
     terms = Terms(book, term_months=request.term_months, discount_percent=request.discount_percent)
-    config = ConfigModel(snapshot, request, book, terms, explaining)
+    config = ConfigModel(
+        snapshot, request, book, terms, explaining, centres_modelled=modelled,
+        cheapest_level_only=request.min_availability is None and (
+            explaining or (request.objective == "min_price" and request.alternatives == 1)
+        ),
+    )  # fmt: skip
     regions = set(request.residency) if request.residency is not None else None
+    with_cost = request.objective != "min_price"
     for code in sorted(reachable(snapshot, request)):
         component = snapshot.component(code)
-        options, why_not = _options(snapshot, component, terms, regions, explaining)
-        _add_choice(config, component, options, with_cost=request.objective != "min_price")
+        # A price-only relaxation needs one deliverable centre per level, not all of them.
+        first_only = not modelled and not with_cost
+        options, why_not = _options(snapshot, component, terms, regions, explaining, first_only)
+        _add_choice(config, component, options, with_cost=with_cost)
         if not options:
             config.undeliverable[code] = why_not
     return config
@@ -176,8 +205,10 @@ def _options(
     terms: Terms,
     regions: set[str] | None,
     explaining: bool,
+    first_only: bool,
 ) -> tuple[list[_Candidate], str]:
-    """The (level, centre) pairs that can deliver ``component``, and why there are none."""
+    """The (level, centre) pairs that can deliver ``component`` (with ``first_only``, the
+    first such centre per level), and why there are none."""
     if component.partner is not None and component.partner.status == "no-go":
         return [], f"its partner {component.partner.name} is no-go"
     if component.status != "active":
@@ -185,15 +216,16 @@ def _options(
     centres = snapshot.centres_with(component.competency)
     if not centres:
         return [], f"no delivery centre holds competency {component.competency!r}"
+    inside = [c for c in centres if explaining or regions is None or c.region in regions]
     found: list[_Candidate] = []
-    for centre in centres:
-        outside = regions is not None and centre.region not in regions
-        if outside and not explaining:
-            continue
-        for level in component.service_levels:
+    for level in component.service_levels:
+        for centre in inside:
             derived = terms.of(component, level, centre)
             if not isinstance(derived, list):
+                outside = regions is not None and centre.region not in regions
                 found.append((level, centre, derived, outside))
+                if first_only:
+                    break
     if not found:
         if regions is not None and all(centre.region not in regions for centre in centres):
             where = ", ".join(sorted(regions))
@@ -222,47 +254,54 @@ def _add_choice(
         steps = model.new_int_var(0, (bounds.max - bounds.min) // bounds.step, f"{code}.steps")
         model.add(quantity == bounds.min * chosen + bounds.step * steps)
     levels = [lv for lv in component.service_levels if any(o[0] is lv for o in options)]
+    if config.cheapest_level_only:
+        dominant = _dominant(levels, options)
+        if dominant is not None:
+            levels, options = [dominant], [o for o in options if o[0] is dominant]
     centres = list({option[1].code: option[1] for option in options}.values())
-    # The price depends on the level and the cost on the level and the centre. When the
-    # objective is the price, the level and the centre are chosen apart (levels + centres
-    # variables instead of levels x centres), provided every pair can deliver.
-    split = not with_cost and len(options) == len(levels) * len(centres)
-    placements = (
-        [(None, centre, next(o[2] for o in options if o[1] is centre), next(
-            o[3] for o in options if o[1] is centre)) for centre in centres]
-        if split
-        else list(options)
-    )  # fmt: skip
-    for level, centre, terms, outside in placements:
-        name = f"{code}@{level.name if level else ''}@{centre.code}"
-        option_chosen = model.new_bool_var(name)
-        option_quantity = model.new_int_var(0, bounds.max, f"{name}.q")
-        model.add(option_quantity <= bounds.max * option_chosen)
-        choice.options.append(Option(level, centre, terms, option_chosen, option_quantity, outside))
-    model.add(total(option.chosen for option in choice.options) == chosen)
-    model.add(total(option.quantity for option in choice.options) == quantity)
+    # The price depends on the level and the cost on the level and the centre. The level is
+    # chosen apart from the centre (levels + centres variables instead of levels x centres)
+    # when the objective is the price and every pair can deliver, or when the centre is
+    # left to placement altogether.
+    per_level = not config.centres_modelled or (
+        not with_cost and len(options) == len(levels) * len(centres)
+    )
+    if config.centres_modelled:
+        _add_options(config, choice, options, per_level, centres)
     monthly_price: list[LinearExpr] = []
     one_time_price: list[LinearExpr] = []
+    monthly_cost: list[LinearExpr] = []
+    one_time_cost: list[LinearExpr] = []
     cheapest = None
     for level in levels:
-        level_chosen = model.new_bool_var(f"{code}@{level.name}")
-        level_quantity = model.new_int_var(0, bounds.max, f"{code}@{level.name}.q")
-        if split:
-            model.add(level_quantity <= bounds.max * level_chosen)
+        if len(levels) == 1:
+            level_chosen, level_quantity = chosen, quantity
         else:
+            level_chosen = model.new_bool_var(f"{code}@{level.name}")
+            level_quantity = model.new_int_var(0, bounds.max, f"{code}@{level.name}.q")
+        if per_level and len(levels) > 1:
+            model.add(level_quantity <= bounds.max * level_chosen)
+        elif not per_level:
             at_level = [option for option in choice.options if option.level is level]
             model.add(level_chosen == total(option.chosen for option in at_level))
             model.add(level_quantity == total(option.quantity for option in at_level))
         choice.level_chosen[level.name] = level_chosen
         choice.level_quantity[level.name] = level_quantity
-        terms = next(o[2] for o in options if o[0] is level)  # the price: level, not centre
+        at = [o[2] for o in options if o[0] is level]
+        terms = at[0]  # the price: level, not centre
         monthly_price.append(
             _schedule_amount(model, terms.monthly_price, level_quantity, level_chosen, bounds.max)
         )
         one_time_price.append(terms.one_time_price * level_quantity)
+        if not config.centres_modelled and with_cost:
+            term = config.request.term_months
+            least = min(at, key=lambda t: t.monthly_cost * term + t.one_time_cost)
+            choice.level_cost[level.name] = least.monthly_cost * term + least.one_time_cost
+            monthly_cost.append(least.monthly_cost * level_quantity)
+            one_time_cost.append(least.one_time_cost * level_quantity)
         lowest = min(segment.rate for segment in terms.monthly_price.segments)
         cheapest = lowest if cheapest is None else min(cheapest, lowest)
-    if split:
+    if per_level and len(levels) > 1:
         model.add(total(choice.level_chosen.values()) == chosen)
         model.add(total(choice.level_quantity.values()) == quantity)
     choice.monthly_price = total(monthly_price)
@@ -271,9 +310,57 @@ def _add_choice(
     if cheapest:
         model.add(choice.monthly_price >= cheapest * quantity)
     choice.one_time_price = total(one_time_price)
-    if not split:
+    if config.centres_modelled and not per_level:
         choice.monthly_cost = total(o.terms.monthly_cost * o.quantity for o in choice.options)
         choice.one_time_cost = total(o.terms.one_time_cost * o.quantity for o in choice.options)
+    elif not config.centres_modelled:
+        choice.monthly_cost = total(monthly_cost)
+        choice.one_time_cost = total(one_time_cost)
+
+
+def _dominant(levels: list[ServiceLevel], options: Sequence[_Candidate]) -> ServiceLevel | None:
+    """The first level whose price is never above any other level's, if there is one.
+
+    Levels differ in price, cost and availability only: rules, residency and capacity see
+    components, quantities and centres. So without an availability target, and when the
+    price is all that counts (the objective, or a budget when explaining), any bundle stays
+    valid and gets no dearer with each line at its dominant level; the other levels only
+    slow the solver down. (Alternatives may differ in levels alone, so they keep them all.)
+    """
+    price = {level.name: next(o[2].price for o in options if o[0] is level) for level in levels}
+    for level in levels:
+        mine = price[level.name]
+        if all(
+            mine.schedule.never_above(theirs.schedule) and mine.one_time <= theirs.one_time
+            for theirs in price.values()
+        ):
+            return level
+    return None
+
+
+def _add_options(
+    config: ConfigModel,
+    choice: Choice,
+    options: Sequence[_Candidate],
+    per_level: bool,
+    centres: list[DeliveryCentre],
+) -> None:
+    """The centre (and, unless ``per_level``, the level) variables of ``choice``."""
+    model, code, upper = config.model, choice.component.code, choice.component.quantity.max
+    placements = (
+        [(None, centre, next(o[2] for o in options if o[1] is centre), next(
+            o[3] for o in options if o[1] is centre)) for centre in centres]
+        if per_level
+        else list(options)
+    )  # fmt: skip
+    for level, centre, terms, outside in placements:
+        name = f"{code}@{level.name if level else ''}@{centre.code}"
+        option_chosen = model.new_bool_var(name)
+        option_quantity = model.new_int_var(0, upper, f"{name}.q")
+        model.add(option_quantity <= upper * option_chosen)
+        choice.options.append(Option(level, centre, terms, option_chosen, option_quantity, outside))
+    model.add(total(option.chosen for option in choice.options) == choice.chosen)
+    model.add(total(option.quantity for option in choice.options) == choice.quantity)
 
 
 def _schedule_amount(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from time import monotonic as clock
 
 import pytest
 
@@ -89,6 +90,33 @@ def test_no_checked_bundle_beats_the_optimum(
         for b in bundles
     ]
     assert len(set(kinds)) == 3  # not just another centre
+
+
+def test_keeping_only_dominant_levels_changes_no_optimum(
+    default_snapshot: CatalogSnapshot,
+) -> None:
+    # Price-only requests without an availability target, and explaining builds, keep each
+    # component's cheapest level alone; alternatives keep every level. The cheapest bundle
+    # must cost the same in all three.
+    from app.configurator.constraints import add_all
+    from app.configurator.model import build_variables
+    from app.configurator.solve import objective_of, optimiser
+
+    wider = replace(TYPICAL, needs=(*TYPICAL.needs, Need("network.wan", 4)))
+    found = []
+    for alternatives, explaining in ((1, False), (1, True), (2, False)):
+        request = replace(wider, alternatives=alternatives)
+        config = build_variables(default_snapshot, request, explaining=explaining)
+        add_all(config)
+        config.model.add_assumptions(config.groups.values())  # every constraint on
+        config.model.minimize(objective_of(config))
+        solver = optimiser(Limits(), clock() + 5)
+        assert solver.solve(config.model) == 4  # OPTIMAL
+        levels = sum(len(choice.level_chosen) for choice in config.choices.values())
+        found.append((config.cheapest_level_only, levels, round(solver.objective_value)))
+    (_, pruned, best), (_, _, explained), (_, kept, same) = found
+    assert [flag for flag, _, _ in found] == [True, True, False]
+    assert pruned < kept and best == explained == same
 
 
 def test_residency_forces_a_dearer_centre(default_snapshot: CatalogSnapshot) -> None:

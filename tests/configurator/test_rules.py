@@ -128,6 +128,19 @@ def test_capacity_forces_a_dearer_centre(objective: str) -> None:
     assert _centres(tight, replace(request, needs=(Need("cap.a", 5),))) == {"DE-Y"}
 
 
+def test_capacity_can_change_the_bundle_not_only_the_centre() -> None:
+    # The cheapest bundle, 3 x CMP-A and 2 x CMP-B, needs 3 hours at a centre with 2: the
+    # price-only relaxation finds no placement for it and the model with centres decides.
+    effortless = component("CMP-B", price=20)
+    effortless["effort"] = {"monthly": {}, "one_time": {}}
+    snapshot = catalog(
+        [component("CMP-A", price=10), effortless],
+        centres=[{**centre(), "monthly_capacity_hours": 2}],
+    )
+    request = ConfigurationRequest("EUR", 1, (Need("cap.a", 5),))
+    assert chosen(snapshot, request) == {"CMP-A": 2, "CMP-B": 3}
+
+
 def _centres(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> set[str]:
     (bundle,) = configure(snapshot, request).bundles
     lines = [
@@ -177,7 +190,10 @@ def tiny(draw: Any) -> tuple[CatalogSnapshot, ConfigurationRequest]:
     needs = [Need("cap.a", draw(st.integers(1, 3)))]
     if draw(st.booleans()):
         needs.append(Need("cap.b", draw(st.integers(1, 2))))
-    return catalog(components, rules), ConfigurationRequest("EUR", 1, tuple(needs))
+    # Each unit takes an hour at the one centre: a small capacity binds.
+    hours = draw(st.sampled_from([10_000, 2, 3, 4, 6]))
+    centres = [{**centre(), "monthly_capacity_hours": hours}]
+    return catalog(components, rules, centres), ConfigurationRequest("EUR", 1, tuple(needs))
 
 
 def cheapest_by_brute_force(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> int | None:

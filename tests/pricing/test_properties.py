@@ -177,3 +177,28 @@ def test_piecewise_form_matches_the_band_by_band_charge(
         assert charge.amount == schedule.amount(quantity)
         assert sum(band.quantity for band in charge.bands) == quantity
         assert sum(band.amount for band in charge.bands) == charge.amount
+
+
+@given(
+    band_tables(falling=True),
+    st.lists(st.integers(0, 3_000), min_size=5, max_size=5),
+    st.sampled_from(["tiered", "volume", "volume-floor"]),
+    st.integers(0, 2000),
+)
+def test_never_above_is_sound_and_holds_for_lower_rates(
+    bands: list[tuple[int | None, int]], cuts: list[int], style: str, quantity: int
+) -> None:
+    # The solver keeps only a component's cheapest level when its schedule is never above
+    # the others': that must hold at every quantity, and be seen for rates cut band by band.
+    floor = style == "volume-floor"
+    kind = "volume" if floor else style
+    rates = [max(0, rate - cut) for (_, rate), cut in zip(bands, cuts, strict=False)]
+    if kind == "volume":  # volume rates must still fall: each band at most the one before
+        rates = [min(rates[: index + 1]) for index in range(len(rates))]
+    cheaper_bands = [(up_to, rate) for (up_to, _), rate in zip(bands, rates, strict=True)]
+    schedule = RateSchedule.build(kind, bands, floor_at_previous_band=floor)
+    cheaper = RateSchedule.build(kind, cheaper_bands, floor_at_previous_band=floor)
+    for mine, theirs in ((cheaper, schedule), (schedule, cheaper)):
+        if mine.never_above(theirs):
+            assert mine.amount(quantity) <= theirs.amount(quantity)
+    assert cheaper.never_above(schedule)
