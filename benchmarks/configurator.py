@@ -9,6 +9,7 @@ solver workers, SQLite).
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import tempfile
 import time
@@ -138,6 +139,7 @@ def main() -> None:
             snapshot = generate(size, seed=7)
             cases.append((f"synthetic, {size:,} components, 5 needs", snapshot,
                           synthetic_request(snapshot)))  # fmt: skip
+    gc.freeze()  # as a solver worker does with the snapshot it serves (solver_pool._run)
     for label, snapshot, request in cases:
         phases = _phases(snapshot, request, runs)
         rows.append((label, "model building", phases.build))

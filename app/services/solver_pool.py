@@ -12,6 +12,7 @@ one it unpickled, so a warm worker does no catalog work at all.
 
 from __future__ import annotations
 
+import gc
 import math
 import pickle
 import threading
@@ -48,7 +49,14 @@ def _warm() -> None:
 def _run(solve: Solve, key: str, data: bytes, request: ConfigurationRequest, limits: Limits) -> Any:
     global _cached
     if _cached is None or _cached[0] != key:
+        # The snapshot lives as long as the worker serves this revision: frozen, the cyclic
+        # collector stops walking its objects on every collection (measured: half a second
+        # of a 10,000-component solve). The previous one is unfrozen so it can go.
+        gc.unfreeze()
+        _cached = None
+        gc.collect()
         _cached = (key, pickle.loads(data))
+        gc.freeze()
     return solve(_cached[1], request, limits)
 
 

@@ -153,3 +153,30 @@ def test_when_every_solver_is_busy_a_request_gets_503(slow_client: TestClient, a
     assert time.monotonic() - started < 10  # waited briefly (0.2 s), not behind a 60 s solve
     assert "busy" in problem["detail"]
     first.join(timeout=30)
+
+
+def test_a_worker_freezes_the_snapshot_it_serves_and_lets_the_last_one_go(
+    default_snapshot: CatalogSnapshot,
+) -> None:
+    # In a solver worker the snapshot is long-lived: frozen out of the cyclic collector's
+    # way while served, released when a newer revision arrives.
+    import gc
+    import pickle
+    import weakref
+
+    from app.services import solver_pool
+
+    def keep(snapshot: CatalogSnapshot, request: Any, limits: Any) -> Any:
+        return weakref.ref(snapshot)
+
+    data = pickle.dumps(default_snapshot)
+    try:
+        first = solver_pool._run(keep, "revision-1", data, None, None)  # type: ignore[arg-type]
+        frozen = gc.get_freeze_count()
+        assert frozen > 0 and first() is not None
+        solver_pool._run(keep, "revision-2", data, None, None)  # type: ignore[arg-type]
+        gc.collect()
+        assert first() is None  # the older revision's snapshot was collected
+    finally:
+        solver_pool._cached = None
+        gc.unfreeze()
