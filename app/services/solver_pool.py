@@ -6,18 +6,23 @@ killed with its worker (pebble replaces the worker). At most ``workers`` solves 
 once; a request waits up to ``queue_wait`` seconds for a free slot, then is refused with
 503 and ``Retry-After``, so the queue never grows without bound.
 
-Snapshots reach the workers pickled once per catalog revision; each worker keeps the last
-one it unpickled, so a warm worker does no catalog work at all.
+Snapshots reach the workers as a file, pickled once per catalog revision (a 10,000-component
+catalog pickles to 24 MB: too much to send with every request); each worker keeps the last
+one it loaded, so a warm worker does no catalog work at all.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import math
 import pickle
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
 from typing import Any
 
 from pebble import ProcessPool
@@ -46,7 +51,7 @@ def _warm() -> None:
     from ortools.sat.python import cp_model  # noqa: F401
 
 
-def _run(solve: Solve, key: str, data: bytes, request: ConfigurationRequest, limits: Limits) -> Any:
+def _run(solve: Solve, key: str, path: str, request: ConfigurationRequest, limits: Limits) -> Any:
     global _cached
     if _cached is None or _cached[0] != key:
         # The snapshot lives as long as the worker serves this revision: frozen, the cyclic
@@ -55,7 +60,7 @@ def _run(solve: Solve, key: str, data: bytes, request: ConfigurationRequest, lim
         gc.unfreeze()
         _cached = None
         gc.collect()
-        _cached = (key, pickle.loads(data))
+        _cached = (key, pickle.loads(Path(path).read_bytes()))
         gc.freeze()
     return solve(_cached[1], request, limits)
 
@@ -74,7 +79,8 @@ class SolverPool:
         self._slots = threading.BoundedSemaphore(workers)
         self._lock = threading.Lock()
         self._pool: ProcessPool | None = None
-        self._pickled: tuple[str, bytes] | None = None
+        self._directory: Path | None = None  # made on the first solve, removed on close
+        self._files: dict[str, Path] = {}  # revision key -> pickled snapshot, newest last
 
     def _started(self) -> ProcessPool:
         with self._lock:
@@ -82,11 +88,23 @@ class SolverPool:
                 self._pool = ProcessPool(max_workers=self.workers, initializer=_warm)
             return self._pool
 
-    def _data(self, key: str, snapshot: CatalogSnapshot) -> bytes:
+    def _file(self, key: str, snapshot: CatalogSnapshot) -> str:
+        """The pickled snapshot's file for ``key``, written once. The newest two are kept: a
+        solve queued just before an activation may still read the previous one."""
         with self._lock:
-            if self._pickled is None or self._pickled[0] != key:
-                self._pickled = (key, pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
-            return self._pickled[1]
+            path = self._files.get(key)
+            if path is None:
+                if self._directory is None:
+                    self._directory = Path(tempfile.mkdtemp(prefix="offerwright-snapshots-"))
+                name = hashlib.sha256(key.encode()).hexdigest()[:32]
+                path = self._directory / f"{name}.pickle"
+                partial = path.with_suffix(".partial")
+                partial.write_bytes(pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
+                partial.replace(path)  # a worker never reads half a file
+                self._files[key] = path
+                for old in list(self._files)[:-2]:
+                    self._files.pop(old).unlink(missing_ok=True)
+            return str(path)
 
     def solve(
         self, key: str, snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits
@@ -100,7 +118,7 @@ class SolverPool:
         try:
             future = self._started().schedule(
                 _run,
-                args=(self._solve, key, self._data(key, snapshot), request, limits),
+                args=(self._solve, key, self._file(key, snapshot), request, limits),
                 timeout=limits.time_limit_seconds + self.grace,
             )
             try:
@@ -121,3 +139,7 @@ class SolverPool:
                 self._pool.stop()  # type: ignore[no-untyped-call]  # untyped in pebble
                 self._pool.join()
                 self._pool = None
+            if self._directory is not None:
+                shutil.rmtree(self._directory, ignore_errors=True)
+                self._directory = None
+            self._files.clear()

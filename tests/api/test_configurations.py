@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -156,7 +157,7 @@ def test_when_every_solver_is_busy_a_request_gets_503(slow_client: TestClient, a
 
 
 def test_a_worker_freezes_the_snapshot_it_serves_and_lets_the_last_one_go(
-    default_snapshot: CatalogSnapshot,
+    default_snapshot: CatalogSnapshot, tmp_path: Path
 ) -> None:
     # In a solver worker the snapshot is long-lived: frozen out of the cyclic collector's
     # way while served, released when a newer revision arrives.
@@ -169,14 +170,33 @@ def test_a_worker_freezes_the_snapshot_it_serves_and_lets_the_last_one_go(
     def keep(snapshot: CatalogSnapshot, request: Any, limits: Any) -> Any:
         return weakref.ref(snapshot)
 
-    data = pickle.dumps(default_snapshot)
+    path = tmp_path / "snapshot.pickle"
+    path.write_bytes(pickle.dumps(default_snapshot))
     try:
-        first = solver_pool._run(keep, "revision-1", data, None, None)  # type: ignore[arg-type]
+        first = solver_pool._run(keep, "revision-1", str(path), None, None)  # type: ignore[arg-type]
         frozen = gc.get_freeze_count()
         assert frozen > 0 and first() is not None
-        solver_pool._run(keep, "revision-2", data, None, None)  # type: ignore[arg-type]
+        solver_pool._run(keep, "revision-2", str(path), None, None)  # type: ignore[arg-type]
         gc.collect()
         assert first() is None  # the older revision's snapshot was collected
     finally:
         solver_pool._cached = None
         gc.unfreeze()
+
+
+def test_snapshots_reach_workers_as_one_file_per_revision(
+    default_snapshot: CatalogSnapshot,
+) -> None:
+    # Requests carry a path, not the pickled catalog; the newest two revisions are kept.
+    pool = SolverPool(workers=1, queue_wait=1, grace=1)
+    try:
+        first = pool._file("revision-1", default_snapshot)
+        assert pool._file("revision-1", default_snapshot) == first
+        second = pool._file("revision-2", default_snapshot)
+        third = pool._file("revision-3", default_snapshot)
+        assert len({first, second, third}) == 3
+        assert not Path(first).exists() and Path(second).exists() and Path(third).exists()
+        directory = Path(third).parent
+    finally:
+        pool.close()
+    assert not directory.exists()
