@@ -71,6 +71,10 @@ class IllegalTransition(Conflict):
     type, title = "illegal-transition", "Illegal lifecycle transition"
 
 
+class IdempotencyKeyInUse(Conflict):
+    type, title = "idempotency-key-in-use", "A request with this Idempotency-Key is running"
+
+
 class PreconditionFailed(OfferwrightError):
     status, type, title = 412, "precondition-failed", "Precondition failed"
 
@@ -99,6 +103,10 @@ class NoValidBundle(OfferwrightError):
     """No bundle meets the request: ``extra`` carries the conflict and the repairs."""
 
     status, type, title = 422, "infeasible", "No valid bundle"
+
+
+class IdempotencyKeyReused(OfferwrightError):
+    status, type, title = 422, "idempotency-key-reused", "Idempotency-Key used for another request"
 
 
 class PreconditionRequired(OfferwrightError):

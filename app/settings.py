@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     solver_queue_wait_seconds: float = 2.0
     max_needs: int = 50
     max_alternatives: int = 5
+    # Proposals: days a new proposal (or revision) stays valid; how long an Idempotency-Key
+    # is remembered; after how long a key whose request never finished (a crash) is free.
+    proposal_validity_days: int = 30
+    idempotency_retention_hours: int = 24
+    idempotency_stale_seconds: int = 120
 
     @property
     def resolved_database_url(self) -> str:

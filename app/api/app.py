@@ -16,6 +16,7 @@ from app.api.routers import (
     components,
     configurations,
     health,
+    proposals,
     quotes,
     registries,
 )
@@ -81,4 +82,5 @@ def create_app(
     app.include_router(audit.router)
     app.include_router(quotes.router)
     app.include_router(configurations.router)
+    app.include_router(proposals.router)
     return app

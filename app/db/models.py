@@ -4,11 +4,12 @@ one row per record with a revision; every change lands in the audit log."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -155,3 +156,88 @@ class AuditEntry(Base):
     comment: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_audit_log_entity", "entity_kind", "entity_key"),)
+
+
+class Proposal(Base):
+    """A proposal to one customer: its number, author, status and current revision. What it
+    offers lives in its revisions, which never change once written."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (
+        Index("ix_proposals_author_id", "author", "id"),
+        Index("ix_proposals_status_valid_until", "status", "valid_until"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)  # P-2026-000123
+    author: Mapped[str] = mapped_column(String(100))  # the API key's name
+    customer: Mapped[dict[str, Any]] = mapped_column(Document)
+    customer_name: Mapped[str] = mapped_column(String(200), index=True)  # lower-cased, filters
+    status: Mapped[str] = mapped_column(String(20))
+    revision: Mapped[int] = mapped_column(Integer)  # the current revision
+    valid_until: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    row_version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012
+
+
+class ProposalRevision(Base):
+    """One solved, priced and documented bundle, frozen: exact component versions, prices
+    with their derivation, and the documents sold."""
+
+    __tablename__ = "proposal_revisions"
+    __table_args__ = (UniqueConstraint("proposal_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    request: Mapped[dict[str, Any]] = mapped_column(Document)  # the configuration request
+    content: Mapped[dict[str, Any]] = mapped_column(Document)  # the frozen snapshot
+    content_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the canonical content
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ProposalEvent(Base):
+    """The lifecycle history: every transition, who made it and why."""
+
+    __tablename__ = "proposal_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class ProposalCounter(Base):
+    """The last proposal number given out per year, taken inside the creating transaction:
+    numbers are unique and without gaps (a rolled-back creation gives its number back)."""
+
+    __tablename__ = "proposal_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class IdempotencyRecord(Base):
+    """An ``Idempotency-Key`` seen from one API key: running until its request finishes,
+    then the answer to replay, until it expires."""
+
+    __tablename__ = "idempotency_keys"
+
+    owner: Mapped[str] = mapped_column(String(100), primary_key=True)  # the API key's name
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of method, path and body
+    state: Mapped[str] = mapped_column(String(10))  # running | done
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    response: Mapped[dict[str, Any] | None] = mapped_column(Document)
+    location: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

@@ -23,7 +23,8 @@ from app.services.quote_view import quote_view
 from app.services.solver_pool import SolverKilled, SolverPool
 from catalog.components import MAX_QUANTITY
 from catalog.price_books import Guardrails
-from pricing.guardrails import check_guardrails
+from catalog.snapshot import CatalogSnapshot
+from pricing.guardrails import Breach, check_guardrails
 from pricing.quote import MAX_TERM_MONTHS
 
 
@@ -76,7 +77,24 @@ def configure(
     body: dict[str, Any],
 ) -> dict[str, Any]:
     parsed: ConfigurationIn = validate_model(ConfigurationIn.model_validate, body, "request")
-    request = parsed.as_request()
+    snapshot, solution = solve(session, principal, catalog, pool, limits, parsed.as_request())
+    guardrails = snapshot.price_book(parsed.price_book).guardrails
+    return solution_view(solution, guardrails, principal)
+
+
+def solve(
+    session: Session,
+    principal: Principal,
+    catalog: ActiveCatalog,
+    pool: SolverPool,
+    limits: Limits,
+    request: ConfigurationRequest,
+    *,
+    field: str = "",
+) -> tuple[CatalogSnapshot, Solution]:
+    """Solve ``request`` on the active catalog in the solver pool: the snapshot solved on
+    and the solution; 422s for a bad request (fields prefixed with ``field``) or when no
+    bundle exists, 503 when the solve is cut off."""
     # The solver workers cache snapshots by this key, so it must name the revision the
     # snapshot was read at (a second read could already see a newer one).
     revision, snapshot = catalog.current(session)
@@ -85,18 +103,20 @@ def configure(
     except ConfigurationInvalid as error:
         raise Invalid(
             "the request cannot be configured",
-            [FieldProblem(problem.field, problem.message) for problem in error.problems],
+            [
+                FieldProblem(f"{field}.{p.field}" if field else p.field, p.message)
+                for p in error.problems
+            ],
         ) from error
     key = f"{id(catalog)}:{revision}"
-    guardrails = snapshot.price_book(request.price_book).guardrails
     try:
-        solution = pool.solve(key, snapshot, request, limits)
+        return snapshot, pool.solve(key, snapshot, request, limits)
     except Infeasible as error:
+        guardrails = snapshot.price_book(request.price_book).guardrails
         view = infeasible_view(error, guardrails, principal)
         raise NoValidBundle(error.detail, extra=view) from error
     except SolverTimeout as error:
         raise SolverKilled(str(error), headers={"Retry-After": "1"}) from error
-    return solution_view(solution, guardrails, principal)
 
 
 def _availability(value: Decimal | None) -> float | None:
@@ -108,7 +128,12 @@ def _availability(value: Decimal | None) -> float | None:
 
 def bundle_view(bundle: Bundle, guardrails: Guardrails, principal: Principal) -> dict[str, Any]:
     breaches = check_guardrails(bundle.quote, guardrails, principal.role)
-    body = quote_view(bundle.quote, breaches, show_cost=principal.can("cost.read"))
+    return bundle_body(bundle, breaches, show_cost=principal.can("cost.read"))
+
+
+def bundle_body(bundle: Bundle, breaches: tuple[Breach, ...], *, show_cost: bool) -> dict[str, Any]:
+    """A bundle in the quote shape, with each line's reasons and the availability."""
+    body = quote_view(bundle.quote, breaches, show_cost=show_cost)
     for line, reasons in zip(body["lines"], bundle.reasons, strict=True):
         line["reasons"] = list(reasons)
     body["availability"] = _availability(bundle.availability)

@@ -16,18 +16,21 @@ Permission = Literal[
     "cost.read",  # effort, labour rates, non-labour and partner cost, cost factors
     "delivery.read_all",  # delivery descriptions of every centre
     "audit.read",
-    "quote.price",  # price bundles (and, later, configure and propose)
+    "quote.price",  # price bundles and configure them
+    "proposal.create",  # create proposals and run one's own through their lifecycle
+    "proposal.read_all",  # every proposal, not only one's own
+    "proposal.approve",  # approve or decline proposals of others (four eyes)
 ]
 
 _READ: frozenset[Permission] = frozenset({"catalog.read", "delivery.read_all", "quote.price"})
 _CURATE: frozenset[Permission] = _READ | {"catalog.read_unreleased", "cost.read"}
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    "sales": _READ,
+    "sales": _READ | {"proposal.create"},
     "delivery": frozenset({"catalog.read"}),  # delivery descriptions of its own centre only
     "portfolio": _CURATE | {"catalog.write"},
-    "approver": _CURATE | {"catalog.assure"},
-    "admin": _CURATE | {"catalog.write", "audit.read"},
+    "approver": _CURATE | {"catalog.assure", "proposal.read_all", "proposal.approve"},
+    "admin": _CURATE | {"catalog.write", "audit.read", "proposal.create", "proposal.read_all"},
 }
 
 

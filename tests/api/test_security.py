@@ -43,6 +43,11 @@ CONFIGURATION = {
     "term_months": 12,
     "needs": [{"capability": "storage.block", "quantity": 5}],
 }
+PROPOSAL = {"customer": {"name": "Matrix Test AG", "country": "CH"}, "request": CONFIGURATION}
+PROPOSERS = frozenset({"sales", "admin"})
+PROPOSAL_READERS = frozenset({"sales", "approver", "admin"})
+# Filled by a case's setup: ids the concrete path of a case names ("{proposal}").
+CREATED: dict[str, str] = {}
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM = "urn:offerwright:problem:"
@@ -139,9 +144,10 @@ class Case:
         if self.if_match:
             headers = {**headers, "If-Match": "*"}
         body = self.body() if callable(self.body) else self.body
+        path = self.path.format(**CREATED)
         if body is None:
-            return client.request(self.method, self.path, headers=headers)
-        return client.request(self.method, self.path, json=body, headers=headers)
+            return client.request(self.method, path, headers=headers)
+        return client.request(self.method, path, json=body, headers=headers)
 
 
 COMPONENT = "/v1/components/{code}"
@@ -324,7 +330,27 @@ CATALOG_CASES = [
     Case("POST", "/v1/configurations", "/v1/configurations", QUOTERS, body=CONFIGURATION),
 ]
 
-CASES = [*COMPONENT_CASES, *REGISTRY_CASES, *CATALOG_CASES]
+
+def _a_proposal_of_sales(client: TestClient, auth: Auth) -> None:
+    response = client.post("/v1/proposals", json=PROPOSAL, headers=auth("sales"))
+    assert response.status_code == 201, response.text
+    CREATED["proposal"] = str(response.json()["id"])
+
+
+ONE_PROPOSAL = "/v1/proposals/{proposal_id}"
+PROPOSAL_CASES = [
+    Case("POST", "/v1/proposals", "/v1/proposals", PROPOSERS, 201, PROPOSAL),
+    Case("GET", "/v1/proposals", "/v1/proposals", PROPOSAL_READERS),
+    Case("GET", ONE_PROPOSAL, "/v1/proposals/{proposal}", PROPOSAL_READERS,
+         setup=_a_proposal_of_sales),
+    # Approvers read every proposal but run none: the author (or an admin) submits it.
+    Case("POST", f"{ONE_PROPOSAL}/transition", "/v1/proposals/{proposal}/transition",
+         PROPOSERS, body={"to": "submitted"}, setup=_a_proposal_of_sales),
+    Case("POST", f"{ONE_PROPOSAL}/revisions", "/v1/proposals/{proposal}/revisions",
+         PROPOSERS, 201, body={}, setup=_a_proposal_of_sales),
+]  # fmt: skip
+
+CASES = [*COMPONENT_CASES, *REGISTRY_CASES, *CATALOG_CASES, *PROPOSAL_CASES]
 
 
 def test_the_matrix_covers_every_route(client: TestClient) -> None:

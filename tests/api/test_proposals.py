@@ -1,0 +1,278 @@
+"""Proposals through the API: creation as a frozen snapshot, numbering, idempotency, the
+lifecycle with four-eyes approval, revisions, expiry, listing and who sees what."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from app.db.models import Proposal
+from tests.api.test_components import assert_problem, error_fields, ok
+
+PATH = "/v1/proposals"
+REQUEST: dict[str, Any] = {
+    "price_book": "EUR",
+    "term_months": 36,
+    "needs": [{"capability": "compute.linux", "quantity": 20},
+              {"capability": "storage.block", "quantity": 30}],
+    "residency": ["EU"],
+}  # fmt: skip
+BODY: dict[str, Any] = {
+    "customer": {"name": "Acme Logistics GmbH", "country": "DE", "contact": "Jana Novak"},
+    "request": REQUEST,
+}
+
+
+def create(client: TestClient, auth: Any, who: str = "sales", **extra: Any) -> dict[str, Any]:
+    response = client.post(PATH, json={**BODY, **extra}, headers=auth(who))
+    body: dict[str, Any] = ok(response, 201)
+    assert response.headers["Location"] == f"{PATH}/{body['id']}"
+    return body
+
+
+def move(client: TestClient, auth: Any, proposal: dict[str, Any], to: str, who: str = "sales",
+         comment: str | None = None) -> Any:  # fmt: skip
+    body = {"to": to, **({"comment": comment} if comment else {})}
+    return client.post(f"{PATH}/{proposal['id']}/transition", json=body, headers=auth(who))
+
+
+def test_a_new_proposal_is_a_numbered_draft_with_priced_explained_lines(
+    client: TestClient, auth: Any
+) -> None:
+    proposal = create(client, auth)
+    assert re.fullmatch(r"P-\d{4}-\d{6}", proposal["number"])
+    assert proposal["status"] == "draft" and proposal["revision"] == 1
+    assert proposal["customer"]["name"] == "Acme Logistics GmbH"
+    assert date.fromisoformat(proposal["valid_until"]) == date.today() + timedelta(days=30)
+    assert proposal["lines"] and all(line["reasons"] for line in proposal["lines"])
+    for line in proposal["lines"]:
+        assert {"component", "version", "quantity", "service_level", "delivery_centre",
+                "unit_price", "monthly", "one_time"} <= line.keys()  # fmt: skip
+        assert "cost" not in line and "margin" not in line
+    assert "cost" not in proposal and "margin" not in proposal
+    assert proposal["totals"]["currency"] == "EUR"
+    again = ok(client.get(f"{PATH}/{proposal['id']}", headers=auth("sales")))
+    assert again["lines"] == proposal["lines"] and again["number"] == proposal["number"]
+    internal = ok(client.get(f"{PATH}/{proposal['id']}", headers=auth("approver")))
+    assert "cost" in internal and all("margin" in line for line in internal["lines"])
+
+
+def test_numbers_follow_each_other(client: TestClient, auth: Any) -> None:
+    first, second = create(client, auth), create(client, auth)
+    assert int(second["number"][-6:]) == int(first["number"][-6:]) + 1
+
+
+def test_bad_input_names_the_field_and_creates_nothing(client: TestClient, auth: Any) -> None:
+    before = ok(client.get(PATH, headers=auth("admin")))["items"]
+    cases = [
+        ({**BODY, "customer": {"name": "X", "country": "Germany"}}, "customer.country"),
+        ({**BODY, "request": {**REQUEST, "alternatives": 3}}, "request.alternatives"),
+        ({**BODY, "request": {**REQUEST, "needs": [{"capability": "nope", "quantity": 1}]}},
+         "request.needs[0].capability"),
+        ({**BODY, "colour": "blue"}, "colour"),
+    ]  # fmt: skip
+    for body, field in cases:
+        problem = assert_problem(client.post(PATH, json=body, headers=auth("sales")), 422)
+        assert field in error_fields(problem), problem
+    assert ok(client.get(PATH, headers=auth("admin")))["items"] == before
+
+
+def test_only_sales_and_admins_create(client: TestClient, auth: Any) -> None:
+    for role in ("portfolio", "approver", "delivery"):
+        assert_problem(client.post(PATH, json=BODY, headers=auth(role)), 403)
+
+
+def test_an_impossible_ask_is_explained_and_creates_nothing(client: TestClient, auth: Any) -> None:
+    body = {**BODY, "request": {**REQUEST, "budget_monthly": "10.00"}}
+    problem = assert_problem(client.post(PATH, json=body, headers=auth("sales")), 422, "infeasible")
+    assert problem["conflicts"]
+    assert ok(client.get(PATH, headers=auth("sales")))["items"] == []
+
+
+# -- idempotency ---------------------------------------------------------------------------
+
+
+def test_the_same_key_and_body_replay_the_first_answer(client: TestClient, auth: Any) -> None:
+    headers = {**auth("sales"), "Idempotency-Key": "order-7781"}
+    first = client.post(PATH, json=BODY, headers=headers)
+    second = client.post(PATH, json=BODY, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json()
+    assert second.headers["Location"] == first.headers["Location"]
+    assert len(ok(client.get(PATH, headers=auth("sales")))["items"]) == 1
+
+
+def test_the_same_key_with_another_body_is_refused(client: TestClient, auth: Any) -> None:
+    headers = {**auth("sales"), "Idempotency-Key": "order-7782"}
+    ok(client.post(PATH, json=BODY, headers=headers), 201)
+    other = {**BODY, "discount_percent": "5"}
+    assert_problem(client.post(PATH, json=other, headers=headers), 422, "idempotency-key-reused")
+
+
+def test_keys_belong_to_the_api_key_that_sent_them(client: TestClient, auth: Any) -> None:
+    auth.add("sales-2", "sales")
+    mine = ok(client.post(PATH, json=BODY, headers={**auth("sales"), "Idempotency-Key": "k1"}), 201)
+    theirs = ok(
+        client.post(PATH, json=BODY, headers={**auth("sales-2"), "Idempotency-Key": "k1"}), 201
+    )
+    assert mine["id"] != theirs["id"]
+
+
+def test_a_failed_request_gives_its_key_back(client: TestClient, auth: Any) -> None:
+    headers = {**auth("sales"), "Idempotency-Key": "retry-me"}
+    impossible = {**BODY, "request": {**REQUEST, "budget_monthly": "10.00"}}
+    assert_problem(client.post(PATH, json=impossible, headers=headers), 422, "infeasible")
+    ok(client.post(PATH, json=BODY, headers=headers), 201)
+
+
+def test_a_key_still_running_is_a_409(client: TestClient, auth: Any, database: Any) -> None:
+    from datetime import timedelta as delta
+
+    from app.services import idempotency
+
+    digest = idempotency.fingerprint("POST", PATH, BODY)
+    claim = idempotency.claim(database, "sales", "busy", digest, retention=delta(hours=1),
+                              stale_after=delta(minutes=2))  # fmt: skip
+    assert isinstance(claim, idempotency.Claim)
+    headers = {**auth("sales"), "Idempotency-Key": "busy"}
+    assert_problem(client.post(PATH, json=BODY, headers=headers), 409, "idempotency-key-in-use")
+
+
+def test_malformed_keys_are_a_400(client: TestClient, auth: Any) -> None:
+    headers = {**auth("sales"), "Idempotency-Key": "x" * 300}
+    assert_problem(client.post(PATH, json=BODY, headers=headers), 400)
+
+
+# -- lifecycle -------------------------------------------------------------------------------
+
+
+def test_submitting_within_the_guardrails_approves_at_once(client: TestClient, auth: Any) -> None:
+    proposal = create(client, auth)
+    submitted = ok(move(client, auth, proposal, "submitted"))
+    assert submitted["status"] == "approved"
+    sent = ok(move(client, auth, proposal, "sent"))
+    assert sent["status"] == "sent"
+    accepted = ok(move(client, auth, proposal, "accepted", comment="signed 2026-12-01"))
+    assert accepted["status"] == "accepted"
+    assert [e["to"] for e in accepted["history"]] == ["draft", "approved", "sent", "accepted"]
+    assert_problem(move(client, auth, proposal, "withdrawn"), 409, "illegal-transition")
+
+
+def test_a_broken_guardrail_needs_another_approver(client: TestClient, auth: Any) -> None:
+    proposal = create(client, auth, discount_percent="40")  # over the sales discount limit
+    assert proposal["guardrails"]["approval_required"]
+    pending = ok(move(client, auth, proposal, "submitted"))
+    assert pending["status"] == "pending_approval"
+    assert_problem(move(client, auth, proposal, "approved", comment="fine"), 403)  # the author
+    assert_problem(move(client, auth, proposal, "approved", who="approver"), 422)  # no comment
+    approved = ok(move(client, auth, proposal, "approved", who="approver", comment="strategic"))
+    assert approved["status"] == "approved"
+    assert approved["history"][-1]["comment"] == "strategic"
+
+
+def test_an_approver_can_decline_back_to_draft(client: TestClient, auth: Any) -> None:
+    proposal = create(client, auth, discount_percent="40")
+    ok(move(client, auth, proposal, "submitted"))
+    declined = ok(move(client, auth, proposal, "declined", who="approver", comment="too deep"))
+    assert declined["status"] == "draft"
+
+
+def test_invalid_transitions_are_409(client: TestClient, auth: Any) -> None:
+    proposal = create(client, auth)
+    assert_problem(move(client, auth, proposal, "sent"), 409, "illegal-transition")
+    assert_problem(move(client, auth, proposal, "accepted"), 409, "illegal-transition")
+    problem = assert_problem(move(client, auth, proposal, "paid"), 422)
+    assert "to" in error_fields(problem)
+
+
+def test_a_proposal_past_its_validity_reads_as_expired(
+    client: TestClient, auth: Any, database: Any
+) -> None:
+    proposal = create(client, auth)
+    with database.transaction(write=True) as session:
+        session.execute(
+            update(Proposal).where(Proposal.id == proposal["id"])
+            .values(valid_until=date.today() - timedelta(days=1))
+        )  # fmt: skip
+    assert ok(client.get(f"{PATH}/{proposal['id']}", headers=auth("sales")))["status"] == "expired"
+    listed = ok(client.get(PATH, params={"status": "expired"}, headers=auth("sales")))["items"]
+    assert [item["id"] for item in listed] == [proposal["id"]]
+    assert ok(client.get(PATH, params={"status": "draft"}, headers=auth("sales")))["items"] == []
+    assert_problem(move(client, auth, proposal, "submitted"), 409, "illegal-transition")
+
+
+# -- revisions -------------------------------------------------------------------------------
+
+
+def test_a_revision_resolves_and_leaves_the_first_unchanged(client: TestClient, auth: Any) -> None:
+    proposal = create(client, auth)
+    ok(move(client, auth, proposal, "submitted"))
+    changed = {**REQUEST, "needs": [{"capability": "compute.linux", "quantity": 30}]}
+    response = client.post(f"{PATH}/{proposal['id']}/revisions", json={"request": changed},
+                           headers=auth("sales"))  # fmt: skip
+    second = ok(response, 201)
+    assert second["revision"] == 2 and second["revisions"] == [1, 2]
+    assert second["status"] == "draft"
+    assert second["totals"] != proposal["totals"]
+    first = ok(client.get(f"{PATH}/{proposal['id']}", params={"revision": 1},
+                          headers=auth("sales")))  # fmt: skip
+    assert first["lines"] == proposal["lines"] and first["totals"] == proposal["totals"]
+    repriced = ok(client.post(f"{PATH}/{proposal['id']}/revisions", json={},
+                              headers=auth("sales")), 201)  # fmt: skip
+    assert repriced["revision"] == 3 and repriced["request"] == second["request"]
+
+
+def test_only_the_author_revises(client: TestClient, auth: Any) -> None:
+    auth.add("sales-2", "sales")
+    proposal = create(client, auth)
+    response = client.post(f"{PATH}/{proposal['id']}/revisions", json={}, headers=auth("approver"))
+    assert_problem(response, 403)
+    response = client.post(f"{PATH}/{proposal['id']}/revisions", json={}, headers=auth("sales-2"))
+    assert_problem(response, 404)
+
+
+# -- who sees what ---------------------------------------------------------------------------
+
+
+def test_sales_see_only_their_own_proposals(client: TestClient, auth: Any) -> None:
+    auth.add("sales-2", "sales")
+    mine = create(client, auth)
+    theirs = create(client, auth, who="sales-2")
+    listed = ok(client.get(PATH, headers=auth("sales")))["items"]
+    assert [item["id"] for item in listed] == [mine["id"]]
+    assert_problem(client.get(f"{PATH}/{theirs['id']}", headers=auth("sales")), 404)
+    assert_problem(move(client, auth, theirs, "submitted"), 404)
+    everyone = ok(client.get(PATH, headers=auth("approver")))["items"]
+    assert {item["id"] for item in everyone} == {mine["id"], theirs["id"]}
+    for role in ("portfolio", "delivery"):
+        assert_problem(client.get(PATH, headers=auth(role)), 403)
+        assert_problem(client.get(f"{PATH}/{mine['id']}", headers=auth(role)), 403)
+
+
+def test_listing_filters_and_pages(client: TestClient, auth: Any) -> None:
+    made = [create(client, auth) for _ in range(3)]
+    other = create(client, auth, customer={"name": "Globex Ltd", "country": "GB"})
+    found = ok(client.get(PATH, params={"customer": "globex"}, headers=auth("sales")))["items"]
+    assert [item["id"] for item in found] == [other["id"]]
+    ok(move(client, auth, made[0], "submitted"))
+    approved = ok(client.get(PATH, params={"status": "approved"}, headers=auth("sales")))
+    assert [item["id"] for item in approved["items"]] == [made[0]["id"]]
+    today = date.today().isoformat()
+    params = {"created_from": today, "created_to": today, "author": "sales", "limit": 2}
+    first = ok(client.get(PATH, params=params, headers=auth("approver")))
+    assert len(first["items"]) == 2 and first["next_cursor"]
+    rest = ok(client.get(PATH, params={**params, "cursor": first["next_cursor"]},
+                         headers=auth("approver")))  # fmt: skip
+    ids = [item["id"] for item in first["items"] + rest["items"]]
+    assert ids == sorted({p["id"] for p in [*made, other]}, reverse=True)
+    assert rest["next_cursor"] is None
+
+
+@pytest.mark.parametrize("bad", [{"status": "lost"}, {"created_from": "yesterday"}])
+def test_bad_filters_are_422(client: TestClient, auth: Any, bad: dict[str, str]) -> None:
+    assert_problem(client.get(PATH, params=bad, headers=auth("sales")), 422)
