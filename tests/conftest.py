@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from app.api.app import create_app
-from app.db.engine import make_engine
+from app.db.engine import Database, make_engine
 from app.db.migrate import upgrade
 from app.services.importer import import_snapshot
 from app.services.keys import create_key
@@ -140,3 +141,29 @@ class Keys:
 @pytest.fixture
 def auth(database: RolledBackDatabase) -> Keys:
     return Keys(database)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def committed_database(request, tmp_path, default_snapshot) -> Iterator[Database]:  # type: ignore[no-untyped-def]
+    """A database whose transactions really commit (no rollback wrapper), for races, on
+    SQLite and PostgreSQL; each test gets its own."""
+    schema = None
+    if request.param == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'race.db'}")
+    else:
+        url = request.getfixturevalue("postgres_url")
+        schema = f"ow_race_{threading.get_ident() % 10**8}"
+        admin = make_engine(url)
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        database = Database(url, connect_args={"options": f"-csearch_path={schema}"})
+    upgrade(database.engine)
+    with database.transaction(write=True) as session:
+        import_snapshot(session, SYSTEM, default_snapshot, trusted=True)
+    yield database
+    database.dispose()
+    if schema is not None:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

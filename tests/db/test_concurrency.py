@@ -4,43 +4,16 @@ version race, exactly one wins and the other is told, on SQLite and on PostgreSQ
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 
 from app.api.app import create_app
-from app.db.engine import Database, make_engine
+from app.db.engine import Database
 from app.db.migrate import upgrade
 from app.services.importer import import_snapshot
 from app.services.keys import create_key
 from app.services.principal import SYSTEM
 from app.settings import Settings
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def committed_database(request, tmp_path, default_snapshot) -> Iterator[Database]:  # type: ignore[no-untyped-def]
-    schema = None
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'race.db'}")
-    else:
-        url = request.getfixturevalue("postgres_url")
-        schema = f"ow_race_{threading.get_ident() % 10**8}"
-        admin = make_engine(url)
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        database = Database(url, connect_args={"options": f"-csearch_path={schema}"})
-    upgrade(database.engine)
-    with database.transaction(write=True) as session:
-        import_snapshot(session, SYSTEM, default_snapshot, trusted=True)
-    yield database
-    database.dispose()
-    if schema is not None:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_two_edits_from_the_same_read_one_wins(committed_database: Database) -> None:
