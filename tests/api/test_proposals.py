@@ -276,3 +276,27 @@ def test_listing_filters_and_pages(client: TestClient, auth: Any) -> None:
 @pytest.mark.parametrize("bad", [{"status": "lost"}, {"created_from": "yesterday"}])
 def test_bad_filters_are_422(client: TestClient, auth: Any, bad: dict[str, str]) -> None:
     assert_problem(client.get(PATH, params=bad, headers=auth("sales")), 422)
+
+
+def test_catalog_edits_never_reach_an_issued_revision(client: TestClient, auth: Any) -> None:
+    from tests.api.test_components import activate, latest_etag, patch
+
+    proposal = create(client, auth)
+    line = next(line for line in proposal["lines"] if line["derivation"]["style"] == "flat")
+    code = line["component"]
+    headers = auth("portfolio")
+    changed = patch(client, headers, code, {"prices": {"EUR": {"monthly": "9999.00"}}},
+                    latest_etag(client, headers, code))  # fmt: skip
+    assert changed.status_code == 200, changed.text
+    activate(client, auth, code, line["version"] + 1)
+    again = ok(client.get(f"{PATH}/{proposal['id']}", headers=auth("sales")))
+    assert again["lines"] == proposal["lines"] and again["totals"] == proposal["totals"]
+    repriced = ok(client.post(f"{PATH}/{proposal['id']}/revisions", json={},
+                              headers=auth("sales")), 201)  # fmt: skip
+    now = next((item for item in repriced["lines"] if item["component"] == code), None)
+    # Re-priced on the current catalog: the new version, or another component now cheaper.
+    assert now is None or (now["version"] == line["version"] + 1
+                           and now["unit_price"] != line["unit_price"])  # fmt: skip
+    first = ok(client.get(f"{PATH}/{proposal['id']}", params={"revision": 1},
+                          headers=auth("sales")))  # fmt: skip
+    assert first["lines"] == proposal["lines"]
