@@ -331,7 +331,8 @@ def _with_cheapest(
     """A budget item that says what the cheapest valid bundle costs a month."""
     from app.configurator.solve import optimiser
 
-    unbudgeted = build_variables(snapshot, replace(request, budget_monthly=None))
+    # With centres, so capacity holds: the figure is a bundle that could really be sold.
+    unbudgeted = build_variables(snapshot, replace(request, budget_monthly=None), centres=True)
     add_all(unbudgeted)
     unbudgeted.model.minimize(unbudgeted.monthly_price())
     solver = optimiser(limits, deadline)

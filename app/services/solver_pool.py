@@ -20,6 +20,7 @@ import pickle
 import shutil
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
@@ -81,6 +82,7 @@ class SolverPool:
         self._pool: ProcessPool | None = None
         self._directory: Path | None = None  # made on the first solve, removed on close
         self._files: dict[str, Path] = {}  # revision key -> pickled snapshot, newest last
+        self._users: Counter[str] = Counter()  # revision key -> solves using its file
 
     def _started(self) -> ProcessPool:
         with self._lock:
@@ -89,22 +91,42 @@ class SolverPool:
             return self._pool
 
     def _file(self, key: str, snapshot: CatalogSnapshot) -> str:
-        """The pickled snapshot's file for ``key``, written once. The newest two are kept: a
-        solve queued just before an activation may still read the previous one."""
+        """The pickled snapshot's file for ``key``, written once; the caller holds a use of
+        it (``_release`` gives it back). Files of older revisions go once no solve uses
+        them."""
         with self._lock:
+            self._users[key] += 1
             path = self._files.get(key)
-            if path is None:
-                if self._directory is None:
-                    self._directory = Path(tempfile.mkdtemp(prefix="offerwright-snapshots-"))
-                name = hashlib.sha256(key.encode()).hexdigest()[:32]
-                path = self._directory / f"{name}.pickle"
-                partial = path.with_suffix(".partial")
-                partial.write_bytes(pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
-                partial.replace(path)  # a worker never reads half a file
-                self._files[key] = path
-                for old in list(self._files)[:-2]:
-                    self._files.pop(old).unlink(missing_ok=True)
+            if path is not None:
+                return str(path)
+        # Pickled outside the lock (a big catalog takes seconds); a racing writer of the
+        # same revision writes the same bytes, and the rename makes either one whole.
+        data = pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            if self._directory is None:
+                self._directory = Path(tempfile.mkdtemp(prefix="offerwright-snapshots-"))
+            name = hashlib.sha256(key.encode()).hexdigest()[:32]
+            path = self._directory / f"{name}.pickle"
+            partial = path.with_suffix(f".{threading.get_ident()}.partial")
+            partial.write_bytes(data)
+            partial.replace(path)  # a worker never reads half a file
+            self._files.pop(key, None)
+            self._files[key] = path  # newest last
+            self._sweep()
             return str(path)
+
+    def _release(self, key: str) -> None:
+        with self._lock:
+            self._users[key] -= 1
+            if self._users[key] <= 0:
+                del self._users[key]
+            self._sweep()
+
+    def _sweep(self) -> None:
+        """Remove the files of all but the newest revision that no solve is using."""
+        for old in list(self._files)[:-1]:
+            if old not in self._users:
+                self._files.pop(old).unlink(missing_ok=True)
 
     def solve(
         self, key: str, snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits
@@ -116,9 +138,10 @@ class SolverPool:
                 headers={"Retry-After": str(max(1, math.ceil(limits.time_limit_seconds)))},
             )
         try:
+            path = self._file(key, snapshot)
             future = self._started().schedule(
                 _run,
-                args=(self._solve, key, self._file(key, snapshot), request, limits),
+                args=(self._solve, key, path, request, limits),
                 timeout=limits.time_limit_seconds + self.grace,
             )
             try:
@@ -131,6 +154,7 @@ class SolverPool:
                 ) from error
             return result
         finally:
+            self._release(key)
             self._slots.release()
 
     def close(self) -> None:

@@ -187,16 +187,47 @@ def test_a_worker_freezes_the_snapshot_it_serves_and_lets_the_last_one_go(
 def test_snapshots_reach_workers_as_one_file_per_revision(
     default_snapshot: CatalogSnapshot,
 ) -> None:
-    # Requests carry a path, not the pickled catalog; the newest two revisions are kept.
+    # Requests carry a path, not the pickled catalog. An older revision's file goes once no
+    # solve uses it; the newest stays for the next request.
     pool = SolverPool(workers=1, queue_wait=1, grace=1)
     try:
         first = pool._file("revision-1", default_snapshot)
         assert pool._file("revision-1", default_snapshot) == first
         second = pool._file("revision-2", default_snapshot)
-        third = pool._file("revision-3", default_snapshot)
-        assert len({first, second, third}) == 3
-        assert not Path(first).exists() and Path(second).exists() and Path(third).exists()
-        directory = Path(third).parent
+        assert Path(first).exists()  # still in use by two solves
+        pool._release("revision-1")
+        pool._release("revision-1")
+        assert not Path(first).exists() and Path(second).exists()
+        pool._release("revision-2")
+        assert Path(second).exists()  # the newest is kept
+        directory = Path(second).parent
     finally:
         pool.close()
     assert not directory.exists()
+
+
+def _answer_at_once(snapshot: CatalogSnapshot, request: Any, limits: Any) -> Any:
+    return len(snapshot.components)
+
+
+def test_solves_on_three_revisions_at_once_each_find_their_snapshot(
+    default_snapshot: CatalogSnapshot,
+) -> None:
+    pool = SolverPool(workers=3, queue_wait=30, grace=30, solve=_answer_at_once)
+    results: dict[str, Any] = {}
+
+    def solve(key: str) -> None:
+        try:
+            results[key] = pool.solve(key, default_snapshot, None, Limits())  # type: ignore[arg-type]
+        except Exception as error:  # a missing snapshot file surfaced here as a 500
+            results[key] = repr(error)
+
+    threads = [threading.Thread(target=solve, args=(f"rev-{i}",)) for i in range(3)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        pool.close()
+    assert results == {f"rev-{i}": len(default_snapshot.components) for i in range(3)}

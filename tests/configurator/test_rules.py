@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -257,3 +258,19 @@ def test_price_only_bundles_are_placed_at_the_cheapest_centre_with_room() -> Non
     add_all(config)
     placed = place_cheaply(config, (("CMP-A", "standard", "DE-Y", 2),), Limits(), deadline)
     assert placed == (("CMP-A", "standard", "DE-Y", 2),)  # 2 hours do not fit in 1
+
+
+def test_the_cheapest_bundle_a_budget_conflict_names_respects_capacity() -> None:
+    # 2 x CMP-A would cost 20.00 but needs 2 hours at a centre with 1: the cheapest bundle
+    # that can be delivered is 1 x CMP-A + 1 x CMP-B, 110.00.
+    effortless = component("CMP-B", price=100)
+    effortless["effort"] = {"monthly": {}, "one_time": {}}
+    snapshot = catalog(
+        [component("CMP-A", price=10), effortless],
+        centres=[{**centre(), "monthly_capacity_hours": 1}],
+    )
+    request = ConfigurationRequest("EUR", 12, (Need("cap.a", 2),), budget_monthly=Decimal(5))
+    with pytest.raises(Infeasible) as raised:
+        configure(snapshot, request)
+    (budget,) = [item for item in raised.value.conflicts if item.kind == "budget"]
+    assert budget.detail.endswith("is below the cheapest valid bundle, 110.00")
