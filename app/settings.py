@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     proposal_validity_days: int = 30
     idempotency_retention_hours: int = 24
     idempotency_stale_seconds: int = 120
+    # Proposal PDFs: the provider named on them; renderer processes, and each render's time
+    # limit, memory cap and page cap.
+    provider_name: str = "Offerwright Managed Services"
+    pdf_processes: int = 1
+    pdf_time_limit_seconds: float = 30.0
+    pdf_memory_megabytes: int = 2048
+    pdf_max_pages: int = 500
 
     @property
     def resolved_database_url(self) -> str:

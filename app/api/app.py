@@ -22,6 +22,7 @@ from app.api.routers import (
 )
 from app.configurator.request import Limits
 from app.db.engine import Database
+from app.documents.render_pool import RenderPool
 from app.services.active_catalog import ActiveCatalog
 from app.services.solver_pool import SolverPool
 from app.settings import Settings, get_settings
@@ -33,12 +34,14 @@ IMPORT_PATH = "/v1/catalog/import"
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     app.state.solver_pool.close()  # the worker processes go with the app
+    app.state.render_pool.close()
 
 
 def create_app(
     settings: Settings | None = None,
     database: Database | None = None,
     solver_pool: SolverPool | None = None,
+    render_pool: RenderPool | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
     database = database or Database(
@@ -60,6 +63,12 @@ def create_app(
         workers=settings.solver_processes,
         queue_wait=settings.solver_queue_wait_seconds,
         grace=settings.solver_grace_seconds,
+    )
+    app.state.render_pool = render_pool or RenderPool(
+        workers=settings.pdf_processes,
+        time_limit_seconds=settings.pdf_time_limit_seconds,
+        memory_megabytes=settings.pdf_memory_megabytes,
+        max_pages=settings.pdf_max_pages,
     )
     app.state.limits = Limits(
         max_needs=settings.max_needs,

@@ -15,12 +15,14 @@ _TAGS = {
 _ATTRIBUTES = {"a": {"href", "title"}}
 
 
-def to_html(text: str) -> Markup:
-    rendered = _MARKDOWN.render(text)
-    clean = nh3.clean(
-        rendered, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"}
+def _clean(html: str) -> Markup:
+    return Markup(
+        nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"})
     )
-    return Markup(clean)
+
+
+def to_html(text: str) -> Markup:
+    return _clean(_MARKDOWN.render(text))
 
 
 def inline_html(text: str) -> Markup:
@@ -29,3 +31,20 @@ def inline_html(text: str) -> Markup:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)
+
+
+def section_html(text: str, title: str, *, below: int = 2) -> Markup:
+    """A document inside a section titled ``title``: its headings moved ``below`` levels
+    down (a document's h1 becomes an h3 under the section's h2), and a first heading that
+    only repeats the title left out."""
+    tokens = _MARKDOWN.parse(text)
+    if (
+        len(tokens) >= 3
+        and tokens[0].type == "heading_open"
+        and tokens[1].content.strip().casefold() == title.strip().casefold()
+    ):
+        tokens = tokens[3:]
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + below)}"
+    return _clean(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {}))

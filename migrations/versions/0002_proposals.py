@@ -1,5 +1,5 @@
 """Proposals: proposals, their frozen revisions and lifecycle events, the yearly number
-counter, and Idempotency-Key records.
+counter, Idempotency-Key records and rendered documents.
 
 Revision ID: 0002
 Revises: 0001
@@ -19,6 +19,14 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "rendered_documents",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("pdf", sa.LargeBinary(), nullable=False),
+        sa.Column("pages", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_rendered_documents")),
+    )
     op.create_table(
         "idempotency_keys",
         sa.Column("owner", sa.String(length=100), nullable=False),
@@ -133,6 +141,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("rendered_documents")
     with op.batch_alter_table("proposal_revisions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_proposal_revisions_proposal_id"))
 

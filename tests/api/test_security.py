@@ -348,6 +348,8 @@ PROPOSAL_CASES = [
          PROPOSERS, body={"to": "submitted"}, setup=_a_proposal_of_sales),
     Case("POST", f"{ONE_PROPOSAL}/revisions", "/v1/proposals/{proposal}/revisions",
          PROPOSERS, 201, body={}, setup=_a_proposal_of_sales),
+    Case("GET", f"{ONE_PROPOSAL}/pdf", "/v1/proposals/{proposal}/pdf", PROPOSAL_READERS,
+         setup=_a_proposal_of_sales),
 ]  # fmt: skip
 
 CASES = [*COMPONENT_CASES, *REGISTRY_CASES, *CATALOG_CASES, *PROPOSAL_CASES]

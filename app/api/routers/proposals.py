@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from app.api.deps import READ_ONLY, Caller, Cursor, DbSession, JsonBody, Limit, requires
 from app.api.schemas import OBJECT_BODY, ListPage
-from app.services import proposals
+from app.services import proposal_documents, proposals
 from app.services.principal import Principal
 from app.services.proposal_states import Status
 
@@ -108,3 +108,35 @@ def revise(
     same request on the current catalog. Back to draft with a fresh validity; earlier
     revisions stay readable and unchanged."""
     return _answer(proposals.revise(_services(request), session, principal, proposal_id, body))
+
+
+@router.get(
+    "/{proposal_id}/pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "the proposal PDF"}},
+)
+def pdf(
+    request: Request,
+    session: DbSession,
+    principal: Caller,
+    proposal_id: int,
+    revision: Annotated[int | None, Query(ge=1)] = None,
+    draft: Annotated[bool, Query(description="watermark the copy as a draft")] = False,
+) -> Response:
+    """The proposal as a PDF a customer can be sent: cover, contents, executive summary,
+    solution by layer, service levels, pricing (never cost or margin), one schedule per
+    service (specification and statement of work), terms. Issued proposals are PDF/A-3b;
+    drafts (and `?draft=1` copies) are watermarked."""
+    state = request.app.state
+    document = proposal_documents.proposal_pdf(
+        state.database, state.render_pool, state.settings.provider_name, session, principal,
+        proposal_id, revision=revision, draft=draft,
+    )  # fmt: skip
+    return Response(
+        document.content,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{document.filename}"',
+            "ETag": f'"{document.key}"',
+        },
+    )

@@ -1,0 +1,212 @@
+"""A proposal as a PDF: Jinja2 HTML and the packaged stylesheet, rendered by WeasyPrint with
+the deny-by-default asset fetcher. Everything shown comes from the revision's frozen
+content as every role may see it (never cost or margin); catalog text is escaped by the
+template, or rendered from Markdown and sanitised (``app.documents.markdown``)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import weasyprint
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from app.documents.fetcher import ASSETS, SCHEME, AssetFetcher
+from app.documents.markdown import inline_html, section_html, to_html
+
+RENDER_VERSION = 1  # bump when the document's look changes without a template change
+LAYERS = ("infrastructure", "platform", "application", "service-management", "transition")
+LAYER_TITLES = {
+    "infrastructure": "Infrastructure",
+    "platform": "Platform",
+    "application": "Applications",
+    "service-management": "Service management",
+    "transition": "Transition",
+}
+SOW_PARTS = (
+    ("provider_responsibilities", "Provider responsibilities"),
+    ("client_responsibilities", "Client responsibilities"),
+    ("deliverables", "Deliverables"),
+    ("assumptions", "Assumptions"),
+    ("exclusions", "Exclusions"),
+)
+
+_ENVIRONMENT = Environment(
+    loader=PackageLoader("app.documents", "templates"),
+    autoescape=select_autoescape(default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_ENVIRONMENT.filters["markdown"] = to_html
+_ENVIRONMENT.filters["inline_markdown"] = inline_html
+_ENVIRONMENT.filters["schedule_markdown"] = section_html
+
+
+class DocumentTooLarge(Exception):
+    """The document is longer than the page cap."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalDocument:
+    """Everything a proposal PDF shows, and nothing else: its cache key is a hash of this."""
+
+    provider: str
+    number: str
+    revision: int
+    issued: date
+    valid_until: date
+    customer: dict[str, Any]
+    public: dict[str, Any]  # the revision's bundle as every role sees it
+    components: dict[str, Any]  # per component code: version, name, documents, levels
+    offering: dict[str, Any] | None
+    watermark: str | None  # "DRAFT", "WITHDRAWN" or none
+    archival: bool  # PDF/A-3b, for issued proposals
+
+    def key(self) -> str:
+        """The content hash that names this document's PDF in the cache."""
+        data = json.dumps(asdict(self), sort_keys=True, default=str, separators=(",", ":"))
+        return hashlib.sha256(f"{_fingerprint()}\n{data}".encode()).hexdigest()
+
+
+def _fingerprint() -> str:
+    """What the rendering is made of besides the data: templates, assets, WeasyPrint."""
+    digest = hashlib.sha256(f"{RENDER_VERSION} {weasyprint.__version__}".encode())
+    templates = Path(__file__).parent / "templates"
+    for path in [templates / "proposal.html", *(ASSETS[name] for name in sorted(ASSETS))]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.suffix in (".html", ".css") else b"")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    title: str
+    lines: list[dict[str, Any]]
+
+
+def money(text: str, currency: str) -> str:
+    return f"{Decimal(text):,.2f} {currency}"
+
+
+def _duration(minutes: int) -> str:
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minutes"
+
+
+def _phrase(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def context(document: ProposalDocument) -> dict[str, Any]:
+    public = document.public
+    currency = public["currency"]
+    lines = []
+    for line in public["lines"]:
+        component = document.components[line["component"]]
+        level = component["service_levels"][line["service_level"]]
+        unit = line["unit"]
+        lines.append({
+            **line,
+            "quantity_text": f"{line['quantity']:,} {unit}",
+            "unit_price_text": money(line["unit_price"], currency),
+            "monthly_text": money(line["monthly"], currency),
+            "one_time_text": money(line["one_time"], currency),
+            "level": {
+                "availability_text": "—" if level["availability"] is None
+                else f"{Decimal(level['availability']).normalize():f} %",
+                "response_text": _duration(level["response_minutes"]),
+                "restore_text": _duration(level["restore_hours"] * 60),
+            },
+        })  # fmt: skip
+    layers = [
+        Layer(LAYER_TITLES[layer], [line for line in lines if line["layer"] == layer])
+        for layer in LAYERS
+        if any(line["layer"] == layer for line in lines)
+    ]
+    centres = sorted({line["delivery_centre"] for line in lines})
+    schedules = [
+        {
+            "code": line["component"], "name": line["name"], "version": line["version"],
+            "quantity_text": line["quantity_text"], "service_level": line["service_level"],
+            "specification": document.components[line["component"]]["specification"],
+            "statement_of_work": document.components[line["component"]]["statement_of_work"],
+        }
+        for line in lines
+    ]  # fmt: skip
+    totals = {key: money(public["totals"][key], currency)
+              for key in ("monthly", "one_time", "contract_value")}  # fmt: skip
+    availability = public.get("availability")
+    discount = public["discount_percent"]
+    return {
+        "provider": document.provider,
+        "number": document.number,
+        "revision": document.revision,
+        "issued": f"{document.issued:%d %B %Y}",
+        "issued_iso": document.issued.isoformat(),
+        "valid_until": f"{document.valid_until:%d %B %Y}",
+        "customer": document.customer,
+        "headline": "Managed " + _phrase([layer.title.lower() for layer in layers]) + " services",
+        "term_months": public["term_months"],
+        "currency": currency,
+        "discount": None if discount in ("0", "0.00") else discount,
+        "lines": lines,
+        "layers": layers,
+        "layer_phrase": _phrase(
+            [f"{layer.title.lower()} ({len(layer.lines)})" for layer in layers]
+        ),
+        "centre_phrase": (
+            "delivery centre " + centres[0]
+            if len(centres) == 1
+            else "delivery centres " + _phrase(centres)
+        ),
+        "service_count": len(lines),
+        "totals": totals,
+        "availability": None if availability is None else f"{availability:.3f}",
+        "offering": document.offering,
+        "schedules": schedules,
+        "sow_parts": SOW_PARTS,
+        "watermark": document.watermark,
+        "chapters": [
+            ("summary", "Executive summary"),
+            ("solution", "Solution overview"),
+            ("service-levels", "Service levels and availability"),
+            ("pricing", "Pricing"),
+            ("schedules", "Service schedules"),
+            ("terms", "Terms and validity"),
+        ],
+    }
+
+
+def render_html(document: ProposalDocument) -> str:
+    return _ENVIRONMENT.get_template("proposal.html").render(**context(document))
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPdf:
+    pdf: bytes
+    pages: int
+    refused: tuple[str, ...]  # URLs the document asked for and the fetcher refused
+
+
+def render_pdf(document: ProposalDocument, *, max_pages: int) -> RenderedPdf:
+    fetcher = AssetFetcher()
+    html = weasyprint.HTML(
+        string=render_html(document), base_url=f"{SCHEME}:/", url_fetcher=fetcher
+    )
+    stylesheet = weasyprint.CSS(url=f"{SCHEME}:proposal.css", url_fetcher=fetcher)
+    rendered = html.render(stylesheets=[stylesheet])
+    if len(rendered.pages) > max_pages:
+        raise DocumentTooLarge(
+            f"the document has {len(rendered.pages)} pages, more than the {max_pages} allowed"
+        )
+    pdf = rendered.write_pdf(pdf_variant="pdf/a-3b" if document.archival else None)
+    return RenderedPdf(pdf, len(rendered.pages), tuple(fetcher.refused))

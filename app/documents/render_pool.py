@@ -1,0 +1,98 @@
+"""Rendering off the event loop, in worker processes with a time and a memory cap, so a
+hostile or runaway document (deeply nested markup, enormous tables, pathological CSS) can
+neither hang nor exhaust the server: past its time limit the worker is killed, and its
+address space is capped (RLIMIT_AS), so an allocation beyond the cap fails in the worker.
+
+Workers are spawned, not forked: the cap then measures the renderer alone, not a copy of
+the API process, and they start with WeasyPrint imported once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import threading
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from pebble import ProcessExpired, ProcessPool
+
+from app.documents.proposal_pdf import DocumentTooLarge, ProposalDocument, RenderedPdf, render_pdf
+from app.errors import OfferwrightError
+
+
+class RenderLimit(OfferwrightError):
+    status, type, title = 503, "render-limit", "The document could not be rendered"
+
+
+class RenderBusy(OfferwrightError):
+    status, type, title = 503, "render-busy", "Every renderer is busy"
+
+
+def _start_worker(memory_bytes: int) -> None:
+    if memory_bytes > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    import weasyprint  # noqa: F401  # imported once per worker, not per document
+
+
+class RenderPool:
+    def __init__(
+        self,
+        *,
+        workers: int,
+        time_limit_seconds: float,
+        memory_megabytes: int,
+        max_pages: int,
+        queue_wait_seconds: float = 5.0,
+    ) -> None:
+        self.time_limit = time_limit_seconds
+        self.memory_bytes = memory_megabytes * 1024 * 1024
+        self.max_pages = max_pages
+        self.queue_wait = queue_wait_seconds
+        self.workers = workers
+        self._slots = threading.BoundedSemaphore(workers)
+        self._lock = threading.Lock()
+        self._pool: ProcessPool | None = None
+
+    def _started(self) -> ProcessPool:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPool(
+                    max_workers=self.workers,
+                    initializer=_start_worker,
+                    initargs=(self.memory_bytes,),
+                    context=multiprocessing.get_context("spawn"),
+                )
+            return self._pool
+
+    def render(self, document: ProposalDocument) -> RenderedPdf:
+        if not self._slots.acquire(timeout=self.queue_wait):
+            raise RenderBusy("every renderer is busy; retry in a moment",
+                             headers={"Retry-After": "2"})  # fmt: skip
+        try:
+            future = self._started().schedule(
+                render_pdf, args=(document,), kwargs={"max_pages": self.max_pages},
+                timeout=self.time_limit,
+            )  # fmt: skip
+            try:
+                rendered: RenderedPdf = future.result()
+            except FutureTimeout as error:
+                raise RenderLimit(
+                    f"rendering took longer than {self.time_limit:g} s and was stopped"
+                ) from error
+            except (MemoryError, ProcessExpired) as error:
+                raise RenderLimit(
+                    "rendering needed more memory than the renderer may use "
+                    f"({self.memory_bytes // (1024 * 1024)} MB) and was stopped"
+                ) from error
+            except DocumentTooLarge as error:
+                raise RenderLimit(str(error)) from error
+            return rendered
+        finally:
+            self._slots.release()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.stop()  # type: ignore[no-untyped-call]  # untyped in pebble
+                self._pool.join()
+                self._pool = None

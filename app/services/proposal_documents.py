@@ -1,0 +1,78 @@
+"""The proposal PDF: built from the revision's frozen content only, cached by content hash,
+rendered in the render pool. Issued proposals (approved and later) render as PDF/A-3b for
+archiving; drafts, and any copy asked for with ``draft``, carry a watermark."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.db.engine import Database
+from app.db.models import RenderedDocument
+from app.documents.proposal_pdf import ProposalDocument
+from app.documents.render_pool import RenderPool
+from app.services.principal import Principal
+from app.services.proposal_states import ISSUED, Status, effective_status
+from app.services.proposals import frozen_revision
+
+
+@dataclass(frozen=True, slots=True)
+class Pdf:
+    content: bytes
+    filename: str
+    key: str  # the content hash: an ETag that never needs invalidating
+
+
+def _watermark(status: Status, draft: bool) -> str | None:
+    if status == "withdrawn":
+        return "WITHDRAWN"
+    if draft or status not in ISSUED:
+        return "DRAFT"
+    return None
+
+
+def proposal_pdf(
+    database: Database,
+    renderer: RenderPool,
+    provider: str,
+    session: Session,
+    principal: Principal,
+    proposal_id: int,
+    *,
+    revision: int | None = None,
+    draft: bool = False,
+) -> Pdf:
+    proposal, shown = frozen_revision(session, principal, proposal_id, revision)
+    today = datetime.now(UTC).date()
+    status = effective_status(proposal.status, proposal.valid_until, today)  # type: ignore[arg-type]
+    # An earlier revision was superseded, never issued as it stands: it is a draft copy.
+    watermark = _watermark(status, draft or shown.revision != proposal.revision)
+    content = shown.content
+    document = ProposalDocument(
+        provider=provider,
+        number=proposal.number,
+        revision=shown.revision,
+        issued=shown.created_at.date(),
+        valid_until=proposal.valid_until,
+        customer=proposal.customer,
+        public=content["public"],
+        components=content["components"],
+        offering=content["offering"],
+        watermark=watermark,
+        archival=watermark is None,
+    )
+    key = document.key()
+    filename = f"{proposal.number}-r{shown.revision}{'-draft' if watermark else ''}.pdf"
+    cached = session.get(RenderedDocument, key)
+    if cached is not None:
+        return Pdf(cached.pdf, filename, key)
+    rendered = renderer.render(document)
+    try:
+        with database.transaction(write=True) as writing:
+            writing.add(RenderedDocument(key=key, pdf=rendered.pdf, pages=rendered.pages))
+    except IntegrityError:
+        pass  # rendered at the same time by another request: the same document
+    return Pdf(rendered.pdf, filename, key)

@@ -1,0 +1,278 @@
+"""The proposal PDF: real text with the lines, schedules and totals, never a cost or margin
+figure; PDF/A-3b with an outline once issued, watermarked while a draft; the same snapshot
+gives the same document; and nothing in the catalog can make the renderer fetch a URL or
+read a file."""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from collections.abc import Iterator
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+
+from app.api.app import create_app
+from app.documents.render_pool import RenderPool
+from app.settings import Settings
+from tests.api.test_components import activate, assert_problem, latest_etag, ok, patch
+from tests.api.test_proposals import BODY, PATH, create, move
+
+
+@pytest.fixture(scope="module")
+def render_pool() -> Iterator[RenderPool]:
+    pool = RenderPool(workers=1, time_limit_seconds=60, memory_megabytes=2048, max_pages=500)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def client(database: Any, settings: Settings, render_pool: RenderPool) -> Iterator[TestClient]:
+    app = create_app(settings, database, render_pool=render_pool)
+    app.state.render_pool = render_pool
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+    app.state.render_pool = RenderPool(workers=1, time_limit_seconds=1, memory_megabytes=0,
+                                       max_pages=1)  # the shared pool outlives the app  # fmt: skip
+
+
+def pdf_of(client: TestClient, auth: Any, proposal: dict[str, Any], who: str = "sales",
+           **params: Any) -> bytes:  # fmt: skip
+    response = client.get(f"{PATH}/{proposal['id']}/pdf", params=params, headers=auth(who))
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    return response.content
+
+
+def text_of(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def is_pdfa_3b(pdf: bytes) -> bool:
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    if "/Metadata" not in root:
+        return False
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    part = re.search(r"pdfaid:part(=\"|>)3", xmp)
+    return bool(part and re.search(r"pdfaid:conformance(=\"|>)B", xmp))
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def money(value: str) -> str:
+    return f"{Decimal(value):,.2f}"
+
+
+def test_an_issued_proposal_is_an_archivable_pdf_with_everything_but_cost(
+    client: TestClient, auth: Any
+) -> None:
+    proposal = create(client, auth)
+    ok(move(client, auth, proposal, "submitted"))  # within the guardrails: approved
+    pdf = pdf_of(client, auth, proposal)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert is_pdfa_3b(pdf)
+    assert reader.metadata is not None and proposal["number"] in (reader.metadata.title or "")
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert {"Executive summary", "Pricing", "Service schedules", "Terms and validity"} <= {
+        re.sub(r"^\d+\s+", "", title) for title in outline
+    }
+    text = text_of(pdf)
+    internal = ok(client.get(f"{PATH}/{proposal['id']}", headers=auth("approver")))
+    for line in internal["lines"]:
+        assert words(line["name"]) in text
+        assert f"{money(line['monthly'])} EUR" in text
+    for key in ("monthly", "one_time", "contract_value"):
+        assert f"{money(internal['totals'][key])} EUR" in text
+    assert "Contract value over 36 months" in text
+    shown = {money(v) for line in internal["lines"] for v in (line["monthly"], line["one_time"],
+             line["unit_price"], line["contract_value"])} | {
+             money(v) for k, v in internal["totals"].items() if k != "currency"}  # fmt: skip
+    secret = {money(internal["cost"][k]) for k in ("monthly", "one_time", "contract_value")}
+    secret |= {money(internal["margin"][k]) for k in ("monthly", "one_time", "contract_value")}
+    for line in internal["lines"]:
+        secret |= {money(line["cost"][k]) for k in ("monthly", "one_time", "contract_value")}
+        secret |= {money(line["margin"][k]) for k in ("monthly", "contract_value")}
+    for figure in secret - shown - {"0.00"}:
+        assert not re.search(rf"(?<![\d,.]){re.escape(figure)}(?![\d])", text), figure
+    assert "margin" not in text.lower()
+
+
+def test_every_schedule_carries_its_statement_of_work(
+    client: TestClient, auth: Any, default_snapshot: Any
+) -> None:
+    proposal = create(client, auth)
+    text = text_of(pdf_of(client, auth, proposal))
+    for line in proposal["lines"]:
+        sow = default_snapshot.component(line["component"]).documents.statement_of_work
+        for item in (*sow.provider_responsibilities, *sow.client_responsibilities):
+            plain = re.sub(r"[*_`]", "", item)  # Markdown emphasis is drawn, not written
+            assert words(plain)[:60] in text, (line["component"], item)
+
+
+def test_a_draft_is_watermarked_and_not_pdfa(client: TestClient, auth: Any) -> None:
+    proposal = create(client, auth)
+    pdf = pdf_of(client, auth, proposal)
+    assert "DRAFT" in text_of(pdf)
+    assert not is_pdfa_3b(pdf)
+    ok(move(client, auth, proposal, "submitted"))
+    assert "DRAFT" not in text_of(pdf_of(client, auth, proposal))
+    assert "DRAFT" in text_of(pdf_of(client, auth, proposal, draft=1))
+
+
+def test_the_same_snapshot_is_the_same_document_whatever_the_catalog_does(
+    client: TestClient, auth: Any, database: Any
+) -> None:
+    from sqlalchemy import delete
+
+    from app.db.models import RenderedDocument
+
+    proposal = create(client, auth)
+    first = client.get(f"{PATH}/{proposal['id']}/pdf", headers=auth("sales"))
+    code = proposal["lines"][0]["component"]
+    headers = auth("portfolio")
+    changed = patch(client, headers, code, {"name": "Renamed after the sale"},
+                    latest_etag(client, headers, code))  # fmt: skip
+    assert changed.status_code == 200, changed.text
+    activate(client, auth, code, proposal["lines"][0]["version"] + 1)
+    again = client.get(f"{PATH}/{proposal['id']}/pdf", headers=auth("sales"))
+    assert again.content == first.content  # served from the cache by content hash
+    assert again.headers["ETag"] == first.headers["ETag"]
+    with database.transaction(write=True) as session:
+        session.execute(delete(RenderedDocument))
+    rendered = text_of(pdf_of(client, auth, proposal))
+    assert rendered == text_of(first.content)
+    assert "Renamed after the sale" not in rendered
+
+
+def test_who_may_read_a_proposal_pdf(client: TestClient, auth: Any) -> None:
+    auth.add("sales-2", "sales")
+    proposal = create(client, auth)
+    url = f"{PATH}/{proposal['id']}/pdf"
+    assert_problem(client.get(url, headers=auth("sales-2")), 404)
+    assert_problem(client.get(url, headers=auth("delivery")), 403)
+    assert_problem(client.get(url, headers=auth("portfolio")), 403)
+    assert_problem(client.get(f"{PATH}/{proposal['id']}/pdf", params={"revision": 9},
+                              headers=auth("sales")), 404)  # fmt: skip
+
+
+# -- nothing outside the document is ever fetched ------------------------------------------
+
+
+class Canary:
+    """An HTTP server on loopback that records every request it gets."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        canary = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                canary.requests.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/css")
+                self.end_headers()
+                self.wfile.write(b"body { color: red }")
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def canary() -> Iterator[Canary]:
+    server = Canary()
+    yield server
+    server.close()
+
+
+SECRET = "canary-3f9d1c7e-never-in-a-pdf"
+
+
+@pytest.fixture
+def secret_file(tmp_path: Path) -> Path:
+    path = tmp_path / "secret.txt"
+    path.write_text(SECRET)
+    return path
+
+
+def vectors(url: str, secret: Path) -> str:
+    return "\n\n".join([
+        f'<img src="{url}/img.png">',
+        f'<link rel="stylesheet" href="{url}/link.css">',
+        f'<style>@import url("{url}/import.css"); @font-face {{ font-family: x; '
+        f'src: url("{url}/font.ttf") }} body {{ background: url("{url}/bg.png") }}</style>',
+        f'<p style="background: url({url}/style.png)">styled</p>',
+        f'<svg xmlns="http://www.w3.org/2000/svg"><image href="{url}/svg.png"/></svg>',
+        f'<object data="{url}/object.html"></object><embed src="{url}/embed.html">',
+        '<link rel="attachment" href="file:///etc/hostname">',
+        f'<link rel="attachment" href="file://{secret}"><img src="file://{secret}">',
+        f"![markdown image]({url}/markdown.png) and [a link]({url}/link)",
+        '<iframe src="file:///etc/passwd"></iframe>',
+    ])  # fmt: skip
+
+
+def test_catalog_text_cannot_make_the_renderer_fetch_or_read_anything(
+    client: TestClient, auth: Any, canary: Canary, secret_file: Path
+) -> None:
+    proposal = create(client, auth)
+    code = proposal["lines"][0]["component"]
+    headers = auth("portfolio")
+    hostile = {"documents": {"specification": "# Hostile\n\n" + vectors(canary.url, secret_file)}}
+    changed = patch(client, headers, code, hostile, latest_etag(client, headers, code))
+    assert changed.status_code == 200, changed.text
+    activate(client, auth, code, proposal["lines"][0]["version"] + 1)
+    evil = {**BODY, "customer": {"name": f'<img src="{canary.url}/customer.png">', "country": "DE"}}
+    response = client.post(PATH, json=evil, headers=auth("sales"))
+    hostile_proposal = ok(response, 201)
+    assert code in {line["component"] for line in hostile_proposal["lines"]}
+    pdf = pdf_of(client, auth, hostile_proposal)
+    text = text_of(pdf)
+    assert canary.requests == []
+    assert PdfReader(io.BytesIO(pdf)).attachments == {}  # no file:// attachment
+    assert SECRET not in text and SECRET.encode() not in pdf
+    assert "<img" in text  # shown as the text it is, never interpreted
+
+
+def test_the_fetcher_refuses_every_vector_even_in_raw_html(
+    canary: Canary, secret_file: Path
+) -> None:
+    # Defence in depth: if markup ever reached WeasyPrint unescaped, the fetcher is the wall.
+    import weasyprint
+
+    from app.documents.fetcher import SCHEME, AssetFetcher
+
+    fetcher = AssetFetcher()
+    html = f"<html><head></head><body>{vectors(canary.url, secret_file)}</body></html>"
+    document = weasyprint.HTML(string=html, base_url=f"{SCHEME}:/", url_fetcher=fetcher)
+    stylesheet = weasyprint.CSS(string=f'@import url("{canary.url}/css-import.css");',
+                                url_fetcher=fetcher)  # fmt: skip
+    pdf = document.write_pdf(stylesheets=[stylesheet])
+    assert canary.requests == []
+    assert any(url.startswith(canary.url) for url in fetcher.refused)
+    assert any(url.startswith("file:") for url in fetcher.refused)
+    assert SECRET.encode() not in pdf and PdfReader(io.BytesIO(pdf)).attachments == {}
+    # The vectors are live: WeasyPrint's own fetcher follows them.
+    from weasyprint.urls import URLFetcher
+
+    weasyprint.HTML(string=html, url_fetcher=URLFetcher()).write_pdf()
+    assert canary.requests
+    assert fetcher.fetch(f"{SCHEME}:proposal.css").status == 200
+    with pytest.raises(ValueError, match="not a packaged asset"):
+        fetcher.fetch(f"{SCHEME}:../../../../etc/hostname")
