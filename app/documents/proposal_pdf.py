@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from app.documents.fetcher import ASSETS, SCHEME, AssetFetcher
@@ -202,8 +203,11 @@ def render_pdf(document: ProposalDocument, *, max_pages: int) -> RenderedPdf:
     html = weasyprint.HTML(
         string=render_html(document), base_url=f"{SCHEME}:/", url_fetcher=fetcher
     )
-    stylesheet = weasyprint.CSS(url=f"{SCHEME}:proposal.css", url_fetcher=fetcher)
-    rendered = html.render(stylesheets=[stylesheet])
+    fonts = FontConfiguration()  # without it, @font-face rules are ignored
+    stylesheet = weasyprint.CSS(
+        url=f"{SCHEME}:proposal.css", url_fetcher=fetcher, font_config=fonts
+    )
+    rendered = html.render(stylesheets=[stylesheet], font_config=fonts)
     if len(rendered.pages) > max_pages:
         raise DocumentTooLarge(
             f"the document has {len(rendered.pages)} pages, more than the {max_pages} allowed"
