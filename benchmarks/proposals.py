@@ -1,0 +1,133 @@
+"""Benchmark: proposals. Creating one through ``POST /v1/proposals`` (solve, price, freeze,
+number; no PDF) on SQLite, and rendering proposal PDFs of 5, 10 and 25 lines in process
+(PDF/A-3b, as issued), with their page counts and sizes, to see rendering grow with lines.
+
+    .venv/bin/python -m benchmarks.proposals [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.api.app import create_app
+from app.configurator.solve import Bundle
+from app.db.engine import Database
+from app.db.migrate import upgrade
+from app.documents.proposal_pdf import ProposalDocument, render_pdf
+from app.services.importer import import_snapshot
+from app.services.keys import create_key
+from app.services.principal import SYSTEM
+from app.services.proposal_content import freeze
+from app.settings import Settings
+from benchmarks.report import RESULTS, machine, median, timings, today, write_section
+from catalog.loader import load_default_catalog
+from catalog.snapshot import CatalogSnapshot
+from pricing.quote import LineRequest, QuoteRequest, price_quote
+
+REQUEST = {
+    "price_book": "EUR", "term_months": 36, "residency": ["EU"],
+    "needs": [{"capability": "compute.linux", "quantity": 40},
+              {"capability": "storage.block", "quantity": 60},
+              {"capability": "service-desk", "quantity": 500}],
+}  # fmt: skip
+
+
+def document_of(snapshot: CatalogSnapshot, lines: int) -> ProposalDocument:
+    """A proposal of ``lines`` different components of the default catalog, each priced at
+    its first service level and first centre."""
+    requested: list[LineRequest] = []
+    for component in snapshot.components:
+        centres = snapshot.centres_with(component.competency)
+        if component.status != "active" or not centres or "EUR" not in component.prices:
+            continue
+        level = component.service_levels[0].name
+        candidate = LineRequest(component.code, max(1, component.quantity.min), level,
+                                centres[0].code)  # fmt: skip
+        try:
+            price_quote(snapshot, QuoteRequest("EUR", 36, [candidate]))
+        except Exception:  # noqa: BLE001  # not priceable on its own: try the next one
+            continue
+        requested.append(candidate)
+        if len(requested) == lines:
+            break
+    quote = price_quote(snapshot, QuoteRequest("EUR", 36, requested))
+    bundle = Bundle(quote, tuple(("part of the benchmark bundle",) for _ in quote.lines), None)
+    content = freeze(snapshot, 1, bundle, (), None)
+    return ProposalDocument(
+        provider="Offerwright Managed Services", number="P-2026-000001", revision=1,
+        issued=date(2026, 11, 30), valid_until=date(2026, 12, 30),
+        customer={"name": "Benchmark Industries AG", "country": "CH"},
+        public=content["public"], components=content["components"], offering=None,
+        watermark=None, archival=True,
+    )  # fmt: skip
+
+
+def _create(runs: int, snapshot: CatalogSnapshot) -> list[float]:
+    with tempfile.TemporaryDirectory() as directory:
+        database = Database(f"sqlite:///{Path(directory) / 'bench.db'}")
+        upgrade(database.engine)
+        with Session(database.engine) as session, session.begin():
+            import_snapshot(session, SYSTEM, snapshot, trusted=True)
+            key = create_key(session, name="bench", role="sales")
+        headers = {"Authorization": f"Bearer {key}"}
+        body = {"customer": {"name": "Benchmark Industries AG", "country": "CH"},
+                "request": REQUEST}  # fmt: skip
+        with TestClient(create_app(Settings(), database)) as client:
+
+            def call() -> None:
+                response = client.post("/v1/proposals", json=body, headers=headers)
+                assert response.status_code == 201, response.text
+
+            for _ in range(3):
+                call()  # warm the solver workers and the catalog cache
+            measured = timings(call, runs)
+        database.dispose()
+    return measured
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7)
+    runs = parser.parse_args().runs
+    snapshot = load_default_catalog()
+    rows: list[str] = []
+    for count in (5, 10, 25):
+        document = document_of(snapshot, count)
+        rendered = render_pdf(document, max_pages=500)  # warm fonts and templates
+        measured = timings(lambda d=document: render_pdf(d, max_pages=500), runs)
+        rows.append(
+            f"| PDF of {count} lines (PDF/A-3b) | {median(measured) * 1000:.0f} ms | "
+            f"{min(measured) * 1000:.0f} to {max(measured) * 1000:.0f} ms | "
+            f"{rendered.pages} pages, {len(rendered.pdf) / 1024:.0f} KiB |"
+        )
+        print(rows[-1])
+    created = _create(runs, snapshot)
+    rows.append(
+        f"| `POST /v1/proposals` (6 lines, no PDF; SQLite) | {median(created) * 1000:.0f} ms | "
+        f"{min(created) * 1000:.0f} to {max(created) * 1000:.0f} ms | |"
+    )
+    print(rows[-1])
+    write_section(
+        "proposals",
+        [
+            "## Proposals (`python -m benchmarks.proposals`)",
+            "",
+            f"Machine: {machine()}. Date: {today()}. Median of {runs} runs. Targets: a 25-line "
+            "proposal renders in under 1.5 s; creating a proposal (no PDF) under 300 ms.",
+            "",
+            "| what | median | range | document |",
+            "| --- | ---: | --- | --- |",
+            *rows,
+        ],
+    )
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
