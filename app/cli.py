@@ -188,7 +188,8 @@ def validate(
 @app.command()
 def demo() -> None:
     """Show what Offerwright does, end to end: validate the default catalog, build the
-    database, import the catalog, create demo keys and say how to call the API."""
+    database, import the catalog, create demo keys, price a bundle, configure one from
+    needs, and write a proposal PDF (offerwright-demo-proposal.pdf)."""
     from app.db.migrate import upgrade
     from app.services.importer import import_snapshot
     from app.services.keys import create_key
@@ -219,10 +220,89 @@ def demo() -> None:
     with database.transaction(write=False) as session:
         _show_demo_quote(session)
         _show_demo_configuration(session)
+    typer.echo("\nA proposal for the same request, as a PDF:")
+    _write_proposal({"customer": DEMO_CUSTOMER, "request": DEMO_REQUEST}, Path(DEMO_PROPOSAL_PDF))
     typer.echo(
         "\nNext: `offerwright serve`, then open http://127.0.0.1:8000/docs or\n"
         "  curl -H 'Authorization: Bearer <key>' 'http://127.0.0.1:8000/v1/components?limit=5'"
     )
+
+
+def _request_file(path: Path) -> dict[str, Any]:
+    """A configuration request from a YAML or JSON file, numbers as exact decimals."""
+    from decimal import Decimal
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    def exact(value: Any) -> Any:
+        if isinstance(value, float):
+            return Decimal(str(value))
+        if isinstance(value, dict):
+            return {str(key): exact(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [exact(item) for item in value]
+        return value
+
+    try:
+        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+    except (OSError, YAMLError) as error:
+        typer.echo(f"error: {path}: {error}", err=True)
+        raise typer.Exit(code=1) from error
+    if not isinstance(data, dict):
+        typer.echo(f"error: {path}: a configuration request is a mapping", err=True)
+        raise typer.Exit(code=1)
+    return dict(exact(data))
+
+
+@app.command()
+def propose(
+    request: Annotated[Path, typer.Argument(help="The configuration request (YAML or JSON).")],
+    customer: Annotated[str, typer.Option(help="The customer's name.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the PDF.")],
+    country: Annotated[str, typer.Option(help="The customer's ISO country code.")] = "DE",
+    discount: Annotated[str | None, typer.Option(help="Sales discount, percent.")] = None,
+) -> None:
+    """Solve a request, price it, create and submit the proposal, and write its PDF: the
+    whole path on the local database (migrated, with the default catalog if it has none)."""
+    body: dict[str, Any] = {
+        "customer": {"name": customer, "country": country},
+        "request": _request_file(request),
+        **({"discount_percent": discount} if discount is not None else {}),
+    }
+    _write_proposal(body, output)
+
+
+def _write_proposal(body: dict[str, Any], output: Path) -> None:
+    from app.errors import Invalid, NoValidBundle
+    from app.services.local_proposal import propose as propose_locally
+    from app.settings import get_settings
+
+    try:
+        proposal, pdf = propose_locally(_database(), get_settings(), body)
+    except Invalid as error:
+        typer.echo(f"error: {error.detail}", err=True)
+        for problem in error.problems:
+            typer.echo(f"  {problem.field}: {problem.message}", err=True)
+        raise typer.Exit(code=1) from error
+    except NoValidBundle as error:
+        typer.echo(f"error: {error.detail}", err=True)
+        for repair in error.extra.get("repairs", []):
+            typer.echo("  or: " + "; ".join(item["detail"] for item in repair["relax"]), err=True)
+        raise typer.Exit(code=1) from error
+    except OfferwrightError as error:
+        _fail(error)
+    output.write_bytes(pdf.content)
+    totals = proposal["totals"]
+    typer.echo(
+        f"Proposal {proposal['number']} for {proposal['customer']['name']}: "
+        f"{len(proposal['lines'])} lines, {totals['monthly']} {totals['currency']} a month, "
+        f"{totals['contract_value']} {totals['currency']} over {proposal['term_months']} months; "
+        f"{proposal['status'].replace('_', ' ')}."
+    )
+    if proposal["status"] == "pending_approval":
+        typer.echo("  A guardrail is broken: an approver must approve it; the PDF is a draft.")
+    typer.echo(f"  wrote {output} ({len(pdf.content) // 1024} KiB)")
 
 
 # The README's worked example: three lines priced on the database's active catalog.
@@ -278,6 +358,10 @@ DEMO_REQUEST: dict[str, Any] = {
     "residency": ["EU"],
     "min_availability": "99.5",
 }  # fmt: skip
+
+
+DEMO_CUSTOMER = {"name": "Acme Logistics GmbH", "country": "DE", "contact": "Jana Novak"}
+DEMO_PROPOSAL_PDF = "offerwright-demo-proposal.pdf"
 
 
 def _show_demo_configuration(session: Any) -> None:

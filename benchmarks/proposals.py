@@ -28,6 +28,7 @@ from app.settings import Settings
 from benchmarks.report import RESULTS, machine, median, timings, today, write_section
 from catalog.loader import load_default_catalog
 from catalog.snapshot import CatalogSnapshot
+from pricing.errors import PricingError
 from pricing.quote import LineRequest, QuoteRequest, price_quote
 
 REQUEST = {
@@ -51,7 +52,7 @@ def document_of(snapshot: CatalogSnapshot, lines: int) -> ProposalDocument:
                                 centres[0].code)  # fmt: skip
         try:
             price_quote(snapshot, QuoteRequest("EUR", 36, [candidate]))
-        except Exception:  # noqa: BLE001  # not priceable on its own: try the next one
+        except PricingError:  # not priceable on its own: try the next one
             continue
         requested.append(candidate)
         if len(requested) == lines:

@@ -265,7 +265,10 @@ def test_upgrade_and_import_on_postgres(postgres_url: str, monkeypatch: pytest.M
         admin.dispose()
 
 
-def test_demo_builds_imports_prices_and_can_run_again(cli: Invoke) -> None:
+def test_demo_builds_imports_prices_and_can_run_again(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     first = cli("demo")
     _ok(first)
     assert "83 component(s) imported" in first.output
@@ -277,8 +280,60 @@ def test_demo_builds_imports_prices_and_can_run_again(cli: Invoke) -> None:
     assert "A configured bundle for 20 compute.linux, 30 storage.block" in first.output
     assert "covers need storage.block (30 TB)" in first.output
     assert "(optimal)" in first.output
+    # And it ends with the proposal for that request, as an issued PDF.
+    assert "Proposal P-" in first.output and "; approved." in first.output
+    text = _pdf_text(tmp_path / "offerwright-demo-proposal.pdf")
+    assert "Acme Logistics GmbH" in text and "Service schedules" in text
     again = cli("demo")
     _ok(again)
     assert "0 component(s) imported, 83 already there" in again.output
     assert "demo keys exist from an earlier run" in again.output
     assert "812494.14 EUR" in again.output
+
+
+def _pdf_text(path: Path) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+REQUEST_YAML = """\
+price_book: EUR
+term_months: 24
+residency: [EU]
+needs:
+  - {capability: compute.linux, quantity: 12}
+  - {capability: storage.block, quantity: 20}
+min_availability: 99.5
+"""
+
+
+def test_propose_runs_the_whole_path_on_a_fresh_database(cli: Invoke, tmp_path: Path) -> None:
+    request = tmp_path / "request.yaml"
+    request.write_text(REQUEST_YAML)
+    output = tmp_path / "proposal.pdf"
+    result = cli("propose", str(request), "--customer", "Globex Ltd", "--country", "GB",
+                 "-o", str(output))  # fmt: skip
+    _ok(result)
+    assert "Proposal P-" in result.output and "for Globex Ltd" in result.output
+    assert "over 24 months; approved." in result.output
+    text = _pdf_text(output)
+    assert "Globex Ltd" in text and "Contract value over 24 months" in text
+    assert "DRAFT" not in text
+
+
+def test_propose_explains_what_cannot_be_done(cli: Invoke, tmp_path: Path) -> None:
+    request = tmp_path / "request.yaml"
+    request.write_text(REQUEST_YAML + "budget_monthly: '10.00'\n")
+    output = tmp_path / "proposal.pdf"
+    result = cli("propose", str(request), "--customer", "Globex Ltd", "-o", str(output))
+    assert result.exit_code == 1
+    assert "below the cheapest valid bundle" in result.output
+    assert "raise the budget to" in result.output
+    assert not output.exists()
+    request.write_text("needs: [unclosed")
+    result = cli("propose", str(request), "--customer", "Globex Ltd", "-o", str(output))
+    assert result.exit_code == 1 and "request.yaml" in result.output

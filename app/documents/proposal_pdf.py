@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import weasyprint
-from weasyprint.text.fonts import FontConfiguration
 from jinja2 import Environment, PackageLoader, select_autoescape
+from weasyprint.text.fonts import FontConfiguration
 
 from app.documents.fetcher import ASSETS, SCHEME, AssetFetcher
 from app.documents.markdown import inline_html, section_html, to_html

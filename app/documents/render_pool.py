@@ -13,6 +13,7 @@ import multiprocessing
 import resource
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Protocol
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -32,6 +33,23 @@ def _start_worker(memory_bytes: int) -> None:
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     import weasyprint  # noqa: F401  # imported once per worker, not per document
+
+
+class Renderer(Protocol):
+    def render(self, document: ProposalDocument) -> RenderedPdf: ...
+
+
+class InlineRenderer:
+    """Renders in the calling process: for the command line, rendering its own documents."""
+
+    def __init__(self, *, max_pages: int) -> None:
+        self.max_pages = max_pages
+
+    def render(self, document: ProposalDocument) -> RenderedPdf:
+        try:
+            return render_pdf(document, max_pages=self.max_pages)
+        except DocumentTooLarge as error:
+            raise RenderLimit(str(error)) from error
 
 
 class RenderPool:

@@ -20,7 +20,7 @@ from app.services.catalog_store import validate_model
 from app.services.inputs import Code, Percent, Strict
 from app.services.principal import Principal
 from app.services.quote_view import quote_view
-from app.services.solver_pool import SolverKilled, SolverPool
+from app.services.solver_pool import Solver, SolverKilled
 from catalog.components import MAX_QUANTITY
 from catalog.price_books import Guardrails
 from catalog.snapshot import CatalogSnapshot
@@ -72,7 +72,7 @@ def configure(
     session: Session,
     principal: Principal,
     catalog: ActiveCatalog,
-    pool: SolverPool,
+    pool: Solver,
     limits: Limits,
     body: dict[str, Any],
 ) -> dict[str, Any]:
@@ -86,7 +86,7 @@ def solve(
     session: Session,
     principal: Principal,
     catalog: ActiveCatalog,
-    pool: SolverPool,
+    pool: Solver,
     limits: Limits,
     request: ConfigurationRequest,
     *,

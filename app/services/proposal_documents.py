@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.db.engine import Database
 from app.db.models import RenderedDocument
 from app.documents.proposal_pdf import ProposalDocument
-from app.documents.render_pool import RenderPool
+from app.documents.render_pool import Renderer
 from app.services.principal import Principal
 from app.services.proposal_states import ISSUED, Status, effective_status
 from app.services.proposals import frozen_revision
@@ -36,7 +36,7 @@ def _watermark(status: Status, draft: bool) -> str | None:
 
 def proposal_pdf(
     database: Database,
-    renderer: RenderPool,
+    renderer: Renderer,
     provider: str,
     session: Session,
     principal: Principal,

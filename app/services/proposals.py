@@ -47,7 +47,7 @@ from app.services.proposal_states import (
     effective_status,
     next_status,
 )
-from app.services.solver_pool import SolverPool
+from app.services.solver_pool import Solver
 from app.settings import Settings
 from pricing.guardrails import check_guardrails
 
@@ -92,7 +92,7 @@ class Services:
 
     database: Database
     catalog: ActiveCatalog
-    pool: SolverPool
+    pool: Solver
     limits: Limits
     settings: Settings
 

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pebble import ProcessPool
 
@@ -64,6 +64,24 @@ def _run(solve: Solve, key: str, path: str, request: ConfigurationRequest, limit
         _cached = (key, pickle.loads(Path(path).read_bytes()))
         gc.freeze()
     return solve(_cached[1], request, limits)
+
+
+class Solver(Protocol):
+    """Solves a request on a snapshot named by ``key``: the pool, or in process."""
+
+    def solve(
+        self, key: str, snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits
+    ) -> Solution: ...
+
+
+class InlineSolver:
+    """Solves in the calling thread: for the command line, where one solve runs at a time
+    and a worker process would only add its start-up."""
+
+    def solve(
+        self, key: str, snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits
+    ) -> Solution:
+        return configure(snapshot, request, limits)
 
 
 class SolverPool:

@@ -10,16 +10,15 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.configurator.request import ConfigurationRequest, Limits
-from app.configurator.solve import Solution, configure
+from app.configurator.request import Limits
 from app.db.engine import Database
 from app.db.models import Proposal
 from app.errors import OfferwrightError
 from app.services import proposals
 from app.services.active_catalog import ActiveCatalog
 from app.services.principal import Principal
+from app.services.solver_pool import InlineSolver
 from app.settings import Settings
-from catalog.snapshot import CatalogSnapshot
 
 BODY: dict[str, Any] = {
     "customer": {"name": "Race Condition Ltd", "country": "GB"},
@@ -29,17 +28,8 @@ BODY: dict[str, Any] = {
 SALES = Principal("sales", "sales")
 
 
-class InlinePool:
-    """The solver pool's interface, solving in the calling thread."""
-
-    def solve(
-        self, key: str, snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits
-    ) -> Solution:
-        return configure(snapshot, request, limits)
-
-
 def _services(database: Database) -> proposals.Services:
-    return proposals.Services(database, ActiveCatalog(), InlinePool(), Limits(), Settings())  # type: ignore[arg-type]
+    return proposals.Services(database, ActiveCatalog(), InlineSolver(), Limits(), Settings())
 
 
 def _race(count: int, work: Callable[[], Any]) -> list[Any]:
