@@ -17,6 +17,7 @@ from sqlalchemy import Engine, text
 from app.api.app import create_app
 from app.db.engine import Database, make_engine
 from app.db.migrate import upgrade
+from app.documents.render_pool import RenderPool
 from app.services.importer import import_snapshot
 from app.services.keys import create_key
 from app.services.principal import ROLES, SYSTEM
@@ -110,9 +111,20 @@ def settings() -> Settings:
     return Settings(auth_failures_per_minute=10_000)
 
 
+@pytest.fixture(scope="session")
+def render_pool() -> Iterator[RenderPool]:
+    """One PDF renderer for the whole run: its worker starts once, not once per test."""
+    pool = RenderPool(workers=1, time_limit_seconds=60, memory_megabytes=2048, max_pages=500)
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
-def client(database: RolledBackDatabase, settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, database), raise_server_exceptions=False) as client:
+def client(
+    database: RolledBackDatabase, settings: Settings, render_pool: RenderPool
+) -> Iterator[TestClient]:
+    app = create_app(settings, database, render_pool=render_pool)
+    with TestClient(app, raise_server_exceptions=False) as client:
         yield client
 
 

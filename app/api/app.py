@@ -19,6 +19,7 @@ from app.api.routers import (
     proposals,
     quotes,
     registries,
+    work_packages,
 )
 from app.configurator.request import Limits
 from app.db.engine import Database
@@ -33,8 +34,8 @@ IMPORT_PATH = "/v1/catalog/import"
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
-    app.state.solver_pool.close()  # the worker processes go with the app
-    app.state.render_pool.close()
+    for pool in app.state.owned_pools:  # the worker processes it started go with the app
+        pool.close()
 
 
 def create_app(
@@ -59,17 +60,25 @@ def create_app(
     app.state.database = database
     app.state.failed_logins = FailedLogins(settings.auth_failures_per_minute)
     app.state.active_catalog = ActiveCatalog()
-    app.state.solver_pool = solver_pool or SolverPool(
-        workers=settings.solver_processes,
-        queue_wait=settings.solver_queue_wait_seconds,
-        grace=settings.solver_grace_seconds,
-    )
-    app.state.render_pool = render_pool or RenderPool(
-        workers=settings.pdf_processes,
-        time_limit_seconds=settings.pdf_time_limit_seconds,
-        memory_megabytes=settings.pdf_memory_megabytes,
-        max_pages=settings.pdf_max_pages,
-    )
+    owned: list[SolverPool | RenderPool] = []  # pools handed in are closed by their owner
+    if solver_pool is None:
+        solver_pool = SolverPool(
+            workers=settings.solver_processes,
+            queue_wait=settings.solver_queue_wait_seconds,
+            grace=settings.solver_grace_seconds,
+        )
+        owned.append(solver_pool)
+    if render_pool is None:
+        render_pool = RenderPool(
+            workers=settings.pdf_processes,
+            time_limit_seconds=settings.pdf_time_limit_seconds,
+            memory_megabytes=settings.pdf_memory_megabytes,
+            max_pages=settings.pdf_max_pages,
+        )
+        owned.append(render_pool)
+    app.state.solver_pool, app.state.render_pool, app.state.owned_pools = (
+        solver_pool, render_pool, owned,
+    )  # fmt: skip
     app.state.limits = Limits(
         max_needs=settings.max_needs,
         max_alternatives=settings.max_alternatives,
@@ -92,4 +101,5 @@ def create_app(
     app.include_router(quotes.router)
     app.include_router(configurations.router)
     app.include_router(proposals.router)
+    app.include_router(work_packages.router)
     return app

@@ -254,3 +254,22 @@ class RenderedDocument(Base):
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     pages: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class WorkPackage(Base):
+    """One line of an accepted proposal, for the delivery centre that delivers it: what to
+    deliver, to whom, and the delivery description of the exact version sold (frozen)."""
+
+    __tablename__ = "work_packages"
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "line"),
+        Index("ix_work_packages_centre_id", "centre", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    line: Mapped[int] = mapped_column(Integer)  # the line's position in the revision
+    centre: Mapped[str] = mapped_column(String(50))
+    content: Mapped[dict[str, Any]] = mapped_column(Document)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -11,14 +11,13 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import weasyprint
-from jinja2 import Environment, PackageLoader, select_autoescape
 from weasyprint.text.fonts import FontConfiguration
 
+from app.documents.environment import ENVIRONMENT
 from app.documents.fetcher import ASSETS, SCHEME, AssetFetcher
-from app.documents.markdown import inline_html, section_html, to_html
 
 RENDER_VERSION = 1  # bump when the document's look changes without a template change
 LAYERS = ("infrastructure", "platform", "application", "service-management", "transition")
@@ -36,16 +35,6 @@ SOW_PARTS = (
     ("assumptions", "Assumptions"),
     ("exclusions", "Exclusions"),
 )
-
-_ENVIRONMENT = Environment(
-    loader=PackageLoader("app.documents", "templates"),
-    autoescape=select_autoescape(default=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_ENVIRONMENT.filters["markdown"] = to_html
-_ENVIRONMENT.filters["inline_markdown"] = inline_html
-_ENVIRONMENT.filters["schedule_markdown"] = section_html
 
 
 class DocumentTooLarge(Exception):
@@ -69,16 +58,35 @@ class ProposalDocument:
     archival: bool  # PDF/A-3b, for issued proposals
 
     def key(self) -> str:
-        """The content hash that names this document's PDF in the cache."""
-        data = json.dumps(asdict(self), sort_keys=True, default=str, separators=(",", ":"))
-        return hashlib.sha256(f"{_fingerprint()}\n{data}".encode()).hexdigest()
+        return content_key(self, "proposal.html")
+
+    def html(self) -> str:
+        return render_html(self)
 
 
-def _fingerprint() -> str:
+class Printable(Protocol):
+    """A document the renderer can turn into a PDF."""
+
+    @property
+    def archival(self) -> bool: ...
+
+    def key(self) -> str: ...
+
+    def html(self) -> str: ...
+
+
+def content_key(document: Any, template: str) -> str:
+    """The content hash that names a document's PDF in the cache: its data, its template,
+    the assets and the WeasyPrint version."""
+    data = json.dumps(asdict(document), sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(f"{_fingerprint(template)}\n{data}".encode()).hexdigest()
+
+
+def _fingerprint(template: str) -> str:
     """What the rendering is made of besides the data: templates, assets, WeasyPrint."""
     digest = hashlib.sha256(f"{RENDER_VERSION} {weasyprint.__version__}".encode())
     templates = Path(__file__).parent / "templates"
-    for path in [templates / "proposal.html", *(ASSETS[name] for name in sorted(ASSETS))]:
+    for path in [templates / template, *(ASSETS[name] for name in sorted(ASSETS))]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes() if path.suffix in (".html", ".css") else b"")
     return digest.hexdigest()
@@ -94,7 +102,7 @@ def money(text: str, currency: str) -> str:
     return f"{Decimal(text):,.2f} {currency}"
 
 
-def _duration(minutes: int) -> str:
+def duration(minutes: int) -> str:
     if minutes % 60 == 0:
         hours = minutes // 60
         return f"{hours} hour{'s' if hours != 1 else ''}"
@@ -124,8 +132,8 @@ def context(document: ProposalDocument) -> dict[str, Any]:
             "level": {
                 "availability_text": "—" if level["availability"] is None
                 else f"{Decimal(level['availability']).normalize():f} %",
-                "response_text": _duration(level["response_minutes"]),
-                "restore_text": _duration(level["restore_hours"] * 60),
+                "response_text": duration(level["response_minutes"]),
+                "restore_text": duration(level["restore_hours"] * 60),
             },
         })  # fmt: skip
     layers = [
@@ -188,7 +196,7 @@ def context(document: ProposalDocument) -> dict[str, Any]:
 
 
 def render_html(document: ProposalDocument) -> str:
-    return _ENVIRONMENT.get_template("proposal.html").render(**context(document))
+    return ENVIRONMENT.get_template("proposal.html").render(**context(document))
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,11 +206,9 @@ class RenderedPdf:
     refused: tuple[str, ...]  # URLs the document asked for and the fetcher refused
 
 
-def render_pdf(document: ProposalDocument, *, max_pages: int) -> RenderedPdf:
+def render_pdf(document: Printable, *, max_pages: int) -> RenderedPdf:
     fetcher = AssetFetcher()
-    html = weasyprint.HTML(
-        string=render_html(document), base_url=f"{SCHEME}:/", url_fetcher=fetcher
-    )
+    html = weasyprint.HTML(string=document.html(), base_url=f"{SCHEME}:/", url_fetcher=fetcher)
     fonts = FontConfiguration()  # without it, @font-face rules are ignored
     stylesheet = weasyprint.CSS(
         url=f"{SCHEME}:proposal.css", url_fetcher=fetcher, font_config=fonts

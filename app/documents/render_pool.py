@@ -17,7 +17,7 @@ from typing import Protocol
 
 from pebble import ProcessExpired, ProcessPool
 
-from app.documents.proposal_pdf import DocumentTooLarge, ProposalDocument, RenderedPdf, render_pdf
+from app.documents.proposal_pdf import DocumentTooLarge, Printable, RenderedPdf, render_pdf
 from app.errors import OfferwrightError
 
 
@@ -36,7 +36,7 @@ def _start_worker(memory_bytes: int) -> None:
 
 
 class Renderer(Protocol):
-    def render(self, document: ProposalDocument) -> RenderedPdf: ...
+    def render(self, document: Printable) -> RenderedPdf: ...
 
 
 class InlineRenderer:
@@ -45,7 +45,7 @@ class InlineRenderer:
     def __init__(self, *, max_pages: int) -> None:
         self.max_pages = max_pages
 
-    def render(self, document: ProposalDocument) -> RenderedPdf:
+    def render(self, document: Printable) -> RenderedPdf:
         try:
             return render_pdf(document, max_pages=self.max_pages)
         except DocumentTooLarge as error:
@@ -82,7 +82,7 @@ class RenderPool:
                 )
             return self._pool
 
-    def render(self, document: ProposalDocument) -> RenderedPdf:
+    def render(self, document: Printable) -> RenderedPdf:
         if not self._slots.acquire(timeout=self.queue_wait):
             raise RenderBusy("every renderer is busy; retry in a moment",
                              headers={"Retry-After": "2"})  # fmt: skip

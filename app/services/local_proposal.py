@@ -17,7 +17,8 @@ from app.services import proposals
 from app.services.active_catalog import ActiveCatalog
 from app.services.importer import import_snapshot
 from app.services.principal import SYSTEM, Principal
-from app.services.proposal_documents import Pdf, proposal_pdf
+from app.services.proposal_documents import proposal_pdf
+from app.services.rendered import Pdf
 from app.services.solver_pool import InlineSolver
 from app.settings import Settings
 from catalog.loader import load_default_catalog

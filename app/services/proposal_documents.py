@@ -4,26 +4,17 @@ archiving; drafts, and any copy asked for with ``draft``, carry a watermark."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.engine import Database
-from app.db.models import RenderedDocument
 from app.documents.proposal_pdf import ProposalDocument
 from app.documents.render_pool import Renderer
 from app.services.principal import Principal
 from app.services.proposal_states import ISSUED, Status, effective_status
 from app.services.proposals import frozen_revision
-
-
-@dataclass(frozen=True, slots=True)
-class Pdf:
-    content: bytes
-    filename: str
-    key: str  # the content hash: an ETag that never needs invalidating
+from app.services.rendered import Pdf, render_cached
 
 
 def _watermark(status: Status, draft: bool) -> str | None:
@@ -64,15 +55,5 @@ def proposal_pdf(
         watermark=watermark,
         archival=watermark is None,
     )
-    key = document.key()
     filename = f"{proposal.number}-r{shown.revision}{'-draft' if watermark else ''}.pdf"
-    cached = session.get(RenderedDocument, key)
-    if cached is not None:
-        return Pdf(cached.pdf, filename, key)
-    rendered = renderer.render(document)
-    try:
-        with database.transaction(write=True) as writing:
-            writing.add(RenderedDocument(key=key, pdf=rendered.pdf, pages=rendered.pages))
-    except IntegrityError:
-        pass  # rendered at the same time by another request: the same document
-    return Pdf(rendered.pdf, filename, key)
+    return render_cached(database, renderer, session, document, filename)

@@ -30,7 +30,7 @@ from app.errors import (
     Invalid,
     NotFound,
 )
-from app.services import audit, idempotency
+from app.services import audit, idempotency, work_packages
 from app.services.active_catalog import ActiveCatalog
 from app.services.catalog_store import validate_model
 from app.services.configurations import ConfigurationIn, solve
@@ -393,6 +393,8 @@ def transition(
         )
     proposal.status = after
     _event(session, proposal, principal, before, after, parsed.comment)
+    if after == "accepted":  # what was sold goes to the centres that deliver it
+        work_packages.create_for(session, proposal, current)
     audit.record(session, principal, f"transition:{parsed.to}", "proposal", proposal.number,
                  {"status": before}, {"status": after}, parsed.comment)  # fmt: skip
     try:

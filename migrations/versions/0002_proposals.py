@@ -1,5 +1,5 @@
 """Proposals: proposals, their frozen revisions and lifecycle events, the yearly number
-counter, Idempotency-Key records and rendered documents.
+counter, Idempotency-Key records, delivery work packages and rendered documents.
 
 Revision ID: 0002
 Revises: 0001
@@ -139,9 +139,38 @@ def upgrade() -> None:
             batch_op.f("ix_proposal_revisions_proposal_id"), ["proposal_id"], unique=False
         )
 
+    op.create_table(
+        "work_packages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("proposal_id", sa.Integer(), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("line", sa.Integer(), nullable=False),
+        sa.Column("centre", sa.String(length=50), nullable=False),
+        sa.Column(
+            "content",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["proposal_id"], ["proposals.id"], name=op.f("fk_work_packages_proposal_id_proposals")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_work_packages")),
+        sa.UniqueConstraint("proposal_id", "line", name=op.f("uq_work_packages_proposal_id")),
+    )
+    with op.batch_alter_table("work_packages", schema=None) as batch_op:
+        batch_op.create_index("ix_work_packages_centre_id", ["centre", "id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_work_packages_proposal_id"), ["proposal_id"], unique=False
+        )
+
 
 def downgrade() -> None:
     op.drop_table("rendered_documents")
+    with op.batch_alter_table("work_packages", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_work_packages_proposal_id"))
+        batch_op.drop_index("ix_work_packages_centre_id")
+    op.drop_table("work_packages")
     with op.batch_alter_table("proposal_revisions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_proposal_revisions_proposal_id"))
 

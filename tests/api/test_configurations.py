@@ -113,8 +113,12 @@ def slow_client(database: Any) -> Iterator[TestClient]:
         solver_queue_wait_seconds=0.2,
     )
     pool = SolverPool(workers=1, queue_wait=0.2, grace=0.5, solve=sleepy_solve)
-    with TestClient(create_app(settings, database, pool), raise_server_exceptions=False) as client:
-        yield client
+    try:
+        app = create_app(settings, database, pool)
+        with TestClient(app, raise_server_exceptions=False) as client:
+            yield client
+    finally:
+        pool.close()  # a pool handed to the app is its giver's to close
 
 
 def test_a_runaway_solve_is_killed_at_its_deadline_while_health_answers(

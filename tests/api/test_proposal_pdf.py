@@ -18,28 +18,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
-from app.api.app import create_app
-from app.documents.render_pool import RenderPool
-from app.settings import Settings
 from tests.api.test_components import activate, assert_problem, latest_etag, ok, patch
 from tests.api.test_proposals import BODY, PATH, create, move
-
-
-@pytest.fixture(scope="module")
-def render_pool() -> Iterator[RenderPool]:
-    pool = RenderPool(workers=1, time_limit_seconds=60, memory_megabytes=2048, max_pages=500)
-    yield pool
-    pool.close()
-
-
-@pytest.fixture
-def client(database: Any, settings: Settings, render_pool: RenderPool) -> Iterator[TestClient]:
-    app = create_app(settings, database, render_pool=render_pool)
-    app.state.render_pool = render_pool
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield client
-    app.state.render_pool = RenderPool(workers=1, time_limit_seconds=1, memory_megabytes=0,
-                                       max_pages=1)  # the shared pool outlives the app  # fmt: skip
 
 
 def pdf_of(client: TestClient, auth: Any, proposal: dict[str, Any], who: str = "sales",

@@ -337,6 +337,17 @@ def _a_proposal_of_sales(client: TestClient, auth: Auth) -> None:
     CREATED["proposal"] = str(response.json()["id"])
 
 
+def _a_package_of_cz_brn(client: TestClient, auth: Auth) -> None:
+    _a_proposal_of_sales(client, auth)
+    for to in ("submitted", "sent", "accepted"):
+        response = client.post(f"/v1/proposals/{CREATED['proposal']}/transition",
+                               json={"to": to}, headers=auth("sales"))  # fmt: skip
+        assert response.status_code == 200, response.text
+    listed = client.get("/v1/delivery-centres/CZ-BRN/work-packages", headers=auth("admin"))
+    CREATED["package"] = str(listed.json()["items"][0]["id"])
+
+
+DELIVERERS = frozenset({"delivery", "admin"})
 ONE_PROPOSAL = "/v1/proposals/{proposal_id}"
 PROPOSAL_CASES = [
     Case("POST", "/v1/proposals", "/v1/proposals", PROPOSERS, 201, PROPOSAL),
@@ -350,6 +361,12 @@ PROPOSAL_CASES = [
          PROPOSERS, 201, body={}, setup=_a_proposal_of_sales),
     Case("GET", f"{ONE_PROPOSAL}/pdf", "/v1/proposals/{proposal}/pdf", PROPOSAL_READERS,
          setup=_a_proposal_of_sales),
+    Case("GET", "/v1/delivery-centres/{code}/work-packages",
+         "/v1/delivery-centres/CZ-BRN/work-packages", DELIVERERS),
+    Case("GET", "/v1/work-packages/{package_id}", "/v1/work-packages/{package}", DELIVERERS,
+         setup=_a_package_of_cz_brn),
+    Case("GET", "/v1/work-packages/{package_id}/pdf", "/v1/work-packages/{package}/pdf",
+         DELIVERERS, setup=_a_package_of_cz_brn),
 ]  # fmt: skip
 
 CASES = [*COMPONENT_CASES, *REGISTRY_CASES, *CATALOG_CASES, *PROPOSAL_CASES]

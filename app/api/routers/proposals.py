@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from app.api.deps import READ_ONLY, Caller, Cursor, DbSession, JsonBody, Limit, requires
+from app.api.pdf import pdf_response, pdf_responses
 from app.api.schemas import OBJECT_BODY, ListPage
 from app.services import proposal_documents, proposals
 from app.services.principal import Principal
@@ -113,7 +114,7 @@ def revise(
 @router.get(
     "/{proposal_id}/pdf",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}, "description": "the proposal PDF"}},
+    responses=pdf_responses("the proposal PDF"),
 )
 def pdf(
     request: Request,
@@ -132,11 +133,4 @@ def pdf(
         state.database, state.render_pool, state.settings.provider_name, session, principal,
         proposal_id, revision=revision, draft=draft,
     )  # fmt: skip
-    return Response(
-        document.content,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{document.filename}"',
-            "ETag": f'"{document.key}"',
-        },
-    )
+    return pdf_response(document)
