@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import multiprocessing
 import resource
-import threading
-from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Protocol
-
-from pebble import ProcessExpired, ProcessPool
 
 from app.documents.proposal_pdf import DocumentTooLarge, Printable, RenderedPdf, render_pdf
 from app.errors import OfferwrightError
+from app.worker_pool import Busy, Died, TimedOut, WorkerPool
 
 
 class RenderLimit(OfferwrightError):
@@ -65,52 +62,34 @@ class RenderPool:
         self.time_limit = time_limit_seconds
         self.memory_bytes = memory_megabytes * 1024 * 1024
         self.max_pages = max_pages
-        self.queue_wait = queue_wait_seconds
-        self.workers = workers
-        self._slots = threading.BoundedSemaphore(workers)
-        self._lock = threading.Lock()
-        self._pool: ProcessPool | None = None
-
-    def _started(self) -> ProcessPool:
-        with self._lock:
-            if self._pool is None:
-                self._pool = ProcessPool(
-                    max_workers=self.workers,
-                    initializer=_start_worker,
-                    initargs=(self.memory_bytes,),
-                    context=multiprocessing.get_context("spawn"),
-                )
-            return self._pool
+        self._workers = WorkerPool(
+            workers=workers,
+            queue_wait=queue_wait_seconds,
+            initializer=_start_worker,
+            initargs=(self.memory_bytes,),
+            context=multiprocessing.get_context("spawn"),
+        )
 
     def render(self, document: Printable) -> RenderedPdf:
-        if not self._slots.acquire(timeout=self.queue_wait):
-            raise RenderBusy("every renderer is busy; retry in a moment",
-                             headers={"Retry-After": "2"})  # fmt: skip
         try:
-            future = self._started().schedule(
-                render_pdf, args=(document,), kwargs={"max_pages": self.max_pages},
-                timeout=self.time_limit,
-            )  # fmt: skip
-            try:
-                rendered: RenderedPdf = future.result()
-            except FutureTimeout as error:
-                raise RenderLimit(
-                    f"rendering took longer than {self.time_limit:g} s and was stopped"
-                ) from error
-            except (MemoryError, ProcessExpired) as error:
-                raise RenderLimit(
-                    "rendering needed more memory than the renderer may use "
-                    f"({self.memory_bytes // (1024 * 1024)} MB) and was stopped"
-                ) from error
-            except DocumentTooLarge as error:
-                raise RenderLimit(str(error)) from error
+            rendered: RenderedPdf = self._workers.run(
+                render_pdf, document, max_pages=self.max_pages, timeout=self.time_limit
+            )
             return rendered
-        finally:
-            self._slots.release()
+        except Busy as error:
+            raise RenderBusy("every renderer is busy; retry in a moment",
+                             headers={"Retry-After": "2"}) from error  # fmt: skip
+        except TimedOut as error:
+            raise RenderLimit(
+                f"rendering took longer than {self.time_limit:g} s and was stopped"
+            ) from error
+        except (MemoryError, Died) as error:
+            raise RenderLimit(
+                "rendering needed more memory than the renderer may use "
+                f"({self.memory_bytes // (1024 * 1024)} MB) and was stopped"
+            ) from error
+        except DocumentTooLarge as error:
+            raise RenderLimit(str(error)) from error
 
     def close(self) -> None:
-        with self._lock:
-            if self._pool is not None:
-                self._pool.stop()  # type: ignore[no-untyped-call]  # untyped in pebble
-                self._pool.join()
-                self._pool = None
+        self._workers.close()

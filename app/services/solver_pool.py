@@ -22,15 +22,13 @@ import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any, Protocol
-
-from pebble import ProcessPool
 
 from app.configurator.request import ConfigurationRequest, Limits
 from app.configurator.solve import Solution, configure
 from app.errors import OfferwrightError
+from app.worker_pool import Busy, Died, TimedOut, WorkerPool
 from catalog.snapshot import CatalogSnapshot
 
 Solve = Callable[[CatalogSnapshot, ConfigurationRequest, Limits], Solution]
@@ -95,18 +93,11 @@ class SolverPool:
     ) -> None:
         self.workers, self.queue_wait, self.grace = workers, queue_wait, grace
         self._solve = solve
-        self._slots = threading.BoundedSemaphore(workers)
+        self._workers = WorkerPool(workers=workers, queue_wait=queue_wait, initializer=_warm)
         self._lock = threading.Lock()
-        self._pool: ProcessPool | None = None
         self._directory: Path | None = None  # made on the first solve, removed on close
         self._files: dict[str, Path] = {}  # revision key -> pickled snapshot, newest last
         self._users: Counter[str] = Counter()  # revision key -> solves using its file
-
-    def _started(self) -> ProcessPool:
-        with self._lock:
-            if self._pool is None:
-                self._pool = ProcessPool(max_workers=self.workers, initializer=_warm)
-            return self._pool
 
     def _file(self, key: str, snapshot: CatalogSnapshot) -> str:
         """The pickled snapshot's file for ``key``, written once; the caller holds a use of
@@ -150,37 +141,35 @@ class SolverPool:
         self, key: str, snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits
     ) -> Solution:
         """Run one solve in a worker; ``key`` names the snapshot (its catalog revision)."""
-        if not self._slots.acquire(timeout=self.queue_wait):
+        try:
+            path = self._file(key, snapshot)
+            result: Solution = self._workers.run(
+                _run, self._solve, key, path, request, limits,
+                timeout=limits.time_limit_seconds + self.grace,
+            )  # fmt: skip
+            return result
+        except Busy as error:
             raise SolverBusy(
                 "every solver is busy; retry in a moment",
                 headers={"Retry-After": str(max(1, math.ceil(limits.time_limit_seconds)))},
-            )
-        try:
-            path = self._file(key, snapshot)
-            future = self._started().schedule(
-                _run,
-                args=(self._solve, key, path, request, limits),
-                timeout=limits.time_limit_seconds + self.grace,
-            )
-            try:
-                result: Solution = future.result()
-            except FutureTimeout as error:
-                raise SolverKilled(
-                    f"the solve ran past its time limit of {limits.time_limit_seconds:g} s "
-                    "and was stopped; narrow the request or retry",
-                    headers={"Retry-After": "1"},
-                ) from error
-            return result
+            ) from error
+        except TimedOut as error:
+            raise SolverKilled(
+                f"the solve ran past its time limit of {limits.time_limit_seconds:g} s "
+                "and was stopped; narrow the request or retry",
+                headers={"Retry-After": "1"},
+            ) from error
+        except Died as error:
+            raise SolverKilled(
+                "the solver stopped unexpectedly (out of memory?); retry",
+                headers={"Retry-After": "1"},
+            ) from error
         finally:
             self._release(key)
-            self._slots.release()
 
     def close(self) -> None:
+        self._workers.close()
         with self._lock:
-            if self._pool is not None:
-                self._pool.stop()  # type: ignore[no-untyped-call]  # untyped in pebble
-                self._pool.join()
-                self._pool = None
             if self._directory is not None:
                 shutil.rmtree(self._directory, ignore_errors=True)
                 self._directory = None

@@ -235,3 +235,38 @@ def test_solves_on_three_revisions_at_once_each_find_their_snapshot(
     finally:
         pool.close()
     assert results == {f"rev-{i}": len(default_snapshot.components) for i in range(3)}
+
+
+def _crash(snapshot: CatalogSnapshot, request: Any, limits: Any) -> Any:
+    import os
+
+    os._exit(3)  # a worker dying in the middle of a solve (a segfault, the OOM killer)
+
+
+def test_a_dead_worker_never_breaks_the_pool_for_good(default_snapshot: CatalogSnapshot) -> None:
+    import multiprocessing
+    import os
+    import signal
+
+    from app.services.solver_pool import SolverKilled
+
+    pool = SolverPool(workers=1, queue_wait=5, grace=5, solve=_answer_at_once)
+    crashing = SolverPool(workers=1, queue_wait=5, grace=5, solve=_crash)
+    try:
+        with pytest.raises(SolverKilled, match="stopped unexpectedly"):
+            crashing.solve("rev", default_snapshot, None, Limits())  # type: ignore[arg-type]
+        expected = len(default_snapshot.components)
+        assert pool.solve("rev", default_snapshot, None, Limits()) == expected  # type: ignore[arg-type]
+        for child in multiprocessing.active_children():  # killed while idle
+            os.kill(child.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        time.sleep(0.5)
+        answers = []
+        for _ in range(2):
+            try:
+                answers.append(pool.solve("rev", default_snapshot, None, Limits()))  # type: ignore[arg-type]
+            except SolverKilled:
+                answers.append("killed")
+        assert answers[-1] == expected  # at worst one request saw the dead pool
+    finally:
+        pool.close()
+        crashing.close()
