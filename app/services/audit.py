@@ -9,8 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import AuditEntry
-from app.errors import BadRequest
-from app.services.pagination import Page, decode_cursor, page_of
+from app.services.pagination import Page, newest_first
 from app.services.principal import Principal
 
 
@@ -49,12 +48,7 @@ def entries(
     since: datetime | None = None,
 ) -> Page[dict[str, Any]]:
     """Newest first."""
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit + 1)
-    after = decode_cursor(cursor)
-    if after is not None:
-        if not isinstance(after, int):
-            raise BadRequest("the cursor belongs to another list")
-        query = query.where(AuditEntry.id < after)
+    query = select(AuditEntry)
     if entity_kind:
         query = query.where(AuditEntry.entity_kind == entity_kind)
     if entity_key:
@@ -64,8 +58,7 @@ def entries(
     if since:
         # A timestamp without an offset is read as UTC, as every stored one is.
         query = query.where(AuditEntry.at >= (since if since.tzinfo else since.replace(tzinfo=UTC)))
-    rows = list(session.scalars(query))
-    page = page_of(rows, limit, lambda row: row.id)
+    page = newest_first(session, query, AuditEntry.id, limit, cursor)
     return Page([_as_dict(row) for row in page.items], page.next_cursor)
 
 

@@ -8,6 +8,9 @@ import json
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from sqlalchemy import Select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
 from app.errors import BadRequest
 
 T = TypeVar("T")
@@ -45,3 +48,17 @@ def page_of(rows: list[T], limit: int, key: Any) -> Page[T]:
         rows = rows[:limit]
         return Page(rows, encode_cursor(key(rows[-1])))
     return Page(rows, None)
+
+
+def newest_first(
+    session: Session, statement: Select[T], key: InstrumentedAttribute[int], limit: int,
+    cursor: str | None,
+) -> Page[T]:  # fmt: skip
+    """One page of ``statement``'s rows by their integer ``key``, newest first."""
+    after = decode_cursor(cursor)
+    if after is not None:
+        if not isinstance(after, int) or isinstance(after, bool):
+            raise BadRequest("the cursor belongs to another list")
+        statement = statement.where(key < after)
+    rows = list(session.scalars(statement.order_by(key.desc()).limit(limit + 1)))
+    return page_of(rows, limit, lambda row: getattr(row, key.key))

@@ -22,7 +22,6 @@ from app.configurator.request import ConfigurationRequest, Limits
 from app.db.engine import Database
 from app.db.models import Proposal, ProposalCounter, ProposalEvent, ProposalRevision, utcnow
 from app.errors import (
-    BadRequest,
     Conflict,
     FieldProblem,
     Forbidden,
@@ -35,7 +34,7 @@ from app.services.active_catalog import ActiveCatalog
 from app.services.catalog_store import validate_model
 from app.services.configurations import ConfigurationIn, solve
 from app.services.inputs import Percent, Strict
-from app.services.pagination import Page, decode_cursor, page_of
+from app.services.pagination import Page, newest_first
 from app.services.principal import Principal
 from app.services.proposal_content import content_hash, freeze
 from app.services.proposal_states import (
@@ -504,13 +503,7 @@ def listing(
     statement = _filtered(select(Proposal), parsed)
     if not principal.can("proposal.read_all"):
         statement = statement.where(Proposal.author == principal.name)
-    after = decode_cursor(cursor)
-    if after is not None:
-        if not isinstance(after, int):
-            raise BadRequest("the cursor is not one this API issued")
-        statement = statement.where(Proposal.id < after)
-    rows = list(session.scalars(statement.order_by(Proposal.id.desc()).limit(limit + 1)))
-    page = page_of(rows, limit, lambda row: row.id)
+    page = newest_first(session, statement, Proposal.id, limit, cursor)
     today = _today()
     return Page(
         [

@@ -14,8 +14,8 @@ from app.db.engine import Database
 from app.db.models import Proposal, ProposalRevision, WorkPackage, utcnow
 from app.documents.delivery_pack import DeliveryPackDocument
 from app.documents.render_pool import Renderer
-from app.errors import BadRequest, Forbidden, NotFound
-from app.services.pagination import Page, decode_cursor, page_of
+from app.errors import Forbidden, NotFound
+from app.services.pagination import Page, newest_first
 from app.services.principal import Principal
 from app.services.rendered import Pdf, render_cached
 
@@ -78,13 +78,7 @@ def listing(
     if not _reader(principal, centre):
         raise NotFound(f"no delivery centre {centre} among yours")
     statement = select(WorkPackage).where(WorkPackage.centre == centre)
-    after = decode_cursor(cursor)
-    if after is not None:
-        if not isinstance(after, int):
-            raise BadRequest("the cursor is not one this API issued")
-        statement = statement.where(WorkPackage.id < after)
-    rows = list(session.scalars(statement.order_by(WorkPackage.id.desc()).limit(limit + 1)))
-    page = page_of(rows, limit, lambda row: row.id)
+    page = newest_first(session, statement, WorkPackage.id, limit, cursor)
     return Page([_view(row) for row in page.items], page.next_cursor)
 
 
