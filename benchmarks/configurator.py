@@ -11,28 +11,17 @@ from __future__ import annotations
 import argparse
 import gc
 import random
-import tempfile
 import time
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from pathlib import Path
 
-from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
-
-from app.api.app import create_app
 from app.configurator.constraints import add_all
 from app.configurator.errors import Infeasible, SolverTimeout
 from app.configurator.model import build_variables
 from app.configurator.request import ConfigurationRequest, Limits, Need
 from app.configurator.solve import configure
-from app.db.engine import Database
-from app.db.migrate import upgrade
-from app.services.importer import import_snapshot
-from app.services.keys import create_key
-from app.services.principal import SYSTEM
-from app.settings import Settings
-from benchmarks.report import RESULTS, machine, median, timings, today, write_section
+from benchmarks.api_post import post_timings
+from benchmarks.report import RESULTS, machine, median, today, write_section
 from benchmarks.synthetic import generate
 from catalog.loader import load_default_catalog
 from catalog.snapshot import CatalogSnapshot
@@ -101,28 +90,11 @@ def _phases(snapshot: CatalogSnapshot, request: ConfigurationRequest, runs: int)
 
 
 def _api(snapshot: CatalogSnapshot, runs: int) -> list[float]:
-    with tempfile.TemporaryDirectory() as directory:
-        database = Database(f"sqlite:///{Path(directory) / 'bench.db'}")
-        upgrade(database.engine)
-        with Session(database.engine) as session, session.begin():
-            import_snapshot(session, SYSTEM, snapshot, trusted=True)
-            key = create_key(session, name="bench", role="sales")
-        body = {
-            "price_book": "EUR", "term_months": 36, "residency": ["EU"],
-            "needs": [{"capability": n.capability, "quantity": n.quantity} for n in TYPICAL.needs],
-        }  # fmt: skip
-        headers = {"Authorization": f"Bearer {key}"}
-        with TestClient(create_app(Settings(), database)) as client:
-
-            def call() -> None:
-                response = client.post("/v1/configurations", json=body, headers=headers)
-                assert response.status_code == 200, response.text
-
-            for _ in range(3):
-                call()  # start and warm every solver worker
-            measured = timings(call, runs)
-        database.dispose()
-    return measured
+    body = {
+        "price_book": "EUR", "term_months": 36, "residency": ["EU"],
+        "needs": [{"capability": n.capability, "quantity": n.quantity} for n in TYPICAL.needs],
+    }  # fmt: skip
+    return post_timings(snapshot, "/v1/configurations", body, 200, runs)
 
 
 def main() -> None:

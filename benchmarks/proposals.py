@@ -8,23 +8,12 @@ number; no PDF) on SQLite, and rendering proposal PDFs of 5, 10 and 25 lines in 
 from __future__ import annotations
 
 import argparse
-import tempfile
 from datetime import date
-from pathlib import Path
 
-from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
-
-from app.api.app import create_app
 from app.configurator.solve import Bundle
-from app.db.engine import Database
-from app.db.migrate import upgrade
 from app.documents.proposal_pdf import ProposalDocument, render_pdf
-from app.services.importer import import_snapshot
-from app.services.keys import create_key
-from app.services.principal import SYSTEM
 from app.services.proposal_content import freeze
-from app.settings import Settings
+from benchmarks.api_post import post_timings
 from benchmarks.report import RESULTS, machine, median, timings, today, write_section
 from catalog.loader import load_default_catalog
 from catalog.snapshot import CatalogSnapshot
@@ -69,29 +58,6 @@ def document_of(snapshot: CatalogSnapshot, lines: int) -> ProposalDocument:
     )  # fmt: skip
 
 
-def _create(runs: int, snapshot: CatalogSnapshot) -> list[float]:
-    with tempfile.TemporaryDirectory() as directory:
-        database = Database(f"sqlite:///{Path(directory) / 'bench.db'}")
-        upgrade(database.engine)
-        with Session(database.engine) as session, session.begin():
-            import_snapshot(session, SYSTEM, snapshot, trusted=True)
-            key = create_key(session, name="bench", role="sales")
-        headers = {"Authorization": f"Bearer {key}"}
-        body = {"customer": {"name": "Benchmark Industries AG", "country": "CH"},
-                "request": REQUEST}  # fmt: skip
-        with TestClient(create_app(Settings(), database)) as client:
-
-            def call() -> None:
-                response = client.post("/v1/proposals", json=body, headers=headers)
-                assert response.status_code == 201, response.text
-
-            for _ in range(3):
-                call()  # warm the solver workers and the catalog cache
-            measured = timings(call, runs)
-        database.dispose()
-    return measured
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
@@ -108,7 +74,8 @@ def main() -> None:
             f"{rendered.pages} pages, {len(rendered.pdf) / 1024:.0f} KiB |"
         )
         print(rows[-1])
-    created = _create(runs, snapshot)
+    body = {"customer": {"name": "Benchmark Industries AG", "country": "CH"}, "request": REQUEST}
+    created = post_timings(snapshot, "/v1/proposals", body, 201, runs)
     rows.append(
         f"| `POST /v1/proposals` (6 lines, no PDF; SQLite) | {median(created) * 1000:.0f} ms | "
         f"{min(created) * 1000:.0f} to {max(created) * 1000:.0f} ms | |"

@@ -13,15 +13,9 @@ from sqlalchemy import update
 
 from app.db.models import Proposal
 from tests.api.test_components import assert_problem, error_fields, ok
+from tests.api.test_configurations import REQUEST
 
 PATH = "/v1/proposals"
-REQUEST: dict[str, Any] = {
-    "price_book": "EUR",
-    "term_months": 36,
-    "needs": [{"capability": "compute.linux", "quantity": 20},
-              {"capability": "storage.block", "quantity": 30}],
-    "residency": ["EU"],
-}  # fmt: skip
 BODY: dict[str, Any] = {
     "customer": {"name": "Acme Logistics GmbH", "country": "DE", "contact": "Jana Novak"},
     "request": REQUEST,
