@@ -337,3 +337,8 @@ def test_propose_explains_what_cannot_be_done(cli: Invoke, tmp_path: Path) -> No
     request.write_text("needs: [unclosed")
     result = cli("propose", str(request), "--customer", "Globex Ltd", "-o", str(output))
     assert result.exit_code == 1 and "request.yaml" in result.output
+
+
+def test_the_systems_own_names_are_not_for_api_keys(loaded: Invoke) -> None:
+    result = loaded("keys", "create", "--name", "offerwright:command-line", "--role", "sales")
+    assert result.exit_code == 1 and "the system's own" in result.output

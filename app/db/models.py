@@ -172,6 +172,7 @@ class Proposal(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)  # P-2026-000123
     author: Mapped[str] = mapped_column(String(100))  # the API key's name
+    author_role: Mapped[str] = mapped_column(String(20))  # whose discount limit applies
     customer: Mapped[dict[str, Any]] = mapped_column(Document)
     customer_name: Mapped[str] = mapped_column(String(200), index=True)  # lower-cased, filters
     status: Mapped[str] = mapped_column(String(20))
@@ -197,6 +198,7 @@ class ProposalRevision(Base):
     request: Mapped[dict[str, Any]] = mapped_column(Document)  # the configuration request
     content: Mapped[dict[str, Any]] = mapped_column(Document)  # the frozen snapshot
     content_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the canonical content
+    valid_until: Mapped[date] = mapped_column(Date)  # the validity this revision was offered
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
@@ -236,6 +238,7 @@ class IdempotencyRecord(Base):
     owner: Mapped[str] = mapped_column(String(100), primary_key=True)  # the API key's name
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of method, path and body
+    token: Mapped[str] = mapped_column(String(32))  # which request holds the claim
     state: Mapped[str] = mapped_column(String(10))  # running | done
     status_code: Mapped[int | None] = mapped_column(Integer)
     response: Mapped[dict[str, Any] | None] = mapped_column(Document)

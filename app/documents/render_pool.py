@@ -22,6 +22,12 @@ class RenderLimit(OfferwrightError):
     status, type, title = 503, "render-limit", "The document could not be rendered"
 
 
+class DocumentTooLong(OfferwrightError):
+    """Over the page cap: rendering it again would give the same answer, so not a 503."""
+
+    status, type, title = 422, "document-too-large", "The document is too long to render"
+
+
 class RenderBusy(OfferwrightError):
     status, type, title = 503, "render-busy", "Every renderer is busy"
 
@@ -46,7 +52,7 @@ class InlineRenderer:
         try:
             return render_pdf(document, max_pages=self.max_pages)
         except DocumentTooLarge as error:
-            raise RenderLimit(str(error)) from error
+            raise DocumentTooLong(str(error)) from error
 
 
 class RenderPool:
@@ -89,7 +95,7 @@ class RenderPool:
                 f"({self.memory_bytes // (1024 * 1024)} MB) and was stopped"
             ) from error
         except DocumentTooLarge as error:
-            raise RenderLimit(str(error)) from error
+            raise DocumentTooLong(str(error)) from error
 
     def close(self) -> None:
         self._workers.close()

@@ -77,7 +77,7 @@ def configure(
     body: dict[str, Any],
 ) -> dict[str, Any]:
     parsed: ConfigurationIn = validate_model(ConfigurationIn.model_validate, body, "request")
-    snapshot, solution = solve(session, principal, catalog, pool, limits, parsed.as_request())
+    _, snapshot, solution = solve(session, principal, catalog, pool, limits, parsed.as_request())
     guardrails = snapshot.price_book(parsed.price_book).guardrails
     return solution_view(solution, guardrails, principal)
 
@@ -91,10 +91,10 @@ def solve(
     request: ConfigurationRequest,
     *,
     field: str = "",
-) -> tuple[CatalogSnapshot, Solution]:
-    """Solve ``request`` on the active catalog in the solver pool: the snapshot solved on
-    and the solution; 422s for a bad request (fields prefixed with ``field``) or when no
-    bundle exists, 503 when the solve is cut off."""
+) -> tuple[int, CatalogSnapshot, Solution]:
+    """Solve ``request`` on the active catalog in the solver pool: the catalog revision and
+    snapshot solved on, and the solution; 422s for a bad request (fields prefixed with
+    ``field``) or when no bundle exists, 503 when the solve is cut off."""
     # The solver workers cache snapshots by this key, so it must name the revision the
     # snapshot was read at (a second read could already see a newer one).
     revision, snapshot = catalog.current(session)
@@ -110,7 +110,7 @@ def solve(
         ) from error
     key = f"{id(catalog)}:{revision}"
     try:
-        return snapshot, pool.solve(key, snapshot, request, limits)
+        return revision, snapshot, pool.solve(key, snapshot, request, limits)
     except Infeasible as error:
         guardrails = snapshot.price_book(request.price_book).guardrails
         view = infeasible_view(error, guardrails, principal)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,6 +41,7 @@ class Replay:
 class Claim:
     owner: str
     key: str
+    token: str  # this request's hold on the key: a request that lost it changes nothing
 
 
 def checked_key(value: str) -> str:
@@ -72,7 +74,10 @@ def claim(
                 return _claim(session, owner, key, digest, retention, stale_after, now or utcnow())
         except IntegrityError:
             continue
-    raise IdempotencyKeyInUse("a request with this Idempotency-Key is still running; retry later")
+    raise IdempotencyKeyInUse(
+        "a request with this Idempotency-Key is still running; retry later",
+        headers={"Retry-After": "1"},
+    )
 
 
 def _claim(
@@ -88,15 +93,16 @@ def _claim(
     # retention's worth of keys.
     session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= now))
     record = session.get(IdempotencyRecord, (owner, key))
+    token = secrets.token_hex(16)
     if record is None:
         session.add(
             IdempotencyRecord(
-                owner=owner, key=key, fingerprint=digest, state="running",
+                owner=owner, key=key, fingerprint=digest, token=token, state="running",
                 created_at=now, expires_at=now + retention,
             )
         )  # fmt: skip
         session.flush()
-        return Claim(owner, key)
+        return Claim(owner, key, token)
     if record.fingerprint != digest:
         raise IdempotencyKeyReused(
             "this Idempotency-Key was used for a different request; use a new key"
@@ -108,17 +114,24 @@ def _claim(
             "a request with this Idempotency-Key is still running; retry later",
             headers={"Retry-After": "1"},
         )
-    record.created_at, record.expires_at = now, now + retention  # its request died: take over
-    return Claim(owner, key)
+    # Its request died (or is hopelessly slow): take over. Should it still finish, its
+    # token no longer matches, so it can neither record an answer nor release the key.
+    record.token, record.created_at, record.expires_at = token, now, now + retention
+    return Claim(owner, key, token)
 
 
 def complete(
     session: Session, claimed: Claim, status_code: int, body: dict[str, Any], location: str | None
 ) -> None:
-    """Record the answer, in the transaction that did the work."""
+    """Record the answer, in the transaction that did the work: if the claim was lost (taken
+    over, or expired), this raises, and the work is rolled back with it."""
     record = session.get(IdempotencyRecord, (claimed.owner, claimed.key))
-    if record is None:  # expired and purged while its request ran
-        raise IdempotencyKeyInUse("the Idempotency-Key expired while its request ran")
+    if record is None or record.token != claimed.token:
+        raise IdempotencyKeyInUse(
+            "this request took so long that its Idempotency-Key passed to a retry; "
+            "nothing was created by it",
+            headers={"Retry-After": "1"},
+        )
     record.state, record.status_code, record.response = "done", status_code, body
     record.location = location
 
@@ -130,6 +143,7 @@ def release(database: Database, claimed: Claim) -> None:
             delete(IdempotencyRecord).where(
                 IdempotencyRecord.owner == claimed.owner,
                 IdempotencyRecord.key == claimed.key,
+                IdempotencyRecord.token == claimed.token,
                 IdempotencyRecord.state == "running",
             )
         )

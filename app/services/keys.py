@@ -23,6 +23,10 @@ def digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+# Names the system acts under (the command line's proposals): no API key may take one.
+RESERVED_PREFIX = "offerwright:"
+
+
 def create_key(session: Session, *, name: str, role: str, centre: str | None = None) -> str:
     """Store a new key and return it in clear: the only time it is ever seen."""
     if role not in ROLES:
@@ -33,6 +37,8 @@ def create_key(session: Session, *, name: str, role: str, centre: str | None = N
         raise Invalid(f"unknown delivery centre {centre!r} (import the catalog first)")
     if not name.strip() or len(name) > 100:
         raise Invalid("a key name is 1 to 100 characters")
+    if name.startswith(RESERVED_PREFIX):
+        raise Invalid(f"key names starting with {RESERVED_PREFIX!r} are the system's own")
     if session.scalar(select(ApiKey).where(ApiKey.name == name)) is not None:
         raise Conflict(f"a key named {name!r} already exists")
     key = PREFIX + secrets.token_urlsafe(32)

@@ -16,6 +16,7 @@ from app.documents.render_pool import InlineRenderer
 from app.services import proposals
 from app.services.active_catalog import ActiveCatalog
 from app.services.importer import import_snapshot
+from app.services.keys import RESERVED_PREFIX
 from app.services.principal import SYSTEM, Principal
 from app.services.proposal_documents import proposal_pdf
 from app.services.rendered import Pdf
@@ -23,7 +24,7 @@ from app.services.solver_pool import InlineSolver
 from app.settings import Settings
 from catalog.loader import load_default_catalog
 
-AUTHOR = Principal("command-line", "sales")
+AUTHOR = Principal(f"{RESERVED_PREFIX}command-line", "sales")  # never an API key's name
 
 
 def prepared(database: Database) -> None:

@@ -6,21 +6,26 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.engine import Database
+from app.db.models import ProposalEvent
 from app.documents.proposal_pdf import ProposalDocument
 from app.documents.render_pool import Renderer
 from app.services.principal import Principal
-from app.services.proposal_states import ISSUED, Status, effective_status
+from app.services.proposal_states import Status, effective_status
 from app.services.proposals import frozen_revision
 from app.services.rendered import Pdf, render_cached
 
 
-def _watermark(status: Status, draft: bool) -> str | None:
+def _watermark(status: Status, *, issued: bool, superseded: bool, draft: bool) -> str | None:
+    """What a copy is marked as, if it is not the offer as issued."""
     if status == "withdrawn":
         return "WITHDRAWN"
-    if draft or status not in ISSUED:
+    if superseded:
+        return "SUPERSEDED"
+    if draft or not issued:
         return "DRAFT"
     return None
 
@@ -39,15 +44,30 @@ def proposal_pdf(
     proposal, shown = frozen_revision(session, principal, proposal_id, revision)
     today = datetime.now(UTC).date()
     status = effective_status(proposal.status, proposal.valid_until, today)  # type: ignore[arg-type]
-    # An earlier revision was superseded, never issued as it stands: it is a draft copy.
-    watermark = _watermark(status, draft or shown.revision != proposal.revision)
+    # Issued means approved (directly on submission, or by an approver) as this revision;
+    # a proposal that expired or was withdrawn before that never was.
+    issued = (
+        session.scalar(
+            select(ProposalEvent.id)
+            .where(
+                ProposalEvent.proposal_id == proposal.id,
+                ProposalEvent.revision == shown.revision,
+                ProposalEvent.to_status == "approved",
+            )
+            .limit(1)
+        )
+        is not None
+    )
+    watermark = _watermark(
+        status, issued=issued, superseded=shown.revision != proposal.revision, draft=draft
+    )
     content = shown.content
     document = ProposalDocument(
         provider=provider,
         number=proposal.number,
         revision=shown.revision,
         issued=shown.created_at.date(),
-        valid_until=proposal.valid_until,
+        valid_until=shown.valid_until,
         customer=proposal.customer,
         public=content["public"],
         components=content["components"],

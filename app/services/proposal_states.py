@@ -23,7 +23,6 @@ Target = Literal["submitted", "declined", "approved", "sent", "accepted", "rejec
 STATUSES: tuple[Status, ...] = get_args(Status)
 TARGETS: tuple[Target, ...] = get_args(Target)
 OPEN: frozenset[Status] = frozenset({"draft", "pending_approval", "approved", "sent"})
-ISSUED: frozenset[Status] = frozenset({"approved", "sent", "accepted", "rejected", "expired"})
 
 # (from, requested) -> (to, who): the author (or an admin) runs the sale; an approver who is
 # not the author decides on approval.

@@ -35,7 +35,7 @@ from app.services.catalog_store import validate_model
 from app.services.configurations import ConfigurationIn, solve
 from app.services.inputs import Percent, Strict
 from app.services.pagination import Page, newest_first
-from app.services.principal import Principal
+from app.services.principal import Principal, Role
 from app.services.proposal_content import content_hash, freeze
 from app.services.proposal_states import (
     OPEN,
@@ -133,17 +133,21 @@ def _stored_request(data: dict[str, Any]) -> ConfigurationRequest:
 
 
 def _freeze(
-    services: Services, session: Session, author: Principal, request: ConfigurationRequest
+    services: Services,
+    session: Session,
+    caller: Principal,
+    request: ConfigurationRequest,
+    author_role: Role,
 ) -> dict[str, Any]:
-    """Solve and price ``request`` on the active catalog, frozen as revision content."""
-    revision, _ = services.catalog.current(session)
-    snapshot, solution = solve(
-        session, author, services.catalog, services.pool, services.limits, request,
+    """Solve and price ``request`` on the active catalog, frozen as revision content. The
+    guardrails are the author's (a discount limit is the role's), whoever revises."""
+    revision, snapshot, solution = solve(
+        session, caller, services.catalog, services.pool, services.limits, request,
         field="request",
     )  # fmt: skip
     (bundle,) = solution.bundles
     guardrails = snapshot.price_book(request.price_book).guardrails
-    breaches = check_guardrails(bundle.quote, guardrails, author.role)
+    breaches = check_guardrails(bundle.quote, guardrails, author_role)
     content = freeze(snapshot, revision, bundle, breaches, request.offering)
     content["status"] = solution.status
     return content
@@ -187,12 +191,13 @@ def create(
             return Answer(found.status_code, found.body, found.location, replayed=True)
         claimed = found
     try:
-        content = _freeze(services, session, principal, request)
+        content = _freeze(services, session, principal, request, principal.role)
         with services.database.transaction(write=True) as writing:
             now = utcnow()
             proposal = Proposal(
                 number=_next_number(writing, now.year),
                 author=principal.name,
+                author_role=principal.role,
                 customer=parsed.customer.model_dump(mode="json", exclude_none=True),
                 customer_name=parsed.customer.name.lower(),
                 status="draft",
@@ -229,7 +234,8 @@ def _add_revision(
     session.add(
         ProposalRevision(
             proposal_id=proposal.id, revision=number, request=_request_json(request),
-            content=content, content_hash=content_hash(content), created_by=principal.name,
+            content=content, content_hash=content_hash(content),
+            valid_until=proposal.valid_until, created_by=principal.name,
         )
     )  # fmt: skip
 
@@ -302,7 +308,9 @@ def view(
         "status": effective_status(proposal.status, proposal.valid_until, _today()),  # type: ignore[arg-type]
         "customer": proposal.customer,
         "author": proposal.author,
-        "valid_until": proposal.valid_until.isoformat(),
+        # An earlier revision keeps the validity it was offered with.
+        "valid_until": shown.valid_until.isoformat(),
+        "superseded": shown.revision != proposal.revision,
         "created_at": proposal.created_at.isoformat(),
         "revised_at": shown.created_at.isoformat(),
         "request": shown.request,
@@ -424,7 +432,7 @@ def revise(
     else:
         discount = parsed.discount_percent
         request = base if discount is None else replace(base, discount_percent=discount)
-    content = _freeze(services, session, principal, request)
+    content = _freeze(services, session, principal, request, proposal.author_role)  # type: ignore[arg-type]
     with services.database.transaction(write=True) as writing:
         fresh = writing.get(Proposal, proposal_id)
         if fresh is None or (fresh.revision, fresh.row_version) != (seen_revision, seen_version):

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("owner", sa.String(length=100), nullable=False),
         sa.Column("key", sa.String(length=255), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("token", sa.String(length=32), nullable=False),
         sa.Column("state", sa.String(length=10), nullable=False),
         sa.Column("status_code", sa.Integer(), nullable=True),
         sa.Column(
@@ -60,6 +61,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("number", sa.String(length=20), nullable=False),
         sa.Column("author", sa.String(length=100), nullable=False),
+        sa.Column("author_role", sa.String(length=20), nullable=False),
         sa.Column(
             "customer",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
@@ -122,6 +124,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("valid_until", sa.Date(), nullable=False),
         sa.Column("created_by", sa.String(length=100), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

@@ -108,6 +108,30 @@ def test_a_draft_is_watermarked_and_not_pdfa(client: TestClient, auth: Any) -> N
     assert "DRAFT" in text_of(pdf_of(client, auth, proposal, draft=1))
 
 
+def test_only_an_approved_revision_is_ever_issued(
+    client: TestClient, auth: Any, database: Any
+) -> None:
+    from datetime import date, timedelta
+
+    from sqlalchemy import update
+
+    from app.db.models import Proposal
+
+    refused = create(client, auth, discount_percent="40")
+    ok(move(client, auth, refused, "submitted"))  # waits for an approver who never comes
+    approved = create(client, auth)
+    ok(move(client, auth, approved, "submitted"))
+    with database.transaction(write=True) as session:
+        session.execute(
+            update(Proposal).where(Proposal.id.in_([refused["id"], approved["id"]]))
+            .values(valid_until=date.today() - timedelta(days=1))
+        )  # fmt: skip
+    stale = pdf_of(client, auth, refused)  # expired, never approved: still a draft
+    assert "DRAFT" in text_of(stale) and not is_pdfa_3b(stale)
+    issued = pdf_of(client, auth, approved)  # expired after approval: it was issued
+    assert "DRAFT" not in text_of(issued) and is_pdfa_3b(issued)
+
+
 def test_the_same_snapshot_is_the_same_document_whatever_the_catalog_does(
     client: TestClient, auth: Any, database: Any
 ) -> None:

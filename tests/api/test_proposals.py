@@ -221,6 +221,38 @@ def test_a_revision_resolves_and_leaves_the_first_unchanged(client: TestClient, 
     assert repriced["revision"] == 3 and repriced["request"] == second["request"]
 
 
+def test_an_earlier_revision_keeps_the_validity_it_was_offered_with(
+    client: TestClient, auth: Any, database: Any
+) -> None:
+    proposal = create(client, auth)
+    offered = date.today() + timedelta(days=3)
+    with database.transaction(write=True) as session:
+        from app.db.models import ProposalRevision
+
+        session.execute(update(Proposal).where(Proposal.id == proposal["id"])
+                        .values(valid_until=offered))  # fmt: skip
+        session.execute(update(ProposalRevision)
+                        .where(ProposalRevision.proposal_id == proposal["id"])
+                        .values(valid_until=offered))  # fmt: skip
+    second = ok(client.post(f"{PATH}/{proposal['id']}/revisions", json={},
+                            headers=auth("sales")), 201)  # fmt: skip
+    assert second["valid_until"] == (date.today() + timedelta(days=30)).isoformat()
+    first = ok(client.get(f"{PATH}/{proposal['id']}", params={"revision": 1},
+                          headers=auth("sales")))  # fmt: skip
+    assert first["valid_until"] == offered.isoformat() and first["superseded"]
+
+
+def test_the_authors_discount_limit_holds_whoever_revises(client: TestClient, auth: Any) -> None:
+    # 11 % is over the sales limit but within the admin's: an admin's revision of a sales
+    # proposal must not let it through without an approver.
+    proposal = create(client, auth, discount_percent="11")
+    assert proposal["guardrails"]["approval_required"]
+    revised = ok(client.post(f"{PATH}/{proposal['id']}/revisions", json={},
+                             headers=auth("admin")), 201)  # fmt: skip
+    assert revised["guardrails"]["approval_required"]
+    assert ok(move(client, auth, proposal, "submitted"))["status"] == "pending_approval"
+
+
 def test_only_the_author_revises(client: TestClient, auth: Any) -> None:
     auth.add("sales-2", "sales")
     proposal = create(client, auth)

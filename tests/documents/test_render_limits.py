@@ -12,7 +12,7 @@ import pytest
 from app.configurator.request import ConfigurationRequest, Need
 from app.configurator.solve import configure
 from app.documents.proposal_pdf import ProposalDocument
-from app.documents.render_pool import RenderLimit, RenderPool
+from app.documents.render_pool import DocumentTooLong, RenderLimit, RenderPool
 from app.services.proposal_content import freeze
 from catalog.snapshot import CatalogSnapshot
 
@@ -41,7 +41,7 @@ def _huge(document: ProposalDocument) -> ProposalDocument:
 def test_a_document_over_the_page_cap_is_refused(document: ProposalDocument) -> None:
     pool = RenderPool(workers=1, time_limit_seconds=60, memory_megabytes=2048, max_pages=3)
     try:
-        with pytest.raises(RenderLimit, match="more than the 3 allowed"):
+        with pytest.raises(DocumentTooLong, match="more than the 3 allowed"):
             pool.render(document)
     finally:
         pool.close()

@@ -50,3 +50,18 @@ def test_keys_are_visible_ascii_up_to_255(key: str) -> None:
     with pytest.raises(BadRequest):
         idempotency.checked_key(key)
     assert idempotency.checked_key('"order-1"') == "order-1"
+
+
+def test_a_request_that_lost_its_claim_changes_nothing(database: Any) -> None:
+    slow = claim(database, "body-a", T0)
+    retry = claim(database, "body-a", T0 + STALE)  # the slow one looked dead: taken over
+    assert isinstance(slow, idempotency.Claim) and isinstance(retry, idempotency.Claim)
+    idempotency.release(database, slow)  # the slow one fails at last: the retry keeps the key
+    with pytest.raises(IdempotencyKeyInUse):
+        claim(database, "body-a", T0 + STALE + timedelta(seconds=1))
+    with database.transaction(write=True) as session, pytest.raises(IdempotencyKeyInUse):
+        idempotency.complete(session, slow, 201, {"id": 1}, None)  # nor records an answer
+    _done(database, retry)
+    assert claim(database, "body-a", T0 + STALE * 2) == idempotency.Replay(
+        201, {"id": 7}, "/v1/proposals/7"
+    )
