@@ -49,12 +49,24 @@ def holds_when_nothing_is_chosen(rule: Rule) -> bool:
 
 
 def reachable(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> frozenset[str]:
+    needs = [need.capability for need in request.needs]
+    return reachable_from(snapshot, needs, request.include, request.offering)
+
+
+def reachable_from(
+    snapshot: CatalogSnapshot,
+    capabilities: Iterable[str],
+    include: Iterable[str],
+    offering_code: str | None,
+) -> frozenset[str]:
+    """The components that can matter to needs of ``capabilities``, the ``include``d
+    components and an offering's defaults."""
     seeds: list[str] = []
-    for need in request.needs:
-        seeds.extend(component.code for component in snapshot.providers_of(need.capability))
-    seeds.extend(code for code in request.include if snapshot.has_component(code))
-    if request.offering is not None:
-        offering = snapshot.offering(request.offering)
+    for capability in capabilities:
+        seeds.extend(component.code for component in snapshot.providers_of(capability))
+    seeds.extend(code for code in include if snapshot.has_component(code))
+    if offering_code is not None:
+        offering = snapshot.offering(offering_code)
         seeds.extend(code for code in offering.default_components if snapshot.has_component(code))
     for rule in snapshot.rules:
         if rule.severity == "error" and not holds_when_nothing_is_chosen(rule):

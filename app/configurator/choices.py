@@ -1,0 +1,283 @@
+"""The choice model of a catalog: which components can be in a valid bundle together, as
+clauses over one boolean per component, for an incremental SAT solver (PySAT).
+
+It is built once per catalog snapshot. Everything a request or a click can switch on or
+off is an assumption literal, so one solver answers every click: needs, includes and
+excludes, chosen and rejected components, residency, and every catalog rule and fact, each
+under a selector literal of its own, so that an unsatisfiable core names them.
+
+What it covers exactly: the choice of components under every rule kind (``quantity`` rules
+by the components they bring in: a chosen component on the driving side needs one on the
+growing side, unless the rule's constant leaves room), per-unit requirements (a chosen
+component needs a provider of what it requires), needs, residency and competencies,
+inactive components and no-go partners. Quantities, capacity, availability targets and
+budgets are left to the configurator, which completes the bundle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pysat.card import CardEnc, EncType
+from pysat.formula import IDPool
+
+from catalog.expressions import And, Const, Expr, Iff, Implies, Not, Or, Var
+from catalog.rules import (
+    NONE,
+    WILDCARD,
+    AttributeRule,
+    ChooseRule,
+    ExcludesRule,
+    ExpressionRule,
+    QuantityRule,
+    RequiresAnyRule,
+    RequiresRule,
+    Rule,
+    TableRule,
+)
+from catalog.snapshot import CatalogSnapshot
+
+Clause = list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """Something that can be switched on by an assumption and named in an explanation."""
+
+    kind: str  # need, include, exclude, chosen, rejected, residency, rule, requirement, fact
+    ref: str
+
+
+class ChoiceModel:
+    """The clauses of a snapshot's choice model, and the selector of every named item."""
+
+    def __init__(self, snapshot: CatalogSnapshot) -> None:
+        self.snapshot = snapshot
+        self.pool = IDPool()
+        self.clauses: list[Clause] = []
+        self.selectors: dict[Item, int] = {}  # item -> literal assumed to switch it on
+        self.facts: dict[str, str] = {}  # component -> why it can never be chosen
+        self.codes = [component.code for component in snapshot.components]
+        for code in self.codes:
+            self.var(code)
+        self._facts()
+        self._requirements()
+        for rule in snapshot.rules:
+            if rule.severity == "error":
+                self._rule(rule)
+
+    def var(self, code: str) -> int:
+        return int(self.pool.id(("x", code)))
+
+    def fresh(self) -> int:
+        return int(self.pool.id(("aux", len(self.pool.obj2id))))
+
+    def selector(self, item: Item) -> int:
+        literal = self.selectors.get(item)
+        if literal is None:
+            literal = self.selectors[item] = int(self.pool.id(("sel", item.kind, item.ref)))
+        return literal
+
+    def guarded(self, item: Item, clauses: list[Clause]) -> None:
+        """``clauses`` hold whenever ``item`` is switched on."""
+        off = -self.selector(item)
+        self.clauses.extend([off, *clause] for clause in clauses)
+
+    # -- facts and requirements of the catalog ------------------------------------------
+
+    def _facts(self) -> None:
+        for component in self.snapshot.components:
+            why = None
+            if component.status != "active":
+                why = f"it is {component.status}, not active"
+            elif component.partner is not None and component.partner.status == "no-go":
+                why = f"its partner {component.partner.name} is no-go"
+            elif not self.snapshot.centres_with(component.competency):
+                why = f"no delivery centre holds competency {component.competency!r}"
+            if why is not None:
+                self.facts[component.code] = why
+                self.guarded(Item("fact", component.code), [[-self.var(component.code)]])
+
+    def _requirements(self) -> None:
+        for component in self.snapshot.components:
+            for capability in component.requires:
+                providers = [self.var(p.code) for p in self.snapshot.providers_of(capability)]
+                self.guarded(
+                    Item("requirement", f"{component.code}:{capability}"),
+                    [[-self.var(component.code), *providers]],
+                )
+
+    def need(self, capability: str) -> list[Clause]:
+        """Some component providing ``capability`` is chosen (none provides it: impossible)."""
+        return [[self.var(p.code) for p in self.snapshot.providers_of(capability)]]
+
+    def residency(self, regions: frozenset[str]) -> Item:
+        """The item that keeps out components no centre in ``regions`` can deliver (its
+        clauses are added the first time a set of regions is asked for)."""
+        item = Item("residency", ",".join(sorted(regions)))
+        if item not in self.selectors:
+            outside = [
+                [-self.var(component.code)]
+                for component in self.snapshot.components
+                if not any(
+                    centre.region in regions
+                    for centre in self.snapshot.centres_with(component.competency)
+                )
+            ]
+            self.guarded(item, outside)
+            self.added = outside  # read by the engine, which feeds new clauses to its solver
+        return item
+
+    # -- catalog rules ------------------------------------------------------------------
+
+    def _rule(self, rule: Rule) -> None:
+        item = Item("rule", rule.id)
+        x = self.var
+        if isinstance(rule, RequiresRule):
+            self.guarded(item, [[-x(rule.if_), x(code)] for code in rule.then])
+        elif isinstance(rule, RequiresAnyRule):
+            self.guarded(item, [[-x(rule.if_), *(x(code) for code in rule.then)]])
+        elif isinstance(rule, ExcludesRule):
+            self.guarded(item, [[-x(rule.if_), -x(code)] for code in rule.then])
+        elif isinstance(rule, ChooseRule):
+            self.guarded(item, self._choose(rule))
+        elif isinstance(rule, QuantityRule):
+            self.guarded(item, self._quantity(rule))
+        elif isinstance(rule, AttributeRule):
+            self.guarded(item, self._attribute(rule))
+        elif isinstance(rule, ExpressionRule):
+            clauses: list[Clause] = []
+            clauses.append([self._literal(rule.ast, clauses)])
+            self.guarded(item, clauses)
+        elif isinstance(rule, TableRule):
+            self.guarded(item, self._table(rule))
+
+    def _choose(self, rule: ChooseRule) -> list[Clause]:
+        literals = [self.var(code) for code in rule.group]
+        when = [-self.var(rule.when)] if rule.when else []
+        clauses: list[Clause] = []
+        for bound, encode in ((rule.max, CardEnc.atmost), (rule.min, CardEnc.atleast)):
+            if encode is CardEnc.atleast and bound == 0:
+                continue
+            if encode is CardEnc.atmost and bound >= len(literals):
+                continue
+            formula = encode(literals, bound=bound, vpool=self.pool, encoding=EncType.seqcounter)
+            clauses.extend([*when, *clause] for clause in formula.clauses)
+        return clauses
+
+    def _quantity(self, rule: QuantityRule) -> list[Clause]:
+        """A chosen component on the side that must be matched needs one on the other side
+        (quantities are free within their bounds), unless the constant already makes room."""
+        x = self.var
+        sides = {"<=": [(rule.left, rule.right, rule.constant)],
+                 ">=": [(rule.right, rule.left, -rule.constant)],
+                 "==": [(rule.left, rule.right, rule.constant),
+                        (rule.right, rule.left, -rule.constant)]}[rule.op]  # fmt: skip
+        clauses: list[Clause] = []
+        for drives, grows, room in sides:
+            for code, coefficient in drives.items():
+                if not self.snapshot.has_component(code):
+                    continue
+                least = max(1, self.snapshot.component(code).quantity.min)
+                if coefficient * least > room:  # even its smallest quantity needs the other side
+                    clauses.append([-x(code), *(x(other) for other in grows)])
+        return clauses
+
+    def _attribute(self, rule: AttributeRule) -> list[Clause]:
+        codes = list(rule.components_) or [
+            c.code for c in self.snapshot.components if rule.attribute in c.attributes
+        ]
+        values = {
+            code: self.snapshot.component(code).attributes.get(rule.attribute)
+            for code in codes
+            if self.snapshot.has_component(code)
+        }
+        if rule.mode == "allowed":
+            allowed = set(rule.allowed)
+            return [[-self.var(code)] for code, value in values.items() if value not in allowed]
+        # agree: one literal per value; a chosen component sets its value's, and at most one
+        # value is set (linear, not one clause per pair).
+        by_value: dict[object, int] = {}
+        clauses: list[Clause] = []
+        for code, value in values.items():
+            literal = by_value.setdefault(value, self.fresh())
+            clauses.append([-self.var(code), literal])
+        if len(by_value) > 1:
+            most = CardEnc.atmost(list(by_value.values()), bound=1, vpool=self.pool,
+                                  encoding=EncType.seqcounter)  # fmt: skip
+            clauses.extend(most.clauses)
+        return clauses
+
+    def _literal(self, expr: Expr, clauses: list[Clause]) -> int:
+        """A literal equal to the truth of ``expr`` (Tseitin), its definition in ``clauses``."""
+        match expr:
+            case Var(code):
+                return self.var(code)
+            case Const(value):
+                literal = self.fresh()
+                clauses.append([literal if value else -literal])
+                return literal
+            case Not(operand):
+                return -self._literal(operand, clauses)
+            case And(operands):
+                parts = [self._literal(operand, clauses) for operand in operands]
+                result = self.fresh()
+                clauses.extend([-result, part] for part in parts)
+                clauses.append([result, *(-part for part in parts)])
+                return result
+            case Or(operands):
+                return -self._literal(And(tuple(Not(o) for o in operands)), clauses)
+            case Implies(premise, conclusion):
+                return self._literal(Or((Not(premise), conclusion)), clauses)
+            case Iff(left, right):
+                a, b = self._literal(left, clauses), self._literal(right, clauses)
+                result = self.fresh()
+                clauses.extend([[-result, -a, b], [-result, a, -b], [result, a, b],
+                                [result, -a, -b]])  # fmt: skip
+                return result
+        raise TypeError(f"not an expression: {expr!r}")
+
+    def _table(self, rule: TableRule) -> list[Clause]:
+        clauses: list[Clause] = []
+        for column in rule.columns:  # at most one component per column
+            literals = [self.var(code) for code in column.components]
+            if len(literals) > 1:
+                most = CardEnc.atmost(literals, bound=1, vpool=self.pool,
+                                      encoding=EncType.seqcounter)  # fmt: skip
+                clauses.extend(most.clauses)
+        cells: dict[tuple[int, str], int] = {}
+
+        def cell(index: int, value: str) -> int:
+            literal = cells.get((index, value))
+            if literal is None:
+                literal = cells[(index, value)] = self.fresh()
+                column = rule.columns[index]
+                if value == NONE:
+                    clauses.extend([-literal, -self.var(code)] for code in column.components)
+                else:
+                    fitting = [
+                        self.var(code)
+                        for code in column.components
+                        if self._cell_value(column.attribute, code) == value
+                    ]
+                    clauses.append([-literal, *fitting])
+            return literal
+
+        rows = []
+        for row in rule.rows:
+            matches = self.fresh()
+            clauses.extend(
+                [-matches, cell(index, value)]
+                for index, value in enumerate(row)
+                if value != WILDCARD
+            )
+            rows.append(matches)
+        clauses.append(rows)
+        return clauses
+
+    def _cell_value(self, attribute: str | None, code: str) -> str:
+        if attribute is None:
+            return code
+        if not self.snapshot.has_component(code):
+            return ""
+        return self.snapshot.component(code).attributes.get(attribute, "")

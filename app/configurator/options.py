@@ -1,0 +1,264 @@
+"""Interactive configuration without dead ends: at every click, for every component in
+scope, whether it is still possible, forced (in every valid completion) or impossible, and
+why, from one incremental SAT solver prepared once per catalog snapshot.
+
+Work in progress (issue 7): the states are exact for the choice of components (see
+``app.configurator.choices`` for what that covers); whether the quantities of a choice add
+up (bounds, steps, requirements summed over several requirers, quantity rules) is not yet
+checked here, so a choice the states call possible can still fail at completion when
+quantities bind. Not yet served by the API.
+
+Each click asks the solver under assumptions (the request, the clicks, the catalog's rules
+and facts). One solution marks every component it contains as possible and every one it
+leaves out as not forced; only the components no solution has settled yet are probed, and
+each probe's solution settles more (solution-guided probing). An impossible or forced
+component's reason is an unsatisfiable core, shrunk by deletion to a minimal one.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from pysat.solvers import Solver
+
+from app.configurator.choices import ChoiceModel, Clause, Item
+from app.configurator.errors import ConflictItem
+from app.configurator.request import Need
+from app.configurator.scope import reachable_from
+from catalog.snapshot import CatalogSnapshot
+
+State = Literal["possible", "forced", "impossible"]
+REQUEST_KINDS = frozenset({"need", "include", "exclude", "chosen", "rejected", "residency"})
+MAX_REPAIRS = 3
+MAX_REPAIR_CHECKS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class OptionsRequest:
+    needs: tuple[Need, ...] = ()  # at the level of choice, only the capabilities count
+    residency: tuple[str, ...] | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    offering: str | None = None
+    chosen: tuple[str, ...] = ()
+    rejected: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentOption:
+    code: str
+    state: State
+    reason: str | None  # for forced and impossible components: the minimal why
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    valid: bool
+    components: tuple[ComponentOption, ...]
+    conflict: tuple[ConflictItem, ...] = ()  # when not valid: a minimal conflict
+    repairs: tuple[tuple[ConflictItem, ...], ...] = ()  # request items whose removal helps
+
+
+class OptionsEngine:
+    """The prepared form of one catalog snapshot: its choice model in a SAT solver."""
+
+    def __init__(self, snapshot: CatalogSnapshot, *, solver: str = "cadical153") -> None:
+        started = time.perf_counter()
+        self.snapshot = snapshot
+        self.model = ChoiceModel(snapshot)
+        self._solver = Solver(name=solver, bootstrap_with=self.model.clauses)
+        self._lock = threading.Lock()
+        # The catalog's own items are always on; the request's are assumed per click.
+        self._catalog = [
+            literal
+            for item, literal in self.model.selectors.items()
+            if item.kind in ("fact", "requirement", "rule")
+        ]
+        self.prepare_seconds = time.perf_counter() - started
+
+    def close(self) -> None:
+        self._solver.delete()
+
+    # -- assumptions ------------------------------------------------------------------
+
+    def _item(self, item: Item, clauses: list[Clause]) -> int:
+        """The selector of a request item, its clauses added on first use."""
+        if item not in self.model.selectors:
+            self.model.guarded(item, clauses)
+            off = -self.model.selectors[item]
+            for clause in clauses:
+                self._solver.add_clause([off, *clause])
+        return self.model.selectors[item]
+
+    def _request_items(self, request: OptionsRequest) -> list[int]:
+        x = self.model.var
+        literals = []
+        for need in request.needs:
+            literals.append(self._item(Item("need", need.capability),
+                                       self.model.need(need.capability)))  # fmt: skip
+        includes = list(request.include)
+        if request.offering is not None:
+            offering = self.snapshot.offering(request.offering)
+            includes += [c for c in offering.default_components if c not in request.exclude]
+        for kind, codes, sign in (("include", includes, 1), ("exclude", request.exclude, -1),
+                                  ("chosen", request.chosen, 1),
+                                  ("rejected", request.rejected, -1)):  # fmt: skip
+            for code in codes:
+                literals.append(self._item(Item(kind, code), [[sign * x(code)]]))
+        if request.residency is not None:
+            before = len(self.model.clauses)
+            item = self.model.residency(frozenset(request.residency))
+            for clause in self.model.clauses[before:]:
+                self._solver.add_clause(clause)
+            literals.append(self.model.selectors[item])
+        return literals
+
+    # -- solving ----------------------------------------------------------------------
+
+    def _solve(self, assumptions: list[int]) -> bool:
+        return bool(self._solver.solve(assumptions=assumptions))
+
+    def _minimal_core(self, assumptions: list[int], fixed: list[int]) -> list[int]:
+        """A minimal subset of ``assumptions`` that, with ``fixed``, is unsatisfiable."""
+        core = [lit for lit in (self._solver.get_core() or []) if lit not in fixed]
+        core = [lit for lit in assumptions if lit in set(core)]
+        index = 0
+        while index < len(core):
+            trial = core[:index] + core[index + 1 :]
+            if not self._solve(fixed + trial):
+                smaller = set(self._solver.get_core() or [])
+                core = [lit for lit in trial if lit in smaller]
+                index = min(index, len(core))
+            else:
+                index += 1
+        return core
+
+    def options(self, request: OptionsRequest) -> Options:
+        with self._lock:
+            return self._options(request)
+
+    def _options(self, request: OptionsRequest) -> Options:
+        assumptions = [*self._catalog, *self._request_items(request)]
+        scope = sorted(
+            reachable_from(
+                self.snapshot, [need.capability for need in request.needs],
+                (*request.include, *request.chosen),
+                request.offering,
+            )
+            | set(request.chosen)
+        )  # fmt: skip
+        if not self._solve(assumptions):
+            conflict = self._minimal_core(assumptions, [])
+            items = tuple(self._describe(literal) for literal in conflict)
+            why = "the current choices cannot all hold: " + "; ".join(i.detail for i in items)
+            return Options(
+                valid=False,
+                components=tuple(ComponentOption(code, "impossible", why) for code in scope),
+                conflict=items,
+                repairs=self._repairs(assumptions),
+            )
+        seen_in: set[str] = set()
+        seen_out: set[str] = set()
+
+        def record() -> None:
+            model = self._solver.get_model() or []
+            for code in scope:
+                literal = model[self.model.var(code) - 1]
+                (seen_in if literal > 0 else seen_out).add(code)
+
+        record()
+        states: dict[str, tuple[State, str | None]] = {}
+        for code in scope:
+            if code in seen_in:
+                continue
+            x = self.model.var(code)
+            if self._solve([*assumptions, x]):
+                record()
+            else:
+                states[code] = ("impossible", self._why(assumptions, x, "excluded by"))
+        for code in scope:
+            if code in seen_out or code in states:
+                continue
+            x = self.model.var(code)
+            if self._solve([*assumptions, -x]):
+                record()
+            else:
+                states[code] = ("forced", self._why(assumptions, -x, "required by"))
+        return Options(
+            valid=True,
+            components=tuple(
+                ComponentOption(code, *states.get(code, ("possible", None))) for code in scope
+            ),
+        )
+
+    def consistent(self, items: Iterable[ConflictItem]) -> bool:
+        """Whether ``items`` alone (every other rule, fact and request item switched off) can
+        hold together: what a conflict claims they cannot, and minimality is checked by."""
+        by_item = {(item.kind, item.ref): lit for item, lit in self.model.selectors.items()}
+        with self._lock:
+            return self._solve([by_item[(item.kind, item.ref)] for item in items])
+
+    def _why(self, assumptions: list[int], probe: int, verb: str) -> str:
+        core = self._minimal_core(assumptions, [probe])
+        return f"{verb} " + "; ".join(self._describe(literal).detail for literal in core)
+
+    def _repairs(self, assumptions: list[int]) -> tuple[tuple[ConflictItem, ...], ...]:
+        """Up to MAX_REPAIRS minimal sets of request items whose removal makes the request
+        consistent, smallest first (a breadth-first hitting-set search over cores)."""
+        kinds = {literal: self._item_of(literal).kind for literal in assumptions}
+        request = [lit for lit in assumptions if kinds[lit] in REQUEST_KINDS]
+        found: list[frozenset[int]] = []
+        queue: list[frozenset[int]] = [frozenset()]
+        tried: set[frozenset[int]] = set()
+        while queue and len(found) < MAX_REPAIRS and len(tried) < MAX_REPAIR_CHECKS:
+            dropped = queue.pop(0)
+            if dropped in tried or any(repair <= dropped for repair in found):
+                continue
+            tried.add(dropped)
+            kept = [lit for lit in assumptions if lit not in dropped]
+            if self._solve(kept):
+                found.append(dropped)
+                continue
+            core = set(self._solver.get_core() or [])
+            queue.extend(dropped | {lit} for lit in request if lit in core and lit not in dropped)
+        return tuple(
+            tuple(self._describe(literal) for literal in sorted(repair, key=request.index))
+            for repair in found
+        )
+
+    # -- words ------------------------------------------------------------------------
+
+    def _item_of(self, literal: int) -> Item:
+        return self._items()[literal]
+
+    def _items(self) -> dict[int, Item]:
+        if len(getattr(self, "_by_literal", {})) != len(self.model.selectors):
+            self._by_literal = {lit: item for item, lit in self.model.selectors.items()}
+        return self._by_literal
+
+    def _describe(self, literal: int) -> ConflictItem:
+        item = self._item_of(literal)
+        kind, ref = item.kind, item.ref
+        details = {
+            "need": lambda: f"need {ref}",
+            "include": lambda: f"{ref} must be in the bundle",
+            "exclude": lambda: f"{ref} must not be in the bundle",
+            "chosen": lambda: f"{ref} is chosen",
+            "rejected": lambda: f"{ref} is rejected",
+            "residency": lambda: f"delivery only from {ref.replace(',', ', ')}",
+            "rule": lambda: f"rule {ref}: {self._rule_message(ref)}",
+            "requirement": lambda: "{} requires {}".format(*ref.split(":", 1)),
+            "fact": lambda: f"{ref} cannot be chosen: {self.model.facts[ref]}",
+            "quantities": lambda: (
+                "the quantities do not add up (each component within its "
+                f"bounds{', needs ' + ref if ref else ''})"
+            ),
+        }
+        return ConflictItem(kind, ref, details[kind]())
+
+    def _rule_message(self, rule_id: str) -> str:
+        return next(rule.message for rule in self.snapshot.rules if rule.id == rule_id)

@@ -1,0 +1,199 @@
+"""Interactive option states at the level of choice: exact against brute force over every
+set of components on random tiny catalogs, for random clicks; never a dead end (after any
+clicks taken from possible options a valid choice remains); reasons and conflicts in words
+on the default catalog. (Quantities are the next step of issue 7.)"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.configurator.options import OptionsEngine, OptionsRequest
+from app.configurator.request import Need
+from catalog.snapshot import CatalogSnapshot
+from tests.configurator.checker import _rule_violations
+from tests.configurator.factories import catalog, component
+from tests.configurator.test_rules import CODES, TEMPLATES
+
+# The choice model treats a quantity rule by the components it brings in; how quantities add
+# up against each other (several requirers of one provider, under a quantity rule) is the
+# configurator's, which completes the bundle. So the exactness tests leave quantity rules out.
+CHOICE_TEMPLATES = [t for t in TEMPLATES if t("CMP-A", "CMP-B")["kind"] != "quantity"]
+
+CENTRE = {"code": "CZ-X", "name": "Centre CZ-X", "country": "CZ", "region": "EU",
+          "cost_currency": "CZK", "competencies": ["unix-linux-ops"],
+          "labour_rates": {"linux-admin": 1000}, "monthly_capacity_hours": 10_000}  # fmt: skip
+
+
+@st.composite
+def tiny(draw: Any) -> tuple[CatalogSnapshot, OptionsRequest]:
+    count = draw(st.integers(2, 4))
+    components = []
+    for code in CODES[:count]:
+        capability = draw(st.sampled_from(["cap.a", "cap.b"]))
+        needs_b = capability == "cap.a" and draw(st.booleans())
+        components.append(component(
+            code, price=draw(st.integers(1, 30)),
+            provides={capability: draw(st.integers(1, 2))},
+            requires={"cap.b": 1} if needs_b else None,
+            attributes={"os": draw(st.sampled_from(["linux", "windows"]))},
+        ))  # fmt: skip
+    rules = []
+    for index in range(draw(st.integers(0, 3))):
+        a, b = draw(st.permutations(CODES[:count]))[:2]
+        rules.append({**draw(st.sampled_from(CHOICE_TEMPLATES))(a, b), "id": f"R-{index}"})
+    snapshot = catalog(components, rules, [CENTRE])
+    codes = list(CODES[:count])
+    clicks = draw(st.lists(st.sampled_from(codes), max_size=2, unique=True))
+    chosen = tuple(code for code in clicks if draw(st.booleans()))
+    rejected = tuple(code for code in clicks if code not in chosen)
+    capabilities = draw(st.lists(st.sampled_from(["cap.a", "cap.b"]), max_size=2, unique=True))
+    needs = tuple(Need(cap, draw(st.integers(1, 3))) for cap in capabilities)
+    return snapshot, OptionsRequest(needs=needs, chosen=chosen, rejected=rejected)
+
+
+def valid_bundles(snapshot: CatalogSnapshot, request: OptionsRequest) -> list[frozenset[str]]:
+    """Every set of components that is a valid choice, by brute force and the independent
+    checker's rules: each component active and deliverable, every need and every per-unit
+    requirement with a provider in the set, every rule holding (quantities all one)."""
+    codes = [c.code for c in snapshot.components]
+    found = []
+    for size in range(len(codes) + 1):
+        for subset in itertools.combinations(codes, size):
+            chosen = frozenset(subset)
+            if not set(request.chosen) <= chosen or chosen & set(request.rejected):
+                continue
+            provided = {cap for c in chosen for cap in snapshot.component(c).provides}
+            required = {cap for c in chosen for cap in snapshot.component(c).requires}
+            if {n.capability for n in request.needs} | required <= provided and not (
+                _rule_violations(snapshot, set(chosen), dict.fromkeys(chosen, 1))
+            ):
+                found.append(chosen)
+    return found
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny())
+def test_option_states_agree_with_brute_force(case: tuple[CatalogSnapshot, OptionsRequest]) -> None:
+    snapshot, request = case
+    bundles = valid_bundles(snapshot, request)
+    engine = OptionsEngine(snapshot)
+    answer = engine.options(request)
+    assert answer.valid == bool(bundles)
+    if not answer.valid:
+        assert answer.conflict
+        return
+    for option in answer.components:
+        inside = [b for b in bundles if option.code in b]
+        expected = (
+            "forced" if len(inside) == len(bundles) else "possible" if inside else "impossible"
+        )
+        assert option.state == expected, (option, bundles)
+        assert (option.reason is None) == (expected == "possible")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny(), st.randoms(use_true_random=False))
+def test_clicking_only_possible_options_never_reaches_a_dead_end(
+    case: tuple[CatalogSnapshot, OptionsRequest], chooser: random.Random
+) -> None:
+    snapshot, request = case
+    request = OptionsRequest(needs=request.needs)
+    engine = OptionsEngine(snapshot)
+    answer = engine.options(request)
+    for _ in range(4):
+        if not answer.valid:
+            return  # the bare needs are impossible: nothing to click
+        open_ = [o.code for o in answer.components if o.state == "possible"]
+        if not open_:
+            break
+        code = chooser.choice(open_)
+        if chooser.random() < 0.5:
+            request = OptionsRequest(request.needs, chosen=(*request.chosen, code),
+                                     rejected=request.rejected)  # fmt: skip
+        else:
+            request = OptionsRequest(request.needs, chosen=request.chosen,
+                                     rejected=(*request.rejected, code))  # fmt: skip
+        answer = engine.options(request)
+        assert answer.valid, request
+    assert valid_bundles(snapshot, request)  # the clicks can still be completed
+
+
+REQUEST = OptionsRequest(
+    needs=(Need("compute.linux", 40), Need("storage.block", 60), Need("service-desk", 500)),
+    residency=("EU",),
+)
+
+
+@pytest.fixture(scope="module")
+def engine(default_snapshot: CatalogSnapshot) -> OptionsEngine:
+    return OptionsEngine(default_snapshot)
+
+
+def test_clicks_on_the_default_catalog_never_reach_a_dead_end(engine: OptionsEngine) -> None:
+    chooser = random.Random(11)
+    request = REQUEST
+    for _ in range(8):
+        answer = engine.options(request)
+        assert answer.valid, request
+        forced = {o.code for o in answer.components if o.state == "forced"}
+        assert set(request.chosen) <= forced  # what was chosen stays in every completion
+        open_ = [o.code for o in answer.components if o.state == "possible"]
+        code = chooser.choice(open_)
+        pick = chooser.random() < 0.5
+        request = OptionsRequest(
+            request.needs, request.residency,
+            chosen=(*request.chosen, code) if pick else request.chosen,
+            rejected=request.rejected if pick else (*request.rejected, code),
+        )  # fmt: skip
+
+
+def test_impossible_options_say_why_in_words(engine: OptionsEngine) -> None:
+    answer = engine.options(
+        OptionsRequest((Need("service-desk", 200),), ("EU",), chosen=("SD-L1-247",))
+    )
+    states = {o.code: o for o in answer.components}
+    assert states["SD-L1-247"].state == "forced"
+    assert states["SD-L1-247"].reason == "required by SD-L1-247 is chosen"
+    assert states["SD-L1-BUS"].state == "impossible"
+    # Either catalog rule alone keeps both desks out of one bundle (an excludes rule, and the
+    # out-of-hours table's one-component-per-column): the reason is one of them and the click.
+    reason = states["SD-L1-BUS"].reason or ""
+    assert reason.startswith(("excluded by rule R-SD-003: ", "excluded by rule R-OPS-001: "))
+    assert reason.endswith("; SD-L1-247 is chosen") and reason.count("rule ") == 1
+
+
+def _without(request: OptionsRequest, kind: str, ref: str) -> OptionsRequest:
+    return OptionsRequest(
+        tuple(n for n in request.needs if (kind, ref) != ("need", n.capability)),
+        request.residency,
+        chosen=tuple(c for c in request.chosen if (kind, ref) != ("chosen", c)),
+        rejected=tuple(c for c in request.rejected if (kind, ref) != ("rejected", c)),
+    )  # fmt: skip
+
+
+def test_inconsistent_choices_get_a_minimal_conflict_and_repairs(
+    engine: OptionsEngine,
+) -> None:
+    request = OptionsRequest(
+        (Need("service-desk", 100),), chosen=("SD-L1-BUS",), rejected=("SM-ITSM",)
+    )
+    answer = engine.options(request)
+    assert not answer.valid
+    assert ("rejected", "SM-ITSM") in {(item.kind, item.ref) for item in answer.conflict}
+    conflict = list(answer.conflict)
+    assert not engine.consistent(conflict)  # a conflict: these alone cannot hold together
+    for index in range(len(conflict)):  # and minimal: without any one of them they can
+        assert engine.consistent(conflict[:index] + conflict[index + 1 :]), conflict[index]
+    assert answer.repairs
+    for repair in answer.repairs:  # each repair works, and only drops what the request said
+        lighter = request
+        for item in repair:
+            assert item.kind in ("need", "chosen", "rejected")
+            lighter = _without(lighter, item.kind, item.ref)
+        assert engine.options(lighter).valid
