@@ -17,8 +17,8 @@ from app.configurator.options import OptionsEngine, OptionsRequest
 from app.configurator.request import Need
 from catalog.snapshot import CatalogSnapshot
 from tests.configurator.checker import _rule_violations
-from tests.configurator.factories import catalog, component
-from tests.configurator.test_rules import CODES, TEMPLATES
+from tests.configurator.factories import catalog
+from tests.configurator.test_rules import CODES, TEMPLATES, tiny_parts
 
 # The choice model treats a quantity rule by the components it brings in; how quantities add
 # up against each other (several requirers of one provider, under a quantity rule) is the
@@ -32,21 +32,8 @@ CENTRE = {"code": "CZ-X", "name": "Centre CZ-X", "country": "CZ", "region": "EU"
 
 @st.composite
 def tiny(draw: Any) -> tuple[CatalogSnapshot, OptionsRequest]:
-    count = draw(st.integers(2, 4))
-    components = []
-    for code in CODES[:count]:
-        capability = draw(st.sampled_from(["cap.a", "cap.b"]))
-        needs_b = capability == "cap.a" and draw(st.booleans())
-        components.append(component(
-            code, price=draw(st.integers(1, 30)),
-            provides={capability: draw(st.integers(1, 2))},
-            requires={"cap.b": 1} if needs_b else None,
-            attributes={"os": draw(st.sampled_from(["linux", "windows"]))},
-        ))  # fmt: skip
-    rules = []
-    for index in range(draw(st.integers(0, 3))):
-        a, b = draw(st.permutations(CODES[:count]))[:2]
-        rules.append({**draw(st.sampled_from(CHOICE_TEMPLATES))(a, b), "id": f"R-{index}"})
+    components, rules = draw(tiny_parts(CHOICE_TEMPLATES))
+    count = len(components)
     snapshot = catalog(components, rules, [CENTRE])
     codes = list(CODES[:count])
     clicks = draw(st.lists(st.sampled_from(codes), max_size=2, unique=True))

@@ -171,7 +171,11 @@ TEMPLATES = [
 
 
 @st.composite
-def tiny(draw: Any) -> tuple[CatalogSnapshot, ConfigurationRequest]:
+def tiny_parts(
+    draw: Any, templates: list[Any] = TEMPLATES
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Two to four components over cap.a and cap.b and up to three rules from
+    ``templates``."""
     count = draw(st.integers(2, 4))
     components = []
     for code in CODES[:count]:
@@ -186,8 +190,14 @@ def tiny(draw: Any) -> tuple[CatalogSnapshot, ConfigurationRequest]:
     rules = []
     for index in range(draw(st.integers(0, 3))):
         a, b = draw(st.permutations(CODES[:count]))[:2]
-        made = draw(st.sampled_from(TEMPLATES))(a, b)
+        made = draw(st.sampled_from(templates))(a, b)
         rules.append({**made, "id": f"R-{index}"})
+    return components, rules
+
+
+@st.composite
+def tiny(draw: Any) -> tuple[CatalogSnapshot, ConfigurationRequest]:
+    components, rules = draw(tiny_parts())
     needs = [Need("cap.a", draw(st.integers(1, 3)))]
     if draw(st.booleans()):
         needs.append(Need("cap.b", draw(st.integers(1, 2))))
