@@ -2,11 +2,12 @@
 scope, whether it is still possible, forced (in every valid completion) or impossible, and
 why, from one incremental SAT solver prepared once per catalog snapshot.
 
-Work in progress (issue 7): the states are exact for the choice of components (see
-``app.configurator.choices`` for what that covers); whether the quantities of a choice add
-up (bounds, steps, requirements summed over several requirers, quantity rules) is not yet
-checked here, so a choice the states call possible can still fail at completion when
-quantities bind. Not yet served by the API.
+Exact for the choice of components (see ``app.configurator.choices`` for what that
+covers) and for their quantities (bounds, steps, needs, requirements summed over every
+requirer, quantity rules; ``app.configurator.quantities``): every bundle the SAT solver
+proposes is checked, and when one's quantities cannot work CP-SAT decides. Capacity,
+availability targets and budgets are the configurator's, when it completes the bundle.
+Work in progress (issue 7): not yet served by the API.
 
 Each click asks the solver under assumptions (the request, the clicks, the catalog's rules
 and facts). One solution marks every component it contains as possible and every one it
@@ -27,6 +28,7 @@ from pysat.solvers import Solver
 
 from app.configurator.choices import ChoiceModel, Clause, Item
 from app.configurator.errors import ConflictItem
+from app.configurator.quantities import QuantityCheck
 from app.configurator.request import Need
 from app.configurator.scope import reachable_from
 from catalog.snapshot import CatalogSnapshot
@@ -39,7 +41,7 @@ MAX_REPAIR_CHECKS = 64
 
 @dataclass(frozen=True, slots=True)
 class OptionsRequest:
-    needs: tuple[Need, ...] = ()  # at the level of choice, only the capabilities count
+    needs: tuple[Need, ...] = ()
     residency: tuple[str, ...] | None = None
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -70,6 +72,10 @@ class OptionsEngine:
         started = time.perf_counter()
         self.snapshot = snapshot
         self.model = ChoiceModel(snapshot)
+        self.quantities = QuantityCheck(self.model)
+        self._needs: tuple[Need, ...] = ()
+        self._witness: frozenset[str] = frozenset()  # the last bundle shown to exist
+        self._by_quantities = False  # the last "no" came from the quantities, not a core
         self._solver = Solver(name=solver, bootstrap_with=self.model.clauses)
         self._lock = threading.Lock()
         # The catalog's own items are always on; the request's are assumed per click.
@@ -120,7 +126,33 @@ class OptionsEngine:
     # -- solving ----------------------------------------------------------------------
 
     def _solve(self, assumptions: list[int]) -> bool:
-        return bool(self._solver.solve(assumptions=assumptions))
+        """Whether a bundle exists under ``assumptions`` whose quantities add up too: the
+        SAT solver proposes a choice; if its quantities cannot work, CP-SAT answers exactly
+        over the choice clauses and the quantities together. With some of the catalog's
+        items switched off (while shrinking a conflict) only the choice is checked."""
+        self._by_quantities = False
+        if not self._solver.solve(assumptions=assumptions):
+            return False
+        # A component in no clause is unknown to the solver, and so left out.
+        true = {literal for literal in self._solver.get_model() or [] if literal > 0}
+        self._witness = frozenset(c for c in self.model.codes if self.model.var(c) in true)
+        assumed = set(assumptions)
+        if not set(self._catalog) <= assumed:
+            return True
+        # The quantities of the needs switched on (a conflict being shrunk drops some).
+        needs = tuple(
+            n
+            for n in self._needs
+            if self.model.selectors.get(Item("need", n.capability)) in assumed
+        )
+        if self.quantities.fits(self._witness, needs):
+            return True
+        found = self.quantities.exists(assumptions, needs)
+        if found is None:
+            self._by_quantities = True
+            return False
+        self._witness = found
+        return True
 
     def _minimal_core(self, assumptions: list[int], fixed: list[int]) -> list[int]:
         """A minimal subset of ``assumptions`` that, with ``fixed``, is unsatisfiable."""
@@ -130,7 +162,8 @@ class OptionsEngine:
         while index < len(core):
             trial = core[:index] + core[index + 1 :]
             if not self._solve(fixed + trial):
-                smaller = set(self._solver.get_core() or [])
+                # Ruled out by the quantities: no core to shrink by, keep the trial whole.
+                smaller = set(trial if self._by_quantities else self._solver.get_core() or [])
                 core = [lit for lit in trial if lit in smaller]
                 index = min(index, len(core))
             else:
@@ -142,6 +175,7 @@ class OptionsEngine:
             return self._options(request)
 
     def _options(self, request: OptionsRequest) -> Options:
+        self._needs = tuple(sorted(set(request.needs), key=lambda n: (n.capability, n.quantity)))
         assumptions = [*self._catalog, *self._request_items(request)]
         scope = sorted(
             reachable_from(
@@ -152,8 +186,11 @@ class OptionsEngine:
             | set(request.chosen)
         )  # fmt: skip
         if not self._solve(assumptions):
-            conflict = self._minimal_core(assumptions, [])
-            items = tuple(self._describe(literal) for literal in conflict)
+            items = (
+                (self._quantities_item(),)
+                if self._by_quantities
+                else tuple(self._describe(lit) for lit in self._minimal_core(assumptions, []))
+            )
             why = "the current choices cannot all hold: " + "; ".join(i.detail for i in items)
             return Options(
                 valid=False,
@@ -165,10 +202,8 @@ class OptionsEngine:
         seen_out: set[str] = set()
 
         def record() -> None:
-            model = self._solver.get_model() or []
             for code in scope:
-                literal = model[self.model.var(code) - 1]
-                (seen_in if literal > 0 else seen_out).add(code)
+                (seen_in if code in self._witness else seen_out).add(code)
 
         record()
         states: dict[str, tuple[State, str | None]] = {}
@@ -203,6 +238,8 @@ class OptionsEngine:
             return self._solve([by_item[(item.kind, item.ref)] for item in items])
 
     def _why(self, assumptions: list[int], probe: int, verb: str) -> str:
+        if self._by_quantities:
+            return f"{verb} {self._quantities_item().detail}"
         core = self._minimal_core(assumptions, [probe])
         return f"{verb} " + "; ".join(self._describe(literal).detail for literal in core)
 
@@ -259,6 +296,15 @@ class OptionsEngine:
             ),
         }
         return ConflictItem(kind, ref, details[kind]())
+
+    def _quantities_item(self) -> ConflictItem:
+        needs = ", ".join(f"{n.capability} {n.quantity}" for n in self._needs)
+        return ConflictItem(
+            "quantities", needs,
+            "the quantities: none within the components' bounds covers "
+            + (f"the needs ({needs}) and " if needs else "")
+            + "every requirement",
+        )  # fmt: skip
 
     def _rule_message(self, rule_id: str) -> str:
         return next(rule.message for rule in self.snapshot.rules if rule.id == rule_id)

@@ -1,7 +1,7 @@
-"""Interactive option states at the level of choice: exact against brute force over every
-set of components on random tiny catalogs, for random clicks; never a dead end (after any
-clicks taken from possible options a valid choice remains); reasons and conflicts in words
-on the default catalog. (Quantities are the next step of issue 7.)"""
+"""Interactive option states: exact against brute force (over every set of components and
+their quantities) on random tiny catalogs, for random clicks; never a dead end (after any
+clicks taken from possible options the bundle can still be completed); the same answers as
+the CP-SAT configurator on the default catalog; reasons and conflicts in words."""
 
 from __future__ import annotations
 
@@ -13,17 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.configurator.errors import Infeasible
 from app.configurator.options import OptionsEngine, OptionsRequest
-from app.configurator.request import Need
+from app.configurator.request import ConfigurationRequest, Need
+from app.configurator.solve import configure
 from catalog.snapshot import CatalogSnapshot
-from tests.configurator.checker import _rule_violations
+from tests.configurator.checker import violations
 from tests.configurator.factories import catalog
 from tests.configurator.test_rules import CODES, TEMPLATES, tiny_parts
-
-# The choice model treats a quantity rule by the components it brings in; how quantities add
-# up against each other (several requirers of one provider, under a quantity rule) is the
-# configurator's, which completes the bundle. So the exactness tests leave quantity rules out.
-CHOICE_TEMPLATES = [t for t in TEMPLATES if t("CMP-A", "CMP-B")["kind"] != "quantity"]
 
 CENTRE = {"code": "CZ-X", "name": "Centre CZ-X", "country": "CZ", "region": "EU",
           "cost_currency": "CZK", "competencies": ["unix-linux-ops"],
@@ -32,7 +29,7 @@ CENTRE = {"code": "CZ-X", "name": "Centre CZ-X", "country": "CZ", "region": "EU"
 
 @st.composite
 def tiny(draw: Any) -> tuple[CatalogSnapshot, OptionsRequest]:
-    components, rules = draw(tiny_parts(CHOICE_TEMPLATES))
+    components, rules = draw(tiny_parts(TEMPLATES))
     count = len(components)
     snapshot = catalog(components, rules, [CENTRE])
     codes = list(CODES[:count])
@@ -45,23 +42,19 @@ def tiny(draw: Any) -> tuple[CatalogSnapshot, OptionsRequest]:
 
 
 def valid_bundles(snapshot: CatalogSnapshot, request: OptionsRequest) -> list[frozenset[str]]:
-    """Every set of components that is a valid choice, by brute force and the independent
-    checker's rules: each component active and deliverable, every need and every per-unit
-    requirement with a provider in the set, every rule holding (quantities all one)."""
+    """Every set of components some quantities make a valid bundle of, by brute force over
+    quantities 0 to 3 (every tiny component's bounds) and the independent checker."""
     codes = [c.code for c in snapshot.components]
-    found = []
-    for size in range(len(codes) + 1):
-        for subset in itertools.combinations(codes, size):
-            chosen = frozenset(subset)
-            if not set(request.chosen) <= chosen or chosen & set(request.rejected):
-                continue
-            provided = {cap for c in chosen for cap in snapshot.component(c).provides}
-            required = {cap for c in chosen for cap in snapshot.component(c).requires}
-            if {n.capability for n in request.needs} | required <= provided and not (
-                _rule_violations(snapshot, set(chosen), dict.fromkeys(chosen, 1))
-            ):
-                found.append(chosen)
-    return found
+    checked = ConfigurationRequest("EUR", 1, request.needs)
+    found = set()
+    for quantities in itertools.product(range(4), repeat=len(codes)):
+        lines = [(c, "standard", "CZ-X", q) for c, q in zip(codes, quantities, strict=True) if q]
+        chosen = frozenset(c for c, *_ in lines)
+        if chosen in found or not set(request.chosen) <= chosen or chosen & set(request.rejected):
+            continue
+        if not violations(snapshot, checked, lines):  # the empty bundle too
+            found.add(chosen)
+    return list(found)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -122,7 +115,33 @@ def engine(default_snapshot: CatalogSnapshot) -> OptionsEngine:
     return OptionsEngine(default_snapshot)
 
 
-def test_clicks_on_the_default_catalog_never_reach_a_dead_end(engine: OptionsEngine) -> None:
+def _completion(snapshot: CatalogSnapshot, request: OptionsRequest) -> bool:
+    asked = ConfigurationRequest(
+        "EUR", 12, request.needs, residency=request.residency,
+        include=request.chosen, exclude=request.rejected,
+    )  # fmt: skip
+    try:
+        return bool(configure(snapshot, asked).bundles)
+    except Infeasible:
+        return False
+
+
+def test_the_options_engine_and_the_configurator_agree(
+    default_snapshot: CatalogSnapshot, engine: OptionsEngine
+) -> None:
+    answer = engine.options(REQUEST)
+    assert answer.valid and {o.state for o in answer.components} >= {"possible", "forced"}
+    for option in answer.components:
+        with_it = OptionsRequest(REQUEST.needs, REQUEST.residency, chosen=(option.code,))
+        assert _completion(default_snapshot, with_it) == (option.state != "impossible"), option
+        if option.state == "forced":
+            without = OptionsRequest(REQUEST.needs, REQUEST.residency, rejected=(option.code,))
+            assert not _completion(default_snapshot, without), option
+
+
+def test_clicks_on_the_default_catalog_never_reach_a_dead_end(
+    default_snapshot: CatalogSnapshot, engine: OptionsEngine
+) -> None:
     chooser = random.Random(11)
     request = REQUEST
     for _ in range(8):
@@ -138,6 +157,7 @@ def test_clicks_on_the_default_catalog_never_reach_a_dead_end(engine: OptionsEng
             chosen=(*request.chosen, code) if pick else request.chosen,
             rejected=request.rejected if pick else (*request.rejected, code),
         )  # fmt: skip
+    assert engine.options(request).valid and _completion(default_snapshot, request)
 
 
 def test_impossible_options_say_why_in_words(engine: OptionsEngine) -> None:
