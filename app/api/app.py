@@ -25,6 +25,7 @@ from app.configurator.request import Limits
 from app.db.engine import Database
 from app.documents.render_pool import RenderPool
 from app.services.active_catalog import ActiveCatalog
+from app.services.options import OptionsEngines
 from app.services.solver_pool import SolverPool
 from app.settings import Settings, get_settings
 
@@ -60,6 +61,7 @@ def create_app(
     app.state.database = database
     app.state.failed_logins = FailedLogins(settings.auth_failures_per_minute)
     app.state.active_catalog = ActiveCatalog()
+    app.state.options_engines = OptionsEngines()
     owned: list[SolverPool | RenderPool] = []  # pools handed in are closed by their owner
     if solver_pool is None:
         solver_pool = SolverPool(

@@ -7,7 +7,6 @@ covers) and for their quantities (bounds, steps, needs, requirements summed over
 requirer, quantity rules; ``app.configurator.quantities``): every bundle the SAT solver
 proposes is checked, and when one's quantities cannot work CP-SAT decides. Capacity,
 availability targets and budgets are the configurator's, when it completes the bundle.
-Work in progress (issue 7): not yet served by the API.
 
 Each click asks the solver under assumptions (the request, the clicks, the catalog's rules
 and facts). One solution marks every component it contains as possible and every one it

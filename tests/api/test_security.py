@@ -328,6 +328,13 @@ CATALOG_CASES = [
     Case("GET", "/v1/audit", "/v1/audit", ADMINS),
     Case("POST", "/v1/quotes/price", "/v1/quotes/price", QUOTERS, body=QUOTE),
     Case("POST", "/v1/configurations", "/v1/configurations", QUOTERS, body=CONFIGURATION),
+    Case(
+        "POST",
+        "/v1/configurations/options",
+        "/v1/configurations/options",
+        QUOTERS,
+        body=CONFIGURATION,
+    ),
 ]
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 
 from app.api.deps import READ_ONLY, DbSession, JsonBody, QuoteMaker
 from app.api.schemas import OBJECT_BODY
-from app.services import configurations
+from app.services import configurations, options
 
 router = APIRouter(prefix="/v1/configurations", tags=["configurations"])
 
@@ -23,3 +23,17 @@ def configure(request: Request, session: DbSession, principal: QuoteMaker, body:
     return configurations.configure(
         session, principal, state.active_catalog, state.solver_pool, state.limits, body
     )
+
+
+@router.post("/options", openapi_extra={**OBJECT_BODY, **READ_ONLY})
+def configuration_options(
+    request: Request, session: DbSession, principal: QuoteMaker, body: JsonBody
+) -> Any:
+    """Interactive configuration: the fields of a configuration request plus `chosen` and
+    `rejected` component codes. For every component in scope: `possible`, `forced` (in every
+    valid completion) or `impossible`, with the reason; `valid: false` with a minimal
+    `conflict` and `repairs` when the clicks cannot all hold. Exact for choices and
+    quantities; capacity, availability and budget are checked when the bundle is
+    configured."""
+    state = request.app.state
+    return options.options(session, state.active_catalog, state.options_engines, state.limits, body)

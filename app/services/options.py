@@ -1,0 +1,97 @@
+"""Interactive options: ``POST /v1/configurations/options``. For every component in scope,
+whether it is still possible, forced or impossible after the caller's clicks, from the
+options engine prepared once per catalog revision."""
+
+from __future__ import annotations
+
+from threading import Lock
+from typing import Any
+
+from pydantic import Field
+from sqlalchemy.orm import Session
+
+from app.configurator.errors import ConfigurationInvalid, ConflictItem
+from app.configurator.options import OptionsEngine, OptionsRequest
+from app.configurator.request import Limits
+from app.configurator.validate import validate_request
+from app.errors import FieldProblem, Invalid
+from app.services.active_catalog import ActiveCatalog
+from app.services.catalog_store import validate_model
+from app.services.configurations import ConfigurationIn
+from app.services.inputs import Code
+from catalog.snapshot import CatalogSnapshot
+
+MAX_CLICKS = 500
+
+
+class OptionsIn(ConfigurationIn):
+    chosen: list[Code] = Field(default_factory=list, max_length=MAX_CLICKS)
+    rejected: list[Code] = Field(default_factory=list, max_length=MAX_CLICKS)
+
+
+class OptionsEngines:
+    """The options engine of the active catalog, prepared once per catalog revision (and
+    replaced when a new one is active)."""
+
+    def __init__(self) -> None:
+        self._lock = Lock()
+        self._prepared: tuple[int, OptionsEngine] | None = None
+
+    def current(self, revision: int, snapshot: CatalogSnapshot) -> OptionsEngine:
+        with self._lock:
+            if self._prepared is None or self._prepared[0] != revision:
+                if self._prepared is not None:
+                    self._prepared[1].close()
+                self._prepared = (revision, OptionsEngine(snapshot))
+            return self._prepared[1]
+
+
+def _clicks_problems(snapshot: CatalogSnapshot, parsed: OptionsIn) -> list[FieldProblem]:
+    problems = []
+    for field in ("chosen", "rejected"):
+        for index, code in enumerate(getattr(parsed, field)):
+            if not snapshot.has_component(code):
+                problems.append(FieldProblem(f"{field}[{index}]", f"unknown component {code!r}"))
+    for code in sorted(set(parsed.chosen) & set(parsed.rejected)):
+        problems.append(FieldProblem("rejected", f"{code} is both chosen and rejected"))
+    return problems
+
+
+def _item(item: ConflictItem) -> dict[str, str]:
+    return {"kind": item.kind, "ref": item.ref, "detail": item.detail}
+
+
+def options(
+    session: Session,
+    catalog: ActiveCatalog,
+    engines: OptionsEngines,
+    limits: Limits,
+    body: dict[str, Any],
+) -> dict[str, Any]:
+    parsed: OptionsIn = validate_model(OptionsIn.model_validate, body, "request")
+    request = parsed.as_request()
+    revision, snapshot = catalog.current(session)
+    problems = _clicks_problems(snapshot, parsed)
+    try:
+        validate_request(snapshot, request, limits)
+    except ConfigurationInvalid as error:
+        problems = [FieldProblem(p.field, p.message) for p in error.problems] + problems
+    if problems:
+        raise Invalid("the request cannot be configured", problems)
+    engine = engines.current(revision, snapshot)
+    answer = engine.options(
+        OptionsRequest(
+            needs=request.needs, residency=request.residency, include=request.include,
+            exclude=request.exclude, offering=request.offering,
+            chosen=tuple(parsed.chosen), rejected=tuple(parsed.rejected),
+        )
+    )  # fmt: skip
+    return {
+        "valid": answer.valid,
+        "components": [
+            {"code": option.code, "state": option.state, "reason": option.reason}
+            for option in answer.components
+        ],
+        "conflict": [_item(item) for item in answer.conflict],
+        "repairs": [{"relax": [_item(item) for item in repair]} for repair in answer.repairs],
+    }
