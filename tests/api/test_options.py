@@ -45,3 +45,12 @@ def test_bad_clicks_are_named(client: TestClient, auth: Any) -> None:
     clicks = {**REQUEST, "chosen": ["NOPE", "SM-ITSM"], "rejected": ["SM-ITSM"]}
     problem = assert_problem(client.post(PATH, json=clicks, headers=auth("sales")), 422)
     assert {"chosen[0]", "rejected"} <= set(error_fields(problem))
+
+
+def test_the_engine_is_prepared_once_per_catalog_revision(default_snapshot: Any) -> None:
+    from app.services.options import OptionsEngines
+
+    engines = OptionsEngines()
+    first = engines.current(1, default_snapshot)
+    assert engines.current(1, default_snapshot) is first  # every click of a revision
+    assert engines.current(2, default_snapshot) is not first  # a new catalog revision
