@@ -8,11 +8,21 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal, localcontext
+from typing import cast
 
 from ortools.sat.python import cp_model
 
-from app.configurator.model import ConfigModel, Group, LinearExpr, SatLiteral, scaled, total
+from app.configurator.model import (
+    ConfigModel,
+    Group,
+    LinearExpr,
+    SatLiteral,
+    scaled,
+    scaled_sum,
+    total,
+)
 from catalog.expressions import And, Const, Expr, Iff, Implies, Not, Or, Var
 from catalog.rules import (
     NONE,
@@ -70,12 +80,13 @@ def _balance(config: ConfigModel, capability: str, extra: Decimal) -> tuple[Line
     """(provided - required) of ``capability`` and ``extra``, scaled to integers."""
     given, provided = _provided(config, capability)
     taken, required = _required(config, capability)
-    ints, _ = scaled([*given, *taken, extra])
-    given_ints, taken_ints = ints[: len(given)], ints[len(given) : len(given) + len(taken)]
-    expression = cp_model.LinearExpr.weighted_sum(
-        [*provided, *required], [*given_ints, *(-c for c in taken_ints)]
+    return scaled_sum(
+        [
+            *zip(given, provided, strict=True),
+            *((-c, q) for c, q in zip(taken, required, strict=True)),
+        ],
+        extra,
     )
-    return expression, ints[-1]
 
 
 def needs(config: ConfigModel) -> None:
@@ -225,16 +236,20 @@ def _choose(config: ConfigModel, rule: ChooseRule, guard: list[cp_model.IntVar])
 
 
 def _quantity(config: ConfigModel, rule: QuantityRule, guard: list[cp_model.IntVar]) -> None:
-    left, right = list(rule.left.items()), list(rule.right.items())
-    ints, _ = scaled([*(c for _, c in left), *(c for _, c in right), rule.constant])
-    left_ints, right_ints = ints[: len(left)], ints[len(left) : len(left) + len(right)]
-    lhs = sum(c * config.quantity(code) for c, (code, _) in zip(left_ints, left, strict=True))
-    rhs = (
-        sum(c * config.quantity(code) for c, (code, _) in zip(right_ints, right, strict=True))
-        + ints[-1]
-    )
-    relation = {"<=": lhs <= rhs, ">=": lhs >= rhs, "==": lhs == rhs}[rule.op]
-    config.model.add(relation).only_enforce_if(guard)
+    config.model.add(quantity_relation(rule, config.quantity)).only_enforce_if(guard)
+
+
+def quantity_relation(
+    rule: QuantityRule, quantity: Callable[[str], LinearExpr]
+) -> cp_model.BoundedLinearExpression:
+    """``rule`` as a linear relation over the quantities ``quantity`` gives each code:
+    left - right ``op`` constant, in integers."""
+    terms = [(c, quantity(code)) for code, c in rule.left.items()]
+    terms += [(-c, quantity(code)) for code, c in rule.right.items()]
+    difference, constant = scaled_sum(terms, rule.constant)
+    relation = {"<=": difference <= constant, ">=": difference >= constant,
+                "==": difference == constant}[rule.op]  # fmt: skip
+    return cast(cp_model.BoundedLinearExpression, relation)  # OR-Tools' stubs say bool
 
 
 def attribute_scope(config: ConfigModel, rule: AttributeRule) -> list[str]:

@@ -409,3 +409,13 @@ def scaled(values: Sequence[Decimal]) -> tuple[list[int], int]:
             places = max(places, -exponent)
     scale = 10**places
     return [int(value * scale) for value in values], scale
+
+
+def scaled_sum(
+    terms: Sequence[tuple[Decimal, LinearExpr]], constant: Decimal
+) -> tuple[LinearExpr, int]:
+    """``sum(coefficient * variable)`` and ``constant`` with their decimals scaled to
+    integers by one common power of ten (the relation between them is unchanged)."""
+    ints, _ = scaled([*(coefficient for coefficient, _ in terms), constant])
+    expression = cp_model.LinearExpr.weighted_sum([v for _, v in terms], ints[: len(terms)])
+    return expression, ints[-1]

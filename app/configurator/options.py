@@ -83,6 +83,7 @@ class OptionsEngine:
             for item, literal in self.model.selectors.items()
             if item.kind in ("fact", "requirement", "rule")
         ]
+        self._catalog_set = frozenset(self._catalog)
         self.prepare_seconds = time.perf_counter() - started
 
     def close(self) -> None:
@@ -136,7 +137,7 @@ class OptionsEngine:
         true = {literal for literal in self._solver.get_model() or [] if literal > 0}
         self._witness = frozenset(c for c in self.model.codes if self.model.var(c) in true)
         assumed = set(assumptions)
-        if not set(self._catalog) <= assumed:
+        if not self._catalog_set <= assumed:
             return True
         # The quantities of the needs switched on (a conflict being shrunk drops some).
         needs = tuple(

@@ -15,7 +15,8 @@ from decimal import Decimal
 from ortools.sat.python import cp_model
 
 from app.configurator.choices import ChoiceModel
-from app.configurator.model import LinearExpr, scaled, total
+from app.configurator.constraints import quantity_relation
+from app.configurator.model import LinearExpr, scaled_sum, total
 from app.configurator.request import Need
 from catalog.rules import QuantityRule
 
@@ -98,7 +99,7 @@ class QuantityCheck:
         for code in quantity:
             capabilities.update(self.snapshot.component(code).requires)
         for capability in sorted(capabilities):
-            terms: list[tuple[Decimal, cp_model.IntVar]] = []
+            terms: list[tuple[Decimal, LinearExpr]] = []
             for code, q in quantity.items():
                 component = self.snapshot.component(code)
                 amount = component.provides.get(capability, Decimal(0)) - component.requires.get(
@@ -106,22 +107,14 @@ class QuantityCheck:
                 )
                 if amount:
                     terms.append((amount, q))
-            ints, _ = scaled([*(amount for amount, _ in terms), wanted.get(capability, Decimal(0))])
-            model.add(total(c * q for c, (_, q) in zip(ints, terms, strict=False)) >= ints[-1])
+            supplied, wanted_ints = scaled_sum(terms, wanted.get(capability, Decimal(0)))
+            model.add(supplied >= wanted_ints)
         for rule in self._rules:
-            left, right = list(rule.left.items()), list(rule.right.items())
-            ints, _ = scaled([*(c for _, c in left), *(c for _, c in right), rule.constant])
-
-            def side(items: list[tuple[str, Decimal]], coefficients: list[int]) -> LinearExpr:
-                return total(
-                    c * quantity[code]
-                    for c, (code, _) in zip(coefficients, items, strict=True)
-                    if code in quantity
+            model.add(
+                quantity_relation(
+                    rule, lambda code: total([quantity[code]] if code in quantity else [])
                 )
-
-            lhs = side(left, ints[: len(left)])
-            rhs = side(right, ints[len(left) : len(left) + len(right)]) + ints[-1]
-            model.add({"<=": lhs <= rhs, ">=": lhs >= rhs, "==": lhs == rhs}[rule.op])
+            )
 
 
 def _solvable(model: cp_model.CpModel) -> bool:

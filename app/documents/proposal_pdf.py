@@ -5,6 +5,7 @@ template, or rendered from Markdown and sanitised (``app.documents.markdown``)."
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import asdict, dataclass
@@ -28,13 +29,6 @@ LAYER_TITLES = {
     "service-management": "Service management",
     "transition": "Transition",
 }
-SOW_PARTS = (
-    ("provider_responsibilities", "Provider responsibilities"),
-    ("client_responsibilities", "Client responsibilities"),
-    ("deliverables", "Deliverables"),
-    ("assumptions", "Assumptions"),
-    ("exclusions", "Exclusions"),
-)
 
 
 class DocumentTooLarge(Exception):
@@ -82,11 +76,13 @@ def content_key(document: Any, template: str) -> str:
     return hashlib.sha256(f"{_fingerprint(template)}\n{data}".encode()).hexdigest()
 
 
+@functools.cache  # packaged files: read once per process, not on every request
 def _fingerprint(template: str) -> str:
     """What the rendering is made of besides the data: templates, assets, WeasyPrint."""
     digest = hashlib.sha256(f"{RENDER_VERSION} {weasyprint.__version__}".encode())
     templates = Path(__file__).parent / "templates"
-    for path in [templates / template, *(ASSETS[name] for name in sorted(ASSETS))]:
+    for path in [templates / template, templates / "sections.html",
+                 *(ASSETS[name] for name in sorted(ASSETS))]:  # fmt: skip
         digest.update(path.name.encode())
         digest.update(path.read_bytes() if path.suffix in (".html", ".css") else b"")
     return digest.hexdigest()
@@ -182,7 +178,6 @@ def context(document: ProposalDocument) -> dict[str, Any]:
         "availability": None if availability is None else f"{availability:.3f}",
         "offering": document.offering,
         "schedules": schedules,
-        "sow_parts": SOW_PARTS,
         "watermark": document.watermark,
         "chapters": [
             ("summary", "Executive summary"),

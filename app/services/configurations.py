@@ -98,16 +98,9 @@ def solve(
     # The solver workers cache snapshots by this key, so it must name the revision the
     # snapshot was read at (a second read could already see a newer one).
     revision, snapshot = catalog.current(session)
-    try:
-        validate_request(snapshot, request, limits)  # bounded and known before any model
-    except ConfigurationInvalid as error:
-        raise Invalid(
-            "the request cannot be configured",
-            [
-                FieldProblem(f"{field}.{p.field}" if field else p.field, p.message)
-                for p in error.problems
-            ],
-        ) from error
+    problems = request_problems(snapshot, request, limits, field=field)
+    if problems:
+        raise Invalid("the request cannot be configured", problems)
     key = f"{id(catalog)}:{revision}"
     try:
         return revision, snapshot, pool.solve(key, snapshot, request, limits)
@@ -117,6 +110,21 @@ def solve(
         raise NoValidBundle(error.detail, extra=view) from error
     except SolverTimeout as error:
         raise SolverKilled(str(error), headers={"Retry-After": "1"}) from error
+
+
+def request_problems(
+    snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits, *, field: str = ""
+) -> list[FieldProblem]:
+    """Every problem of ``request`` against the catalog and the limits, each naming its
+    field (prefixed with ``field``): checked before any model is built."""
+    try:
+        validate_request(snapshot, request, limits)
+    except ConfigurationInvalid as error:
+        return [
+            FieldProblem(f"{field}.{p.field}" if field else p.field, p.message)
+            for p in error.problems
+        ]
+    return []
 
 
 def _availability(value: Decimal | None) -> float | None:
@@ -152,7 +160,7 @@ def solution_view(
     return body
 
 
-def _item(item: ConflictItem) -> dict[str, str]:
+def conflict_item_view(item: ConflictItem) -> dict[str, str]:
     return {"kind": item.kind, "ref": item.ref, "detail": item.detail}
 
 
@@ -160,10 +168,10 @@ def infeasible_view(
     error: Infeasible, guardrails: Guardrails, principal: Principal
 ) -> dict[str, Any]:
     return {
-        "conflicts": [_item(item) for item in error.conflicts],
+        "conflicts": [conflict_item_view(item) for item in error.conflicts],
         "repairs": [
             {
-                "relax": [_item(item) for item in repair.relax],
+                "relax": [conflict_item_view(item) for item in repair.relax],
                 "bundle": bundle_view(repair.bundle, guardrails, principal),
             }
             for repair in error.repairs

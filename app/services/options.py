@@ -10,14 +10,12 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from app.configurator.errors import ConfigurationInvalid, ConflictItem
 from app.configurator.options import OptionsEngine, OptionsRequest
 from app.configurator.request import Limits
-from app.configurator.validate import validate_request
 from app.errors import FieldProblem, Invalid
 from app.services.active_catalog import ActiveCatalog
 from app.services.catalog_store import validate_model
-from app.services.configurations import ConfigurationIn
+from app.services.configurations import ConfigurationIn, conflict_item_view, request_problems
 from app.services.inputs import Code
 from catalog.snapshot import CatalogSnapshot
 
@@ -57,10 +55,6 @@ def _clicks_problems(snapshot: CatalogSnapshot, parsed: OptionsIn) -> list[Field
     return problems
 
 
-def _item(item: ConflictItem) -> dict[str, str]:
-    return {"kind": item.kind, "ref": item.ref, "detail": item.detail}
-
-
 def options(
     session: Session,
     catalog: ActiveCatalog,
@@ -71,11 +65,7 @@ def options(
     parsed: OptionsIn = validate_model(OptionsIn.model_validate, body, "request")
     request = parsed.as_request()
     revision, snapshot = catalog.current(session)
-    problems = _clicks_problems(snapshot, parsed)
-    try:
-        validate_request(snapshot, request, limits)
-    except ConfigurationInvalid as error:
-        problems = [FieldProblem(p.field, p.message) for p in error.problems] + problems
+    problems = request_problems(snapshot, request, limits) + _clicks_problems(snapshot, parsed)
     if problems:
         raise Invalid("the request cannot be configured", problems)
     engine = engines.current(revision, snapshot)
@@ -92,6 +82,8 @@ def options(
             {"code": option.code, "state": option.state, "reason": option.reason}
             for option in answer.components
         ],
-        "conflict": [_item(item) for item in answer.conflict],
-        "repairs": [{"relax": [_item(item) for item in repair]} for repair in answer.repairs],
+        "conflict": [conflict_item_view(item) for item in answer.conflict],
+        "repairs": [
+            {"relax": [conflict_item_view(item) for item in repair]} for repair in answer.repairs
+        ],
     }
