@@ -15,6 +15,8 @@ from fastapi.testclient import TestClient
 from app.api.app import create_app
 from app.configurator.request import ConfigurationRequest, Limits
 from app.configurator.solve import Solution
+from app.db.engine import Database
+from app.services.keys import create_key
 from app.services.solver_pool import SolverPool
 from app.settings import Settings
 from catalog.snapshot import CatalogSnapshot
@@ -105,7 +107,13 @@ def sleepy_solve(
 
 
 @pytest.fixture
-def slow_client(database: Any) -> Iterator[TestClient]:
+def slow_client(committed_database: Database) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """A client whose solves never end, and a sales key's headers. Its requests run at once
+    from several threads, so it needs a database that gives each its own connection (the
+    rolled-back test database serves every request on one, and two at once race on its
+    savepoints)."""
+    with committed_database.transaction(write=True) as session:
+        key = create_key(session, name="sales", role="sales")
     settings = Settings(
         auth_failures_per_minute=10_000,
         solver_time_limit_seconds=0.5,
@@ -114,28 +122,28 @@ def slow_client(database: Any) -> Iterator[TestClient]:
     )
     pool = SolverPool(workers=1, queue_wait=0.2, grace=0.5, solve=sleepy_solve)
     try:
-        app = create_app(settings, database, pool)
+        app = create_app(settings, committed_database, pool)
         with TestClient(app, raise_server_exceptions=False) as client:
-            yield client
+            yield client, {"Authorization": f"Bearer {key}"}
     finally:
         pool.close()  # a pool handed to the app is its giver's to close
 
 
 def test_a_runaway_solve_is_killed_at_its_deadline_while_health_answers(
-    slow_client: TestClient, auth: Any
+    slow_client: tuple[TestClient, dict[str, str]],
 ) -> None:
-    headers = auth("sales")
+    client, headers = slow_client
     results: dict[str, Any] = {}
 
     def configure() -> None:
         started = time.monotonic()
-        results["response"] = slow_client.post(PATH, json=REQUEST, headers=headers)
+        results["response"] = client.post(PATH, json=REQUEST, headers=headers)
         results["seconds"] = time.monotonic() - started
 
     worker = threading.Thread(target=configure)
     worker.start()
     time.sleep(0.3)  # the solve is running
-    health = slow_client.get("/healthz")
+    health = client.get("/healthz")
     assert health.status_code == 200
     assert worker.is_alive()  # health answered while the solve was still running
     worker.join(timeout=30)
@@ -146,13 +154,15 @@ def test_a_runaway_solve_is_killed_at_its_deadline_while_health_answers(
     assert results["seconds"] < 10
 
 
-def test_when_every_solver_is_busy_a_request_gets_503(slow_client: TestClient, auth: Any) -> None:
-    headers = auth("sales")
-    first = threading.Thread(target=lambda: slow_client.post(PATH, json=REQUEST, headers=headers))
+def test_when_every_solver_is_busy_a_request_gets_503(
+    slow_client: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, headers = slow_client
+    first = threading.Thread(target=lambda: client.post(PATH, json=REQUEST, headers=headers))
     first.start()
     time.sleep(0.3)
     started = time.monotonic()
-    busy = slow_client.post(PATH, json=REQUEST, headers=headers)
+    busy = client.post(PATH, json=REQUEST, headers=headers)
     problem = assert_problem(busy, 503, "solver-busy")
     assert busy.headers["Retry-After"] == "1"
     assert time.monotonic() - started < 10  # waited briefly (0.2 s), not behind a 60 s solve
