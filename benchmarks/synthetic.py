@@ -59,11 +59,15 @@ def _money(rng: random.Random, low: int, high: int) -> Decimal:
     return Decimal(rng.randint(low * 100, high * 100)) / 100
 
 
-def generate(components: int, *, seed: int = 0, table_rows: int | None = None) -> CatalogSnapshot:
+def generate(
+    components: int, *, seed: int = 0, table_rows: int | None = None, exactly_one: int = 0
+) -> CatalogSnapshot:
     """A valid synthetic catalog of ``components`` components.
 
     ``table_rows`` is the total number of rows over all table rules (default: 50 per table,
-    one table per 100 components).
+    one table per 100 components; a table gets more columns when its rows need them).
+    ``exactly_one`` groups of five, from the first, get a rule choosing exactly one of them:
+    a variant model, like a car's, where every group (engine, gearbox, trim…) is a choice.
     """
     rng = random.Random(seed)
     n = max(components, 2 * GROUP)
@@ -86,7 +90,7 @@ def generate(components: int, *, seed: int = 0, table_rows: int | None = None) -
     centres = _centres(rng, max(6, n // 500), competencies, skills)
     books = _price_books()
     items = [_component(rng, index, capabilities, competencies, skills) for index in range(n)]
-    rules = _rules(rng, items, table_rows)
+    rules = _rules(rng, items, table_rows, exactly_one)
     offerings = [
         Offering(
             code=f"OFF-SYN-{index:04d}",
@@ -255,9 +259,15 @@ def _documents(index: int, family: str) -> dict[str, Any]:
     }
 
 
-def _rules(rng: random.Random, items: list[Component], table_rows: int | None) -> list[Rule]:
+def _rules(
+    rng: random.Random, items: list[Component], table_rows: int | None, exactly_one: int
+) -> list[Rule]:
     groups = [items[start : start + GROUP] for start in range(0, len(items) - GROUP + 1, GROUP)]
-    rules: list[dict[str, Any]] = []
+    rules: list[dict[str, Any]] = [
+        {"kind": "choose", "id": f"X-{number:05d}", "group": [c.code for c in group],
+         "min": 1, "max": 1, "message": f"Choose exactly one of variant group {number}."}
+        for number, group in enumerate(groups[:exactly_one])
+    ]  # fmt: skip
     for number, group in enumerate(groups[:-1]):
         following = groups[number + 1]
         kind = number % 7
@@ -327,8 +337,13 @@ def _rules(rng: random.Random, items: list[Component], table_rows: int | None) -
         rules[-1].update(id=rule_id, message=f"Synthetic rule {rule_id}.")
     tables = max(1, len(items) // 100)
     per_table = max(1, (table_rows if table_rows is not None else 50 * tables) // tables)
+    # Enough columns that twice the rows can be drawn from the distinct ones (a column's
+    # cell is one of its GROUP components or none).
+    width = 3
+    while (GROUP + 1) ** width < 2 * per_table:
+        width += 1
     for number in range(tables):
-        columns = [groups[(number * 3 + offset) % len(groups)] for offset in range(3)]
+        columns = [groups[(number * width + offset) % len(groups)] for offset in range(width)]
         rows = {
             tuple(rng.choice([*(c.code for c in column), "-"]) for column in columns)
             for _ in range(per_table * 2)
@@ -357,8 +372,12 @@ def main() -> None:
     parser.add_argument("target", type=Path)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--table-rows", type=int, default=None)
+    parser.add_argument("--exactly-one", type=int, default=0, metavar="GROUPS")
     arguments = parser.parse_args()
-    snapshot = generate(arguments.components, seed=arguments.seed, table_rows=arguments.table_rows)
+    snapshot = generate(
+        arguments.components, seed=arguments.seed, table_rows=arguments.table_rows,
+        exactly_one=arguments.exactly_one,
+    )  # fmt: skip
     written = export_catalog(snapshot, arguments.target)
     print(f"wrote {len(written)} files to {arguments.target}")
 

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pysat.card import CardEnc, EncType
 from pysat.formula import IDPool
 
+from app.configurator.diagram import ACCEPT, build_diagram
 from catalog.expressions import And, Const, Expr, Iff, Implies, Not, Or, Var
 from catalog.rules import (
     NONE,
-    WILDCARD,
     AttributeRule,
     ChooseRule,
     ExcludesRule,
@@ -38,6 +38,7 @@ from catalog.rules import (
 from catalog.snapshot import CatalogSnapshot
 
 Clause = list[int]
+PAIRWISE_UP_TO = 8  # at most one of up to 8 literals: 28 binary clauses, no new variable
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,7 @@ class ChoiceModel:
         self.selectors: dict[Item, int] = {}  # item -> literal assumed to switch it on
         self.facts: dict[str, str] = {}  # component -> why it can never be chosen
         self.codes = [component.code for component in snapshot.components]
+        self._vars: dict[str, int] = {}  # component -> its variable (the first ones, in order)
         for code in self.codes:
             self.var(code)
         self._facts()
@@ -67,7 +69,10 @@ class ChoiceModel:
                 self._rule(rule)
 
     def var(self, code: str) -> int:
-        return int(self.pool.id(("x", code)))
+        known = self._vars.get(code)
+        if known is None:
+            known = self._vars[code] = int(self.pool.id(("x", code)))
+        return known
 
     def fresh(self) -> int:
         return int(self.pool.id(("aux", len(self.pool.obj2id))))
@@ -156,14 +161,22 @@ class ChoiceModel:
         literals = [self.var(code) for code in rule.group]
         when = [-self.var(rule.when)] if rule.when else []
         clauses: list[Clause] = []
-        for bound, encode in ((rule.max, CardEnc.atmost), (rule.min, CardEnc.atleast)):
-            if encode is CardEnc.atleast and bound == 0:
-                continue
-            if encode is CardEnc.atmost and bound >= len(literals):
-                continue
-            formula = encode(literals, bound=bound, vpool=self.pool, encoding=EncType.seqcounter)
-            clauses.extend([*when, *clause] for clause in formula.clauses)
+        if rule.max < len(literals):
+            clauses.extend([*when, *clause] for clause in self._at_most(literals, rule.max))
+        if rule.min > 0:
+            least = CardEnc.atleast(literals, bound=rule.min, vpool=self.pool,
+                                    encoding=EncType.seqcounter)  # fmt: skip
+            clauses.extend([*when, *clause] for clause in least.clauses)
         return clauses
+
+    def _at_most(self, literals: list[int], bound: int) -> list[Clause]:
+        """At most ``bound`` of ``literals``: pairwise for one of a few (no auxiliary
+        variables, whose remembered phases would steer the solver back to old solutions
+        and defeat solution-guided probing), a sequential counter otherwise."""
+        if bound == 1 and len(literals) <= PAIRWISE_UP_TO:
+            return [[-a, -b] for i, a in enumerate(literals) for b in literals[i + 1 :]]
+        most = CardEnc.atmost(literals, bound=bound, vpool=self.pool, encoding=EncType.seqcounter)
+        return [list(clause) for clause in most.clauses]
 
     def _quantity(self, rule: QuantityRule) -> list[Clause]:
         """A chosen component on the side that must be matched needs one on the other side
@@ -203,9 +216,7 @@ class ChoiceModel:
             literal = by_value.setdefault(value, self.fresh())
             clauses.append([-self.var(code), literal])
         if len(by_value) > 1:
-            most = CardEnc.atmost(list(by_value.values()), bound=1, vpool=self.pool,
-                                  encoding=EncType.seqcounter)  # fmt: skip
-            clauses.extend(most.clauses)
+            clauses.extend(self._at_most(list(by_value.values()), 1))
         return clauses
 
     def _literal(self, expr: Expr, clauses: list[Clause]) -> int:
@@ -238,41 +249,37 @@ class ChoiceModel:
         raise TypeError(f"not an expression: {expr!r}")
 
     def _table(self, rule: TableRule) -> list[Clause]:
+        """At most one component per column, and the columns' values (a component's code or
+        attribute, or none chosen) on a path of the table's decision diagram: a true node
+        sends each value to its next node, and a value no row allows there is excluded."""
+        x = self.var
         clauses: list[Clause] = []
         for column in rule.columns:  # at most one component per column
-            literals = [self.var(code) for code in column.components]
+            literals = [x(code) for code in column.components]
             if len(literals) > 1:
-                most = CardEnc.atmost(literals, bound=1, vpool=self.pool,
-                                      encoding=EncType.seqcounter)  # fmt: skip
-                clauses.extend(most.clauses)
-        cells: dict[tuple[int, str], int] = {}
+                clauses.extend(self._at_most(literals, 1))
+        domains = [
+            sorted({NONE, *(self._cell_value(column.attribute, c) for c in column.components)})
+            for column in rule.columns
+        ]
+        diagram = build_diagram(domains, rule.rows)
+        if diagram.root is None:
+            return [[]]  # no row can match: the rule can never hold
+        literal = {number: self.fresh() for number in range(1, len(diagram.nodes) + 1)}
 
-        def cell(index: int, value: str) -> int:
-            literal = cells.get((index, value))
-            if literal is None:
-                literal = cells[(index, value)] = self.fresh()
-                column = rule.columns[index]
-                if value == NONE:
-                    clauses.extend([-literal, -self.var(code)] for code in column.components)
-                else:
-                    fitting = [
-                        self.var(code)
-                        for code in column.components
-                        if self._cell_value(column.attribute, code) == value
-                    ]
-                    clauses.append([-literal, *fitting])
-            return literal
+        def then(node: int, child: int | None, *when: int) -> None:
+            if child is None:
+                clauses.append([-literal[node], *when])
+            elif child != ACCEPT:
+                clauses.append([-literal[node], *when, literal[child]])
 
-        rows = []
-        for row in rule.rows:
-            matches = self.fresh()
-            clauses.extend(
-                [-matches, cell(index, value)]
-                for index, value in enumerate(row)
-                if value != WILDCARD
-            )
-            rows.append(matches)
-        clauses.append(rows)
+        for number, node in enumerate(diagram.nodes, start=1):
+            column = rule.columns[node.level]
+            for code in column.components:
+                then(number, node.edges.get(self._cell_value(column.attribute, code)), -x(code))
+            then(number, node.edges.get(NONE), *(x(code) for code in column.components))
+        if diagram.root != ACCEPT:
+            clauses.append([literal[diagram.root]])
         return clauses
 
     def _cell_value(self, attribute: str | None, code: str) -> str:

@@ -29,13 +29,14 @@ from app.configurator.choices import ChoiceModel, Clause, Item
 from app.configurator.errors import ConflictItem
 from app.configurator.quantities import QuantityCheck
 from app.configurator.request import Need
-from app.configurator.scope import reachable_from
+from app.configurator.scope import in_every_scope, reachable_from
 from catalog.snapshot import CatalogSnapshot
 
 State = Literal["possible", "forced", "impossible"]
 REQUEST_KINDS = frozenset({"need", "include", "exclude", "chosen", "rejected", "residency"})
 MAX_REPAIRS = 3
 MAX_REPAIR_CHECKS = 64
+MAX_CORES_PER_PROBE = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,13 @@ class OptionsEngine:
             if item.kind in ("fact", "requirement", "rule")
         ]
         self._catalog_set = frozenset(self._catalog)
+        self._code_vars = [(code, self.model.var(code)) for code in self.model.codes]
+        self._always_in_scope = in_every_scope(snapshot)
+        # Minimal cores found so far, per probe literal, for the needs of ``_cores_needs``
+        # (a core's claim depends on the clauses, which only grow under new selectors, and
+        # on the needs' quantities): a later click that assumes one settles that probe.
+        self._cores: dict[int, list[tuple[int, ...]]] = {}
+        self._cores_needs: tuple[Need, ...] = ()
         self.prepare_seconds = time.perf_counter() - started
 
     def close(self) -> None:
@@ -133,9 +141,12 @@ class OptionsEngine:
         self._by_quantities = False
         if not self._solver.solve(assumptions=assumptions):
             return False
-        # A component in no clause is unknown to the solver, and so left out.
-        true = {literal for literal in self._solver.get_model() or [] if literal > 0}
-        self._witness = frozenset(c for c in self.model.codes if self.model.var(c) in true)
+        # The model lists variable v at v - 1; a component in no clause may lie past its
+        # end: unknown to the solver, and so left out.
+        model = self._solver.get_model() or []
+        self._witness = frozenset(
+            code for code, var in self._code_vars if var <= len(model) and model[var - 1] > 0
+        )
         assumed = set(assumptions)
         if not self._catalog_set <= assumed:
             return True
@@ -176,12 +187,16 @@ class OptionsEngine:
 
     def _options(self, request: OptionsRequest) -> Options:
         self._needs = tuple(sorted(set(request.needs), key=lambda n: (n.capability, n.quantity)))
+        if self._needs != self._cores_needs:
+            self._cores.clear()
+            self._cores_needs = self._needs
         assumptions = [*self._catalog, *self._request_items(request)]
+        assumed = set(assumptions)
         scope = sorted(
             reachable_from(
                 self.snapshot, [need.capability for need in request.needs],
                 (*request.include, *request.chosen),
-                request.offering,
+                request.offering, self._always_in_scope,
             )
             | set(request.chosen)
         )  # fmt: skip
@@ -206,11 +221,24 @@ class OptionsEngine:
                 (seen_in if code in self._witness else seen_out).add(code)
 
         record()
-        states: dict[str, tuple[State, str | None]] = {}
+        # A component the catalog rules out alone (inactive, no-go, no centre) needs no
+        # probe: that fact is its one-item, so minimal, reason.
+        states: dict[str, tuple[State, str | None]] = {
+            code: ("impossible", f"excluded by {self._describe(self._fact(code)).detail}")
+            for code in scope
+            if code in self.model.facts
+        }
         for code in scope:
-            if code in seen_in:
+            if code in seen_in or code in states:
                 continue
+            # Solution-guided: each probe's solution leans towards every component no
+            # solution has shown yet, so one probe settles many.
             x = self.model.var(code)
+            known = self._known_core(x, assumed)
+            if known is not None:
+                states[code] = ("impossible", self._words("excluded by", known))
+                continue
+            self._lean(scope, {c for c in scope if c not in seen_in and c not in states}, True)
             if self._solve([*assumptions, x]):
                 record()
             else:
@@ -219,6 +247,11 @@ class OptionsEngine:
             if code in seen_out or code in states:
                 continue
             x = self.model.var(code)
+            known = self._known_core(-x, assumed)
+            if known is not None:
+                states[code] = ("forced", self._words("required by", known))
+                continue
+            self._lean(scope, {c for c in scope if c not in seen_out and c not in states}, False)
             if self._solve([*assumptions, -x]):
                 record()
             else:
@@ -237,10 +270,34 @@ class OptionsEngine:
         with self._lock:
             return self._solve([by_item[(item.kind, item.ref)] for item in items])
 
+    def _lean(self, scope: list[str], unsettled: set[str], chosen: bool) -> None:
+        """Let the solver's next decisions prefer ``chosen`` for the ``unsettled``
+        components and the opposite for the rest of ``scope`` (left to the phases the
+        solver remembers, the rest would steer it back to the solutions it found before)."""
+        sign = 1 if chosen else -1
+        self._solver.set_phases(
+            [sign * x if code in unsettled else -sign * x
+             for code in scope for x in (self.model.var(code),)]
+        )  # fmt: skip
+
+    def _fact(self, code: str) -> int:
+        return self.model.selectors[Item("fact", code)]
+
     def _why(self, assumptions: list[int], probe: int, verb: str) -> str:
         if self._by_quantities:
             return f"{verb} {self._quantities_item().detail}"
-        core = self._minimal_core(assumptions, [probe])
+        core = tuple(self._minimal_core(assumptions, [probe]))
+        known = self._cores.setdefault(probe, [])
+        if len(known) < MAX_CORES_PER_PROBE:
+            known.append(core)
+        return self._words(verb, core)
+
+    def _known_core(self, probe: int, assumed: set[int]) -> tuple[int, ...] | None:
+        """A minimal core found before for ``probe`` that ``assumed`` holds whole."""
+        return next((core for core in self._cores.get(probe, ()) if assumed.issuperset(core)),
+                    None)  # fmt: skip
+
+    def _words(self, verb: str, core: Iterable[int]) -> str:
         return f"{verb} " + "; ".join(self._describe(literal).detail for literal in core)
 
     def _repairs(self, assumptions: list[int]) -> tuple[tuple[ConflictItem, ...], ...]:

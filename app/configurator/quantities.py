@@ -2,14 +2,19 @@
 bounds and steps, the needs covered, every per-unit requirement covered by the chosen
 providers (summed over every requirer), every quantity rule holding.
 
-The options engine asks ``fits`` about each bundle its SAT solver proposes (a small integer
-program, cached per bundle); when a proposal fails it, ``exists`` answers exactly whether
-any bundle under the same assumptions fits: the choice clauses and the quantities in one
-CP-SAT model.
+The options engine asks ``fits`` about each bundle its SAT solver proposes. A bundle splits
+into independent parts (components tied by a capability some of them need or require, or
+by a quantity rule); each part is a small integer program, decided once and cached, so the
+many bundles a click's probes propose mostly reuse parts already decided. When a proposal
+fails, ``exists`` answers exactly whether any bundle under the same assumptions fits: the
+choice clauses and the quantities in one CP-SAT model.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ortools.sat.python import cp_model
@@ -18,34 +23,163 @@ from app.configurator.choices import ChoiceModel
 from app.configurator.constraints import quantity_relation
 from app.configurator.model import LinearExpr, scaled_sum, total
 from app.configurator.request import Need
+from app.configurator.scope import holds_when_nothing_is_chosen
 from catalog.rules import QuantityRule
 
 MAX_CACHED = 100_000
+Part = tuple[frozenset[str], tuple[Need, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Bounds:
+    low: int  # the least quantity of a chosen component (at least one)
+    base: int  # steps count from here
+    high: int
+    step: int
+
+    @property
+    def least(self) -> int:
+        """The smallest admissible quantity of a chosen component (may exceed ``high``)."""
+        return self.base + max(0, -(-(self.low - self.base) // self.step)) * self.step
+
+    @property
+    def most(self) -> int:
+        return self.base + (self.high - self.base) // self.step * self.step
+
+    def admits_some(self) -> bool:
+        return self.least <= self.high
 
 
 class QuantityCheck:
     def __init__(self, choices: ChoiceModel) -> None:
         self.choices = choices
-        self.snapshot = choices.snapshot
+        snapshot = choices.snapshot
         self._rules = [
             rule
-            for rule in self.snapshot.rules
+            for rule in snapshot.rules
             if isinstance(rule, QuantityRule) and rule.severity == "error"
         ]
-        self._cache: dict[tuple[frozenset[str], tuple[Need, ...]], bool] = {}
+        # Plain data read once: a snapshot lookup costs a pydantic attribute access.
+        self._bounds: dict[str, _Bounds] = {}
+        self._net: dict[str, dict[str, Decimal]] = {}  # provided minus required, per unit
+        self._requires: dict[str, tuple[str, ...]] = {}
+        self._touching: defaultdict[str, set[str]] = defaultdict(set)  # capability -> codes
+        for component in snapshot.components:
+            code, bounds = component.code, component.quantity
+            self._bounds[code] = _Bounds(max(1, bounds.min), bounds.min, bounds.max, bounds.step)
+            net: dict[str, Decimal] = {}
+            for capability in {*component.provides, *component.requires}:
+                amount = component.provides.get(capability, Decimal(0)) - component.requires.get(
+                    capability, Decimal(0)
+                )
+                if amount:
+                    net[capability] = amount
+                    self._touching[capability].add(code)
+            self._net[code] = net
+            self._requires[code] = tuple(component.requires)
+        self._rule_codes = [frozenset({*rule.left, *rule.right}) for rule in self._rules]
+        self._rules_of: defaultdict[str, list[int]] = defaultdict(list)
+        for index, codes in enumerate(self._rule_codes):
+            for code in codes:
+                self._rules_of[code].append(index)
+        self._broken_when_empty = [
+            index
+            for index, rule in enumerate(self._rules)
+            if not holds_when_nothing_is_chosen(rule)
+        ]
+        self._cache: dict[Part, bool] = {}
 
     def fits(self, chosen: frozenset[str], needs: tuple[Need, ...]) -> bool:
         """Whether exactly ``chosen`` can be given quantities that add up."""
-        key = (chosen, needs)
-        known = self._cache.get(key)
+        parts = self._parts(chosen, needs)
+        return parts is not None and all(self._part_fits(part) for part in parts)
+
+    def _parts(self, chosen: frozenset[str], needs: tuple[Need, ...]) -> list[Part] | None:
+        """The independent parts of ``chosen`` (None: some need or rule fails outright)."""
+        if any(not self._rule_codes[index] & chosen for index in self._broken_when_empty):
+            return None  # a rule that reads "0 <op> constant" and is false
+        parent = {code: code for code in chosen}
+
+        def root(code: str) -> str:
+            while parent[code] != code:
+                parent[code] = parent[parent[code]]
+                code = parent[code]
+            return code
+
+        def join(codes: Iterable[str]) -> None:
+            first: str | None = None
+            for code in codes:
+                if first is None:
+                    first = root(code)
+                else:
+                    parent[root(code)] = first
+
+        wanted = {need.capability for need in needs}
+        for capability in wanted | {c for code in chosen for c in self._requires[code]}:
+            members = self._touching.get(capability, set()) & chosen
+            if capability in wanted and not members:
+                return None
+            join(members)
+        for code in chosen:
+            for index in self._rules_of.get(code, ()):
+                join(self._rule_codes[index] & chosen)
+        grouped: defaultdict[str, set[str]] = defaultdict(set)
+        for code in chosen:
+            grouped[root(code)].add(code)
+        need_part = {
+            need: root(next(iter(self._touching[need.capability] & chosen))) for need in needs
+        }
+        return [
+            (frozenset(codes), tuple(need for need in needs if need_part[need] == key))
+            for key, codes in grouped.items()
+        ]
+
+    def _part_fits(self, part: Part) -> bool:
+        codes, needs = part
+        if len(codes) == 1 and not needs:
+            (code,) = codes
+            if not self._requires[code] and code not in self._rules_of:
+                return self._bounds[code].admits_some()  # nothing ties it: its bounds alone
+        known = self._cache.get(part)
         if known is None:
             if len(self._cache) >= MAX_CACHED:
                 self._cache.clear()
+            if self._plainly_fits(codes, needs):
+                known = self._cache[part] = True
+                return known
             model = cp_model.CpModel()
-            quantity = {code: self._quantity(model, code, None) for code in sorted(chosen)}
+            quantity = {code: self._quantity(model, code, None) for code in sorted(codes)}
             self._add_quantities(model, quantity, needs)
-            known = self._cache[key] = _solvable(model)
+            known = self._cache[part] = _solvable(model)
         return known
+
+    def _plainly_fits(self, codes: frozenset[str], needs: tuple[Need, ...]) -> bool:
+        """Whether one of two obvious quantity choices works (a "yes" is exact, a "no" is
+        left to CP-SAT): everything at its least, or, besides, every component that only
+        provides at its most. Most parts pass, and a CpModel costs about a millisecond."""
+        if not all(self._bounds[code].admits_some() for code in codes):
+            return False
+        wanted = {need.capability: Decimal(need.quantity) for need in needs}
+        capabilities = set(wanted).union(*(self._requires[code] for code in codes))
+        rules = {index for code in codes for index in self._rules_of.get(code, ())}
+        least = {code: self._bounds[code].least for code in codes}
+        generous = {
+            code: self._bounds[code].most
+            if all(amount > 0 for amount in self._net[code].values())
+            else least[code]
+            for code in codes
+        }
+        for quantity in (least, generous):
+            if all(
+                sum(
+                    (self._net[code][capability] * quantity[code]
+                     for code in self._touching.get(capability, set()) & codes),
+                    Decimal(0),
+                ) >= wanted.get(capability, Decimal(0))
+                for capability in capabilities
+            ) and all(_holds(self._rules[index], quantity) for index in rules):  # fmt: skip
+                return True
+        return False
 
     def exists(self, assumptions: list[int], needs: tuple[Need, ...]) -> frozenset[str] | None:
         """A choice under ``assumptions`` (and every clause of the choice model) whose
@@ -79,15 +213,14 @@ class QuantityCheck:
     def _quantity(
         self, model: cp_model.CpModel, code: str, chosen: cp_model.IntVar | None
     ) -> cp_model.IntVar:
-        bounds = self.snapshot.component(code).quantity
-        low = max(1, bounds.min)
-        q = model.new_int_var(0 if chosen is not None else low, bounds.max, code)
+        bounds = self._bounds[code]
+        q = model.new_int_var(0 if chosen is not None else bounds.low, bounds.high, code)
         if chosen is not None:
-            model.add(q >= low * chosen)
-            model.add(q <= bounds.max * chosen)
+            model.add(q >= bounds.low * chosen)
+            model.add(q <= bounds.high * chosen)
         if bounds.step > 1:
-            steps = model.new_int_var(0, (bounds.max - bounds.min) // bounds.step, "")
-            base = bounds.min * chosen if chosen is not None else bounds.min
+            steps = model.new_int_var(0, (bounds.high - bounds.base) // bounds.step, "")
+            base = bounds.base * chosen if chosen is not None else bounds.base
             model.add(q == base + bounds.step * steps)
         return q
 
@@ -97,24 +230,19 @@ class QuantityCheck:
         wanted = {need.capability: Decimal(need.quantity) for need in needs}
         capabilities = set(wanted)
         for code in quantity:
-            capabilities.update(self.snapshot.component(code).requires)
+            capabilities.update(self._requires[code])
         for capability in sorted(capabilities):
-            terms: list[tuple[Decimal, LinearExpr]] = []
-            for code, q in quantity.items():
-                component = self.snapshot.component(code)
-                amount = component.provides.get(capability, Decimal(0)) - component.requires.get(
-                    capability, Decimal(0)
-                )
-                if amount:
-                    terms.append((amount, q))
+            members = sorted(self._touching.get(capability, set()) & quantity.keys())
+            terms: list[tuple[Decimal, LinearExpr]] = [
+                (self._net[code][capability], quantity[code]) for code in members
+            ]
             supplied, wanted_ints = scaled_sum(terms, wanted.get(capability, Decimal(0)))
             model.add(supplied >= wanted_ints)
-        for rule in self._rules:
-            model.add(
-                quantity_relation(
-                    rule, lambda code: total([quantity[code]] if code in quantity else [])
-                )
-            )
+        for index, rule in enumerate(self._rules):
+            if self._rule_codes[index] & quantity.keys():
+                model.add(quantity_relation(rule, lambda code: total([quantity[code]]
+                                                                      if code in quantity
+                                                                      else [])))  # fmt: skip
 
 
 def _solvable(model: cp_model.CpModel) -> bool:
@@ -122,3 +250,12 @@ def _solvable(model: cp_model.CpModel) -> bool:
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 10.0
     return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _holds(rule: QuantityRule, quantity: dict[str, int]) -> bool:
+    """``rule`` at the given quantities (a component not in ``quantity`` counts 0)."""
+    difference = sum(
+        (c * quantity.get(code, 0) for code, c in rule.left.items()), Decimal(0)
+    ) - sum((c * quantity.get(code, 0) for code, c in rule.right.items()), Decimal(0))
+    return {"<=": difference <= rule.constant, ">=": difference >= rule.constant,
+            "==": difference == rule.constant}[rule.op]  # fmt: skip

@@ -53,14 +53,28 @@ def reachable(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> froze
     return reachable_from(snapshot, needs, request.include, request.offering)
 
 
+def in_every_scope(snapshot: CatalogSnapshot) -> tuple[str, ...]:
+    """The components of rules an empty bundle breaks: they matter to every request (an
+    engine answering many requests on one snapshot computes this once)."""
+    return tuple(
+        code
+        for rule in snapshot.rules
+        if rule.severity == "error" and not holds_when_nothing_is_chosen(rule)
+        for code in rule.components()
+        if snapshot.has_component(code)
+    )
+
+
 def reachable_from(
     snapshot: CatalogSnapshot,
     capabilities: Iterable[str],
     include: Iterable[str],
     offering_code: str | None,
+    always: Iterable[str] | None = None,
 ) -> frozenset[str]:
     """The components that can matter to needs of ``capabilities``, the ``include``d
-    components and an offering's defaults."""
+    components and an offering's defaults (``always``: ``in_every_scope(snapshot)``, when
+    known)."""
     seeds: list[str] = []
     for capability in capabilities:
         seeds.extend(component.code for component in snapshot.providers_of(capability))
@@ -68,9 +82,7 @@ def reachable_from(
     if offering_code is not None:
         offering = snapshot.offering(offering_code)
         seeds.extend(code for code in offering.default_components if snapshot.has_component(code))
-    for rule in snapshot.rules:
-        if rule.severity == "error" and not holds_when_nothing_is_chosen(rule):
-            seeds.extend(code for code in rule.components() if snapshot.has_component(code))
+    seeds.extend(in_every_scope(snapshot) if always is None else always)
     return _closure(snapshot, seeds)
 
 

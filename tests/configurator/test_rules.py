@@ -167,6 +167,10 @@ TEMPLATES = [
     lambda a, b: rule("table", columns=[{"name": "p", "components": [a]},
                                         {"name": "q", "components": [b]}],
                       rows=[[a, "-"], ["-", b], ["-", "-"]]),
+    # Wildcards, an attribute column, and a component in two columns of one table.
+    lambda a, b: rule("table", columns=[{"name": "p", "components": [a, b]},
+                                        {"name": "q", "components": [b], "attribute": "os"}],
+                      rows=[[a, "*"], ["-", "linux"], [b, "windows"], ["*", "-"]]),
 ]  # fmt: skip
 
 
