@@ -21,10 +21,12 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 from pysat.solvers import Solver
 
+from app.configurator.availability import AvailabilityCheck
 from app.configurator.choices import ChoiceModel, Clause, Item
 from app.configurator.errors import ConflictItem
 from app.configurator.quantities import QuantityCheck
@@ -48,6 +50,8 @@ class OptionsRequest:
     offering: str | None = None
     chosen: tuple[str, ...] = ()
     rejected: tuple[str, ...] = ()
+    min_availability: Decimal | None = None  # percent, over the availability chain
+    service_levels: tuple[tuple[str, str], ...] = ()  # (component, level): chosen at it
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +77,14 @@ class OptionsEngine:
         self.snapshot = snapshot
         self.model = ChoiceModel(snapshot)
         self.quantities = QuantityCheck(self.model)
+        self.availability = AvailabilityCheck(snapshot)
         self._needs: tuple[Need, ...] = ()
+        self._target: Decimal | None = None
+        self._levels: dict[str, str] = {}
         self._witness: frozenset[str] = frozenset()  # the last bundle shown to exist
-        self._by_quantities = False  # the last "no" came from the quantities, not a core
+        # What the last "no" came from when not from the choice clauses (so no core):
+        # "quantities" or "availability".
+        self._beyond: str | None = None
         self._solver = Solver(name=solver, bootstrap_with=self.model.clauses)
         self._lock = threading.Lock()
         # The catalog's own items are always on; the request's are assumed per click.
@@ -87,11 +96,11 @@ class OptionsEngine:
         self._catalog_set = frozenset(self._catalog)
         self._code_vars = [(code, self.model.var(code)) for code in self.model.codes]
         self._always_in_scope = in_every_scope(snapshot)
-        # Minimal cores found so far, per probe literal, for the needs of ``_cores_needs``
-        # (a core's claim depends on the clauses, which only grow under new selectors, and
-        # on the needs' quantities): a later click that assumes one settles that probe.
+        # Minimal cores found so far, per probe literal, for the needs, target and levels
+        # of ``_cores_for`` (a core's claim depends on the clauses, which only grow under
+        # new selectors, and on those): a later click that assumes one settles that probe.
         self._cores: dict[int, list[tuple[int, ...]]] = {}
-        self._cores_needs: tuple[Need, ...] = ()
+        self._cores_for: tuple[object, ...] = ()
         self.prepare_seconds = time.perf_counter() - started
 
     def close(self) -> None:
@@ -118,8 +127,9 @@ class OptionsEngine:
         if request.offering is not None:
             offering = self.snapshot.offering(request.offering)
             includes += [c for c in offering.default_components if c not in request.exclude]
+        chosen = _chosen(request)
         for kind, codes, sign in (("include", includes, 1), ("exclude", request.exclude, -1),
-                                  ("chosen", request.chosen, 1),
+                                  ("chosen", chosen, 1),
                                   ("rejected", request.rejected, -1)):  # fmt: skip
             for code in codes:
                 literals.append(self._item(Item(kind, code), [[sign * x(code)]]))
@@ -135,10 +145,11 @@ class OptionsEngine:
 
     def _solve(self, assumptions: list[int]) -> bool:
         """Whether a bundle exists under ``assumptions`` whose quantities add up too: the
-        SAT solver proposes a choice; if its quantities cannot work, CP-SAT answers exactly
-        over the choice clauses and the quantities together. With some of the catalog's
-        items switched off (while shrinking a conflict) only the choice is checked."""
-        self._by_quantities = False
+        SAT solver proposes a choice; if its quantities (or the availability it can reach)
+        cannot work, CP-SAT answers exactly over the choice clauses and the quantities
+        together. With some of the catalog's items switched off (while shrinking a
+        conflict) only the choice is checked."""
+        self._beyond = None
         if not self._solver.solve(assumptions=assumptions):
             return False
         # The model lists variable v at v - 1; a component in no clause may lie past its
@@ -156,11 +167,20 @@ class OptionsEngine:
             for n in self._needs
             if self.model.selectors.get(Item("need", n.capability)) in assumed
         )
-        if self.quantities.fits(self._witness, needs):
+        target = self._target
+        if self.quantities.fits(self._witness, needs) and (
+            target is None or self.availability.reaches(self._witness, self._levels, target)
+        ):
             return True
-        found = self.quantities.exists(assumptions, needs)
+        weights = None if target is None else self.availability.weights(self._levels, target)
+        found = self.quantities.exists(assumptions, needs, weights)
         if found is None:
-            self._by_quantities = True
+            # Which one rules it out: the availability, when the quantities alone can work.
+            self._beyond = (
+                "availability"
+                if weights is not None and self.quantities.exists(assumptions, needs) is not None
+                else "quantities"
+            )
             return False
         self._witness = found
         return True
@@ -173,8 +193,9 @@ class OptionsEngine:
         while index < len(core):
             trial = core[:index] + core[index + 1 :]
             if not self._solve(fixed + trial):
-                # Ruled out by the quantities: no core to shrink by, keep the trial whole.
-                smaller = set(trial if self._by_quantities else self._solver.get_core() or [])
+                # Ruled out by quantities or availability: no core to shrink by, keep the
+                # trial whole.
+                smaller = set(trial if self._beyond else self._solver.get_core() or [])
                 core = [lit for lit in trial if lit in smaller]
                 index = min(index, len(core))
             else:
@@ -187,31 +208,35 @@ class OptionsEngine:
 
     def _options(self, request: OptionsRequest) -> Options:
         self._needs = tuple(sorted(set(request.needs), key=lambda n: (n.capability, n.quantity)))
-        if self._needs != self._cores_needs:
+        self._target = request.min_availability
+        self._levels = dict(request.service_levels)
+        key = (self._needs, self._target, tuple(sorted(self._levels.items())))
+        if key != self._cores_for:
             self._cores.clear()
-            self._cores_needs = self._needs
+            self._cores_for = key
         assumptions = [*self._catalog, *self._request_items(request)]
         assumed = set(assumptions)
         scope = sorted(
             reachable_from(
                 self.snapshot, [need.capability for need in request.needs],
-                (*request.include, *request.chosen),
+                (*request.include, *_chosen(request)),
                 request.offering, self._always_in_scope,
             )
-            | set(request.chosen)
+            | set(_chosen(request))
         )  # fmt: skip
         if not self._solve(assumptions):
-            items = (
-                (self._quantities_item(),)
-                if self._by_quantities
-                else tuple(self._describe(lit) for lit in self._minimal_core(assumptions, []))
-            )
+            if self._beyond:
+                items: tuple[ConflictItem, ...] = (self._beyond_item(),)
+                repairs = self._availability_repairs(assumptions, items)
+            else:
+                items = tuple(self._describe(lit) for lit in self._minimal_core(assumptions, []))
+                repairs = self._repairs(assumptions)
             why = "the current choices cannot all hold: " + "; ".join(i.detail for i in items)
             return Options(
                 valid=False,
                 components=tuple(ComponentOption(code, "impossible", why) for code in scope),
                 conflict=items,
-                repairs=self._repairs(assumptions),
+                repairs=repairs,
             )
         seen_in: set[str] = set()
         seen_out: set[str] = set()
@@ -284,8 +309,8 @@ class OptionsEngine:
         return self.model.selectors[Item("fact", code)]
 
     def _why(self, assumptions: list[int], probe: int, verb: str) -> str:
-        if self._by_quantities:
-            return f"{verb} {self._quantities_item().detail}"
+        if self._beyond:
+            return f"{verb} {self._beyond_item().detail}"
         core = tuple(self._minimal_core(assumptions, [probe]))
         known = self._cores.setdefault(probe, [])
         if len(known) < MAX_CORES_PER_PROBE:
@@ -354,7 +379,39 @@ class OptionsEngine:
         }
         return ConflictItem(kind, ref, details[kind]())
 
-    def _quantities_item(self) -> ConflictItem:
+    def _availability_repairs(
+        self, assumptions: list[int], items: tuple[ConflictItem, ...]
+    ) -> tuple[tuple[ConflictItem, ...], ...]:
+        """When the choices would do but the availability does not: accept less, or (when
+        levels were chosen) leave the levels to the configurator, if that reaches it."""
+        if self._beyond != "availability":
+            return ()
+        repairs = [items]
+        if self._levels:
+            levels, self._levels = self._levels, {}
+            try:
+                if self._solve(assumptions):
+                    named = ", ".join(
+                        f"{code} at {level}" for code, level in sorted(levels.items())
+                    )
+                    item = ConflictItem(
+                        "service_levels", ",".join(sorted(levels)),
+                        f"the chosen service levels ({named})",
+                    )  # fmt: skip
+                    repairs.append((item,))
+            finally:
+                self._levels = levels
+        return tuple(repairs)
+
+    def _beyond_item(self) -> ConflictItem:
+        """What rules a choice out when no core of choices and rules does."""
+        if self._beyond == "availability":
+            levels = ", ".join(f"{code} at {level}" for code, level in sorted(self._levels.items()))
+            return ConflictItem(
+                "availability", str(self._target),
+                f"end-to-end availability of at least {self._target} %"
+                + (f" (with {levels})" if levels else ""),
+            )  # fmt: skip
         needs = ", ".join(f"{n.capability} {n.quantity}" for n in self._needs)
         return ConflictItem(
             "quantities", needs,
@@ -365,3 +422,8 @@ class OptionsEngine:
 
     def _rule_message(self, rule_id: str) -> str:
         return next(rule.message for rule in self.snapshot.rules if rule.id == rule_id)
+
+
+def _chosen(request: OptionsRequest) -> tuple[str, ...]:
+    """The chosen components: those clicked, and those given a service level."""
+    return tuple(dict.fromkeys([*request.chosen, *(code for code, _ in request.service_levels)]))

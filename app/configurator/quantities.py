@@ -181,9 +181,16 @@ class QuantityCheck:
                 return True
         return False
 
-    def exists(self, assumptions: list[int], needs: tuple[Need, ...]) -> frozenset[str] | None:
+    def exists(
+        self,
+        assumptions: list[int],
+        needs: tuple[Need, ...],
+        availability: tuple[dict[str, int], int] | None = None,
+    ) -> frozenset[str] | None:
         """A choice under ``assumptions`` (and every clause of the choice model) whose
-        quantities add up, or None if there is none."""
+        quantities add up, or None if there is none; with ``availability`` (each chain
+        component's -log term and the bound, ``AvailabilityCheck.weights``), whose terms
+        also stay within the bound."""
         model = cp_model.CpModel()
         literals: dict[int, cp_model.IntVar] = {}
 
@@ -203,6 +210,15 @@ class QuantityCheck:
             for code in self.choices.codes
         }
         self._add_quantities(model, quantity, needs)
+        if availability is not None:
+            terms, bound = availability
+            model.add(
+                cp_model.LinearExpr.weighted_sum(
+                    [chosen[code] for code in terms if code in chosen],
+                    [terms[code] for code in terms if code in chosen],
+                )
+                <= bound
+            )
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = 10.0

@@ -25,6 +25,8 @@ MAX_CLICKS = 500
 class OptionsIn(ConfigurationIn):
     chosen: list[Code] = Field(default_factory=list, max_length=MAX_CLICKS)
     rejected: list[Code] = Field(default_factory=list, max_length=MAX_CLICKS)
+    # component -> the service level chosen for it (which chooses the component too)
+    service_levels: dict[Code, Code] = Field(default_factory=dict, max_length=MAX_CLICKS)
 
 
 class OptionsEngines:
@@ -52,6 +54,15 @@ def _clicks_problems(snapshot: CatalogSnapshot, parsed: OptionsIn) -> list[Field
                 problems.append(FieldProblem(f"{field}[{index}]", f"unknown component {code!r}"))
     for code in sorted(set(parsed.chosen) & set(parsed.rejected)):
         problems.append(FieldProblem("rejected", f"{code} is both chosen and rejected"))
+    for code, level in parsed.service_levels.items():
+        field = f"service_levels.{code}"
+        if not snapshot.has_component(code):
+            problems.append(FieldProblem(field, f"unknown component {code!r}"))
+        elif level not in (names := [lv.name for lv in snapshot.component(code).service_levels]):
+            problems.append(FieldProblem(field, f"{code} has no service level {level!r} "
+                                                f"(it has {', '.join(names)})"))  # fmt: skip
+        if code in parsed.rejected:
+            problems.append(FieldProblem(field, f"{code} is both given a level and rejected"))
     return problems
 
 
@@ -74,6 +85,8 @@ def options(
             needs=request.needs, residency=request.residency, include=request.include,
             exclude=request.exclude, offering=request.offering,
             chosen=tuple(parsed.chosen), rejected=tuple(parsed.rejected),
+            min_availability=request.min_availability,
+            service_levels=tuple(sorted(parsed.service_levels.items())),
         )
     )  # fmt: skip
     return {

@@ -54,3 +54,44 @@ def test_the_engine_is_prepared_once_per_catalog_revision(default_snapshot: Any)
     first = engines.current(1, default_snapshot)
     assert engines.current(1, default_snapshot) is first  # every click of a revision
     assert engines.current(2, default_snapshot) is not first  # a new catalog revision
+
+
+COMPUTE_AND_STORAGE: dict[str, Any] = {
+    **REQUEST,
+    "needs": [{"capability": "compute.linux", "quantity": 20},
+              {"capability": "storage.block", "quantity": 30}],
+}  # fmt: skip
+
+
+def test_a_chosen_service_level_counts_against_the_availability_target(
+    client: TestClient, auth: Any
+) -> None:
+    reachable = {**COMPUTE_AND_STORAGE, "min_availability": "99.5"}
+    body = ok(client.post(PATH, json=reachable, headers=auth("sales")))
+    assert body["valid"]
+    # At bronze (99.5 %) a Linux VM leaves no room for the storage in the chain.
+    levelled = {**reachable, "service_levels": {"CMP-VM-LNX": "bronze"}}
+    body = ok(client.post(PATH, json=levelled, headers=auth("sales")))
+    assert body["valid"] is False
+    (item,) = body["conflict"]
+    assert item["kind"] == "availability" and "CMP-VM-LNX at bronze" in item["detail"]
+    relaxed = [[part["kind"] for part in repair["relax"]] for repair in body["repairs"]]
+    assert relaxed == [["availability"], ["service_levels"]]
+    # The level chooses its component: forced in every completion.
+    gold = {**reachable, "service_levels": {"CMP-VM-LNX": "gold"}}
+    states = {
+        c["code"]: c["state"]
+        for c in ok(client.post(PATH, json=gold, headers=auth("sales")))["components"]
+    }
+    assert states["CMP-VM-LNX"] == "forced"
+
+
+def test_bad_service_levels_are_named(client: TestClient, auth: Any) -> None:
+    clicks = {
+        **COMPUTE_AND_STORAGE,
+        "service_levels": {"CMP-VM-LNX": "platinum", "NOPE": "gold", "STO-BLOCK-STD": "premium"},
+        "rejected": ["STO-BLOCK-STD"],
+    }
+    problem = assert_problem(client.post(PATH, json=clicks, headers=auth("sales")), 422)
+    assert {"service_levels.CMP-VM-LNX", "service_levels.NOPE",
+            "service_levels.STO-BLOCK-STD"} <= set(error_fields(problem))  # fmt: skip

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -42,27 +43,33 @@ def tiny(draw: Any) -> tuple[CatalogSnapshot, OptionsRequest]:
 
 
 def valid_bundles(snapshot: CatalogSnapshot, request: OptionsRequest) -> list[frozenset[str]]:
-    """Every set of components some quantities make a valid bundle of, by brute force over
-    quantities 0 to 3 (every tiny component's bounds) and the independent checker."""
+    """Every set of components some quantities and service levels make a valid bundle of,
+    by brute force over quantities 0 to 3 (every tiny component's bounds), every level (the
+    chosen one where one is) and the independent checker."""
     codes = [c.code for c in snapshot.components]
-    checked = ConfigurationRequest("EUR", 1, request.needs)
+    levels = {c.code: [level.name for level in c.service_levels] for c in snapshot.components}
+    levels.update((code, [level]) for code, level in request.service_levels)
+    required = {*request.chosen, *(code for code, _ in request.service_levels)}
+    checked = ConfigurationRequest("EUR", 1, request.needs,
+                                   min_availability=request.min_availability)  # fmt: skip
     found = set()
     for quantities in itertools.product(range(4), repeat=len(codes)):
-        lines = [(c, "standard", "CZ-X", q) for c, q in zip(codes, quantities, strict=True) if q]
-        chosen = frozenset(c for c, *_ in lines)
-        if chosen in found or not set(request.chosen) <= chosen or chosen & set(request.rejected):
+        ordered = [(c, q) for c, q in zip(codes, quantities, strict=True) if q]
+        chosen = frozenset(c for c, _ in ordered)
+        if chosen in found or not required <= chosen or chosen & set(request.rejected):
             continue
-        if not violations(snapshot, checked, lines):  # the empty bundle too
-            found.add(chosen)
+        for picked in itertools.product(*(levels[c] for c, _ in ordered)):
+            lines = [(c, level, "CZ-X", q) for (c, q), level in zip(ordered, picked, strict=True)]
+            if not violations(snapshot, checked, lines):  # the empty bundle too
+                found.add(chosen)
+                break
     return list(found)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tiny())
-def test_option_states_agree_with_brute_force(case: tuple[CatalogSnapshot, OptionsRequest]) -> None:
-    snapshot, request = case
+def assert_agrees_with_brute_force(
+    snapshot: CatalogSnapshot, request: OptionsRequest, engine: OptionsEngine
+) -> None:
     bundles = valid_bundles(snapshot, request)
-    engine = OptionsEngine(snapshot)
     answer = engine.options(request)
     assert answer.valid == bool(bundles)
     if not answer.valid:
@@ -75,6 +82,66 @@ def test_option_states_agree_with_brute_force(case: tuple[CatalogSnapshot, Optio
         )
         assert option.state == expected, (option, bundles)
         assert (option.reason is None) == (expected == "possible")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny())
+def test_option_states_agree_with_brute_force(case: tuple[CatalogSnapshot, OptionsRequest]) -> None:
+    snapshot, request = case
+    assert_agrees_with_brute_force(snapshot, request, OptionsEngine(snapshot))
+
+
+LEVELS = [
+    {"name": "standard", "response_minutes": 240, "restore_hours": 24, "price_factor": 1,
+     "cost_factor": 1, "availability": "99.5"},
+    {"name": "gold", "response_minutes": 30, "restore_hours": 4, "price_factor": "1.2",
+     "cost_factor": "1.1", "availability": "99.9"},
+]  # fmt: skip
+
+
+@st.composite
+def tiny_with_levels(draw: Any) -> tuple[CatalogSnapshot, OptionsRequest]:
+    """Tiny catalogs whose components have two levels (99.5 and 99.9 %), some on the
+    availability chain; a target that one, two or three chain components can or cannot
+    reach; and perhaps a level chosen."""
+    components, rules = draw(tiny_parts(TEMPLATES))
+    for data in components:
+        data["service_levels"] = LEVELS
+        data["availability_chain"] = draw(st.booleans())
+    snapshot = catalog(components, rules, [CENTRE])
+    codes = list(CODES[: len(components)])
+    levelled = draw(st.lists(st.sampled_from(codes), max_size=1))
+    capabilities = draw(st.lists(st.sampled_from(["cap.a", "cap.b"]), max_size=2, unique=True))
+    return snapshot, OptionsRequest(
+        needs=tuple(Need(cap, draw(st.integers(1, 3))) for cap in capabilities),
+        rejected=tuple(draw(st.lists(st.sampled_from(codes), max_size=1))
+                       if not levelled else ()),
+        min_availability=draw(st.sampled_from([None, *map(Decimal, ("99", "99.4", "99.6",
+                                                                    "99.85"))])),
+        service_levels=tuple((code, draw(st.sampled_from(["standard", "gold"])))
+                             for code in levelled),
+    )  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_with_levels())
+def test_option_states_agree_with_brute_force_under_an_availability_target(
+    case: tuple[CatalogSnapshot, OptionsRequest],
+) -> None:
+    snapshot, request = case
+    assert_agrees_with_brute_force(snapshot, request, OptionsEngine(snapshot))
+
+
+def test_an_availability_target_out_of_reach_is_the_conflict_and_its_repair(
+    default_snapshot: CatalogSnapshot, engine: OptionsEngine
+) -> None:
+    request = OptionsRequest(REQUEST.needs, REQUEST.residency, min_availability=Decimal("99.99"))
+    answer = engine.options(request)
+    assert not answer.valid
+    (item,) = answer.conflict
+    assert (item.kind, item.ref) == ("availability", "99.99")
+    assert answer.repairs == ((item,),)
+    assert not _completion(default_snapshot, request)  # the configurator agrees
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -99,6 +166,8 @@ def test_clicking_only_possible_options_never_reaches_a_dead_end(
         else:
             request = OptionsRequest(request.needs, chosen=request.chosen,
                                      rejected=(*request.rejected, code))  # fmt: skip
+        # One engine answers the whole sequence (its caches carry over): still exact.
+        assert_agrees_with_brute_force(snapshot, request, engine)
         answer = engine.options(request)
         assert answer.valid, request
     assert valid_bundles(snapshot, request)  # the clicks can still be completed
@@ -119,6 +188,7 @@ def _completion(snapshot: CatalogSnapshot, request: OptionsRequest) -> bool:
     asked = ConfigurationRequest(
         "EUR", 12, request.needs, residency=request.residency,
         include=request.chosen, exclude=request.rejected,
+        min_availability=request.min_availability,
     )  # fmt: skip
     try:
         return bool(configure(snapshot, asked).bundles)
@@ -204,3 +274,29 @@ def test_inconsistent_choices_get_a_minimal_conflict_and_repairs(
             assert item.kind in ("need", "chosen", "rejected")
             lighter = _without(lighter, item.kind, item.ref)
         assert engine.options(lighter).valid
+
+
+def test_the_engines_agree_on_a_variant_model_with_a_wide_table() -> None:
+    # Exactly-one groups and a four-column table of 300 rows (the synthetic generator's
+    # variant shape, small enough for one CP-SAT solve per option): before and after a
+    # click, every option state is what the configurator finds with it included or left out.
+    from benchmarks.synthetic import generate
+
+    snapshot = generate(40, seed=3, table_rows=300, exactly_one=8)
+    (table,) = [rule for rule in snapshot.rules if rule.kind == "table"]
+    engine = OptionsEngine(snapshot)
+    first = engine.options(OptionsRequest())
+    click = next(
+        option.code
+        for option in first.components
+        if option.state == "possible" and option.code in table.columns[0].components
+    )
+    for request in (OptionsRequest(), OptionsRequest(chosen=(click,))):
+        answer = engine.options(request)
+        assert answer.valid and {o.state for o in answer.components} >= {"possible", "impossible"}
+        for option in answer.components:
+            with_it = OptionsRequest(chosen=(*request.chosen, option.code))
+            assert _completion(snapshot, with_it) == (option.state != "impossible"), option
+            if option.state == "forced" and option.code not in request.chosen:
+                without = OptionsRequest(chosen=request.chosen, rejected=(option.code,))
+                assert not _completion(snapshot, without), option
