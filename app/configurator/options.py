@@ -17,6 +17,7 @@ component's reason is an unsatisfiable core, shrunk by deletion to a minimal one
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Iterable
@@ -28,7 +29,7 @@ from pysat.solvers import Solver
 
 from app.configurator.availability import AvailabilityCheck
 from app.configurator.choices import ChoiceModel, Clause, Item
-from app.configurator.errors import ConflictItem
+from app.configurator.errors import ConflictItem, SolverTimeout
 from app.configurator.quantities import QuantityCheck
 from app.configurator.request import Need
 from app.configurator.scope import in_every_scope, reachable_from
@@ -39,6 +40,7 @@ REQUEST_KINDS = frozenset({"need", "include", "exclude", "chosen", "rejected", "
 MAX_REPAIRS = 3
 MAX_REPAIR_CHECKS = 64
 MAX_CORES_PER_PROBE = 8
+CONFLICTS_PER_CALL = 1_000_000  # far beyond any real catalog's question, short of a hang
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,7 @@ class OptionsEngine:
         self._beyond: str | None = None
         self._solver = Solver(name=solver, bootstrap_with=self.model.clauses)
         self._lock = threading.Lock()
+        self._deadline = math.inf  # of the click being answered (time.monotonic)
         # The catalog's own items are always on; the request's are assumed per click.
         self._catalog = [
             literal
@@ -150,7 +153,14 @@ class OptionsEngine:
         together. With some of the catalog's items switched off (while shrinking a
         conflict) only the choice is checked."""
         self._beyond = None
-        if not self._solver.solve(assumptions=assumptions):
+        if time.monotonic() > self._deadline:
+            raise SolverTimeout("the options were not found within the time limit")
+        # A conflict budget bounds one hard call; the deadline, the click as a whole.
+        self._solver.conf_budget(CONFLICTS_PER_CALL)
+        answer = self._solver.solve_limited(assumptions=assumptions)
+        if answer is None:
+            raise SolverTimeout("one question to the SAT solver took too long")
+        if not answer:
             return False
         # The model lists variable v at v - 1; a component in no clause may lie past its
         # end: unknown to the solver, and so left out.
@@ -173,12 +183,14 @@ class OptionsEngine:
         ):
             return True
         weights = None if target is None else self.availability.weights(self._levels, target)
-        found = self.quantities.exists(assumptions, needs, weights)
+        seconds = self._deadline - time.monotonic()
+        found = self.quantities.exists(assumptions, needs, weights, seconds)
         if found is None:
             # Which one rules it out: the availability, when the quantities alone can work.
             self._beyond = (
                 "availability"
-                if weights is not None and self.quantities.exists(assumptions, needs) is not None
+                if weights is not None
+                and self.quantities.exists(assumptions, needs, None, seconds) is not None
                 else "quantities"
             )
             return False
@@ -202,9 +214,15 @@ class OptionsEngine:
                 index += 1
         return core
 
-    def options(self, request: OptionsRequest) -> Options:
+    def options(self, request: OptionsRequest, time_limit: float | None = None) -> Options:
+        """The option states after ``request``'s clicks; SolverTimeout when they take
+        longer than ``time_limit`` seconds (never a partial or guessed answer)."""
         with self._lock:
-            return self._options(request)
+            self._deadline = math.inf if time_limit is None else time.monotonic() + time_limit
+            try:
+                return self._options(request)
+            finally:
+                self._deadline = math.inf
 
     def _options(self, request: OptionsRequest) -> Options:
         self._needs = tuple(sorted(set(request.needs), key=lambda n: (n.capability, n.quantity)))

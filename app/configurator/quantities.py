@@ -21,12 +21,14 @@ from ortools.sat.python import cp_model
 
 from app.configurator.choices import ChoiceModel
 from app.configurator.constraints import quantity_relation
+from app.configurator.errors import SolverTimeout
 from app.configurator.model import LinearExpr, scaled_sum, total
 from app.configurator.request import Need
 from app.configurator.scope import holds_when_nothing_is_chosen
 from catalog.rules import QuantityRule
 
 MAX_CACHED = 100_000
+MAX_SECONDS = 10.0  # one CP-SAT call at most, whatever the click's own limit
 Part = tuple[frozenset[str], tuple[Need, ...]]
 
 
@@ -186,11 +188,13 @@ class QuantityCheck:
         assumptions: list[int],
         needs: tuple[Need, ...],
         availability: tuple[dict[str, int], int] | None = None,
+        seconds: float = MAX_SECONDS,
     ) -> frozenset[str] | None:
         """A choice under ``assumptions`` (and every clause of the choice model) whose
         quantities add up, or None if there is none; with ``availability`` (each chain
         component's -log term and the bound, ``AvailabilityCheck.weights``), whose terms
-        also stay within the bound."""
+        also stay within the bound. SolverTimeout if CP-SAT cannot tell within
+        ``seconds``."""
         model = cp_model.CpModel()
         literals: dict[int, cp_model.IntVar] = {}
 
@@ -219,10 +223,8 @@ class QuantityCheck:
                 )
                 <= bound
             )
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = 10.0
-        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        solver = _solver(seconds)
+        if not _decided(solver.solve(model)):
             return None
         return frozenset(code for code in self.choices.codes if solver.value(quantity[code]) > 0)
 
@@ -261,11 +263,23 @@ class QuantityCheck:
                                                                       else [])))  # fmt: skip
 
 
-def _solvable(model: cp_model.CpModel) -> bool:
+def _solver(seconds: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 10.0
-    return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    solver.parameters.max_time_in_seconds = max(0.0, min(seconds, MAX_SECONDS))
+    return solver
+
+
+def _decided(status: cp_model.CpSolverStatus) -> bool:
+    """Whether a solve found quantities (True) or proved there are none (False); a solve
+    cut short by its time limit is neither, and never read as a "no"."""
+    if status == cp_model.UNKNOWN:
+        raise SolverTimeout("the quantities were not decided within the time limit")
+    return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _solvable(model: cp_model.CpModel) -> bool:
+    return _decided(_solver(MAX_SECONDS).solve(model))
 
 
 def _holds(rule: QuantityRule, quantity: dict[str, int]) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy.orm import Session
 
+from app.configurator.errors import SolverTimeout
 from app.configurator.options import OptionsEngine, OptionsRequest
 from app.configurator.request import Limits
 from app.errors import FieldProblem, Invalid
@@ -17,6 +18,7 @@ from app.services.active_catalog import ActiveCatalog
 from app.services.catalog_store import validate_model
 from app.services.configurations import ConfigurationIn, conflict_item_view, request_problems
 from app.services.inputs import Code
+from app.services.solver_pool import SolverKilled
 from catalog.snapshot import CatalogSnapshot
 
 MAX_CLICKS = 500
@@ -80,15 +82,17 @@ def options(
     if problems:
         raise Invalid("the request cannot be configured", problems)
     engine = engines.current(revision, snapshot)
-    answer = engine.options(
-        OptionsRequest(
-            needs=request.needs, residency=request.residency, include=request.include,
-            exclude=request.exclude, offering=request.offering,
-            chosen=tuple(parsed.chosen), rejected=tuple(parsed.rejected),
-            min_availability=request.min_availability,
-            service_levels=tuple(sorted(parsed.service_levels.items())),
-        )
+    clicks = OptionsRequest(
+        needs=request.needs, residency=request.residency, include=request.include,
+        exclude=request.exclude, offering=request.offering,
+        chosen=tuple(parsed.chosen), rejected=tuple(parsed.rejected),
+        min_availability=request.min_availability,
+        service_levels=tuple(sorted(parsed.service_levels.items())),
     )  # fmt: skip
+    try:
+        answer = engine.options(clicks, time_limit=limits.time_limit_seconds)
+    except SolverTimeout as error:
+        raise SolverKilled(str(error), headers={"Retry-After": "1"}) from error
     return {
         "valid": answer.valid,
         "components": [

@@ -95,3 +95,14 @@ def test_bad_service_levels_are_named(client: TestClient, auth: Any) -> None:
     problem = assert_problem(client.post(PATH, json=clicks, headers=auth("sales")), 422)
     assert {"service_levels.CMP-VM-LNX", "service_levels.NOPE",
             "service_levels.STO-BLOCK-STD"} <= set(error_fields(problem))  # fmt: skip
+
+
+def test_options_past_the_time_limit_are_a_503(database: Any, auth: Any) -> None:
+    from app.api.app import create_app
+    from app.settings import Settings
+
+    hurried = Settings(auth_failures_per_minute=10_000, solver_time_limit_seconds=1e-9)
+    with TestClient(create_app(hurried, database), raise_server_exceptions=False) as client:
+        response = client.post(PATH, json=REQUEST, headers=auth("sales"))
+    problem = assert_problem(response, 503, "solver-timeout")
+    assert response.headers["Retry-After"] == "1" and "time limit" in problem["detail"]

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.configurator.errors import Infeasible
+from app.configurator.errors import Infeasible, SolverTimeout
 from app.configurator.options import OptionsEngine, OptionsRequest
 from app.configurator.request import ConfigurationRequest, Need
 from app.configurator.solve import configure
@@ -300,3 +300,12 @@ def test_the_engines_agree_on_a_variant_model_with_a_wide_table() -> None:
             if option.state == "forced" and option.code not in request.chosen:
                 without = OptionsRequest(chosen=request.chosen, rejected=(option.code,))
                 assert not _completion(snapshot, without), option
+
+
+def test_a_click_past_its_time_limit_is_a_timeout_and_the_engine_answers_the_next(
+    default_snapshot: CatalogSnapshot,
+) -> None:
+    engine = OptionsEngine(default_snapshot)
+    with pytest.raises(SolverTimeout):
+        engine.options(REQUEST, time_limit=0)
+    assert engine.options(REQUEST, time_limit=60).valid  # nothing half-done stays behind
