@@ -17,6 +17,7 @@ component's reason is an unsatisfiable core, shrunk by deletion to a minimal one
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 import time
@@ -40,6 +41,8 @@ REQUEST_KINDS = frozenset({"need", "include", "exclude", "chosen", "rejected", "
 MAX_REPAIRS = 3
 MAX_REPAIR_CHECKS = 64
 MAX_CORES_PER_PROBE = 8
+MAX_CORES = 100_000  # all told, before the cache starts afresh
+WARM_UP_SECONDS = 10.0
 CONFLICTS_PER_CALL = 1_000_000  # far beyond any real catalog's question, short of a hang
 
 
@@ -99,11 +102,21 @@ class OptionsEngine:
         self._catalog_set = frozenset(self._catalog)
         self._code_vars = [(code, self.model.var(code)) for code in self.model.codes]
         self._always_in_scope = in_every_scope(snapshot)
-        # Minimal cores found so far, per probe literal, for the needs, target and levels
-        # of ``_cores_for`` (a core's claim depends on the clauses, which only grow under
-        # new selectors, and on those): a later click that assumes one settles that probe.
-        self._cores: dict[int, list[tuple[int, ...]]] = {}
-        self._cores_for: tuple[object, ...] = ()
+        # Minimal cores found so far, per probe literal, each with its context: the
+        # quantities of the needs it names, the availability target and the chosen levels
+        # (a core's claim depends on the clauses, which only grow under new selectors, and
+        # on those). A later click that assumes a core whole, in the same context, has
+        # that probe settled without solving.
+        self._cores: dict[int, list[tuple[tuple[int, ...], tuple[object, ...]]]] = {}
+        self._need_of = {
+            literal: item.ref for item, literal in self.model.selectors.items()
+            if item.kind == "need"
+        }  # fmt: skip
+        # The first screen (nothing asked yet) is answered once here: its cores serve
+        # every later click.
+        # A catalog too hard to warm up in time still answers, just colder.
+        with contextlib.suppress(SolverTimeout):
+            self.options(OptionsRequest(), time_limit=WARM_UP_SECONDS)
         self.prepare_seconds = time.perf_counter() - started
 
     def close(self) -> None:
@@ -228,10 +241,8 @@ class OptionsEngine:
         self._needs = tuple(sorted(set(request.needs), key=lambda n: (n.capability, n.quantity)))
         self._target = request.min_availability
         self._levels = dict(request.service_levels)
-        key = (self._needs, self._target, tuple(sorted(self._levels.items())))
-        if key != self._cores_for:
+        if sum(map(len, self._cores.values())) > MAX_CORES:
             self._cores.clear()
-            self._cores_for = key
         assumptions = [*self._catalog, *self._request_items(request)]
         assumed = set(assumptions)
         scope = sorted(
@@ -332,13 +343,22 @@ class OptionsEngine:
         core = tuple(self._minimal_core(assumptions, [probe]))
         known = self._cores.setdefault(probe, [])
         if len(known) < MAX_CORES_PER_PROBE:
-            known.append(core)
+            known.append((core, self._context(core)))
         return self._words(verb, core)
 
+    def _context(self, core: tuple[int, ...]) -> tuple[object, ...]:
+        named = {self._need_of[literal] for literal in core if literal in self._need_of}
+        needs = tuple(need for need in self._needs if need.capability in named)
+        return needs, self._target, tuple(sorted(self._levels.items()))
+
     def _known_core(self, probe: int, assumed: set[int]) -> tuple[int, ...] | None:
-        """A minimal core found before for ``probe`` that ``assumed`` holds whole."""
-        return next((core for core in self._cores.get(probe, ()) if assumed.issuperset(core)),
-                    None)  # fmt: skip
+        """A minimal core found before for ``probe`` that ``assumed`` holds whole, found in
+        the context of this click."""
+        return next(
+            (core for core, context in self._cores.get(probe, ())
+             if assumed.issuperset(core) and context == self._context(core)),
+            None,
+        )  # fmt: skip
 
     def _words(self, verb: str, core: Iterable[int]) -> str:
         return f"{verb} " + "; ".join(self._describe(literal).detail for literal in core)
