@@ -10,8 +10,9 @@ What it covers exactly: the choice of components under every rule kind (``quanti
 by the components they bring in: a chosen component on the driving side needs one on the
 growing side, unless the rule's constant leaves room), per-unit requirements (a chosen
 component needs a provider of what it requires), needs, residency and competencies,
-inactive components and no-go partners. Quantities, capacity, availability targets and
-budgets are left to the configurator, which completes the bundle.
+inactive components and no-go partners. Quantities and availability targets are checked
+on the solver's proposals (``app.configurator.options``); capacity and budgets are left to
+the configurator, which completes the bundle.
 """
 
 from __future__ import annotations

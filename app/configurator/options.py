@@ -3,16 +3,18 @@ scope, whether it is still possible, forced (in every valid completion) or impos
 why, from one incremental SAT solver prepared once per catalog snapshot.
 
 Exact for the choice of components (see ``app.configurator.choices`` for what that
-covers) and for their quantities (bounds, steps, needs, requirements summed over every
-requirer, quantity rules; ``app.configurator.quantities``): every bundle the SAT solver
-proposes is checked, and when one's quantities cannot work CP-SAT decides. Capacity,
-availability targets and budgets are the configurator's, when it completes the bundle.
+covers), for their quantities (bounds, steps, needs, requirements summed over every
+requirer, quantity rules; ``app.configurator.quantities``) and for an availability target
+with chosen service levels (``app.configurator.availability``): every bundle the SAT
+solver proposes is checked, and when one falls short CP-SAT decides. Centre capacity and
+budgets are the configurator's, when it completes the bundle.
 
 Each click asks the solver under assumptions (the request, the clicks, the catalog's rules
 and facts). One solution marks every component it contains as possible and every one it
 leaves out as not forced; only the components no solution has settled yet are probed, and
 each probe's solution settles more (solution-guided probing). An impossible or forced
-component's reason is an unsatisfiable core, shrunk by deletion to a minimal one.
+component's reason is an unsatisfiable core, shrunk by deletion to a minimal one, and kept
+for later clicks that still hold it.
 """
 
 from __future__ import annotations
