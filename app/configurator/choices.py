@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from pysat.card import CardEnc, EncType
 from pysat.formula import IDPool
 
-from app.configurator.diagram import ACCEPT, build_diagram
+from app.configurator.diagram import ACCEPT, snapshot_table_arcs
 from catalog.expressions import And, Const, Expr, Iff, Implies, Not, Or, Var
 from catalog.rules import (
-    NONE,
     AttributeRule,
     ChooseRule,
     ExcludesRule,
@@ -259,33 +258,20 @@ class ChoiceModel:
             literals = [x(code) for code in column.components]
             if len(literals) > 1:
                 clauses.extend(self._at_most(literals, 1))
-        domains = [
-            sorted({NONE, *(self._cell_value(column.attribute, c) for c in column.components)})
-            for column in rule.columns
-        ]
-        diagram = build_diagram(domains, rule.rows)
-        if diagram.root is None:
+        table = snapshot_table_arcs(self.snapshot, rule)
+        if table.root is None:
             return [[]]  # no row can match: the rule can never hold
-        literal = {number: self.fresh() for number in range(1, len(diagram.nodes) + 1)}
-
-        def then(node: int, child: int | None, *when: int) -> None:
-            if child is None:
-                clauses.append([-literal[node], *when])
-            elif child != ACCEPT:
-                clauses.append([-literal[node], *when, literal[child]])
-
-        for number, node in enumerate(diagram.nodes, start=1):
-            column = rule.columns[node.level]
-            for code in column.components:
-                then(number, node.edges.get(self._cell_value(column.attribute, code)), -x(code))
-            then(number, node.edges.get(NONE), *(x(code) for code in column.components))
-        if diagram.root != ACCEPT:
-            clauses.append([literal[diagram.root]])
+        literal = {number: self.fresh() for number in range(1, table.nodes + 1)}
+        for arc in table.arcs:
+            if arc.child == ACCEPT:
+                continue
+            when = (
+                [-x(arc.component)]
+                if arc.component is not None
+                else [x(code) for code in rule.columns[arc.column].components]
+            )
+            then = [] if arc.child is None else [literal[arc.child]]
+            clauses.append([-literal[arc.node], *when, *then])
+        if table.root != ACCEPT:
+            clauses.append([literal[table.root]])
         return clauses
-
-    def _cell_value(self, attribute: str | None, code: str) -> str:
-        if attribute is None:
-            return code
-        if not self.snapshot.has_component(code):
-            return ""
-        return self.snapshot.component(code).attributes.get(attribute, "")

@@ -14,6 +14,7 @@ from typing import cast
 
 from ortools.sat.python import cp_model
 
+from app.configurator.diagram import ACCEPT, snapshot_table_arcs
 from app.configurator.model import (
     ConfigModel,
     Group,
@@ -25,8 +26,6 @@ from app.configurator.model import (
 )
 from catalog.expressions import And, Const, Expr, Iff, Implies, Not, Or, Var
 from catalog.rules import (
-    NONE,
-    WILDCARD,
     AttributeRule,
     ChooseRule,
     ExcludesRule,
@@ -307,49 +306,30 @@ def _literal(config: ConfigModel, expr: Expr) -> SatLiteral:
     raise TypeError(f"not an expression: {expr!r}")
 
 
-def cell_value(config: ConfigModel, rule: TableRule, column: int, code: str) -> str:
-    """What a chosen component writes into its column of a table."""
-    spec = rule.columns[column]
-    if spec.attribute is None:
-        return code
-    component = config.snapshot.component(code)
-    return component.attributes.get(spec.attribute, "")
-
-
 def _table(config: ConfigModel, rule: TableRule, guard: list[cp_model.IntVar]) -> None:
-    """At most one component per column, and the chosen ones (or none) form an allowed row.
-
-    Each distinct cell (a value, or "-" for an empty column) gets one literal implying it,
-    shared by every row that names it: rows cost one clause per cell, not one per component
-    of the column (measured: a quarter of the constraints of a 10,000-component model)."""
+    """At most one component per column, and the columns' values (or none chosen) on a path
+    of the table's decision diagram (``app.configurator.diagram``): a true node and a chosen
+    value imply the next node, a value no row allows there is excluded, and the guard makes
+    the root true. Shared nodes keep a 100,000-row table to a few thousand literals."""
     model = config.model
     for column in rule.columns:
         count = total(config.chosen(code) for code in column.components)
         model.add(count <= 1).only_enforce_if(guard)
-    cells: dict[tuple[int, str], SatLiteral] = {}
-
-    def cell_literal(index: int, cell: str) -> SatLiteral:
-        literal = cells.get((index, cell))
-        if literal is None:
-            literal = cells[(index, cell)] = model.new_bool_var("")
-            components = rule.columns[index].components
-            if cell == NONE:
-                model.add_bool_and([config.chosen(code).Not() for code in components]
-                                   ).only_enforce_if(literal)  # fmt: skip
-            else:
-                fitting: list[SatLiteral] = [
-                    config.chosen(code)
-                    for code in components
-                    if cell_value(config, rule, index, code) == cell
-                ]
-                model.add_bool_or(fitting or [config.false]).only_enforce_if(literal)
-        return literal
-
-    rows = []
-    for row in rule.rows:
-        matches = model.new_bool_var("")
-        model.add_bool_and(
-            [cell_literal(index, cell) for index, cell in enumerate(row) if cell != WILDCARD]
-        ).only_enforce_if(matches)
-        rows.append(matches)
-    model.add_bool_or(rows).only_enforce_if(guard)
+    table = snapshot_table_arcs(config.snapshot, rule)
+    if table.root is None:
+        model.add_bool_or([config.false]).only_enforce_if(guard)  # no row can ever match
+        return
+    if table.root == ACCEPT:
+        return
+    node = {number: model.new_bool_var("") for number in range(1, table.nodes + 1)}
+    for arc in table.arcs:
+        if arc.child == ACCEPT:
+            continue
+        when: list[SatLiteral] = (
+            [config.chosen(arc.component).Not()]
+            if arc.component is not None
+            else [config.chosen(code) for code in rule.columns[arc.column].components]
+        )
+        then: list[SatLiteral] = [] if arc.child is None else [node[arc.child]]
+        model.add_bool_or([node[arc.node].Not(), *when, *then])
+    model.add_bool_or([node[table.root]]).only_enforce_if(guard)

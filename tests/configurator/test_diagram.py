@@ -61,3 +61,19 @@ def test_no_row_that_can_match_means_no_root_and_wildcards_alone_accept_everythi
     assert build_diagram([["a"]], []).root is None
     everything = build_diagram([["a", "b"], ["c"]], [(WILDCARD, WILDCARD)])
     assert everything.root == ACCEPT and not everything.nodes
+
+
+def test_a_snapshots_tables_are_built_once_and_let_go_with_it() -> None:
+    import gc
+
+    from app.configurator import diagram
+    from benchmarks.synthetic import generate
+
+    snapshot = generate(40, seed=3, table_rows=300)
+    (rule,) = [rule for rule in snapshot.rules if rule.kind == "table"]
+    first = diagram.snapshot_table_arcs(snapshot, rule)
+    assert diagram.snapshot_table_arcs(snapshot, rule) is first  # every solve reads the same
+    key = id(snapshot)
+    del snapshot, rule
+    gc.collect()
+    assert key not in diagram._TABLES
