@@ -52,6 +52,27 @@ def money(value: str) -> str:
     return f"{Decimal(value):,.2f}"
 
 
+def test_chapters_are_numbered_as_the_contents_list_them(client: TestClient, auth: Any) -> None:
+    proposal = create(client, auth)
+    reader = PdfReader(io.BytesIO(pdf_of(client, auth, proposal, draft=True)))
+    # Contents lines read "1  Executive summary  3" (number, title, page, or the page on
+    # a line of its own): the chapter number each title is listed under.
+    contents = reader.pages[1].extract_text()
+    listed = {
+        title.strip(): int(number)
+        for number, title in re.findall(r"^(\d+)[ \xa0]+([A-Za-z][^\d\n]*)", contents, re.M)
+    }
+    assert sorted(listed.values()) == list(range(1, len(listed) + 1)) and len(listed) >= 5
+    headings = {}
+    for item in reader.outline:
+        if not isinstance(item, list) and item.title in listed:
+            page = reader.pages[reader.get_destination_page_number(item)]
+            headings[item.title] = " ".join(page.extract_text().split())
+    assert headings.keys() == listed.keys()  # every chapter listed is in the outline
+    for title, number in listed.items():  # and opens with the number it is listed under
+        assert f"{number} {title}" in headings[title], (title, headings[title][:80])
+
+
 def test_an_issued_proposal_is_an_archivable_pdf_with_everything_but_cost(
     client: TestClient, auth: Any
 ) -> None:
