@@ -1,7 +1,8 @@
-# Offerwright API image. WeasyPrint needs Pango at run time.
+# Offerwright API image. WeasyPrint needs Pango at run time, and subsets fonts with HarfBuzz
+# (without libharfbuzz-subset0 it falls back to fontTools: a fifth of a render's time).
 FROM python:3.11-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home offerwright
 WORKDIR /app
