@@ -90,6 +90,7 @@ class TableArcs:
     root: int | None  # None: no row can ever match
     nodes: int  # nodes are numbered 1..nodes
     arcs: tuple[Arc, ...]
+    row_cells: int  # cells that are not wildcards: the size of a row-by-row encoding
 
 
 def table_arcs(rule: TableRule, value_of: Callable[[str | None, str], str]) -> TableArcs:
@@ -109,7 +110,8 @@ def table_arcs(rule: TableRule, value_of: Callable[[str | None, str], str]) -> T
             for code in column.components
         )
         arcs.append(Arc(number, node.level, None, node.edges.get(NONE)))
-    return TableArcs(diagram.root, len(diagram.nodes), tuple(arcs))
+    cells = sum(cell != WILDCARD for row in rule.rows for cell in row)
+    return TableArcs(diagram.root, len(diagram.nodes), tuple(arcs), cells)
 
 
 def written(snapshot: CatalogSnapshot, attribute: str | None, code: str) -> str:
