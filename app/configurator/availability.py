@@ -3,7 +3,8 @@
 Only components on the availability chain count, each at its chosen service level or, when
 none is chosen, at its most available one (levels are independent of every rule, so the
 best a bundle can do is each component at its best). The product is exact (``Decimal``);
-for CP-SAT the same bound is a sum of scaled -log terms, never looser than the product.
+for CP-SAT the same bound is a sum of scaled -log terms that never refuses a choice the
+product accepts (it may admit one the product refuses by rounding: the caller checks).
 """
 
 from __future__ import annotations
@@ -44,11 +45,12 @@ class AvailabilityCheck:
         return product * 100 >= target
 
     def weights(self, levels: Mapping[str, str], target: Decimal) -> tuple[dict[str, int], int]:
-        """Each chain component's -log term (rounded up) and the target's (rounded down):
-        a choice whose terms sum to at most the bound reaches the target."""
+        """Each chain component's -log term (rounded down) and the target's (rounded up):
+        a choice that reaches the target sums to at most the bound (an exact tie included);
+        one within rounding of it may too, so a solution is checked with ``reaches``."""
         terms = {}
         for code in self._chain:
             percent = self._percent(code, levels)
             assert percent is not None
-            terms[code] = minus_log(percent or NO_PROMISE, up=True)
-        return terms, minus_log(target, up=False)
+            terms[code] = minus_log(percent or NO_PROMISE, up=False)
+        return terms, minus_log(target, up=True)

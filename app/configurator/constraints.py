@@ -41,8 +41,10 @@ from catalog.rules import (
 from pricing.money import to_cents
 
 # Availability is linearised as a sum of -log(availability) scaled to integers: each line's
-# term rounded up and the target's rounded down, so the linear form is never looser than the
-# exact product (which is checked again on every answer).
+# term rounded down and the target's rounded up, so the linear form never refuses a bundle
+# whose exact product meets the target (a single 99.9 % line under a 99.9 % target). It may
+# admit one short of it by rounding; every answer's exact product is checked, and such a
+# bundle is excluded and the solve repeated (``app.configurator.solve``).
 AVAILABILITY_SCALE = 10**9
 
 
@@ -181,8 +183,8 @@ def availability(config: ConfigModel) -> None:
                 continue
             # A chain component without an availability cannot promise any.
             percent = level.availability if level.availability is not None else Decimal("1e-9")
-            terms.append(minus_log(percent, up=True) * chosen)
-    config.model.add(total(terms) <= minus_log(target, up=False)).only_enforce_if(
+            terms.append(minus_log(percent, up=False) * chosen)
+    config.model.add(total(terms) <= minus_log(target, up=True)).only_enforce_if(
         config.guard(Group("availability", str(target)))
     )
 

@@ -199,13 +199,20 @@ class OptionsEngine:
             return True
         weights = None if target is None else self.availability.weights(self._levels, target)
         seconds = self._deadline - time.monotonic()
-        found = self.quantities.exists(assumptions, needs, weights, seconds)
+        found = self.quantities.exists(
+            assumptions, needs, weights, seconds,
+            lambda bundle: target is None
+            or self.availability.reaches(bundle, self._levels, target),
+        )  # fmt: skip
         if found is None:
             # Which one rules it out: the availability, when the quantities alone can work.
             self._beyond = (
                 "availability"
                 if weights is not None
-                and self.quantities.exists(assumptions, needs, None, seconds) is not None
+                and self.quantities.exists(
+                    assumptions, needs, None, self._deadline - time.monotonic()
+                )
+                is not None
                 else "quantities"
             )
             return False

@@ -13,7 +13,7 @@ choice clauses and the quantities in one CP-SAT model.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -29,6 +29,7 @@ from catalog.rules import QuantityRule
 
 MAX_CACHED = 100_000
 MAX_SECONDS = 10.0  # one CP-SAT call at most, whatever the click's own limit
+MAX_REFUSED = 20  # choices within rounding of the availability target, refused one by one
 Part = tuple[frozenset[str], tuple[Need, ...]]
 
 
@@ -189,12 +190,14 @@ class QuantityCheck:
         needs: tuple[Need, ...],
         availability: tuple[dict[str, int], int] | None = None,
         seconds: float = MAX_SECONDS,
+        accept: Callable[[frozenset[str]], bool] = lambda _: True,
     ) -> frozenset[str] | None:
         """A choice under ``assumptions`` (and every clause of the choice model) whose
         quantities add up, or None if there is none; with ``availability`` (each chain
         component's -log term and the bound, ``AvailabilityCheck.weights``), whose terms
-        also stay within the bound. SolverTimeout if CP-SAT cannot tell within
-        ``seconds``."""
+        also stay within the bound. A choice ``accept`` refuses (the exact availability
+        product, which the rounded bound can overshoot by a hair) is excluded and the
+        search repeated. SolverTimeout if CP-SAT cannot tell within ``seconds``."""
         model = cp_model.CpModel()
         literals: dict[int, cp_model.IntVar] = {}
 
@@ -223,10 +226,16 @@ class QuantityCheck:
                 )
                 <= bound
             )
-        solver = _solver(seconds)
-        if not _decided(solver.solve(model)):
-            return None
-        return frozenset(code for code in self.choices.codes if solver.value(quantity[code]) > 0)
+        for _ in range(MAX_REFUSED + 1):
+            solver = _solver(seconds)
+            if not _decided(solver.solve(model)):
+                return None
+            found = frozenset(c for c in self.choices.codes if solver.value(quantity[c]) > 0)
+            if accept(found):
+                return found
+            other = [chosen[c].Not() if c in found else chosen[c] for c in self.choices.codes]  # type: ignore[attr-defined]
+            model.add_bool_or(other)  # type: ignore[arg-type]  # another choice than this one
+        raise SolverTimeout("too many choices at the edge of the availability target")
 
     def _quantity(
         self, model: cp_model.CpModel, code: str, chosen: cp_model.IntVar | None

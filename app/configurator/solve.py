@@ -17,6 +17,7 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
+from app.configurator.availability import AvailabilityCheck
 from app.configurator.constraints import add_all
 from app.configurator.errors import SolverTimeout
 from app.configurator.explain import availability_of, explain_infeasible, reasons_for
@@ -94,14 +95,18 @@ def _solve(config: ConfigModel, limits: Limits, deadline: float) -> Solution:
     bundles: list[Bundle] = []
     status: Status = "optimal"
     timed_out = False
-    for _ in range(config.request.alternatives):
+    short = 0  # bundles the rounded availability admitted and the exact product refused
+    while len(bundles) < config.request.alternatives and short <= MAX_SHORT_OF_TARGET:
         found = solve_best(config, limits, deadline)
         if found is None or not found[0]:
             break  # none, or only the empty bundle (a request relaxed to nothing asks none)
         chosen, proven = found
+        exclude_same_bundle(config, chosen)
+        if not _reaches_target(config, chosen):
+            short += 1
+            continue
         if not proven:
             status, timed_out = "feasible", True
-        exclude_same_bundle(config, chosen)
         bundles.append(bundle_of(config, place_cheaply(config, chosen, limits, deadline)))
         if timed_out:
             break
@@ -109,6 +114,16 @@ def _solve(config: ConfigModel, limits: Limits, deadline: float) -> Solution:
 
 
 Chosen = tuple[tuple[str, str, str, int], ...]  # (component, level, centre, quantity)
+MAX_SHORT_OF_TARGET = 20  # near-ties the rounding let through, excluded one by one
+
+
+def _reaches_target(config: ConfigModel, chosen: Chosen) -> bool:
+    """Whether ``chosen`` reaches the availability target by its exact product."""
+    target = config.request.min_availability
+    if target is None:
+        return True
+    check = AvailabilityCheck(config.snapshot)
+    return check.reaches([c for c, *_ in chosen], {c: lv for c, lv, *_ in chosen}, target)
 
 
 def objective_of(config: ConfigModel) -> LinearExpr:

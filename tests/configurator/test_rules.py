@@ -296,3 +296,15 @@ def test_the_cheapest_bundle_a_budget_conflict_names_respects_capacity() -> None
         configure(snapshot, request)
     (budget,) = [item for item in raised.value.conflicts if item.kind == "budget"]
     assert budget.detail.endswith("is below the cheapest valid bundle, 110.00")
+
+
+def test_an_availability_target_met_exactly_is_met() -> None:
+    # One chain component at 99.9 % under a 99.9 % target: the rounded linear form must not
+    # refuse the tie (it did: each term rounded up, the target down).
+    levels = [{"name": "standard", "response_minutes": 240, "restore_hours": 24,
+               "price_factor": 1, "cost_factor": 1, "availability": "99.9"}]  # fmt: skip
+    data = {**component("CMP-A", price=10), "service_levels": levels, "availability_chain": True}
+    snapshot = catalog([data])
+    request = ConfigurationRequest("EUR", 1, (Need("cap.a", 1),), min_availability=Decimal("99.9"))
+    (bundle,) = configure(snapshot, request).bundles
+    assert bundle.availability == Decimal("99.9")
