@@ -109,7 +109,9 @@ class OptionsEngine:
         # (a core's claim depends on the clauses, which only grow under new selectors, and
         # on those). A later click that assumes a core whole, in the same context, has
         # that probe settled without solving.
-        self._cores: dict[int, list[tuple[tuple[int, ...], tuple[object, ...]]]] = {}
+        self._cores: dict[
+            int, list[tuple[tuple[int, ...], tuple[object, ...], frozenset[str]]]
+        ] = {}
         self._need_of = {
             literal: item.ref for item, literal in self.model.selectors.items()
             if item.kind == "need"
@@ -219,22 +221,27 @@ class OptionsEngine:
         self._witness = found
         return True
 
-    def _minimal_core(self, assumptions: list[int], fixed: list[int]) -> list[int]:
-        """A minimal subset of ``assumptions`` that, with ``fixed``, is unsatisfiable."""
+    def _minimal_core(
+        self, assumptions: list[int], fixed: list[int]
+    ) -> tuple[list[int], frozenset[str]]:
+        """A minimal subset of ``assumptions`` that, with ``fixed``, is unsatisfiable, and
+        what beyond the choice clauses it needs ("quantities", "availability": a smaller
+        trial they rule out is kept whole, so the reason must name them too)."""
         core = [lit for lit in (self._solver.get_core() or []) if lit not in fixed]
         core = [lit for lit in assumptions if lit in set(core)]
+        beyond: set[str] = set()
         index = 0
         while index < len(core):
             trial = core[:index] + core[index + 1 :]
             if not self._solve(fixed + trial):
-                # Ruled out by quantities or availability: no core to shrink by, keep the
-                # trial whole.
+                if self._beyond:
+                    beyond.add(self._beyond)  # no core to shrink by: keep the trial whole
                 smaller = set(trial if self._beyond else self._solver.get_core() or [])
                 core = [lit for lit in trial if lit in smaller]
                 index = min(index, len(core))
             else:
                 index += 1
-        return core
+        return core, frozenset(beyond)
 
     def options(self, request: OptionsRequest, time_limit: float | None = None) -> Options:
         """The option states after ``request``'s clicks; SolverTimeout when they take
@@ -267,7 +274,8 @@ class OptionsEngine:
                 items: tuple[ConflictItem, ...] = (self._beyond_item(),)
                 repairs = self._availability_repairs(assumptions, items)
             else:
-                items = tuple(self._describe(lit) for lit in self._minimal_core(assumptions, []))
+                core, beyond = self._minimal_core(assumptions, [])
+                items = self._items_of(core, beyond)
                 repairs = self._repairs(assumptions)
             why = "the current choices cannot all hold: " + "; ".join(i.detail for i in items)
             return Options(
@@ -299,7 +307,7 @@ class OptionsEngine:
             x = self.model.var(code)
             known = self._known_core(x, assumed)
             if known is not None:
-                states[code] = ("impossible", self._words("excluded by", known))
+                states[code] = ("impossible", self._words("excluded by", *known))
                 continue
             self._lean(scope, {c for c in scope if c not in seen_in and c not in states}, True)
             if self._solve([*assumptions, x]):
@@ -312,7 +320,7 @@ class OptionsEngine:
             x = self.model.var(code)
             known = self._known_core(-x, assumed)
             if known is not None:
-                states[code] = ("forced", self._words("required by", known))
+                states[code] = ("forced", self._words("required by", *known))
                 continue
             self._lean(scope, {c for c in scope if c not in seen_out and c not in states}, False)
             if self._solve([*assumptions, -x]):
@@ -330,8 +338,10 @@ class OptionsEngine:
         """Whether ``items`` alone (every other rule, fact and request item switched off) can
         hold together: what a conflict claims they cannot, and minimality is checked by."""
         by_item = {(item.kind, item.ref): lit for item, lit in self.model.selectors.items()}
-        with self._lock:
-            return self._solve([by_item[(item.kind, item.ref)] for item in items])
+        with self._lock:  # quantities and availability hold as the last click left them
+            return self._solve(
+                [by_item[(i.kind, i.ref)] for i in items if (i.kind, i.ref) in by_item]
+            )
 
     def _lean(self, scope: list[str], unsettled: set[str], chosen: bool) -> None:
         """Let the solver's next decisions prefer ``chosen`` for the ``unsettled``
@@ -349,28 +359,37 @@ class OptionsEngine:
     def _why(self, assumptions: list[int], probe: int, verb: str) -> str:
         if self._beyond:
             return f"{verb} {self._beyond_item().detail}"
-        core = tuple(self._minimal_core(assumptions, [probe]))
+        found, beyond = self._minimal_core(assumptions, [probe])
+        core = tuple(found)
         known = self._cores.setdefault(probe, [])
         if len(known) < MAX_CORES_PER_PROBE:
-            known.append((core, self._context(core)))
-        return self._words(verb, core)
+            known.append((core, self._context(core), beyond))
+        return self._words(verb, core, beyond)
 
     def _context(self, core: tuple[int, ...]) -> tuple[object, ...]:
         named = {self._need_of[literal] for literal in core if literal in self._need_of}
         needs = tuple(need for need in self._needs if need.capability in named)
         return needs, self._target, tuple(sorted(self._levels.items()))
 
-    def _known_core(self, probe: int, assumed: set[int]) -> tuple[int, ...] | None:
+    def _known_core(
+        self, probe: int, assumed: set[int]
+    ) -> tuple[tuple[int, ...], frozenset[str]] | None:
         """A minimal core found before for ``probe`` that ``assumed`` holds whole, found in
-        the context of this click."""
+        the context of this click (and what beyond the choice it needs)."""
         return next(
-            (core for core, context in self._cores.get(probe, ())
+            ((core, beyond) for core, context, beyond in self._cores.get(probe, ())
              if assumed.issuperset(core) and context == self._context(core)),
             None,
         )  # fmt: skip
 
-    def _words(self, verb: str, core: Iterable[int]) -> str:
-        return f"{verb} " + "; ".join(self._describe(literal).detail for literal in core)
+    def _items_of(self, core: Iterable[int], beyond: frozenset[str]) -> tuple[ConflictItem, ...]:
+        return (
+            *(self._describe(literal) for literal in core),
+            *(self._beyond_item(kind) for kind in sorted(beyond)),
+        )
+
+    def _words(self, verb: str, core: Iterable[int], beyond: frozenset[str]) -> str:
+        return f"{verb} " + "; ".join(item.detail for item in self._items_of(core, beyond))
 
     def _repairs(self, assumptions: list[int]) -> tuple[tuple[ConflictItem, ...], ...]:
         """Up to MAX_REPAIRS minimal sets of request items whose removal makes the request
@@ -450,9 +469,10 @@ class OptionsEngine:
                 self._levels = levels
         return tuple(repairs)
 
-    def _beyond_item(self) -> ConflictItem:
-        """What rules a choice out when no core of choices and rules does."""
-        if self._beyond == "availability":
+    def _beyond_item(self, kind: str | None = None) -> ConflictItem:
+        """What rules a choice out beyond the choices and rules (``kind``, or the last
+        solve's): the availability target, or the quantities."""
+        if (kind or self._beyond) == "availability":
             levels = ", ".join(f"{code} at {level}" for code, level in sorted(self._levels.items()))
             return ConflictItem(
                 "availability", str(self._target),

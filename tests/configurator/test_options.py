@@ -20,7 +20,7 @@ from app.configurator.request import ConfigurationRequest, Need
 from app.configurator.solve import configure
 from catalog.snapshot import CatalogSnapshot
 from tests.configurator.checker import violations
-from tests.configurator.factories import catalog
+from tests.configurator.factories import catalog, component
 from tests.configurator.test_rules import CODES, TEMPLATES, tiny_parts
 
 CENTRE = {"code": "CZ-X", "name": "Centre CZ-X", "country": "CZ", "region": "EU",
@@ -310,3 +310,26 @@ def test_a_click_past_its_time_limit_is_a_timeout_and_the_engine_answers_the_nex
     with pytest.raises(SolverTimeout):
         engine.options(REQUEST, time_limit=0)
     assert engine.options(REQUEST, time_limit=60).valid  # nothing half-done stays behind
+
+
+def test_a_conflict_the_availability_target_takes_part_in_names_it() -> None:
+    # Review case: without "CMP-A is rejected", {A, B} satisfies the rule and the needs but
+    # not the 99.85 % target (99.9 x 99.9); the conflict kept that smaller set, so it must
+    # name the target, or it claims three consistent items cannot hold.
+    parts = [
+        component(code, price=1, provides={capability: 1})
+        for code, capability in (("CMP-A", "cap.a"), ("CMP-B", "cap.b"), ("CMP-C", "cap.a"))
+    ]
+    for data in parts:
+        data.update(service_levels=LEVELS, availability_chain=True)
+    rule = {"kind": "excludes", "id": "R-1", "if": "CMP-B", "then": ["CMP-C"],
+            "message": "B excludes C."}  # fmt: skip
+    engine = OptionsEngine(catalog(parts, [rule], [CENTRE]))
+    request = OptionsRequest(
+        (Need("cap.a", 1), Need("cap.b", 1)), rejected=("CMP-A",),
+        min_availability=Decimal("99.85"),
+    )  # fmt: skip
+    answer = engine.options(request)
+    assert not answer.valid
+    named = {(item.kind, item.ref) for item in answer.conflict}
+    assert ("availability", "99.85") in named or ("rejected", "CMP-A") in named, named
