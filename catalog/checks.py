@@ -313,6 +313,13 @@ def _table_cells(context: _Context, rule: TableRule, entry: Located[Rule]) -> It
                 continue
             if column.attribute is None:
                 values.add(code)
+            elif (value := component.attributes.get(column.attribute)) in (NONE, WILDCARD):
+                # A row could not tell this value from "none chosen" or "anything".
+                reads = "nothing chosen" if value == NONE else "any value"
+                yield entry.source.problem(
+                    ("columns", column_index, "attribute"),
+                    f"{code}'s {column.attribute} is {value!r}, which a table row reads as {reads}",
+                )
             elif column.attribute in component.attributes:
                 values.add(component.attributes[column.attribute])
             else:

@@ -160,3 +160,22 @@ def test_table_cells_must_be_values_of_their_column(make_catalog: Callable[..., 
     assert len(problems) == 1
     assert problems[0].field == "[2].rows"
     assert "row 2: 'OS-WIN' is not a value of column 'os'" in problems[0].message
+
+
+def test_an_attribute_a_table_column_reads_cannot_be_none_or_wildcard(
+    make_catalog: Callable[..., Path],
+) -> None:
+    # A row's "-" means no component of the column chosen, and "*" any value: a component
+    # whose attribute is one of them would be read two ways (the two encodings disagreed).
+    root = make_catalog()
+    vm = root / "components" / "compute" / "CMP-VM.yaml"
+    vm.write_text(vm.read_text() + 'attributes: {os: "-"}\n')
+    with (root / "rules.yaml").open("a") as rules:
+        rules.write(
+            "- kind: table\n  id: T-1\n  message: Certified platforms.\n"
+            "  columns:\n    - {name: os, components: [CMP-VM], attribute: os}\n"
+            "  rows:\n    - ['-']\n"
+        )
+    (problem,) = validate_catalog(root).errors
+    assert problem.field.endswith("columns[0].attribute")
+    assert "CMP-VM's os is '-', which a table row reads as nothing chosen" in problem.message
