@@ -127,7 +127,8 @@ def written(snapshot: CatalogSnapshot, attribute: str | None, code: str) -> str:
 # every configuration and options engine of the snapshot reads the same. Keyed by identity
 # (hashing a snapshot would hash the whole catalog) and dropped with the snapshot.
 _TABLES: dict[int, tuple[weakref.ref[CatalogSnapshot], dict[str, TableArcs]]] = {}
-_TABLES_LOCK = threading.Lock()
+# Re-entrant: a snapshot freed by a collection inside the locked block calls ``forget``.
+_TABLES_LOCK = threading.RLock()
 
 
 def snapshot_table_arcs(snapshot: CatalogSnapshot, rule: TableRule) -> TableArcs:

@@ -124,7 +124,8 @@ class OptionsEngine:
         self.prepare_seconds = time.perf_counter() - started
 
     def close(self) -> None:
-        self._solver.delete()
+        with self._lock:  # never under a click still being answered
+            self._solver.delete()
 
     # -- assumptions ------------------------------------------------------------------
 
@@ -195,7 +196,7 @@ class OptionsEngine:
             if self.model.selectors.get(Item("need", n.capability)) in assumed
         )
         target = self._target
-        if self.quantities.fits(self._witness, needs) and (
+        if self.quantities.fits(self._witness, needs, self._deadline - time.monotonic()) and (
             target is None or self.availability.reaches(self._witness, self._levels, target)
         ):
             return True

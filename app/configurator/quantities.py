@@ -92,10 +92,13 @@ class QuantityCheck:
         ]
         self._cache: dict[Part, bool] = {}
 
-    def fits(self, chosen: frozenset[str], needs: tuple[Need, ...]) -> bool:
-        """Whether exactly ``chosen`` can be given quantities that add up."""
+    def fits(
+        self, chosen: frozenset[str], needs: tuple[Need, ...], seconds: float = MAX_SECONDS
+    ) -> bool:
+        """Whether exactly ``chosen`` can be given quantities that add up (SolverTimeout if
+        CP-SAT cannot tell within ``seconds``)."""
         parts = self._parts(chosen, needs)
-        return parts is not None and all(self._part_fits(part) for part in parts)
+        return parts is not None and all(self._part_fits(part, seconds) for part in parts)
 
     def _parts(self, chosen: frozenset[str], needs: tuple[Need, ...]) -> list[Part] | None:
         """The independent parts of ``chosen`` (None: some need or rule fails outright)."""
@@ -137,7 +140,7 @@ class QuantityCheck:
             for key, codes in grouped.items()
         ]
 
-    def _part_fits(self, part: Part) -> bool:
+    def _part_fits(self, part: Part, seconds: float) -> bool:
         codes, needs = part
         if len(codes) == 1 and not needs:
             (code,) = codes
@@ -153,7 +156,7 @@ class QuantityCheck:
             model = cp_model.CpModel()
             quantity = {code: self._quantity(model, code, None) for code in sorted(codes)}
             self._add_quantities(model, quantity, needs)
-            known = self._cache[part] = _solvable(model)
+            known = self._cache[part] = _solvable(model, seconds)
         return known
 
     def _plainly_fits(self, codes: frozenset[str], needs: tuple[Need, ...]) -> bool:
@@ -287,8 +290,8 @@ def _decided(status: cp_model.CpSolverStatus) -> bool:
     return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
-def _solvable(model: cp_model.CpModel) -> bool:
-    return _decided(_solver(MAX_SECONDS).solve(model))
+def _solvable(model: cp_model.CpModel, seconds: float) -> bool:
+    return _decided(_solver(seconds).solve(model))
 
 
 def _holds(rule: QuantityRule, quantity: dict[str, int]) -> bool:
