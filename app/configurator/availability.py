@@ -15,7 +15,17 @@ from decimal import Decimal
 from app.configurator.constraints import minus_log
 from catalog.snapshot import CatalogSnapshot
 
+MAX_WEIGHTS = 64  # (levels, target) pairs whose terms are kept
 NO_PROMISE = Decimal("1e-9")  # a chain level without an availability promises none
+
+
+def chain_percent(availabilities: Iterable[Decimal | None]) -> Decimal:
+    """The end-to-end availability, in percent, of a chain whose lines promise these
+    (None: a level without an availability, which promises none)."""
+    product = Decimal(1)
+    for percent in availabilities:
+        product *= (percent or Decimal(0)) / 100
+    return product * 100
 
 
 class AvailabilityCheck:
@@ -27,6 +37,7 @@ class AvailabilityCheck:
             for component in snapshot.components
             if component.availability_chain
         }
+        self._weights: dict[tuple[object, ...], tuple[dict[str, int], int]] = {}
 
     def _percent(self, code: str, levels: Mapping[str, str]) -> Decimal | None:
         offered = self._chain.get(code)
@@ -37,20 +48,21 @@ class AvailabilityCheck:
     def reaches(self, chosen: Iterable[str], levels: Mapping[str, str], target: Decimal) -> bool:
         """Whether ``chosen``, at ``levels`` (the others at their best), reaches ``target``
         percent: the product of the chain's availabilities, as the configurator reports it."""
-        product = Decimal(1)
-        for code in chosen:
-            percent = self._percent(code, levels)
-            if percent is not None:
-                product *= percent / 100
-        return product * 100 >= target
+        percents = (self._percent(code, levels) for code in chosen if code in self._chain)
+        return chain_percent(percents) >= target
 
     def weights(self, levels: Mapping[str, str], target: Decimal) -> tuple[dict[str, int], int]:
         """Each chain component's -log term (rounded down) and the target's (rounded up):
         a choice that reaches the target sums to at most the bound (an exact tie included);
         one within rounding of it may too, so a solution is checked with ``reaches``."""
-        terms = {}
-        for code in self._chain:
-            percent = self._percent(code, levels)
-            assert percent is not None
-            terms[code] = minus_log(percent or NO_PROMISE, up=False)
-        return terms, minus_log(target, up=True)
+        key = (tuple(sorted(levels.items())), target)
+        known = self._weights.get(key)
+        if known is None:  # the same for every solve of a click: the logarithms once
+            terms = {
+                code: minus_log(self._percent(code, levels) or NO_PROMISE, up=False)
+                for code in self._chain
+            }
+            known = self._weights[key] = (terms, minus_log(target, up=True))
+            if len(self._weights) > MAX_WEIGHTS:
+                self._weights = {key: known}
+        return known

@@ -130,7 +130,6 @@ class ChoiceModel:
                 )
             ]
             self.guarded(item, outside)
-            self.added = outside  # read by the engine, which feeds new clauses to its solver
         return item
 
     # -- catalog rules ------------------------------------------------------------------

@@ -9,12 +9,11 @@ value of its column, values outside a domain never match.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from app.configurator.memo import _BY_SNAPSHOT, per_snapshot
 from catalog.rules import NONE, WILDCARD, TableRule
 from catalog.snapshot import CatalogSnapshot
 
@@ -123,31 +122,12 @@ def written(snapshot: CatalogSnapshot, attribute: str | None, code: str) -> str:
     return snapshot.component(code).attributes.get(attribute, "")
 
 
-# Each snapshot's tables, built once: a 100,000-row table takes a second and a half, and
-# every configuration and options engine of the snapshot reads the same. Keyed by identity
-# (hashing a snapshot would hash the whole catalog) and dropped with the snapshot.
-_TABLES: dict[int, tuple[weakref.ref[CatalogSnapshot], dict[str, TableArcs]]] = {}
-# Re-entrant: a snapshot freed by a collection inside the locked block calls ``forget``.
-_TABLES_LOCK = threading.RLock()
+_TABLES = _BY_SNAPSHOT  # each snapshot's derived data, its tables' arcs among it
 
 
 def snapshot_table_arcs(snapshot: CatalogSnapshot, rule: TableRule) -> TableArcs:
-    """``table_arcs`` of a rule of ``snapshot``, cached for the snapshot's lifetime."""
-    key = id(snapshot)
-    with _TABLES_LOCK:
-        entry = _TABLES.get(key)
-        if entry is None or entry[0]() is not snapshot:
-
-            def forget(dead: weakref.ref[CatalogSnapshot], key: int = key) -> None:
-                with _TABLES_LOCK:
-                    if key in _TABLES and _TABLES[key][0] is dead:
-                        del _TABLES[key]
-
-            entry = _TABLES[key] = (weakref.ref(snapshot, forget), {})
-    tables = entry[1]
-    arcs = tables.get(rule.id)
-    if arcs is None:
-        arcs = tables[rule.id] = table_arcs(
-            rule, lambda attribute, code: written(snapshot, attribute, code)
-        )
-    return arcs
+    """``table_arcs`` of a rule of ``snapshot``, built once for the snapshot's lifetime."""
+    return per_snapshot(
+        snapshot, ("table", rule.id),
+        lambda: table_arcs(rule, lambda attribute, code: written(snapshot, attribute, code)),
+    )  # fmt: skip

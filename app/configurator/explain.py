@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from app.configurator.availability import chain_percent
 from app.configurator.constraints import add_all
 from app.configurator.errors import ConflictItem, Infeasible, Repair
 from app.configurator.model import ConfigModel, Group, build_variables
@@ -45,13 +46,9 @@ MAX_REPAIR_CHECKS = 8  # feasibility checks the repair search may spend
 
 def availability_of(quote: Quote) -> Decimal | None:
     """The exact product of the chain lines' availabilities, in percent (None: no chain)."""
-    product, any_chain = Decimal(1), False
-    for line in quote.lines:
-        if line.component.availability_chain:
-            any_chain = True
-            level = line.service_level.availability or Decimal(0)
-            product *= level / Decimal(100)
-    return product * 100 if any_chain else None
+    chain = [line.service_level.availability for line in quote.lines
+             if line.component.availability_chain]  # fmt: skip
+    return chain_percent(chain) if chain else None
 
 
 def reasons_for(config: ConfigModel, quote: Quote) -> tuple[tuple[str, ...], ...]:

@@ -35,7 +35,7 @@ from app.configurator.choices import ChoiceModel, Clause, Item
 from app.configurator.errors import ConflictItem, SolverTimeout
 from app.configurator.quantities import QuantityCheck
 from app.configurator.request import Need
-from app.configurator.scope import in_every_scope, reachable_from
+from app.configurator.scope import reachable_from
 from catalog.snapshot import CatalogSnapshot
 
 State = Literal["possible", "forced", "impossible"]
@@ -103,7 +103,6 @@ class OptionsEngine:
         ]
         self._catalog_set = frozenset(self._catalog)
         self._code_vars = [(code, self.model.var(code)) for code in self.model.codes]
-        self._always_in_scope = in_every_scope(snapshot)
         # Minimal cores found so far, per probe literal, each with its context: the
         # quantities of the needs it names, the availability target and the chosen levels
         # (a core's claim depends on the clauses, which only grow under new selectors, and
@@ -266,7 +265,7 @@ class OptionsEngine:
             reachable_from(
                 self.snapshot, [need.capability for need in request.needs],
                 (*request.include, *_chosen(request)),
-                request.offering, self._always_in_scope,
+                request.offering,
             )
             | set(_chosen(request))
         )  # fmt: skip
@@ -439,10 +438,6 @@ class OptionsEngine:
             "rule": lambda: f"rule {ref}: {self._rule_message(ref)}",
             "requirement": lambda: "{} requires {}".format(*ref.split(":", 1)),
             "fact": lambda: f"{ref} cannot be chosen: {self.model.facts[ref]}",
-            "quantities": lambda: (
-                "the quantities do not add up (each component within its "
-                f"bounds{', needs ' + ref if ref else ''})"
-            ),
         }
         return ConflictItem(kind, ref, details[kind]())
 

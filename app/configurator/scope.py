@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Iterable
 from decimal import Decimal
 
+from app.configurator.memo import per_snapshot
 from app.configurator.request import ConfigurationRequest
 from catalog.expressions import evaluate
 from catalog.rules import (
@@ -54,15 +55,18 @@ def reachable(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> froze
 
 
 def in_every_scope(snapshot: CatalogSnapshot) -> tuple[str, ...]:
-    """The components of rules an empty bundle breaks: they matter to every request (an
-    engine answering many requests on one snapshot computes this once)."""
-    return tuple(
-        code
-        for rule in snapshot.rules
-        if rule.severity == "error" and not holds_when_nothing_is_chosen(rule)
-        for code in rule.components()
-        if snapshot.has_component(code)
-    )
+    """The components of rules an empty bundle breaks: they matter to every request (found
+    once per snapshot: a table's rows are read to the end when none is empty)."""
+    return per_snapshot(
+        snapshot, "in every scope",
+        lambda: tuple(
+            code
+            for rule in snapshot.rules
+            if rule.severity == "error" and not holds_when_nothing_is_chosen(rule)
+            for code in rule.components()
+            if snapshot.has_component(code)
+        ),
+    )  # fmt: skip
 
 
 def reachable_from(
@@ -70,11 +74,9 @@ def reachable_from(
     capabilities: Iterable[str],
     include: Iterable[str],
     offering_code: str | None,
-    always: Iterable[str] | None = None,
 ) -> frozenset[str]:
     """The components that can matter to needs of ``capabilities``, the ``include``d
-    components and an offering's defaults (``always``: ``in_every_scope(snapshot)``, when
-    known)."""
+    components and an offering's defaults."""
     seeds: list[str] = []
     for capability in capabilities:
         seeds.extend(component.code for component in snapshot.providers_of(capability))
@@ -82,7 +84,7 @@ def reachable_from(
     if offering_code is not None:
         offering = snapshot.offering(offering_code)
         seeds.extend(code for code in offering.default_components if snapshot.has_component(code))
-    seeds.extend(in_every_scope(snapshot) if always is None else always)
+    seeds.extend(in_every_scope(snapshot))
     return _closure(snapshot, seeds)
 
 

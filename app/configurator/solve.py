@@ -17,7 +17,7 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
-from app.configurator.availability import AvailabilityCheck
+from app.configurator.availability import chain_percent
 from app.configurator.constraints import add_all
 from app.configurator.errors import SolverTimeout
 from app.configurator.explain import availability_of, explain_infeasible, reasons_for
@@ -122,8 +122,10 @@ def _reaches_target(config: ConfigModel, chosen: Chosen) -> bool:
     target = config.request.min_availability
     if target is None:
         return True
-    check = AvailabilityCheck(config.snapshot)
-    return check.reaches([c for c, *_ in chosen], {c: lv for c, lv, *_ in chosen}, target)
+    chain = [config.choices[code].component.service_level(level).availability
+             for code, level, *_ in chosen
+             if config.choices[code].component.availability_chain]  # fmt: skip
+    return chain_percent(chain) >= target
 
 
 def objective_of(config: ConfigModel) -> LinearExpr:
