@@ -19,10 +19,11 @@ from typing import Any, Protocol
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
+from app.documents.bullets import with_written_bullets
 from app.documents.environment import ENVIRONMENT
 from app.documents.fetcher import ASSETS, SCHEME, AssetFetcher
 
-RENDER_VERSION = 1  # bump when the document's look changes without a template change
+RENDER_VERSION = 2  # bump when the document's look changes without a template change
 LAYERS = ("infrastructure", "platform", "application", "service-management", "transition")
 LAYER_TITLES = {
     "infrastructure": "Infrastructure",
@@ -241,7 +242,9 @@ def render_pdf(document: Printable, *, max_pages: int) -> RenderedPdf:
 
 def _render_pdf(document: Printable, *, max_pages: int) -> RenderedPdf:
     fetcher = AssetFetcher()
-    html = weasyprint.HTML(string=document.html(), base_url=f"{SCHEME}:/", url_fetcher=fetcher)
+    html = weasyprint.HTML(
+        string=with_written_bullets(document.html()), base_url=f"{SCHEME}:/", url_fetcher=fetcher
+    )
     fonts = FontConfiguration()  # without it, @font-face rules are ignored
     stylesheet = weasyprint.CSS(
         url=f"{SCHEME}:proposal.css", url_fetcher=fetcher, font_config=fonts

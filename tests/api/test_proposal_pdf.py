@@ -301,3 +301,16 @@ def test_the_fetcher_refuses_every_vector_even_in_raw_html(
     assert fetcher.fetch(f"{SCHEME}:proposal.css").status == 200
     with pytest.raises(ValueError, match="not a packaged asset"):
         fetcher.fetch(f"{SCHEME}:../../../../etc/hostname")
+
+
+def test_each_responsibility_is_printed_after_one_bullet(
+    client: TestClient, auth: Any, default_snapshot: Any
+) -> None:
+    proposal = create(client, auth)
+    text = text_of(pdf_of(client, auth, proposal))
+    line = proposal["lines"][0]
+    sow = default_snapshot.component(line["component"]).documents.statement_of_work
+    for item in sow.provider_responsibilities:
+        plain = re.sub(r"[*_`]", "", item)
+        assert f"• {words(plain)[:60]}" in text, item
+    assert not re.search(r"•\s*•", text)  # drawn once: not by CSS as well
