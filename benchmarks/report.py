@@ -29,6 +29,26 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def _reference_workload() -> int:
+    """Fixed interpreter-bound work (objects, dicts, calls, sorting), like laying out a
+    document or building a solver model."""
+    total = 0
+    for round_ in range(2):
+        items = [
+            {"key": f"item-{(i * 7919 + round_) % 10007}", "size": i % 97} for i in range(25_000)
+        ]
+        items.sort(key=lambda item: item["key"])
+        total += sum(item["size"] for item in items if item["key"].endswith(("1", "3", "7")))
+    return total
+
+
+def speed_reference(runs: int = 15) -> float:
+    """Milliseconds the fixed workload takes here now (median): the same code was measured
+    up to twice as fast or slow from one machine, or one hour, to the next, so each section
+    states it, and figures are compared through it."""
+    return median(timings(_reference_workload, runs)) * 1000
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -38,7 +58,10 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+    return (
+        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()}; speed reference {speed_reference():.0f} ms (lower is faster)"
+    )
 
 
 def today() -> str:
