@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from app.documents.bullets import with_written_bullets
+from app.documents import bullets
 from app.documents.environment import ENVIRONMENT
 from app.documents.fetcher import ASSETS, SCHEME, AssetFetcher
 
@@ -81,13 +81,14 @@ def content_key(document: Any, template: str) -> str:
 
 @functools.cache  # packaged files: read once per process, not on every request
 def _fingerprint(template: str) -> str:
-    """What the rendering is made of besides the data: templates, assets, WeasyPrint."""
+    """What the rendering is made of besides the data: templates, assets, the rewriting of
+    the HTML for print, WeasyPrint."""
     digest = hashlib.sha256(f"{RENDER_VERSION} {weasyprint.__version__}".encode())
     templates = Path(__file__).parent / "templates"
-    for path in [templates / template, templates / "sections.html",
+    for path in [templates / template, templates / "sections.html", Path(bullets.__file__),
                  *(ASSETS[name] for name in sorted(ASSETS))]:  # fmt: skip
         digest.update(path.name.encode())
-        digest.update(path.read_bytes() if path.suffix in (".html", ".css") else b"")
+        digest.update(path.read_bytes() if path.suffix in (".html", ".css", ".py") else b"")
     return digest.hexdigest()
 
 
@@ -243,7 +244,9 @@ def render_pdf(document: Printable, *, max_pages: int) -> RenderedPdf:
 def _render_pdf(document: Printable, *, max_pages: int) -> RenderedPdf:
     fetcher = AssetFetcher()
     html = weasyprint.HTML(
-        string=with_written_bullets(document.html()), base_url=f"{SCHEME}:/", url_fetcher=fetcher
+        string=bullets.with_written_bullets(document.html()),
+        base_url=f"{SCHEME}:/",
+        url_fetcher=fetcher,
     )
     fonts = FontConfiguration()  # without it, @font-face rules are ignored
     stylesheet = weasyprint.CSS(
