@@ -11,6 +11,7 @@ in a schema of its own that is dropped afterwards.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import tempfile
 import time
@@ -102,7 +103,7 @@ def measure(backend: str, label: str, snapshot: CatalogSnapshot, q: str, runs: i
                 response = client.get(url, headers=headers)
                 assert response.status_code == 200, response.text
                 client.get(url, headers=headers)  # warm caches and the connection pool
-                measured = timings(lambda url=url: client.get(url, headers=headers), runs)
+                measured = timings(functools.partial(client.get, url, headers=headers), runs)
                 items = len(response.json()["items"])
                 rows.append(
                     f"| {backend} | {label} | {case} ({items} items) | "

@@ -8,6 +8,7 @@ Writes the medians to benchmarks/RESULTS.md (machine and date included).
 from __future__ import annotations
 
 import argparse
+import functools
 import tempfile
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def main() -> None:
             cases.append((f"synthetic, {size:,} components ({files:,} files)", target))
         for label, path in cases:
             _load(path)  # warm the file cache: we measure parsing and validation, not the disk
-            measured = timings(lambda path=path: _load(path), runs)
+            measured = timings(functools.partial(_load, path), runs)
             rows.append((label, median(measured), measured))
             print(f"{label}: median {median(measured):.3f} s over {runs} runs")
     lines = [

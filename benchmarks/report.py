@@ -11,6 +11,7 @@ import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 _HEADER = "# Benchmark results\n\nRun them all with `.venv/bin/python -m benchmarks`.\n"
@@ -34,7 +35,7 @@ def _reference_workload() -> int:
     document or building a solver model."""
     total = 0
     for round_ in range(2):
-        items = [
+        items: list[dict[str, Any]] = [
             {"key": f"item-{(i * 7919 + round_) % 10007}", "size": i % 97} for i in range(25_000)
         ]
         items.sort(key=lambda item: item["key"])
