@@ -16,6 +16,9 @@ from app.configurator.constraints import minus_log
 from catalog.snapshot import CatalogSnapshot
 
 MAX_WEIGHTS = 64  # (levels, target) pairs whose terms are kept
+# Choices the rounded bound admits and the exact product refuses, excluded one by one
+# before a search gives up (by the configurator and the options engine alike).
+MAX_NEAR_MISSES = 20
 NO_PROMISE = Decimal("1e-9")  # a chain level without an availability promises none
 
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from app.configurator.memo import _BY_SNAPSHOT, per_snapshot
+from app.configurator.memo import per_snapshot
 from catalog.rules import NONE, WILDCARD, TableRule
 from catalog.snapshot import CatalogSnapshot
 
@@ -120,9 +120,6 @@ def written(snapshot: CatalogSnapshot, attribute: str | None, code: str) -> str:
     if not snapshot.has_component(code):
         return ""
     return snapshot.component(code).attributes.get(attribute, "")
-
-
-_TABLES = _BY_SNAPSHOT  # each snapshot's derived data, its tables' arcs among it
 
 
 def snapshot_table_arcs(snapshot: CatalogSnapshot, rule: TableRule) -> TableArcs:

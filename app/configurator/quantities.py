@@ -19,17 +19,17 @@ from decimal import Decimal
 
 from ortools.sat.python import cp_model
 
+from app.configurator.availability import MAX_NEAR_MISSES
 from app.configurator.choices import ChoiceModel
 from app.configurator.constraints import quantity_relation
 from app.configurator.errors import SolverTimeout
-from app.configurator.model import LinearExpr, scaled_sum, total
+from app.configurator.model import LinearExpr, SatLiteral, scaled_sum, total
 from app.configurator.request import Need
 from app.configurator.scope import holds_when_nothing_is_chosen
 from catalog.rules import QuantityRule
 
 MAX_CACHED = 100_000
 MAX_SECONDS = 10.0  # one CP-SAT call at most, whatever the click's own limit
-MAX_REFUSED = 20  # choices within rounding of the availability target, refused one by one
 Part = tuple[frozenset[str], tuple[Need, ...]]
 
 
@@ -204,21 +204,18 @@ class QuantityCheck:
         model = cp_model.CpModel()
         literals: dict[int, cp_model.IntVar] = {}
 
-        def literal(signed: int) -> cp_model.IntVar | object:
+        def literal(signed: int) -> SatLiteral:
             var = literals.get(abs(signed))
             if var is None:
                 var = literals[abs(signed)] = model.new_bool_var(str(abs(signed)))
             return var if signed > 0 else var.Not()
 
         for clause in self.choices.clauses:
-            model.add_bool_or([literal(lit) for lit in clause])  # type: ignore[misc]
+            model.add_bool_or([literal(lit) for lit in clause])
         for assumed in assumptions:
-            model.add_bool_or([literal(assumed)])  # type: ignore[list-item]
+            model.add_bool_or([literal(assumed)])
         chosen = {code: literal(self.choices.var(code)) for code in self.choices.codes}
-        quantity = {
-            code: self._quantity(model, code, chosen[code])  # type: ignore[arg-type]
-            for code in self.choices.codes
-        }
+        quantity = {code: self._quantity(model, code, chosen[code]) for code in self.choices.codes}
         self._add_quantities(model, quantity, needs)
         if availability is not None:
             terms, bound = availability
@@ -229,19 +226,19 @@ class QuantityCheck:
                 )
                 <= bound
             )
-        for _ in range(MAX_REFUSED + 1):
+        for _ in range(MAX_NEAR_MISSES + 1):
             solver = _solver(seconds)
             if not _decided(solver.solve(model)):
                 return None
             found = frozenset(c for c in self.choices.codes if solver.value(quantity[c]) > 0)
             if accept(found):
                 return found
-            other = [chosen[c].Not() if c in found else chosen[c] for c in self.choices.codes]  # type: ignore[attr-defined]
-            model.add_bool_or(other)  # type: ignore[arg-type]  # another choice than this one
+            other = [chosen[c].Not() if c in found else chosen[c] for c in self.choices.codes]
+            model.add_bool_or(other)  # another choice than this one
         raise SolverTimeout("too many choices at the edge of the availability target")
 
     def _quantity(
-        self, model: cp_model.CpModel, code: str, chosen: cp_model.IntVar | None
+        self, model: cp_model.CpModel, code: str, chosen: SatLiteral | None
     ) -> cp_model.IntVar:
         bounds = self._bounds[code]
         q = model.new_int_var(0 if chosen is not None else bounds.low, bounds.high, code)

@@ -17,7 +17,7 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
-from app.configurator.availability import chain_percent
+from app.configurator.availability import MAX_NEAR_MISSES, chain_percent
 from app.configurator.constraints import add_all
 from app.configurator.errors import SolverTimeout
 from app.configurator.explain import availability_of, explain_infeasible, reasons_for
@@ -96,7 +96,7 @@ def _solve(config: ConfigModel, limits: Limits, deadline: float) -> Solution:
     status: Status = "optimal"
     timed_out = False
     short = 0  # bundles the rounded availability admitted and the exact product refused
-    while len(bundles) < config.request.alternatives and short <= MAX_SHORT_OF_TARGET:
+    while len(bundles) < config.request.alternatives and short <= MAX_NEAR_MISSES:
         found = solve_best(config, limits, deadline)
         if found is None or not found[0]:
             break  # none, or only the empty bundle (a request relaxed to nothing asks none)
@@ -114,7 +114,6 @@ def _solve(config: ConfigModel, limits: Limits, deadline: float) -> Solution:
 
 
 Chosen = tuple[tuple[str, str, str, int], ...]  # (component, level, centre, quantity)
-MAX_SHORT_OF_TARGET = 20  # near-ties the rounding let through, excluded one by one
 
 
 def _reaches_target(config: ConfigModel, chosen: Chosen) -> bool:

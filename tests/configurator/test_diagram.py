@@ -66,7 +66,7 @@ def test_no_row_that_can_match_means_no_root_and_wildcards_alone_accept_everythi
 def test_a_snapshots_tables_are_built_once_and_let_go_with_it() -> None:
     import gc
 
-    from app.configurator import diagram
+    from app.configurator import diagram, memo
     from benchmarks.synthetic import generate
 
     snapshot = generate(40, seed=3, table_rows=300)
@@ -76,4 +76,4 @@ def test_a_snapshots_tables_are_built_once_and_let_go_with_it() -> None:
     key = id(snapshot)
     del snapshot, rule
     gc.collect()
-    assert key not in diagram._TABLES
+    assert key not in memo._BY_SNAPSHOT
