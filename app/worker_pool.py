@@ -1,7 +1,8 @@
 """Worker processes with a hard deadline, shared by the solver and the PDF renderer.
 
-At most ``workers`` tasks run at once; a caller waits up to ``queue_wait`` seconds for a
-free slot, then gets ``Busy`` (503 with ``Retry-After``), so no queue grows without bound.
+At most ``workers`` tasks run at once; at most ``queue`` callers wait, each up to
+``queue_wait`` seconds, for a free slot; the others get ``Busy`` (503 with ``Retry-After``)
+at once, so no queue grows without bound.
 A task still running at its timeout is killed with its process (``TimedOut``); a process
 that dies in a task (out of memory, a crash in a C library) is ``Died``. A pool whose
 workers died outside any task (pebble then refuses every later task) is replaced, so one
@@ -19,9 +20,9 @@ from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
+from app.gate import Busy, Gate
 
-class Busy(Exception):
-    """Every worker stayed busy for the whole wait."""
+__all__ = ["Busy", "Died", "TimedOut", "WorkerPool"]
 
 
 class TimedOut(Exception):
@@ -38,13 +39,15 @@ class WorkerPool:
         *,
         workers: int,
         queue_wait: float,
+        queue: int | None = None,
         initializer: Callable[..., None] | None = None,
         initargs: Iterable[Any] = (),
         context: BaseContext | None = None,
     ) -> None:
         self.workers, self.queue_wait = workers, queue_wait
         self._initializer, self._initargs, self._context = initializer, tuple(initargs), context
-        self._slots = threading.BoundedSemaphore(workers)
+        # By default as many may wait as run: enough to keep the workers fed.
+        self._gate = Gate(slots=workers, queue=workers if queue is None else queue, wait=queue_wait)
         self._lock = threading.Lock()
         self._pool: ProcessPool | None = None
 
@@ -67,9 +70,7 @@ class WorkerPool:
 
     def run(self, function: Callable[..., Any], *args: Any, timeout: float, **kwargs: Any) -> Any:
         """``function(*args, **kwargs)`` in a worker, within ``timeout`` seconds."""
-        if not self._slots.acquire(timeout=self.queue_wait):
-            raise Busy
-        try:
+        with self._gate.admitted():
             pool = self._started()
             try:
                 future = pool.schedule(function, args=args, kwargs=kwargs, timeout=timeout)
@@ -83,8 +84,6 @@ class WorkerPool:
                     raise  # a task's own RuntimeError, not the pool's
                 self._replace(pool)
                 raise Died from error
-        finally:
-            self._slots.release()
 
     def close(self) -> None:
         with self._lock:

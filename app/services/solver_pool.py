@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import math
 import pickle
 import shutil
 import tempfile
@@ -149,9 +148,9 @@ class SolverPool:
             )  # fmt: skip
             return result
         except Busy as error:
+            # Most solves take well under a second: a short retry finds a free solver.
             raise SolverBusy(
-                "every solver is busy; retry in a moment",
-                headers={"Retry-After": str(max(1, math.ceil(limits.time_limit_seconds)))},
+                "every solver is busy; retry in a moment", headers={"Retry-After": "1"}
             ) from error
         except TimedOut as error:
             raise SolverKilled(
