@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
-from app.db.engine import Database
+from app.db.engine import Database, WriteTurn
 
 
 class RolledBackDatabase(Database):
@@ -18,6 +18,8 @@ class RolledBackDatabase(Database):
         self.sessions = sessionmaker(
             bind=self.connection, join_transaction_mode="create_savepoint", expire_on_commit=False
         )
+        self.writer = WriteTurn(None)  # one connection: its savepoints take turns already
+        self._probe = None
 
     def dispose(self) -> None:
         self._outer.rollback()

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
@@ -126,7 +127,8 @@ async def _concurrent(request: Request, error: Exception) -> JSONResponse:
 
 
 async def _database_unavailable(request: Request, error: Exception) -> JSONResponse:
-    # The database is locked past the busy timeout, or unreachable: worth retrying shortly.
+    # The database is locked past the busy timeout, unreachable, or every pooled connection
+    # stayed busy past the pool wait: worth retrying shortly.
     log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
     return problem_response(
         request, status=503, slug="database-busy", title="Database busy",
@@ -151,4 +153,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(IntegrityError, _concurrent)
     app.add_exception_handler(StaleDataError, _concurrent)
     app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(PoolTimeout, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected)

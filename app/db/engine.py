@@ -1,26 +1,58 @@
 """Engines and sessions. SQLite gets WAL, a busy timeout, foreign keys, and transactions that
 take the write lock up front when asked to (``BEGIN IMMEDIATE``): a deferred transaction that
-reads and then writes fails with "database is locked" instead of waiting its turn."""
+reads and then writes fails with "database is locked" instead of waiting its turn.
+
+No connection is held while waiting: a writer waits for the process's turn to write before
+it takes a connection (on SQLite only one writer runs at a time anyway, so the others would
+each hold a connection while SQLite made them wait), and ``released`` hands a read
+transaction's connection back before a solve or a render. Every wait is bounded: for a
+connection (``pool_wait``), for the write turn and SQLite's lock (the busy timeout); past
+it the caller gets ``DatabaseBusy`` (503 with ``Retry-After``)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
+
+from app.errors import OfferwrightError
 
 WRITE = {"offerwright_write": True}
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 5_000, **options: Any) -> Engine:
+class DatabaseBusy(OfferwrightError):
+    status, type, title = 503, "database-busy", "Database busy"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"Retry-After": "1"})
+
+
+def make_engine(
+    url: str,
+    *,
+    busy_timeout_ms: int = 5_000,
+    pool_size: int = 5,
+    pool_wait: float = 30.0,
+    **options: Any,
+) -> Engine:
+    pooling = {"pool_size": pool_size, "max_overflow": pool_size, "pool_timeout": pool_wait}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000}, **options)
+        memory = url in ("sqlite://", "sqlite:///:memory:")
+        engine = create_engine(
+            url,
+            connect_args={"timeout": busy_timeout_ms / 1000},
+            **({} if memory else pooling),
+            **options,
+        )
         _configure_sqlite(engine, busy_timeout_ms)
         return engine
-    return create_engine(url, pool_pre_ping=True, **options)
+    return create_engine(url, pool_pre_ping=True, **pooling, **options)
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -49,26 +81,98 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 def transaction(factory: sessionmaker[Session], *, write: bool) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error. Services never commit."""
     with factory() as session:
-        if write:
-            session.connection(execution_options=WRITE)
+        session.info["write"] = write
         try:
+            if write:
+                session.connection(execution_options=WRITE)
             yield session
             session.commit()
+        except PoolTimeout as error:
+            session.rollback()
+            raise DatabaseBusy("every database connection is busy; retry shortly") from error
         except BaseException:
             session.rollback()
             raise
 
 
+@contextmanager
+def released(session: Session) -> Iterator[None]:
+    """End ``session``'s read transaction and give its connection back to the pool for a
+    long wait (a solve, a render, an options click): a waiting request holds no connection.
+    The session begins a new transaction if it is used again afterwards."""
+    if session.info.get("write") or session.new or session.dirty or session.deleted:
+        raise RuntimeError("only a read transaction can let its connection go mid-request")
+    session.commit()  # nothing to write: this only ends the transaction (objects stay loaded)
+    yield
+
+
 class Database:
-    """The engine and session factory of one database: the composition root's DB part."""
+    """The engine and session factory of one database: the composition root's DB part.
 
-    def __init__(self, url: str, *, busy_timeout_ms: int = 5_000, **options: Any) -> None:
+    ``pool_size`` connections are kept, as many more opened under load (a request can hold
+    two: its own read and a short write), and a request waits ``pool_wait`` seconds at most
+    for one."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        busy_timeout_ms: int = 5_000,
+        pool_size: int = 5,
+        pool_wait: float = 30.0,
+        **options: Any,
+    ) -> None:
         self.url = url
-        self.engine = make_engine(url, busy_timeout_ms=busy_timeout_ms, **options)
+        self.engine = make_engine(
+            url, busy_timeout_ms=busy_timeout_ms, pool_size=pool_size, pool_wait=pool_wait,
+            **options,
+        )  # fmt: skip
         self.sessions = session_factory(self.engine)
+        self.writer = WriteTurn(busy_timeout_ms / 1000 if url.startswith("sqlite") else None)
+        self._probe: Engine | None = None
 
-    def transaction(self, *, write: bool) -> Any:
-        return transaction(self.sessions, write=write)
+    def ping(self) -> bool:
+        """Whether the database answers, on a connection of its own (a health check must
+        not queue behind requests for the pool)."""
+        if self._probe is None:
+            wait: dict[str, Any] = {}
+            if not self.url.startswith("sqlite"):
+                wait["connect_args"] = {"connect_timeout": 2}
+            self._probe = make_engine(self.url, pool_size=1, pool_wait=2.0, **wait)
+        try:
+            with self._probe.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except Exception:  # whatever the driver raises, the answer is "not reachable"
+            return False
+        return True
+
+    @contextmanager
+    def transaction(self, *, write: bool) -> Iterator[Session]:
+        with self.writer.turn(write), transaction(self.sessions, write=write) as session:
+            yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._probe is not None:
+            self._probe.dispose()
+
+
+class WriteTurn:
+    """One writer at a time in this process, waiting without a connection (SQLite, whose
+    writers run one at a time anyway); ``None`` lets writers through at once (PostgreSQL)."""
+
+    def __init__(self, wait_seconds: float | None) -> None:
+        self.wait_seconds = wait_seconds
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def turn(self, write: bool) -> Iterator[None]:
+        if not write or self.wait_seconds is None:
+            yield
+            return
+        if not self._lock.acquire(timeout=self.wait_seconds):
+            raise DatabaseBusy("the database is busy with other writes; retry shortly")
+        try:
+            yield
+        finally:
+            self._lock.release()

@@ -14,6 +14,7 @@ from app.configurator.errors import ConfigurationInvalid, ConflictItem, Infeasib
 from app.configurator.request import ConfigurationRequest, Limits, Need
 from app.configurator.solve import Bundle, Solution
 from app.configurator.validate import validate_request
+from app.db.engine import released
 from app.errors import FieldProblem, Invalid, NoValidBundle
 from app.services.active_catalog import ActiveCatalog
 from app.services.catalog_store import validate_model
@@ -103,7 +104,8 @@ def solve(
         raise Invalid("the request cannot be configured", problems)
     key = f"{id(catalog)}:{revision}"
     try:
-        return revision, snapshot, pool.solve(key, snapshot, request, limits)
+        with released(session):
+            return revision, snapshot, pool.solve(key, snapshot, request, limits)
     except Infeasible as error:
         guardrails = snapshot.price_book(request.price_book).guardrails
         view = infeasible_view(error, guardrails, principal)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.db.engine import Database
+from app.db.engine import Database, released
 from app.db.models import RenderedDocument
 from app.documents.proposal_pdf import Printable
 from app.documents.render_pool import Renderer
@@ -29,7 +29,8 @@ def render_cached(
     cached = session.get(RenderedDocument, key)
     if cached is not None:
         return Pdf(cached.pdf, filename, key)
-    rendered = renderer.render(document)
+    with released(session):
+        rendered = renderer.render(document)
     try:
         with database.transaction(write=True) as writing:
             writing.add(RenderedDocument(key=key, pdf=rendered.pdf, pages=rendered.pages))

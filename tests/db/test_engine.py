@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from app.db.engine import Database
+from app.db.engine import Database, DatabaseBusy, released
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
@@ -54,4 +56,58 @@ def test_a_failed_unit_of_work_rolls_back(tmp_path: Path) -> None:
         fail_half_way()
     with database.transaction(write=False) as session:
         assert session.execute(text("SELECT count(*) FROM t")).scalar() == 0
+    database.dispose()
+
+
+def test_a_released_read_holds_no_connection_and_reads_again_after(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'x.db'}", pool_size=1)
+    with database.transaction(write=False) as session:
+        assert session.execute(text("SELECT 1")).scalar() == 1
+        assert database.engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+        with released(session):
+            assert database.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+        assert session.execute(text("SELECT 2")).scalar() == 2
+    database.dispose()
+
+
+def test_only_a_read_transaction_can_be_released(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    with (
+        database.transaction(write=True) as session,
+        pytest.raises(RuntimeError, match="read transaction"),
+        released(session),
+    ):
+        pass  # pragma: no cover
+    database.dispose()
+
+
+def test_a_request_that_finds_every_connection_busy_is_told_to_retry(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'x.db'}", pool_size=1, pool_wait=0.1)
+    with ExitStack() as held:
+        for _ in range(2):  # the pool and as many again under load
+            held.enter_context(database.transaction(write=False)).execute(text("SELECT 1"))
+        with pytest.raises(DatabaseBusy) as refused, database.transaction(write=False) as session:
+            session.execute(text("SELECT 1"))
+    assert refused.value.headers == {"Retry-After": "1"}
+    database.dispose()
+
+
+def test_a_writer_waits_for_its_turn_without_a_connection(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'x.db'}", busy_timeout_ms=100)
+    with database.transaction(write=True):
+        outcome: list[object] = []
+
+        def second_writer() -> None:
+            try:
+                with database.transaction(write=True):
+                    outcome.append("wrote")  # pragma: no cover
+            except DatabaseBusy as error:
+                outcome.append(error)
+
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        thread.join()
+        # It gave up after the busy timeout, and never took a connection while it waited.
+        assert isinstance(outcome[0], DatabaseBusy)
+        assert database.engine.pool.checkedout() == 1  # type: ignore[attr-defined]
     database.dispose()
