@@ -1,29 +1,38 @@
-"""Refuse request bodies over a size limit with 413, before anything buffers them whole."""
+"""Request bodies are read whole before any handler runs: within a size limit (413 past it,
+before anything buffers it whole) and a time limit (408 for a client that trickles). So no
+handler ever waits for a client while it holds a database connection, the write lock, a
+thread or a solver."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from app.errors import PayloadTooLarge
+import anyio
 
 Scope = dict[str, Any]
-Receive = Callable[[], Any]
-Send = Callable[[dict[str, Any]], Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
 
 
-class BodyTooLarge(PayloadTooLarge):
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"the request body is over the limit of {limit} bytes")
+class _TooLarge(Exception):
+    pass
 
 
-class BodySizeLimit:
-    """ASGI middleware: ``limit_for(path)`` bytes at most, by Content-Length or as counted."""
+class _Disconnected(Exception):
+    pass
 
-    def __init__(self, app: Any, limit_for: Callable[[str], int]) -> None:
+
+class BufferedBody:
+    """ASGI middleware: ``limit_for(path)`` bytes at most, by Content-Length or as counted,
+    all in within ``timeout`` seconds; the app then receives the body as one message."""
+
+    def __init__(self, app: Any, limit_for: Callable[[str], int], timeout: float = 30.0) -> None:
         self.app = app
         self.limit_for = limit_for
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -32,50 +41,70 @@ class BodySizeLimit:
         limit = self.limit_for(scope["path"])
         for name, value in scope.get("headers", ()):
             if name == b"content-length" and value.isdigit() and int(value) > limit:
-                await _refuse(scope, send, limit)
+                await _refuse(scope, send, 413, "payload-too-large", "Payload too large",
+                              f"the request body is over the limit of {limit} bytes")  # fmt: skip
                 return
-        received = 0
-        started = False
-
-        async def counted_receive() -> Any:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLarge(limit)
-            return message
-
-        async def tracked_send(message: dict[str, Any]) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
         try:
-            await self.app(scope, counted_receive, tracked_send)
-        except BodyTooLarge:
-            if not started:
-                await _refuse(scope, send, limit)
+            with anyio.fail_after(self.timeout):
+                body = await _read(receive, limit)
+        except _TooLarge:
+            await _refuse(scope, send, 413, "payload-too-large", "Payload too large",
+                          f"the request body is over the limit of {limit} bytes")  # fmt: skip
+            return
+        except TimeoutError:
+            await _refuse(scope, send, 408, "request-timeout", "Request timeout",
+                          f"the request body did not arrive within {self.timeout:g} s")  # fmt: skip
+            return
+        except _Disconnected:
+            return  # nobody is left to answer
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # only http.disconnect is left to come
+
+        await self.app(scope, replay, send)
 
 
-async def _refuse(scope: Scope, send: Send, limit: int) -> None:
+async def _read(receive: Receive, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise _Disconnected
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+async def _refuse(
+    scope: Scope, send: Send, status: int, slug: str, title: str, detail: str
+) -> None:
     body = json.dumps(
         {
-            "type": "urn:offerwright:problem:payload-too-large",
-            "title": "Payload too large",
-            "status": 413,
-            "detail": f"the request body is over the limit of {limit} bytes",
+            "type": f"urn:offerwright:problem:{slug}",
+            "title": title,
+            "status": status,
+            "detail": detail,
             "instance": scope["path"],
         }
     ).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/problem+json"),
                 (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
             ],
         }
     )
