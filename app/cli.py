@@ -144,6 +144,9 @@ def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) ->
     typer.echo(f"revoked key {name!r}")
 
 
+KEEP_ALIVE_SECONDS = 20
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -153,7 +156,12 @@ def serve(
     """Run the REST API with Uvicorn (docs at /docs)."""
     import uvicorn
 
-    uvicorn.run("app.api.main:app", host=host, port=port, workers=workers, proxy_headers=True)
+    # Idle connections stay open longer than any Retry-After we send, so a client retrying
+    # as told never races the server closing its connection.
+    uvicorn.run(
+        "app.api.main:app", host=host, port=port, workers=workers, proxy_headers=True,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )  # fmt: skip
 
 
 def _validate_and_report(path: Path) -> None:

@@ -14,6 +14,15 @@ class Settings(BaseSettings):
     # Unset: a SQLite file in the working directory. PostgreSQL: postgresql+psycopg://...
     database_url: str | None = None
     sqlite_busy_timeout_ms: int = 5_000
+    # Threads that run request handlers in each API process: the server's concurrency. The
+    # connection pool is sized from it (one connection per thread, as many more for a
+    # request's short write beside its read), and a request waits this long at most for a
+    # connection before a 503 with Retry-After.
+    threads: int = 16
+    db_pool_wait_seconds: float = 2.0
+    # A client has this long to send its whole request body (a trickling client gets 408);
+    # no handler starts before the body is in.
+    body_timeout_seconds: float = 30.0
     # Request bodies above these sizes are refused with 413 before they are parsed.
     max_body_bytes: int = 1_048_576
     max_import_bytes: int = 64 * 1_048_576
@@ -29,6 +38,10 @@ class Settings(BaseSettings):
     solver_time_limit_seconds: float = 5.0
     solver_grace_seconds: float = 1.0
     solver_queue_wait_seconds: float = 2.0
+    # Interactive options: clicks answered one at a time per engine; at most this many wait
+    # (each at most the queue wait), beyond that a 503 options-busy with Retry-After.
+    options_queue: int = 8
+    options_queue_wait_seconds: float = 2.0
     max_needs: int = 50
     max_alternatives: int = 5
     # Proposals: days a new proposal (or revision) stays valid; how long an Idempotency-Key

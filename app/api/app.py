@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 from app.api import problems
-from app.api.body_limit import BodySizeLimit
 from app.api.deps import FailedLogins
+from app.api.request_body import BufferedBody
 from app.api.routers import (
     audit,
     catalog,
@@ -34,6 +35,8 @@ IMPORT_PATH = "/v1/catalog/import"
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Handlers (plain ``def``) run in this many threads: the pool is sized from the same number.
+    anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.settings.threads
     yield
     for pool in app.state.owned_pools:  # the worker processes it started go with the app
         pool.close()
@@ -47,7 +50,10 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     database = database or Database(
-        settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
+        settings.resolved_database_url,
+        busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        pool_size=settings.threads,
+        pool_wait=settings.db_pool_wait_seconds,
     )
     app = FastAPI(
         lifespan=_lifespan,
@@ -59,9 +65,12 @@ def create_app(
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.health = health.Health(database)
     app.state.failed_logins = FailedLogins(settings.auth_failures_per_minute)
     app.state.active_catalog = ActiveCatalog()
-    app.state.options_engines = OptionsEngines()
+    app.state.options_engines = OptionsEngines(
+        queue=settings.options_queue, wait=settings.options_queue_wait_seconds
+    )
     owned: list[SolverPool | RenderPool] = []  # pools handed in are closed by their owner
     if solver_pool is None:
         solver_pool = SolverPool(
@@ -89,10 +98,11 @@ def create_app(
     )
     problems.install(app)
     app.add_middleware(
-        BodySizeLimit,
+        BufferedBody,
         limit_for=lambda path: (
             settings.max_import_bytes if path == IMPORT_PATH else settings.max_body_bytes
         ),
+        timeout=settings.body_timeout_seconds,
     )
     app.include_router(health.router)
     app.include_router(components.router)

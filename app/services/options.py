@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from app.configurator.errors import SolverTimeout
 from app.configurator.options import OptionsEngine, OptionsRequest
 from app.configurator.request import Limits
-from app.errors import FieldProblem, Invalid
+from app.db.engine import released
+from app.errors import FieldProblem, Invalid, OfferwrightError
+from app.gate import Busy, Gate
 from app.services.active_catalog import ActiveCatalog
 from app.services.catalog_store import validate_model
 from app.services.configurations import ConfigurationIn, conflict_item_view, request_problems
@@ -31,13 +33,19 @@ class OptionsIn(ConfigurationIn):
     service_levels: dict[Code, Code] = Field(default_factory=dict, max_length=MAX_CLICKS)
 
 
+class OptionsBusy(OfferwrightError):
+    status, type, title = 503, "options-busy", "The options engine is busy"
+
+
 class OptionsEngines:
     """The options engine of the active catalog, prepared once per catalog revision (and
-    replaced when a new one is active)."""
+    replaced when a new one is active). It answers one click at a time: ``queue`` more may
+    wait, each at most ``wait`` seconds; the rest are told to retry (503)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, queue: int = 8, wait: float = 2.0) -> None:
         self._lock = Lock()
         self._prepared: tuple[int, OptionsEngine] | None = None
+        self.gate = Gate(slots=1, queue=queue, wait=wait)
 
     def current(self, revision: int, snapshot: CatalogSnapshot) -> OptionsEngine:
         with self._lock:
@@ -81,7 +89,6 @@ def options(
     problems = request_problems(snapshot, request, limits) + _clicks_problems(snapshot, parsed)
     if problems:
         raise Invalid("the request cannot be configured", problems)
-    engine = engines.current(revision, snapshot)
     clicks = OptionsRequest(
         needs=request.needs, residency=request.residency, include=request.include,
         exclude=request.exclude, offering=request.offering,
@@ -90,7 +97,14 @@ def options(
         service_levels=tuple(sorted(parsed.service_levels.items())),
     )  # fmt: skip
     try:
-        answer = engine.options(clicks, time_limit=limits.time_limit_seconds)
+        with released(session), engines.gate.admitted():
+            engine = engines.current(revision, snapshot)
+            answer = engine.options(clicks, time_limit=limits.time_limit_seconds)
+    except Busy as error:
+        raise OptionsBusy(
+            "the options engine is answering other clicks; retry in a moment",
+            headers={"Retry-After": "1"},
+        ) from error
     except SolverTimeout as error:
         raise SolverKilled(str(error), headers={"Retry-After": "1"}) from error
     return {

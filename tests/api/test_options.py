@@ -7,6 +7,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from app.api.app import create_app
+from app.settings import Settings
 from tests.api.test_components import assert_problem, error_fields, ok
 
 PATH = "/v1/configurations/options"
@@ -106,3 +108,17 @@ def test_options_past_the_time_limit_are_a_503(database: Any, auth: Any) -> None
         response = client.post(PATH, json=REQUEST, headers=auth("sales"))
     problem = assert_problem(response, 503, "solver-timeout")
     assert response.headers["Retry-After"] == "1" and "time limit" in problem["detail"]
+
+
+def test_clicks_beyond_the_options_queue_are_told_to_retry(
+    database: Any, auth: Any, render_pool: Any
+) -> None:
+    settings = Settings(auth_failures_per_minute=10_000, options_queue=0)
+    app = create_app(settings, database, render_pool=render_pool)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        with app.state.options_engines.gate.admitted():  # a click being answered
+            busy = client.post(PATH, json=REQUEST, headers=auth("sales"))
+        problem = assert_problem(busy, 503, "options-busy")
+        assert busy.headers["Retry-After"] == "1"
+        assert "retry" in problem["detail"]
+        ok(client.post(PATH, json=REQUEST, headers=auth("sales")))  # and served once it is free
