@@ -1,0 +1,110 @@
+"""A real ``offerwright serve`` process for tests that must see what users run: its own
+database (a SQLite file or a PostgreSQL schema), migrated and holding the default catalog,
+with one API key per role, on a free port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+
+from app.db.engine import make_engine
+
+ROLES = ("sales", "portfolio", "approver", "delivery", "admin")
+COMMAND = [sys.executable, "-m", "app.cli"]
+
+
+@dataclass
+class Served:
+    url: str
+    keys: dict[str, str] = field(default_factory=dict)
+    log: Path | None = None
+
+    def headers(self, role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.keys[role]}"}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _run(env: dict[str, str], cwd: Path, *args: str) -> str:
+    done = subprocess.run(
+        [*COMMAND, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"offerwright {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+@contextmanager
+def postgres_schema(url: str) -> Iterator[str]:
+    """A fresh schema; the database URL that puts it first on the search path."""
+    schema = f"ow_served_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{url}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
+def served(directory: Path, database_url: str | None = None, **settings: str) -> Iterator[Served]:
+    """``offerwright serve`` in ``directory`` (its SQLite file there unless a URL is given),
+    with ``settings`` as OFFERWRIGHT_* variables; stopped (and waited for) on exit."""
+    env = {**os.environ, **{f"OFFERWRIGHT_{k.upper()}": v for k, v in settings.items()}}
+    env.pop("OFFERWRIGHT_DATABASE_URL", None)
+    if database_url is not None:
+        env["OFFERWRIGHT_DATABASE_URL"] = database_url
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    _run(env, directory, "db", "upgrade")
+    _run(env, directory, "catalog", "import")
+    keys = {}
+    for role in ROLES:
+        centre = ["--centre", "CZ-BRN"] if role == "delivery" else []
+        out = _run(env, directory, "keys", "create", "--name", role, "--role", role, *centre)
+        keys[role] = out.strip().splitlines()[-1]
+    port = _free_port()
+    log = directory / "serve.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [*COMMAND, "serve", "--port", str(port)],
+            env=env, cwd=directory, stdout=sink, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"offerwright serve did not start:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield Served(url, keys, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
