@@ -1,5 +1,6 @@
-"""Uploaded catalogs (a zipped directory or one JSON object): unpacked safely, validated
-whole with every problem reported, then imported in the caller's transaction."""
+"""Uploaded catalogs (a zipped directory or one JSON object): unpacked safely and validated
+whole, every problem reported, outside any transaction (a big catalog takes a minute to
+validate, and no writer waits for that), then imported in one short write transaction."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from sqlalchemy.orm import Session
 
+from app.db.engine import Database, released
 from app.errors import FieldProblem, Invalid, MalformedJson, UnsupportedMediaType
 from app.services.importer import ImportReport, import_snapshot
 from app.services.principal import Principal
@@ -28,14 +30,21 @@ class Upload:
     body: bytes
 
 
-def import_upload(session: Session, principal: Principal, upload: Upload) -> ImportReport:
-    result = _validate(upload)
+def import_upload(
+    database: Database, session: Session, principal: Principal, upload: Upload
+) -> ImportReport:
+    """Validate ``upload`` with ``session``'s connection given back, then import it."""
+    with released(session):
+        result = _validate(upload)
     if result.snapshot is None:
         raise Invalid(
             f"the catalog has {len(result.errors)} error(s); nothing was imported",
             [_field_problem(problem) for problem in result.errors],
         )
-    return import_snapshot(session, principal, result.snapshot, trusted=principal.role == "admin")
+    with database.transaction(write=True) as writing:
+        return import_snapshot(
+            writing, principal, result.snapshot, trusted=principal.role == "admin"
+        )
 
 
 def _field_problem(problem: Problem) -> FieldProblem:

@@ -4,12 +4,15 @@ version race, exactly one wins and the other is told, on SQLite and on PostgreSQ
 from __future__ import annotations
 
 import threading
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.api.app import create_app
 from app.db.engine import Database
 from app.db.migrate import upgrade
+from app.services import catalog_import
 from app.services.importer import import_snapshot
 from app.services.keys import create_key
 from app.services.principal import SYSTEM
@@ -81,3 +84,41 @@ def test_pricing_never_waits_for_the_write_lock(tmp_path, default_snapshot) -> N
         writer.execute("ROLLBACK")
         writer.close()
         database.dispose()
+
+
+def test_an_import_being_validated_blocks_no_writer(
+    committed_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A catalog import validates before its write transaction: a writer meanwhile is served
+    (it waited out the busy timeout and got 503 while a 50,000-component zip validated)."""
+    with committed_database.transaction(write=True) as session:
+        key = create_key(session, name="importer", role="portfolio")
+    headers = {"Authorization": f"Bearer {key}"}
+    validating, finish = threading.Event(), threading.Event()
+    validate = catalog_import._validate
+
+    def slow_validate(upload: catalog_import.Upload) -> Any:
+        validating.set()
+        finish.wait(30)
+        return validate(upload)
+
+    monkeypatch.setattr(catalog_import, "_validate", slow_validate)
+    app = create_app(Settings(sqlite_busy_timeout_ms=300), committed_database)
+    with TestClient(app) as client:
+        results: list[int] = []
+        importing = threading.Thread(
+            target=lambda: results.append(
+                client.post("/v1/catalog/import", json={}, headers=headers).status_code
+            )
+        )
+        importing.start()
+        assert validating.wait(30)
+        etag = client.get("/v1/components/CMP-VM-LNX", headers=headers).headers["etag"]
+        edit = client.patch(
+            "/v1/components/CMP-VM-LNX", headers={**headers, "If-Match": etag},
+            json={"summary": "Edited while an import validates"},
+        )  # fmt: skip
+        finish.set()
+        importing.join(30)
+    assert edit.status_code == 200, edit.text
+    assert results == [422]  # the empty catalog is refused, after the edit went through

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
-from app.api.deps import CatalogReader, CatalogWriter, DbSession
+from app.api.deps import READ_ONLY, CatalogReader, CatalogWriter, DbSession
 from app.services import components
 from app.services.catalog_import import Upload, import_upload
 
@@ -37,10 +37,15 @@ async def _upload(request: Request) -> Upload:
     return Upload(media_type, await request.body())
 
 
-@router.post("/import", openapi_extra=_IMPORT_BODY)
+# Validated before the write transaction begins (READ_ONLY: the request's own transaction
+# only authenticates), so a long validation never holds the write lock.
+@router.post("/import", openapi_extra={**_IMPORT_BODY, **READ_ONLY})
 def import_catalog(
-    session: DbSession, principal: CatalogWriter, upload: Annotated[Upload, Depends(_upload)]
+    request: Request,
+    session: DbSession,
+    principal: CatalogWriter,
+    upload: Annotated[Upload, Depends(_upload)],
 ) -> Any:
     """Validate the whole catalog and import it in one transaction: all or nothing, every
     problem reported. Admin imports keep the files' statuses; others land as drafts."""
-    return import_upload(session, principal, upload).as_dict()
+    return import_upload(request.app.state.database, session, principal, upload).as_dict()
