@@ -17,6 +17,7 @@ from app.services import proposals
 from app.services.active_catalog import ActiveCatalog
 from app.services.importer import import_snapshot
 from app.services.keys import RESERVED_PREFIX
+from app.services.preconditions import representation_etag
 from app.services.principal import SYSTEM, Principal
 from app.services.proposal_documents import proposal_pdf
 from app.services.rendered import Pdf
@@ -51,7 +52,8 @@ def propose(
     with database.transaction(write=False) as session:
         created = proposals.create(services, session, AUTHOR, body, None).body
     with database.transaction(write=True) as session:
-        proposal = proposals.transition(session, AUTHOR, created["id"], {"to": "submitted"})
+        seen = representation_etag(created)  # nothing changed it since it was created
+        proposal = proposals.transition(session, AUTHOR, created["id"], {"to": "submitted"}, seen)
     renderer = InlineRenderer(max_pages=settings.pdf_max_pages)
     with database.transaction(write=False) as session:
         pdf = proposal_pdf(

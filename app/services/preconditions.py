@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from typing import Any
+
 from app.errors import PreconditionFailed, PreconditionRequired
+
+
+def representation_etag(body: Any) -> str:
+    """A strong ETag that is the hash of the JSON representation sent: it changes exactly
+    when what the caller sees changes (never for fields it cannot see)."""
+    encoded = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return f'"{hashlib.sha256(encoded).hexdigest()[:32]}"'
 
 
 def matches(if_match: str, etag: str) -> bool:
@@ -10,8 +21,12 @@ def matches(if_match: str, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-def check_precondition(if_match: str | None, etag: str, *, required: bool) -> None:
-    if if_match is None:
+def check_precondition(
+    if_match: str | None, etag: str, *, required: bool, any_allowed: bool = True
+) -> None:
+    """``any_allowed=False`` refuses ``If-Match: *`` too: where a decision must apply to
+    exactly what its maker read (an approval), "whatever it is now" is no precondition."""
+    if if_match is None or (not any_allowed and if_match.strip() == "*"):
         if required:
             raise PreconditionRequired("send If-Match with the ETag you last read")
         return

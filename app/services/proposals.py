@@ -35,6 +35,7 @@ from app.services.catalog_store import validate_model
 from app.services.configurations import ConfigurationIn, solve
 from app.services.inputs import Percent, Strict
 from app.services.pagination import Page, newest_first
+from app.services.preconditions import check_precondition, representation_etag
 from app.services.principal import Principal, Role
 from app.services.proposal_content import content_hash, freeze
 from app.services.proposal_states import (
@@ -376,12 +377,20 @@ def _expire_if_due(session: Session, proposal: Proposal) -> None:
 
 
 def transition(
-    session: Session, principal: Principal, proposal_id: int, body: dict[str, Any]
+    session: Session,
+    principal: Principal,
+    proposal_id: int,
+    body: dict[str, Any],
+    if_match: str | None,
 ) -> dict[str, Any]:
+    """Move the proposal along its lifecycle; ``if_match`` must be the ETag of the proposal
+    as the caller last read it, so a decision applies to the revision its maker saw."""
     parsed: TransitionIn = validate_model(TransitionIn.model_validate, body, "transition")
     proposal = _visible(session, principal, proposal_id)
-    _expire_if_due(session, proposal)
     revisions = _revisions(session, proposal)
+    seen = view(proposal, revisions, principal, _events(session, proposal))
+    check_precondition(if_match, representation_etag(seen), required=True, any_allowed=False)
+    _expire_if_due(session, proposal)
     current = revisions[proposal.revision]
     before: Status = proposal.status  # type: ignore[assignment]
     try:

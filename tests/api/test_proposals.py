@@ -31,8 +31,13 @@ def create(client: TestClient, auth: Any, who: str = "sales", **extra: Any) -> d
 
 def move(client: TestClient, auth: Any, proposal: dict[str, Any], to: str, who: str = "sales",
          comment: str | None = None) -> Any:  # fmt: skip
+    """The transition as a client makes it: read the proposal, then move it If-Match."""
+    seen = client.get(f"{PATH}/{proposal['id']}", headers=auth(who))
+    etag = seen.headers.get("ETag", '"unread"')  # a caller who cannot read it sends a guess
     body = {"to": to, **({"comment": comment} if comment else {})}
-    return client.post(f"{PATH}/{proposal['id']}/transition", json=body, headers=auth(who))
+    return client.post(
+        f"{PATH}/{proposal['id']}/transition", json=body, headers={**auth(who), "If-Match": etag}
+    )
 
 
 def test_a_new_proposal_is_a_numbered_draft_with_priced_explained_lines(
@@ -167,6 +172,42 @@ def test_a_broken_guardrail_needs_another_approver(client: TestClient, auth: Any
     approved = ok(move(client, auth, proposal, "approved", who="approver", comment="strategic"))
     assert approved["status"] == "approved"
     assert approved["history"][-1]["comment"] == "strategic"
+
+
+def test_an_approval_applies_only_to_the_revision_the_approver_read(
+    client: TestClient, auth: Any
+) -> None:
+    proposal = create(client, auth, discount_percent="12")
+    ok(move(client, auth, proposal, "submitted"))
+    read = client.get(f"{PATH}/{proposal['id']}", headers=auth("approver"))
+    seen_by_approver = read.headers["ETag"]
+    # Meanwhile sales revise to a deeper discount and submit again.
+    revised = client.post(f"{PATH}/{proposal['id']}/revisions",
+                          json={"discount_percent": "70"}, headers=auth("sales"))  # fmt: skip
+    ok(revised, 201)
+    ok(move(client, auth, proposal, "submitted"))
+    approve = {"to": "approved", "comment": "12 % is fine"}
+    stale = client.post(f"{PATH}/{proposal['id']}/transition", json=approve,
+                        headers={**auth("approver"), "If-Match": seen_by_approver})  # fmt: skip
+    assert_problem(stale, 412, "precondition-failed")
+    for blind in ({}, {"If-Match": "*"}):  # a decision must name what it decides on
+        refused = client.post(f"{PATH}/{proposal['id']}/transition", json=approve,
+                              headers={**auth("approver"), **blind})  # fmt: skip
+        assert_problem(refused, 428, "precondition-required")
+    still = ok(client.get(f"{PATH}/{proposal['id']}", headers=auth("approver")))
+    assert still["status"] == "pending_approval" and still["revision"] == 2
+
+
+def test_a_proposal_etag_is_that_of_the_representation_read(client: TestClient, auth: Any) -> None:
+    created = client.post(PATH, json=BODY, headers=auth("sales"))
+    read = client.get(f"{PATH}/{created.json()['id']}", headers=auth("sales"))
+    assert created.headers["ETag"] == read.headers["ETag"]
+    moved = move(client, auth, created.json(), "submitted")
+    assert moved.headers["ETag"] not in (read.headers["ETag"], None)
+    assert (
+        moved.headers["ETag"]
+        == client.get(f"{PATH}/{created.json()['id']}", headers=auth("sales")).headers["ETag"]
+    )
 
 
 def test_an_approver_can_decline_back_to_draft(client: TestClient, auth: Any) -> None:

@@ -11,6 +11,7 @@ from app.api.deps import READ_ONLY, Caller, Cursor, DbSession, JsonBody, Limit, 
 from app.api.pdf import pdf_response, pdf_responses
 from app.api.schemas import OBJECT_BODY, ListPage
 from app.services import proposal_documents, proposals
+from app.services.preconditions import representation_etag
 from app.services.principal import Principal
 from app.services.proposal_states import Status
 
@@ -33,7 +34,9 @@ def _services(request: Request) -> proposals.Services:
 
 
 def _answer(answer: proposals.Answer) -> JSONResponse:
-    headers = {"Location": answer.location} if answer.location else {}
+    headers = {"ETag": representation_etag(answer.body)}
+    if answer.location:
+        headers["Location"] = answer.location
     return JSONResponse(answer.body, status_code=answer.status_code, headers=headers)
 
 
@@ -78,6 +81,10 @@ def listing(
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
+def _with_etag(body: dict[str, Any]) -> JSONResponse:
+    return JSONResponse(body, headers={"ETag": representation_etag(body)})
+
+
 @router.get("/{proposal_id}")
 def read(
     session: DbSession,
@@ -86,17 +93,28 @@ def read(
     revision: Annotated[int | None, Query(ge=1)] = None,
 ) -> Any:
     """A proposal (its current revision, or `?revision=N`): customer, status, validity, lines
-    with prices and reasons, totals, history; cost and margin only for roles that see cost."""
-    return proposals.read(session, principal, proposal_id, revision)
+    with prices and reasons, totals, history; cost and margin only for roles that see cost.
+    The `ETag` of the current revision is what a transition's `If-Match` must carry."""
+    return _with_etag(proposals.read(session, principal, proposal_id, revision))
 
 
 @router.post("/{proposal_id}/transition", openapi_extra=OBJECT_BODY)
-def transition(session: DbSession, principal: Caller, proposal_id: int, body: JsonBody) -> Any:
+def transition(
+    session: DbSession,
+    principal: Caller,
+    proposal_id: int,
+    body: JsonBody,
+    if_match: Annotated[
+        str | None, Header(description="the ETag of the proposal as you last read it")
+    ] = None,
+) -> Any:
     """`{"to": "submitted" | "approved" | "declined" | "sent" | "accepted" | "rejected" |
-    "withdrawn", "comment": ...}`. Submitting approves directly when no guardrail is broken,
-    otherwise the proposal waits for an approver other than its author (a comment is
-    required to approve or decline). Invalid transitions are 409."""
-    return proposals.transition(session, principal, proposal_id, body)
+    "withdrawn", "comment": ...}`, with `If-Match` (428 without; 412 when the proposal
+    changed since it was read, say revised and resubmitted: a decision applies only to the
+    revision its maker saw; `*` is not accepted). Submitting approves directly when no
+    guardrail is broken, otherwise the proposal waits for an approver other than its author
+    (a comment is required to approve or decline). Invalid transitions are 409."""
+    return _with_etag(proposals.transition(session, principal, proposal_id, body, if_match))
 
 
 @router.post(
