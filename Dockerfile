@@ -16,6 +16,9 @@ USER offerwright
 WORKDIR /home/offerwright
 # Validates the packaged catalog at build time: a broken catalog never ships.
 RUN offerwright catalog validate > /dev/null
+# Reads the PDFs' stylesheet and fonts from the installed package (not /app: the working
+# directory is elsewhere), so an image whose wheel lacks one never ships.
+RUN python -c "from app.documents.fetcher import ASSETS; [p.read_bytes() for p in ASSETS.values()]"
 EXPOSE 8000
 # The demo migrates the SQLite database and imports the catalog (set OFFERWRIGHT_DATABASE_URL
 # for PostgreSQL), prints demo keys on the first start, then the API serves.

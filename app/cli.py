@@ -201,7 +201,7 @@ def demo() -> None:
     from app.db.migrate import upgrade
     from app.services.importer import import_snapshot
     from app.services.keys import create_key
-    from app.services.principal import SYSTEM
+    from app.services.principal import ROLES, SYSTEM
 
     typer.echo("Offerwright demo: the default catalog\n")
     _validate_and_report(default_catalog_path())
@@ -212,17 +212,19 @@ def demo() -> None:
     keys: dict[str, str] = {}
     with database.transaction(write=True) as session:
         report = import_snapshot(session, SYSTEM, snapshot, trusted=True).as_dict()
-        for role in ("sales", "portfolio", "approver", "admin"):
+        for role in ROLES:
+            centre = DEMO_DELIVERY_CENTRE if role == "delivery" else None
             # A key from an earlier demo run exists (Conflict): keys are only ever shown once.
             with contextlib.suppress(OfferwrightError):
-                keys[role] = create_key(session, name=f"demo-{role}", role=role)
+                keys[role] = create_key(session, name=f"demo-{role}", role=role, centre=centre)
     url = database.engine.url.render_as_string(hide_password=True)
     typer.echo(
         f"\nDatabase {url}: {report['components_created']} component(s) imported, "
         f"{report['components_unchanged']} already there."
     )
-    for role, key in keys.items():
-        typer.echo(f"  demo {role} key: {key}")
+    for shown, key in keys.items():
+        bound = f" (delivery centre {DEMO_DELIVERY_CENTRE})" if shown == "delivery" else ""
+        typer.echo(f"  demo {shown} key: {key}{bound}")
     if not keys:
         typer.echo("  demo keys exist from an earlier run (create more: offerwright keys create)")
     with database.transaction(write=False) as session:
@@ -368,6 +370,8 @@ DEMO_REQUEST: dict[str, Any] = {
 }  # fmt: skip
 
 
+# A delivery key sees one centre's work: Brno delivers the worked example's Linux VMs.
+DEMO_DELIVERY_CENTRE = "CZ-BRN"
 DEMO_CUSTOMER = {"name": "Acme Logistics GmbH", "country": "DE", "contact": "Jana Novak"}
 DEMO_PROPOSAL_PDF = "offerwright-demo-proposal.pdf"
 

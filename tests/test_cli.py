@@ -17,7 +17,7 @@ from app.cli import app
 from app.db.engine import Database, make_engine
 from app.db.models import ApiKey, AuditEntry, CatalogRecord, ComponentHead, ComponentVersion
 from app.services.keys import authenticate
-from app.services.principal import Principal
+from app.services.principal import ROLES, Principal
 from app.settings import get_settings
 from catalog.loader import default_catalog_path
 
@@ -266,13 +266,24 @@ def test_upgrade_and_import_on_postgres(postgres_url: str, monkeypatch: pytest.M
 
 
 def test_demo_builds_imports_prices_and_can_run_again(
-    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Invoke, cli_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     first = cli("demo")
     _ok(first)
     assert "83 component(s) imported" in first.output
-    assert first.output.count("demo sales key: ow_") == 1
+    # One key per role, each working as its role; the delivery key bound to a centre.
+    printed = {
+        line.split()[1]: line.split()[3]
+        for line in first.output.splitlines()
+        if line.startswith("  demo ") and " key: ow_" in line
+    }
+    assert sorted(printed) == sorted(ROLES)
+    assert first.output.count(" key: ow_") == len(ROLES)
+    for role, key in printed.items():
+        centre = "CZ-BRN" if role == "delivery" else None
+        assert _principal(cli_db, key) == Principal(f"demo-{role}", role, centre)
+    assert "(delivery centre CZ-BRN)" in first.output
     # The README's worked example, priced from the database just built.
     assert "11742.30 EUR/month" in first.output
     assert "total 21840.09 EUR a month and 26250.90 EUR once: 812494.14 EUR" in first.output
