@@ -3,7 +3,10 @@ outer transaction that the test rolls back, so each test starts from the same ca
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import sessionmaker
 
 from app.db.engine import Database, WriteTurn
@@ -20,6 +23,10 @@ class RolledBackDatabase(Database):
         )
         self.writer = WriteTurn(None)  # one connection: its savepoints take turns already
         self._probe = None
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        yield self.connection  # reads see what the test wrote in its outer transaction
 
     def dispose(self) -> None:
         self._outer.rollback()

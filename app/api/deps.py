@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from decimal import Decimal
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import Depends, Query, Request
 from limits import RateLimitItemPerMinute
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy.orm import Session
 
+from app.db.engine import Database
 from app.errors import (
     CredentialsInQuery,
     Forbidden,
@@ -24,6 +26,7 @@ from app.errors import (
     Unauthenticated,
     UnsupportedMediaType,
 )
+from app.services.catalog_store import catalog_revision
 from app.services.keys import authenticate
 from app.services.principal import Permission, Principal
 
@@ -78,7 +81,16 @@ class FailedLogins:
         self._limiter.hit(self._item, client)
 
 
-def authenticated(request: Request, session: DbSession) -> Principal:
+def _identify(database: Database, key: str) -> tuple[Principal | None, int]:
+    """The key's principal and the catalog revision as this request begins, in one short
+    read on a pooled connection (every request comes through here)."""
+    with database.reading() as connection:
+        return authenticate(connection, key), catalog_revision(connection)
+
+
+async def authenticated(request: Request) -> Principal:
+    """The caller: one hop to a worker thread for the lookup, on a connection of its own (the
+    request's transaction, if it has one, begins after authentication)."""
     for name, value in request.query_params.multi_items():
         if name.lower() in _CREDENTIAL_PARAMETERS or value.startswith("ow_"):
             raise CredentialsInQuery(
@@ -94,7 +106,10 @@ def authenticated(request: Request, session: DbSession) -> Principal:
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise Unauthenticated("the Authorization header must be 'Bearer <key>'")
-    principal = authenticate(session, key.strip())
+    principal, revision = await anyio.to_thread.run_sync(
+        _identify, request.app.state.database, key.strip()
+    )
+    request.state.catalog_revision = revision
     if principal is None:
         failures.failed(client)
         raise Unauthenticated("unknown or revoked API key")
@@ -105,8 +120,9 @@ def authenticated(request: Request, session: DbSession) -> Principal:
 Caller = Annotated[Principal, Depends(authenticated)]
 
 
-def requires(permission: Permission) -> Callable[[Principal], Principal]:
-    def check(principal: Caller) -> Principal:
+def requires(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:
+    # async: no I/O here, so no hop to a worker thread and back (one per dependency).
+    async def check(principal: Caller) -> Principal:
         if not principal.can(permission):
             raise Forbidden(f"the {principal.role} role may not do this ({permission})")
         return principal

@@ -147,6 +147,16 @@ class Database:
         return True
 
     @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A short read on a pooled connection, without the ORM: for the lookups every
+        request makes (authentication), where a session costs more than the query."""
+        try:
+            with self.engine.connect() as connection:
+                yield connection  # closing rolls the read transaction back
+        except PoolTimeout as error:
+            raise DatabaseBusy("every database connection is busy; retry shortly") from error
+
+    @contextmanager
     def transaction(self, *, write: bool) -> Iterator[Session]:
         with self.writer.turn(write), transaction(self.sessions, write=write) as session:
             yield session

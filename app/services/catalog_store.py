@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from app.db.models import CatalogRecord, CatalogState, ComponentHead, ComponentVersion
@@ -144,5 +144,5 @@ def bump_revision(session: Session) -> None:
     session.execute(update(CatalogState).values(revision=CatalogState.revision + 1))
 
 
-def catalog_revision(session: Session) -> int:
+def catalog_revision(session: Session | Connection) -> int:
     return session.scalar(select(CatalogState.revision)) or 0
