@@ -7,7 +7,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
+from app.api.cached import catalog_answer
 from app.api.deps import (
     Caller,
     CatalogReader,
@@ -42,8 +44,8 @@ def _with_etag(view: service.VersionView, status_code: int = 200) -> JSONRespons
 
 
 @router.get("", response_model=ListPage)
-def list_components(
-    session: DbSession,
+async def list_components(
+    request: Request,
     principal: CatalogReader,
     limit: Limit = 50,
     cursor: Cursor = None,
@@ -55,12 +57,18 @@ def list_components(
         str | None, Query(max_length=100, description="text in code, name, summary")
     ] = None,
 ) -> Any:
-    """Components, one row each: the latest version for curators, the active one otherwise."""
-    page = service.list_components(
-        session, principal, limit=limit, cursor=cursor, family=family, layer=layer,
-        status=status, capability=capability, q=q,
-    )  # fmt: skip
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    """Components, one row each: the latest version for curators, the active one otherwise.
+    Built once per catalog revision; `If-None-Match` with the page's `ETag` answers 304."""
+    filters = {"family": family, "layer": layer, "status": status, "capability": capability,
+               "q": q}  # fmt: skip
+
+    def page(session: Session) -> dict[str, Any]:
+        listed = service.list_components(session, principal, limit=limit, cursor=cursor, **filters)
+        return {"items": listed.items, "next_cursor": listed.next_cursor}
+
+    return await catalog_answer(
+        request, principal, ("components", limit, cursor, *filters.values()), page
+    )
 
 
 @router.post("", status_code=201, openapi_extra=OBJECT_BODY)

@@ -1,0 +1,50 @@
+"""Catalog reads answered from the revision cache, with ETag and If-None-Match (304).
+
+A hit costs no query beyond authentication's (which reads the revision too) and no thread:
+the route is ``async`` and only a miss goes to a worker thread to build the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import anyio.to_thread
+from fastapi import Request, Response
+from sqlalchemy.orm import Session
+
+from app.db.engine import Database
+from app.services.catalog_store import catalog_revision
+from app.services.preconditions import matches
+from app.services.principal import Principal
+from app.services.revision_cache import Encoded, RevisionCache
+
+Build = Callable[[Session], Any]
+
+
+def _built(database: Database, cache: RevisionCache, key: Hashable, build: Build) -> Encoded:
+    with database.transaction(write=False) as session:
+        before = catalog_revision(session)
+        encoded = Encoded.of(build(session))
+        # Under READ COMMITTED each statement sees the latest commit: the answer is that of
+        # one revision only if the revision did not move while it was read.
+        if catalog_revision(session) == before:
+            cache.put(before, key, encoded)
+    return encoded
+
+
+async def catalog_answer(
+    request: Request, principal: Principal, key: Hashable, build: Build
+) -> Response:
+    """``build(session)``'s JSON, built once per catalog revision for each ``key`` and kind
+    of caller (what a caller may see of the catalog depends on its role and centre only)."""
+    state = request.app.state
+    cache: RevisionCache = state.revision_cache
+    full_key = (principal.role, principal.centre, key)
+    encoded = cache.get(request.state.catalog_revision, full_key)
+    if encoded is None:
+        encoded = await anyio.to_thread.run_sync(_built, state.database, cache, full_key, build)
+    headers = {"ETag": encoded.etag}
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None and matches(if_none_match, encoded.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(encoded.body, media_type="application/json", headers=headers)
