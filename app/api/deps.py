@@ -50,17 +50,6 @@ def _writes(request: Request) -> bool:
     return not extra.get("x-read-only", False)
 
 
-def db_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the route returns, rolled back when it
-    raises. Writes take the write lock up front (SQLite)."""
-    database = request.app.state.database
-    with database.transaction(write=_writes(request)) as session:
-        yield session
-
-
-DbSession = Annotated[Session, Depends(db_session, scope="function")]
-
-
 class FailedLogins:
     """Throttles clients that keep presenting wrong keys (moving window, per address)."""
 
@@ -118,6 +107,18 @@ async def authenticated(request: Request) -> Principal:
 
 
 Caller = Annotated[Principal, Depends(authenticated)]
+
+
+def db_session(request: Request, _caller: Caller) -> Iterator[Session]:
+    """One transaction per request, begun once the caller is known (a request without a
+    valid key never opens one): committed when the route returns, rolled back when it
+    raises. Writes take the write lock up front (SQLite)."""
+    database = request.app.state.database
+    with database.transaction(write=_writes(request)) as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def requires(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:

@@ -122,3 +122,25 @@ def test_an_import_being_validated_blocks_no_writer(
         importing.join(30)
     assert edit.status_code == 200, edit.text
     assert results == [422]  # the empty catalog is refused, after the edit went through
+
+
+def test_a_request_without_a_valid_key_never_waits_for_the_write_lock(tmp_path: Any) -> None:
+    """Authentication comes before the request's transaction: a wrong key on a writing route
+    is a 401 at once, not a turn in the queue for SQLite's write lock."""
+    import sqlite3
+
+    path = tmp_path / "locked.db"
+    database = Database(f"sqlite:///{path}", busy_timeout_ms=3_000)
+    upgrade(database.engine)
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with TestClient(create_app(Settings(), database)) as client:
+            response = client.patch(
+                "/v1/components/CMP-VM-LNX", json={}, headers={"Authorization": "Bearer ow_bad"}
+            )
+        assert response.status_code == 401, response.text  # not 503 after the busy timeout
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        database.dispose()
