@@ -9,7 +9,6 @@ from fastapi import FastAPI
 
 from app.api import problems
 from app.api.body_limit import BodySizeLimit
-from app.api.deps import FailedLogins
 from app.api.routers import (
     audit,
     catalog,
@@ -21,6 +20,7 @@ from app.api.routers import (
     registries,
     work_packages,
 )
+from app.api.throttle import FailedLogins
 from app.configurator.request import Limits
 from app.db.engine import Database
 from app.documents.render_pool import RenderPool

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import json
-import math
-import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
-from limits import RateLimitItemPerMinute
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy.orm import Session
 
+from app.api.throttle import FailedLogins
 from app.errors import (
     CredentialsInQuery,
     Forbidden,
     Invalid,
     MalformedJson,
-    TooManyRequests,
     Unauthenticated,
     UnsupportedMediaType,
 )
@@ -56,26 +51,6 @@ def db_session(request: Request) -> Iterator[Session]:
 
 
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
-
-
-class FailedLogins:
-    """Throttles clients that keep presenting wrong keys (moving window, per address)."""
-
-    def __init__(self, per_minute: int) -> None:
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        self._item = RateLimitItemPerMinute(per_minute)
-
-    def check(self, client: str) -> None:
-        if not self._limiter.test(self._item, client):
-            reset_at, _ = self._limiter.get_window_stats(self._item, client)
-            wait = max(1, math.ceil(reset_at - time.time()))
-            raise TooManyRequests(
-                "too many failed authentications from this client; wait and retry",
-                headers={"Retry-After": str(wait)},
-            )
-
-    def failed(self, client: str) -> None:
-        self._limiter.hit(self._item, client)
 
 
 def authenticated(request: Request, session: DbSession) -> Principal:
