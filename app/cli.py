@@ -150,10 +150,15 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
-    """Run the REST API with Uvicorn (docs at /docs)."""
+    """Run the REST API with Uvicorn (docs at /docs). X-Forwarded-For is believed only from
+    the proxies in OFFERWRIGHT_TRUSTED_PROXIES."""
     import uvicorn
 
-    uvicorn.run("app.api.main:app", host=host, port=port, workers=workers, proxy_headers=True)
+    from app.api.throttle import server_options
+    from app.settings import get_settings
+
+    options = server_options(get_settings())
+    uvicorn.run("app.api.main:app", host=host, port=port, workers=workers, **options)
 
 
 def _validate_and_report(path: Path) -> None:

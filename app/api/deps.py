@@ -60,9 +60,6 @@ def authenticated(request: Request, session: DbSession) -> Principal:
                 "credentials are never accepted in the query string; "
                 "send Authorization: Bearer <key>"
             )
-    client = request.client.host if request.client else "unknown"
-    failures: FailedLogins = request.app.state.failed_logins
-    failures.check(client)
     header = request.headers.get("authorization")
     if header is None:
         raise Unauthenticated("send Authorization: Bearer <key>")
@@ -71,7 +68,9 @@ def authenticated(request: Request, session: DbSession) -> Principal:
         raise Unauthenticated("the Authorization header must be 'Bearer <key>'")
     principal = authenticate(session, key.strip())
     if principal is None:
-        failures.failed(client)
+        # The key is checked first: only wrong keys are throttled, a valid one is served.
+        failures: FailedLogins = request.app.state.failed_logins
+        failures.failed(request.client.host if request.client else "unknown")
         raise Unauthenticated("unknown or revoked API key")
     request.state.principal = principal
     return principal

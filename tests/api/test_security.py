@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from httpx import Response
+from pydantic import ValidationError
 from sqlalchemy import select, text
 
 from app.api.app import create_app
+from app.api.throttle import server_options
 from app.db.models import ApiKey
 from app.services.keys import revoke_key
 from app.services.visibility import cost_fields_in, without_cost
@@ -565,17 +568,104 @@ def _app_client(database: Any, **settings: Any) -> Iterator[TestClient]:
         yield client
 
 
+WRONG = {"Authorization": "Bearer ow_wrong"}
+
+
 def test_repeated_wrong_keys_are_throttled_per_client(database: Any, auth: Auth) -> None:
     with _app_client(database, auth_failures_per_minute=3) as client:
         for _ in range(3):
-            wrong = client.get("/v1/components", headers={"Authorization": "Bearer ow_wrong"})
-            assert_problem(wrong, 401, "unauthenticated")
-        throttled = client.get("/v1/components", headers=auth("sales"))
+            assert_problem(client.get("/v1/components", headers=WRONG), 401, "unauthenticated")
+        throttled = client.get("/v1/components", headers=WRONG)
         assert_problem(throttled, 429, "too-many-requests")
         assert 1 <= int(throttled.headers["Retry-After"]) <= 60
         # Another client address is not held back by this one's failures.
         other = TestClient(client.app, raise_server_exceptions=False, client=("10.0.0.2", 123))
-        assert other.get("/v1/components", headers=auth("sales")).status_code == 200
+        assert_problem(other.get("/v1/components", headers=WRONG), 401, "unauthenticated")
+
+
+def test_a_valid_key_is_served_from_a_throttled_address(database: Any, auth: Auth) -> None:
+    """Failures from an address (a neighbour behind the same NAT, an attacker) never lock a
+    valid key out: the default limit is 10 a minute, and the 11th failure is refused."""
+    with _app_client(database, auth_failures_per_minute=10) as client:
+        answers = [client.get("/v1/components", headers=WRONG) for _ in range(11)]
+        assert [answer.status_code for answer in answers] == [401] * 10 + [429]
+        assert client.get("/v1/components", headers=auth("sales")).status_code == 200
+        again = client.get("/v1/components", headers=WRONG)
+        assert_problem(again, 429, "too-many-requests")
+        assert 1 <= int(again.headers["Retry-After"]) <= 60
+
+
+@contextmanager
+def _served(database: Any, client: str = "127.0.0.1", **settings: Any) -> Iterator[TestClient]:
+    """The application as ``offerwright serve`` runs it (Uvicorn's proxy handling included),
+    called from the TCP peer ``client``."""
+    config = uvicorn.Config(
+        create_app(Settings(**settings), database),
+        log_config=None,
+        **server_options(Settings(**settings)),
+    )
+    config.load()
+    app = config.loaded_app
+    with TestClient(app, raise_server_exceptions=False, client=(client, 50000)) as served:
+        yield served
+
+
+def _seen_address(peer: str, forwarded_for: str, **settings: Any) -> str:
+    """The client address the application sees under these settings."""
+    seen: list[str] = []
+
+    async def echo(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(scope["client"][0])
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    config = uvicorn.Config(echo, log_config=None, **server_options(Settings(**settings)))
+    config.load()
+    client = TestClient(config.loaded_app, client=(peer, 50000))  # no lifespan: plain HTTP
+    client.get("/", headers={"X-Forwarded-For": forwarded_for})
+    return seen[0]
+
+
+def test_forwarded_for_is_believed_only_from_trusted_proxies() -> None:
+    # By default no proxy is trusted, not even one on this machine.
+    assert _seen_address("127.0.0.1", "203.0.113.7") == "127.0.0.1"
+    assert _seen_address("10.1.2.3", "203.0.113.7") == "10.1.2.3"
+    # A trusted proxy (an address or a network) names the client; anyone else does not.
+    assert _seen_address("10.1.2.3", "203.0.113.7", trusted_proxies="10.0.0.0/8") == ("203.0.113.7")
+    assert _seen_address("127.0.0.1", "203.0.113.7", trusted_proxies="10.0.0.0/8") == ("127.0.0.1")
+    assert _seen_address(
+        "10.0.0.5", "203.0.113.7, 10.0.0.9", trusted_proxies="10.0.0.5, 10.0.0.9"
+    ) == ("203.0.113.7")
+
+
+def test_the_trusted_proxies_setting_takes_addresses_and_networks_only() -> None:
+    assert Settings(trusted_proxies=" 10.0.0.1, 192.168.0.0/16 ,::1").trusted_proxy_list == [
+        "10.0.0.1",
+        "192.168.0.0/16",
+        "::1",
+    ]
+    for wrong in ("*", "proxy.internal", "10.0.0.1,nonsense"):
+        with pytest.raises(ValidationError):
+            Settings(trusted_proxies=wrong)
+
+
+def test_rotating_forwarded_for_from_an_untrusted_peer_is_still_throttled(
+    database: Any, auth: Auth
+) -> None:
+    with _served(database, auth_failures_per_minute=3) as client:
+        answers = [
+            client.get("/v1/components", headers={**WRONG, "X-Forwarded-For": f"198.51.100.{n}"})
+            for n in range(4)
+        ]
+        assert [answer.status_code for answer in answers] == [401, 401, 401, 429]
+        assert int(answers[-1].headers["Retry-After"]) >= 1
+    # Behind a trusted proxy, each forwarded client is counted apart.
+    with _served(database, auth_failures_per_minute=3, trusted_proxies="127.0.0.1") as client:
+        answers = [
+            client.get("/v1/components", headers={**WRONG, "X-Forwarded-For": f"198.51.100.{n}"})
+            for n in range(4)
+        ]
+        assert [answer.status_code for answer in answers] == [401] * 4
 
 
 def test_valid_keys_do_not_count_towards_throttling(database: Any, auth: Auth) -> None:
