@@ -13,7 +13,7 @@ from typing import Any, Literal
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from app.db.models import CatalogRecord, ComponentCapability, ComponentHead, ComponentVersion
+from app.db.models import ComponentCapability, ComponentHead, ComponentVersion
 from app.errors import (
     Conflict,
     FieldProblem,
@@ -36,7 +36,7 @@ from app.services.merge_patch import apply_merge_patch
 from app.services.pagination import Page, decode_cursor, page_of
 from app.services.preconditions import check_precondition
 from app.services.principal import Permission, Principal
-from app.services.visibility import cost_fields_in, without_cost
+from app.services.visibility import Audience, audience, cost_fields_in, sees_cost, visible
 from catalog.components import Component
 
 RELEASED = ("active", "retired")  # what callers without catalog.read_unreleased may read
@@ -67,10 +67,10 @@ def etag_of(row: ComponentVersion, principal: Principal) -> str:
     return f'"{row.code}-{row.version}-{row.revision}{suffix}"'
 
 
-def _view(row: ComponentVersion, head: ComponentHead, principal: Principal) -> VersionView:
-    body = {**row.content, "status": row.status}
-    if not principal.can("cost.read"):
-        body = without_cost("component", body)
+def _view(
+    session: Session, row: ComponentVersion, head: ComponentHead, principal: Principal
+) -> VersionView:
+    body = visible("component", {**row.content, "status": row.status}, audience(session, principal))
     body["active_version"] = head.active_version
     body["latest_version"] = head.latest_version
     body["created_at"] = row.created_at.isoformat()
@@ -78,8 +78,8 @@ def _view(row: ComponentVersion, head: ComponentHead, principal: Principal) -> V
     return VersionView(body, etag_of(row, principal))
 
 
-def _summary(row: ComponentVersion, head: ComponentHead) -> dict[str, Any]:
-    content = row.content
+def _summary(row: ComponentVersion, head: ComponentHead, seen_by: Audience) -> dict[str, Any]:
+    content = visible("component", row.content, seen_by)
     return {
         "code": row.code,
         "version": row.version,
@@ -143,7 +143,8 @@ def list_components(
         query = query.where(ComponentVersion.search_text.like(pattern + "%", escape="\\"))
     rows = [(row[0], row[1]) for row in session.execute(query)]
     page = page_of(rows, limit, lambda pair: pair[0].code)
-    return Page([_summary(row, head) for row, head in page.items], page.next_cursor)
+    seen_by = audience(session, principal)
+    return Page([_summary(row, head, seen_by) for row, head in page.items], page.next_cursor)
 
 
 def _head(session: Session, code: str, *, lock: bool = False) -> ComponentHead:
@@ -188,7 +189,7 @@ def get_component(
     session: Session, principal: Principal, code: str, version: int | None = None
 ) -> VersionView:
     row, head = _readable(session, principal, code, version)
-    return _view(row, head, principal)
+    return _view(session, row, head, principal)
 
 
 def get_document(
@@ -199,33 +200,26 @@ def get_document(
     version: int | None = None,
 ) -> dict[str, Any]:
     row, _ = _readable(session, principal, code, version)
-    if name == "delivery_description" and not principal.can("delivery.read_all"):
-        _require_competent_centre(session, principal, row)
+    # The document as the component's own representation shows it to this caller, or none.
+    documents = visible("component", row.content, audience(session, principal))["documents"]
+    if name not in documents:
+        raise Forbidden(
+            f"delivery centre {principal.centre} does not hold competency "
+            f"{row.content['competency']!r} and does not deliver {row.code}"
+        )
     return {
         "code": row.code,
         "version": row.version,
         "name": row.name,
         "status": row.status,
         "document": name,
-        "content": row.content["documents"][name],
+        "content": documents[name],
     }
-
-
-def _require_competent_centre(
-    session: Session, principal: Principal, row: ComponentVersion
-) -> None:
-    centre = session.get(CatalogRecord, ("delivery_centres", principal.centre or ""))
-    competency = row.content["competency"]
-    if centre is None or competency not in centre.content.get("competencies", ()):
-        raise Forbidden(
-            f"delivery centre {principal.centre} does not hold competency {competency!r} "
-            f"and does not deliver {row.code}"
-        )
 
 
 def _refuse_read_only(principal: Principal, body: dict[str, Any]) -> None:
     fields = [name for name in READ_ONLY if name in body]
-    if not principal.can("cost.read"):
+    if not sees_cost(principal):
         fields += cost_fields_in("component", body)
     if fields:
         raise ReadOnlyFields(
@@ -285,7 +279,7 @@ def create_component(session: Session, principal: Principal, body: dict[str, Any
         {**row.content, "status": row.status},
     )
     bump_revision(session)
-    return _view(row, head, principal)
+    return _view(session, row, head, principal)
 
 
 def patch_component(
@@ -312,7 +306,7 @@ def patch_component(
         )
     # Compared once validated: 18.5 and "18.5", or a null for an unset field, change nothing.
     if same_content(component_document(component), latest.content):
-        return _view(latest, head, principal)
+        return _view(session, latest, head, principal)
     if latest.status == "draft":
         latest.content = component_document(component)
         latest.name, latest.family, latest.layer = component.name, component.family, component.layer
@@ -337,7 +331,7 @@ def patch_component(
         {**row.content, "status": row.status},
     )
     bump_revision(session)
-    return _view(row, head, principal)
+    return _view(session, row, head, principal)
 
 
 def transition(
@@ -396,7 +390,7 @@ def transition(
         comment,
     )
     bump_revision(session)
-    return _view(row, head, principal)
+    return _view(session, row, head, principal)
 
 
 def summary(session: Session, principal: Principal) -> dict[str, Any]:

@@ -47,6 +47,7 @@ from app.services.proposal_states import (
     next_status,
 )
 from app.services.solver_pool import Solver
+from app.services.visibility import sees_cost
 from app.settings import Settings
 from pricing.guardrails import check_guardrails
 
@@ -298,7 +299,7 @@ def view(
 ) -> dict[str, Any]:
     shown = revisions[revision or proposal.revision]
     content = shown.content
-    bundle = content["internal" if principal.can("cost.read") else "public"]
+    bundle = content["internal" if sees_cost(principal) else "public"]
     return {
         "id": proposal.id,
         "number": proposal.number,

@@ -25,13 +25,22 @@ from app.services.merge_patch import apply_merge_patch
 from app.services.pagination import Page, decode_cursor, page_of
 from app.services.preconditions import check_precondition
 from app.services.principal import Principal
-from app.services.visibility import cost_fields_in, without_cost
+from app.services.visibility import (
+    KIND_OF_COLLECTION,
+    Audience,
+    audience,
+    cost_fields_in,
+    sees_cost,
+    visible,
+)
 
 
-def _visible(registry: Registry, principal: Principal, content: dict[str, Any]) -> dict[str, Any]:
-    if principal.can("cost.read"):
-        return content
-    return without_cost(registry.field.removesuffix("s"), content)
+def _kind(registry: Registry) -> str:
+    return KIND_OF_COLLECTION.get(registry.field, registry.field)
+
+
+def _visible(registry: Registry, seen_by: Audience, content: dict[str, Any]) -> dict[str, Any]:
+    return visible(_kind(registry), content, seen_by)
 
 
 def _etag(row: CatalogRecord, principal: Principal) -> str:
@@ -62,9 +71,8 @@ def list_records(
     if own is not None:
         query = query.where(CatalogRecord.key == own)
     page = page_of(list(session.scalars(query)), limit, lambda row: row.key)
-    return Page(
-        [_visible(registry, principal, row.content) for row in page.items], page.next_cursor
-    )
+    seen_by = audience(session, principal)
+    return Page([_visible(registry, seen_by, row.content) for row in page.items], page.next_cursor)
 
 
 def _row(session: Session, registry: Registry, key: str) -> CatalogRecord:
@@ -79,7 +87,8 @@ def get_record(session: Session, principal: Principal, registry: Registry, key: 
     if own is not None and key != own:
         raise NotFound(f"no {registry.title} {key!r}")
     row = _row(session, registry, key)
-    return VersionView(_visible(registry, principal, row.content), _etag(row, principal))
+    seen_by = audience(session, principal)
+    return VersionView(_visible(registry, seen_by, row.content), _etag(row, principal))
 
 
 def _validated(
@@ -97,9 +106,9 @@ def _validated(
 
 
 def _refuse_cost(registry: Registry, principal: Principal, body: dict[str, Any]) -> None:
-    if principal.can("cost.read"):
+    if sees_cost(principal):
         return
-    fields = cost_fields_in(registry.field.removesuffix("s"), body)
+    fields = cost_fields_in(_kind(registry), body)
     if fields:
         raise ReadOnlyFields(
             "cost fields are not yours to set: " + ", ".join(fields),
@@ -122,7 +131,8 @@ def create_record(
     session.flush()
     audit.record(session, principal, "record.create", registry.field, row.key, None, content)
     bump_revision(session)
-    return VersionView(_visible(registry, principal, content), _etag(row, principal))
+    seen_by = audience(session, principal)
+    return VersionView(_visible(registry, seen_by, content), _etag(row, principal))
 
 
 def patch_record(
@@ -143,14 +153,15 @@ def patch_record(
         )
     before = row.content
     content = _validated(session, registry, apply_merge_patch(before, patch), key)
+    seen_by = audience(session, principal)
     if content == before:  # compared once validated: 0.04 and "0.04" are the same
-        return VersionView(_visible(registry, principal, before), _etag(row, principal))
+        return VersionView(_visible(registry, seen_by, before), _etag(row, principal))
     row.content = content
     row.updated_by = principal.name
     session.flush()
     audit.record(session, principal, "record.update", registry.field, key, before, row.content)
     bump_revision(session)
-    return VersionView(_visible(registry, principal, row.content), _etag(row, principal))
+    return VersionView(_visible(registry, seen_by, row.content), _etag(row, principal))
 
 
 def delete_record(
