@@ -7,7 +7,6 @@ column, never the content."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import exists, func, select
@@ -36,6 +35,7 @@ from app.services.merge_patch import apply_merge_patch
 from app.services.pagination import Page, decode_cursor, page_of
 from app.services.preconditions import check_precondition
 from app.services.principal import Permission, Principal
+from app.services.representation import Representation, represent
 from app.services.visibility import Audience, audience, cost_fields_in, sees_cost, visible
 from catalog.components import Component
 
@@ -55,27 +55,15 @@ NEEDED_TO_REACH: dict[str, Permission] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class VersionView:
-    body: dict[str, Any]
-    etag: str
-
-
-def etag_of(row: ComponentVersion, principal: Principal) -> str:
-    # The cost-free representation is a different one, so it gets a different strong tag.
-    suffix = "" if principal.can("cost.read") else "-p"
-    return f'"{row.code}-{row.version}-{row.revision}{suffix}"'
-
-
 def _view(
     session: Session, row: ComponentVersion, head: ComponentHead, principal: Principal
-) -> VersionView:
+) -> Representation:
     body = visible("component", {**row.content, "status": row.status}, audience(session, principal))
     body["active_version"] = head.active_version
     body["latest_version"] = head.latest_version
     body["created_at"] = row.created_at.isoformat()
     body["updated_at"] = row.updated_at.isoformat()
-    return VersionView(body, etag_of(row, principal))
+    return represent(body)
 
 
 def _summary(row: ComponentVersion, head: ComponentHead, seen_by: Audience) -> dict[str, Any]:
@@ -187,7 +175,7 @@ def _readable(
 
 def get_component(
     session: Session, principal: Principal, code: str, version: int | None = None
-) -> VersionView:
+) -> Representation:
     row, head = _readable(session, principal, code, version)
     return _view(session, row, head, principal)
 
@@ -257,7 +245,9 @@ def _add_version(session: Session, component: Component) -> ComponentVersion:
     return row
 
 
-def create_component(session: Session, principal: Principal, body: dict[str, Any]) -> VersionView:
+def create_component(
+    session: Session, principal: Principal, body: dict[str, Any]
+) -> Representation:
     _refuse_read_only(principal, {key: value for key, value in body.items() if key != "code"})
     code = body.get("code")
     if isinstance(code, str) and session.get(ComponentHead, code) is not None:
@@ -288,12 +278,13 @@ def patch_component(
     code: str,
     patch: dict[str, Any],
     if_match: str | None,
-) -> VersionView:
+) -> Representation:
     """Apply a JSON merge patch to the latest version: in place while it is a draft,
     otherwise as a new draft version."""
     head = _head(session, code, lock=True)
     latest = _version_row(session, code, head.latest_version)
-    check_precondition(if_match, etag_of(latest, principal), required=True)
+    # Against the tag of the representation this caller was sent.
+    check_precondition(if_match, _view(session, latest, head, principal).etag, required=True)
     _refuse_read_only(principal, patch)
     before = {**latest.content, "status": latest.status}
     merged = apply_merge_patch(before, patch)
@@ -342,14 +333,14 @@ def transition(
     to: str,
     comment: str | None,
     if_match: str | None = None,
-) -> VersionView:
+) -> Representation:
     needed = NEEDED_TO_REACH.get(to)
     if needed is None or not principal.can(needed):
         # Checked before anything is read, so the answer tells nothing about the version.
         raise Forbidden(f"the {principal.role} role may not move a version to {to}")
     head = _head(session, code, lock=True)
     row = _version_row(session, code, version)
-    check_precondition(if_match, etag_of(row, principal), required=False)
+    check_precondition(if_match, _view(session, row, head, principal).etag, required=False)
     if (row.status, to) not in TRANSITIONS:
         allowed = sorted(target for (source, target) in TRANSITIONS if source == row.status)
         raise IllegalTransition(

@@ -1,6 +1,6 @@
 """Capabilities, competencies, delivery centres, price books, rules and offerings: one row
-per record with a revision (its ETag), every write checked against the whole catalog and
-audited."""
+per record, tagged by the hash of the representation each caller is sent, every write
+checked against the whole catalog and audited."""
 
 from __future__ import annotations
 
@@ -20,11 +20,11 @@ from app.services.catalog_store import (
     validate_model,
     working_catalog,
 )
-from app.services.components import VersionView
 from app.services.merge_patch import apply_merge_patch
 from app.services.pagination import Page, decode_cursor, page_of
 from app.services.preconditions import check_precondition
 from app.services.principal import Principal
+from app.services.representation import Representation, represent
 from app.services.visibility import (
     KIND_OF_COLLECTION,
     Audience,
@@ -43,9 +43,13 @@ def _visible(registry: Registry, seen_by: Audience, content: dict[str, Any]) -> 
     return visible(_kind(registry), content, seen_by)
 
 
-def _etag(row: CatalogRecord, principal: Principal) -> str:
-    suffix = "" if principal.can("cost.read") else "-p"
-    return f'"{row.key}-{row.revision}{suffix}"'
+def _view(registry: Registry, seen_by: Audience, content: dict[str, Any]) -> Representation:
+    return represent(_visible(registry, seen_by, content))
+
+
+def _etag(session: Session, principal: Principal, registry: Registry, row: CatalogRecord) -> str:
+    """The tag of the representation of ``row`` this caller is sent (for If-Match)."""
+    return _view(registry, audience(session, principal), row.content).etag
 
 
 def _own_centre_only(registry: Registry, principal: Principal) -> str | None:
@@ -82,13 +86,14 @@ def _row(session: Session, registry: Registry, key: str) -> CatalogRecord:
     return row
 
 
-def get_record(session: Session, principal: Principal, registry: Registry, key: str) -> VersionView:
+def get_record(
+    session: Session, principal: Principal, registry: Registry, key: str
+) -> Representation:
     own = _own_centre_only(registry, principal)
     if own is not None and key != own:
         raise NotFound(f"no {registry.title} {key!r}")
     row = _row(session, registry, key)
-    seen_by = audience(session, principal)
-    return VersionView(_visible(registry, seen_by, row.content), _etag(row, principal))
+    return _view(registry, audience(session, principal), row.content)
 
 
 def _validated(
@@ -118,7 +123,7 @@ def _refuse_cost(registry: Registry, principal: Principal, body: dict[str, Any])
 
 def create_record(
     session: Session, principal: Principal, registry: Registry, body: dict[str, Any]
-) -> VersionView:
+) -> Representation:
     _refuse_cost(registry, principal, body)
     key = body.get(registry.key)
     if isinstance(key, str) and session.get(CatalogRecord, (registry.field, key)) is not None:
@@ -131,8 +136,7 @@ def create_record(
     session.flush()
     audit.record(session, principal, "record.create", registry.field, row.key, None, content)
     bump_revision(session)
-    seen_by = audience(session, principal)
-    return VersionView(_visible(registry, seen_by, content), _etag(row, principal))
+    return _view(registry, audience(session, principal), content)
 
 
 def patch_record(
@@ -142,9 +146,9 @@ def patch_record(
     key: str,
     patch: dict[str, Any],
     if_match: str | None,
-) -> VersionView:
+) -> Representation:
     row = _row(session, registry, key)
-    check_precondition(if_match, _etag(row, principal), required=True)
+    check_precondition(if_match, _etag(session, principal, registry, row), required=True)
     _refuse_cost(registry, principal, patch)
     if registry.key in patch and patch[registry.key] != key:
         raise ReadOnlyFields(
@@ -155,20 +159,20 @@ def patch_record(
     content = _validated(session, registry, apply_merge_patch(before, patch), key)
     seen_by = audience(session, principal)
     if content == before:  # compared once validated: 0.04 and "0.04" are the same
-        return VersionView(_visible(registry, seen_by, before), _etag(row, principal))
+        return _view(registry, seen_by, before)
     row.content = content
     row.updated_by = principal.name
     session.flush()
     audit.record(session, principal, "record.update", registry.field, key, before, row.content)
     bump_revision(session)
-    return VersionView(_visible(registry, seen_by, row.content), _etag(row, principal))
+    return _view(registry, seen_by, row.content)
 
 
 def delete_record(
     session: Session, principal: Principal, registry: Registry, key: str, if_match: str | None
 ) -> None:
     row = _row(session, registry, key)
-    check_precondition(if_match, _etag(row, principal), required=True)
+    check_precondition(if_match, _etag(session, principal, registry, row), required=True)
     collections = working_catalog(session)
     del collections[registry.field][key]
     ensure_consistent(collections)  # e.g. a centre still holding a component's competency
