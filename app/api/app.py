@@ -20,6 +20,7 @@ from app.api.routers import (
     registries,
     work_packages,
 )
+from app.api.security_headers import SecurityHeaders
 from app.api.throttle import FailedLogins
 from app.configurator.request import Limits
 from app.db.engine import Database
@@ -94,6 +95,7 @@ def create_app(
             settings.max_import_bytes if path == IMPORT_PATH else settings.max_body_bytes
         ),
     )
+    app.add_middleware(SecurityHeaders)  # outermost of ours: every answer carries them
     app.include_router(health.router)
     app.include_router(components.router)
     for router in registries.routers:
