@@ -9,10 +9,19 @@
   ``/docs`` and ``/redoc`` are FastAPI's pages, which today load Swagger UI and ReDoc from
   the jsDelivr CDN (ReDoc its fonts from Google) and bootstrap Swagger UI with an inline
   script: their policy allows exactly that, until the docs ship offline and it can shrink
-  to ``'self'``.
+  to ``'self'``;
+- ``Cache-Control`` by route family. Proposals (JSON and PDF), work packages and delivery
+  packs, quotes, configurations and the audit log name customers, prices, cost and margin:
+  ``no-store``, so no cache anywhere (a proxy between a customer's network and us, a
+  shared browser's disk) keeps a copy. The rest of ``/v1``, the catalog, is
+  ``private, no-cache``: never stored by a shared cache (a curator's answers carry cost),
+  and revalidated by the caller's own against its ETag before each use. ``/healthz`` is
+  never stored either; the OpenAPI document and the docs pages are left to defaults.
 """
 
 from __future__ import annotations
+
+import re
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -36,6 +45,22 @@ ALWAYS = {
 }
 
 
+NO_STORE = "no-store"
+REVALIDATE = "private, no-cache"
+_CONFIDENTIAL = re.compile(
+    r"^/v1/(proposals|work-packages|quotes|configurations|audit)(/|$)"
+    r"|^/v1/delivery-centres/[^/]+/work-packages(/|$)"
+)
+
+
+def cache_control(path: str) -> str | None:
+    if path == "/healthz" or _CONFIDENTIAL.match(path):
+        return NO_STORE
+    if path.startswith("/v1/"):
+        return REVALIDATE
+    return None
+
+
 def _is_docs(path: str) -> bool:
     return path in ("/docs", "/redoc") or path.startswith("/docs/")
 
@@ -45,6 +70,9 @@ def security_headers(path: str, content_type: str | None) -> dict[str, str]:
     headers = dict(ALWAYS)
     if (content_type or "").split(";")[0].strip().lower() == "text/html":
         headers["Content-Security-Policy"] = DOCS_POLICY if _is_docs(path) else DOCUMENT_POLICY
+    caching = cache_control(path)
+    if caching is not None:
+        headers["Cache-Control"] = caching
     return headers
 
 

@@ -1,5 +1,6 @@
-"""Security headers on every answer, and a Content-Security-Policy on HTML that allows what
-each page loads and nothing more."""
+"""Security headers on every answer, a Content-Security-Policy on HTML that allows what
+each page loads and nothing more, and Cache-Control by route family: what names customers,
+prices, cost or margin is never stored by any cache."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from httpx import Response
 
 from app.api.app import create_app
 from app.settings import Settings
-from tests.api.test_security import _BrokenDatabase, assert_problem
+from tests.api.test_security import CASES, Case, _BrokenDatabase, assert_problem
 
 Auth = Any
 ALWAYS = {
@@ -114,3 +115,42 @@ def test_the_docs_pages_may_load_what_they_load_today(client: TestClient, path: 
     assert "https://fastapi.tiangolo.com" in directives["img-src"]  # the favicon
     if "<script>" in response.text:  # Swagger UI's inline bootstrap
         assert "'unsafe-inline'" in directives["script-src"]
+
+
+# Route templates whose answers no cache may keep: customers, prices, cost and margin.
+CONFIDENTIAL = (
+    "/v1/proposals",
+    "/v1/work-packages",
+    "/v1/delivery-centres/{code}/work-packages",
+    "/v1/quotes",
+    "/v1/configurations",
+    "/v1/audit",
+)
+
+
+def _expected_caching(route: str) -> str:
+    confidential = any(route == root or route.startswith(root + "/") for root in CONFIDENTIAL)
+    return "no-store" if confidential else "private, no-cache"
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_every_route_says_how_it_may_be_cached(client: TestClient, auth: Auth, case: Case) -> None:
+    if case.setup is not None:
+        case.setup(client, auth)
+    response = case.call(client, auth(sorted(case.allowed)[0]))
+    assert response.status_code == case.ok, response.text
+    assert response.headers["cache-control"] == _expected_caching(case.route)
+    assert_secured(response)
+
+
+def test_refusals_of_confidential_routes_are_not_stored_either(
+    client: TestClient, auth: Auth
+) -> None:
+    for path in ("/v1/proposals/999999", "/v1/proposals/999999/pdf", "/v1/work-packages/1"):
+        response = client.get(path, headers=auth("admin"))
+        assert_problem(response, 404, "not-found")
+        assert response.headers["cache-control"] == "no-store"
+    unauthenticated = client.get("/v1/proposals")
+    assert_problem(unauthenticated, 401, "unauthenticated")
+    assert unauthenticated.headers["cache-control"] == "no-store"
+    assert client.get("/healthz").headers["cache-control"] == "no-store"
