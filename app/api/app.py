@@ -24,7 +24,7 @@ from app.api.security_headers import SecurityHeaders
 from app.api.throttle import FailedLogins
 from app.configurator.request import Limits
 from app.db.engine import Database
-from app.documents.render_pool import RenderPool
+from app.documents.render_pool import Renderer, RenderPool
 from app.services.active_catalog import ActiveCatalog
 from app.services.options import OptionsEngines
 from app.services.solver_pool import SolverPool
@@ -44,7 +44,7 @@ def create_app(
     settings: Settings | None = None,
     database: Database | None = None,
     solver_pool: SolverPool | None = None,
-    render_pool: RenderPool | None = None,
+    render_pool: Renderer | None = None,  # any renderer: tests pass their own
 ) -> FastAPI:
     settings = settings or get_settings()
     database = database or Database(
