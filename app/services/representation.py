@@ -23,8 +23,11 @@ class Representation:
 
 
 def represent(body: dict[str, Any]) -> Representation:
-    # Encoded as Starlette's JSONResponse does, and sent as these bytes (see the routers).
+    # Sent as these bytes (see the routers). Keys sorted: PostgreSQL's JSONB gives a stored
+    # document's keys back in an order of its own, so the same content read back after a
+    # write must encode to the same bytes as the answer to the write did.
     content = json.dumps(
-        body, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
-    ).encode("utf-8")
+        body, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"),
+        sort_keys=True,
+    ).encode("utf-8")  # fmt: skip
     return Representation(body, content, f'"{hashlib.sha256(content).hexdigest()[:32]}"')
