@@ -60,7 +60,7 @@ class Settings(BaseSettings):
         # and "*" would trust every client to name itself.
         for item in _items(value):
             try:
-                ipaddress.ip_network(item, strict=False)
+                ipaddress.ip_network(item)  # strict, as Uvicorn reads it: no host bits
             except ValueError as error:
                 raise ValueError(f"{item!r} is not an IP address or network") from error
         return value

@@ -20,13 +20,15 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from pydantic import ValidationError
 from sqlalchemy import select, text
+from typer.testing import CliRunner
 
 from app.api.app import create_app
 from app.api.throttle import server_options
+from app.cli import app as cli
 from app.db.models import ApiKey
 from app.services.keys import revoke_key
 from app.services.visibility import Audience, cost_fields_in, visible, without_cost
-from app.settings import Settings
+from app.settings import Settings, get_settings
 from catalog.loader import load_default_catalog
 
 ROLES = ("sales", "portfolio", "approver", "delivery", "admin")
@@ -789,13 +791,39 @@ def test_forwarded_for_is_believed_only_from_trusted_proxies() -> None:
     ) == ("203.0.113.7")
 
 
+@pytest.mark.parametrize(
+    ("trusted", "options"),
+    [
+        ("", {"proxy_headers": False}),
+        ("10.0.0.5,10.1.0.0/16", {"proxy_headers": True,
+                                  "forwarded_allow_ips": ["10.0.0.5", "10.1.0.0/16"]}),
+    ],
+)  # fmt: skip
+def test_serve_hands_the_setting_to_uvicorn(
+    monkeypatch: pytest.MonkeyPatch, trusted: str, options: dict[str, Any]
+) -> None:
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kwargs: calls.append(kwargs))
+    monkeypatch.setenv("OFFERWRIGHT_TRUSTED_PROXIES", trusted)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["serve"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    (called,) = calls
+    assert {name: called.get(name) for name in options} == options
+    if not trusted:
+        assert "forwarded_allow_ips" not in called
+
+
 def test_the_trusted_proxies_setting_takes_addresses_and_networks_only() -> None:
     assert Settings(trusted_proxies=" 10.0.0.1, 192.168.0.0/16 ,::1").trusted_proxy_list == [
         "10.0.0.1",
         "192.168.0.0/16",
         "::1",
     ]
-    for wrong in ("*", "proxy.internal", "10.0.0.1,nonsense"):
+    for wrong in ("*", "proxy.internal", "10.0.0.1,nonsense", "10.0.0.1/8"):
         with pytest.raises(ValidationError):
             Settings(trusted_proxies=wrong)
 
