@@ -153,14 +153,19 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
-    """Run the REST API with Uvicorn (docs at /docs)."""
+    """Run the REST API with Uvicorn (docs at /docs). X-Forwarded-For is believed only from
+    the proxies in OFFERWRIGHT_TRUSTED_PROXIES."""
     import uvicorn
+
+    from app.api.throttle import server_options
+    from app.settings import get_settings
 
     # Idle connections stay open longer than any Retry-After we send, so a client retrying
     # as told never races the server closing its connection.
+    options = server_options(get_settings())
     uvicorn.run(
-        "app.api.main:app", host=host, port=port, workers=workers, proxy_headers=True,
-        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        "app.api.main:app", host=host, port=port, workers=workers,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS, **options,
     )  # fmt: skip
 
 

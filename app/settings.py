@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _items(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 class Settings(BaseSettings):
@@ -28,6 +34,9 @@ class Settings(BaseSettings):
     max_import_bytes: int = 64 * 1_048_576
     # Failed authentications allowed per client address and minute before 429.
     auth_failures_per_minute: int = 10
+    # Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names
+    # the client. Empty: none; the TCP peer is the client, whatever headers it sends.
+    trusted_proxies: str = ""
     # Most lines a quote may have; more is a 422 before anything is priced.
     max_quote_lines: int = 2_000
     # The configurator: solver processes (and so concurrent solves), CP-SAT threads per
@@ -56,6 +65,22 @@ class Settings(BaseSettings):
     pdf_time_limit_seconds: float = 30.0
     pdf_memory_megabytes: int = 2048
     pdf_max_pages: int = 500
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses_only(cls, value: str) -> str:
+        # An address or a network each: a typo would otherwise be trusted as a host name,
+        # and "*" would trust every client to name itself.
+        for item in _items(value):
+            try:
+                ipaddress.ip_network(item)  # strict, as Uvicorn reads it: no host bits
+            except ValueError as error:
+                raise ValueError(f"{item!r} is not an IP address or network") from error
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return _items(self.trusted_proxies)
 
     @property
     def resolved_database_url(self) -> str:

@@ -9,7 +9,6 @@ import anyio.to_thread
 from fastapi import FastAPI
 
 from app.api import problems
-from app.api.deps import FailedLogins
 from app.api.request_body import BufferedBody
 from app.api.routers import (
     audit,
@@ -22,9 +21,11 @@ from app.api.routers import (
     registries,
     work_packages,
 )
+from app.api.security_headers import SecurityHeaders
+from app.api.throttle import FailedLogins
 from app.configurator.request import Limits
 from app.db.engine import Database
-from app.documents.render_pool import RenderPool
+from app.documents.render_pool import Renderer, RenderPool
 from app.services.active_catalog import ActiveCatalog
 from app.services.options import OptionsEngines
 from app.services.revision_cache import RevisionCache
@@ -47,7 +48,7 @@ def create_app(
     settings: Settings | None = None,
     database: Database | None = None,
     solver_pool: SolverPool | None = None,
-    render_pool: RenderPool | None = None,
+    render_pool: Renderer | None = None,  # any renderer: tests pass their own
 ) -> FastAPI:
     settings = settings or get_settings()
     database = database or Database(
@@ -109,6 +110,7 @@ def create_app(
         ),
         timeout=settings.body_timeout_seconds,
     )
+    app.add_middleware(SecurityHeaders)  # outermost of ours: every answer carries them
     app.include_router(health.router)
     app.include_router(components.router)
     for router in registries.routers:

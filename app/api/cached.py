@@ -16,15 +16,16 @@ from app.db.engine import Database
 from app.services.catalog_store import catalog_revision
 from app.services.preconditions import matches
 from app.services.principal import Principal
-from app.services.revision_cache import Encoded, RevisionCache
+from app.services.representation import Representation, represent
+from app.services.revision_cache import RevisionCache
 
 Build = Callable[[Session], Any]
 
 
-def _built(database: Database, cache: RevisionCache, key: Hashable, build: Build) -> Encoded:
+def _built(database: Database, cache: RevisionCache, key: Hashable, build: Build) -> Representation:
     with database.transaction(write=False) as session:
         before = catalog_revision(session)
-        encoded = Encoded.of(build(session))
+        encoded = represent(build(session))
         # Under READ COMMITTED each statement sees the latest commit: the answer is that of
         # one revision only if the revision did not move while it was read.
         if catalog_revision(session) == before:
@@ -47,4 +48,4 @@ async def catalog_answer(
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None and matches(if_none_match, encoded.etag):
         return Response(status_code=304, headers=headers)
-    return Response(encoded.body, media_type="application/json", headers=headers)
+    return Response(encoded.content, media_type="application/json", headers=headers)

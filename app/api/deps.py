@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import json
-import math
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from decimal import Decimal
 from typing import Annotated, Any
 
 import anyio.to_thread
 from fastapi import Depends, Query, Request
-from limits import RateLimitItemPerMinute
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy.orm import Session
 
+from app.api.throttle import FailedLogins
 from app.db.engine import Database
 from app.errors import (
     CredentialsInQuery,
     Forbidden,
     Invalid,
     MalformedJson,
-    TooManyRequests,
     Unauthenticated,
     UnsupportedMediaType,
 )
@@ -50,26 +45,6 @@ def _writes(request: Request) -> bool:
     return not extra.get("x-read-only", False)
 
 
-class FailedLogins:
-    """Throttles clients that keep presenting wrong keys (moving window, per address)."""
-
-    def __init__(self, per_minute: int) -> None:
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        self._item = RateLimitItemPerMinute(per_minute)
-
-    def check(self, client: str) -> None:
-        if not self._limiter.test(self._item, client):
-            reset_at, _ = self._limiter.get_window_stats(self._item, client)
-            wait = max(1, math.ceil(reset_at - time.time()))
-            raise TooManyRequests(
-                "too many failed authentications from this client; wait and retry",
-                headers={"Retry-After": str(wait)},
-            )
-
-    def failed(self, client: str) -> None:
-        self._limiter.hit(self._item, client)
-
-
 def _identify(database: Database, key: str) -> tuple[Principal | None, int]:
     """The key's principal and the catalog revision as this request begins, in one short
     read on a pooled connection (every request comes through here)."""
@@ -86,9 +61,6 @@ async def authenticated(request: Request) -> Principal:
                 "credentials are never accepted in the query string; "
                 "send Authorization: Bearer <key>"
             )
-    client = request.client.host if request.client else "unknown"
-    failures: FailedLogins = request.app.state.failed_logins
-    failures.check(client)
     header = request.headers.get("authorization")
     if header is None:
         raise Unauthenticated("send Authorization: Bearer <key>")
@@ -100,7 +72,9 @@ async def authenticated(request: Request) -> Principal:
     )
     request.state.catalog_revision = revision
     if principal is None:
-        failures.failed(client)
+        # The key is checked first: only wrong keys are throttled, a valid one is served.
+        failures: FailedLogins = request.app.state.failed_logins
+        failures.failed(request.client.host if request.client else "unknown")
         raise Unauthenticated("unknown or revoked API key")
     request.state.principal = principal
     return principal

@@ -14,12 +14,14 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
+from app.api.security_headers import security_headers
 from app.errors import FieldProblem, Invalid, OfferwrightError
 from pricing.errors import PricingError
 
 log = logging.getLogger("offerwright.api")
 
 PROBLEM_TYPE = "urn:offerwright:problem:"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
 _HTTP_TYPES = {404: "not-found", 405: "method-not-allowed", 406: "not-acceptable"}
 
 
@@ -44,9 +46,7 @@ def problem_response(
     if errors is not None:
         body["errors"] = errors
     body.update(extra or {})
-    return JSONResponse(
-        body, status_code=status, media_type="application/problem+json", headers=headers
-    )
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
 def _field_problem(problem: FieldProblem) -> dict[str, Any]:
@@ -139,9 +139,12 @@ async def _database_unavailable(request: Request, error: Exception) -> JSONRespo
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    # Answered outside every middleware of ours (Starlette's outermost error handler), so
+    # the security headers are added here.
     return problem_response(
         request, status=500, slug="internal-error", title="Internal error",
         detail="something went wrong on our side; it has been logged",
+        headers=security_headers(request.url.path, PROBLEM_MEDIA_TYPE),
     )  # fmt: skip
 
 

@@ -249,13 +249,16 @@ class IdempotencyRecord(Base):
 
 class RenderedDocument(Base):
     """A rendered PDF, named by the hash of everything it shows and how it is drawn: the
-    same proposal revision gives the same document, rendered once."""
+    same proposal revision gives the same document, rendered once. Or the limit its render
+    failed on (no PDF, a ``failure``), answered again without rendering it again."""
 
     __tablename__ = "rendered_documents"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    pdf: Mapped[bytes] = mapped_column(LargeBinary)
-    pages: Mapped[int] = mapped_column(Integer)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    # {"type": problem type, "detail": ..., "limits": the renderer's limits then}
+    failure: Mapped[dict[str, Any] | None] = mapped_column(Document)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 

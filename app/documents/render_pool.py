@@ -39,6 +39,9 @@ def _start_worker(memory_bytes: int) -> None:
 
 
 class Renderer(Protocol):
+    # The limits a render meets, in words: a failure on one is remembered under them.
+    limits: str
+
     def render(self, document: Printable) -> RenderedPdf: ...
 
 
@@ -47,6 +50,7 @@ class InlineRenderer:
 
     def __init__(self, *, max_pages: int) -> None:
         self.max_pages = max_pages
+        self.limits = f"pages {max_pages}"
 
     def render(self, document: Printable) -> RenderedPdf:
         try:
@@ -68,6 +72,7 @@ class RenderPool:
         self.time_limit = time_limit_seconds
         self.memory_bytes = memory_megabytes * 1024 * 1024
         self.max_pages = max_pages
+        self.limits = f"pages {max_pages}, {time_limit_seconds:g} s, {memory_megabytes} MB"
         self._workers = WorkerPool(
             workers=workers,
             queue_wait=queue_wait_seconds,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.db.models import AuditEntry
 from app.services.pagination import Page, newest_first
 from app.services.principal import Principal
+from app.services.visibility import KIND_OF_COLLECTION, Audience, audience, visible
 
 
 def record(
@@ -39,6 +40,7 @@ def record(
 
 def entries(
     session: Session,
+    principal: Principal,
     *,
     limit: int,
     cursor: str | None,
@@ -59,10 +61,13 @@ def entries(
         # A timestamp without an offset is read as UTC, as every stored one is.
         query = query.where(AuditEntry.at >= (since if since.tzinfo else since.replace(tzinfo=UTC)))
     page = newest_first(session, query, AuditEntry.id, limit, cursor)
-    return Page([_as_dict(row) for row in page.items], page.next_cursor)
+    seen_by = audience(session, principal)
+    return Page([_as_dict(row, seen_by) for row in page.items], page.next_cursor)
 
 
-def _as_dict(row: AuditEntry) -> dict[str, Any]:
+def _as_dict(row: AuditEntry, seen_by: Audience) -> dict[str, Any]:
+    # Before and after are records too: shaped for the reader like any other answer.
+    kind = KIND_OF_COLLECTION.get(row.entity_kind, row.entity_kind)
     return {
         "id": row.id,
         "at": row.at.isoformat(),
@@ -71,7 +76,7 @@ def _as_dict(row: AuditEntry) -> dict[str, Any]:
         "action": row.action,
         "entity_kind": row.entity_kind,
         "entity_key": row.entity_key,
-        "before": row.before,
-        "after": row.after,
+        "before": None if row.before is None else visible(kind, row.before, seen_by),
+        "after": None if row.after is None else visible(kind, row.after, seen_by),
         "comment": row.comment,
     }

@@ -7,13 +7,12 @@ column, never the content."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from app.db.models import CatalogRecord, ComponentCapability, ComponentHead, ComponentVersion
+from app.db.models import ComponentCapability, ComponentHead, ComponentVersion
 from app.errors import (
     Conflict,
     FieldProblem,
@@ -36,7 +35,8 @@ from app.services.merge_patch import apply_merge_patch
 from app.services.pagination import Page, decode_cursor, page_of
 from app.services.preconditions import check_precondition
 from app.services.principal import Permission, Principal
-from app.services.visibility import cost_fields_in, without_cost
+from app.services.representation import Representation, represent
+from app.services.visibility import Audience, audience, cost_fields_in, sees_cost, visible
 from catalog.components import Component
 
 RELEASED = ("active", "retired")  # what callers without catalog.read_unreleased may read
@@ -55,31 +55,19 @@ NEEDED_TO_REACH: dict[str, Permission] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class VersionView:
-    body: dict[str, Any]
-    etag: str
-
-
-def etag_of(row: ComponentVersion, principal: Principal) -> str:
-    # The cost-free representation is a different one, so it gets a different strong tag.
-    suffix = "" if principal.can("cost.read") else "-p"
-    return f'"{row.code}-{row.version}-{row.revision}{suffix}"'
-
-
-def _view(row: ComponentVersion, head: ComponentHead, principal: Principal) -> VersionView:
-    body = {**row.content, "status": row.status}
-    if not principal.can("cost.read"):
-        body = without_cost("component", body)
+def _view(
+    session: Session, row: ComponentVersion, head: ComponentHead, principal: Principal
+) -> Representation:
+    body = visible("component", {**row.content, "status": row.status}, audience(session, principal))
     body["active_version"] = head.active_version
     body["latest_version"] = head.latest_version
     body["created_at"] = row.created_at.isoformat()
     body["updated_at"] = row.updated_at.isoformat()
-    return VersionView(body, etag_of(row, principal))
+    return represent(body)
 
 
-def _summary(row: ComponentVersion, head: ComponentHead) -> dict[str, Any]:
-    content = row.content
+def _summary(row: ComponentVersion, head: ComponentHead, seen_by: Audience) -> dict[str, Any]:
+    content = visible("component", row.content, seen_by)
     return {
         "code": row.code,
         "version": row.version,
@@ -143,7 +131,8 @@ def list_components(
         query = query.where(ComponentVersion.search_text.like(pattern + "%", escape="\\"))
     rows = [(row[0], row[1]) for row in session.execute(query)]
     page = page_of(rows, limit, lambda pair: pair[0].code)
-    return Page([_summary(row, head) for row, head in page.items], page.next_cursor)
+    seen_by = audience(session, principal)
+    return Page([_summary(row, head, seen_by) for row, head in page.items], page.next_cursor)
 
 
 def _head(session: Session, code: str, *, lock: bool = False) -> ComponentHead:
@@ -186,9 +175,9 @@ def _readable(
 
 def get_component(
     session: Session, principal: Principal, code: str, version: int | None = None
-) -> VersionView:
+) -> Representation:
     row, head = _readable(session, principal, code, version)
-    return _view(row, head, principal)
+    return _view(session, row, head, principal)
 
 
 def get_document(
@@ -199,33 +188,26 @@ def get_document(
     version: int | None = None,
 ) -> dict[str, Any]:
     row, _ = _readable(session, principal, code, version)
-    if name == "delivery_description" and not principal.can("delivery.read_all"):
-        _require_competent_centre(session, principal, row)
+    # The document as the component's own representation shows it to this caller, or none.
+    documents = visible("component", row.content, audience(session, principal))["documents"]
+    if name not in documents:
+        raise Forbidden(
+            f"delivery centre {principal.centre} does not hold competency "
+            f"{row.content['competency']!r} and does not deliver {row.code}"
+        )
     return {
         "code": row.code,
         "version": row.version,
         "name": row.name,
         "status": row.status,
         "document": name,
-        "content": row.content["documents"][name],
+        "content": documents[name],
     }
-
-
-def _require_competent_centre(
-    session: Session, principal: Principal, row: ComponentVersion
-) -> None:
-    centre = session.get(CatalogRecord, ("delivery_centres", principal.centre or ""))
-    competency = row.content["competency"]
-    if centre is None or competency not in centre.content.get("competencies", ()):
-        raise Forbidden(
-            f"delivery centre {principal.centre} does not hold competency {competency!r} "
-            f"and does not deliver {row.code}"
-        )
 
 
 def _refuse_read_only(principal: Principal, body: dict[str, Any]) -> None:
     fields = [name for name in READ_ONLY if name in body]
-    if not principal.can("cost.read"):
+    if not sees_cost(principal):
         fields += cost_fields_in("component", body)
     if fields:
         raise ReadOnlyFields(
@@ -263,7 +245,9 @@ def _add_version(session: Session, component: Component) -> ComponentVersion:
     return row
 
 
-def create_component(session: Session, principal: Principal, body: dict[str, Any]) -> VersionView:
+def create_component(
+    session: Session, principal: Principal, body: dict[str, Any]
+) -> Representation:
     _refuse_read_only(principal, {key: value for key, value in body.items() if key != "code"})
     code = body.get("code")
     if isinstance(code, str) and session.get(ComponentHead, code) is not None:
@@ -285,7 +269,7 @@ def create_component(session: Session, principal: Principal, body: dict[str, Any
         {**row.content, "status": row.status},
     )
     bump_revision(session)
-    return _view(row, head, principal)
+    return _view(session, row, head, principal)
 
 
 def patch_component(
@@ -294,12 +278,13 @@ def patch_component(
     code: str,
     patch: dict[str, Any],
     if_match: str | None,
-) -> VersionView:
+) -> Representation:
     """Apply a JSON merge patch to the latest version: in place while it is a draft,
     otherwise as a new draft version."""
     head = _head(session, code, lock=True)
     latest = _version_row(session, code, head.latest_version)
-    check_precondition(if_match, etag_of(latest, principal), required=True)
+    # Against the tag of the representation this caller was sent.
+    check_precondition(if_match, _view(session, latest, head, principal).etag, required=True)
     _refuse_read_only(principal, patch)
     before = {**latest.content, "status": latest.status}
     merged = apply_merge_patch(before, patch)
@@ -312,7 +297,7 @@ def patch_component(
         )
     # Compared once validated: 18.5 and "18.5", or a null for an unset field, change nothing.
     if same_content(component_document(component), latest.content):
-        return _view(latest, head, principal)
+        return _view(session, latest, head, principal)
     if latest.status == "draft":
         latest.content = component_document(component)
         latest.name, latest.family, latest.layer = component.name, component.family, component.layer
@@ -337,7 +322,7 @@ def patch_component(
         {**row.content, "status": row.status},
     )
     bump_revision(session)
-    return _view(row, head, principal)
+    return _view(session, row, head, principal)
 
 
 def transition(
@@ -348,14 +333,14 @@ def transition(
     to: str,
     comment: str | None,
     if_match: str | None = None,
-) -> VersionView:
+) -> Representation:
     needed = NEEDED_TO_REACH.get(to)
     if needed is None or not principal.can(needed):
         # Checked before anything is read, so the answer tells nothing about the version.
         raise Forbidden(f"the {principal.role} role may not move a version to {to}")
     head = _head(session, code, lock=True)
     row = _version_row(session, code, version)
-    check_precondition(if_match, etag_of(row, principal), required=False)
+    check_precondition(if_match, _view(session, row, head, principal).etag, required=False)
     if (row.status, to) not in TRANSITIONS:
         allowed = sorted(target for (source, target) in TRANSITIONS if source == row.status)
         raise IllegalTransition(
@@ -396,7 +381,7 @@ def transition(
         comment,
     )
     bump_revision(session)
-    return _view(row, head, principal)
+    return _view(session, row, head, principal)
 
 
 def summary(session: Session, principal: Principal) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from app.services.inputs import Code, Percent, Strict
 from app.services.principal import Principal
 from app.services.quote_view import quote_view
 from app.services.solver_pool import Solver, SolverKilled
+from app.services.visibility import sees_cost
 from catalog.components import MAX_QUANTITY
 from catalog.price_books import Guardrails
 from catalog.snapshot import CatalogSnapshot
@@ -138,7 +139,7 @@ def _availability(value: Decimal | None) -> float | None:
 
 def bundle_view(bundle: Bundle, guardrails: Guardrails, principal: Principal) -> dict[str, Any]:
     breaches = check_guardrails(bundle.quote, guardrails, principal.role)
-    return bundle_body(bundle, breaches, show_cost=principal.can("cost.read"))
+    return bundle_body(bundle, breaches, show_cost=sees_cost(principal))
 
 
 def bundle_body(bundle: Bundle, breaches: tuple[Breach, ...], *, show_cost: bool) -> dict[str, Any]:

@@ -17,10 +17,10 @@ from app.services import proposals
 from app.services.active_catalog import ActiveCatalog
 from app.services.importer import import_snapshot
 from app.services.keys import RESERVED_PREFIX
-from app.services.preconditions import representation_etag
 from app.services.principal import SYSTEM, Principal
 from app.services.proposal_documents import proposal_pdf
 from app.services.rendered import Pdf
+from app.services.representation import represent
 from app.services.solver_pool import InlineSolver
 from app.settings import Settings
 from catalog.loader import load_default_catalog
@@ -52,7 +52,7 @@ def propose(
     with database.transaction(write=False) as session:
         created = proposals.create(services, session, AUTHOR, body, None).body
     with database.transaction(write=True) as session:
-        seen = representation_etag(created)  # nothing changed it since it was created
+        seen = represent(created).etag  # nothing changed it since it was created
         proposal = proposals.transition(session, AUTHOR, created["id"], {"to": "submitted"}, seen)
     renderer = InlineRenderer(max_pages=settings.pdf_max_pages)
     with database.transaction(write=False) as session:

@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-from typing import Any
-
 from app.errors import PreconditionFailed, PreconditionRequired
-
-
-def representation_etag(body: Any) -> str:
-    """A strong ETag that is the hash of the JSON representation sent: it changes exactly
-    when what the caller sees changes (never for fields it cannot see)."""
-    encoded = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()
-    return f'"{hashlib.sha256(encoded).hexdigest()[:32]}"'
 
 
 def matches(if_match: str, etag: str) -> bool:

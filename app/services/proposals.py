@@ -35,7 +35,7 @@ from app.services.catalog_store import validate_model
 from app.services.configurations import ConfigurationIn, solve
 from app.services.inputs import Percent, Strict
 from app.services.pagination import Page, newest_first
-from app.services.preconditions import check_precondition, representation_etag
+from app.services.preconditions import check_precondition
 from app.services.principal import Principal, Role
 from app.services.proposal_content import content_hash, freeze
 from app.services.proposal_states import (
@@ -47,7 +47,9 @@ from app.services.proposal_states import (
     effective_status,
     next_status,
 )
+from app.services.representation import represent
 from app.services.solver_pool import Solver
+from app.services.visibility import sees_cost
 from app.settings import Settings
 from pricing.guardrails import check_guardrails
 
@@ -299,7 +301,7 @@ def view(
 ) -> dict[str, Any]:
     shown = revisions[revision or proposal.revision]
     content = shown.content
-    bundle = content["internal" if principal.can("cost.read") else "public"]
+    bundle = content["internal" if sees_cost(principal) else "public"]
     return {
         "id": proposal.id,
         "number": proposal.number,
@@ -389,7 +391,7 @@ def transition(
     proposal = _visible(session, principal, proposal_id)
     revisions = _revisions(session, proposal)
     seen = view(proposal, revisions, principal, _events(session, proposal))
-    check_precondition(if_match, representation_etag(seen), required=True, any_allowed=False)
+    check_precondition(if_match, represent(seen).etag, required=True, any_allowed=False)
     _expire_if_due(session, proposal)
     current = revisions[proposal.revision]
     before: Status = proposal.status  # type: ignore[assignment]

@@ -16,6 +16,7 @@ from app.services.catalog_store import validate_model
 from app.services.inputs import Code, Percent, Strict
 from app.services.principal import Principal
 from app.services.quote_view import quote_view
+from app.services.visibility import sees_cost
 from catalog.components import MAX_QUANTITY
 from pricing.guardrails import check_guardrails
 from pricing.quote import MAX_TERM_MONTHS, LineRequest, QuoteRequest, price_quote
@@ -66,4 +67,4 @@ def price(
     quote = price_quote(snapshot, request.as_request())
     guardrails = snapshot.price_book(quote.price_book).guardrails
     breaches = check_guardrails(quote, guardrails, principal.role)
-    return quote_view(quote, breaches, show_cost=principal.can("cost.read"))
+    return quote_view(quote, breaches, show_cost=sees_cost(principal))

@@ -1,6 +1,6 @@
 """Capabilities, competencies, delivery centres, price books, rules and offerings: one row
-per record with a revision (its ETag), every write checked against the whole catalog and
-audited."""
+per record, tagged by the hash of the representation each caller is sent, every write
+checked against the whole catalog and audited."""
 
 from __future__ import annotations
 
@@ -20,23 +20,36 @@ from app.services.catalog_store import (
     validate_model,
     working_catalog,
 )
-from app.services.components import VersionView
 from app.services.merge_patch import apply_merge_patch
 from app.services.pagination import Page, decode_cursor, page_of
 from app.services.preconditions import check_precondition
 from app.services.principal import Principal
-from app.services.visibility import cost_fields_in, without_cost
+from app.services.representation import Representation, represent
+from app.services.visibility import (
+    KIND_OF_COLLECTION,
+    Audience,
+    audience,
+    cost_fields_in,
+    sees_cost,
+    visible,
+)
 
 
-def _visible(registry: Registry, principal: Principal, content: dict[str, Any]) -> dict[str, Any]:
-    if principal.can("cost.read"):
-        return content
-    return without_cost(registry.field.removesuffix("s"), content)
+def _kind(registry: Registry) -> str:
+    return KIND_OF_COLLECTION.get(registry.field, registry.field)
 
 
-def _etag(row: CatalogRecord, principal: Principal) -> str:
-    suffix = "" if principal.can("cost.read") else "-p"
-    return f'"{row.key}-{row.revision}{suffix}"'
+def _visible(registry: Registry, seen_by: Audience, content: dict[str, Any]) -> dict[str, Any]:
+    return visible(_kind(registry), content, seen_by)
+
+
+def _view(registry: Registry, seen_by: Audience, content: dict[str, Any]) -> Representation:
+    return represent(_visible(registry, seen_by, content))
+
+
+def _etag(session: Session, principal: Principal, registry: Registry, row: CatalogRecord) -> str:
+    """The tag of the representation of ``row`` this caller is sent (for If-Match)."""
+    return _view(registry, audience(session, principal), row.content).etag
 
 
 def _own_centre_only(registry: Registry, principal: Principal) -> str | None:
@@ -62,9 +75,8 @@ def list_records(
     if own is not None:
         query = query.where(CatalogRecord.key == own)
     page = page_of(list(session.scalars(query)), limit, lambda row: row.key)
-    return Page(
-        [_visible(registry, principal, row.content) for row in page.items], page.next_cursor
-    )
+    seen_by = audience(session, principal)
+    return Page([_visible(registry, seen_by, row.content) for row in page.items], page.next_cursor)
 
 
 def _row(session: Session, registry: Registry, key: str) -> CatalogRecord:
@@ -74,12 +86,14 @@ def _row(session: Session, registry: Registry, key: str) -> CatalogRecord:
     return row
 
 
-def get_record(session: Session, principal: Principal, registry: Registry, key: str) -> VersionView:
+def get_record(
+    session: Session, principal: Principal, registry: Registry, key: str
+) -> Representation:
     own = _own_centre_only(registry, principal)
     if own is not None and key != own:
         raise NotFound(f"no {registry.title} {key!r}")
     row = _row(session, registry, key)
-    return VersionView(_visible(registry, principal, row.content), _etag(row, principal))
+    return _view(registry, audience(session, principal), row.content)
 
 
 def _validated(
@@ -97,9 +111,9 @@ def _validated(
 
 
 def _refuse_cost(registry: Registry, principal: Principal, body: dict[str, Any]) -> None:
-    if principal.can("cost.read"):
+    if sees_cost(principal):
         return
-    fields = cost_fields_in(registry.field.removesuffix("s"), body)
+    fields = cost_fields_in(_kind(registry), body)
     if fields:
         raise ReadOnlyFields(
             "cost fields are not yours to set: " + ", ".join(fields),
@@ -109,7 +123,7 @@ def _refuse_cost(registry: Registry, principal: Principal, body: dict[str, Any])
 
 def create_record(
     session: Session, principal: Principal, registry: Registry, body: dict[str, Any]
-) -> VersionView:
+) -> Representation:
     _refuse_cost(registry, principal, body)
     key = body.get(registry.key)
     if isinstance(key, str) and session.get(CatalogRecord, (registry.field, key)) is not None:
@@ -122,7 +136,7 @@ def create_record(
     session.flush()
     audit.record(session, principal, "record.create", registry.field, row.key, None, content)
     bump_revision(session)
-    return VersionView(_visible(registry, principal, content), _etag(row, principal))
+    return _view(registry, audience(session, principal), content)
 
 
 def patch_record(
@@ -132,9 +146,9 @@ def patch_record(
     key: str,
     patch: dict[str, Any],
     if_match: str | None,
-) -> VersionView:
+) -> Representation:
     row = _row(session, registry, key)
-    check_precondition(if_match, _etag(row, principal), required=True)
+    check_precondition(if_match, _etag(session, principal, registry, row), required=True)
     _refuse_cost(registry, principal, patch)
     if registry.key in patch and patch[registry.key] != key:
         raise ReadOnlyFields(
@@ -143,21 +157,22 @@ def patch_record(
         )
     before = row.content
     content = _validated(session, registry, apply_merge_patch(before, patch), key)
+    seen_by = audience(session, principal)
     if content == before:  # compared once validated: 0.04 and "0.04" are the same
-        return VersionView(_visible(registry, principal, before), _etag(row, principal))
+        return _view(registry, seen_by, before)
     row.content = content
     row.updated_by = principal.name
     session.flush()
     audit.record(session, principal, "record.update", registry.field, key, before, row.content)
     bump_revision(session)
-    return VersionView(_visible(registry, principal, row.content), _etag(row, principal))
+    return _view(registry, seen_by, row.content)
 
 
 def delete_record(
     session: Session, principal: Principal, registry: Registry, key: str, if_match: str | None
 ) -> None:
     row = _row(session, registry, key)
-    check_precondition(if_match, _etag(row, principal), required=True)
+    check_precondition(if_match, _etag(session, principal, registry, row), required=True)
     collections = working_catalog(session)
     del collections[registry.field][key]
     ensure_consistent(collections)  # e.g. a centre still holding a component's competency

@@ -8,29 +8,11 @@ neither a query beyond the revision's nor any serialisation."""
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
-from dataclasses import dataclass
-from typing import Any
 
-from app.services.preconditions import representation_etag
-
-
-@dataclass(frozen=True, slots=True)
-class Encoded:
-    """A JSON answer as sent: its bytes, and the ETag of that representation."""
-
-    body: bytes
-    etag: str
-
-    @classmethod
-    def of(cls, value: Any) -> Encoded:
-        return cls(
-            json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(),
-            representation_etag(value),
-        )
+from app.services.representation import Representation
 
 
 class RevisionCache:
@@ -41,9 +23,9 @@ class RevisionCache:
         self.max_entries = max_entries
         self._lock = threading.Lock()
         self._revision = -1
-        self._entries: OrderedDict[Hashable, Encoded] = OrderedDict()
+        self._entries: OrderedDict[Hashable, Representation] = OrderedDict()
 
-    def get(self, revision: int, key: Hashable) -> Encoded | None:
+    def get(self, revision: int, key: Hashable) -> Representation | None:
         with self._lock:
             if revision != self._revision:
                 return None
@@ -52,7 +34,7 @@ class RevisionCache:
                 self._entries.move_to_end(key)
             return hit
 
-    def put(self, revision: int, key: Hashable, encoded: Encoded) -> None:
+    def put(self, revision: int, key: Hashable, encoded: Representation) -> None:
         """Keep ``encoded`` as the answer at ``revision``; a newer revision drops every
         answer of the older one, an answer of an older revision is not kept."""
         with self._lock:

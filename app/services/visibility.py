@@ -1,9 +1,31 @@
-"""Cost and margin are confidential: which fields carry cost, stripping them from what a
-caller without ``cost.read`` sees, and spotting them in what such a caller sends."""
+"""What a caller may see: the one place that decides which fields a representation carries.
+
+Two kinds of field are kept from some callers:
+
+- **cost** (effort, labour rates, non-labour and partner cost, cost factors, margin floors;
+  a priced bundle's cost and margin): only for ``cost.read``;
+- **delivery descriptions**: for ``delivery.read_all``, and for a delivery key only of the
+  components whose competency its centre holds.
+
+Every representation is shaped here, so a route cannot show what its sibling hides: a
+component read (any version), its list row and its document routes all go through
+``visible("component", ...)`` (a document route serves a document only if the component's
+visible representation carries it), registry records and audit entries through
+``visible(kind, ...)``, and priced bundles (quotes, configurations, proposals) are built
+with or without cost by ``sees_cost``. A work package is read only by its own centre's
+keys and admins, and carries the description of the line that centre delivers.
+
+A field kept from a caller is absent, never null."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.db.models import CatalogRecord
+from app.services.principal import Principal
 
 # Paths of cost fields per record kind; "*" walks every item of a list.
 COST_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -20,6 +42,50 @@ COST_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("guardrails", "family_margin_floors"),
     ),
 }
+DELIVERY_DESCRIPTION = ("documents", "delivery_description")
+# The catalog's record collections (as stored and audited) and the kind of their records.
+KIND_OF_COLLECTION: dict[str, str] = {
+    "component": "component",
+    "delivery_centres": "delivery_centre",
+    "price_books": "price_book",
+}
+
+
+def sees_cost(principal: Principal) -> bool:
+    return principal.can("cost.read")
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """What one caller may see, decided once per request."""
+
+    cost: bool
+    # The competencies whose delivery descriptions it may read; None: every one.
+    competencies: frozenset[str] | None
+
+    def sees_delivery_of(self, competency: object) -> bool:
+        return self.competencies is None or competency in self.competencies
+
+
+def audience(session: Session, principal: Principal) -> Audience:
+    competencies = None
+    if not principal.can("delivery.read_all"):
+        # A delivery key reads the descriptions of what its centre is competent to deliver.
+        centre = session.get(CatalogRecord, ("delivery_centres", principal.centre or ""))
+        held = centre.content.get("competencies", ()) if centre is not None else ()
+        competencies = frozenset(str(competency) for competency in held)
+    return Audience(cost=sees_cost(principal), competencies=competencies)
+
+
+def visible(kind: str, content: dict[str, Any], seen_by: Audience) -> dict[str, Any]:
+    """A copy of ``content`` (a record of ``kind``) with what ``seen_by`` may not see
+    absent. Kinds without confidential fields come back as they are."""
+    result = content
+    if not seen_by.cost:
+        result = without_cost(kind, result)
+    if kind == "component" and not seen_by.sees_delivery_of(content.get("competency")):
+        result = _drop(result, DELIVERY_DESCRIPTION)
+    return result
 
 
 def without_cost(kind: str, content: dict[str, Any]) -> dict[str, Any]:

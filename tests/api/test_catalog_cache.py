@@ -7,7 +7,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from app.services.revision_cache import Encoded, RevisionCache
+from app.services.representation import represent
+from app.services.revision_cache import RevisionCache
 from tests.api.test_components import ok
 
 LIST = "/v1/components?limit=200"
@@ -53,7 +54,7 @@ def test_each_kind_of_caller_gets_its_own_answer(client: TestClient, auth: Any) 
 
 def test_the_cache_keeps_only_the_newest_revision() -> None:
     cache = RevisionCache(max_entries=2)
-    one, two = Encoded.of({"n": 1}), Encoded.of({"n": 2})
+    one, two = represent({"n": 1}), represent({"n": 2})
     cache.put(5, "a", one)
     assert cache.get(5, "a") == one and cache.get(4, "a") is None and cache.get(6, "a") is None
     cache.put(4, "b", two)  # built from an older read: served, not kept
@@ -65,7 +66,7 @@ def test_the_cache_keeps_only_the_newest_revision() -> None:
 def test_the_cache_drops_the_least_recently_used_past_its_size() -> None:
     cache = RevisionCache(max_entries=2)
     for key in ("a", "b"):
-        cache.put(1, key, Encoded.of(key))
+        cache.put(1, key, represent({"key": key}))
     assert cache.get(1, "a") is not None  # "b" is now the least recently used
-    cache.put(1, "c", Encoded.of("c"))
+    cache.put(1, "c", represent("c"))
     assert cache.get(1, "b") is None and cache.get(1, "a") is not None

@@ -3,6 +3,7 @@ documents, audit and summary. Every test runs on SQLite and PostgreSQL and is ro
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any
@@ -565,6 +566,29 @@ def test_cost_free_representation_has_its_own_etag(client: TestClient, auth: Any
     sales = etag_of(client, auth("sales"), "/v1/components/CMP-VM-LNX")
     portfolio = etag_of(client, auth("portfolio"), "/v1/components/CMP-VM-LNX")
     assert sales != portfolio
+
+
+def body_hash(response: Response) -> str:
+    return f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+
+
+def test_the_etag_is_the_hash_of_the_representation_sent(client: TestClient, auth: Any) -> None:
+    auth.add("wroclaw", "delivery", "PL-WRO")
+    path = "/v1/components/CMP-VM-LNX"  # PL-WRO does not deliver it: no delivery description
+    before = {who: client.get(path, headers=auth(who)) for who in ("sales", "wroclaw", "admin")}
+    for response in before.values():
+        assert response.headers["ETag"] == body_hash(response)
+    # Different representations, different tags.
+    assert len({response.headers["ETag"] for response in before.values()}) == 3
+    # A new draft version changes what every reader of version 1 is sent (its
+    # latest_version), so every tag changes with it.
+    edited = patch(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "Draft."},
+                   before["admin"].headers["ETag"])  # fmt: skip
+    assert edited.headers["ETag"] == body_hash(edited)
+    for who, response in before.items():
+        again = client.get(path, headers=auth(who))
+        assert again.json()["latest_version"] == 2
+        assert again.headers["ETag"] == body_hash(again) != response.headers["ETag"]
 
 
 def test_transition_with_stale_if_match_is_412(client: TestClient, auth: Any) -> None:

@@ -18,8 +18,13 @@ import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
+from app.api.app import create_app
+from app.documents import proposal_pdf
+from app.documents.render_pool import InlineRenderer
+from app.settings import Settings
 from tests.api.test_components import activate, assert_problem, latest_etag, ok, patch
 from tests.api.test_proposals import BODY, PATH, create, move
+from tests.conftest import Keys
 
 
 def pdf_of(client: TestClient, auth: Any, proposal: dict[str, Any], who: str = "sales",
@@ -176,6 +181,52 @@ def test_the_same_snapshot_is_the_same_document_whatever_the_catalog_does(
     rendered = text_of(pdf_of(client, auth, proposal))
     assert rendered == text_of(first.content)
     assert "Renamed after the sale" not in rendered
+
+
+class CountingRenderer:
+    def __init__(self, *, max_pages: int) -> None:
+        self.inner = InlineRenderer(max_pages=max_pages)
+        self.limits, self.renders = self.inner.limits, 0
+
+    def render(self, document: Any) -> Any:
+        self.renders += 1
+        return self.inner.render(document)
+
+
+def test_a_render_that_failed_on_a_limit_is_answered_from_memory(
+    committed_database: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A proposal over the page cap is rendered (and refused) once: asking again answers
+    the remembered problem at once. Other limits render it again. The database really
+    commits here, as a request's failure is written in a transaction of its own."""
+    auth = Keys(committed_database)
+    capped = CountingRenderer(max_pages=1)
+    app = create_app(Settings(auth_failures_per_minute=10_000), committed_database,
+                     render_pool=capped)  # fmt: skip
+    with TestClient(app, raise_server_exceptions=False) as client:
+        proposal = create(client, auth)
+        url = f"{PATH}/{proposal['id']}/pdf"
+        first = client.get(url, headers=auth("sales"))
+        assert_problem(first, 422, "document-too-large")
+        again = client.get(url, headers=auth("sales"))
+        problem = assert_problem(again, 422, "document-too-large")
+        assert problem["detail"].startswith(first.json()["detail"])
+        assert capped.renders == 1
+        # A new way of drawing documents (RENDER_VERSION) makes it another document.
+        monkeypatch.setattr(proposal_pdf, "RENDER_VERSION", proposal_pdf.RENDER_VERSION + 1)
+        proposal_pdf._fingerprint.cache_clear()
+        try:
+            assert_problem(client.get(url, headers=auth("sales")), 422, "document-too-large")
+            assert capped.renders == 2
+        finally:
+            monkeypatch.undo()
+            proposal_pdf._fingerprint.cache_clear()
+    roomier = CountingRenderer(max_pages=500)
+    app = create_app(Settings(auth_failures_per_minute=10_000), committed_database,
+                     render_pool=roomier)  # fmt: skip
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert pdf_of(client, auth, proposal).startswith(b"%PDF")
+        assert roomier.renders == 1
 
 
 def test_who_may_read_a_proposal_pdf(client: TestClient, auth: Any) -> None:

@@ -4,6 +4,7 @@ visibility per role, and the audit trail of every write."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -266,6 +267,43 @@ def test_labour_rates_are_cost(client: TestClient, auth: Any) -> None:
     assert etag_of(client, auth("sales"), "/v1/delivery-centres/CZ-BRN") != etag_of(
         client, auth("portfolio"), "/v1/delivery-centres/CZ-BRN"
     )
+
+
+def body_hash(response: Response) -> str:
+    return f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+
+
+def test_the_etag_is_the_hash_of_the_representation_sent(client: TestClient, auth: Any) -> None:
+    path = "/v1/delivery-centres/CZ-BRN"
+    sales, admin = client.get(path, headers=auth("sales")), client.get(path, headers=auth("admin"))
+    for response in (sales, admin):
+        assert response.headers["ETag"] == body_hash(response)
+    # A change of labour rates only (cost): admin's representation changes, sales' does not.
+    rates = {**admin.json()["labour_rates"], "dba": "999"}
+    patched = client.patch(
+        path, json={"labour_rates": rates},
+        headers={**auth("admin"), "If-Match": admin.headers["ETag"]},
+    )  # fmt: skip
+    assert patched.status_code == 200, patched.text
+    assert patched.headers["ETag"] == body_hash(patched) != admin.headers["ETag"]
+    assert etag_of(client, auth("admin"), path) == patched.headers["ETag"]
+    assert etag_of(client, auth("sales"), path) == sales.headers["ETag"]
+
+    # A writer's If-Match is checked against the representation it was sent.
+    def rename(if_match: str) -> Response:
+        headers = {**auth("portfolio"), "If-Match": if_match}
+        return client.patch(path, json={"name": "Brno"}, headers=headers)
+
+    assert rename(sales.headers["ETag"]).status_code == 412
+    assert rename(etag_of(client, auth("portfolio"), path)).status_code == 200
+    deleted = client.delete(
+        "/v1/delivery-centres/DE-FRA",
+        headers={
+            **auth("portfolio"),
+            "If-Match": etag_of(client, auth("sales"), "/v1/delivery-centres/DE-FRA"),
+        },
+    )
+    assert deleted.status_code == 412, deleted.text
 
 
 def test_margin_floors_are_cost_and_discount_limits_are_not(client: TestClient, auth: Any) -> None:

@@ -15,15 +15,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from httpx import Response
+from pydantic import ValidationError
 from sqlalchemy import select, text
+from typer.testing import CliRunner
 
 from app.api.app import create_app
+from app.api.throttle import server_options
+from app.cli import app as cli
 from app.db.models import ApiKey
 from app.services.keys import revoke_key
-from app.services.visibility import cost_fields_in, without_cost
-from app.settings import Settings
+from app.services.visibility import Audience, cost_fields_in, visible, without_cost
+from app.settings import Settings, get_settings
 from catalog.loader import load_default_catalog
 from tests.api.test_proposals import move
 
@@ -139,6 +144,9 @@ class Case:
     etag_from: str | None = None
     setup: Callable[[TestClient, Auth], None] | None = None
     note: str = ""
+    # What an allowed answer carries of what some roles may not see (see SENSITIVE), for a
+    # caller who may see it all; None: anything, as long as the caller may see it.
+    shows: frozenset[str] | None = frozenset()
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}" + (f" {self.note}" if self.note else "")
@@ -159,10 +167,30 @@ class Case:
 COMPONENT = "/v1/components/{code}"
 TRANSITION = "/v1/components/{code}/versions/{version}/transition"
 
+# What some roles may not see: cost (and margin), and delivery descriptions, which the
+# delivery key of CZ-BRN sees only of the components its centre is competent for.
+COST = frozenset({"cost"})
+OWN_DELIVERY = frozenset({"delivery"})  # of a component CZ-BRN delivers (CMP-VM-LNX)
+FOREIGN_DELIVERY = frozenset({"foreign-delivery"})  # of one it does not (SAP-BASIS-S4)
+SENSITIVE = COST | OWN_DELIVERY | FOREIGN_DELIVERY
+SEES = {
+    role: OWN_DELIVERY
+    | (COST if role in ("portfolio", "approver", "admin") else frozenset())
+    | (FOREIGN_DELIVERY if role != "delivery" else frozenset())
+    for role in ROLES
+}
+NOT_DELIVERY = EVERYONE - {"delivery"}
+
+WHOLE = COST | OWN_DELIVERY  # all of CMP-VM-LNX
+
 COMPONENT_CASES = [
-    Case("GET", "/v1/components", "/v1/components", EVERYONE),
-    Case("POST", "/v1/components", "/v1/components", CURATORS, 201, _new_component),
-    Case("GET", COMPONENT, "/v1/components/CMP-VM-LNX", EVERYONE),
+    Case("GET", "/v1/components", "/v1/components?limit=200", EVERYONE),
+    Case("POST", "/v1/components", "/v1/components", CURATORS, 201, _new_component, shows=WHOLE),
+    Case("GET", COMPONENT, "/v1/components/CMP-VM-LNX", EVERYONE, shows=WHOLE),
+    Case("GET", COMPONENT, "/v1/components/SAP-BASIS-S4", EVERYONE,
+         shows=COST | FOREIGN_DELIVERY),
+    Case("GET", COMPONENT, "/v1/components/SAP-BASIS-S4?version=1", EVERYONE,
+         shows=COST | FOREIGN_DELIVERY),
     Case(
         "PATCH",
         COMPONENT,
@@ -170,6 +198,7 @@ COMPONENT_CASES = [
         CURATORS,
         body={"summary": "Edited by the role matrix."},
         if_match=True,
+        shows=WHOLE,
     ),
     Case(
         "POST",
@@ -179,6 +208,7 @@ COMPONENT_CASES = [
         body={"to": "in_review"},
         setup=_draft_v2,
         note="to=in_review",
+        shows=WHOLE,
     ),
     Case(
         "POST",
@@ -188,6 +218,7 @@ COMPONENT_CASES = [
         body={"to": "assured"},
         setup=_in_review_v2,
         note="to=assured",
+        shows=WHOLE,
     ),
     Case(
         "POST",
@@ -197,6 +228,7 @@ COMPONENT_CASES = [
         body={"to": "active"},
         setup=_assured_v2,
         note="to=active",
+        shows=WHOLE,
     ),
     Case(
         "POST",
@@ -205,12 +237,18 @@ COMPONENT_CASES = [
         CURATORS,
         body={"to": "retired"},
         note="to=retired",
+        shows=WHOLE,
     ),
     *(
         Case("GET", f"{COMPONENT}/{document}", f"/v1/components/CMP-VM-LNX/{document}", EVERYONE)
-        for document in ("specification", "statement-of-work", "delivery-description")
+        for document in ("specification", "statement-of-work")
     ),
-]
+    Case("GET", f"{COMPONENT}/delivery-description",
+         "/v1/components/CMP-VM-LNX/delivery-description", EVERYONE, shows=OWN_DELIVERY),
+    Case("GET", f"{COMPONENT}/delivery-description",
+         "/v1/components/SAP-BASIS-S4/delivery-description", NOT_DELIVERY,
+         shows=FOREIGN_DELIVERY),
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -224,6 +262,7 @@ class Registry:
     created: int = 201
     deleted: int = 204
     create_first: bool = False
+    costed: bool = False  # its records carry cost (labour rates, margin floors)
 
     def setup_delete(self, path: str) -> Callable[[TestClient, Auth], None] | None:
         if not self.create_first:
@@ -267,13 +306,14 @@ REGISTRIES = {
         create_first=True,
     ),
     # CZ-BRN: the delivery key's own centre, the one it may read.
-    "delivery-centres": Registry("CZ-BRN", CENTRE, {"name": "Brno"}, "DE-FRA"),
+    "delivery-centres": Registry("CZ-BRN", CENTRE, {"name": "Brno"}, "DE-FRA", costed=True),
     "price-books": Registry(
         "EUR",
         {"code": "CHF", "name": "Swiss franc list prices", "currency": "CHF", "fx_rates": FX},
         {"name": "Euro list prices"},
         "CHF",
         create_first=True,
+        costed=True,
     ),
     "rules": Registry(
         "R-SAP-001",
@@ -304,10 +344,19 @@ REGISTRIES = {
 REGISTRY_CASES = [
     case
     for path, registry in REGISTRIES.items()
+    for shown in [COST if registry.costed else frozenset()]
     for case in (
-        Case("GET", f"/v1/{path}", f"/v1/{path}", EVERYONE),
-        Case("POST", f"/v1/{path}", f"/v1/{path}", CURATORS, registry.created, registry.new),
-        Case("GET", f"/v1/{path}/{{key}}", f"/v1/{path}/{registry.key}", EVERYONE),
+        Case("GET", f"/v1/{path}", f"/v1/{path}", EVERYONE, shows=shown),
+        Case(
+            "POST",
+            f"/v1/{path}",
+            f"/v1/{path}",
+            CURATORS,
+            registry.created,
+            registry.new,
+            shows=shown,
+        ),
+        Case("GET", f"/v1/{path}/{{key}}", f"/v1/{path}/{registry.key}", EVERYONE, shows=shown),
         Case(
             "PATCH",
             f"/v1/{path}/{{key}}",
@@ -315,6 +364,7 @@ REGISTRY_CASES = [
             CURATORS,
             body=registry.patch,
             if_match=True,
+            shows=shown,
         ),
         Case(
             "DELETE",
@@ -331,9 +381,11 @@ REGISTRY_CASES = [
 CATALOG_CASES = [
     Case("GET", "/v1/catalog/summary", "/v1/catalog/summary", EVERYONE),
     Case("POST", "/v1/catalog/import", "/v1/catalog/import", CURATORS, body=_catalog_json),
-    Case("GET", "/v1/audit", "/v1/audit", ADMINS),
-    Case("POST", "/v1/quotes/price", "/v1/quotes/price", QUOTERS, body=QUOTE),
-    Case("POST", "/v1/configurations", "/v1/configurations", QUOTERS, body=CONFIGURATION),
+    Case("GET", "/v1/audit", "/v1/audit", ADMINS, shows=None),
+    Case("POST", "/v1/quotes/price", "/v1/quotes/price", QUOTERS, body=QUOTE, shows=COST),
+    Case(
+        "POST", "/v1/configurations", "/v1/configurations", QUOTERS, body=CONFIGURATION, shows=COST
+    ),
     Case(
         "POST",
         "/v1/configurations/options",
@@ -362,22 +414,25 @@ def _a_package_of_cz_brn(client: TestClient, auth: Auth) -> None:
 DELIVERERS = frozenset({"delivery", "admin"})
 ONE_PROPOSAL = "/v1/proposals/{proposal_id}"
 PROPOSAL_CASES = [
-    Case("POST", "/v1/proposals", "/v1/proposals", PROPOSERS, 201, PROPOSAL),
-    Case("GET", "/v1/proposals", "/v1/proposals", PROPOSAL_READERS),
-    Case("GET", ONE_PROPOSAL, "/v1/proposals/{proposal}", PROPOSAL_READERS,
+    Case("POST", "/v1/proposals", "/v1/proposals", PROPOSERS, 201, PROPOSAL, shows=COST),
+    Case("GET", "/v1/proposals", "/v1/proposals", PROPOSAL_READERS,
          setup=_a_proposal_of_sales),
+    Case("GET", ONE_PROPOSAL, "/v1/proposals/{proposal}", PROPOSAL_READERS,
+         setup=_a_proposal_of_sales, shows=COST),
     # Approvers read every proposal but run none: the author (or an admin) submits it.
     Case("POST", f"{ONE_PROPOSAL}/transition", "/v1/proposals/{proposal}/transition",
          PROPOSERS, body={"to": "submitted"}, etag_from="/v1/proposals/{proposal}",
-         setup=_a_proposal_of_sales),
+         setup=_a_proposal_of_sales, shows=COST),
     Case("POST", f"{ONE_PROPOSAL}/revisions", "/v1/proposals/{proposal}/revisions",
-         PROPOSERS, 201, body={}, setup=_a_proposal_of_sales),
+         PROPOSERS, 201, body={}, setup=_a_proposal_of_sales, shows=COST),
     Case("GET", f"{ONE_PROPOSAL}/pdf", "/v1/proposals/{proposal}/pdf", PROPOSAL_READERS,
          setup=_a_proposal_of_sales),
+    # A work package carries the delivery description of what its centre delivers.
     Case("GET", "/v1/delivery-centres/{code}/work-packages",
-         "/v1/delivery-centres/CZ-BRN/work-packages", DELIVERERS),
+         "/v1/delivery-centres/CZ-BRN/work-packages", DELIVERERS,
+         setup=_a_package_of_cz_brn, shows=OWN_DELIVERY),
     Case("GET", "/v1/work-packages/{package_id}", "/v1/work-packages/{package}", DELIVERERS,
-         setup=_a_package_of_cz_brn),
+         setup=_a_package_of_cz_brn, shows=OWN_DELIVERY),
     Case("GET", "/v1/work-packages/{package_id}/pdf", "/v1/work-packages/{package}/pdf",
          DELIVERERS, setup=_a_package_of_cz_brn),
 ]  # fmt: skip
@@ -407,8 +462,86 @@ def test_role_matrix(client: TestClient, auth: Auth, case: Case, caller: str | N
     elif caller in case.allowed:
         assert response.status_code not in (401, 403), response.text
         assert response.status_code == case.ok, response.text
+        _assert_shows(response, case, caller)
     else:
         assert_problem(response, 403, "forbidden")
+
+
+def _assert_shows(response: Response, case: Case, caller: str) -> None:
+    """The whole answer, every field at every depth: what the caller may see of what the
+    route shows is there, and nothing else of what some roles may not see."""
+    if not response.headers.get("content-type", "").startswith("application/json"):
+        assert not case.shows, f"{case} answers no JSON to look into"
+        return
+    found = sensitive_fields(response.json())
+    if case.shows is None:
+        assert set(found) <= SEES[caller], found
+    else:
+        assert set(found) == case.shows & SEES[caller], found
+
+
+COST_KEYS = frozenset(
+    {"effort", "non_labour_cost", "cost_factor", "labour_rates", "cost", "margin",
+     "margin_floor_percent", "family_margin_floors"}
+)  # fmt: skip
+
+
+def _leaves(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _leaves(item)
+    elif isinstance(value, str):
+        yield value
+
+
+@functools.cache
+def _delivery_texts() -> dict[str, frozenset[str]]:
+    """Texts found only in delivery descriptions of the default catalog (nowhere else in
+    it, nor in both kinds), of components CZ-BRN delivers and of those it does not."""
+    catalog = _catalog_json()
+    centre = next(c for c in catalog["delivery_centres"] if c["code"] == "CZ-BRN")
+    elsewhere: set[str] = set()
+    texts: dict[str, set[str]] = {"delivery": set(), "foreign-delivery": set()}
+    for collection, records in catalog.items():
+        for record in records:
+            if collection != "components":
+                elsewhere.update(_leaves(record))
+                continue
+            documents = dict(record["documents"])
+            description = documents.pop("delivery_description")
+            elsewhere.update(_leaves({**record, "documents": documents}))
+            own = record["competency"] in centre["competencies"]
+            texts["delivery" if own else "foreign-delivery"].update(_leaves(description))
+    both = texts["delivery"] & texts["foreign-delivery"]
+    return {family: frozenset(found - elsewhere - both) for family, found in texts.items()}
+
+
+def sensitive_fields(body: Any) -> dict[str, list[str]]:
+    """Where ``body`` holds cost or a delivery description: family -> JSON paths."""
+    texts = _delivery_texts()
+    found: dict[str, list[str]] = {}
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            if value.get("kind") == "margin_floor" and "actual_percent" in value:
+                found.setdefault("cost", []).append(f"{path}.actual_percent")
+            for key, item in value.items():
+                if key in COST_KEYS:
+                    found.setdefault("cost", []).append(f"{path}.{key}")
+                walk(item, f"{path}.{key}")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{path}[{index}]")
+        elif isinstance(value, str):
+            for family, known in texts.items():
+                if value in known:
+                    found.setdefault(family, []).append(path)
+
+    walk(body, "$")
+    return found
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/openapi.json", "/docs"])
@@ -440,6 +573,29 @@ def test_a_delivery_key_is_bound_to_its_own_centre(client: TestClient, auth: Any
     # The other documents stay open to it.
     spec = client.get("/v1/components/CMP-VM-LNX/specification", headers=auth("madrid"))
     assert spec.status_code == 200
+
+
+@pytest.mark.parametrize("key", ["sales", "wroclaw"])
+def test_a_component_shows_a_delivery_description_exactly_where_its_route_does(
+    client: TestClient, auth: Any, key: str
+) -> None:
+    """Every component, read whole, as a row and as its document: one decision."""
+    auth.add("wroclaw", "delivery", "PL-WRO")  # service desk, end-user services, ...
+    listed = client.get("/v1/components?limit=200", headers=auth(key)).json()["items"]
+    assert len(listed) == 83
+    served = 0
+    for item in listed:
+        code = item["code"]
+        whole = client.get(f"/v1/components/{code}", headers=auth(key)).json()
+        document = client.get(f"/v1/components/{code}/delivery-description", headers=auth(key))
+        if document.status_code == 200:
+            served += 1
+            assert whole["documents"]["delivery_description"] == document.json()["content"]
+        else:
+            assert_problem(document, 403, "forbidden")
+            assert "delivery_description" not in whole["documents"], code
+            assert set(whole["documents"]) == {"specification", "statement_of_work"}
+    assert served == (83 if key == "sales" else 19)
 
 
 def test_an_approver_never_assures_a_version_of_their_own(client: TestClient, auth: Auth) -> None:
@@ -571,17 +727,130 @@ def _app_client(database: Any, **settings: Any) -> Iterator[TestClient]:
         yield client
 
 
+WRONG = {"Authorization": "Bearer ow_wrong"}
+
+
 def test_repeated_wrong_keys_are_throttled_per_client(database: Any, auth: Auth) -> None:
     with _app_client(database, auth_failures_per_minute=3) as client:
         for _ in range(3):
-            wrong = client.get("/v1/components", headers={"Authorization": "Bearer ow_wrong"})
-            assert_problem(wrong, 401, "unauthenticated")
-        throttled = client.get("/v1/components", headers=auth("sales"))
+            assert_problem(client.get("/v1/components", headers=WRONG), 401, "unauthenticated")
+        throttled = client.get("/v1/components", headers=WRONG)
         assert_problem(throttled, 429, "too-many-requests")
         assert 1 <= int(throttled.headers["Retry-After"]) <= 60
         # Another client address is not held back by this one's failures.
         other = TestClient(client.app, raise_server_exceptions=False, client=("10.0.0.2", 123))
-        assert other.get("/v1/components", headers=auth("sales")).status_code == 200
+        assert_problem(other.get("/v1/components", headers=WRONG), 401, "unauthenticated")
+
+
+def test_a_valid_key_is_served_from_a_throttled_address(database: Any, auth: Auth) -> None:
+    """Failures from an address (a neighbour behind the same NAT, an attacker) never lock a
+    valid key out: the default limit is 10 a minute, and the 11th failure is refused."""
+    with _app_client(database, auth_failures_per_minute=10) as client:
+        answers = [client.get("/v1/components", headers=WRONG) for _ in range(11)]
+        assert [answer.status_code for answer in answers] == [401] * 10 + [429]
+        assert client.get("/v1/components", headers=auth("sales")).status_code == 200
+        again = client.get("/v1/components", headers=WRONG)
+        assert_problem(again, 429, "too-many-requests")
+        assert 1 <= int(again.headers["Retry-After"]) <= 60
+
+
+@contextmanager
+def _served(database: Any, client: str = "127.0.0.1", **settings: Any) -> Iterator[TestClient]:
+    """The application as ``offerwright serve`` runs it (Uvicorn's proxy handling included),
+    called from the TCP peer ``client``."""
+    config = uvicorn.Config(
+        create_app(Settings(**settings), database),
+        log_config=None,
+        **server_options(Settings(**settings)),
+    )
+    config.load()
+    app = config.loaded_app
+    with TestClient(app, raise_server_exceptions=False, client=(client, 50000)) as served:
+        yield served
+
+
+def _seen_address(peer: str, forwarded_for: str, **settings: Any) -> str:
+    """The client address the application sees under these settings."""
+    seen: list[str] = []
+
+    async def echo(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(scope["client"][0])
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    config = uvicorn.Config(echo, log_config=None, **server_options(Settings(**settings)))
+    config.load()
+    client = TestClient(config.loaded_app, client=(peer, 50000))  # no lifespan: plain HTTP
+    client.get("/", headers={"X-Forwarded-For": forwarded_for})
+    return seen[0]
+
+
+def test_forwarded_for_is_believed_only_from_trusted_proxies() -> None:
+    # By default no proxy is trusted, not even one on this machine.
+    assert _seen_address("127.0.0.1", "203.0.113.7") == "127.0.0.1"
+    assert _seen_address("10.1.2.3", "203.0.113.7") == "10.1.2.3"
+    # A trusted proxy (an address or a network) names the client; anyone else does not.
+    assert _seen_address("10.1.2.3", "203.0.113.7", trusted_proxies="10.0.0.0/8") == ("203.0.113.7")
+    assert _seen_address("127.0.0.1", "203.0.113.7", trusted_proxies="10.0.0.0/8") == ("127.0.0.1")
+    assert _seen_address(
+        "10.0.0.5", "203.0.113.7, 10.0.0.9", trusted_proxies="10.0.0.5, 10.0.0.9"
+    ) == ("203.0.113.7")
+
+
+@pytest.mark.parametrize(
+    ("trusted", "options"),
+    [
+        ("", {"proxy_headers": False}),
+        ("10.0.0.5,10.1.0.0/16", {"proxy_headers": True,
+                                  "forwarded_allow_ips": ["10.0.0.5", "10.1.0.0/16"]}),
+    ],
+)  # fmt: skip
+def test_serve_hands_the_setting_to_uvicorn(
+    monkeypatch: pytest.MonkeyPatch, trusted: str, options: dict[str, Any]
+) -> None:
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kwargs: calls.append(kwargs))
+    monkeypatch.setenv("OFFERWRIGHT_TRUSTED_PROXIES", trusted)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["serve"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    (called,) = calls
+    assert {name: called.get(name) for name in options} == options
+    if not trusted:
+        assert "forwarded_allow_ips" not in called
+
+
+def test_the_trusted_proxies_setting_takes_addresses_and_networks_only() -> None:
+    assert Settings(trusted_proxies=" 10.0.0.1, 192.168.0.0/16 ,::1").trusted_proxy_list == [
+        "10.0.0.1",
+        "192.168.0.0/16",
+        "::1",
+    ]
+    for wrong in ("*", "proxy.internal", "10.0.0.1,nonsense", "10.0.0.1/8"):
+        with pytest.raises(ValidationError):
+            Settings(trusted_proxies=wrong)
+
+
+def test_rotating_forwarded_for_from_an_untrusted_peer_is_still_throttled(
+    database: Any, auth: Auth
+) -> None:
+    with _served(database, auth_failures_per_minute=3) as client:
+        answers = [
+            client.get("/v1/components", headers={**WRONG, "X-Forwarded-For": f"198.51.100.{n}"})
+            for n in range(4)
+        ]
+        assert [answer.status_code for answer in answers] == [401, 401, 401, 429]
+        assert int(answers[-1].headers["Retry-After"]) >= 1
+    # Behind a trusted proxy, each forwarded client is counted apart.
+    with _served(database, auth_failures_per_minute=3, trusted_proxies="127.0.0.1") as client:
+        answers = [
+            client.get("/v1/components", headers={**WRONG, "X-Forwarded-For": f"198.51.100.{n}"})
+            for n in range(4)
+        ]
+        assert [answer.status_code for answer in answers] == [401] * 4
 
 
 def test_valid_keys_do_not_count_towards_throttling(database: Any, auth: Auth) -> None:
@@ -1041,6 +1310,26 @@ def test_cost_fields_in_finds_every_cost_field() -> None:
     assert cost_fields_in("component", {"partner": {"name": "Vendor"}}) == []
     assert cost_fields_in("delivery_centre", {"labour_rates": {}}) == ["labour_rates"]
     assert cost_fields_in("offering", {"effort": 1}) == []
+
+
+def test_visible_keeps_what_the_audience_may_not_see_out() -> None:
+    component = {
+        **COSTED,
+        "competency": "virtualisation",
+        "documents": {"specification": "s", "delivery_description": {"tooling": ["t"]}},
+    }
+    everything = Audience(cost=True, competencies=None)
+    assert visible("component", component, everything) == component
+    brno = Audience(cost=False, competencies=frozenset({"virtualisation"}))
+    assert visible("component", component, brno) == without_cost("component", component)
+    madrid = Audience(cost=False, competencies=frozenset({"sap-basis"}))
+    seen = visible("component", component, madrid)
+    assert seen["documents"] == {"specification": "s"}
+    assert cost_fields_in("component", seen) == []
+    assert component["documents"]["delivery_description"] == {"tooling": ["t"]}  # untouched
+    centre = {"code": "CZ-BRN", "labour_rates": {"x": 1}}
+    assert visible("delivery_centre", centre, madrid) == {"code": "CZ-BRN"}
+    assert visible("rule", {"id": "R-1", "effort": 1}, madrid) == {"id": "R-1", "effort": 1}
 
 
 def test_cost_fields_in_reports_a_field_sent_as_null() -> None:

@@ -27,7 +27,7 @@ def audit_log(
 ) -> Any:
     """Every change, newest first: who, when, what, before and after."""
     page = audit.entries(
-        session, limit=limit, cursor=cursor, entity_kind=entity_kind,
+        session, principal, limit=limit, cursor=cursor, entity_kind=entity_kind,
         entity_key=entity_key, actor=actor, since=since,
     )  # fmt: skip
     return {"items": page.items, "next_cursor": page.next_cursor}

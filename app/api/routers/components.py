@@ -20,6 +20,7 @@ from app.api.deps import (
     Limit,
     MergePatchBody,
 )
+from app.api.representation import tagged
 from app.api.schemas import MERGE_PATCH_BODY, OBJECT_BODY, ListPage
 from app.documents.html import render_document
 from app.services import components as service
@@ -37,10 +38,6 @@ class TransitionRequest(BaseModel):
 
     to: Literal["in_review", "assured", "active", "retired"]
     comment: str | None = Field(default=None, max_length=2000)
-
-
-def _with_etag(view: service.VersionView, status_code: int = 200) -> JSONResponse:
-    return JSONResponse(view.body, status_code=status_code, headers={"ETag": view.etag})
 
 
 @router.get("", response_model=ListPage)
@@ -75,7 +72,7 @@ async def list_components(
 def create_component(session: DbSession, principal: CatalogWriter, body: JsonBody) -> Any:
     """Create a component as a draft (version 1). Status, version and author are set here."""
     view = service.create_component(session, principal, body)
-    response = _with_etag(view, 201)
+    response = tagged(view, 201)
     response.headers["Location"] = f"/v1/components/{view.body['code']}?version=1"
     return response
 
@@ -85,7 +82,7 @@ def get_component(
     session: DbSession, principal: CatalogReader, code: str, version: Version = None
 ) -> Any:
     """The active version (or ``?version=N``), with its ETag."""
-    return _with_etag(service.get_component(session, principal, code, version))
+    return tagged(service.get_component(session, principal, code, version))
 
 
 @router.patch("/{code}", openapi_extra=MERGE_PATCH_BODY)
@@ -95,7 +92,7 @@ def patch_component(
 ) -> Any:  # fmt: skip
     """JSON merge patch of the latest version (If-Match required): edits a draft in place,
     otherwise creates a new draft version."""
-    return _with_etag(service.patch_component(session, principal, code, patch, if_match))
+    return tagged(service.patch_component(session, principal, code, patch, if_match))
 
 
 _TRANSITION_BODY: dict[str, Any] = {
@@ -114,7 +111,7 @@ def transition(
 ) -> Any:  # fmt: skip
     """Move a version along draft -> in_review -> assured -> active -> retired."""
     move = validate_model(TransitionRequest.model_validate, body, "transition request")
-    return _with_etag(
+    return tagged(
         service.transition(session, principal, code, version, move.to, move.comment, if_match)
     )
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from app.api.deps import READ_ONLY, Caller, Cursor, DbSession, JsonBody, Limit, requires
 from app.api.pdf import pdf_response, pdf_responses
+from app.api.representation import tagged
 from app.api.schemas import OBJECT_BODY, ListPage
 from app.services import proposal_documents, proposals
-from app.services.preconditions import representation_etag
 from app.services.principal import Principal
 from app.services.proposal_states import Status
+from app.services.representation import represent
 
 router = APIRouter(prefix="/v1/proposals", tags=["proposals"])
 ProposalMaker = Annotated[Principal, Depends(requires("proposal.create"))]
@@ -33,11 +34,9 @@ def _services(request: Request) -> proposals.Services:
     )
 
 
-def _answer(answer: proposals.Answer) -> JSONResponse:
-    headers = {"ETag": representation_etag(answer.body)}
-    if answer.location:
-        headers["Location"] = answer.location
-    return JSONResponse(answer.body, status_code=answer.status_code, headers=headers)
+def _answer(answer: proposals.Answer) -> Response:
+    headers = {"Location": answer.location} if answer.location else {}
+    return tagged(represent(answer.body), answer.status_code, headers)
 
 
 # Creating and revising solve first and then write in a short transaction of their own, so
@@ -81,8 +80,8 @@ def listing(
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-def _with_etag(body: dict[str, Any]) -> JSONResponse:
-    return JSONResponse(body, headers={"ETag": representation_etag(body)})
+def _with_etag(body: dict[str, Any]) -> Response:
+    return tagged(represent(body))
 
 
 @router.get("/{proposal_id}")

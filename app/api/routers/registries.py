@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response
-from fastapi.responses import JSONResponse
 
 from app.api.deps import (
     CatalogReader,
@@ -17,6 +16,7 @@ from app.api.deps import (
     Limit,
     MergePatchBody,
 )
+from app.api.representation import tagged
 from app.api.schemas import MERGE_PATCH_BODY, OBJECT_BODY, ListPage
 from app.services import registries as service
 from app.services.catalog_store import REGISTRIES, Registry
@@ -37,16 +37,12 @@ def _router(registry: Registry) -> APIRouter:
 
     @router.get("/{key}", summary=f"Read a {title}")
     def get_record(session: DbSession, principal: CatalogReader, key: str) -> Any:
-        view = service.get_record(session, principal, registry, key)
-        return JSONResponse(view.body, headers={"ETag": view.etag})
+        return tagged(service.get_record(session, principal, registry, key))
 
     @router.post("", status_code=201, summary=f"Create a {title}", openapi_extra=OBJECT_BODY)
     def create_record(session: DbSession, principal: CatalogWriter, body: JsonBody) -> Any:
         view = service.create_record(session, principal, registry, body)
-        location = f"/v1/{registry.path}/{view.body[registry.key]}"
-        return JSONResponse(
-            view.body, status_code=201, headers={"ETag": view.etag, "Location": location}
-        )
+        return tagged(view, 201, {"Location": f"/v1/{registry.path}/{view.body[registry.key]}"})
 
     @router.patch("/{key}", summary=f"Edit a {title}", openapi_extra=MERGE_PATCH_BODY)
     def patch_record(
@@ -56,8 +52,7 @@ def _router(registry: Registry) -> APIRouter:
         patch: MergePatchBody,
         if_match: IfMatch = None,
     ) -> Any:
-        view = service.patch_record(session, principal, registry, key, patch, if_match)
-        return JSONResponse(view.body, headers={"ETag": view.etag})
+        return tagged(service.patch_record(session, principal, registry, key, patch, if_match))
 
     @router.delete("/{key}", status_code=204, summary=f"Delete a {title}")
     def delete_record(

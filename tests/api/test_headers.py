@@ -1,0 +1,156 @@
+"""Security headers on every answer, a Content-Security-Policy on HTML that allows what
+each page loads and nothing more, and Cache-Control by route family: what names customers,
+prices, cost or margin is never stored by any cache."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+
+from app.api.app import create_app
+from app.settings import Settings
+from tests.api.test_security import CASES, Case, _BrokenDatabase, assert_problem
+
+Auth = Any
+ALWAYS = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+}
+
+
+def assert_secured(response: Response) -> None:
+    for name, value in ALWAYS.items():
+        assert response.headers.get(name) == value, (response.request.url, name)
+
+
+def policy(response: Response) -> dict[str, list[str]]:
+    """The Content-Security-Policy as directive -> sources."""
+    directives: dict[str, list[str]] = {}
+    for part in response.headers["content-security-policy"].split(";"):
+        name, *sources = part.split()
+        directives[name] = sources
+    return directives
+
+
+@pytest.mark.parametrize(
+    ("path", "who", "status"),
+    [
+        ("/healthz", None, 200),
+        ("/openapi.json", None, 200),
+        ("/v1/components", "sales", 200),
+        ("/v1/components/CMP-VM-LNX/specification", "sales", 200),
+        ("/v1/components", None, 401),
+        ("/v1/nothing-here", "sales", 404),
+    ],
+)
+def test_every_answer_carries_the_security_headers(
+    client: TestClient, auth: Auth, path: str, who: str | None, status: int
+) -> None:
+    response = client.get(path, headers=auth(who) if who else {})
+    assert response.status_code == status
+    assert_secured(response)
+    assert "content-security-policy" not in response.headers  # not HTML
+
+
+def test_refused_bodies_and_unexpected_errors_carry_them_too(
+    client: TestClient, auth: Auth
+) -> None:
+    big = client.patch(
+        "/v1/components/CMP-VM-LNX",
+        content=b"{" + b" " * 2_000_000 + b"}",
+        headers={**auth("portfolio"), "If-Match": "*", "Content-Type": "application/json"},
+    )
+    assert_problem(big, 413, "payload-too-large")
+    assert_secured(big)
+    app = create_app(Settings(), _BrokenDatabase())  # type: ignore[arg-type]
+    with TestClient(app, raise_server_exceptions=False) as broken:
+        failed = broken.get("/v1/components", headers={"Authorization": "Bearer ow_x"})
+    assert_problem(failed, 500, "internal-error")
+    assert_secured(failed)
+
+
+@pytest.mark.parametrize("document", ["specification", "statement-of-work", "delivery-description"])
+def test_a_document_page_may_load_nothing_and_run_nothing(
+    client: TestClient, auth: Auth, document: str
+) -> None:
+    response = client.get(
+        f"/v1/components/CMP-VM-LNX/{document}", headers={**auth("admin"), "Accept": "text/html"}
+    )
+    assert response.headers["content-type"].startswith("text/html")
+    assert_secured(response)
+    directives = policy(response)
+    assert directives["default-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert "script-src" not in directives  # so none, by default-src
+    assert directives["style-src"] == ["'unsafe-inline'"]
+    # ... which is all the page needs: its own stylesheet and the template's style
+    # attributes (a hash would not cover those), nothing fetched, no script.
+    assert re.findall(r"<(script|link|img|iframe|object)\b", response.text) == []
+    assert " src=" not in response.text
+    assert response.text.count("<style>") == 1
+
+
+def _origins(html: str, tag: str, attribute: str) -> set[str]:
+    urls = re.findall(rf"<{tag}\b[^>]*\b{attribute}=\"([^\"]+)\"", html)
+    return {re.match(r"https://[^/]+", url).group(0) for url in urls}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_the_docs_pages_may_load_what_they_load_today(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert_secured(response)
+    directives = policy(response)
+    assert directives["default-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["connect-src"] == ["'self'"]  # the OpenAPI document, "try it out"
+    scripts = _origins(response.text, "script", "src")
+    styles = _origins(response.text, "link", "href") - {"https://fastapi.tiangolo.com"}
+    assert scripts and scripts <= set(directives["script-src"])
+    assert styles <= set(directives["style-src"])
+    assert "https://fastapi.tiangolo.com" in directives["img-src"]  # the favicon
+    if "<script>" in response.text:  # Swagger UI's inline bootstrap
+        assert "'unsafe-inline'" in directives["script-src"]
+
+
+# Route templates whose answers no cache may keep: customers, prices, cost and margin.
+CONFIDENTIAL = (
+    "/v1/proposals",
+    "/v1/work-packages",
+    "/v1/delivery-centres/{code}/work-packages",
+    "/v1/quotes",
+    "/v1/configurations",
+    "/v1/audit",
+)
+
+
+def _expected_caching(route: str) -> str:
+    confidential = any(route == root or route.startswith(root + "/") for root in CONFIDENTIAL)
+    return "no-store" if confidential else "private, no-cache"
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_every_route_says_how_it_may_be_cached(client: TestClient, auth: Auth, case: Case) -> None:
+    if case.setup is not None:
+        case.setup(client, auth)
+    response = case.call(client, auth(sorted(case.allowed)[0]))
+    assert response.status_code == case.ok, response.text
+    assert response.headers["cache-control"] == _expected_caching(case.route)
+    assert_secured(response)
+
+
+def test_refusals_of_confidential_routes_are_not_stored_either(
+    client: TestClient, auth: Auth
+) -> None:
+    for path in ("/v1/proposals/999999", "/v1/proposals/999999/pdf", "/v1/work-packages/1"):
+        response = client.get(path, headers=auth("admin"))
+        assert_problem(response, 404, "not-found")
+        assert response.headers["cache-control"] == "no-store"
+    unauthenticated = client.get("/v1/proposals")
+    assert_problem(unauthenticated, 401, "unauthenticated")
+    assert unauthenticated.headers["cache-control"] == "no-store"
+    assert client.get("/healthz").headers["cache-control"] == "no-store"
