@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.services.representation import represent
@@ -27,6 +28,31 @@ def test_a_list_answers_304_to_a_client_that_has_it(client: TestClient, auth: An
     assert again.headers["ETag"] == first.headers["ETag"]
     other = client.get(LIST, headers={**auth("sales"), "If-None-Match": '"another"'})
     assert other.status_code == 200 and other.content == first.content
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/v1/components/CMP-VM-LNX", "/v1/components/CMP-VM-LNX?version=1",
+     "/v1/delivery-centres", "/v1/delivery-centres/CZ-BRN", "/v1/catalog/summary"],
+)  # fmt: skip
+def test_every_catalog_read_answers_304_to_a_client_that_has_it(
+    client: TestClient, auth: Any, path: str
+) -> None:
+    first = client.get(path, headers=auth("sales"))
+    again = client.get(path, headers={**auth("sales"), "If-None-Match": first.headers["ETag"]})
+    assert first.status_code == 200 and again.status_code == 304
+
+
+def test_a_registry_change_is_seen_at_once(client: TestClient, auth: Any) -> None:
+    path = "/v1/delivery-centres/CZ-BRN"
+    before = client.get(path, headers=auth("portfolio"))
+    changed = client.patch(
+        path, json={"monthly_capacity_hours": 12345},
+        headers={**auth("portfolio"), "If-Match": before.headers["ETag"]},
+    )  # fmt: skip
+    ok(changed)
+    after = ok(client.get(path, headers=auth("portfolio")))
+    assert after["monthly_capacity_hours"] == 12345
 
 
 def test_a_catalog_change_is_seen_at_once(client: TestClient, auth: Any) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
 
+from app.api.cached import catalog_answer
 from app.api.deps import READ_ONLY, CatalogReader, CatalogWriter, DbSession
 from app.services import components
 from app.services.catalog_import import Upload, import_upload
@@ -27,9 +29,13 @@ _IMPORT_BODY: dict[str, Any] = {
 
 
 @router.get("/summary")
-def summary(session: DbSession, principal: CatalogReader) -> Any:
+async def summary(request: Request, principal: CatalogReader) -> Any:
     """Counts of components by family, layer and status."""
-    return components.summary(session, principal)
+
+    def count(session: Session) -> Any:
+        return components.summary(session, principal)
+
+    return await catalog_answer(request, principal, ("summary",), count)
 
 
 async def _upload(request: Request) -> Upload:

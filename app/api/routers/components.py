@@ -78,11 +78,15 @@ def create_component(session: DbSession, principal: CatalogWriter, body: JsonBod
 
 
 @router.get("/{code}")
-def get_component(
-    session: DbSession, principal: CatalogReader, code: str, version: Version = None
+async def get_component(
+    request: Request, principal: CatalogReader, code: str, version: Version = None
 ) -> Any:
-    """The active version (or ``?version=N``), with its ETag."""
-    return tagged(service.get_component(session, principal, code, version))
+    """The active version (or ``?version=N``), with its ETag (`If-None-Match`: 304)."""
+
+    def read(session: Session) -> dict[str, Any]:
+        return service.get_component(session, principal, code, version).body
+
+    return await catalog_answer(request, principal, ("component", code, version), read)
 
 
 @router.patch("/{code}", openapi_extra=MERGE_PATCH_BODY)

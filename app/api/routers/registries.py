@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Request, Response
+from sqlalchemy.orm import Session
 
+from app.api.cached import catalog_answer
 from app.api.deps import (
     CatalogReader,
     CatalogWriter,
@@ -29,15 +31,21 @@ def _router(registry: Registry) -> APIRouter:
     title = registry.title
 
     @router.get("", response_model=ListPage, summary=f"List {registry.path.replace('-', ' ')}")
-    def list_records(
-        session: DbSession, principal: CatalogReader, limit: Limit = 50, cursor: Cursor = None
+    async def list_records(
+        request: Request, principal: CatalogReader, limit: Limit = 50, cursor: Cursor = None
     ) -> Any:
-        page = service.list_records(session, principal, registry, limit=limit, cursor=cursor)
-        return {"items": page.items, "next_cursor": page.next_cursor}
+        def page(session: Session) -> dict[str, Any]:
+            listed = service.list_records(session, principal, registry, limit=limit, cursor=cursor)
+            return {"items": listed.items, "next_cursor": listed.next_cursor}
+
+        return await catalog_answer(request, principal, (registry.path, limit, cursor), page)
 
     @router.get("/{key}", summary=f"Read a {title}")
-    def get_record(session: DbSession, principal: CatalogReader, key: str) -> Any:
-        return tagged(service.get_record(session, principal, registry, key))
+    async def get_record(request: Request, principal: CatalogReader, key: str) -> Any:
+        def read(session: Session) -> dict[str, Any]:
+            return service.get_record(session, principal, registry, key).body
+
+        return await catalog_answer(request, principal, (registry.path, key), read)
 
     @router.post("", status_code=201, summary=f"Create a {title}", openapi_extra=OBJECT_BODY)
     def create_record(session: DbSession, principal: CatalogWriter, body: JsonBody) -> Any:
