@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from app.api.deps import READ_ONLY, Caller, Cursor, DbSession, JsonBody, Limit, requires
+from app.api.params import Id
 from app.api.pdf import pdf_response, pdf_responses
 from app.api.schemas import OBJECT_BODY, ListPage
 from app.services import proposal_documents, proposals
@@ -82,8 +83,8 @@ def listing(
 def read(
     session: DbSession,
     principal: Caller,
-    proposal_id: int,
-    revision: Annotated[int | None, Query(ge=1)] = None,
+    proposal_id: Id,
+    revision: Id | None = None,
 ) -> Any:
     """A proposal (its current revision, or `?revision=N`): customer, status, validity, lines
     with prices and reasons, totals, history; cost and margin only for roles that see cost."""
@@ -91,7 +92,7 @@ def read(
 
 
 @router.post("/{proposal_id}/transition", openapi_extra=OBJECT_BODY)
-def transition(session: DbSession, principal: Caller, proposal_id: int, body: JsonBody) -> Any:
+def transition(session: DbSession, principal: Caller, proposal_id: Id, body: JsonBody) -> Any:
     """`{"to": "submitted" | "approved" | "declined" | "sent" | "accepted" | "rejected" |
     "withdrawn", "comment": ...}`. Submitting approves directly when no guardrail is broken,
     otherwise the proposal waits for an approver other than its author (a comment is
@@ -103,7 +104,7 @@ def transition(session: DbSession, principal: Caller, proposal_id: int, body: Js
     "/{proposal_id}/revisions", status_code=201, openapi_extra={**OBJECT_BODY, **READ_ONLY}
 )
 def revise(
-    request: Request, session: DbSession, principal: Caller, proposal_id: int, body: JsonBody
+    request: Request, session: DbSession, principal: Caller, proposal_id: Id, body: JsonBody
 ) -> Any:
     """A new revision: `{"request": {...}}` re-solves a changed request, `{}` re-prices the
     same request on the current catalog. Back to draft with a fresh validity; earlier
@@ -120,8 +121,8 @@ def pdf(
     request: Request,
     session: DbSession,
     principal: Caller,
-    proposal_id: int,
-    revision: Annotated[int | None, Query(ge=1)] = None,
+    proposal_id: Id,
+    revision: Id | None = None,
     draft: Annotated[bool, Query(description="watermark the copy as a draft")] = False,
 ) -> Response:
     """The proposal as a PDF a customer can be sent: cover, contents, executive summary,
