@@ -102,7 +102,20 @@ ID_ROWS = [
         "bad-request", params={"cursor": _cursor(BIG)}),
 ]  # fmt: skip
 
-ROWS = [*ID_ROWS]
+# Dates at the edge of the calendar: the last day is a day like any other (200), a moment
+# whose UTC time falls past the calendar names nothing stored (422).
+DATE_ROWS = [
+    Row("?created_to=9999-12-31", "GET", "/v1/proposals", 200, "",
+        params={"created_to": "9999-12-31"}),
+    Row("?created_from=0001-01-01", "GET", "/v1/proposals", 200, "",
+        params={"created_from": "0001-01-01"}),
+    Row("audit ?since= past the calendar in UTC", "GET", "/v1/audit", 422, "validation-error",
+        params={"since": "9999-12-31T23:00:00-05:00"}, fields=("since",)),
+    Row("audit ?since= before the calendar in UTC", "GET", "/v1/audit", 422,
+        "validation-error", params={"since": "0001-01-01T00:30:00+01:00"}, fields=("since",)),
+]  # fmt: skip
+
+ROWS = [*ID_ROWS, *DATE_ROWS]
 
 
 def _counts(database: RolledBackDatabase) -> dict[str, int]:
