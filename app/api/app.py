@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from app.api import problems
 from app.api.body_limit import BodySizeLimit
 from app.api.deps import FailedLogins
+from app.api.params import TEXT_CHECKS
 from app.api.routers import (
     audit,
     catalog,
@@ -56,6 +57,7 @@ def create_app(
         summary="Service component catalog and proposal configurator",
         description="Bearer API keys (`Authorization: Bearer …`); errors are RFC 9457 "
         "problem details; lists are `{items, next_cursor}`.",
+        dependencies=TEXT_CHECKS,  # every route: no NUL in the query or the path
     )
     app.state.settings = settings
     app.state.database = database

@@ -4,6 +4,10 @@
 version, a proposal revision): at least 1 and at most what the database's integer columns
 hold, so a number past that is a 422 naming the parameter instead of a driver error.
 ``Timestamp`` is a moment in UTC, the zone every stored timestamp is in.
+
+``TEXT_CHECKS`` are the application's dependencies: every query parameter and path segment
+is refused with a 422 naming it when it holds a NUL character (JSON bodies are checked where
+they are parsed, ``app.api.deps``).
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from annotated_types import Interval
+from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator
 
 from app.db.models import MAX_INTEGER
+from catalog.text import NUL, NUL_MESSAGE
 
 Id = Annotated[int, Interval(ge=1, le=MAX_INTEGER)]
 
@@ -31,3 +38,20 @@ def _in_utc(value: datetime) -> datetime:
 
 
 Timestamp = Annotated[datetime, AfterValidator(_in_utc)]
+
+
+def refuse_nul(request: Request) -> None:
+    """PostgreSQL cannot compare or store text holding NUL: refuse it in the query and the
+    path before any route reads them, as a validation error of that parameter."""
+    where = [("query", name, value) for name, value in request.query_params.multi_items()]
+    where += [("path", name, value) for name, value in request.path_params.items()]
+    errors = [
+        {"type": "value_error", "loc": (place, name), "msg": NUL_MESSAGE}
+        for place, name, value in where
+        if NUL in name or (isinstance(value, str) and NUL in value)
+    ]
+    if errors:
+        raise RequestValidationError(errors)
+
+
+TEXT_CHECKS = [Depends(refuse_nul)]

@@ -13,10 +13,12 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db.models import MAX_INTEGER
 from app.errors import BadRequest
+from catalog.text import NUL
 
 T = TypeVar("T")
 
 DEFAULT_LIMIT = 50
+MAX_KEY_LENGTH = 100  # the code and key columns
 MAX_LIMIT = 200
 
 
@@ -50,6 +52,17 @@ def after_id(cursor: str | None) -> int | None:
         return None
     # Within the id column's range, or the driver fails binding it: not a cursor we issued.
     if not isinstance(after, int) or isinstance(after, bool) or not 0 < after <= MAX_INTEGER:
+        raise BadRequest("the cursor belongs to another list")
+    return after
+
+
+def after_key(cursor: str | None) -> str | None:
+    """The key (a code) the previous page of a key-ordered list ended with, or None."""
+    after = decode_cursor(cursor)
+    if after is None:
+        return None
+    # Keys are codes of at most 100 characters, never with NUL (which PostgreSQL refuses).
+    if not isinstance(after, str) or len(after) > MAX_KEY_LENGTH or NUL in after:
         raise BadRequest("the cursor belongs to another list")
     return after
 

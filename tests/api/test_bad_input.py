@@ -5,7 +5,11 @@ PostgreSQL, through the ``client`` fixture)."""
 from __future__ import annotations
 
 import base64
+import copy
+import functools
+import io
 import json
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,10 +20,12 @@ from httpx import Response
 from sqlalchemy import func, select
 
 from app.db.models import Base
+from catalog.loader import default_catalog_path, load_default_catalog
 from tests.api_support import RolledBackDatabase
 
 PROBLEM = "urn:offerwright:problem:"
 BIG = 2**63  # one past the largest 64-bit integer
+IMPORT = "/v1/catalog/import"
 # Filled by a row's setup: values its path or body names ("{proposal}").
 Made = dict[str, Any]
 Auth = Callable[[str], dict[str, str]]
@@ -28,6 +34,59 @@ Auth = Callable[[str], dict[str, str]]
 def _cursor(after: Any) -> str:
     raw = json.dumps({"after": after}, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@functools.cache
+def _catalog_files() -> tuple[tuple[str, str], ...]:
+    root = default_catalog_path()
+    return tuple(
+        (path.relative_to(root).as_posix(), path.read_text())
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.suffix in (".yaml", ".csv")
+    )
+
+
+def _catalog_zip(
+    edit: tuple[str, str, str] | None = None, extra: tuple[tuple[str, str], ...] = ()
+) -> bytes:
+    """The default catalog as a zip, one file's text edited (file, old, new), more entries
+    after it (a name may repeat)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in _catalog_files():
+            if edit is not None and name == edit[0]:
+                assert text.count(edit[1]) == 1, edit
+                text = text.replace(edit[1], edit[2])
+            archive.writestr(name, text)
+        for name, text in extra:
+            archive.writestr(zipfile.ZipInfo(name), text)  # no duplicate-name warning
+    return buffer.getvalue()
+
+
+@functools.cache
+def _catalog_json() -> dict[str, Any]:
+    return load_default_catalog().model_dump(mode="json", by_alias=True)
+
+
+def _catalog_changed(collection: str, key: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """The default catalog as one JSON object, with one record's fields changed."""
+    catalog = copy.deepcopy(_catalog_json())
+    for record in catalog[collection]:
+        if record.get("code", record.get("id")) == key:
+            record.update(changes)
+            return catalog
+    raise KeyError(key)
+
+
+def _component(code: str = "CMP-VM-LNX", **changes: Any) -> dict[str, Any]:
+    """A body for POST /v1/components: an existing component under a new code, changed."""
+    source = next(c for c in _catalog_json()["components"] if c["code"] == code)
+    body = copy.deepcopy(source)
+    for server_set in ("status", "version", "author"):
+        del body[server_set]
+    body["code"] = f"{code}-COPY"
+    body.update(changes)
+    return body
 
 
 CONFIGURATION = {
@@ -55,6 +114,7 @@ class Row:
     slug: str
     params: dict[str, Any] | None = None
     json: Any = None
+    zip: Callable[[], bytes] | None = None  # a body sent as application/zip
     role: str = "admin"
     headers: dict[str, str] = field(default_factory=dict)
     fields: tuple[str, ...] = ()  # field paths the problem must name
@@ -63,6 +123,9 @@ class Row:
     def send(self, client: TestClient, auth: Auth, made: Made) -> Response:
         headers = {**auth(self.role), **self.headers}
         path = self.path.format(**made)
+        if self.zip is not None:
+            headers["Content-Type"] = "application/zip"
+            return client.request(self.method, path, content=self.zip(), headers=headers)
         return client.request(self.method, path, params=self.params, json=self.json,
                               headers=headers)  # fmt: skip
 
@@ -115,7 +178,62 @@ DATE_ROWS = [
         "validation-error", params={"since": "0001-01-01T00:30:00+01:00"}, fields=("since",)),
 ]  # fmt: skip
 
-ROWS = [*ID_ROWS, *DATE_ROWS]
+# NUL characters: refused wherever text comes in, naming the field (PostgreSQL cannot hold
+# them); key-ordered cursors are checked like id-ordered ones.
+NUL_ROWS = [
+    Row("components cursor of another list", "GET", "/v1/components", 400, "bad-request",
+        params={"cursor": _cursor(BIG)}),
+    Row("NUL in a components cursor", "GET", "/v1/components", 400, "bad-request",
+        params={"cursor": _cursor("CMP\x00")}),
+    Row("NUL in a registry cursor", "GET", "/v1/rules", 400, "bad-request",
+        params={"cursor": _cursor("R\x00")}),
+    Row("NUL in q", "GET", "/v1/components", 422, "validation-error",
+        params={"q": "vm\x00"}, fields=("q",)),
+    Row("NUL in family", "GET", "/v1/components", 422, "validation-error",
+        params={"family": "compute\x00"}, fields=("family",)),
+    Row("NUL in customer", "GET", "/v1/proposals", 422, "validation-error",
+        params={"customer": "a\x00"}, fields=("customer",)),
+    Row("NUL in audit actor", "GET", "/v1/audit", 422, "validation-error",
+        params={"actor": "a\x00"}, fields=("actor",)),
+    Row("NUL in a query parameter's name", "GET", "/v1/components", 422, "validation-error",
+        params={"q\x00": "vm"}),
+    Row("NUL in a component code", "GET", "/v1/components/CMP%00VM", 422, "validation-error",
+        fields=("code",)),
+    Row("NUL in a component code (PATCH)", "PATCH", "/v1/components/CMP%00VM", 422,
+        "validation-error", json={"summary": "x"}, headers=WRITE, fields=("code",)),
+    Row("NUL in a registry key", "GET", "/v1/delivery-centres/CZ%00BRN", 422,
+        "validation-error", fields=("key",)),
+    Row("NUL in a registry key (DELETE)", "DELETE", "/v1/rules/R%00", 422,
+        "validation-error", headers=WRITE, fields=("key",)),
+    Row("NUL in a centre's work packages", "GET", "/v1/delivery-centres/CZ%00/work-packages",
+        422, "validation-error", fields=("code",)),
+    Row("NUL in a customer name", "POST", "/v1/proposals", 422, "validation-error",
+        json={**PROPOSAL, "customer": {"name": "Bad\x00Input", "country": "CH"}},
+        fields=("customer.name",)),
+    Row("NUL in a configuration request", "POST", "/v1/configurations", 422,
+        "validation-error", json={**CONFIGURATION, "price_book": "EUR\x00"},
+        fields=("price_book",)),
+    Row("NUL in a component's name", "POST", "/v1/components", 422, "validation-error",
+        json=_component(name="Linux\x00VM"), fields=("name",)),
+    Row("NUL in a JSON key", "POST", "/v1/rules", 422, "validation-error",
+        json={"id": "R-NUL-001", "kind": "requires", "if": "CMP-VM-LNX",
+              "then": ["STO-BLOCK-STD"], "message": "m", "x\x00": 1}),
+    Row("NUL in an imported catalog (JSON)", "POST", IMPORT, 422, "validation-error",
+        json=_catalog_changed("delivery_centres", "CZ-BRN", {"name": "Brno\x00"}),
+        fields=("name",)),
+    Row("NUL escaped in an imported catalog (zip)", "POST", IMPORT, 422, "validation-error",
+        zip=lambda: _catalog_zip(("capabilities.yaml", "name: Data-centre rack space",
+                                  'name: "Data-centre\\0rack space"')),
+        fields=("[0].name",)),
+    Row("NUL written in an imported catalog (zip)", "POST", IMPORT, 422, "validation-error",
+        zip=lambda: _catalog_zip(("capabilities.yaml", "name: Data-centre rack space",
+                                  "name: Data-centre\x00rack space"))),
+    Row("NUL in an imported table (zip)", "POST", IMPORT, 422, "validation-error",
+        zip=lambda: _catalog_zip(("tables/sap-platform-matrix.csv", "-,ecc6,-,-,-,*",
+                                  "-,ecc6\x00,-,-,-,*"))),
+]  # fmt: skip
+
+ROWS = [*ID_ROWS, *DATE_ROWS, *NUL_ROWS]
 
 
 def _counts(database: RolledBackDatabase) -> dict[str, int]:

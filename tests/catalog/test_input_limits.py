@@ -1,0 +1,78 @@
+"""The loader refuses what the database or the solver cannot hold, each problem with its
+file, line and field: NUL characters, expressions nested past the parser's depth, and
+numbers past the solver's integers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from catalog.loader import validate_catalog
+from catalog.problems import Problem
+
+MakeCatalog = Callable[..., Path]
+VM = "components/compute/CMP-VM.yaml"
+
+
+def _edit(root: Path, relative: str, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text()
+    assert text.count(old) == 1, f"{old!r} is not once in {relative}"
+    path.write_text(text.replace(old, new))
+
+
+def _errors(root: Path) -> list[tuple[str, int | None, str, str]]:
+    result = validate_catalog(root)
+    assert result.snapshot is None  # never half-loaded
+    return [(p.file, p.line, p.field, p.message) for p in result.errors]
+
+
+def _only(root: Path) -> Problem:
+    result = validate_catalog(root)
+    assert result.snapshot is None
+    (problem,) = result.errors
+    return problem
+
+
+# -- NUL characters -------------------------------------------------------------------------
+
+
+def test_a_nul_written_by_an_escape_names_its_field(make_catalog: MakeCatalog) -> None:
+    root = make_catalog()
+    _edit(root, VM, "name: Linux VM", 'name: "Linux\\0VM"')
+    problem = _only(root)
+    assert (problem.file, problem.line, problem.field) == (VM, 3, "name")
+    assert "NUL" in problem.message
+    assert str(problem).startswith(f"{VM}:3: name: must not contain the NUL character")
+
+
+def test_a_nul_in_a_key_is_found_too(make_catalog: MakeCatalog) -> None:
+    root = make_catalog()
+    _edit(root, VM, "effort:\n  monthly: {linux-admin: 1.5}",
+          'effort:\n  monthly: {"linux-admin\\x00": 1.5}')  # fmt: skip
+    assert any(
+        field == "effort.monthly.linux-admin\x00" and "NUL" in message
+        for _, _, field, message in _errors(root)
+    )
+
+
+def test_a_nul_in_the_file_is_reported_at_its_line(make_catalog: MakeCatalog) -> None:
+    # The YAML parser would silently cut the text short at the NUL.
+    root = make_catalog()
+    _edit(root, VM, "summary: Linux VM for", "summary: Linux\x00VM for")
+    problem = _only(root)
+    assert (problem.file, problem.line, problem.field) == (VM, 4, "(document)")
+    assert "NUL" in problem.message
+
+
+def test_a_nul_in_a_table_file_is_reported_at_its_line(make_catalog: MakeCatalog) -> None:
+    root = make_catalog()
+    (root / "tables").mkdir()
+    (root / "tables" / "combos.csv").write_text("vm,os\nCMP-VM,OS-LNX\n-\x00,*\n")
+    with (root / "rules.yaml").open("a") as rules:
+        rules.write(
+            "- kind: table\n  id: T-1\n  message: Certified pairs.\n"
+            "  columns:\n    - {name: vm, components: [CMP-VM, CMP-PHY]}\n"
+            "    - {name: os, components: [OS-LNX]}\n  rows_file: tables/combos.csv\n"
+        )
+    assert ("tables/combos.csv", 3, "(document)") in [e[:3] for e in _errors(root)]
