@@ -68,6 +68,13 @@ def _catalog_json() -> dict[str, Any]:
     return load_default_catalog().model_dump(mode="json", by_alias=True)
 
 
+def _catalog_with(collection: str, record: dict[str, Any]) -> dict[str, Any]:
+    """The default catalog as one JSON object, with ``record`` added to ``collection``."""
+    catalog = copy.deepcopy(_catalog_json())
+    catalog[collection].append(record)
+    return catalog
+
+
 def _catalog_changed(collection: str, key: str, changes: dict[str, Any]) -> dict[str, Any]:
     """The default catalog as one JSON object, with one record's fields changed."""
     catalog = copy.deepcopy(_catalog_json())
@@ -233,7 +240,34 @@ NUL_ROWS = [
                                   "-,ecc6\x00,-,-,-,*"))),
 ]  # fmt: skip
 
-ROWS = [*ID_ROWS, *DATE_ROWS, *NUL_ROWS]
+# Rule expressions nested past the parser's depth: a syntax error at the column, not a
+# RecursionError.
+DEEP_RULE = {"id": "R-DEEP-001", "kind": "expression", "message": "Deeply nested.",
+             "expression": "not " * 20_000 + "CMP-VM-LNX"}  # fmt: skip
+DEPTH_ROWS = [
+    Row("20,000 nested not (POST /v1/rules)", "POST", "/v1/rules", 422, "validation-error",
+        json=DEEP_RULE, fields=("expression",)),
+    Row("20,000 nested not (PATCH /v1/rules)", "PATCH", "/v1/rules/R-SAP-001", 422,
+        "validation-error", headers=WRITE,
+        json={"kind": "expression", "expression": DEEP_RULE["expression"], "if": None,
+              "then": None}, fields=("expression",)),
+    Row("20,000 nested not (import)", "POST", IMPORT, 422, "validation-error",
+        json=_catalog_with("rules", DEEP_RULE), fields=("expression",)),
+    Row("20,000 nested not (zip import)", "POST", IMPORT, 422, "validation-error",
+        zip=lambda: _catalog_zip(extra=(("rules/deep.yaml", json.dumps(DEEP_RULE)),)),
+        fields=("expression",)),
+    Row("20,000 nested implies", "POST", "/v1/rules", 422, "validation-error",
+        json={**DEEP_RULE, "expression": "CMP-VM-LNX -> " * 20_000 + "CMP-VM-LNX"},
+        fields=("expression",)),
+    Row("20,000 nested iff", "POST", "/v1/rules", 422, "validation-error",
+        json={**DEEP_RULE, "expression": "CMP-VM-LNX iff " * 20_000 + "CMP-VM-LNX"},
+        fields=("expression",)),
+    Row("20,000 nested parentheses", "POST", "/v1/rules", 422, "validation-error",
+        json={**DEEP_RULE, "expression": "(" * 20_000 + "CMP-VM-LNX" + ")" * 20_000},
+        fields=("expression",)),
+]  # fmt: skip
+
+ROWS = [*ID_ROWS, *DATE_ROWS, *NUL_ROWS, *DEPTH_ROWS]
 
 
 def _counts(database: RolledBackDatabase) -> dict[str, int]:

@@ -76,3 +76,28 @@ def test_a_nul_in_a_table_file_is_reported_at_its_line(make_catalog: MakeCatalog
             "    - {name: os, components: [OS-LNX]}\n  rows_file: tables/combos.csv\n"
         )
     assert ("tables/combos.csv", 3, "(document)") in [e[:3] for e in _errors(root)]
+
+
+# -- expression depth -----------------------------------------------------------------------
+
+
+def test_an_expression_nested_too_deep_is_a_syntax_error(make_catalog: MakeCatalog) -> None:
+    root = make_catalog()
+    with (root / "rules.yaml").open("a") as rules:
+        rules.write(
+            "- kind: expression\n  id: X-1\n  message: Deep.\n"
+            f"  expression: {'not ' * 20_000}CMP-VM\n"
+        )
+    problem = _only(root)
+    assert (problem.file, problem.line, problem.field) == ("rules.yaml", 13, "[2].expression")
+    assert "nested deeper than 50 levels at column 201" in problem.message
+
+
+def test_fifty_levels_are_fine(make_catalog: MakeCatalog) -> None:
+    root = make_catalog()
+    with (root / "rules.yaml").open("a") as rules:
+        rules.write(
+            "- kind: expression\n  id: X-1\n  message: Deep but allowed.\n"
+            f"  expression: {'(' * 49}not CMP-VM or OS-LNX{')' * 49}\n"
+        )
+    assert validate_catalog(root).errors == ()
