@@ -63,6 +63,17 @@ def _catalog_zip(
     return buffer.getvalue()
 
 
+def _name_not_utf8() -> bytes:
+    """The default catalog and one more entry whose name is flagged UTF-8 but is not."""
+    data = _catalog_zip(extra=(("ab.yaml", "[]\n"),)).replace(b"ab.yaml", b"\xff\xfe.yaml")
+    data = bytearray(data)
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:  # each central directory record: set the UTF-8 flag (bit 11)
+        data[at + 9] |= 0x08
+        at = data.find(b"PK\x01\x02", at + 4)
+    return bytes(data)
+
+
 @functools.cache
 def _catalog_json() -> dict[str, Any]:
     return load_default_catalog().model_dump(mode="json", by_alias=True)
@@ -267,7 +278,24 @@ DEPTH_ROWS = [
         fields=("expression",)),
 ]  # fmt: skip
 
-ROWS = [*ID_ROWS, *DATE_ROWS, *NUL_ROWS, *DEPTH_ROWS]
+# Zip entries that cannot be unpacked as named: every name is checked before anything is
+# written.
+ZIP_ROWS = [
+    Row("zip: a file and a folder of one name", "POST", IMPORT, 422, "validation-error",
+        zip=lambda: _catalog_zip(extra=(("a", "x"), ("a/b.yaml", "[]\n")))),
+    Row("zip: a folder and a file of one name", "POST", IMPORT, 422, "validation-error",
+        zip=lambda: _catalog_zip(extra=(("a/b.yaml", "[]\n"), ("a", "x")))),
+    Row("zip: a file twice", "POST", IMPORT, 422, "validation-error",
+        zip=lambda: _catalog_zip(extra=(("rules.yaml", "[]\n"),))),
+    Row("zip: a 300-character name", "POST", IMPORT, 422, "validation-error",
+        zip=lambda: _catalog_zip(extra=(("components/" + "A" * 300 + ".yaml", "[]\n"),))),
+    Row("zip: 2,000 nested folders", "POST", IMPORT, 422, "validation-error",
+        zip=lambda: _catalog_zip(extra=(("d/" * 2_000 + "x.yaml", "[]\n"),))),
+    Row("zip: a name flagged UTF-8 that is not", "POST", IMPORT, 422, "validation-error",
+        zip=_name_not_utf8),
+]  # fmt: skip
+
+ROWS = [*ID_ROWS, *DATE_ROWS, *NUL_ROWS, *DEPTH_ROWS, *ZIP_ROWS]
 
 
 def _counts(database: RolledBackDatabase) -> dict[str, int]:
