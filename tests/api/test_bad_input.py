@@ -293,6 +293,13 @@ ZIP_ROWS = [
         zip=lambda: _catalog_zip(extra=(("d/" * 2_000 + "x.yaml", "[]\n"),))),
     Row("zip: a name flagged UTF-8 that is not", "POST", IMPORT, 422, "validation-error",
         zip=_name_not_utf8),
+    # The YAML parsers overflowed the stack on these, killing the process (not a row that can
+    # fail on the old code: it takes the test run down with it).
+    Row("zip: YAML nested 100,000 blocks deep", "POST", IMPORT, 422, "validation-error",
+        zip=lambda: _catalog_zip(extra=(("offerings/deep.yaml", "- " * 100_000 + "x\n"),))),
+    Row("zip: YAML nested 100,000 brackets deep", "POST", IMPORT, 422, "validation-error",
+        zip=lambda: _catalog_zip(
+            extra=(("offerings/deep.yaml", "[" * 100_000 + "]" * 100_000 + "\n"),))),
 ]  # fmt: skip
 
 ROWS = [*ID_ROWS, *DATE_ROWS, *NUL_ROWS, *DEPTH_ROWS, *ZIP_ROWS]

@@ -101,3 +101,24 @@ def test_fifty_levels_are_fine(make_catalog: MakeCatalog) -> None:
             f"  expression: {'(' * 49}not CMP-VM or OS-LNX{')' * 49}\n"
         )
     assert validate_catalog(root).errors == ()
+
+
+# -- YAML nesting ---------------------------------------------------------------------------
+# The native parsers overflow the stack (killing the process) on deep enough documents.
+
+
+def test_a_block_structure_nested_too_deep_is_a_syntax_error(make_catalog: MakeCatalog) -> None:
+    root = make_catalog()
+    (root / "offerings.yaml").write_text("- code: X\n" + "- " * 100_000 + "x\n")
+    problem = _only(root)
+    assert (problem.file, problem.line, problem.field) == ("offerings.yaml", 2, "(document)")
+    assert "nested past 1000 columns" in problem.message
+
+
+def test_flow_collections_nested_too_deep_are_a_syntax_error(make_catalog: MakeCatalog) -> None:
+    root = make_catalog()
+    deep = "[" * 100_000 + "]" * 100_000
+    (root / "offerings.yaml").write_text(f"- code: X\n  name: {deep}\n")
+    problem = _only(root)
+    assert (problem.file, problem.line, problem.field) == ("offerings.yaml", 2, "(document)")
+    assert "recursion limit exceeded" in problem.message
