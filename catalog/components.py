@@ -23,6 +23,7 @@ from catalog.base import (
 )
 from catalog.capabilities import Unit
 from catalog.documents import Documents
+from catalog.limits import MAX_QUANTITY
 
 Layer = Literal["infrastructure", "platform", "application", "service-management", "transition"]
 Status = Literal["draft", "in_review", "assured", "active", "retired"]
@@ -50,10 +51,6 @@ def _scalar_to_str(value: object) -> object:
 
 
 AttributeValue = Annotated[str, BeforeValidator(_scalar_to_str), Field(min_length=1)]
-
-
-# Quantities stay far inside exact decimal arithmetic (28 digits) whatever the price.
-MAX_QUANTITY = 1_000_000_000
 
 
 class QuantityBounds(FrozenModel):

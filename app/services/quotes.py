@@ -16,7 +16,7 @@ from app.services.catalog_store import validate_model
 from app.services.inputs import Code, Percent, Strict
 from app.services.principal import Principal
 from app.services.quote_view import quote_view
-from catalog.components import MAX_QUANTITY
+from catalog.limits import MAX_QUANTITY
 from pricing.guardrails import check_guardrails
 from pricing.quote import MAX_TERM_MONTHS, LineRequest, QuoteRequest, price_quote
 
