@@ -194,11 +194,15 @@ def solve_best(config: ConfigModel, limits: Limits, deadline: float) -> tuple[Ch
 
 def _hint(config: ConfigModel, model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
     model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in OR-Tools' stubs
+    hinted: set[int] = set()
     for choice in config.choices.values():
-        model.add_hint(choice.chosen, solver.value(choice.chosen))
-        model.add_hint(choice.quantity, solver.value(choice.quantity))
-        for literal in [*(o.chosen for o in choice.options), *choice.level_chosen.values()]:
-            model.add_hint(literal, solver.value(literal))
+        # A component with one level uses its own variables for that level: each variable
+        # is hinted once (CP-SAT refuses a model hinting one twice).
+        for var in [choice.chosen, choice.quantity, *(o.chosen for o in choice.options),
+                    *choice.level_chosen.values()]:  # fmt: skip
+            if var.index not in hinted:
+                hinted.add(var.index)
+                model.add_hint(var, solver.value(var))
 
 
 def _read(config: ConfigModel, solver: cp_model.CpSolver) -> Chosen:
