@@ -12,6 +12,7 @@ from catalog.base import (
     Name,
     PositiveAmount,
 )
+from catalog.limits import MAX_HOURS
 
 
 class DeliveryCentre(FrozenModel):
@@ -22,7 +23,7 @@ class DeliveryCentre(FrozenModel):
     cost_currency: CurrencyCode
     competencies: tuple[Identifier, ...] = Field(min_length=1)
     labour_rates: FrozenMap[Identifier, PositiveAmount] = Field(min_length=1)  # per hour, by skill
-    monthly_capacity_hours: int = Field(gt=0)
+    monthly_capacity_hours: int = Field(gt=0, le=MAX_HOURS)
 
     @field_validator("competencies")
     @classmethod

@@ -9,6 +9,7 @@ import copy
 import functools
 import io
 import json
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,8 +59,10 @@ def _catalog_zip(
                 assert text.count(edit[1]) == 1, edit
                 text = text.replace(edit[1], edit[2])
             archive.writestr(name, text)
-        for name, text in extra:
-            archive.writestr(zipfile.ZipInfo(name), text)  # no duplicate-name warning
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a name written twice, on purpose
+            for name, text in extra:
+                archive.writestr(name, text)
     return buffer.getvalue()
 
 
@@ -94,6 +97,10 @@ def _catalog_changed(collection: str, key: str, changes: dict[str, Any]) -> dict
             record.update(changes)
             return catalog
     raise KeyError(key)
+
+
+def _centre(code: str) -> dict[str, Any]:
+    return next(c for c in _catalog_json()["delivery_centres"] if c["code"] == code)
 
 
 def _component(code: str = "CMP-VM-LNX", **changes: Any) -> dict[str, Any]:
@@ -302,7 +309,38 @@ ZIP_ROWS = [
             extra=(("offerings/deep.yaml", "[" * 100_000 + "]" * 100_000 + "\n"),))),
 ]  # fmt: skip
 
-ROWS = [*ID_ROWS, *DATE_ROWS, *NUL_ROWS, *DEPTH_ROWS, *ZIP_ROWS]
+# Catalog numbers the solver cannot hold: refused when written, naming the field, instead of
+# every configuration that reaches them failing (catalog.limits).
+HUGE_LINE = {"quantity": {"min": 1, "max": 10**9, "step": 1}, "provides": {"compute.linux": 11}}
+NUMBER_ROWS = [
+    Row("capacity 2**62 (PATCH)", "PATCH", "/v1/delivery-centres/CZ-BRN", 422,
+        "validation-error", json={"monthly_capacity_hours": 2**62}, headers=WRITE,
+        fields=("monthly_capacity_hours",)),
+    Row("capacity 2**62 (import)", "POST", IMPORT, 422, "validation-error",
+        json=_catalog_changed("delivery_centres", "CZ-BRN", {"monthly_capacity_hours": 2**62}),
+        fields=("monthly_capacity_hours",)),
+    Row("capacity 2**62 (zip import)", "POST", IMPORT, 422, "validation-error",
+        zip=lambda: _catalog_zip(("delivery-centres.yaml", "monthly_capacity_hours: 36000",
+                                  f"monthly_capacity_hours: {2**62}")),
+        fields=("[1].monthly_capacity_hours",)),
+    Row("a labour rate making a line's cost past the solver (PATCH)", "PATCH",
+        "/v1/delivery-centres/CZ-BRN", 422, "validation-error", headers=WRITE,
+        json={"labour_rates": dict.fromkeys(_centre("CZ-BRN")["labour_rates"], "999999999")},
+        fields=("quantity.max",)),
+    Row("capability x largest quantity (POST component)", "POST", "/v1/components", 422,
+        "validation-error", json=_component(**HUGE_LINE), fields=("provides.compute.linux",)),
+    Row("quantity step 2**70 (PATCH component)", "PATCH", "/v1/components/CMP-VM-LNX", 422,
+        "validation-error", headers=WRITE, json={"quantity": {"step": 2**70}},
+        fields=("quantity.step",)),
+    Row("choose max 2**70 (POST rule)", "POST", "/v1/rules", 422, "validation-error",
+        json={"id": "R-BIG-001", "kind": "choose", "message": "m", "max": 2**70,
+              "group": ["CMP-VM-LNX", "CMP-VM-WIN"]}, fields=("max",)),
+    Row("version 2**31 (import)", "POST", IMPORT, 422, "validation-error",
+        json=_catalog_changed("components", "CMP-VM-LNX", {"version": 2**31}),
+        fields=("version",)),
+]  # fmt: skip
+
+ROWS = [*ID_ROWS, *DATE_ROWS, *NUL_ROWS, *DEPTH_ROWS, *ZIP_ROWS, *NUMBER_ROWS]
 
 
 def _counts(database: RolledBackDatabase) -> dict[str, int]:
