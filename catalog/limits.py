@@ -10,7 +10,9 @@ at most 10**6 since the catalog's decimals have at most six places.
 
 So what one line (a component at its largest quantity) can amount to is bounded here, and
 each term one line puts into a constraint stays near 1e16 at most: 10**10 capability units
-or hours, scaled by 10**6; 10**12 a month in cents, over 120 months.
+or hours, scaled by 10**6; 10**12 a month in cents, over 120 months. Thousands of lines at
+these extremes would still add up past 2**62: the configurator then answers a clear problem
+(``app.configurator.errors.OutOfRange``) instead of a wrong one.
 """
 
 from __future__ import annotations

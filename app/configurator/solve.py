@@ -27,6 +27,7 @@ from app.configurator.model import (
     SatLiteral,
     build_variables,
     scaled,
+    solve_model,
     total,
 )
 from app.configurator.request import ConfigurationRequest, Limits
@@ -172,7 +173,7 @@ def solve_best(config: ConfigModel, limits: Limits, deadline: float) -> tuple[Ch
     objective = objective_of(config)
     model.minimize(objective)
     solver = optimiser(limits, deadline)
-    status = solver.solve(model)
+    status = solve_model(solver, model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     proven = status == cp_model.OPTIMAL
@@ -187,7 +188,7 @@ def solve_best(config: ConfigModel, limits: Limits, deadline: float) -> tuple[Ch
         _hint(config, ties, solver)
         ties.minimize(_tie_break(config))
         second = optimiser(limits, deadline)
-        if second.solve(ties) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if solve_model(second, ties) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             chosen = _read(config, second)
     return chosen, proven
 
@@ -269,7 +270,7 @@ def place_cheaply(config: ConfigModel, chosen: Chosen, limits: Limits, deadline:
         )
     model.minimize(total(costs))
     solver = optimiser(replace(limits, workers=1), deadline)  # one worker: deterministic
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if solve_model(solver, model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if config.centres_modelled:
             return chosen  # the solver's own placement is valid; keep it
         raise _NoPlacement
