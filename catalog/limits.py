@@ -29,6 +29,10 @@ MAX_HOURS = 10**10
 # Price or cost of one line at its largest quantity, a month or once, in whole currency
 # units (a hundred times that in cents).
 MAX_LINE_AMOUNT = 10**12
+# Codes and identifiers (components, capabilities, families, rules...) are stored in columns
+# of 100 characters, a delivery centre's code in work packages and API keys in 50.
+MAX_CODE_LENGTH = 100
+MAX_CENTRE_CODE_LENGTH = 50
 # Response minutes and restore hours of a service level (a million minutes is two years).
 MAX_DURATION = 1_000_000
 # The longest contract term a term discount can start at (a century).

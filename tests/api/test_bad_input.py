@@ -340,7 +340,20 @@ NUMBER_ROWS = [
         fields=("version",)),
 ]  # fmt: skip
 
-ROWS = [*ID_ROWS, *DATE_ROWS, *NUL_ROWS, *DEPTH_ROWS, *ZIP_ROWS, *NUMBER_ROWS]
+# Codes longer than the columns storing them (SQLite kept them, PostgreSQL failed).
+LONG_ROWS = [
+    Row("delivery centre code of 60 characters", "POST", "/v1/delivery-centres", 422,
+        "validation-error", json=_centre("CZ-BRN") | {"code": "C" * 60}, fields=("code",)),
+    Row("rule id of 150 characters", "POST", "/v1/rules", 422, "validation-error",
+        json={"id": "R-" + "A" * 150, "kind": "requires", "if": "CMP-VM-LNX",
+              "then": ["STO-BLOCK-STD"], "message": "m"}, fields=("id",)),
+    Row("component code of 150 characters", "POST", "/v1/components", 422, "validation-error",
+        json=_component(code="CMP-VM-LNX") | {"code": "CMP-" + "A" * 150}, fields=("code",)),
+    Row("component family of 150 characters", "POST", "/v1/components", 422,
+        "validation-error", json=_component(family="f" * 150), fields=("family",)),
+]  # fmt: skip
+
+ROWS = [*ID_ROWS, *DATE_ROWS, *NUL_ROWS, *DEPTH_ROWS, *ZIP_ROWS, *NUMBER_ROWS, *LONG_ROWS]
 
 
 def _counts(database: RolledBackDatabase) -> dict[str, int]:

@@ -229,3 +229,12 @@ def test_the_largest_line_the_limits_allow_loads(make_catalog: MakeCatalog) -> N
     with (root / VM).open("a") as appended:
         appended.write(BIG_LINE)
     assert validate_catalog(root).errors == ()
+
+
+def test_codes_longer_than_their_columns_are_refused(make_catalog: MakeCatalog) -> None:
+    root = make_catalog()
+    _edit(root, VM, "family: compute", f"family: {'f' * 101}")
+    _edit(root, "delivery-centres.yaml", "- code: CZ-BRN", f"- code: {'C' * 51}")
+    found = {(p.file, p.line, p.field): p.message for p in validate_catalog(root).errors}
+    assert "at most 100 characters" in found[(VM, 5, "family")]
+    assert "at most 50 characters" in found[("delivery-centres.yaml", 1, "[0].code")]
