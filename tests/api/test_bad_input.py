@@ -235,9 +235,9 @@ NUL_ROWS = [
     Row("NUL in a customer name", "POST", "/v1/proposals", 422, "validation-error",
         json={**PROPOSAL, "customer": {"name": "Bad\x00Input", "country": "CH"}},
         fields=("customer.name",)),
-    Row("NUL in a configuration request", "POST", "/v1/configurations", 422,
-        "validation-error", json={**CONFIGURATION, "price_book": "EUR\x00"},
-        fields=("price_book",)),
+    Row("NUL in a customer contact", "POST", "/v1/proposals", 422, "validation-error",
+        json={**PROPOSAL, "customer": {"name": "X", "country": "CH", "contact": "a\x00"}},
+        fields=("customer.contact",)),
     Row("NUL in a component's name", "POST", "/v1/components", 422, "validation-error",
         json=_component(name="Linux\x00VM"), fields=("name",)),
     Row("NUL in a JSON key", "POST", "/v1/rules", 422, "validation-error",
@@ -336,7 +336,8 @@ NUMBER_ROWS = [
         json={"id": "R-BIG-001", "kind": "choose", "message": "m", "max": 2**70,
               "group": ["CMP-VM-LNX", "CMP-VM-WIN"]}, fields=("max",)),
     Row("version 2**31 (import)", "POST", IMPORT, 422, "validation-error",
-        json=_catalog_changed("components", "CMP-VM-LNX", {"version": 2**31}),
+        json=_catalog_changed("components", "CMP-VM-LNX",
+                              {"version": 2**31, "summary": "Changed, so a new version."}),
         fields=("version",)),
 ]  # fmt: skip
 
