@@ -1,6 +1,7 @@
-"""Hostile or out-of-range input, one row per case: every request gets a 4xx RFC 9457
-problem with a stable type, never a 500, and leaves nothing written (on SQLite and
-PostgreSQL, through the ``client`` fixture)."""
+"""Hostile or out-of-range input (issue 16, defect 7), one row per case: every request gets
+a 4xx RFC 9457 problem with a stable type, never a 500, and leaves nothing written, on
+SQLite and PostgreSQL (the ``client`` fixture). The two rows at the calendar's edge are
+valid filters and get their list (200), where they used to overflow."""
 
 from __future__ import annotations
 
