@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from catalog.currencies import check_currency
+from catalog.limits import MAX_CODE_LENGTH
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -59,11 +60,18 @@ FrozenMap = Annotated[
 ]
 
 # Component codes: upper-case words joined by hyphens, e.g. CMP-VM-LNX.
-ComponentCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")]
+# At most MAX_CODE_LENGTH characters, like the columns that store them.
+ComponentCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$", max_length=MAX_CODE_LENGTH),
+]
 # Other identifiers (capabilities, competencies, skills, centres, price books): lower or upper
 # case words joined by dots, hyphens or underscores, e.g. compute.linux, linux-admin, CZ-BRN.
 Identifier = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9]*([._-][A-Za-z0-9]+)*$")
+    str,
+    StringConstraints(
+        pattern=r"^[A-Za-z][A-Za-z0-9]*([._-][A-Za-z0-9]+)*$", max_length=MAX_CODE_LENGTH
+    ),
 ]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(min_length=1)]

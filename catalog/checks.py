@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field, fields
+from decimal import Decimal
 from typing import Any
 
 from catalog.capabilities import Capability, Competency
 from catalog.centres import DeliveryCentre
-from catalog.components import Component
+from catalog.components import Component, CostBlock
+from catalog.limits import MAX_HOURS, MAX_LINE_AMOUNT, MAX_LINE_UNITS
 from catalog.located import Located, Source
 from catalog.offerings import Offering
 from catalog.price_books import PriceBook
@@ -66,6 +68,7 @@ def check(records: Records) -> list[Problem]:
         _rules,
         _offerings,
         _contradictions,
+        _magnitudes,
     ):
         problems.extend(checker(context))
     return problems
@@ -458,6 +461,131 @@ def _any_blocked(
             if set(rule.then) <= blocked:
                 return f"rule {rule.id} needs one of {', '.join(rule.then)}, and each is excluded"
     return None
+
+
+# -- what one line can amount to ---------------------------------------------------------------
+
+
+def _magnitudes(context: _Context) -> Iterator[Problem]:
+    """One line at its largest quantity stays within what the solver's integers hold
+    (``catalog.limits``): the capability units it provides or requires or a quantity rule
+    counts, the effort hours it takes a month, and its price and cost a month or once."""
+    for located in context.records.components:
+        yield from _line_magnitudes(context, located)
+    for entry in context.records.rules:
+        rule = entry.item
+        if not isinstance(rule, QuantityRule):
+            continue
+        for side in ("left", "right"):
+            for code, coefficient in getattr(rule, side).items():
+                component = context.components.get(code)
+                if component is not None and coefficient * component.quantity.max > MAX_LINE_UNITS:
+                    yield entry.source.problem(
+                        (side, code),
+                        _too_much(
+                            f"{coefficient} a unit of {code}",
+                            component,
+                            MAX_LINE_UNITS,
+                            coefficient * component.quantity.max,
+                        ),
+                    )
+
+
+def _too_much(per_unit: str, component: Component, limit: int, total: Decimal) -> str:
+    return (
+        f"{per_unit} x quantity.max {component.quantity.max:,} is {total:,.0f}, more than "
+        f"the {limit:,} one line may amount to (so that the solver's 64-bit integers hold "
+        "it): lower quantity.max or the figure"
+    )
+
+
+def _line_magnitudes(context: _Context, entry: Located[Component]) -> Iterator[Problem]:
+    component, source = entry.item, entry.source
+    most = component.quantity.max
+    for relation in ("provides", "requires"):
+        for capability, amount in getattr(component, relation).items():
+            if amount * most > MAX_LINE_UNITS:
+                yield source.problem(
+                    (relation, capability),
+                    _too_much(f"{amount} a unit", component, MAX_LINE_UNITS, amount * most),
+                )
+    hours = sum(component.effort.monthly.values(), Decimal(0))
+    if hours * most > MAX_HOURS:
+        yield source.problem(
+            ("effort", "monthly"),
+            _too_much(f"{hours} hours a unit a month", component, MAX_HOURS, hours * most),
+        )
+    factor = max(level.price_factor for level in component.service_levels)
+    for book, price in component.prices.items():
+        rates: list[tuple[tuple[str | int, ...], Decimal, Decimal]] = []
+        if price.monthly is not None:
+            rates.append((("monthly",), price.monthly, factor))
+        if price.tiers is not None:
+            rates += [
+                (("tiers", "bands", index, "monthly"), band.monthly, factor)
+                for index, band in enumerate(price.tiers.bands)
+            ]
+        if price.one_time is not None:
+            rates.append((("one_time",), price.one_time, Decimal(1)))
+        for path, rate, times in rates:
+            if rate * times * most > MAX_LINE_AMOUNT:
+                what = f"{rate} a unit" + (
+                    f" x price factor {times}" if path[-1] == "monthly" else ""
+                )
+                yield source.problem(
+                    ("prices", book, *path),
+                    _too_much(what, component, MAX_LINE_AMOUNT, rate * times * most),
+                )
+    worst = _dearest_line(context, component)
+    if worst is not None:
+        unit, where = worst
+        yield source.problem(
+            ("quantity", "max"), _too_much(where, component, MAX_LINE_AMOUNT, unit * most)
+        )
+
+
+def _dearest_line(context: _Context, component: Component) -> tuple[Decimal, str] | None:
+    """The highest unit cost, a month or once, at any centre holding the competency in any
+    price book, and its words, if a line at its largest quantity would pass MAX_LINE_AMOUNT
+    (the pricing engine's build-up, every part at the dearest cost factor)."""
+    most = component.quantity.max
+    factor = max(level.cost_factor for level in component.service_levels)
+    blocks: list[CostBlock] = [
+        block
+        for block in (
+            component.non_labour_cost,
+            component.partner.cost if component.partner is not None else None,
+        )
+        if block is not None
+    ]
+    effort = component.effort
+    worst: tuple[Decimal, str] | None = None
+    for centre in context.centres:
+        if component.competency not in centre.competencies:
+            continue
+        rates = centre.labour_rates
+        labour = [
+            sum(
+                (hours * rates.get(skill, Decimal(0)) for skill, hours in period.items()),
+                Decimal(0),
+            )
+            for period in (effort.monthly, effort.one_time)
+        ]
+        for book in context.price_books.values():
+            centre_fx = book.fx_rate(centre.cost_currency) or Decimal(0)
+            monthly, once = (part * centre_fx for part in labour)
+            for block in blocks:
+                fx = book.fx_rate(block.currency) or Decimal(0)
+                monthly += block.monthly * fx
+                once += block.one_time * fx
+            for unit, period in ((monthly * factor, "a month"), (once, "once")):
+                if unit * most > MAX_LINE_AMOUNT and (worst is None or unit > worst[0]):
+                    where = (
+                        f"a unit costing {unit:,.2f} {book.currency} {period} from "
+                        f"{centre.code} (price book {book.code})"
+                    )
+                    worst = (unit, where)
+    return worst
 
 
 def records_of(collections: dict[str, Iterable[Any]]) -> Records:

@@ -23,6 +23,7 @@ from catalog.base import (
 )
 from catalog.capabilities import Unit
 from catalog.documents import Documents
+from catalog.limits import MAX_DURATION, MAX_QUANTITY, MAX_VERSION
 
 Layer = Literal["infrastructure", "platform", "application", "service-management", "transition"]
 Status = Literal["draft", "in_review", "assured", "active", "retired"]
@@ -52,14 +53,10 @@ def _scalar_to_str(value: object) -> object:
 AttributeValue = Annotated[str, BeforeValidator(_scalar_to_str), Field(min_length=1)]
 
 
-# Quantities stay far inside exact decimal arithmetic (28 digits) whatever the price.
-MAX_QUANTITY = 1_000_000_000
-
-
 class QuantityBounds(FrozenModel):
     min: int = Field(default=1, ge=0, le=MAX_QUANTITY)
     max: int = Field(default=1_000_000, ge=1, le=MAX_QUANTITY)
-    step: int = Field(default=1, ge=1)
+    step: int = Field(default=1, ge=1, le=MAX_QUANTITY)
 
     @model_validator(mode="after")
     def _min_below_max(self) -> QuantityBounds:
@@ -95,7 +92,7 @@ class CostBlock(FrozenModel):
 class TierBand(FrozenModel):
     """A volume band: quantities up to and including ``up_to`` (open-ended when absent)."""
 
-    up_to: int | None = Field(default=None, ge=1)
+    up_to: int | None = Field(default=None, ge=1, le=MAX_QUANTITY)
     monthly: Amount
 
 
@@ -173,8 +170,8 @@ class Price(FrozenModel):
 class ServiceLevel(FrozenModel):
     name: Identifier
     availability: Availability | None = None  # percent; required in the availability chain
-    response_minutes: int = Field(ge=1)
-    restore_hours: int = Field(ge=1)
+    response_minutes: int = Field(ge=1, le=MAX_DURATION)
+    restore_hours: int = Field(ge=1, le=MAX_DURATION)
     price_factor: Factor
     cost_factor: Factor
 
@@ -189,7 +186,7 @@ class Partner(FrozenModel):
 
 class Component(FrozenModel):
     code: ComponentCode
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_VERSION)
     name: Name
     summary: Text
     family: Identifier

@@ -12,6 +12,11 @@ Grammar (lowest precedence first; ``implies`` and ``iff`` associate to the right
 A CODE is a component code (``CMP-VM-LNX``) and is true when that component is chosen.
 Symbol spellings are accepted too: ``!`` for not, ``&`` for and, ``|`` for or, ``->`` for
 implies and ``<->`` for iff. Nothing is ever passed to ``eval``.
+
+Nesting (``not``, parentheses, the right-hand side of ``implies`` and ``iff``) stops at
+``MAX_DEPTH`` levels: the parser, and everything that walks the tree later (evaluation, the
+solver's encoding), recurses once per level, so a deeper expression is a syntax error at the
+column where it goes too deep instead of exhausting the stack.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+
+MAX_DEPTH = 50  # a real rule needs a handful of levels; each costs several stack frames
 
 
 class ExpressionSyntaxError(ValueError):
@@ -117,6 +124,7 @@ class _Parser:
     def __init__(self, source: str) -> None:
         self._tokens = _tokenize(source)
         self._index = 0
+        self._depth = 0
 
     def _peek(self) -> _Token:
         return self._tokens[self._index]
@@ -135,16 +143,29 @@ class _Parser:
             raise ExpressionSyntaxError(f"unexpected {token.text!r}", token.column)
         return expr
 
+    def _nested(self, token: _Token, parse: Callable[[], Expr]) -> Expr:
+        """``parse()`` one level deeper than ``token``, within MAX_DEPTH."""
+        if self._depth == MAX_DEPTH:
+            raise ExpressionSyntaxError(
+                f"the expression is nested deeper than {MAX_DEPTH} levels", token.column
+            )
+        self._depth += 1
+        inner = parse()
+        self._depth -= 1
+        return inner
+
     def _iff(self) -> Expr:
         left = self._implies()
+        token = self._peek()
         if self._take("iff"):
-            return Iff(left, self._iff())
+            return Iff(left, self._nested(token, self._iff))
         return left
 
     def _implies(self) -> Expr:
         premise = self._or()
+        token = self._peek()
         if self._take("implies"):
-            return Implies(premise, self._implies())
+            return Implies(premise, self._nested(token, self._implies))
         return premise
 
     def _or(self) -> Expr:
@@ -160,8 +181,9 @@ class _Parser:
         return operands[0] if len(operands) == 1 else And(tuple(operands))
 
     def _unary(self) -> Expr:
+        token = self._peek()
         if self._take("not"):
-            return Not(self._unary())
+            return Not(self._nested(token, self._unary))
         return self._atom()
 
     def _atom(self) -> Expr:
@@ -173,7 +195,7 @@ class _Parser:
         if self._take("false"):
             return Const(False)
         if self._take("("):
-            inner = self._iff()
+            inner = self._nested(token, self._iff)
             closing = self._peek()
             if not self._take(")"):
                 raise ExpressionSyntaxError(

@@ -17,6 +17,7 @@ import csv
 import gc
 import io
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -36,6 +37,7 @@ from catalog.price_books import PriceBook
 from catalog.problems import CatalogInvalid, PathPart, Problem
 from catalog.rules import Rule
 from catalog.snapshot import CatalogSnapshot
+from catalog.text import NUL, NUL_MESSAGE, nul_paths
 from catalog.yaml_io import YamlSyntaxError, line_of, located, parse
 
 
@@ -58,6 +60,9 @@ COLLECTIONS: tuple[Collection, ...] = (
     Collection("offerings", "offerings", Offering.model_validate),
 )
 TABLES_DIRECTORY = "tables"
+# The escapes of a double-quoted YAML scalar that write a NUL: only a file holding one of
+# these has its records searched for the character (the search is no cost to the rest).
+_NUL_ESCAPE = re.compile(r"\\(?:0|x00|u0000|U00000000)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +196,12 @@ class _Reader:
         except (OSError, UnicodeDecodeError) as error:
             self.problems.append(Problem(relative, None, (), f"cannot read the file: {error}"))
             return None
+        if NUL in text:
+            line = text.count("\n", 0, text.index(NUL)) + 1
+            self.problems.append(Problem(relative, line, (), NUL_MESSAGE))
+            # Read on without it: the YAML parser would cut the text short there, and the
+            # rest of the file would cascade into problems of its own.
+            text = text.replace(NUL, "\N{REPLACEMENT CHARACTER}")
         return text
 
     def records(self, relative: str) -> Iterator[tuple[Any, Source]]:
@@ -204,15 +215,21 @@ class _Reader:
             return
         if document is None:
             return
+        escaped = _NUL_ESCAPE.search(text) is not None
         if isinstance(document, dict):
-            yield document, Source(relative, ())
+            yield self._checked(document, Source(relative, ()), escaped)
         elif isinstance(document, list):
             for index, item in enumerate(document):
-                yield item, Source(relative, (index,))
+                yield self._checked(item, Source(relative, (index,)), escaped)
         else:
             self.problems.append(
                 Problem(relative, 1, (), "expected a mapping or a list of mappings")
             )
+
+    def _checked(self, raw: Any, source: Source, escaped: bool) -> tuple[Any, Source]:
+        if escaped:
+            self.problems.extend(source.problem(path, NUL_MESSAGE) for path in nul_paths(raw))
+        return raw, source
 
     def validate(self, collection: Collection, raw: Any, source: Source) -> BaseModel | None:
         if isinstance(raw, dict) and collection.field == "rules" and "rows_file" in raw:
@@ -329,6 +346,7 @@ def validate_mapping(data: Any) -> LoadResult:
                 source = Source(f"{field}[{index}]", ())
                 model, found = validate_record(collection, raw, source)
                 problems.extend(found)
+                problems.extend(source.problem(path, NUL_MESSAGE) for path in nul_paths(raw))
                 if model is not None:
                     getattr(records, field).append(Located(model, source))
                 elif isinstance(raw, dict):

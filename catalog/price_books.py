@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
@@ -15,6 +16,7 @@ from catalog.base import (
     Percent,
     PositiveAmount,
 )
+from catalog.limits import MAX_TERM_MONTHS
 
 
 class Guardrails(FrozenModel):
@@ -37,7 +39,9 @@ class PriceBook(FrozenModel):
     # Units of this book's currency per one unit of each cost currency.
     fx_rates: FrozenMap[CurrencyCode, PositiveAmount] = Field(default_factory=dict)
     # Contract term in months -> discount percent, applied for terms at or above the key.
-    term_discounts: FrozenMap[int, Percent] = Field(default_factory=dict)
+    term_discounts: FrozenMap[Annotated[int, Field(le=MAX_TERM_MONTHS)], Percent] = Field(
+        default_factory=dict
+    )
     guardrails: Guardrails = Field(default_factory=Guardrails)
 
     @model_validator(mode="after")

@@ -15,6 +15,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from catalog.base import ComponentCode, FrozenMap, FrozenModel, Identifier, Text
 from catalog.capabilities import Unit
 from catalog.expressions import Expr, ExpressionSyntaxError, parse, variables
+from catalog.limits import MAX_QUANTITY
 
 Severity = Literal["error", "warning"]
 WILDCARD = "*"  # in a table row: any value, including "nothing chosen"
@@ -74,8 +75,8 @@ class ChooseRule(_Rule):
 
     kind: Literal["choose"]
     group: tuple[ComponentCode, ...] = Field(min_length=2)
-    min: int = Field(default=0, ge=0)
-    max: int = Field(ge=1)
+    min: int = Field(default=0, ge=0, le=MAX_QUANTITY)
+    max: int = Field(ge=1, le=MAX_QUANTITY)
     when: ComponentCode | None = None
 
     _group_unique = field_validator("group")(_unique)
@@ -95,6 +96,9 @@ class ChooseRule(_Rule):
 
 
 Comparison = Literal[">=", "<=", "=="]
+# At most nine digits before the point and six after, like the catalog's amounts: the solver
+# scales a relation's decimals to integers by one power of ten (see catalog.limits).
+Coefficient = Annotated[Decimal, Field(gt=0, allow_inf_nan=False, max_digits=15, decimal_places=6)]
 
 
 class QuantityRule(_Rule):
@@ -106,14 +110,12 @@ class QuantityRule(_Rule):
 
     kind: Literal["quantity"]
     unit: Unit
-    left: FrozenMap[
-        ComponentCode, Annotated[Decimal, Field(gt=0, allow_inf_nan=False, max_digits=15)]
-    ] = Field(min_length=1)
+    left: FrozenMap[ComponentCode, Coefficient] = Field(min_length=1)
     op: Comparison
-    right: FrozenMap[
-        ComponentCode, Annotated[Decimal, Field(gt=0, allow_inf_nan=False, max_digits=15)]
-    ] = Field(default_factory=dict)
-    constant: Annotated[Decimal, Field(allow_inf_nan=False, max_digits=15)] = Decimal(0)
+    right: FrozenMap[ComponentCode, Coefficient] = Field(default_factory=dict)
+    constant: Annotated[Decimal, Field(allow_inf_nan=False, max_digits=15, decimal_places=6)] = (
+        Decimal(0)
+    )
 
     @model_validator(mode="after")
     def _sides_disjoint(self) -> QuantityRule:

@@ -12,11 +12,19 @@ literal of up to 15 significant digits (IEEE 754 doubles carry 15 decimal digits
 loss, DBL_DIG), and the catalog's decimal types
 allow no more than 15 digits, so ``0.1`` is exactly one tenth and no amount keeps a binary
 float's error. YAML 1.2 rules apply (``NO`` is a string, not false).
+
+Nesting: the native parsers do not raise on a document nested deep enough, they overflow
+the stack and take the process with them (yaml-rs past some 10,000 block levels, ruamel past
+some 10,000 flow levels). So a line indented (or ``- ``-nested) past ``MAX_INDENT`` columns
+is refused before parsing, since every block level takes a column; yaml-rs refuses flow
+collections past 256 levels itself; and ruamel, which reports syntax errors, only reads a
+text whose brackets could not nest past ``MAX_OPENERS`` levels.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, cast
@@ -49,6 +57,12 @@ _DecimalConstructor.add_constructor(
 )
 
 
+MAX_INDENT = 1_000  # columns of indentation and "- " before a line's content
+MAX_OPENERS = 5_000  # "[" and "{" in a text ruamel may parse
+_TOO_DEEP = re.compile(rf"^[ \t?:-]{{{MAX_INDENT}}}", re.MULTILINE)
+_LINE = re.compile(r"at line (\d+)")
+
+
 class YamlSyntaxError(ValueError):
     def __init__(self, message: str, line: int | None) -> None:
         super().__init__(message)
@@ -66,10 +80,25 @@ _FAST = _fast_loader()
 
 def parse(text: str) -> Any:
     """Parse one YAML document; syntax errors carry the 1-based line."""
+    deep = _TOO_DEEP.search(text)
+    if deep is not None:
+        line = text.count("\n", 0, deep.start()) + 1
+        raise YamlSyntaxError(f"YAML syntax error: nested past {MAX_INDENT} columns", line)
     try:
         return yaml_rs.loads(text, parse_datetime=False)
-    except yaml_rs.YAMLDecodeError:
+    except yaml_rs.YAMLDecodeError as error:
+        if not _ruamel_can_read(text):  # yaml-rs's own words, then
+            found = _LINE.search(str(error))
+            reason = str(error).rsplit("\n", 1)[-1]
+            at = int(found.group(1)) if found else None
+            raise YamlSyntaxError(f"YAML syntax error: {reason}", at) from None
         return parse_slow(text)  # ruamel's message and line are the ones we report
+
+
+def _ruamel_can_read(text: str) -> bool:
+    """Whether ``text`` cannot nest deeper than ruamel reads without crashing: no line
+    indented past MAX_INDENT, and too few brackets to nest past MAX_OPENERS."""
+    return text.count("[") + text.count("{") <= MAX_OPENERS and _TOO_DEEP.search(text) is None
 
 
 def parse_slow(text: str) -> Any:
@@ -88,9 +117,11 @@ def parse_slow(text: str) -> Any:
 
 def located(text: str) -> Any:
     """The document as ruamel round-trip nodes, which remember their lines (None if broken)."""
+    if not _ruamel_can_read(text):
+        return None
     try:
         return YAML(typ="rt").load(text)
-    except YAMLError:
+    except (YAMLError, RecursionError):  # the lines are then left unresolved
         return None
 
 

@@ -9,6 +9,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 
 from app.api import problems
+from app.api.params import TEXT_CHECKS
 from app.api.request_body import BufferedBody
 from app.api.routers import (
     audit,
@@ -67,6 +68,7 @@ def create_app(
         # No OpenTelemetry here: FastAPI's own check for it reads the environment on every
         # request (7 % of a cached catalog read's CPU in the profile).
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        dependencies=TEXT_CHECKS,  # every route: no NUL in the query or the path
     )
     app.state.settings = settings
     app.state.database = database

@@ -15,6 +15,7 @@ from app.api.throttle import FailedLogins
 from app.db.engine import Database
 from app.errors import (
     CredentialsInQuery,
+    FieldProblem,
     Forbidden,
     Invalid,
     MalformedJson,
@@ -24,6 +25,8 @@ from app.errors import (
 from app.services.catalog_store import catalog_revision
 from app.services.keys import authenticate
 from app.services.principal import Permission, Principal
+from catalog.problems import format_path
+from catalog.text import NUL_MESSAGE, nul_paths
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Query parameters that would put a credential into logs, proxies and browser history.
@@ -131,6 +134,12 @@ async def _json_object(request: Request, media_types: frozenset[str]) -> dict[st
         raise MalformedJson("the request body is nested too deeply") from error
     if not isinstance(data, dict):
         raise Invalid("the request body must be a JSON object")
+    nul = nul_paths(data)  # refused here for every JSON body, before anything is stored
+    if nul:
+        raise Invalid(
+            "text in the request body must not contain the NUL character",
+            [FieldProblem(format_path(path), NUL_MESSAGE) for path in nul],
+        )
     return data
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
 from app.api.security_headers import security_headers
+from app.configurator.errors import OutOfRange
 from app.errors import FieldProblem, Invalid, OfferwrightError
 from pricing.errors import PricingError
 
@@ -85,6 +86,15 @@ async def _pricing(request: Request, error: Exception) -> JSONResponse:
     )  # fmt: skip
 
 
+async def _out_of_range(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, OutOfRange)
+    log.warning("model out of the solver's range on %s: %s", request.url.path, error)
+    return problem_response(
+        request, status=422, slug="out-of-range", title="Numbers out of the solver's range",
+        detail=str(error),
+    )  # fmt: skip
+
+
 async def _request_validation(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     details = list(error.errors())
@@ -151,6 +161,7 @@ async def _unexpected(request: Request, error: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(OfferwrightError, _domain)
     app.add_exception_handler(PricingError, _pricing)
+    app.add_exception_handler(OutOfRange, _out_of_range)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(IntegrityError, _concurrent)

@@ -59,3 +59,10 @@ class Infeasible(Exception):
 
 class SolverTimeout(Exception):
     """The time limit passed before any valid bundle was found."""
+
+
+class OutOfRange(Exception):
+    """The model of a request holds numbers past the solver's 64-bit integers. The catalog
+    bounds what one line can amount to (``catalog.limits``); many lines at those extremes
+    can still add up past what one constraint or the objective holds. An answer from such a
+    model would be a guess (CP-SAT refuses it), so the request is refused instead."""

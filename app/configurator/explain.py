@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 from app.configurator.availability import chain_percent
 from app.configurator.constraints import add_all
 from app.configurator.errors import ConflictItem, Infeasible, Repair
-from app.configurator.model import ConfigModel, Group, build_variables
+from app.configurator.model import ConfigModel, Group, build_variables, solve_model
 from app.configurator.request import ConfigurationRequest, Limits
 from catalog.expressions import evaluate
 from catalog.rules import (
@@ -200,7 +200,7 @@ class _Explainer:
         solver.parameters.max_presolve_iterations = 1
         solver.parameters.symmetry_level = 0
         solver.parameters.max_time_in_seconds = max(0.05, self.deadline - time.monotonic())
-        status = solver.solve(model)
+        status = solve_model(solver, model)
         if status != cp_model.INFEASIBLE:
             return False, []
         by_index = {literal.index: group for group, literal in self.literals.items()}
@@ -333,7 +333,7 @@ def _with_cheapest(
     add_all(unbudgeted)
     unbudgeted.model.minimize(unbudgeted.monthly_price())
     solver = optimiser(limits, deadline)
-    if solver.solve(unbudgeted.model) != cp_model.OPTIMAL:
+    if solve_model(solver, unbudgeted.model) != cp_model.OPTIMAL:
         return item
     cheapest = cents_text(round(solver.objective_value))
     detail = f"{item.detail} is below the cheapest valid bundle, {cheapest}"

@@ -25,6 +25,7 @@ from typing import Literal
 
 from ortools.sat.python import cp_model, cp_model_helper
 
+from app.configurator.errors import OutOfRange
 from app.configurator.request import ConfigurationRequest
 from app.configurator.scope import reachable
 from catalog.centres import DeliveryCentre
@@ -44,6 +45,22 @@ SatLiteral = cp_model_helper.Literal
 def total(terms: Iterable[LinearExpr | cp_model.IntVar]) -> LinearExpr:
     """The sum of ``terms`` as one linear expression (0 when there are none)."""
     return cp_model.LinearExpr.sum(list(terms))
+
+
+def solve_model(solver: cp_model.CpSolver, model: cp_model.CpModel) -> cp_model.CpSolverStatus:
+    """``solver.solve(model)``; a model CP-SAT refuses for its numbers is OutOfRange, never
+    read as "no solution". Any other invalid model is a bug, and says so."""
+    status = solver.solve(model)
+    if status == cp_model.MODEL_INVALID:
+        reason = model.validate()
+        if "overflow" in reason:
+            raise OutOfRange(
+                "the request reaches figures of the catalog (quantities, amounts, hours) "
+                "that add up past the solver's 64-bit integers; ask for fewer or smaller "
+                "needs, or lower the catalog's largest quantities"
+            )
+        raise RuntimeError(f"the configurator built an invalid model: {reason}")
+    return status
 
 
 def _zero() -> LinearExpr:

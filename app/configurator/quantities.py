@@ -23,7 +23,7 @@ from app.configurator.availability import MAX_NEAR_MISSES
 from app.configurator.choices import ChoiceModel
 from app.configurator.constraints import quantity_relation
 from app.configurator.errors import SolverTimeout
-from app.configurator.model import LinearExpr, SatLiteral, scaled_sum, total
+from app.configurator.model import LinearExpr, SatLiteral, scaled_sum, solve_model, total
 from app.configurator.request import Need
 from app.configurator.scope import holds_when_nothing_is_chosen
 from catalog.rules import QuantityRule
@@ -228,7 +228,7 @@ class QuantityCheck:
             )
         for _ in range(MAX_NEAR_MISSES + 1):
             solver = _solver(seconds)
-            if not _decided(solver.solve(model)):
+            if not _decided(solve_model(solver, model)):
                 return None
             found = frozenset(c for c in self.choices.codes if solver.value(quantity[c]) > 0)
             if accept(found):
@@ -288,7 +288,7 @@ def _decided(status: cp_model.CpSolverStatus) -> bool:
 
 
 def _solvable(model: cp_model.CpModel, seconds: float) -> bool:
-    return _decided(_solver(seconds).solve(model))
+    return _decided(solve_model(_solver(seconds), model))
 
 
 def _holds(rule: QuantityRule, quantity: dict[str, int]) -> bool:

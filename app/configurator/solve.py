@@ -27,6 +27,7 @@ from app.configurator.model import (
     SatLiteral,
     build_variables,
     scaled,
+    solve_model,
     total,
 )
 from app.configurator.request import ConfigurationRequest, Limits
@@ -172,7 +173,7 @@ def solve_best(config: ConfigModel, limits: Limits, deadline: float) -> tuple[Ch
     objective = objective_of(config)
     model.minimize(objective)
     solver = optimiser(limits, deadline)
-    status = solver.solve(model)
+    status = solve_model(solver, model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     proven = status == cp_model.OPTIMAL
@@ -187,18 +188,22 @@ def solve_best(config: ConfigModel, limits: Limits, deadline: float) -> tuple[Ch
         _hint(config, ties, solver)
         ties.minimize(_tie_break(config))
         second = optimiser(limits, deadline)
-        if second.solve(ties) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if solve_model(second, ties) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             chosen = _read(config, second)
     return chosen, proven
 
 
 def _hint(config: ConfigModel, model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
     model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in OR-Tools' stubs
+    hinted: set[int] = set()
     for choice in config.choices.values():
-        model.add_hint(choice.chosen, solver.value(choice.chosen))
-        model.add_hint(choice.quantity, solver.value(choice.quantity))
-        for literal in [*(o.chosen for o in choice.options), *choice.level_chosen.values()]:
-            model.add_hint(literal, solver.value(literal))
+        # A component with one level uses its own variables for that level: each variable
+        # is hinted once (CP-SAT refuses a model hinting one twice).
+        for var in [choice.chosen, choice.quantity, *(o.chosen for o in choice.options),
+                    *choice.level_chosen.values()]:  # fmt: skip
+            if var.index not in hinted:
+                hinted.add(var.index)
+                model.add_hint(var, solver.value(var))
 
 
 def _read(config: ConfigModel, solver: cp_model.CpSolver) -> Chosen:
@@ -265,7 +270,7 @@ def place_cheaply(config: ConfigModel, chosen: Chosen, limits: Limits, deadline:
         )
     model.minimize(total(costs))
     solver = optimiser(replace(limits, workers=1), deadline)  # one worker: deterministic
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if solve_model(solver, model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if config.centres_modelled:
             return chosen  # the solver's own placement is valid; keep it
         raise _NoPlacement

@@ -35,6 +35,10 @@ NAMING_CONVENTION = {
 
 Document = JSON().with_variant(JSONB(), "postgresql")
 
+# Every id, version and revision column is an Integer: 32 bits on PostgreSQL. A number past
+# it can name no row, and binding it fails in the driver (SQLite stops at 64 bits).
+MAX_INTEGER = 2**31 - 1
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC timestamps on both databases (SQLite stores them naive)."""

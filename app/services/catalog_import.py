@@ -22,6 +22,12 @@ from catalog.problems import Problem
 
 MAX_FILES = 100_000
 MAX_UNPACKED_BYTES = 1_073_741_824  # a zip bomb stops here
+# Entry names are checked before anything is written, so an archive either unpacks as named
+# or not at all: at most 16 folders deep and 200 bytes a name (the file system allows 255 a
+# name and 4,096 a path, the temporary folder included), 1,024 bytes in all.
+MAX_DEPTH = 16
+MAX_NAME_BYTES = 200
+MAX_PATH_BYTES = 1_024
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,21 +78,62 @@ def _unzip(data: bytes, target: Path) -> Path:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as error:
         raise Invalid(f"not a zip archive: {error}") from error
+    except UnicodeDecodeError as error:  # a name flagged UTF-8 that is not
+        raise Invalid(f"an entry's name is not valid UTF-8: {error.reason}") from error
     with archive:
         members = [member for member in archive.infolist() if not member.is_dir()]
         if len(members) > MAX_FILES:
             raise Invalid(f"the archive holds more than {MAX_FILES} files")
         if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
             raise Invalid(f"the archive unpacks to more than {MAX_UNPACKED_BYTES} bytes")
-        for member in members:
-            path = PurePosixPath(member.filename)
-            if path.is_absolute() or ".." in path.parts or "\\" in member.filename:
-                raise Invalid(f"unsafe path in the archive: {member.filename}")
-            destination = target.joinpath(*path.parts)
+        paths = _entry_paths(members)
+        for member, parts in zip(members, paths, strict=True):
+            destination = target.joinpath(*parts)
             destination.parent.mkdir(parents=True, exist_ok=True)
             with archive.open(member) as source, open(destination, "wb") as sink:
                 sink.write(source.read())
     return _catalog_root(target)
+
+
+def _entry_paths(members: list[zipfile.ZipInfo]) -> list[tuple[str, ...]]:
+    """Each file's path as parts, once every name is known to unpack as written: relative,
+    not too long or deep, and no name both a file and a folder or two files (which would
+    fail half-way, or let the last one silently win)."""
+    problems: list[FieldProblem] = []
+
+    def refuse(name: str, message: str) -> None:
+        problems.append(FieldProblem("(archive entry)", message, name))
+
+    paths: list[tuple[str, ...]] = []
+    for member in members:
+        name = member.filename
+        path = PurePosixPath(name)
+        parts = path.parts
+        paths.append(parts)
+        if path.is_absolute() or ".." in parts or "\\" in name:
+            refuse(name, "unsafe path: absolute, or reaching out of the archive")
+        elif len(parts) > MAX_DEPTH:
+            refuse(name, f"nested {len(parts) - 1} folders deep, more than {MAX_DEPTH - 1}")
+        elif len(name.encode()) > MAX_PATH_BYTES:
+            refuse(name, f"the path is longer than {MAX_PATH_BYTES} bytes")
+        elif any(len(part.encode()) > MAX_NAME_BYTES for part in parts):
+            refuse(name, f"a file or folder name is longer than {MAX_NAME_BYTES} bytes")
+    if not problems:
+        files: set[tuple[str, ...]] = set()
+        folders = {parts[:end] for parts in paths for end in range(1, len(parts))}
+        for member, parts in zip(members, paths, strict=True):
+            if parts in files:
+                refuse(member.filename, "the archive holds this file twice")
+            elif parts in folders:
+                refuse(member.filename, "the archive holds a file and a folder of this name")
+            files.add(parts)
+    if problems:
+        raise Invalid(
+            f"the archive cannot be unpacked as named ({len(problems)} entr"
+            f"{'y' if len(problems) == 1 else 'ies'}); nothing was imported",
+            problems,
+        )
+    return paths
 
 
 def _catalog_root(root: Path) -> Path:

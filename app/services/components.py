@@ -32,7 +32,7 @@ from app.services.catalog_store import (
     working_catalog,
 )
 from app.services.merge_patch import apply_merge_patch
-from app.services.pagination import Page, decode_cursor, page_of
+from app.services.pagination import Page, after_key, page_of
 from app.services.preconditions import check_precondition
 from app.services.principal import Permission, Principal
 from app.services.representation import Representation, represent
@@ -110,9 +110,9 @@ def list_components(
         .order_by(ComponentVersion.code)
         .limit(limit + 1)
     )
-    after = decode_cursor(cursor)
+    after = after_key(cursor)
     if after is not None:
-        query = query.where(ComponentVersion.code > str(after))
+        query = query.where(ComponentVersion.code > after)
     if family:
         query = query.where(ComponentVersion.family == family)
     if layer:

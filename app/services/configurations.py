@@ -23,7 +23,7 @@ from app.services.principal import Principal
 from app.services.quote_view import quote_view
 from app.services.solver_pool import Solver, SolverKilled
 from app.services.visibility import sees_cost
-from catalog.components import MAX_QUANTITY
+from catalog.limits import MAX_QUANTITY
 from catalog.price_books import Guardrails
 from catalog.snapshot import CatalogSnapshot
 from pricing.guardrails import Breach, check_guardrails

@@ -502,7 +502,8 @@ def _filtered(statement: Select[Proposal], filters: ListFilters) -> Select[Propo
     if filters.created_from is not None:
         start = datetime.combine(filters.created_from, datetime.min.time(), UTC)
         statement = statement.where(Proposal.created_at >= start)
-    if filters.created_to is not None:
+    # Inclusive: before the next day starts; the calendar's last day has none, nor a bound.
+    if filters.created_to is not None and filters.created_to < date.max:
         end = datetime.combine(filters.created_to + timedelta(days=1), datetime.min.time(), UTC)
         statement = statement.where(Proposal.created_at < end)
     return statement

@@ -17,7 +17,7 @@ from app.services.inputs import Code, Percent, Strict
 from app.services.principal import Principal
 from app.services.quote_view import quote_view
 from app.services.visibility import sees_cost
-from catalog.components import MAX_QUANTITY
+from catalog.limits import MAX_QUANTITY
 from pricing.guardrails import check_guardrails
 from pricing.quote import MAX_TERM_MONTHS, LineRequest, QuoteRequest, price_quote
 

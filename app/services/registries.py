@@ -21,7 +21,7 @@ from app.services.catalog_store import (
     working_catalog,
 )
 from app.services.merge_patch import apply_merge_patch
-from app.services.pagination import Page, decode_cursor, page_of
+from app.services.pagination import Page, after_key, page_of
 from app.services.preconditions import check_precondition
 from app.services.principal import Principal
 from app.services.representation import Representation, represent
@@ -68,9 +68,9 @@ def list_records(
         .order_by(CatalogRecord.key)
         .limit(limit + 1)
     )
-    after = decode_cursor(cursor)
+    after = after_key(cursor)
     if after is not None:
-        query = query.where(CatalogRecord.key > str(after))
+        query = query.where(CatalogRecord.key > after)
     own = _own_centre_only(registry, principal)
     if own is not None:
         query = query.where(CatalogRecord.key == own)

@@ -207,7 +207,8 @@ class TestSnapshot:
 
 
 def test_quantity_bounds_stay_within_exact_arithmetic() -> None:
-    from catalog.components import MAX_QUANTITY, QuantityBounds
+    from catalog.components import QuantityBounds
+    from catalog.limits import MAX_QUANTITY
 
     assert QuantityBounds(min=1, max=MAX_QUANTITY).max == 10**9
     with pytest.raises(ValidationError, match="less than or equal to 1000000000"):

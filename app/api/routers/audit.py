@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
 
 from app.api.deps import AuditReader, Cursor, DbSession, Limit
+from app.api.params import Timestamp
 from app.api.schemas import ListPage
 from app.services import audit
 
@@ -23,7 +23,7 @@ def audit_log(
     entity_kind: str | None = None,
     entity_key: str | None = None,
     actor: str | None = None,
-    since: datetime | None = None,
+    since: Timestamp | None = None,
 ) -> Any:
     """Every change, newest first: who, when, what, before and after."""
     page = audit.entries(

@@ -20,6 +20,7 @@ from app.api.deps import (
     Limit,
     MergePatchBody,
 )
+from app.api.params import Id
 from app.api.representation import tagged
 from app.api.schemas import MERGE_PATCH_BODY, OBJECT_BODY, ListPage
 from app.documents.html import render_document
@@ -29,7 +30,7 @@ from app.services.components import DocumentName
 
 router = APIRouter(prefix="/v1/components", tags=["components"])
 
-Version = Annotated[int | None, Query(ge=1, description="a version number; default: active")]
+Version = Annotated[Id | None, Query(description="a version number; default: active")]
 IfMatch = Annotated[str | None, Header(description="the ETag you read")]
 
 
@@ -109,7 +110,7 @@ _TRANSITION_BODY: dict[str, Any] = {
 
 @router.post("/{code}/versions/{version}/transition", openapi_extra=_TRANSITION_BODY)
 def transition(
-    session: DbSession, principal: Caller, code: str, version: int,
+    session: DbSession, principal: Caller, code: str, version: Id,
     body: JsonBody,  # read after authentication: no key gets 401, whatever the body
     if_match: IfMatch = None,
 ) -> Any:  # fmt: skip

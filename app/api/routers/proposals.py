@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 
 from app.api.deps import READ_ONLY, Caller, Cursor, DbSession, JsonBody, Limit, requires
+from app.api.params import Id
 from app.api.pdf import pdf_response, pdf_responses
 from app.api.representation import tagged
 from app.api.schemas import OBJECT_BODY, ListPage
@@ -88,8 +89,8 @@ def _with_etag(body: dict[str, Any]) -> Response:
 def read(
     session: DbSession,
     principal: Caller,
-    proposal_id: int,
-    revision: Annotated[int | None, Query(ge=1)] = None,
+    proposal_id: Id,
+    revision: Id | None = None,
 ) -> Any:
     """A proposal (its current revision, or `?revision=N`): customer, status, validity, lines
     with prices and reasons, totals, history; cost and margin only for roles that see cost.
@@ -101,7 +102,7 @@ def read(
 def transition(
     session: DbSession,
     principal: Caller,
-    proposal_id: int,
+    proposal_id: Id,
     body: JsonBody,
     if_match: Annotated[
         str | None, Header(description="the ETag of the proposal as you last read it")
@@ -120,7 +121,7 @@ def transition(
     "/{proposal_id}/revisions", status_code=201, openapi_extra={**OBJECT_BODY, **READ_ONLY}
 )
 def revise(
-    request: Request, session: DbSession, principal: Caller, proposal_id: int, body: JsonBody
+    request: Request, session: DbSession, principal: Caller, proposal_id: Id, body: JsonBody
 ) -> Any:
     """A new revision: `{"request": {...}}` re-solves a changed request, `{}` re-prices the
     same request on the current catalog. Back to draft with a fresh validity; earlier
@@ -137,8 +138,8 @@ def pdf(
     request: Request,
     session: DbSession,
     principal: Caller,
-    proposal_id: int,
-    revision: Annotated[int | None, Query(ge=1)] = None,
+    proposal_id: Id,
+    revision: Id | None = None,
     draft: Annotated[bool, Query(description="watermark the copy as a draft")] = False,
 ) -> Response:
     """The proposal as a PDF a customer can be sent: cover, contents, executive summary,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.api.deps import Caller, Cursor, DbSession, Limit
+from app.api.params import Id
 from app.api.pdf import pdf_response, pdf_responses
 from app.api.schemas import ListPage
 from app.services import work_packages
@@ -27,7 +28,7 @@ def listing(
 
 
 @router.get("/v1/work-packages/{package_id}")
-def read(session: DbSession, principal: Caller, package_id: int) -> Any:
+def read(session: DbSession, principal: Caller, package_id: Id) -> Any:
     """One work package (its centre's delivery keys and admins only)."""
     return work_packages.read(session, principal, package_id)
 
@@ -37,7 +38,7 @@ def read(session: DbSession, principal: Caller, package_id: int) -> Any:
     response_class=Response,
     responses=pdf_responses("the delivery pack"),
 )
-def pdf(request: Request, session: DbSession, principal: Caller, package_id: int) -> Response:
+def pdf(request: Request, session: DbSession, principal: Caller, package_id: Id) -> Response:
     """The delivery pack: the package's facts, then provisioning, operating procedures,
     tooling, skills, handover and KPIs of the version sold."""
     state = request.app.state
