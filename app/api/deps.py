@@ -22,8 +22,7 @@ from app.errors import (
     Unauthenticated,
     UnsupportedMediaType,
 )
-from app.services.catalog_store import catalog_revision
-from app.services.keys import authenticate
+from app.services.keys import identify
 from app.services.principal import Permission, Principal
 from catalog.problems import format_path
 from catalog.text import NUL_MESSAGE, nul_paths
@@ -48,11 +47,11 @@ def _writes(request: Request) -> bool:
     return not extra.get("x-read-only", False)
 
 
-def _identify(database: Database, key: str) -> tuple[Principal | None, int]:
+def _identify(database: Database, key: str) -> tuple[Principal, int] | None:
     """The key's principal and the catalog revision as this request begins, in one short
     read on a pooled connection (every request comes through here)."""
     with database.reading() as connection:
-        return authenticate(connection, key), catalog_revision(connection)
+        return identify(connection, key)
 
 
 async def authenticated(request: Request) -> Principal:
@@ -70,15 +69,13 @@ async def authenticated(request: Request) -> Principal:
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise Unauthenticated("the Authorization header must be 'Bearer <key>'")
-    principal, revision = await anyio.to_thread.run_sync(
-        _identify, request.app.state.database, key.strip()
-    )
-    request.state.catalog_revision = revision
-    if principal is None:
+    identified = await anyio.to_thread.run_sync(_identify, request.app.state.database, key.strip())
+    if identified is None:
         # The key is checked first: only wrong keys are throttled, a valid one is served.
         failures: FailedLogins = request.app.state.failed_logins
         failures.failed(request.client.host if request.client else "unknown")
         raise Unauthenticated("unknown or revoked API key")
+    principal, request.state.catalog_revision = identified
     request.state.principal = principal
     return principal
 
