@@ -353,3 +353,19 @@ def test_propose_explains_what_cannot_be_done(cli: Invoke, tmp_path: Path) -> No
 def test_the_systems_own_names_are_not_for_api_keys(loaded: Invoke) -> None:
     result = loaded("keys", "create", "--name", "offerwright:command-line", "--role", "sales")
     assert result.exit_code == 1 and "the system's own" in result.output
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 1), (2, 2), (4, 4), (64, 4), (None, 1)])
+def test_serve_runs_one_api_process_per_core_by_default(
+    monkeypatch: pytest.MonkeyPatch, cores: int | None, workers: int
+) -> None:
+    import os
+
+    import uvicorn
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert CliRunner().invoke(app, ["serve"]).exit_code == 0
+    assert CliRunner().invoke(app, ["serve", "--workers", "3"]).exit_code == 0
+    assert [call["workers"] for call in calls] == [workers, 3]
