@@ -496,6 +496,22 @@ def serving(backend: str, directory: Path, code: Code) -> Iterator[Served]:
         yield stack.enter_context(served(directory, url, python=code.python, source=code.source))
 
 
+def _gone(server: Served) -> str | None:
+    """How the server went, if it did: exited (a signal from outside, a crash) or no longer
+    accepting connections (shutting down)."""
+    exit_code = server.exited()
+    if exit_code is not None:
+        how = f"signal {-exit_code}" if exit_code < 0 else f"exit code {exit_code}"
+        return f"exited ({how})"
+    try:
+        httpx.get(f"{server.url}/healthz", timeout=30)
+    except httpx.ConnectError:
+        return "stopped accepting connections"
+    except httpx.HTTPError:
+        pass  # busy, not gone
+    return None
+
+
 def measure(
     backend: str, code: Code, options: argparse.Namespace
 ) -> tuple[list[Figures], list[str], bool]:
@@ -529,13 +545,12 @@ def measure(
             for run_load in loads:
                 figures.append(run_load(server))
                 print(row(backend, figures[-1]))
-                exit_code = server.exited()
-                if exit_code is not None:
+                gone = _gone(server)
+                if gone is not None:
                     stopped = True
                     notes.append(
-                        f"{backend}: offerwright serve exited during {figures[-1].name} (exit "
-                        f"code {exit_code}; a negative one is the signal that stopped it): the "
-                        "figures of that load are void, the loads after it were not run"
+                        f"{backend}: offerwright serve {gone} by the end of {figures[-1].name}: "
+                        "the figures of that load are void, the loads after it were not run"
                     )
                     print(f"  {notes[-1]}")
                     break
