@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import api_list, catalog_load, configurator, options, pricing, proposals
+from benchmarks import (
+    api_list,
+    catalog_load,
+    configurator,
+    load,
+    options,
+    pricing,
+    proposals,
+)
 
 if __name__ == "__main__":
-    for benchmark in (catalog_load, api_list, pricing, configurator, options, proposals):
+    for benchmark in (catalog_load, api_list, pricing, configurator, options, proposals, load):
         sys.argv = [benchmark.__name__]
         benchmark.main()

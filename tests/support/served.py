@@ -1,6 +1,7 @@
 """A real ``offerwright serve`` process for tests that must see what users run: its own
 database (a SQLite file or a PostgreSQL schema), migrated and holding the default catalog,
-with one API key per role, on a free port."""
+with one API key per role, on a free port. Also what ``benchmarks.load`` serves, with
+another interpreter and source tree when it measures another checkout."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from sqlalchemy import text
 from app.db.engine import make_engine
 
 ROLES = ("sales", "portfolio", "approver", "delivery", "admin")
-COMMAND = [sys.executable, "-m", "app.cli"]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -29,6 +30,12 @@ class Served:
     url: str
     keys: dict[str, str] = field(default_factory=dict)
     log: Path | None = None
+    process: subprocess.Popen[bytes] | None = None
+
+    def exited(self) -> int | None:
+        """The server's exit code once it has stopped (a negative one: the signal that
+        stopped it), else None."""
+        return None if self.process is None else self.process.poll()
 
     def headers(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keys[role]}"}
@@ -41,10 +48,11 @@ def _free_port() -> int:
         return port
 
 
-def _run(env: dict[str, str], cwd: Path, *args: str) -> str:
+def _run(python: str, env: dict[str, str], cwd: Path, *args: str) -> str:
     done = subprocess.run(
-        [*COMMAND, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=300
-    )
+        [python, "-m", "app.cli", *args], env=env, cwd=cwd, capture_output=True, text=True,
+        timeout=300,
+    )  # fmt: skip
     if done.returncode != 0:
         raise RuntimeError(f"offerwright {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     return done.stdout
@@ -66,26 +74,39 @@ def postgres_schema(url: str) -> Iterator[str]:
 
 
 @contextmanager
-def served(directory: Path, database_url: str | None = None, **settings: str) -> Iterator[Served]:
+def served(
+    directory: Path,
+    database_url: str | None = None,
+    *,
+    python: str = sys.executable,
+    source: Path | None = ROOT,
+    **settings: str,
+) -> Iterator[Served]:
     """``offerwright serve`` in ``directory`` (its SQLite file there unless a URL is given),
-    with ``settings`` as OFFERWRIGHT_* variables; stopped (and waited for) on exit."""
+    with ``settings`` as OFFERWRIGHT_* variables (only those given: older code may lack some);
+    stopped (and waited for) on exit. ``python -m app.cli`` runs every command, with
+    ``source`` first on PYTHONPATH (None: whatever that interpreter has installed)."""
     env = {**os.environ, **{f"OFFERWRIGHT_{k.upper()}": v for k, v in settings.items()}}
     env.pop("OFFERWRIGHT_DATABASE_URL", None)
     if database_url is not None:
         env["OFFERWRIGHT_DATABASE_URL"] = database_url
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    _run(env, directory, "db", "upgrade")
-    _run(env, directory, "catalog", "import")
+    env.pop("PYTHONPATH", None)
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
+    _run(python, env, directory, "db", "upgrade")
+    _run(python, env, directory, "catalog", "import")
     keys = {}
     for role in ROLES:
         centre = ["--centre", "CZ-BRN"] if role == "delivery" else []
-        out = _run(env, directory, "keys", "create", "--name", role, "--role", role, *centre)
+        out = _run(
+            python, env, directory, "keys", "create", "--name", role, "--role", role, *centre
+        )
         keys[role] = out.strip().splitlines()[-1]
     port = _free_port()
     log = directory / "serve.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [*COMMAND, "serve", "--port", str(port)],
+            [python, "-m", "app.cli", "serve", "--port", str(port)],
             env=env, cwd=directory, stdout=sink, stderr=subprocess.STDOUT,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -98,9 +119,12 @@ def served(directory: Path, database_url: str | None = None, **settings: str) ->
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"offerwright serve did not start:\n{log.read_text()}")
+                state = (
+                    "timed out" if process.returncode is None else f"exit code {process.returncode}"
+                )
+                raise RuntimeError(f"offerwright serve did not start ({state}):\n{log.read_text()}")
             time.sleep(0.2)
-        yield Served(url, keys, log)
+        yield Served(url, keys, log, process)
     finally:
         process.terminate()
         try:
