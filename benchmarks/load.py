@@ -1,5 +1,5 @@
-"""Benchmark: load on a real ``offerwright serve`` process (its defaults: one process, the
-settings it ships with), on SQLite and on PostgreSQL, each in a database of its own (a
+"""Benchmark: load on a real ``offerwright serve`` process (its defaults: one API process
+per core, at most four, and the settings it ships with), on SQLite and on PostgreSQL, each in a database of its own (a
 temporary SQLite file; a fresh schema of the database ``test`` at 127.0.0.1:5432, dropped
 after), migrated, holding the default catalog, with one API key per role.
 
