@@ -3,13 +3,15 @@ outer transaction that the test rolls back, so each test starts from the same ca
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import sessionmaker
 
 from app.db.engine import Database, WriteTurn
+
+T = TypeVar("T")
 
 
 class RolledBackDatabase(Database):
@@ -24,9 +26,8 @@ class RolledBackDatabase(Database):
         self.writer = WriteTurn(None)  # one connection: its savepoints take turns already
         self._probe = None
 
-    @contextmanager
-    def reading(self) -> Iterator[Connection]:
-        yield self.connection  # reads see what the test wrote in its outer transaction
+    def read(self, work: Callable[[Connection], T]) -> T:
+        return work(self.connection)  # reads see what the test wrote in its outer transaction
 
     def dispose(self) -> None:
         self._outer.rollback()

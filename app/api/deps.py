@@ -50,8 +50,7 @@ def _writes(request: Request) -> bool:
 def _identify(database: Database, key: str) -> tuple[Principal, int] | None:
     """The key's principal and the catalog revision as this request begins, in one short
     read on a pooled connection (every request comes through here)."""
-    with database.reading() as connection:
-        return identify(connection, key)
+    return database.read(lambda connection: identify(connection, key))
 
 
 async def authenticated(request: Request) -> Principal:

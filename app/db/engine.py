@@ -12,18 +12,20 @@ it the caller gets ``DatabaseBusy`` (503 with ``Retry-After``)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import OfferwrightError
 
 WRITE = {"offerwright_write": True}
+T = TypeVar("T")
 
 
 class DatabaseBusy(OfferwrightError):
@@ -39,6 +41,7 @@ def make_engine(
     busy_timeout_ms: int = 5_000,
     pool_size: int = 5,
     pool_wait: float = 30.0,
+    pre_ping: bool = True,
     **options: Any,
 ) -> Engine:
     pooling = {"pool_size": pool_size, "max_overflow": pool_size, "pool_timeout": pool_wait}
@@ -52,7 +55,7 @@ def make_engine(
         )
         _configure_sqlite(engine, busy_timeout_ms)
         return engine
-    return create_engine(url, pool_pre_ping=True, **pooling, **options)
+    return create_engine(url, pool_pre_ping=pre_ping, **pooling, **options)
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -130,6 +133,15 @@ class Database:
         self.sessions = session_factory(self.engine)
         self.writer = WriteTurn(busy_timeout_ms / 1000 if url.startswith("sqlite") else None)
         self._probe: Engine | None = None
+        # Single-statement reads on PostgreSQL need no transaction and no ping before each
+        # checkout: one round trip where the session engine makes four (ping, BEGIN,
+        # SELECT, ROLLBACK). A connection found dead is retried once (see ``read``).
+        self._reads = self.engine
+        if not url.startswith("sqlite"):
+            self._reads = make_engine(
+                url, pool_size=pool_size, pool_wait=pool_wait, pre_ping=False,
+                isolation_level="AUTOCOMMIT", **options,
+            )  # fmt: skip
 
     def ping(self) -> bool:
         """Whether the database answers, on a connection of its own (a health check must
@@ -146,15 +158,21 @@ class Database:
             return False
         return True
 
-    @contextmanager
-    def reading(self) -> Iterator[Connection]:
-        """A short read on a pooled connection, without the ORM: for the lookups every
-        request makes (authentication), where a session costs more than the query."""
-        try:
-            with self.engine.connect() as connection:
-                yield connection  # closing rolls the read transaction back
-        except PoolTimeout as error:
-            raise DatabaseBusy("every database connection is busy; retry shortly") from error
+    def read(self, work: Callable[[Connection], T]) -> T:
+        """``work(connection)``: one short read on a pooled connection, without the ORM, for
+        the lookups every request makes (authentication), where a session costs more than
+        the query. A connection that died in the pool (the database restarted) is
+        replaced and the read done once more."""
+        for attempt in (1, 2):
+            try:
+                with self._reads.connect() as connection:
+                    return work(connection)  # closing ends any transaction it began
+            except PoolTimeout as error:
+                raise DatabaseBusy("every database connection is busy; retry shortly") from error
+            except DBAPIError as error:
+                if attempt == 2 or not error.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @contextmanager
     def transaction(self, *, write: bool) -> Iterator[Session]:
@@ -163,6 +181,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._reads is not self.engine:
+            self._reads.dispose()
         if self._probe is not None:
             self._probe.dispose()
 

@@ -8,9 +8,9 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
-from app.db.engine import Database, DatabaseBusy, released
+from app.db.engine import Database, DatabaseBusy, make_engine, released
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
@@ -110,4 +110,23 @@ def test_a_writer_waits_for_its_turn_without_a_connection(tmp_path: Path) -> Non
         # It gave up after the busy timeout, and never took a connection while it waited.
         assert isinstance(outcome[0], DatabaseBusy)
         assert database.engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+    database.dispose()
+
+
+@pytest.mark.postgres
+def test_a_read_survives_a_connection_that_died_in_the_pool(postgres_url: str) -> None:
+    """The reads every request makes skip the ping before each checkout: a pooled connection
+    the server dropped (a restart) is replaced and the read done once more."""
+    database = Database(postgres_url, pool_size=1)
+
+    def backend(connection: Connection) -> int:
+        pid: int = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        return pid
+
+    first = database.read(backend)
+    killer = make_engine(postgres_url)
+    with killer.begin() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+    killer.dispose()
+    assert database.read(backend) != first
     database.dispose()
