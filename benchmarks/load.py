@@ -1,7 +1,8 @@
 """Benchmark: load on a real ``offerwright serve`` process (its defaults: one API process
-per core, at most four, and the settings it ships with), on SQLite and on PostgreSQL, each in a database of its own (a
-temporary SQLite file; a fresh schema of the database ``test`` at 127.0.0.1:5432, dropped
-after), migrated, holding the default catalog, with one API key per role.
+per core, at most four, and the settings it ships with), on SQLite and on PostgreSQL, each
+in a database of its own (a temporary SQLite file; a fresh schema of the database ``test``
+at 127.0.0.1:5432, dropped after), migrated, holding the default catalog, with one API key
+per role.
 
 - ``wrk`` (Debian's package; 16 connections, 2 threads, a short warm-up, then ``--runs``
   runs of ``--duration`` seconds) on ``GET /v1/components?limit=50`` and
