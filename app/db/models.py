@@ -52,9 +52,13 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC) if value is not None else None
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is not None and value.tzinfo is None:
+        # PostgreSQL answers in the session's time zone: read back in UTC always, so a
+        # representation (and its ETag) is the same whatever the server's TimeZone.
+        if value is None:
+            return None
+        if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
-        return value
+        return value.astimezone(UTC)
 
 
 def utcnow() -> datetime:

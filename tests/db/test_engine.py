@@ -8,7 +8,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, literal, text
 
 from app.db.engine import Database, DatabaseBusy, make_engine, released
 
@@ -130,3 +130,21 @@ def test_a_read_survives_a_connection_that_died_in_the_pool(postgres_url: str) -
     killer.dispose()
     assert database.read(backend) != first
     database.dispose()
+
+
+@pytest.mark.postgres
+def test_timestamps_read_back_in_utc_whatever_the_session_time_zone(postgres_url: str) -> None:
+    """An answer to a write and a later read hash the same timestamps (their ETags must
+    match) even where PostgreSQL's TimeZone is not UTC."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from app.db.models import UtcDateTime
+
+    engine = make_engine(postgres_url, connect_args={"options": "-c timezone=Europe/Prague"})
+    moment = datetime(2026, 12, 6, 15, 0, tzinfo=UTC)
+    with engine.connect() as connection:
+        read = connection.execute(select(literal(moment, UtcDateTime()))).scalar_one()
+    engine.dispose()
+    assert read == moment and read.isoformat() == moment.isoformat()
