@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -27,24 +28,10 @@ from app.services.principal import Permission, Principal
 from catalog.problems import format_path
 from catalog.text import NUL_MESSAGE, nul_paths
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Query parameters that would put a credential into logs, proxies and browser history.
 _CREDENTIAL_PARAMETERS = frozenset(
     {"api_key", "apikey", "api-key", "key", "token", "access_token", "bearer", "authorization"}
 )
-
-
-# In a route's ``openapi_extra``: a POST that only reads (pricing, configuring), so it never
-# takes SQLite's write lock and never queues behind catalog writers.
-READ_ONLY: dict[str, Any] = {"x-read-only": True}
-
-
-def _writes(request: Request) -> bool:
-    if request.method in SAFE_METHODS:
-        return False
-    route = request.scope.get("route")
-    extra = getattr(route, "openapi_extra", None) or {}
-    return not extra.get("x-read-only", False)
 
 
 def _identify(database: Database, key: str) -> tuple[Principal, int] | None:
@@ -83,15 +70,31 @@ Caller = Annotated[Principal, Depends(authenticated)]
 
 
 def db_session(request: Request, _caller: Caller) -> Iterator[Session]:
-    """One transaction per request, begun once the caller is known (a request without a
-    valid key never opens one): committed when the route returns, rolled back when it
-    raises. Writes take the write lock up front (SQLite)."""
+    """The request's read transaction, begun once the caller is known (a request without a
+    valid key never opens one), ended when the route returns."""
     database = request.app.state.database
-    with database.transaction(write=_writes(request)) as session:
+    with database.transaction(write=False) as session:
         yield session
 
 
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
+
+
+async def write_session(
+    request: Request, _caller: Caller
+) -> Callable[[], AbstractContextManager[Session]]:
+    """The request's write transaction, for the route to open in its own thread: waiting
+    for the write turn, the transaction, the work and the commit then all happen in the one
+    thread the route already holds. (Opened by a dependency, the turn was taken in one
+    worker thread and the route needed another: with every thread held by writers waiting
+    for the turn, its holder waited for a thread until the busy timeout.)"""
+    database: Database = request.app.state.database
+    return lambda: database.transaction(write=True)
+
+
+Writing = Annotated[
+    Callable[[], AbstractContextManager[Session]], Depends(write_session, scope="function")
+]
 
 
 def requires(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:

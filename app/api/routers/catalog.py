@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from app.api.cached import catalog_answer
-from app.api.deps import READ_ONLY, CatalogReader, CatalogWriter, DbSession
+from app.api.deps import CatalogReader, CatalogWriter, DbSession
 from app.services import components
 from app.services.catalog_import import Upload, import_upload
 
@@ -43,9 +43,9 @@ async def _upload(request: Request) -> Upload:
     return Upload(media_type, await request.body())
 
 
-# Validated before the write transaction begins (READ_ONLY: the request's own transaction
-# only authenticates), so a long validation never holds the write lock.
-@router.post("/import", openapi_extra={**_IMPORT_BODY, **READ_ONLY})
+# Validated before the write transaction begins (the request's own transaction only
+# reads), so a long validation never holds the write lock.
+@router.post("/import", openapi_extra=_IMPORT_BODY)
 def import_catalog(
     request: Request,
     session: DbSession,

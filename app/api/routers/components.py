@@ -19,6 +19,7 @@ from app.api.deps import (
     JsonBody,
     Limit,
     MergePatchBody,
+    Writing,
 )
 from app.api.params import Id
 from app.api.representation import tagged
@@ -70,9 +71,10 @@ async def list_components(
 
 
 @router.post("", status_code=201, openapi_extra=OBJECT_BODY)
-def create_component(session: DbSession, principal: CatalogWriter, body: JsonBody) -> Any:
+def create_component(writing: Writing, principal: CatalogWriter, body: JsonBody) -> Any:
     """Create a component as a draft (version 1). Status, version and author are set here."""
-    view = service.create_component(session, principal, body)
+    with writing() as session:
+        view = service.create_component(session, principal, body)
     response = tagged(view, 201)
     response.headers["Location"] = f"/v1/components/{view.body['code']}?version=1"
     return response
@@ -92,12 +94,13 @@ async def get_component(
 
 @router.patch("/{code}", openapi_extra=MERGE_PATCH_BODY)
 def patch_component(
-    session: DbSession, principal: CatalogWriter, code: str, patch: MergePatchBody,
+    writing: Writing, principal: CatalogWriter, code: str, patch: MergePatchBody,
     if_match: IfMatch = None,
 ) -> Any:  # fmt: skip
     """JSON merge patch of the latest version (If-Match required): edits a draft in place,
     otherwise creates a new draft version."""
-    return tagged(service.patch_component(session, principal, code, patch, if_match))
+    with writing() as session:
+        return tagged(service.patch_component(session, principal, code, patch, if_match))
 
 
 _TRANSITION_BODY: dict[str, Any] = {
@@ -110,15 +113,16 @@ _TRANSITION_BODY: dict[str, Any] = {
 
 @router.post("/{code}/versions/{version}/transition", openapi_extra=_TRANSITION_BODY)
 def transition(
-    session: DbSession, principal: Caller, code: str, version: Id,
+    writing: Writing, principal: Caller, code: str, version: Id,
     body: JsonBody,  # read after authentication: no key gets 401, whatever the body
     if_match: IfMatch = None,
 ) -> Any:  # fmt: skip
     """Move a version along draft -> in_review -> assured -> active -> retired."""
     move = validate_model(TransitionRequest.model_validate, body, "transition request")
-    return tagged(
-        service.transition(session, principal, code, version, move.to, move.comment, if_match)
-    )
+    with writing() as session:
+        return tagged(
+            service.transition(session, principal, code, version, move.to, move.comment, if_match)
+        )
 
 
 def _document(

@@ -6,14 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from app.api.deps import READ_ONLY, DbSession, JsonBody, QuoteMaker
+from app.api.deps import DbSession, JsonBody, QuoteMaker
 from app.api.schemas import OBJECT_BODY
 from app.services import configurations, options
 
 router = APIRouter(prefix="/v1/configurations", tags=["configurations"])
 
 
-@router.post("", openapi_extra={**OBJECT_BODY, **READ_ONLY})
+@router.post("", openapi_extra=OBJECT_BODY)
 def configure(request: Request, session: DbSession, principal: QuoteMaker, body: JsonBody) -> Any:
     """Assemble the best valid bundles for needs in business terms (capabilities and
     quantities, residency, availability, budget, includes and excludes, an offering), priced
@@ -25,7 +25,7 @@ def configure(request: Request, session: DbSession, principal: QuoteMaker, body:
     )
 
 
-@router.post("/options", openapi_extra={**OBJECT_BODY, **READ_ONLY})
+@router.post("/options", openapi_extra=OBJECT_BODY)
 def configuration_options(
     request: Request, session: DbSession, principal: QuoteMaker, body: JsonBody
 ) -> Any:

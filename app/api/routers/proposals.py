@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 
-from app.api.deps import READ_ONLY, Caller, Cursor, DbSession, JsonBody, Limit, requires
+from app.api.deps import Caller, Cursor, DbSession, JsonBody, Limit, Writing, requires
 from app.api.params import Id
 from app.api.pdf import pdf_response, pdf_responses
 from app.api.representation import tagged
@@ -41,8 +41,8 @@ def _answer(answer: proposals.Answer) -> Response:
 
 
 # Creating and revising solve first and then write in a short transaction of their own, so
-# the request's own transaction only reads (READ_ONLY): no write lock is held while solving.
-@router.post("", status_code=201, openapi_extra={**OBJECT_BODY, **READ_ONLY})
+# the request's own transaction only reads: no write lock is held while solving.
+@router.post("", status_code=201, openapi_extra=OBJECT_BODY)
 def create(
     request: Request,
     session: DbSession,
@@ -100,7 +100,7 @@ def read(
 
 @router.post("/{proposal_id}/transition", openapi_extra=OBJECT_BODY)
 def transition(
-    session: DbSession,
+    writing: Writing,
     principal: Caller,
     proposal_id: Id,
     body: JsonBody,
@@ -114,12 +114,12 @@ def transition(
     revision its maker saw; `*` is not accepted). Submitting approves directly when no
     guardrail is broken, otherwise the proposal waits for an approver other than its author
     (a comment is required to approve or decline). Invalid transitions are 409."""
-    return _with_etag(proposals.transition(session, principal, proposal_id, body, if_match))
+    with writing() as session:
+        moved = proposals.transition(session, principal, proposal_id, body, if_match)
+    return _with_etag(moved)
 
 
-@router.post(
-    "/{proposal_id}/revisions", status_code=201, openapi_extra={**OBJECT_BODY, **READ_ONLY}
-)
+@router.post("/{proposal_id}/revisions", status_code=201, openapi_extra=OBJECT_BODY)
 def revise(
     request: Request, session: DbSession, principal: Caller, proposal_id: Id, body: JsonBody
 ) -> Any:

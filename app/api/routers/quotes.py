@@ -6,14 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from app.api.deps import READ_ONLY, DbSession, JsonBody, QuoteMaker
+from app.api.deps import DbSession, JsonBody, QuoteMaker
 from app.api.schemas import OBJECT_BODY
 from app.services import quotes
 
 router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
 
 
-@router.post("/price", openapi_extra={**OBJECT_BODY, **READ_ONLY})
+@router.post("/price", openapi_extra=OBJECT_BODY)
 def price(request: Request, session: DbSession, principal: QuoteMaker, body: JsonBody) -> Any:
     """Price explicit lines (component, quantity, service level, delivery centre) in a price
     book over a term, with an optional sales discount: every line with its derivation, the

@@ -13,10 +13,10 @@ from app.api.deps import (
     CatalogReader,
     CatalogWriter,
     Cursor,
-    DbSession,
     JsonBody,
     Limit,
     MergePatchBody,
+    Writing,
 )
 from app.api.representation import tagged
 from app.api.schemas import MERGE_PATCH_BODY, OBJECT_BODY, ListPage
@@ -48,25 +48,29 @@ def _router(registry: Registry) -> APIRouter:
         return await catalog_answer(request, principal, (registry.path, key), read)
 
     @router.post("", status_code=201, summary=f"Create a {title}", openapi_extra=OBJECT_BODY)
-    def create_record(session: DbSession, principal: CatalogWriter, body: JsonBody) -> Any:
-        view = service.create_record(session, principal, registry, body)
+    def create_record(writing: Writing, principal: CatalogWriter, body: JsonBody) -> Any:
+        with writing() as session:
+            view = service.create_record(session, principal, registry, body)
         return tagged(view, 201, {"Location": f"/v1/{registry.path}/{view.body[registry.key]}"})
 
     @router.patch("/{key}", summary=f"Edit a {title}", openapi_extra=MERGE_PATCH_BODY)
     def patch_record(
-        session: DbSession,
+        writing: Writing,
         principal: CatalogWriter,
         key: str,
         patch: MergePatchBody,
         if_match: IfMatch = None,
     ) -> Any:
-        return tagged(service.patch_record(session, principal, registry, key, patch, if_match))
+        with writing() as session:
+            view = service.patch_record(session, principal, registry, key, patch, if_match)
+        return tagged(view)
 
     @router.delete("/{key}", status_code=204, summary=f"Delete a {title}")
     def delete_record(
-        session: DbSession, principal: CatalogWriter, key: str, if_match: IfMatch = None
+        writing: Writing, principal: CatalogWriter, key: str, if_match: IfMatch = None
     ) -> Response:
-        service.delete_record(session, principal, registry, key, if_match)
+        with writing() as session:
+            service.delete_record(session, principal, registry, key, if_match)
         return Response(status_code=204)
 
     return router
