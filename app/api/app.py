@@ -111,6 +111,7 @@ def create_app(
             settings.max_import_bytes if path == IMPORT_PATH else settings.max_body_bytes
         ),
         timeout=settings.body_timeout_seconds,
+        eager_limit=settings.max_body_bytes,
     )
     app.add_middleware(SecurityHeaders)  # outermost of ours: every answer carries them
     app.include_router(health.router)

@@ -29,10 +29,20 @@ class BufferedBody:
     """ASGI middleware: ``limit_for(path)`` bytes at most, by Content-Length or as counted,
     all in within ``timeout`` seconds; the app then receives the body as one message."""
 
-    def __init__(self, app: Any, limit_for: Callable[[str], int], timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        app: Any,
+        limit_for: Callable[[str], int],
+        timeout: float = 30.0,
+        eager_limit: int | None = None,
+    ) -> None:
         self.app = app
         self.limit_for = limit_for
         self.timeout = timeout
+        # A path allowed more than this (a catalog import: 64 MiB) is not read up front: its
+        # route reads it after authentication, holding no connection and no thread while it
+        # waits, so an anonymous client cannot make a process hold 64 MiB per connection.
+        self.eager_limit = eager_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,6 +54,9 @@ class BufferedBody:
                 await _refuse(scope, send, 413, "payload-too-large", "Payload too large",
                               f"the request body is over the limit of {limit} bytes")  # fmt: skip
                 return
+        if self.eager_limit is not None and limit > self.eager_limit:
+            await self._streamed(scope, receive, send, limit)
+            return
         try:
             with anyio.fail_after(self.timeout):
                 body = await _read(receive, limit)
@@ -67,6 +80,32 @@ class BufferedBody:
             return await receive()  # only http.disconnect is left to come
 
         await self.app(scope, replay, send)
+
+    async def _streamed(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        """The body passed on as it comes, counted: 413 once it passes ``limit``."""
+        received = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _TooLarge
+            return message
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, tracked)
+        except _TooLarge:
+            if not started:
+                await _refuse(scope, send, 413, "payload-too-large", "Payload too large",
+                              f"the request body is over the limit of {limit} bytes")  # fmt: skip
 
 
 async def _read(receive: Receive, limit: int) -> bytes:
