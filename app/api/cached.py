@@ -12,6 +12,7 @@ import anyio.to_thread
 from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
+from app.api.representation import tagged
 from app.db.engine import Database
 from app.services.catalog_store import catalog_revision
 from app.services.preconditions import matches
@@ -44,8 +45,7 @@ async def catalog_answer(
     encoded = cache.get(request.state.catalog_revision, full_key)
     if encoded is None:
         encoded = await anyio.to_thread.run_sync(_built, state.database, cache, full_key, build)
-    headers = {"ETag": encoded.etag}
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None and matches(if_none_match, encoded.etag):
-        return Response(status_code=304, headers=headers)
-    return Response(encoded.content, media_type="application/json", headers=headers)
+        return Response(status_code=304, headers={"ETag": encoded.etag})
+    return tagged(encoded)
