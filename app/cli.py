@@ -9,7 +9,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from app.errors import OfferwrightError
+from app.kit.errors import OfferwrightError
 from catalog.exporter import export_catalog
 from catalog.loader import default_catalog_path, validate_catalog
 from catalog.summary import render, summarise
@@ -30,15 +30,15 @@ app.add_typer(keys_app, name="keys")
 
 
 def _database() -> Any:
-    from app.db.engine import Database
-    from app.settings import get_settings
+    from app.kit.database import Database
+    from app.kit.settings import get_settings
 
     settings = get_settings()
     return Database(settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
 
 
 def _migrated_database() -> Any:
-    from app.db.migrate import is_current
+    from app.kit.migrate import is_current
 
     database = _database()
     if not is_current(database.engine):
@@ -56,7 +56,7 @@ def _fail(error: OfferwrightError) -> NoReturn:
 def db_upgrade() -> None:
     """Apply every pending migration (SQLite file in the working directory unless
     OFFERWRIGHT_DATABASE_URL says otherwise)."""
-    from app.db.migrate import upgrade
+    from app.kit.migrate import upgrade
 
     database = _database()
     upgrade(database.engine)
@@ -71,8 +71,8 @@ def catalog_import(
     ] = None,
 ) -> None:
     """Validate a catalog directory and load it into the database in one transaction."""
-    from app.services.importer import import_snapshot
-    from app.services.principal import SYSTEM
+    from app.auth.principal import SYSTEM
+    from app.portfolio.catalog.service import import_snapshot
 
     path = path or default_catalog_path()
     result = validate_catalog(path)
@@ -101,7 +101,7 @@ def catalog_export(
     path: Annotated[Path, typer.Argument(help="Directory to write (replaced as a whole).")],
 ) -> None:
     """Write the database's catalog (latest version of each component) as catalog-as-code."""
-    from app.services.catalog_store import working_snapshot
+    from app.portfolio.catalog.store import working_snapshot
 
     database = _migrated_database()
     with database.transaction(write=False) as session:
@@ -119,7 +119,7 @@ def keys_create(
     ] = None,
 ) -> None:
     """Create an API key; the key is printed once, alone on the last line."""
-    from app.services.keys import create_key
+    from app.auth.service import create_key
 
     database = _migrated_database()
     try:
@@ -134,7 +134,7 @@ def keys_create(
 @keys_app.command("revoke")
 def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
     """Revoke an API key: it stops working at once."""
-    from app.services.keys import revoke_key
+    from app.auth.service import revoke_key
 
     database = _migrated_database()
     try:
@@ -172,14 +172,14 @@ def serve(
 
     workers = workers or default_workers()
 
-    from app.api.throttle import server_options
-    from app.settings import get_settings
+    from app.auth.throttle import server_options
+    from app.kit.settings import get_settings
 
     # Idle connections stay open longer than any Retry-After we send, so a client retrying
     # as told never races the server closing its connection.
     options = server_options(get_settings())
     uvicorn.run(
-        "app.api.main:app", host=host, port=port, workers=workers,
+        "app.main:app", host=host, port=port, workers=workers,
         timeout_keep_alive=KEEP_ALIVE_SECONDS, **options,
     )  # fmt: skip
 
@@ -218,10 +218,10 @@ def demo() -> None:
     """Show what Offerwright does, end to end: validate the default catalog, build the
     database, import the catalog, create demo keys, price a bundle, configure one from
     needs, and write a proposal PDF (offerwright-demo-proposal.pdf)."""
-    from app.db.migrate import upgrade
-    from app.services.importer import import_snapshot
-    from app.services.keys import create_key
-    from app.services.principal import ROLES, SYSTEM
+    from app.auth.principal import ROLES, SYSTEM
+    from app.auth.service import create_key
+    from app.kit.migrate import upgrade
+    from app.portfolio.catalog.service import import_snapshot
 
     typer.echo("Offerwright demo: the default catalog\n")
     _validate_and_report(default_catalog_path())
@@ -304,9 +304,9 @@ def propose(
 
 
 def _write_proposal(body: dict[str, Any], output: Path) -> None:
-    from app.errors import Invalid, NoValidBundle
-    from app.services.local_proposal import propose as propose_locally
-    from app.settings import get_settings
+    from app.kit.errors import Invalid, NoValidBundle
+    from app.kit.settings import get_settings
+    from app.proposals.local import propose as propose_locally
 
     try:
         proposal, pdf = propose_locally(_database(), get_settings(), body)
@@ -353,10 +353,10 @@ DEMO_QUOTE: dict[str, Any] = {
 
 def _show_demo_quote(session: Any) -> None:
     """Price the demo bundle the way ``POST /v1/quotes/price`` does and print it."""
-    from app.services import quotes
-    from app.services.active_catalog import ActiveCatalog
-    from app.services.principal import SYSTEM
-    from app.settings import get_settings
+    from app.auth.principal import SYSTEM
+    from app.kit.settings import get_settings
+    from app.portfolio.catalog.active import ActiveCatalog
+    from app.quoting.quotes import service as quotes
 
     priced = quotes.price(
         session, SYSTEM, ActiveCatalog(), DEMO_QUOTE, max_lines=get_settings().max_quote_lines
@@ -399,8 +399,8 @@ DEMO_PROPOSAL_PDF = "offerwright-demo-proposal.pdf"
 def _show_demo_configuration(session: Any) -> None:
     """Configure the demo request in process, as ``POST /v1/configurations`` would."""
     from app.configurator.solve import configure
-    from app.services.active_catalog import ActiveCatalog
-    from app.services.configurations import ConfigurationIn
+    from app.portfolio.catalog.active import ActiveCatalog
+    from app.quoting.configurations.service import ConfigurationIn
 
     request = ConfigurationIn.model_validate(DEMO_REQUEST).as_request()
     solution = configure(ActiveCatalog().snapshot(session), request)

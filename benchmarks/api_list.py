@@ -23,13 +23,13 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from app.api.app import create_app
-from app.db.engine import Database, make_engine
-from app.db.migrate import upgrade
-from app.services.importer import import_snapshot
-from app.services.keys import create_key
-from app.services.principal import SYSTEM
-from app.settings import Settings
+from app.auth.principal import SYSTEM
+from app.auth.service import create_key
+from app.bootstrap import create_app
+from app.kit.database import Database, make_engine
+from app.kit.migrate import upgrade
+from app.kit.settings import Settings
+from app.portfolio.catalog.service import import_snapshot
 from benchmarks.report import machine, median, timings, today, write_section
 from benchmarks.synthetic import generate
 from catalog.loader import load_default_catalog

@@ -10,13 +10,13 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.api.app import create_app
-from app.db.engine import Database
-from app.db.migrate import upgrade
-from app.services.importer import import_snapshot
-from app.services.keys import create_key
-from app.services.principal import SYSTEM
-from app.settings import Settings
+from app.auth.principal import SYSTEM
+from app.auth.service import create_key
+from app.bootstrap import create_app
+from app.kit.database import Database
+from app.kit.migrate import upgrade
+from app.kit.settings import Settings
+from app.portfolio.catalog.service import import_snapshot
 from benchmarks.report import timings
 from catalog.snapshot import CatalogSnapshot
 

@@ -19,14 +19,14 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.api.app import create_app
-from app.db.engine import Database
-from app.db.migrate import upgrade
-from app.services.importer import import_snapshot
-from app.services.keys import create_key
-from app.services.principal import SYSTEM
-from app.services.quote_view import quote_view
-from app.settings import Settings
+from app.auth.principal import SYSTEM
+from app.auth.service import create_key
+from app.bootstrap import create_app
+from app.kit.database import Database
+from app.kit.migrate import upgrade
+from app.kit.settings import Settings
+from app.portfolio.catalog.service import import_snapshot
+from app.quoting.views import quote_view
 from benchmarks.report import RESULTS, machine, median, timings, today, write_section
 from catalog.components import Component
 from catalog.loader import load_default_catalog

@@ -13,7 +13,7 @@ from datetime import date
 
 from app.configurator.solve import Bundle
 from app.documents.proposal_pdf import ProposalDocument, render_pdf
-from app.services.proposal_content import freeze
+from app.proposals.content import freeze
 from benchmarks.api_post import post_timings
 from benchmarks.report import RESULTS, machine, median, timings, today, write_section
 from catalog.loader import load_default_catalog

@@ -1,13 +1,13 @@
-"""Alembic environment: runs on the connection handed over by ``app.db.migrate`` (tests and
+"""Alembic environment: runs on the connection handed over by ``app.kit.migrate`` (tests and
 the CLI) or on ``OFFERWRIGHT_DATABASE_URL``. Batch mode keeps ALTERs working on SQLite."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from app.db.engine import make_engine
-from app.db.models import Base
-from app.settings import get_settings
+from app.kit.database import make_engine
+from app.kit.settings import get_settings
+from app.models import Base
 
 config = context.config
 

@@ -9,7 +9,7 @@ from typing import TypeVar
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import sessionmaker
 
-from app.db.engine import Database, WriteTurn
+from app.kit.database import Database, WriteTurn
 
 T = TypeVar("T")
 

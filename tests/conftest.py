@@ -14,14 +14,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from app.api.app import create_app
-from app.db.engine import Database, make_engine
-from app.db.migrate import upgrade
+from app.auth.principal import ROLES, SYSTEM
+from app.auth.service import create_key
+from app.bootstrap import create_app
 from app.documents.render_pool import RenderPool
-from app.services.importer import import_snapshot
-from app.services.keys import create_key
-from app.services.principal import ROLES, SYSTEM
-from app.settings import Settings
+from app.kit.database import Database, make_engine
+from app.kit.migrate import upgrade
+from app.kit.settings import Settings
+from app.portfolio.catalog.service import import_snapshot
 from catalog.loader import load_default_catalog
 from tests.api_support import RolledBackDatabase
 

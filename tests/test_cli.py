@@ -13,12 +13,12 @@ from click.testing import Result
 from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
+from app.auth.principal import ROLES, Principal
+from app.auth.service import authenticate
 from app.cli import app
-from app.db.engine import Database, make_engine
-from app.db.models import ApiKey, AuditEntry, CatalogRecord, ComponentHead, ComponentVersion
-from app.services.keys import authenticate
-from app.services.principal import ROLES, Principal
-from app.settings import get_settings
+from app.kit.database import Database, make_engine
+from app.kit.settings import get_settings
+from app.models import ApiKey, AuditEntry, CatalogRecord, ComponentHead, ComponentVersion
 from catalog.loader import default_catalog_path
 
 Invoke = Callable[..., Result]

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from app.gate import Busy, Gate
+from app.kit.gate import Busy, Gate
 
 
 def _hold(gate: Gate, entered: threading.Event, leave: threading.Event) -> threading.Thread:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from app.api.request_body import BufferedBody
+from app.kit.request_body import BufferedBody
 
 CHUNKS = 4
 

@@ -14,8 +14,8 @@ import resource
 from typing import Protocol
 
 from app.documents.proposal_pdf import DocumentTooLarge, Printable, RenderedPdf, render_pdf
-from app.errors import OfferwrightError
-from app.worker_pool import Busy, Died, TimedOut, WorkerPool
+from app.kit.errors import OfferwrightError
+from app.kit.worker_pool import Busy, Died, TimedOut, WorkerPool
 
 
 class RenderLimit(OfferwrightError):

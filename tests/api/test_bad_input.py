@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import func, select
 
-from app.db.models import Base
+from app.models import Base
 from catalog.loader import default_catalog_path, load_default_catalog
 from tests.api_support import RolledBackDatabase
 

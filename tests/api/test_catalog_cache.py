@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.services.representation import represent
-from app.services.revision_cache import RevisionCache
+from app.kit.representation import represent
+from app.kit.revision_cache import RevisionCache
 from tests.api.test_components import ok
 
 LIST = "/v1/components?limit=200"

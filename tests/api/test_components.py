@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from app.errors import Forbidden
-from app.services import components as component_service
-from app.services.principal import Principal
+from app.auth.principal import Principal
+from app.kit.errors import Forbidden
+from app.portfolio.components import service as component_service
 from catalog.snapshot import CatalogSnapshot
 
 Headers = dict[str, str]

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api.app import create_app
+from app.auth.service import create_key
+from app.bootstrap import create_app
 from app.configurator.request import ConfigurationRequest, Limits
 from app.configurator.solve import Solution
-from app.db.engine import Database
-from app.services.keys import create_key
-from app.services.solver_pool import SolverPool
-from app.settings import Settings
+from app.kit.database import Database
+from app.kit.settings import Settings
+from app.quoting.solver_pool import SolverPool
 from catalog.snapshot import CatalogSnapshot
 from tests.api.test_components import assert_problem, error_fields, ok
 
@@ -179,7 +179,7 @@ def test_a_worker_freezes_the_snapshot_it_serves_and_lets_the_last_one_go(
     import pickle
     import weakref
 
-    from app.services import solver_pool
+    from app.quoting import solver_pool
 
     def keep(snapshot: CatalogSnapshot, request: Any, limits: Any) -> Any:
         return weakref.ref(snapshot)
@@ -258,7 +258,7 @@ def test_a_dead_worker_never_breaks_the_pool_for_good(default_snapshot: CatalogS
     import os
     import signal
 
-    from app.services.solver_pool import SolverKilled
+    from app.quoting.solver_pool import SolverKilled
 
     pool = SolverPool(workers=1, queue_wait=5, grace=5, solve=_answer_at_once)
     crashing = SolverPool(workers=1, queue_wait=5, grace=5, solve=_crash)

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from app.api.app import create_app
-from app.settings import Settings
+from app.bootstrap import create_app
+from app.kit.settings import Settings
 from tests.api.test_security import CASES, Case, _BrokenDatabase, assert_problem
 
 Auth = Any

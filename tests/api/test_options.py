@@ -7,8 +7,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from app.api.app import create_app
-from app.settings import Settings
+from app.bootstrap import create_app
+from app.kit.settings import Settings
 from tests.api.test_components import assert_problem, error_fields, ok
 
 PATH = "/v1/configurations/options"
@@ -50,7 +50,7 @@ def test_bad_clicks_are_named(client: TestClient, auth: Any) -> None:
 
 
 def test_the_engine_is_prepared_once_per_catalog_revision(default_snapshot: Any) -> None:
-    from app.services.options import OptionsEngines
+    from app.quoting.configurations.options import OptionsEngines
 
     engines = OptionsEngines()
     first = engines.current(1, default_snapshot)
@@ -100,8 +100,8 @@ def test_bad_service_levels_are_named(client: TestClient, auth: Any) -> None:
 
 
 def test_options_past_the_time_limit_are_a_503(database: Any, auth: Any) -> None:
-    from app.api.app import create_app
-    from app.settings import Settings
+    from app.bootstrap import create_app
+    from app.kit.settings import Settings
 
     hurried = Settings(auth_failures_per_minute=10_000, solver_time_limit_seconds=1e-9)
     with TestClient(create_app(hurried, database), raise_server_exceptions=False) as client:

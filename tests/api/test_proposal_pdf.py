@@ -18,10 +18,10 @@ import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
-from app.api.app import create_app
+from app.bootstrap import create_app
 from app.documents import proposal_pdf
 from app.documents.render_pool import InlineRenderer
-from app.settings import Settings
+from app.kit.settings import Settings
 from tests.api.test_components import activate, assert_problem, latest_etag, ok, patch
 from tests.api.test_proposals import BODY, PATH, create, move
 from tests.conftest import Keys
@@ -141,7 +141,7 @@ def test_only_an_approved_revision_is_ever_issued(
 
     from sqlalchemy import update
 
-    from app.db.models import Proposal
+    from app.models import Proposal
 
     refused = create(client, auth, discount_percent="40")
     ok(move(client, auth, refused, "submitted"))  # waits for an approver who never comes
@@ -163,7 +163,7 @@ def test_the_same_snapshot_is_the_same_document_whatever_the_catalog_does(
 ) -> None:
     from sqlalchemy import delete
 
-    from app.db.models import RenderedDocument
+    from app.models import RenderedDocument
 
     proposal = create(client, auth)
     first = client.get(f"{PATH}/{proposal['id']}/pdf", headers=auth("sales"))

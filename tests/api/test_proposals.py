@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from app.db.models import Proposal
+from app.models import Proposal
 from tests.api.test_components import assert_problem, error_fields, ok
 from tests.api.test_configurations import REQUEST
 
@@ -132,7 +132,7 @@ def test_a_failed_request_gives_its_key_back(client: TestClient, auth: Any) -> N
 def test_a_key_still_running_is_a_409(client: TestClient, auth: Any, database: Any) -> None:
     from datetime import timedelta as delta
 
-    from app.services import idempotency
+    from app.proposals import idempotency
 
     digest = idempotency.fingerprint("POST", PATH, BODY)
     claim = idempotency.claim(database, "sales", "busy", digest, retention=delta(hours=1),
@@ -268,7 +268,7 @@ def test_an_earlier_revision_keeps_the_validity_it_was_offered_with(
     proposal = create(client, auth)
     offered = date.today() + timedelta(days=3)
     with database.transaction(write=True) as session:
-        from app.db.models import ProposalRevision
+        from app.models import ProposalRevision
 
         session.execute(update(Proposal).where(Proposal.id == proposal["id"])
                         .values(valid_until=offered))  # fmt: skip

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api.app import create_app
-from app.settings import Settings
+from app.bootstrap import create_app
+from app.kit.settings import Settings
 from catalog.snapshot import CatalogSnapshot
 from pricing.quote import LineRequest, QuoteRequest, price_quote
 from tests.api.test_components import (

@@ -22,13 +22,13 @@ from pydantic import ValidationError
 from sqlalchemy import select, text
 from typer.testing import CliRunner
 
-from app.api.app import create_app
-from app.api.throttle import server_options
+from app.auth.service import revoke_key
+from app.auth.throttle import server_options
+from app.auth.visibility import Audience, cost_fields_in, visible, without_cost
+from app.bootstrap import create_app
 from app.cli import app as cli
-from app.db.models import ApiKey
-from app.services.keys import revoke_key
-from app.services.visibility import Audience, cost_fields_in, visible, without_cost
-from app.settings import Settings, get_settings
+from app.kit.settings import Settings, get_settings
+from app.models import ApiKey
 from catalog.loader import load_default_catalog
 from tests.api.test_proposals import move
 

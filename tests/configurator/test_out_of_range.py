@@ -42,7 +42,7 @@ def test_the_api_answers_it_as_a_422_problem() -> None:
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    from app.api import problems
+    from app.kit import problems
 
     app = FastAPI()
     problems.install(app)

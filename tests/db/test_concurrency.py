@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api.app import create_app
-from app.db.engine import Database
-from app.db.migrate import upgrade
-from app.services import catalog_import
-from app.services.importer import import_snapshot
-from app.services.keys import create_key
-from app.services.principal import SYSTEM
-from app.settings import Settings
+from app.auth.principal import SYSTEM
+from app.auth.service import create_key
+from app.bootstrap import create_app
+from app.kit.database import Database
+from app.kit.migrate import upgrade
+from app.kit.settings import Settings
+from app.portfolio.catalog import upload as catalog_import
+from app.portfolio.catalog.service import import_snapshot
 
 
 def test_two_edits_from_the_same_read_one_wins(committed_database: Database) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, literal, text
 
-from app.db.engine import Database, DatabaseBusy, make_engine, released
+from app.kit.database import Database, DatabaseBusy, make_engine, released
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
@@ -140,7 +140,7 @@ def test_timestamps_read_back_in_utc_whatever_the_session_time_zone(postgres_url
 
     from sqlalchemy import select
 
-    from app.db.models import UtcDateTime
+    from app.models import UtcDateTime
 
     engine = make_engine(postgres_url, connect_args={"options": "-c timezone=Europe/Prague"})
     moment = datetime(2026, 12, 6, 15, 0, tzinfo=UTC)

@@ -9,9 +9,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
-from app.db.engine import make_engine
-from app.db.migrate import downgrade, upgrade
-from app.db.models import Base
+from app.kit.database import make_engine
+from app.kit.migrate import downgrade, upgrade
+from app.models import Base
 
 
 def test_the_migrated_schema_is_the_models_schema(migrated_engine: Engine) -> None:

@@ -10,15 +10,15 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app.auth.principal import Principal
 from app.configurator.request import Limits
-from app.db.engine import Database
-from app.db.models import Proposal
-from app.errors import OfferwrightError
-from app.services import proposals
-from app.services.active_catalog import ActiveCatalog
-from app.services.principal import Principal
-from app.services.solver_pool import InlineSolver
-from app.settings import Settings
+from app.kit.database import Database
+from app.kit.errors import OfferwrightError
+from app.kit.settings import Settings
+from app.models import Proposal
+from app.portfolio.catalog.active import ActiveCatalog
+from app.proposals import service as proposals
+from app.quoting.solver_pool import InlineSolver
 
 BODY: dict[str, Any] = {
     "customer": {"name": "Race Condition Ltd", "country": "GB"},

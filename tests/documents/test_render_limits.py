@@ -13,7 +13,7 @@ from app.configurator.request import ConfigurationRequest, Need
 from app.configurator.solve import configure
 from app.documents.proposal_pdf import ProposalDocument
 from app.documents.render_pool import DocumentTooLong, RenderLimit, RenderPool
-from app.services.proposal_content import freeze
+from app.proposals.content import freeze
 from catalog.snapshot import CatalogSnapshot
 
 
@@ -66,7 +66,7 @@ def test_render_workers_cannot_grow_past_their_memory_cap() -> None:
     import multiprocessing
 
     from app.documents.render_pool import _start_worker
-    from app.worker_pool import WorkerPool
+    from app.kit.worker_pool import WorkerPool
     from tests.documents.allocation import allocate
 
     pool = WorkerPool(

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from app.errors import IdempotencyKeyInUse, IdempotencyKeyReused
-from app.services import idempotency
+from app.kit.errors import IdempotencyKeyInUse, IdempotencyKeyReused
+from app.proposals import idempotency
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 RETENTION = timedelta(hours=24)
@@ -45,7 +45,7 @@ def test_a_claim_that_never_finished_is_taken_over_once_stale(database: Any) -> 
 
 @pytest.mark.parametrize("key", ["", " ", "x" * 256, "naïve", "two words"])
 def test_keys_are_visible_ascii_up_to_255(key: str) -> None:
-    from app.errors import BadRequest
+    from app.kit.errors import BadRequest
 
     with pytest.raises(BadRequest):
         idempotency.checked_key(key)

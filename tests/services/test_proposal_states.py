@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from app.services.proposal_states import (
+from app.proposals.states import (
     OPEN,
     STATUSES,
     TARGETS,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import BadRequest, PreconditionFailed, PreconditionRequired
-from app.services.merge_patch import apply_merge_patch
-from app.services.pagination import decode_cursor, encode_cursor, page_of
-from app.services.preconditions import check_precondition
-from app.services.principal import PERMISSIONS, ROLES, Principal
+from app.auth.principal import PERMISSIONS, ROLES, Principal
+from app.kit.errors import BadRequest, PreconditionFailed, PreconditionRequired
+from app.kit.merge_patch import apply_merge_patch
+from app.kit.pagination import decode_cursor, encode_cursor, page_of
+from app.kit.preconditions import check_precondition
 
 
 @pytest.mark.parametrize(

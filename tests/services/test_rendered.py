@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from app.db.models import RenderedDocument
 from app.documents.proposal_pdf import RenderedPdf
 from app.documents.render_pool import DocumentTooLong, InlineRenderer, RenderLimit
-from app.errors import OfferwrightError
-from app.services.rendered import RETRY_STOPPED_AFTER, render_cached
+from app.documents.rendered import RETRY_STOPPED_AFTER, render_cached
+from app.kit.errors import OfferwrightError
+from app.models import RenderedDocument
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import text
 
-from app.db.engine import make_engine
+from app.kit.database import make_engine
 
 ROLES = ("sales", "portfolio", "approver", "delivery", "admin")
 ROOT = Path(__file__).resolve().parents[2]

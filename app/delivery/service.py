@@ -1,0 +1,108 @@
+"""Delivery work packages: when a proposal is accepted, each of its lines becomes a work
+package for the centre that delivers it, holding the delivery description of the exact
+version sold. A delivery key sees its own centre's packages and nothing of others (404,
+not 403: another centre's work is not even confirmed to exist); admins see every one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.principal import Principal
+from app.documents.delivery_pack import DeliveryPackDocument
+from app.documents.render_pool import Renderer
+from app.documents.rendered import Pdf, render_cached
+from app.kit.database import Database
+from app.kit.errors import Forbidden, NotFound
+from app.kit.pagination import Page, newest_first
+from app.models import Proposal, ProposalRevision, WorkPackage, utcnow
+
+
+def create_for(session: Session, proposal: Proposal, revision: ProposalRevision) -> int:
+    """The work packages of an accepted proposal, one per line; returns how many."""
+    content = revision.content
+    accepted_on = utcnow().date().isoformat()
+    lines = content["public"]["lines"]
+    for index, line in enumerate(lines, start=1):
+        component = content["components"][line["component"]]
+        session.add(
+            WorkPackage(
+                proposal_id=proposal.id,
+                revision=revision.revision,
+                line=index,
+                centre=line["delivery_centre"],
+                content={
+                    "number": proposal.number,
+                    "revision": revision.revision,
+                    "line": index,
+                    "customer": proposal.customer,
+                    "component": line["component"],
+                    "version": line["version"],
+                    "name": line["name"],
+                    "unit": line["unit"],
+                    "quantity": line["quantity"],
+                    "service_level": line["service_level"],
+                    "service_level_details": component["service_levels"][line["service_level"]],
+                    "centre": line["delivery_centre"],
+                    "term_months": content["public"]["term_months"],
+                    "accepted_on": accepted_on,
+                    "description": component["delivery_description"],
+                },
+            )
+        )
+    return len(lines)
+
+
+def _reader(principal: Principal, centre: str) -> bool:
+    return principal.role == "admin" or (
+        principal.role == "delivery" and principal.centre == centre
+    )
+
+
+def _check_role(principal: Principal) -> None:
+    if principal.role not in ("admin", "delivery"):
+        raise Forbidden(f"the {principal.role} role does not read work packages")
+
+
+def _view(package: WorkPackage) -> dict[str, Any]:
+    return {"id": package.id, "created_at": package.created_at.isoformat(), **package.content}
+
+
+def listing(
+    session: Session, principal: Principal, centre: str, limit: int, cursor: str | None
+) -> Page[dict[str, Any]]:
+    """The centre's work packages, newest first."""
+    _check_role(principal)
+    if not _reader(principal, centre):
+        raise NotFound(f"no delivery centre {centre} among yours")
+    statement = select(WorkPackage).where(WorkPackage.centre == centre)
+    page = newest_first(session, statement, WorkPackage.id, limit, cursor)
+    return Page([_view(row) for row in page.items], page.next_cursor)
+
+
+def _visible(session: Session, principal: Principal, package_id: int) -> WorkPackage:
+    _check_role(principal)
+    package = session.get(WorkPackage, package_id)
+    if package is None or not _reader(principal, package.centre):
+        raise NotFound(f"no work package {package_id}")
+    return package
+
+
+def read(session: Session, principal: Principal, package_id: int) -> dict[str, Any]:
+    return _view(_visible(session, principal, package_id))
+
+
+def pack_pdf(
+    database: Database,
+    renderer: Renderer,
+    provider: str,
+    session: Session,
+    principal: Principal,
+    package_id: int,
+) -> Pdf:
+    package = _visible(session, principal, package_id)
+    document = DeliveryPackDocument(provider, package.content)
+    filename = f"{package.content['number']}-line{package.line}-{package.centre}.pdf"
+    return render_cached(database, renderer, session, document, filename)

@@ -1,0 +1,45 @@
+"""Liveness and readiness. ``/healthz`` stays fast however busy the handlers are: it runs
+on the event loop, checks the database on a connection and a thread of its own (never
+behind busy handler threads or an exhausted pool), at most once a second, the answer shared
+by every caller in between."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import anyio
+import anyio.to_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from app.kit.database import Database
+
+router = APIRouter(tags=["health"])
+
+
+class Health:
+    def __init__(self, database: Database, *, every_seconds: float = 1.0) -> None:
+        self.database = database
+        self.every_seconds = every_seconds
+        self._limiter = anyio.CapacityLimiter(1)
+        self._lock: anyio.Lock | None = None
+        self._checked_at = float("-inf")
+        self._ok = False
+
+    async def database_ok(self) -> bool:
+        if self._lock is None:
+            self._lock = anyio.Lock()
+        async with self._lock:
+            if time.monotonic() - self._checked_at >= self.every_seconds:
+                self._ok = await anyio.to_thread.run_sync(self.database.ping, limiter=self._limiter)
+                self._checked_at = time.monotonic()
+            return self._ok
+
+
+@router.get("/healthz")
+async def health(request: Request) -> Any:
+    """200 when the API and its database answer; 503 otherwise."""
+    if not await request.app.state.health.database_ok():
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+    return {"status": "ok", "database": "ok"}

@@ -1,0 +1,57 @@
+"""The catalog as a whole: summary and import."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
+
+from app.auth.auth import CatalogReader, CatalogWriter, DbSession
+from app.portfolio.catalog.cached import catalog_answer
+from app.portfolio.catalog.upload import Upload, import_upload
+from app.portfolio.components import service as components
+
+router = APIRouter(prefix="/v1/catalog", tags=["catalog"])
+
+_IMPORT_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "a zipped catalog directory, or the catalog as one JSON object "
+        "keyed by collection (capabilities, competencies, delivery_centres, price_books, "
+        "components, rules, offerings)",
+        "content": {
+            "application/zip": {"schema": {"type": "string", "format": "binary"}},
+            "application/json": {"schema": {"type": "object"}},
+        },
+    }
+}
+
+
+@router.get("/summary")
+async def summary(request: Request, principal: CatalogReader) -> Any:
+    """Counts of components by family, layer and status."""
+
+    def count(session: Session) -> Any:
+        return components.summary(session, principal)
+
+    return await catalog_answer(request, principal, ("summary",), count)
+
+
+async def _upload(request: Request) -> Upload:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return Upload(media_type, await request.body())
+
+
+# Validated before the write transaction begins (the request's own transaction only
+# reads), so a long validation never holds the write lock.
+@router.post("/import", openapi_extra=_IMPORT_BODY)
+def import_catalog(
+    request: Request,
+    session: DbSession,
+    principal: CatalogWriter,
+    upload: Annotated[Upload, Depends(_upload)],
+) -> Any:
+    """Validate the whole catalog and import it in one transaction: all or nothing, every
+    problem reported. Admin imports keep the files' statuses; others land as drafts."""
+    return import_upload(request.app.state.database, session, principal, upload).as_dict()

@@ -1,0 +1,186 @@
+"""Components: list, read, create, edit, lifecycle, documents."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from app.auth.auth import (
+    Caller,
+    CatalogReader,
+    CatalogWriter,
+    Cursor,
+    DbSession,
+    JsonBody,
+    Limit,
+    MergePatchBody,
+    Writing,
+)
+from app.documents.html import render_document
+from app.kit.params import Id
+from app.kit.responses import tagged
+from app.kit.schemas import MERGE_PATCH_BODY, OBJECT_BODY, ListPage
+from app.portfolio.catalog.cached import catalog_answer
+from app.portfolio.catalog.store import validate_model
+from app.portfolio.components import service
+from app.portfolio.components.service import DocumentName
+
+router = APIRouter(prefix="/v1/components", tags=["components"])
+
+Version = Annotated[Id | None, Query(description="a version number; default: active")]
+IfMatch = Annotated[str | None, Header(description="the ETag you read")]
+
+
+class TransitionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to: Literal["in_review", "assured", "active", "retired"]
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+@router.get("", response_model=ListPage)
+async def list_components(
+    request: Request,
+    principal: CatalogReader,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    family: str | None = None,
+    layer: str | None = None,
+    status: str | None = None,
+    capability: str | None = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="text in code, name, summary")
+    ] = None,
+) -> Any:
+    """Components, one row each: the latest version for curators, the active one otherwise.
+    Built once per catalog revision; `If-None-Match` with the page's `ETag` answers 304."""
+    filters = {"family": family, "layer": layer, "status": status, "capability": capability,
+               "q": q}  # fmt: skip
+
+    def page(session: Session) -> dict[str, Any]:
+        listed = service.list_components(session, principal, limit=limit, cursor=cursor, **filters)
+        return {"items": listed.items, "next_cursor": listed.next_cursor}
+
+    return await catalog_answer(
+        request, principal, ("components", limit, cursor, *filters.values()), page
+    )
+
+
+@router.post("", status_code=201, openapi_extra=OBJECT_BODY)
+def create_component(writing: Writing, principal: CatalogWriter, body: JsonBody) -> Any:
+    """Create a component as a draft (version 1). Status, version and author are set here."""
+    with writing() as session:
+        view = service.create_component(session, principal, body)
+    response = tagged(view, 201)
+    response.headers["Location"] = f"/v1/components/{view.body['code']}?version=1"
+    return response
+
+
+@router.get("/{code}")
+async def get_component(
+    request: Request, principal: CatalogReader, code: str, version: Version = None
+) -> Any:
+    """The active version (or ``?version=N``), with its ETag (`If-None-Match`: 304)."""
+
+    def read(session: Session) -> dict[str, Any]:
+        return service.get_component(session, principal, code, version).body
+
+    return await catalog_answer(request, principal, ("component", code, version), read)
+
+
+@router.patch("/{code}", openapi_extra=MERGE_PATCH_BODY)
+def patch_component(
+    writing: Writing, principal: CatalogWriter, code: str, patch: MergePatchBody,
+    if_match: IfMatch = None,
+) -> Any:  # fmt: skip
+    """JSON merge patch of the latest version (If-Match required): edits a draft in place,
+    otherwise creates a new draft version."""
+    with writing() as session:
+        return tagged(service.patch_component(session, principal, code, patch, if_match))
+
+
+_TRANSITION_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": TransitionRequest.model_json_schema()}},
+    }
+}
+
+
+@router.post("/{code}/versions/{version}/transition", openapi_extra=_TRANSITION_BODY)
+def transition(
+    writing: Writing, principal: Caller, code: str, version: Id,
+    body: JsonBody,  # read after authentication: no key gets 401, whatever the body
+    if_match: IfMatch = None,
+) -> Any:  # fmt: skip
+    """Move a version along draft -> in_review -> assured -> active -> retired."""
+    move = validate_model(TransitionRequest.model_validate, body, "transition request")
+    with writing() as session:
+        return tagged(
+            service.transition(session, principal, code, version, move.to, move.comment, if_match)
+        )
+
+
+def _document(
+    request: Request, session: DbSession, principal: CatalogReader, code: str,
+    name: DocumentName, version: int | None,
+) -> Response:  # fmt: skip
+    payload = service.get_document(session, principal, code, name, version)
+    if _wants_html(request.headers.get("accept", "")):
+        return HTMLResponse(render_document(payload))
+    return JSONResponse(payload)
+
+
+def _wants_html(accept: str) -> bool:
+    media = [part.split(";")[0].strip().lower() for part in accept.split(",")]
+    if "text/html" not in media:
+        return False
+    return "application/json" not in media or media.index("text/html") < media.index(
+        "application/json"
+    )
+
+
+_DOCUMENT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {}, "text/html": {}}}
+}
+
+
+@router.get("/{code}/specification", responses=_DOCUMENT_RESPONSES)
+def specification(
+    request: Request,
+    session: DbSession,
+    principal: CatalogReader,
+    code: str,
+    version: Version = None,
+) -> Response:
+    """The customer-facing service specification (HTML with ``Accept: text/html``)."""
+    return _document(request, session, principal, code, "specification", version)
+
+
+@router.get("/{code}/statement-of-work", responses=_DOCUMENT_RESPONSES)
+def statement_of_work(
+    request: Request,
+    session: DbSession,
+    principal: CatalogReader,
+    code: str,
+    version: Version = None,
+) -> Response:
+    """The contractual statement of work."""
+    return _document(request, session, principal, code, "statement_of_work", version)
+
+
+@router.get("/{code}/delivery-description", responses=_DOCUMENT_RESPONSES)
+def delivery_description(
+    request: Request,
+    session: DbSession,
+    principal: CatalogReader,
+    code: str,
+    version: Version = None,
+) -> Response:
+    """How the delivery centre provisions and operates it (a delivery key: only for
+    components its centre is competent for)."""
+    return _document(request, session, principal, code, "delivery_description", version)

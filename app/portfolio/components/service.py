@@ -1,0 +1,410 @@
+"""Component use cases: list, read, create, edit (new draft versions past draft), and the
+lifecycle draft -> in_review -> assured -> active -> retired with four-eyes assurance.
+
+Immutability: only a ``draft`` version's content is ever updated; editing a component whose
+latest version is past draft appends a new draft version. Lifecycle moves change the status
+column, never the content."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.auth.principal import Permission, Principal
+from app.auth.visibility import Audience, audience, cost_fields_in, sees_cost, visible
+from app.kit.errors import (
+    Conflict,
+    FieldProblem,
+    Forbidden,
+    IllegalTransition,
+    NotFound,
+    ReadOnlyFields,
+)
+from app.kit.merge_patch import apply_merge_patch
+from app.kit.pagination import Page, after_key, page_of
+from app.kit.preconditions import check_precondition
+from app.kit.representation import Representation, represent
+from app.models import ComponentCapability, ComponentHead, ComponentVersion
+from app.portfolio.catalog.store import (
+    bump_revision,
+    component_document,
+    ensure_consistent,
+    same_content,
+    search_text,
+    validate_model,
+    working_catalog,
+)
+from catalog.components import Component
+
+RELEASED = ("active", "retired")  # what callers without catalog.read_unreleased may read
+READ_ONLY = ("code", "version", "status", "author")  # set by the server, never by a body
+DocumentName = Literal["specification", "statement_of_work", "delivery_description"]
+
+# The lifecycle's moves (from -> to), and the permission that moving *to* a status needs.
+TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
+    {("draft", "in_review"), ("in_review", "assured"), ("assured", "active"), ("active", "retired")}
+)
+NEEDED_TO_REACH: dict[str, Permission] = {
+    "in_review": "catalog.write",
+    "assured": "catalog.assure",
+    "active": "catalog.write",
+    "retired": "catalog.write",
+}
+
+
+def _view(
+    session: Session, row: ComponentVersion, head: ComponentHead, principal: Principal
+) -> Representation:
+    body = visible("component", {**row.content, "status": row.status}, audience(session, principal))
+    body["active_version"] = head.active_version
+    body["latest_version"] = head.latest_version
+    body["created_at"] = row.created_at.isoformat()
+    body["updated_at"] = row.updated_at.isoformat()
+    return represent(body)
+
+
+def _summary(row: ComponentVersion, head: ComponentHead, seen_by: Audience) -> dict[str, Any]:
+    content = visible("component", row.content, seen_by)
+    return {
+        "code": row.code,
+        "version": row.version,
+        "status": row.status,
+        "name": row.name,
+        "summary": content["summary"],
+        "family": row.family,
+        "layer": row.layer,
+        "unit": content["unit"],
+        "provides": content["provides"],
+        "active_version": head.active_version,
+        "latest_version": head.latest_version,
+    }
+
+
+def list_components(
+    session: Session,
+    principal: Principal,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    family: str | None = None,
+    layer: str | None = None,
+    status: str | None = None,
+    capability: str | None = None,
+    q: str | None = None,
+) -> Page[dict[str, Any]]:
+    """One row per component: its latest version for curators, its active one otherwise."""
+    shown = (
+        ComponentHead.latest_version
+        if principal.can("catalog.read_unreleased")
+        else ComponentHead.active_version
+    )
+    query = (
+        select(ComponentVersion, ComponentHead)
+        .join(
+            ComponentHead,
+            (ComponentHead.code == ComponentVersion.code) & (ComponentVersion.version == shown),
+        )
+        .order_by(ComponentVersion.code)
+        .limit(limit + 1)
+    )
+    after = after_key(cursor)
+    if after is not None:
+        query = query.where(ComponentVersion.code > after)
+    if family:
+        query = query.where(ComponentVersion.family == family)
+    if layer:
+        query = query.where(ComponentVersion.layer == layer)
+    if status:
+        query = query.where(ComponentVersion.status == status)
+    if capability:
+        query = query.where(
+            exists().where(
+                (ComponentCapability.version_id == ComponentVersion.id)
+                & (ComponentCapability.capability == capability)
+            )
+        )
+    if q:
+        pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(ComponentVersion.search_text.like(pattern + "%", escape="\\"))
+    rows = [(row[0], row[1]) for row in session.execute(query)]
+    page = page_of(rows, limit, lambda pair: pair[0].code)
+    seen_by = audience(session, principal)
+    return Page([_summary(row, head, seen_by) for row, head in page.items], page.next_cursor)
+
+
+def _head(session: Session, code: str, *, lock: bool = False) -> ComponentHead:
+    # Writers lock the head row (PostgreSQL), so two edits of one component queue up and
+    # the second sees the first's version; SQLite's BEGIN IMMEDIATE already serialises.
+    head = session.get(ComponentHead, code, with_for_update=lock)
+    if head is None:
+        raise NotFound(f"no component {code!r}")
+    return head
+
+
+def _version_row(session: Session, code: str, version: int) -> ComponentVersion:
+    row = session.scalar(
+        select(ComponentVersion).where(
+            (ComponentVersion.code == code) & (ComponentVersion.version == version)
+        )
+    )
+    if row is None:
+        raise NotFound(f"component {code!r} has no version {version}")
+    return row
+
+
+def _readable(
+    session: Session, principal: Principal, code: str, version: int | None
+) -> tuple[ComponentVersion, ComponentHead]:
+    head = _head(session, code)
+    unreleased = principal.can("catalog.read_unreleased")
+    if version is None:
+        if head.active_version is not None:
+            version = head.active_version
+        elif unreleased:
+            version = head.latest_version
+        else:
+            raise NotFound(f"component {code!r} has no active version")
+    row = _version_row(session, code, version)
+    if row.status not in RELEASED and not unreleased:
+        raise NotFound(f"component {code!r} has no released version {version}")
+    return row, head
+
+
+def get_component(
+    session: Session, principal: Principal, code: str, version: int | None = None
+) -> Representation:
+    row, head = _readable(session, principal, code, version)
+    return _view(session, row, head, principal)
+
+
+def get_document(
+    session: Session,
+    principal: Principal,
+    code: str,
+    name: DocumentName,
+    version: int | None = None,
+) -> dict[str, Any]:
+    row, _ = _readable(session, principal, code, version)
+    # The document as the component's own representation shows it to this caller, or none.
+    documents = visible("component", row.content, audience(session, principal))["documents"]
+    if name not in documents:
+        raise Forbidden(
+            f"delivery centre {principal.centre} does not hold competency "
+            f"{row.content['competency']!r} and does not deliver {row.code}"
+        )
+    return {
+        "code": row.code,
+        "version": row.version,
+        "name": row.name,
+        "status": row.status,
+        "document": name,
+        "content": documents[name],
+    }
+
+
+def _refuse_read_only(principal: Principal, body: dict[str, Any]) -> None:
+    fields = [name for name in READ_ONLY if name in body]
+    if not sees_cost(principal):
+        fields += cost_fields_in("component", body)
+    if fields:
+        raise ReadOnlyFields(
+            "these fields are set by the server or not yours to set: " + ", ".join(fields),
+            [FieldProblem(name, "may not be set by this request") for name in fields],
+        )
+
+
+def _validated(session: Session, content: dict[str, Any]) -> Component:
+    component: Component = validate_model(Component.model_validate, content, "component")
+    collections = working_catalog(session)
+    collections["components"][component.code] = component
+    ensure_consistent(collections)
+    return component
+
+
+def _add_version(session: Session, component: Component) -> ComponentVersion:
+    row = ComponentVersion(
+        code=component.code,
+        version=component.version,
+        status=component.status,
+        name=component.name,
+        family=component.family,
+        layer=component.layer,
+        author=component.author,
+        search_text=search_text(component),
+        content=component_document(component),
+    )
+    session.add(row)
+    session.flush()
+    session.add_all(
+        ComponentCapability(version_id=row.id, capability=capability)
+        for capability in component.provides
+    )
+    return row
+
+
+def create_component(
+    session: Session, principal: Principal, body: dict[str, Any]
+) -> Representation:
+    _refuse_read_only(principal, {key: value for key, value in body.items() if key != "code"})
+    code = body.get("code")
+    if isinstance(code, str) and session.get(ComponentHead, code) is not None:
+        raise Conflict(f"component {code!r} exists; edit it with PATCH")
+    component = _validated(
+        session, {**body, "version": 1, "status": "draft", "author": principal.name}
+    )
+    head = ComponentHead(code=component.code, latest_version=1, active_version=None)
+    session.add(head)
+    session.flush()
+    row = _add_version(session, component)
+    audit.record(
+        session,
+        principal,
+        "component.create",
+        "component",
+        component.code,
+        None,
+        {**row.content, "status": row.status},
+    )
+    bump_revision(session)
+    return _view(session, row, head, principal)
+
+
+def patch_component(
+    session: Session,
+    principal: Principal,
+    code: str,
+    patch: dict[str, Any],
+    if_match: str | None,
+) -> Representation:
+    """Apply a JSON merge patch to the latest version: in place while it is a draft,
+    otherwise as a new draft version."""
+    head = _head(session, code, lock=True)
+    latest = _version_row(session, code, head.latest_version)
+    # Against the tag of the representation this caller was sent.
+    check_precondition(if_match, _view(session, latest, head, principal).etag, required=True)
+    _refuse_read_only(principal, patch)
+    before = {**latest.content, "status": latest.status}
+    merged = apply_merge_patch(before, patch)
+    if latest.status == "draft":
+        component = _validated(session, merged)
+    else:
+        version = head.latest_version + 1
+        component = _validated(
+            session, {**merged, "version": version, "status": "draft", "author": principal.name}
+        )
+    # Compared once validated: 18.5 and "18.5", or a null for an unset field, change nothing.
+    if same_content(component_document(component), latest.content):
+        return _view(session, latest, head, principal)
+    if latest.status == "draft":
+        latest.content = component_document(component)
+        latest.name, latest.family, latest.layer = component.name, component.family, component.layer
+        latest.search_text = search_text(component)
+        session.query(ComponentCapability).filter_by(version_id=latest.id).delete()
+        session.add_all(
+            ComponentCapability(version_id=latest.id, capability=capability)
+            for capability in component.provides
+        )
+        row = latest
+    else:
+        head.latest_version = component.version
+        row = _add_version(session, component)
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        "component.update",
+        "component",
+        code,
+        before,
+        {**row.content, "status": row.status},
+    )
+    bump_revision(session)
+    return _view(session, row, head, principal)
+
+
+def transition(
+    session: Session,
+    principal: Principal,
+    code: str,
+    version: int,
+    to: str,
+    comment: str | None,
+    if_match: str | None = None,
+) -> Representation:
+    needed = NEEDED_TO_REACH.get(to)
+    if needed is None or not principal.can(needed):
+        # Checked before anything is read, so the answer tells nothing about the version.
+        raise Forbidden(f"the {principal.role} role may not move a version to {to}")
+    head = _head(session, code, lock=True)
+    row = _version_row(session, code, version)
+    check_precondition(if_match, _view(session, row, head, principal).etag, required=False)
+    if (row.status, to) not in TRANSITIONS:
+        allowed = sorted(target for (source, target) in TRANSITIONS if source == row.status)
+        raise IllegalTransition(
+            f"{code} version {version} is {row.status}; it can move to "
+            + (", ".join(allowed) if allowed else "nothing further")
+            + f", not to {to}"
+        )
+    if to == "assured" and row.author == principal.name:
+        raise Forbidden(f"four eyes: {principal.name} authored {code} version {version}")
+    before_status = row.status
+    if to == "active":
+        if head.active_version is not None and head.active_version != version:
+            previous = _version_row(session, code, head.active_version)
+            previous.status = "retired"
+            audit.record(
+                session,
+                principal,
+                "component.transition",
+                "component",
+                code,
+                {"version": previous.version, "status": "active"},
+                {"version": previous.version, "status": "retired"},
+                f"superseded by version {version}",
+            )
+        head.active_version = version
+    elif to == "retired" and head.active_version == version:
+        head.active_version = None
+    row.status = to
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        "component.transition",
+        "component",
+        code,
+        {"version": version, "status": before_status},
+        {"version": version, "status": to},
+        comment,
+    )
+    bump_revision(session)
+    return _view(session, row, head, principal)
+
+
+def summary(session: Session, principal: Principal) -> dict[str, Any]:
+    """Counts of the components listed to this caller, by family, layer and status."""
+    shown = (
+        ComponentHead.latest_version
+        if principal.can("catalog.read_unreleased")
+        else ComponentHead.active_version
+    )
+    base = (
+        select(ComponentVersion)
+        .join(
+            ComponentHead,
+            (ComponentHead.code == ComponentVersion.code) & (ComponentVersion.version == shown),
+        )
+        .subquery()
+    )
+    result: dict[str, Any] = {}
+    total = 0
+    for column in ("family", "layer", "status"):
+        counts = session.execute(
+            select(base.c[column], func.count()).group_by(base.c[column]).order_by(base.c[column])
+        ).all()
+        result[f"by_{column}"] = {str(value): int(count) for value, count in counts}
+        total = sum(count for _, count in counts)
+    return {"components": total, **result}

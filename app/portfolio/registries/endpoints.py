@@ -1,0 +1,79 @@
+"""Capabilities, competencies, delivery centres, price books, rules and offerings: the same
+five routes each, built from one description per registry."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request, Response
+from sqlalchemy.orm import Session
+
+from app.auth.auth import (
+    CatalogReader,
+    CatalogWriter,
+    Cursor,
+    JsonBody,
+    Limit,
+    MergePatchBody,
+    Writing,
+)
+from app.kit.responses import tagged
+from app.kit.schemas import MERGE_PATCH_BODY, OBJECT_BODY, ListPage
+from app.portfolio.catalog.cached import catalog_answer
+from app.portfolio.catalog.store import REGISTRIES, Registry
+from app.portfolio.registries import service
+
+IfMatch = Annotated[str | None, Header(description="the ETag you read")]
+
+
+def _router(registry: Registry) -> APIRouter:
+    router = APIRouter(prefix=f"/v1/{registry.path}", tags=[registry.path])
+    title = registry.title
+
+    @router.get("", response_model=ListPage, summary=f"List {registry.path.replace('-', ' ')}")
+    async def list_records(
+        request: Request, principal: CatalogReader, limit: Limit = 50, cursor: Cursor = None
+    ) -> Any:
+        def page(session: Session) -> dict[str, Any]:
+            listed = service.list_records(session, principal, registry, limit=limit, cursor=cursor)
+            return {"items": listed.items, "next_cursor": listed.next_cursor}
+
+        return await catalog_answer(request, principal, (registry.path, limit, cursor), page)
+
+    @router.get("/{key}", summary=f"Read a {title}")
+    async def get_record(request: Request, principal: CatalogReader, key: str) -> Any:
+        def read(session: Session) -> dict[str, Any]:
+            return service.get_record(session, principal, registry, key).body
+
+        return await catalog_answer(request, principal, (registry.path, key), read)
+
+    @router.post("", status_code=201, summary=f"Create a {title}", openapi_extra=OBJECT_BODY)
+    def create_record(writing: Writing, principal: CatalogWriter, body: JsonBody) -> Any:
+        with writing() as session:
+            view = service.create_record(session, principal, registry, body)
+        return tagged(view, 201, {"Location": f"/v1/{registry.path}/{view.body[registry.key]}"})
+
+    @router.patch("/{key}", summary=f"Edit a {title}", openapi_extra=MERGE_PATCH_BODY)
+    def patch_record(
+        writing: Writing,
+        principal: CatalogWriter,
+        key: str,
+        patch: MergePatchBody,
+        if_match: IfMatch = None,
+    ) -> Any:
+        with writing() as session:
+            view = service.patch_record(session, principal, registry, key, patch, if_match)
+        return tagged(view)
+
+    @router.delete("/{key}", status_code=204, summary=f"Delete a {title}")
+    def delete_record(
+        writing: Writing, principal: CatalogWriter, key: str, if_match: IfMatch = None
+    ) -> Response:
+        with writing() as session:
+            service.delete_record(session, principal, registry, key, if_match)
+        return Response(status_code=204)
+
+    return router
+
+
+routers = [_router(registry) for registry in REGISTRIES.values()]

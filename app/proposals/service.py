@@ -1,0 +1,545 @@
+"""Proposals: created from a configuration request (solved, priced and frozen as revision 1),
+numbered without gaps, run through their lifecycle with four-eyes approval, revised, listed.
+
+Creating or revising solves first, holding no write lock (a solve takes up to the solver's
+time limit), then writes everything in one short write transaction: on SQLite it begins
+immediately, so the number counter is read and bumped under the write lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+
+from pydantic import StringConstraints
+from sqlalchemy import Select, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.audit import service as audit
+from app.auth.principal import Principal, Role
+from app.auth.visibility import sees_cost
+from app.configurator.request import ConfigurationRequest, Limits
+from app.delivery import service as work_packages
+from app.kit.database import Database
+from app.kit.errors import (
+    Conflict,
+    FieldProblem,
+    Forbidden,
+    IllegalTransition,
+    Invalid,
+    NotFound,
+)
+from app.kit.inputs import Percent, Strict
+from app.kit.pagination import Page, newest_first
+from app.kit.preconditions import check_precondition
+from app.kit.representation import represent
+from app.kit.settings import Settings
+from app.models import Proposal, ProposalCounter, ProposalEvent, ProposalRevision, utcnow
+from app.portfolio.catalog.active import ActiveCatalog
+from app.portfolio.catalog.store import validate_model
+from app.proposals import idempotency
+from app.proposals.content import content_hash, freeze
+from app.proposals.states import (
+    OPEN,
+    Caller,
+    Status,
+    Target,
+    TransitionRefused,
+    effective_status,
+    next_status,
+)
+from app.quoting.configurations.service import ConfigurationIn, solve
+from app.quoting.solver_pool import Solver
+from pricing.guardrails import check_guardrails
+
+Line = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+Comment = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+
+
+class CustomerIn(Strict):
+    name: Line
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]  # ISO 3166-1 alpha-2
+    contact: Line | None = None
+    reference: Line | None = None
+
+
+class ProposalIn(Strict):
+    customer: CustomerIn
+    request: ConfigurationIn
+    discount_percent: Percent | None = None  # overrides the request's
+
+
+class RevisionIn(Strict):
+    request: ConfigurationIn | None = None  # absent: re-price the same request
+    discount_percent: Percent | None = None
+
+
+class TransitionIn(Strict):
+    to: Target
+    comment: Comment | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status_code: int
+    body: dict[str, Any]
+    location: str | None = None
+    replayed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What proposals need from the composition root."""
+
+    database: Database
+    catalog: ActiveCatalog
+    pool: Solver
+    limits: Limits
+    settings: Settings
+
+
+def _request_of(parsed: ConfigurationIn, discount: Any) -> ConfigurationRequest:
+    if parsed.alternatives != 1:
+        raise Invalid(
+            "a proposal offers one bundle",
+            [FieldProblem("request.alternatives", "must be 1 (or left out) for a proposal")],
+        )
+    request = parsed.as_request()
+    if discount is not None:
+        request = replace(request, discount_percent=discount)
+    return request
+
+
+def _request_json(request: ConfigurationRequest) -> dict[str, Any]:
+    return {
+        "price_book": request.price_book,
+        "term_months": request.term_months,
+        "needs": [{"capability": n.capability, "quantity": n.quantity} for n in request.needs],
+        "offering": request.offering,
+        "min_availability": None
+        if request.min_availability is None
+        else str(request.min_availability),
+        "residency": None if request.residency is None else list(request.residency),
+        "budget_monthly": None if request.budget_monthly is None else str(request.budget_monthly),
+        "include": list(request.include),
+        "exclude": list(request.exclude),
+        "objective": request.objective,
+        "discount_percent": str(request.discount_percent),
+    }
+
+
+def _stored_request(data: dict[str, Any]) -> ConfigurationRequest:
+    body = {key: value for key, value in data.items() if value is not None}
+    parsed: ConfigurationIn = ConfigurationIn.model_validate(body)
+    return parsed.as_request()
+
+
+def _freeze(
+    services: Services,
+    session: Session,
+    caller: Principal,
+    request: ConfigurationRequest,
+    author_role: Role,
+) -> dict[str, Any]:
+    """Solve and price ``request`` on the active catalog, frozen as revision content. The
+    guardrails are the author's (a discount limit is the role's), whoever revises."""
+    revision, snapshot, solution = solve(
+        session, caller, services.catalog, services.pool, services.limits, request,
+        field="request",
+    )  # fmt: skip
+    (bundle,) = solution.bundles
+    guardrails = snapshot.price_book(request.price_book).guardrails
+    breaches = check_guardrails(bundle.quote, guardrails, author_role)
+    content = freeze(snapshot, revision, bundle, breaches, request.offering)
+    content["status"] = solution.status
+    return content
+
+
+def _next_number(session: Session, year: int) -> str:
+    """The next number of ``year``, bumped in this transaction: one atomic upsert, so two
+    creators never read the same value and a rollback gives the number back."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(ProposalCounter)
+        .values(year=year, last=1)
+        .on_conflict_do_update(index_elements=["year"], set_={"last": ProposalCounter.last + 1})
+        .returning(ProposalCounter.last)
+    )
+    last = session.execute(statement).scalar_one()
+    return f"P-{year}-{last:06d}"
+
+
+def create(
+    services: Services,
+    session: Session,
+    principal: Principal,
+    body: dict[str, Any],
+    idempotency_key: str | None,
+) -> Answer:
+    parsed: ProposalIn = validate_model(ProposalIn.model_validate, body, "proposal")
+    request = _request_of(parsed.request, parsed.discount_percent)
+    settings = services.settings
+    claimed = None
+    if idempotency_key is not None:
+        found = idempotency.claim(
+            services.database,
+            principal.name,
+            idempotency.checked_key(idempotency_key),
+            idempotency.fingerprint("POST", "/v1/proposals", body),
+            retention=timedelta(hours=settings.idempotency_retention_hours),
+            stale_after=timedelta(seconds=settings.idempotency_stale_seconds),
+        )
+        if isinstance(found, idempotency.Replay):
+            return Answer(found.status_code, found.body, found.location, replayed=True)
+        claimed = found
+    try:
+        content = _freeze(services, session, principal, request, principal.role)
+        with services.database.transaction(write=True) as writing:
+            now = utcnow()
+            proposal = Proposal(
+                number=_next_number(writing, now.year),
+                author=principal.name,
+                author_role=principal.role,
+                customer=parsed.customer.model_dump(mode="json", exclude_none=True),
+                customer_name=parsed.customer.name.lower(),
+                status="draft",
+                revision=1,
+                valid_until=(now + timedelta(days=settings.proposal_validity_days)).date(),
+                created_at=now,
+            )
+            writing.add(proposal)
+            writing.flush()
+            _add_revision(writing, proposal, 1, request, content, principal)
+            _event(writing, proposal, principal, None, "draft", "created")
+            audit.record(writing, principal, "create", "proposal", proposal.number, None,
+                         {"revision": 1, "content_hash": content_hash(content)})  # fmt: skip
+            answer = Answer(201, view(proposal, _revisions(writing, proposal), principal,
+                                      _events(writing, proposal)),
+                            f"/v1/proposals/{proposal.id}")  # fmt: skip
+            if claimed is not None:
+                idempotency.complete(writing, claimed, 201, answer.body, answer.location)
+        return answer
+    except BaseException:
+        if claimed is not None:
+            idempotency.release(services.database, claimed)
+        raise
+
+
+def _add_revision(
+    session: Session,
+    proposal: Proposal,
+    number: int,
+    request: ConfigurationRequest,
+    content: dict[str, Any],
+    principal: Principal,
+) -> None:
+    session.add(
+        ProposalRevision(
+            proposal_id=proposal.id, revision=number, request=_request_json(request),
+            content=content, content_hash=content_hash(content),
+            valid_until=proposal.valid_until, created_by=principal.name,
+        )
+    )  # fmt: skip
+
+
+def _event(
+    session: Session,
+    proposal: Proposal,
+    actor: Principal,
+    before: str | None,
+    after: str,
+    comment: str | None,
+) -> None:
+    session.add(
+        ProposalEvent(
+            proposal_id=proposal.id, revision=proposal.revision, actor=actor.name,
+            role=actor.role, from_status=before, to_status=after, comment=comment,
+        )
+    )  # fmt: skip
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _visible(session: Session, principal: Principal, proposal_id: int) -> Proposal:
+    """The proposal, if the caller may see it; otherwise 404, never a hint that it exists."""
+    if not (principal.can("proposal.read_all") or principal.can("proposal.create")):
+        raise Forbidden(f"the {principal.role} role does not read proposals")
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None or not (
+        principal.can("proposal.read_all") or proposal.author == principal.name
+    ):
+        raise NotFound(f"no proposal {proposal_id}")
+    return proposal
+
+
+def _revisions(session: Session, proposal: Proposal) -> dict[int, ProposalRevision]:
+    rows = session.scalars(
+        select(ProposalRevision).where(ProposalRevision.proposal_id == proposal.id)
+    )
+    return {row.revision: row for row in rows}
+
+
+def _events(session: Session, proposal: Proposal) -> list[ProposalEvent]:
+    return list(
+        session.scalars(
+            select(ProposalEvent)
+            .where(ProposalEvent.proposal_id == proposal.id)
+            .order_by(ProposalEvent.id)
+        )
+    )
+
+
+def view(
+    proposal: Proposal,
+    revisions: dict[int, ProposalRevision],
+    principal: Principal,
+    events: list[ProposalEvent],
+    revision: int | None = None,
+) -> dict[str, Any]:
+    shown = revisions[revision or proposal.revision]
+    content = shown.content
+    bundle = content["internal" if sees_cost(principal) else "public"]
+    return {
+        "id": proposal.id,
+        "number": proposal.number,
+        "revision": shown.revision,
+        "current_revision": proposal.revision,
+        "revisions": sorted(revisions),
+        "status": effective_status(proposal.status, proposal.valid_until, _today()),  # type: ignore[arg-type]
+        "customer": proposal.customer,
+        "author": proposal.author,
+        # An earlier revision keeps the validity it was offered with.
+        "valid_until": shown.valid_until.isoformat(),
+        "superseded": shown.revision != proposal.revision,
+        "created_at": proposal.created_at.isoformat(),
+        "revised_at": shown.created_at.isoformat(),
+        "request": shown.request,
+        "offering": content["offering"],
+        "catalog_revision": content["catalog_revision"],
+        **bundle,
+        "history": [
+            {
+                "at": event.at.isoformat(),
+                "actor": event.actor,
+                "revision": event.revision,
+                "from": event.from_status,
+                "to": event.to_status,
+                "comment": event.comment,
+            }
+            for event in events
+        ],
+    }
+
+
+def read(
+    session: Session, principal: Principal, proposal_id: int, revision: int | None = None
+) -> dict[str, Any]:
+    proposal = _visible(session, principal, proposal_id)
+    revisions = _revisions(session, proposal)
+    if revision is not None and revision not in revisions:
+        raise NotFound(f"proposal {proposal.number} has no revision {revision}")
+    return view(proposal, revisions, principal, _events(session, proposal), revision)
+
+
+def frozen_revision(
+    session: Session, principal: Principal, proposal_id: int, revision: int | None = None
+) -> tuple[Proposal, ProposalRevision]:
+    """The proposal and one of its revisions (the current by default), for rendering."""
+    proposal = _visible(session, principal, proposal_id)
+    revisions = _revisions(session, proposal)
+    number = revision or proposal.revision
+    if number not in revisions:
+        raise NotFound(f"proposal {proposal.number} has no revision {number}")
+    return proposal, revisions[number]
+
+
+def _caller(principal: Principal) -> Caller:
+    return Caller(
+        principal.name,
+        is_admin=principal.role == "admin",
+        may_approve=principal.can("proposal.approve"),
+    )
+
+
+def _expire_if_due(session: Session, proposal: Proposal) -> None:
+    """Write down an expiry that reads have only computed so far."""
+    status: Status = proposal.status  # type: ignore[assignment]
+    if effective_status(status, proposal.valid_until, _today()) == "expired" and status in OPEN:
+        session.add(
+            ProposalEvent(
+                proposal_id=proposal.id, revision=proposal.revision, actor="system",
+                role="system", from_status=status, to_status="expired",
+                comment=f"valid until {proposal.valid_until.isoformat()}",
+            )
+        )  # fmt: skip
+        proposal.status = "expired"
+
+
+def transition(
+    session: Session,
+    principal: Principal,
+    proposal_id: int,
+    body: dict[str, Any],
+    if_match: str | None,
+) -> dict[str, Any]:
+    """Move the proposal along its lifecycle; ``if_match`` must be the ETag of the proposal
+    as the caller last read it, so a decision applies to the revision its maker saw."""
+    parsed: TransitionIn = validate_model(TransitionIn.model_validate, body, "transition")
+    proposal = _visible(session, principal, proposal_id)
+    revisions = _revisions(session, proposal)
+    seen = view(proposal, revisions, principal, _events(session, proposal))
+    check_precondition(if_match, represent(seen).etag, required=True, any_allowed=False)
+    _expire_if_due(session, proposal)
+    current = revisions[proposal.revision]
+    before: Status = proposal.status  # type: ignore[assignment]
+    try:
+        after = next_status(
+            before, parsed.to, approval_needed=bool(current.content["approval_required"]),
+            caller=_caller(principal), author=proposal.author,
+        )  # fmt: skip
+    except TransitionRefused as refused:
+        if refused.forbidden:
+            raise Forbidden(str(refused)) from refused
+        raise IllegalTransition(str(refused)) from refused
+    if parsed.to in ("approved", "declined") and parsed.comment is None:
+        raise Invalid(
+            "an approval decision needs a comment",
+            [FieldProblem("comment", f"say why the proposal is {parsed.to}")],
+        )
+    proposal.status = after
+    _event(session, proposal, principal, before, after, parsed.comment)
+    if after == "accepted":  # what was sold goes to the centres that deliver it
+        work_packages.create_for(session, proposal, current)
+    audit.record(session, principal, f"transition:{parsed.to}", "proposal", proposal.number,
+                 {"status": before}, {"status": after}, parsed.comment)  # fmt: skip
+    try:
+        session.flush()
+    except StaleDataError as error:
+        raise Conflict("the proposal changed meanwhile; read it again and retry") from error
+    return view(proposal, revisions, principal, _events(session, proposal))
+
+
+def revise(
+    services: Services, session: Session, principal: Principal, proposal_id: int,
+    body: dict[str, Any],
+) -> Answer:  # fmt: skip
+    """A new revision: the changed request (or the same one) solved and priced on the current
+    catalog, back to draft with a fresh validity. Earlier revisions stay as they were."""
+    parsed: RevisionIn = validate_model(RevisionIn.model_validate, body, "revision")
+    proposal = _visible(session, principal, proposal_id)
+    if proposal.author != principal.name and principal.role != "admin":
+        raise Forbidden("only the proposal's author (or an admin) revises it")
+    status = effective_status(proposal.status, proposal.valid_until, _today())  # type: ignore[arg-type]
+    if status in ("accepted", "rejected", "withdrawn"):
+        raise IllegalTransition(f"a {status} proposal is closed; create a new proposal instead")
+    seen_revision, seen_version = proposal.revision, proposal.row_version
+    previous = _revisions(session, proposal)[proposal.revision]
+    base = _stored_request(previous.request)
+    if parsed.request is not None:
+        request = _request_of(parsed.request, parsed.discount_percent)
+    else:
+        discount = parsed.discount_percent
+        request = base if discount is None else replace(base, discount_percent=discount)
+    content = _freeze(services, session, principal, request, proposal.author_role)  # type: ignore[arg-type]
+    with services.database.transaction(write=True) as writing:
+        fresh = writing.get(Proposal, proposal_id)
+        if fresh is None or (fresh.revision, fresh.row_version) != (seen_revision, seen_version):
+            raise Conflict("the proposal changed while it was being revised; retry")
+        _expire_if_due(writing, fresh)
+        before = fresh.status
+        fresh.revision = seen_revision + 1
+        fresh.status = "draft"
+        fresh.valid_until = (
+            utcnow() + timedelta(days=services.settings.proposal_validity_days)
+        ).date()
+        _add_revision(writing, fresh, fresh.revision, request, content, principal)
+        _event(writing, fresh, principal, before, "draft", f"revision {fresh.revision}")
+        audit.record(writing, principal, "revise", "proposal", fresh.number,
+                     {"revision": seen_revision}, {"revision": fresh.revision})  # fmt: skip
+        try:
+            writing.flush()
+        except StaleDataError as error:
+            raise Conflict("the proposal changed while it was being revised; retry") from error
+        body_out = view(fresh, _revisions(writing, fresh), principal, _events(writing, fresh))
+    return Answer(201, body_out, f"/v1/proposals/{proposal_id}?revision={fresh.revision}")
+
+
+class ListFilters(Strict):
+    status: Status | None = None
+    customer: Line | None = None
+    author: Line | None = None
+    created_from: date | None = None
+    created_to: date | None = None
+
+
+def _filtered(statement: Select[Proposal], filters: ListFilters) -> Select[Proposal]:
+    today = _today()
+    if filters.status == "expired":
+        statement = statement.where(
+            or_(
+                Proposal.status == "expired",
+                Proposal.status.in_(OPEN) & (Proposal.valid_until < today),
+            )
+        )
+    elif filters.status in OPEN:
+        statement = statement.where(
+            Proposal.status == filters.status, Proposal.valid_until >= today
+        )
+    elif filters.status is not None:
+        statement = statement.where(Proposal.status == filters.status)
+    if filters.customer is not None:
+        pattern = (
+            "%"
+            + filters.customer.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            + "%"
+        )
+        statement = statement.where(Proposal.customer_name.like(pattern, escape="\\"))
+    if filters.author is not None:
+        statement = statement.where(Proposal.author == filters.author)
+    if filters.created_from is not None:
+        start = datetime.combine(filters.created_from, datetime.min.time(), UTC)
+        statement = statement.where(Proposal.created_at >= start)
+    # Inclusive: before the next day starts; the calendar's last day has none, nor a bound.
+    if filters.created_to is not None and filters.created_to < date.max:
+        end = datetime.combine(filters.created_to + timedelta(days=1), datetime.min.time(), UTC)
+        statement = statement.where(Proposal.created_at < end)
+    return statement
+
+
+def listing(
+    session: Session,
+    principal: Principal,
+    filters: dict[str, Any],
+    limit: int,
+    cursor: str | None,
+) -> Page[dict[str, Any]]:
+    """Newest first. Sales see their own proposals; approvers and admins every one."""
+    if not (principal.can("proposal.read_all") or principal.can("proposal.create")):
+        raise Forbidden(f"the {principal.role} role does not read proposals")
+    parsed: ListFilters = validate_model(ListFilters.model_validate, filters, "filter")
+    statement = _filtered(select(Proposal), parsed)
+    if not principal.can("proposal.read_all"):
+        statement = statement.where(Proposal.author == principal.name)
+    page = newest_first(session, statement, Proposal.id, limit, cursor)
+    today = _today()
+    return Page(
+        [
+            {
+                "id": row.id,
+                "number": row.number,
+                "revision": row.revision,
+                "status": effective_status(row.status, row.valid_until, today),  # type: ignore[arg-type]
+                "customer": row.customer,
+                "author": row.author,
+                "valid_until": row.valid_until.isoformat(),
+                "created_at": row.created_at.isoformat(),
+            }
+            for row in page.items
+        ],
+        page.next_cursor,
+    )

@@ -1,0 +1,182 @@
+"""Configuring bundles from needs: ``POST /v1/configurations``. Parses and checks the
+request before any model is built, solves in the solver pool on the active catalog, and
+shapes bundles (or the conflict and repairs) to what the caller may see."""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, Decimal
+from typing import Any, Literal
+
+from pydantic import Field
+from sqlalchemy.orm import Session
+
+from app.auth.principal import Principal
+from app.auth.visibility import sees_cost
+from app.configurator.errors import ConfigurationInvalid, ConflictItem, Infeasible, SolverTimeout
+from app.configurator.request import ConfigurationRequest, Limits, Need
+from app.configurator.solve import Bundle, Solution
+from app.configurator.validate import validate_request
+from app.kit.database import released
+from app.kit.errors import FieldProblem, Invalid, NoValidBundle
+from app.kit.inputs import Code, Percent, Strict
+from app.portfolio.catalog.active import ActiveCatalog
+from app.portfolio.catalog.store import validate_model
+from app.quoting.solver_pool import Solver, SolverKilled
+from app.quoting.views import quote_view
+from catalog.limits import MAX_QUANTITY
+from catalog.price_books import Guardrails
+from catalog.snapshot import CatalogSnapshot
+from pricing.guardrails import Breach, check_guardrails
+from pricing.quote import MAX_TERM_MONTHS
+
+
+class NeedIn(Strict):
+    capability: Code
+    quantity: int = Field(strict=True, ge=1, le=MAX_QUANTITY)
+
+
+class ConfigurationIn(Strict):
+    price_book: Code
+    term_months: int = Field(strict=True, ge=1, le=MAX_TERM_MONTHS)
+    needs: list[NeedIn] = Field(default_factory=list)
+    offering: Code | None = None
+    min_availability: Decimal | None = Field(
+        default=None, gt=0, lt=100, max_digits=9, decimal_places=6, allow_inf_nan=False
+    )
+    residency: list[Code] | None = Field(default=None, min_length=1, max_length=20)
+    budget_monthly: Decimal | None = Field(
+        default=None, gt=0, max_digits=15, decimal_places=2, allow_inf_nan=False
+    )
+    include: list[Code] = Field(default_factory=list)
+    exclude: list[Code] = Field(default_factory=list)
+    objective: Literal["min_price", "max_margin", "min_cost"] = "min_price"
+    alternatives: int = Field(default=1, strict=True, ge=1)
+    discount_percent: Percent = Decimal(0)
+
+    def as_request(self) -> ConfigurationRequest:
+        return ConfigurationRequest(
+            price_book=self.price_book,
+            term_months=self.term_months,
+            needs=tuple(Need(need.capability, need.quantity) for need in self.needs),
+            offering=self.offering,
+            min_availability=self.min_availability,
+            residency=tuple(self.residency) if self.residency is not None else None,
+            budget_monthly=self.budget_monthly,
+            include=tuple(self.include),
+            exclude=tuple(self.exclude),
+            objective=self.objective,
+            alternatives=self.alternatives,
+            discount_percent=self.discount_percent,
+        )
+
+
+def configure(
+    session: Session,
+    principal: Principal,
+    catalog: ActiveCatalog,
+    pool: Solver,
+    limits: Limits,
+    body: dict[str, Any],
+) -> dict[str, Any]:
+    parsed: ConfigurationIn = validate_model(ConfigurationIn.model_validate, body, "request")
+    _, snapshot, solution = solve(session, principal, catalog, pool, limits, parsed.as_request())
+    guardrails = snapshot.price_book(parsed.price_book).guardrails
+    return solution_view(solution, guardrails, principal)
+
+
+def solve(
+    session: Session,
+    principal: Principal,
+    catalog: ActiveCatalog,
+    pool: Solver,
+    limits: Limits,
+    request: ConfigurationRequest,
+    *,
+    field: str = "",
+) -> tuple[int, CatalogSnapshot, Solution]:
+    """Solve ``request`` on the active catalog in the solver pool: the catalog revision and
+    snapshot solved on, and the solution; 422s for a bad request (fields prefixed with
+    ``field``) or when no bundle exists, 503 when the solve is cut off."""
+    # The solver workers cache snapshots by this key, so it must name the revision the
+    # snapshot was read at (a second read could already see a newer one).
+    revision, snapshot = catalog.current(session)
+    problems = request_problems(snapshot, request, limits, field=field)
+    if problems:
+        raise Invalid("the request cannot be configured", problems)
+    key = f"{id(catalog)}:{revision}"
+    try:
+        with released(session):
+            return revision, snapshot, pool.solve(key, snapshot, request, limits)
+    except Infeasible as error:
+        guardrails = snapshot.price_book(request.price_book).guardrails
+        view = infeasible_view(error, guardrails, principal)
+        raise NoValidBundle(error.detail, extra=view) from error
+    except SolverTimeout as error:
+        raise SolverKilled(str(error), headers={"Retry-After": "1"}) from error
+
+
+def request_problems(
+    snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits, *, field: str = ""
+) -> list[FieldProblem]:
+    """Every problem of ``request`` against the catalog and the limits, each naming its
+    field (prefixed with ``field``): checked before any model is built."""
+    try:
+        validate_request(snapshot, request, limits)
+    except ConfigurationInvalid as error:
+        return [
+            FieldProblem(f"{field}.{p.field}" if field else p.field, p.message)
+            for p in error.problems
+        ]
+    return []
+
+
+def _availability(value: Decimal | None) -> float | None:
+    # Shown rounded down to 0.001 %, so the figure never overstates what is promised.
+    if value is None:
+        return None
+    return float(value.quantize(Decimal("0.001"), rounding=ROUND_DOWN))
+
+
+def bundle_view(bundle: Bundle, guardrails: Guardrails, principal: Principal) -> dict[str, Any]:
+    breaches = check_guardrails(bundle.quote, guardrails, principal.role)
+    return bundle_body(bundle, breaches, show_cost=sees_cost(principal))
+
+
+def bundle_body(bundle: Bundle, breaches: tuple[Breach, ...], *, show_cost: bool) -> dict[str, Any]:
+    """A bundle in the quote shape, with each line's reasons and the availability."""
+    body = quote_view(bundle.quote, breaches, show_cost=show_cost)
+    for line, reasons in zip(body["lines"], bundle.reasons, strict=True):
+        line["reasons"] = list(reasons)
+    body["availability"] = _availability(bundle.availability)
+    return body
+
+
+def solution_view(
+    solution: Solution, guardrails: Guardrails, principal: Principal
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "status": solution.status,
+        "bundles": [bundle_view(bundle, guardrails, principal) for bundle in solution.bundles],
+    }
+    if solution.timed_out:
+        body["note"] = "stopped at the time limit: the best bundle found, not proven optimal"
+    return body
+
+
+def conflict_item_view(item: ConflictItem) -> dict[str, str]:
+    return {"kind": item.kind, "ref": item.ref, "detail": item.detail}
+
+
+def infeasible_view(
+    error: Infeasible, guardrails: Guardrails, principal: Principal
+) -> dict[str, Any]:
+    return {
+        "conflicts": [conflict_item_view(item) for item in error.conflicts],
+        "repairs": [
+            {
+                "relax": [conflict_item_view(item) for item in repair.relax],
+                "bundle": bundle_view(repair.bundle, guardrails, principal),
+            }
+            for repair in error.repairs
+        ],
+    }
