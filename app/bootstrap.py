@@ -13,7 +13,7 @@ from app.auth.throttle import FailedLogins
 from app.configurator.request import Limits
 from app.delivery import endpoints as work_packages
 from app.documents.render_pool import Renderer, RenderPool
-from app.kit import health, problems
+from app.kit import contract, health, problems
 from app.kit.database import Database
 from app.kit.params import TEXT_CHECKS
 from app.kit.request_body import BufferedBody
@@ -102,6 +102,7 @@ def create_app(
         workers=settings.solver_threads,
     )
     problems.install(app)
+    contract.install(app)
     app.add_middleware(
         BufferedBody,
         limit_for=lambda path: (

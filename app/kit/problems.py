@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 
 from app.configurator.errors import OutOfRange
 from app.kit.errors import FieldProblem, Invalid, OfferwrightError
+from app.kit.routes import allowed_methods
 from app.kit.security_headers import security_headers
 from pricing.errors import PricingError
 
@@ -119,11 +120,16 @@ async def _http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     slug = _HTTP_TYPES.get(error.status_code, f"http-{error.status_code}")
     detail = error.detail if isinstance(error.detail, str) else "request failed"
+    headers = dict(error.headers or {})
     if error.status_code == 404 and detail == "Not Found":
         detail = f"no such resource: {request.url.path}"
+    if error.status_code == 405:
+        allowed = allowed_methods(request.app.routes, request.url.path)
+        headers["Allow"] = ", ".join(allowed)
+        detail = f"{request.method} is not allowed here; allowed: {headers['Allow']}"
     return problem_response(
         request, status=error.status_code, slug=slug, title=slug.replace("-", " ").capitalize(),
-        detail=detail, headers=dict(error.headers or {}),
+        detail=detail, headers=headers,
     )  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from app.auth.auth import CatalogReader, CatalogWriter, DbSession
+from app.kit.contract import problems
 from app.portfolio.catalog.cached import catalog_answer
 from app.portfolio.catalog.upload import Upload, import_upload
 from app.portfolio.components import service as components
@@ -45,7 +46,7 @@ async def _upload(request: Request) -> Upload:
 
 # Validated before the write transaction begins (the request's own transaction only
 # reads), so a long validation never holds the write lock.
-@router.post("/import", openapi_extra=_IMPORT_BODY)
+@router.post("/import", openapi_extra=_IMPORT_BODY, responses=problems(400, 408, 413, 415, 422))
 def import_catalog(
     request: Request,
     session: DbSession,
