@@ -10,6 +10,7 @@ failed authentications) and 503 (database busy); a permission check 403; a JSON 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -17,12 +18,20 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import RouteContext
+from pydantic import TypeAdapter
 
 from app.kit.problems import PROBLEM_MEDIA_TYPE
 from app.kit.routes import api_routes
 from app.kit.schemas import FieldError, Problem
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+SCHEMAS = "#/components/schemas/"
+
+# A JSON merge patch (RFC 7396) is taken under its own media type and as plain JSON.
+MERGE_PATCH_MEDIA_TYPES = ("application/merge-patch+json", "application/json")
+
+# Request bodies documented by name: the models (or annotated types) routes declared.
+_BODIES: dict[str, Any] = {}
 
 # What each status means for a client, in this API.
 DESCRIPTIONS: dict[int, str] = {
@@ -42,6 +51,12 @@ DESCRIPTIONS: dict[int, str] = {
 }
 
 
+# A cached read answers 304 to an If-None-Match naming its current ETag.
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the `ETag` in `If-None-Match` is still current"}
+}
+
+
 def problem_response(status: int) -> dict[str, Any]:
     return {
         "description": DESCRIPTIONS[status],
@@ -52,6 +67,45 @@ def problem_response(status: int) -> dict[str, Any]:
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The ``responses`` of a route's own problems, for its decorator."""
     return {status: problem_response(status) for status in statuses}
+
+
+def request_body(
+    model: Any, *, name: str | None = None, media_types: tuple[str, ...] = ("application/json",)
+) -> dict[str, Any]:
+    """A route's ``openapi_extra``: its body is ``model`` (a Pydantic model or an annotated
+    type such as a union), published under its name. The route reads and checks the body
+    itself (decimals parsed exactly, problems with field paths); this says what it takes."""
+    name = name or model.__name__
+    _BODIES[name] = model
+    schema = {"$ref": SCHEMAS + name}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {media_type: {"schema": schema} for media_type in media_types},
+        }
+    }
+
+
+def _add_bodies(schemas: dict[str, Any]) -> dict[str, str]:
+    """Put the declared bodies into the components. A model that also appears in answers
+    can have another shape as input (decimals as numbers or strings): its input schema is
+    then published as ``<Name>Input``."""
+    found: dict[str, Any] = {}
+    for name, model in _BODIES.items():
+        schema = TypeAdapter(model).json_schema(ref_template=SCHEMAS + "{model}")
+        found.update(schema.pop("$defs", {}))
+        found[name] = schema
+    renamed = {
+        name: f"{name}Input"
+        for name, schema in found.items()
+        if schemas.get(name, schema) != schema
+    }
+    text = json.dumps(found)
+    for old, new in renamed.items():
+        text = text.replace(f'"{SCHEMAS}{old}"', f'"{SCHEMAS}{new}"')
+    for name, schema in json.loads(text).items():
+        schemas[renamed.get(name, name)] = schema
+    return renamed
 
 
 def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
@@ -103,6 +157,7 @@ def _document(app: FastAPI) -> dict[str, Any]:
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
+    renamed = _add_bodies(schemas)
     for model in (Problem, FieldError):
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         schema.pop("$defs", None)
@@ -114,6 +169,10 @@ def _document(app: FastAPI) -> dict[str, Any]:
     }
     for path, item in spec.get("paths", {}).items():
         for method, operation in item.items():
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                ref = content.get("schema", {}).get("$ref", "")
+                if ref.removeprefix(SCHEMAS) in renamed:
+                    content["schema"] = {"$ref": SCHEMAS + renamed[ref.removeprefix(SCHEMAS)]}
             route = operations.get((path, method))
             responses = operation.setdefault("responses", {})
             implied = implied_problems(route) if route is not None else set()

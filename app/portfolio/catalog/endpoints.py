@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from app.auth.auth import CatalogReader, CatalogWriter, DbSession
-from app.kit.contract import problems
+from app.kit.contract import NOT_MODIFIED, problems
 from app.portfolio.catalog.cached import catalog_answer
 from app.portfolio.catalog.upload import Upload, import_upload
 from app.portfolio.components import service as components
+from app.portfolio.schemas import CatalogSummary
 
 router = APIRouter(prefix="/v1/catalog", tags=["catalog"])
 
@@ -29,7 +30,7 @@ _IMPORT_BODY: dict[str, Any] = {
 }
 
 
-@router.get("/summary")
+@router.get("/summary", response_model=CatalogSummary, responses=NOT_MODIFIED)
 async def summary(request: Request, principal: CatalogReader) -> Any:
     """Counts of components by family, layer and status."""
 

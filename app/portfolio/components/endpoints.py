@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from app.auth.auth import (
@@ -21,13 +20,21 @@ from app.auth.auth import (
     Writing,
 )
 from app.documents.html import render_document
+from app.kit.contract import MERGE_PATCH_MEDIA_TYPES, NOT_MODIFIED, problems, request_body
 from app.kit.params import Id
 from app.kit.responses import tagged
-from app.kit.schemas import MERGE_PATCH_BODY, OBJECT_BODY, ListPage
 from app.portfolio.catalog.cached import catalog_answer
 from app.portfolio.catalog.store import validate_model
 from app.portfolio.components import service
 from app.portfolio.components.service import DocumentName
+from app.portfolio.schemas import (
+    ComponentDocument,
+    ComponentDraft,
+    ComponentPage,
+    ComponentPatch,
+    ComponentTransition,
+    ComponentView,
+)
 
 router = APIRouter(prefix="/v1/components", tags=["components"])
 
@@ -35,14 +42,7 @@ Version = Annotated[Id | None, Query(description="a version number; default: act
 IfMatch = Annotated[str | None, Header(description="the ETag you read")]
 
 
-class TransitionRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    to: Literal["in_review", "assured", "active", "retired"]
-    comment: str | None = Field(default=None, max_length=2000)
-
-
-@router.get("", response_model=ListPage)
+@router.get("", response_model=ComponentPage, responses=NOT_MODIFIED)
 async def list_components(
     request: Request,
     principal: CatalogReader,
@@ -70,7 +70,13 @@ async def list_components(
     )
 
 
-@router.post("", status_code=201, openapi_extra=OBJECT_BODY)
+@router.post(
+    "",
+    status_code=201,
+    response_model=ComponentView,
+    openapi_extra=request_body(ComponentDraft),
+    responses=problems(409),
+)
 def create_component(writing: Writing, principal: CatalogWriter, body: JsonBody) -> Any:
     """Create a component as a draft (version 1). Status, version and author are set here."""
     with writing() as session:
@@ -80,7 +86,7 @@ def create_component(writing: Writing, principal: CatalogWriter, body: JsonBody)
     return response
 
 
-@router.get("/{code}")
+@router.get("/{code}", response_model=ComponentView, responses={**NOT_MODIFIED, **problems(404)})
 async def get_component(
     request: Request, principal: CatalogReader, code: str, version: Version = None
 ) -> Any:
@@ -92,7 +98,12 @@ async def get_component(
     return await catalog_answer(request, principal, ("component", code, version), read)
 
 
-@router.patch("/{code}", openapi_extra=MERGE_PATCH_BODY)
+@router.patch(
+    "/{code}",
+    response_model=ComponentView,
+    openapi_extra=request_body(ComponentPatch, media_types=MERGE_PATCH_MEDIA_TYPES),
+    responses=problems(404, 409, 412, 428),
+)
 def patch_component(
     writing: Writing, principal: CatalogWriter, code: str, patch: MergePatchBody,
     if_match: IfMatch = None,
@@ -103,22 +114,19 @@ def patch_component(
         return tagged(service.patch_component(session, principal, code, patch, if_match))
 
 
-_TRANSITION_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": TransitionRequest.model_json_schema()}},
-    }
-}
-
-
-@router.post("/{code}/versions/{version}/transition", openapi_extra=_TRANSITION_BODY)
+@router.post(
+    "/{code}/versions/{version}/transition",
+    response_model=ComponentView,
+    openapi_extra=request_body(ComponentTransition),
+    responses=problems(403, 404, 409, 412, 428),
+)
 def transition(
     writing: Writing, principal: Caller, code: str, version: Id,
     body: JsonBody,  # read after authentication: no key gets 401, whatever the body
     if_match: IfMatch = None,
 ) -> Any:  # fmt: skip
     """Move a version along draft -> in_review -> assured -> active -> retired."""
-    move = validate_model(TransitionRequest.model_validate, body, "transition request")
+    move = validate_model(ComponentTransition.model_validate, body, "transition request")
     with writing() as session:
         return tagged(
             service.transition(session, principal, code, version, move.to, move.comment, if_match)
@@ -145,11 +153,20 @@ def _wants_html(accept: str) -> bool:
 
 
 _DOCUMENT_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/json": {}, "text/html": {}}}
+    200: {
+        "description": "The document: JSON, or an HTML page with `Accept: text/html`",
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ComponentDocument"}},
+            "text/html": {"schema": {"type": "string"}},
+        },
+    },
+    **problems(403, 404),
 }
 
 
-@router.get("/{code}/specification", responses=_DOCUMENT_RESPONSES)
+@router.get(
+    "/{code}/specification", response_model=ComponentDocument, responses=_DOCUMENT_RESPONSES
+)
 def specification(
     request: Request,
     session: DbSession,
@@ -161,7 +178,9 @@ def specification(
     return _document(request, session, principal, code, "specification", version)
 
 
-@router.get("/{code}/statement-of-work", responses=_DOCUMENT_RESPONSES)
+@router.get(
+    "/{code}/statement-of-work", response_model=ComponentDocument, responses=_DOCUMENT_RESPONSES
+)
 def statement_of_work(
     request: Request,
     session: DbSession,
@@ -173,7 +192,11 @@ def statement_of_work(
     return _document(request, session, principal, code, "statement_of_work", version)
 
 
-@router.get("/{code}/delivery-description", responses=_DOCUMENT_RESPONSES)
+@router.get(
+    "/{code}/delivery-description",
+    response_model=ComponentDocument,
+    responses=_DOCUMENT_RESPONSES,
+)
 def delivery_description(
     request: Request,
     session: DbSession,

@@ -17,11 +17,12 @@ from app.auth.auth import (
     MergePatchBody,
     Writing,
 )
+from app.kit.contract import MERGE_PATCH_MEDIA_TYPES, NOT_MODIFIED, problems, request_body
 from app.kit.responses import tagged
-from app.kit.schemas import MERGE_PATCH_BODY, OBJECT_BODY, ListPage
 from app.portfolio.catalog.cached import catalog_answer
 from app.portfolio.catalog.store import REGISTRIES, Registry
 from app.portfolio.registries import service
+from app.portfolio.schemas import RECORD_BODIES, RECORD_VIEWS, merge_patch_of, page_of
 
 IfMatch = Annotated[str | None, Header(description="the ETag you read")]
 
@@ -30,7 +31,15 @@ def _router(registry: Registry) -> APIRouter:
     router = APIRouter(prefix=f"/v1/{registry.path}", tags=[registry.path])
     title = registry.title
 
-    @router.get("", response_model=ListPage, summary=f"List {registry.path.replace('-', ' ')}")
+    view = RECORD_VIEWS[registry.field]
+    name = "".join(part.capitalize() for part in registry.title.split())
+
+    @router.get(
+        "",
+        response_model=page_of(view, f"{name}Page"),
+        responses=NOT_MODIFIED,
+        summary=f"List {registry.path.replace('-', ' ')}",
+    )
     async def list_records(
         request: Request, principal: CatalogReader, limit: Limit = 50, cursor: Cursor = None
     ) -> Any:
@@ -40,20 +49,41 @@ def _router(registry: Registry) -> APIRouter:
 
         return await catalog_answer(request, principal, (registry.path, limit, cursor), page)
 
-    @router.get("/{key}", summary=f"Read a {title}")
+    @router.get(
+        "/{key}",
+        response_model=view,
+        responses={**NOT_MODIFIED, **problems(404)},
+        summary=f"Read a {title}",
+    )
     async def get_record(request: Request, principal: CatalogReader, key: str) -> Any:
         def read(session: Session) -> dict[str, Any]:
             return service.get_record(session, principal, registry, key).body
 
         return await catalog_answer(request, principal, (registry.path, key), read)
 
-    @router.post("", status_code=201, summary=f"Create a {title}", openapi_extra=OBJECT_BODY)
+    @router.post(
+        "",
+        status_code=201,
+        response_model=view,
+        responses=problems(409),
+        summary=f"Create a {title}",
+        openapi_extra=request_body(RECORD_BODIES[registry.field], name=name),
+    )
     def create_record(writing: Writing, principal: CatalogWriter, body: JsonBody) -> Any:
         with writing() as session:
             view = service.create_record(session, principal, registry, body)
         return tagged(view, 201, {"Location": f"/v1/{registry.path}/{view.body[registry.key]}"})
 
-    @router.patch("/{key}", summary=f"Edit a {title}", openapi_extra=MERGE_PATCH_BODY)
+    @router.patch(
+        "/{key}",
+        response_model=view,
+        responses=problems(404, 409, 412, 428),
+        summary=f"Edit a {title}",
+        openapi_extra=request_body(
+            merge_patch_of(RECORD_BODIES[registry.field], f"{name}Patch"),
+            media_types=MERGE_PATCH_MEDIA_TYPES,
+        ),
+    )
     def patch_record(
         writing: Writing,
         principal: CatalogWriter,
@@ -65,7 +95,12 @@ def _router(registry: Registry) -> APIRouter:
             view = service.patch_record(session, principal, registry, key, patch, if_match)
         return tagged(view)
 
-    @router.delete("/{key}", status_code=204, summary=f"Delete a {title}")
+    @router.delete(
+        "/{key}",
+        status_code=204,
+        responses=problems(404, 409, 412, 428),
+        summary=f"Delete a {title}",
+    )
     def delete_record(
         writing: Writing, principal: CatalogWriter, key: str, if_match: IfMatch = None
     ) -> Response:

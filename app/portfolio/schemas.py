@@ -1,0 +1,207 @@
+"""The portfolio's contract: components, registry records and the catalog as a whole, as the
+API sends and takes them.
+
+A record's answer is the catalog model itself, seen by one caller: fields that
+``app.auth.visibility`` keeps from some callers (cost, other centres' delivery descriptions)
+are optional here, so the schema holds for every role. The models are derived from the
+catalog's own, never written twice."""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, Literal, Union, cast, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.fields import FieldInfo
+
+from app.auth.visibility import COST_FIELDS, DELIVERY_DESCRIPTION
+from app.kit.schemas import Page
+from catalog.capabilities import Capability, Competency
+from catalog.centres import DeliveryCentre
+from catalog.components import Component
+from catalog.offerings import Offering
+from catalog.price_books import PriceBook
+from catalog.rules import Rule
+
+Rebuild = Callable[[type[BaseModel]], Any]
+
+
+def _model_inside(annotation: Any) -> tuple[type[BaseModel], Rebuild] | None:
+    """The model a field holds (alone, optional, or as a tuple of them) and how to put
+    another model in its place."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, lambda model: model
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (Union, types.UnionType) and type(None) in args:
+        (inner,) = [arg for arg in args if arg is not type(None)]
+        found = _model_inside(inner)
+        if found is not None:
+            model, rebuild = found
+            return model, lambda other: rebuild(other) | None
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        found = _model_inside(args[0])
+        if found is not None:
+            model, rebuild = found
+            return model, lambda other: tuple[rebuild(other), ...]  # type: ignore[misc]
+    return None
+
+
+def as_seen(model: type[BaseModel], hidden: Sequence[tuple[str, ...]], name: str) -> Any:
+    """``model`` with every field on a ``hidden`` path optional ("*" steps into the items
+    of a tuple): the shape every caller gets, whatever it may see."""
+    overrides: dict[str, Any] = {}
+    for field in {path[0] for path in hidden}:
+        info: FieldInfo = model.model_fields[field]
+        rest = [path[1:] for path in hidden if path[0] == field and len(path) > 1]
+        rest = [path[1:] if path[0] == "*" else path for path in rest]
+        if len(rest) < sum(1 for path in hidden if path[0] == field):  # the field itself
+            optional: Any = cast(Any, info.annotation) | None
+            overrides[field] = (optional, Field(None, description=info.description))
+            continue
+        inside = _model_inside(info.annotation)
+        assert inside is not None, f"{model.__name__}.{field} holds no model"
+        inner, rebuild = inside
+        seen = as_seen(inner, rest, f"{inner.__name__}View")
+        overrides[field] = (rebuild(seen), info)
+    return create_model(name, __base__=model, **overrides)
+
+
+def _hidden(kind: str) -> tuple[tuple[str, ...], ...]:
+    return COST_FIELDS.get(kind, ())
+
+
+_ComponentSeen = as_seen(Component, (*_hidden("component"), DELIVERY_DESCRIPTION), "ComponentSeen")
+
+
+class ComponentView(_ComponentSeen):  # type: ignore[misc, valid-type]
+    """One version of a component, as the caller may see it."""
+
+    active_version: int | None = Field(description="the version sales configure; null: none")
+    latest_version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ComponentRow(BaseModel):
+    """A component in a list: the latest version for curators, the active one otherwise."""
+
+    code: str
+    version: int
+    status: str
+    name: str
+    summary: str
+    family: str
+    layer: str
+    unit: str
+    provides: dict[str, str] = Field(description="capability -> amount per unit (decimal)")
+    active_version: int | None
+    latest_version: int
+
+
+class ComponentPage(Page[ComponentRow]):
+    """A page of components."""
+
+
+_DRAFT_SET_BY_SERVICE = ("status", "version", "author")
+
+_DRAFT_FIELDS: dict[str, Any] = {
+    name: (info.annotation, info)
+    for name, info in Component.model_fields.items()
+    if name not in _DRAFT_SET_BY_SERVICE
+}
+ComponentDraft: Any = create_model(
+    "ComponentDraft",
+    __config__=ConfigDict(extra="forbid"),
+    __doc__="A new component: its version (1), status (draft) and author are set by the service.",
+    **_DRAFT_FIELDS,
+)
+
+
+def _models_of(annotation: Any) -> list[type[BaseModel]]:
+    """The models of a model or of a (discriminated, annotated) union of them."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in get_args(annotation) for model in _models_of(arg)]
+
+
+def merge_patch_of(model: Any, name: str) -> Any:
+    """A JSON merge patch (RFC 7396) of ``model`` (or of any member of a union): the
+    fields to change; null removes one."""
+    fields: dict[str, Any] = {
+        field: (Any, Field(None)) for member in _models_of(model) for field in member.model_fields
+    }
+    return create_model(
+        name,
+        __config__=ConfigDict(extra="forbid"),
+        __doc__="A JSON merge patch: the fields to change; null removes one.",
+        **fields,
+    )
+
+
+ComponentPatch = merge_patch_of(Component, "ComponentPatch")
+
+
+class ComponentTransition(BaseModel):
+    """A move along the lifecycle draft -> in_review -> assured -> active -> retired."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    to: Literal["in_review", "assured", "active", "retired"]
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class ComponentDocument(BaseModel):
+    """One of a component's three documents (Markdown)."""
+
+    code: str
+    version: int
+    name: str
+    status: str
+    document: Literal["specification", "statement_of_work", "delivery_description"]
+    content: Any = Field(description="the document: Markdown, or its sections")
+
+
+class CatalogSummary(BaseModel):
+    """Counts of the components listed to the caller."""
+
+    components: int
+    by_family: dict[str, int]
+    by_layer: dict[str, int]
+    by_status: dict[str, int]
+
+
+class ImportReport(BaseModel):
+    """What an import changed."""
+
+    components_created: int
+    components_versioned: int
+    components_unchanged: int
+    records_created: int
+    records_updated: int
+    records_deleted: int
+
+
+# The answer of each registry's records, by snapshot field.
+RECORD_VIEWS: dict[str, Any] = {
+    "capabilities": Capability,
+    "competencies": Competency,
+    "delivery_centres": as_seen(DeliveryCentre, _hidden("delivery_centre"), "DeliveryCentreView"),
+    "price_books": as_seen(PriceBook, _hidden("price_book"), "PriceBookView"),
+    "rules": Rule,
+    "offerings": Offering,
+}
+# What each registry's create takes.
+RECORD_BODIES: dict[str, Any] = {
+    "capabilities": Capability,
+    "competencies": Competency,
+    "delivery_centres": DeliveryCentre,
+    "price_books": PriceBook,
+    "rules": Rule,
+    "offerings": Offering,
+}
+
+
+def page_of(item: Any, name: str) -> Any:
+    return create_model(name, __base__=Page[item])

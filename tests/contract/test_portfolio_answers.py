@@ -1,0 +1,77 @@
+"""Portfolio answers (components, registry records, the catalog) validate against the
+schemas `/openapi.json` publishes, for a role that sees cost and for one that does not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.contract.spec import assert_matches_spec
+
+REGISTRIES = {
+    "capabilities": "code",
+    "competencies": "code",
+    "delivery-centres": "code",
+    "price-books": "code",
+    "rules": "id",
+    "offerings": "code",
+}
+
+
+@pytest.fixture
+def spec(client: TestClient) -> dict[str, Any]:
+    return client.get("/openapi.json").json()  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("role", ["sales", "portfolio", "delivery"])
+def test_component_answers_match_their_schemas(
+    client: TestClient, auth: Any, spec: dict[str, Any], role: str
+) -> None:
+    headers = auth(role)
+    listed = client.get("/v1/components", params={"limit": 200}, headers=headers)
+    assert_matches_spec(spec, "GET", "/v1/components", listed)
+    code = listed.json()["items"][0]["code"]
+    one = client.get(f"/v1/components/{code}", headers=headers)
+    assert_matches_spec(spec, "GET", "/v1/components/{code}", one)
+    document = client.get(f"/v1/components/{code}/specification", headers=headers)
+    assert_matches_spec(spec, "GET", "/v1/components/{code}/specification", document)
+    summary = client.get("/v1/catalog/summary", headers=headers)
+    assert_matches_spec(spec, "GET", "/v1/catalog/summary", summary)
+
+
+def test_a_component_with_cost_matches_the_same_schema(
+    client: TestClient, auth: Any, spec: dict[str, Any]
+) -> None:
+    # Cost fields are optional in the schema: present for portfolio, absent for sales.
+    code = client.get("/v1/components", headers=auth("sales")).json()["items"][0]["code"]
+    seen = client.get(f"/v1/components/{code}", headers=auth("portfolio")).json()
+    hidden = client.get(f"/v1/components/{code}", headers=auth("sales")).json()
+    assert "cost_factor" in seen["service_levels"][0]
+    assert "cost_factor" not in hidden["service_levels"][0]
+
+
+@pytest.mark.parametrize("registry", sorted(REGISTRIES))
+@pytest.mark.parametrize("role", ["sales", "portfolio"])
+def test_registry_answers_match_their_schemas(
+    client: TestClient, auth: Any, spec: dict[str, Any], registry: str, role: str
+) -> None:
+    headers = auth(role)
+    listed = client.get(f"/v1/{registry}", params={"limit": 200}, headers=headers)
+    assert_matches_spec(spec, "GET", f"/v1/{registry}", listed)
+    for item in listed.json()["items"]:
+        key = item[REGISTRIES[registry]]
+        one = client.get(f"/v1/{registry}/{key}", headers=headers)
+        assert_matches_spec(spec, "GET", f"/v1/{registry}/{{key}}", one)
+
+
+def test_problems_match_the_problem_schema(
+    client: TestClient, auth: Any, spec: dict[str, Any]
+) -> None:
+    missing = client.get("/v1/components/NO-SUCH", headers=auth("sales"))
+    assert_matches_spec(spec, "GET", "/v1/components/{code}", missing)
+    invalid = client.post("/v1/capabilities", json={"code": ""}, headers=auth("portfolio"))
+    assert_matches_spec(spec, "POST", "/v1/capabilities", invalid)
+    anonymous = client.get("/v1/rules")
+    assert_matches_spec(spec, "GET", "/v1/rules", anonymous)
