@@ -11,7 +11,16 @@ from app.documents.rendered import Pdf
 
 
 def pdf_responses(description: str) -> dict[int | str, dict[str, Any]]:
-    return {200: {"content": {"application/pdf": {}}, "description": description}}
+    return {
+        200: {
+            "description": description,
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            "headers": {
+                "ETag": {"description": "the content hash", "schema": {"type": "string"}},
+                "Content-Disposition": {"schema": {"type": "string"}},
+            },
+        }
+    }
 
 
 def pdf_response(document: Pdf) -> Response:

@@ -104,6 +104,8 @@ def _add_bodies(schemas: dict[str, Any]) -> dict[str, str]:
     for old, new in renamed.items():
         text = text.replace(f'"{SCHEMAS}{old}"', f'"{SCHEMAS}{new}"')
     for name, schema in json.loads(text).items():
+        if name in renamed:  # generators name their classes by the title
+            schema["title"] = renamed[name]
         schemas[renamed.get(name, name)] = schema
     return renamed
 
