@@ -9,7 +9,7 @@ import hashlib
 import json
 from typing import Any
 
-from app.configurator.solve import Bundle
+from app.configurator.results import Bundle
 from app.quoting.configurations.service import bundle_body
 from catalog.components import Component
 from catalog.snapshot import CatalogSnapshot

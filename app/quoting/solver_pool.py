@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from app.configurator.request import ConfigurationRequest, Limits
-from app.configurator.solve import Solution, configure
+from app.configurator.results import Solution
+from app.configurator.solve import configure
 from app.kit.errors import OfferwrightError
 from app.kit.worker_pool import Busy, Died, TimedOut, WorkerPool
 from catalog.snapshot import CatalogSnapshot

@@ -14,7 +14,7 @@ from app.auth.principal import Principal
 from app.auth.visibility import sees_cost
 from app.configurator.errors import ConfigurationInvalid, ConflictItem, Infeasible, SolverTimeout
 from app.configurator.request import ConfigurationRequest, Limits, Need
-from app.configurator.solve import Bundle, Solution
+from app.configurator.results import Bundle, Solution
 from app.configurator.validate import validate_request
 from app.kit.database import released
 from app.kit.errors import FieldProblem, Invalid, NoValidBundle
