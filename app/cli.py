@@ -10,9 +10,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from app.kit.errors import OfferwrightError
-from catalog.exporter import export_catalog
-from catalog.loader import default_catalog_path, validate_catalog
-from catalog.summary import render, summarise
+from catalog import default_catalog_path, export_catalog, render, summarise, validate_catalog
 
 app = typer.Typer(
     help="Offerwright: service component catalog and proposal configurator.",
@@ -415,7 +413,7 @@ DEMO_PROPOSAL_PDF = "offerwright-demo-proposal.pdf"
 
 def _show_demo_configuration(session: Any) -> None:
     """Configure the demo request in process, as ``POST /v1/configurations`` would."""
-    from app.configurator.solve import configure
+    from app.configurator import configure
     from app.portfolio.catalog.active import ActiveCatalog
     from app.quoting.configurations.service import ConfigurationIn
 

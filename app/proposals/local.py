@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.auth.principal import SYSTEM, Principal
 from app.auth.service import RESERVED_PREFIX
-from app.configurator.request import Limits
+from app.configurator import Limits
 from app.documents.render_pool import InlineRenderer
 from app.documents.rendered import Pdf
 from app.kit.database import Database
@@ -23,7 +23,7 @@ from app.portfolio.catalog.service import import_snapshot
 from app.proposals import service as proposals
 from app.proposals.documents import proposal_pdf
 from app.quoting.solver_pool import InlineSolver
-from catalog.loader import load_default_catalog
+from catalog import load_default_catalog
 
 AUTHOR = Principal(f"{RESERVED_PREFIX}command-line", "sales")  # never an API key's name
 

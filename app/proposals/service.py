@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.audit import service as audit
 from app.auth.principal import Principal, Role
 from app.auth.visibility import sees_cost
-from app.configurator.request import ConfigurationRequest, Limits
+from app.configurator import ConfigurationRequest, Limits
 from app.delivery import service as work_packages
 from app.kit.database import Database
 from app.kit.errors import (
@@ -53,7 +53,7 @@ from app.proposals.states import (
 )
 from app.quoting.configurations.service import ConfigurationIn, solve
 from app.quoting.solver_pool import Solver
-from pricing.guardrails import check_guardrails
+from pricing import check_guardrails
 
 Line = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 Comment = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]

@@ -38,8 +38,7 @@ from app.portfolio.catalog.store import (
     same_content,
     search_text,
 )
-from catalog.components import Component
-from catalog.snapshot import CatalogSnapshot
+from catalog import CatalogSnapshot, Component
 
 
 @dataclass

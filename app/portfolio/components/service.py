@@ -37,7 +37,7 @@ from app.portfolio.catalog.store import (
     validate_model,
     working_catalog,
 )
-from catalog.components import Component
+from catalog import Component
 
 RELEASED = ("active", "retired")  # what callers without catalog.read_unreleased may read
 READ_ONLY = ("code", "version", "status", "author")  # set by the server, never by a body

@@ -17,9 +17,8 @@ from app.kit.inputs import Code, Percent, Strict
 from app.portfolio.catalog.active import ActiveCatalog
 from app.portfolio.catalog.store import validate_model
 from app.quoting.views import quote_view
-from catalog.limits import MAX_QUANTITY
-from pricing.guardrails import check_guardrails
-from pricing.quote import MAX_TERM_MONTHS, LineRequest, QuoteRequest, price_quote
+from catalog import MAX_QUANTITY
+from pricing import MAX_TERM_MONTHS, LineRequest, QuoteRequest, check_guardrails, price_quote
 
 
 class QuoteLineIn(Strict):
