@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from app.configurator import Bundle
-from app.quoting.configurations.service import bundle_body
+from app.quoting import bundle_body
 from catalog import CatalogSnapshot, Component
 from pricing import Breach
 

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
+from app.auth import Principal
 from app.kit.database import Database, released
 from app.kit.errors import FieldProblem, Invalid, MalformedJson, UnsupportedMediaType
 from app.portfolio.catalog.service import ImportReport, import_snapshot

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from app.auth.auth import (
+from app.auth import (
     Caller,
     CatalogReader,
     CatalogWriter,
@@ -20,7 +20,7 @@ from app.auth.auth import (
     MergePatchBody,
     Writing,
 )
-from app.documents.html import render_document
+from app.documents import render_document
 from app.kit.params import Id
 from app.kit.responses import tagged
 from app.kit.schemas import MERGE_PATCH_BODY, OBJECT_BODY, ListPage

@@ -12,9 +12,8 @@ from typing import Any, Literal
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from app.audit import service as audit
-from app.auth.principal import Permission, Principal
-from app.auth.visibility import Audience, audience, cost_fields_in, sees_cost, visible
+from app import audit
+from app.auth import Audience, Permission, Principal, audience, cost_fields_in, sees_cost, visible
 from app.kit.errors import (
     Conflict,
     FieldProblem,

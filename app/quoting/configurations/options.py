@@ -15,8 +15,7 @@ from app.kit.database import released
 from app.kit.errors import FieldProblem, Invalid, OfferwrightError
 from app.kit.gate import Busy, Gate
 from app.kit.inputs import Code
-from app.portfolio.catalog.active import ActiveCatalog
-from app.portfolio.catalog.store import validate_model
+from app.portfolio import ActiveCatalog, validate_model
 from app.quoting.configurations.service import ConfigurationIn, conflict_item_view, request_problems
 from app.quoting.solver_pool import SolverKilled
 from catalog import CatalogSnapshot

@@ -10,8 +10,7 @@ from typing import Any, Literal
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
-from app.auth.visibility import sees_cost
+from app.auth import Principal, sees_cost
 from app.configurator import (
     Bundle,
     ConfigurationInvalid,
@@ -27,8 +26,7 @@ from app.configurator import (
 from app.kit.database import released
 from app.kit.errors import FieldProblem, Invalid, NoValidBundle
 from app.kit.inputs import Code, Percent, Strict
-from app.portfolio.catalog.active import ActiveCatalog
-from app.portfolio.catalog.store import validate_model
+from app.portfolio import ActiveCatalog, validate_model
 from app.quoting.solver_pool import Solver, SolverKilled
 from app.quoting.views import quote_view
 from catalog import MAX_QUANTITY, CatalogSnapshot, Guardrails

@@ -10,12 +10,10 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
-from app.auth.visibility import sees_cost
+from app.auth import Principal, sees_cost
 from app.kit.errors import FieldProblem, Invalid
 from app.kit.inputs import Code, Percent, Strict
-from app.portfolio.catalog.active import ActiveCatalog
-from app.portfolio.catalog.store import validate_model
+from app.portfolio import ActiveCatalog, validate_model
 from app.quoting.views import quote_view
 from catalog import MAX_QUANTITY
 from pricing import MAX_TERM_MONTHS, LineRequest, QuoteRequest, check_guardrails, price_quote
