@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from app.audit import endpoints as audit
 from app.auth.throttle import FailedLogins
-from app.configurator.request import Limits
+from app.configurator import Limits
 from app.delivery import endpoints as work_packages
 from app.documents.render_pool import Renderer, RenderPool
 from app.kit import contract, health, problems

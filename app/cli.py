@@ -10,9 +10,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from app.kit.errors import OfferwrightError
-from catalog.exporter import export_catalog
-from catalog.loader import default_catalog_path, validate_catalog
-from catalog.summary import render, summarise
+from catalog import default_catalog_path, export_catalog, render, summarise, validate_catalog
 
 app = typer.Typer(
     help="Offerwright: service component catalog and proposal configurator.",
@@ -110,6 +108,28 @@ def catalog_export(
     typer.echo(f"wrote {len(written)} file(s) to {path}")
 
 
+def _create_key(session: Any, *, name: str, role: str, centre: str | None) -> str:
+    """A new key, recorded in the audit log in the same transaction. Here, not in auth: the
+    audit log depends on auth (principals, who sees what), so auth never calls it."""
+    from app.audit.service import record
+    from app.auth.principal import SYSTEM
+    from app.auth.service import create_key
+
+    key = create_key(session, name=name, role=role, centre=centre)
+    record(session, SYSTEM, "key.create", "api_key", name, None, {"role": role, "centre": centre})
+    return key
+
+
+def _revoke_key(session: Any, name: str) -> None:
+    """Revoke a key; recorded in the audit log when it was revoked now."""
+    from app.audit.service import record
+    from app.auth.principal import SYSTEM
+    from app.auth.service import revoke_key
+
+    if revoke_key(session, name):
+        record(session, SYSTEM, "key.revoke", "api_key", name, None, None)
+
+
 @keys_app.command("create")
 def keys_create(
     name: Annotated[str, typer.Option(help="A unique name for the key's holder.")],
@@ -119,12 +139,10 @@ def keys_create(
     ] = None,
 ) -> None:
     """Create an API key; the key is printed once, alone on the last line."""
-    from app.auth.service import create_key
-
     database = _migrated_database()
     try:
         with database.transaction(write=True) as session:
-            key = create_key(session, name=name, role=role, centre=centre)
+            key = _create_key(session, name=name, role=role, centre=centre)
     except OfferwrightError as error:
         _fail(error)
     typer.echo(f"created {role} key {name!r}; store it now, it is not shown again:")
@@ -134,12 +152,10 @@ def keys_create(
 @keys_app.command("revoke")
 def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
     """Revoke an API key: it stops working at once."""
-    from app.auth.service import revoke_key
-
     database = _migrated_database()
     try:
         with database.transaction(write=True) as session:
-            revoke_key(session, name)
+            _revoke_key(session, name)
     except OfferwrightError as error:
         _fail(error)
     typer.echo(f"revoked key {name!r}")
@@ -219,7 +235,6 @@ def demo() -> None:
     database, import the catalog, create demo keys, price a bundle, configure one from
     needs, and write a proposal PDF (offerwright-demo-proposal.pdf)."""
     from app.auth.principal import ROLES, SYSTEM
-    from app.auth.service import create_key
     from app.kit.migrate import upgrade
     from app.portfolio.catalog.service import import_snapshot
 
@@ -236,7 +251,7 @@ def demo() -> None:
             centre = DEMO_DELIVERY_CENTRE if role == "delivery" else None
             # A key from an earlier demo run exists (Conflict): keys are only ever shown once.
             with contextlib.suppress(OfferwrightError):
-                keys[role] = create_key(session, name=f"demo-{role}", role=role, centre=centre)
+                keys[role] = _create_key(session, name=f"demo-{role}", role=role, centre=centre)
     url = database.engine.url.render_as_string(hide_password=True)
     typer.echo(
         f"\nDatabase {url}: {report['components_created']} component(s) imported, "
@@ -398,7 +413,7 @@ DEMO_PROPOSAL_PDF = "offerwright-demo-proposal.pdf"
 
 def _show_demo_configuration(session: Any) -> None:
     """Configure the demo request in process, as ``POST /v1/configurations`` would."""
-    from app.configurator.solve import configure
+    from app.configurator import configure
     from app.portfolio.catalog.active import ActiveCatalog
     from app.quoting.configurations.service import ConfigurationIn
 

@@ -11,7 +11,7 @@ import argparse
 import functools
 from datetime import date
 
-from app.configurator.solve import Bundle
+from app.configurator.results import Bundle
 from app.documents.proposal_pdf import ProposalDocument, render_pdf
 from app.proposals.content import freeze
 from benchmarks.api_post import post_timings

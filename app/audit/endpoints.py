@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from app.audit import service as audit
-from app.auth.auth import AuditReader, Cursor, DbSession, Limit
+from app.auth import AuditReader, Cursor, DbSession, Limit
 from app.kit.params import Timestamp
 from app.kit.schemas import ListPage
 

@@ -8,8 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
-from app.auth.visibility import KIND_OF_COLLECTION, Audience, audience, visible
+from app.auth import KIND_OF_COLLECTION, Audience, Principal, audience, visible
 from app.kit.pagination import Page, newest_first
 from app.models import AuditEntry
 

@@ -1,0 +1,68 @@
+"""Auth: API keys (machines), principals and their permissions, who sees which fields, and
+the request dependencies that check them once per request.
+
+Other domains use the names below, and only these; each is imported when first read
+(app.kit.faces says why).
+"""
+
+from typing import TYPE_CHECKING
+
+from app.kit.faces import lazy_face
+
+if TYPE_CHECKING:
+    from app.auth.auth import (
+        AuditReader,
+        Caller,
+        CatalogReader,
+        CatalogWriter,
+        Cursor,
+        DbSession,
+        JsonBody,
+        Limit,
+        MergePatchBody,
+        QuoteMaker,
+        Writing,
+        requires,
+    )
+    from app.auth.principal import SYSTEM, Permission, Principal, Role
+    from app.auth.service import RESERVED_PREFIX
+    from app.auth.visibility import (
+        COST_FIELDS,
+        DELIVERY_DESCRIPTION,
+        KIND_OF_COLLECTION,
+        Audience,
+        audience,
+        cost_fields_in,
+        sees_cost,
+        visible,
+    )
+else:
+    __getattr__ = lazy_face(__name__)
+
+__all__ = [
+    "COST_FIELDS",
+    "DELIVERY_DESCRIPTION",
+    "KIND_OF_COLLECTION",
+    "RESERVED_PREFIX",
+    "SYSTEM",
+    "Audience",
+    "AuditReader",
+    "Caller",
+    "CatalogReader",
+    "CatalogWriter",
+    "Cursor",
+    "DbSession",
+    "JsonBody",
+    "Limit",
+    "MergePatchBody",
+    "Permission",
+    "Principal",
+    "QuoteMaker",
+    "Role",
+    "Writing",
+    "audience",
+    "cost_fields_in",
+    "requires",
+    "sees_cost",
+    "visible",
+]

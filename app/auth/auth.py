@@ -25,8 +25,7 @@ from app.kit.errors import (
     Unauthenticated,
     UnsupportedMediaType,
 )
-from catalog.problems import format_path
-from catalog.text import NUL_MESSAGE, nul_paths
+from catalog import NUL_MESSAGE, format_path, nul_paths
 
 # Query parameters that would put a credential into logs, proxies and browser history.
 _CREDENTIAL_PARAMETERS = frozenset(

@@ -11,8 +11,7 @@ import secrets
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
-from app.audit import service as audit
-from app.auth.principal import ROLES, SYSTEM, Principal
+from app.auth.principal import ROLES, Principal
 from app.kit.errors import Conflict, Invalid, NotFound
 from app.models import ApiKey, CatalogRecord, CatalogState, utcnow
 
@@ -28,7 +27,8 @@ RESERVED_PREFIX = "offerwright:"
 
 
 def create_key(session: Session, *, name: str, role: str, centre: str | None = None) -> str:
-    """Store a new key and return it in clear: the only time it is ever seen."""
+    """Store a new key and return it in clear: the only time it is ever seen. The caller
+    records it in the audit log (the log's reader depends on auth, so auth never writes it)."""
     if role not in ROLES:
         raise Invalid(f"unknown role {role!r}; one of {', '.join(ROLES)}")
     if (role == "delivery") != (centre is not None):
@@ -43,19 +43,18 @@ def create_key(session: Session, *, name: str, role: str, centre: str | None = N
         raise Conflict(f"a key named {name!r} already exists")
     key = PREFIX + secrets.token_urlsafe(32)
     session.add(ApiKey(name=name, role=role, centre=centre, key_hash=digest(key)))
-    audit.record(
-        session, SYSTEM, "key.create", "api_key", name, None, {"role": role, "centre": centre}
-    )
     return key
 
 
-def revoke_key(session: Session, name: str) -> None:
+def revoke_key(session: Session, name: str) -> bool:
+    """Revoke the key; whether it was revoked now (False: it already was)."""
     row = session.scalar(select(ApiKey).where(ApiKey.name == name))
     if row is None:
         raise NotFound(f"no key named {name!r}")
-    if row.revoked_at is None:
-        row.revoked_at = utcnow()
-        audit.record(session, SYSTEM, "key.revoke", "api_key", name, None, None)
+    if row.revoked_at is not None:
+        return False
+    row.revoked_at = utcnow()
+    return True
 
 
 # Built once: every request runs it, and building a statement (and its cache key) costs

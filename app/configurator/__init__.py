@@ -1,4 +1,38 @@
-"""Pure configurator: builds and solves the CP-SAT model from a catalog snapshot and a request.
+"""Pure configurator: builds and solves the CP-SAT model from a catalog snapshot and a
+request, explains infeasibility, and drives the interactive options engine (SAT). Never
+imports FastAPI, SQLAlchemy or the rest of ``app``.
 
-Filled in by the configurator issue; never imports FastAPI or SQLAlchemy.
+Below, the names the shell uses: it imports them from here (``from app.configurator import
+configure``), never from the modules; the configurator's own modules import each other by
+path.
 """
+
+from app.configurator.errors import (
+    ConfigurationInvalid,
+    ConflictItem,
+    Infeasible,
+    OutOfRange,
+    SolverTimeout,
+)
+from app.configurator.options import OptionsEngine, OptionsRequest
+from app.configurator.request import ConfigurationRequest, Limits, Need
+from app.configurator.results import Bundle, Solution
+from app.configurator.solve import configure
+from app.configurator.validate import validate_request
+
+__all__ = [
+    "Bundle",
+    "ConfigurationInvalid",
+    "ConfigurationRequest",
+    "ConflictItem",
+    "Infeasible",
+    "Limits",
+    "Need",
+    "OptionsEngine",
+    "OptionsRequest",
+    "OutOfRange",
+    "Solution",
+    "SolverTimeout",
+    "configure",
+    "validate_request",
+]

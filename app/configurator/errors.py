@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from app.configurator.solve import Bundle
+from app.configurator.results import Bundle
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,5 @@
-"""Why each line is in a bundle, the exact availability of a bundle, and, when no bundle
-exists, a minimal conflict and repairs of the request, in words sales can repeat.
+"""When no bundle exists: a minimal conflict and repairs of the request, in words sales can
+repeat.
 
 The conflict: every request constraint and catalog rule sits under an assumption literal;
 CP-SAT's sufficient assumptions give a core, which is not minimal, so it is shrunk by
@@ -14,110 +14,22 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from app.configurator.availability import chain_percent
 from app.configurator.constraints import add_all
 from app.configurator.errors import ConflictItem, Infeasible, Repair
 from app.configurator.model import ConfigModel, Group, build_variables, solve_model
 from app.configurator.request import ConfigurationRequest, Limits
-from catalog.expressions import evaluate
-from catalog.rules import (
-    ChooseRule,
-    ExpressionRule,
-    QuantityRule,
-    RequiresAnyRule,
-    RequiresRule,
-)
+from app.configurator.results import Bundle
+from app.configurator.search import best_bundles, optimiser
 from catalog.snapshot import CatalogSnapshot
 from pricing.money import cents_text, factor_text, to_cents
-from pricing.quote import Quote
-
-if TYPE_CHECKING:
-    from app.configurator.solve import Bundle
 
 REQUEST_KINDS = frozenset({"need", "include", "exclude", "residency", "availability", "budget"})
 MAX_REPAIRS = 3
 MAX_REPAIR_SIZE = 3
 MAX_REPAIR_CHECKS = 8  # feasibility checks the repair search may spend
-
-
-def availability_of(quote: Quote) -> Decimal | None:
-    """The exact product of the chain lines' availabilities, in percent (None: no chain)."""
-    chain = [line.service_level.availability for line in quote.lines
-             if line.component.availability_chain]  # fmt: skip
-    return chain_percent(chain) if chain else None
-
-
-def reasons_for(config: ConfigModel, quote: Quote) -> tuple[tuple[str, ...], ...]:
-    snapshot, request = config.snapshot, config.request
-    chosen = {line.component.code: line for line in quote.lines}
-    needs = {need.capability: need for need in request.needs}
-    defaults = (
-        set(snapshot.offering(request.offering).default_components) if request.offering else set()
-    )
-    all_reasons = []
-    for line in quote.lines:
-        component, code = line.component, line.component.code
-        reasons: list[str] = []
-        for capability in component.provides:
-            unit = snapshot.capability(capability).unit
-            need = needs.get(capability)
-            if need is not None:
-                reasons.append(f"covers need {capability} ({need.quantity} {unit})")
-            for other in quote.lines:
-                amount = other.component.requires.get(capability)
-                if amount is not None and other is not line:
-                    reasons.append(
-                        f"provides {capability} for {other.component.code} "
-                        f"({factor_text(amount * other.quantity)} {unit})"
-                    )
-        if code in request.include:
-            reasons.append("included on request")
-        if request.offering is not None and code in defaults:
-            reasons.append(f"part of offering {request.offering}")
-        reasons.extend(_rule_reasons(config, code, set(chosen)))
-        all_reasons.append(tuple(reasons or ["part of the best valid bundle"]))
-    return tuple(all_reasons)
-
-
-def _rule_reasons(config: ConfigModel, code: str, chosen: set[str]) -> list[str]:
-    reasons = []
-    for rule in config.snapshot.rules_for(code):
-        if rule.severity != "error":
-            continue
-        pulled = False
-        if isinstance(rule, RequiresRule | RequiresAnyRule):
-            pulled = rule.if_ in chosen and code in rule.then
-            if pulled:
-                reasons.append(f"{rule.if_} needs it: rule {rule.id}, {rule.message}")
-                continue
-        elif isinstance(rule, ChooseRule):
-            pulled = (
-                code in rule.group and rule.min > 0 and (rule.when is None or rule.when in chosen)
-            )
-        elif isinstance(rule, QuantityRule):
-            # The side that must grow with the other: right for <=, left for >=, both for ==.
-            sides = {"<=": [(rule.right, rule.left)], ">=": [(rule.left, rule.right)]}.get(
-                rule.op, [(rule.right, rule.left), (rule.left, rule.right)]
-            )
-            pulled = any(
-                code in grows and any(other in chosen for other in drives)
-                for grows, drives in sides
-            )
-        elif isinstance(rule, ExpressionRule):
-            without = {other: True for other in chosen if other != code}
-            pulled = evaluate(rule.ast, dict.fromkeys(chosen, True)) and not evaluate(
-                rule.ast, without
-            )
-        if pulled:
-            reasons.append(f"rule {rule.id}: {rule.message}")
-    return reasons
-
-
-# -- infeasibility ---------------------------------------------------------------------------
 
 
 def _describe(config: ConfigModel, group: Group) -> ConflictItem:
@@ -290,8 +202,6 @@ def relaxed_request(
 def explain_infeasible(
     snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits, deadline: float
 ) -> Infeasible:
-    from app.configurator.solve import best_bundles
-
     config = build_variables(snapshot, request, explaining=True)
     add_all(config)
     # Explaining shares the request's deadline: past it, each check gives up at once and the
@@ -309,7 +219,7 @@ def explain_infeasible(
         found = best_bundles(snapshot, relaxed_request(request, relax), limits, deadline)
         if not found.bundles:
             continue  # no bundle, or dropping everything asked for: no repair
-        bundle: Bundle = found.bundles[0]
+        bundle = found.bundles[0]
         repairs.append(
             Repair(tuple(_repair_item(config, group, bundle) for group in relax), bundle)
         )
@@ -326,8 +236,6 @@ def _with_cheapest(
     item: ConflictItem,
 ) -> ConflictItem:
     """A budget item that says what the cheapest valid bundle costs a month."""
-    from app.configurator.solve import optimiser
-
     # With centres, so capacity holds: the figure is a bundle that could really be sold.
     unbudgeted = build_variables(snapshot, replace(request, budget_monthly=None), centres=True)
     add_all(unbudgeted)

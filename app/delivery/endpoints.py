@@ -7,9 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.auth.auth import Caller, Cursor, DbSession, Limit
+from app.auth import Caller, Cursor, DbSession, Limit
 from app.delivery import service as work_packages
-from app.documents.responses import pdf_response, pdf_responses
+from app.documents import pdf_response, pdf_responses
 from app.kit.params import Id
 from app.kit.schemas import ListPage
 

@@ -10,10 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
-from app.documents.delivery_pack import DeliveryPackDocument
-from app.documents.render_pool import Renderer
-from app.documents.rendered import Pdf, render_cached
+from app.auth import Principal
+from app.documents import DeliveryPackDocument, Pdf, Renderer, render_cached
 from app.kit.database import Database
 from app.kit.errors import Forbidden, NotFound
 from app.kit.pagination import Page, newest_first

@@ -13,7 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.kit.errors import BadRequest
 from app.models import MAX_INTEGER
-from catalog.text import NUL
+from catalog import NUL
 
 T = TypeVar("T")
 

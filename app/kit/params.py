@@ -21,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator
 
 from app.models import MAX_INTEGER
-from catalog.text import NUL, NUL_MESSAGE
+from catalog import NUL, NUL_MESSAGE
 
 Id = Annotated[int, Interval(ge=1, le=MAX_INTEGER)]
 

@@ -14,11 +14,11 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
-from app.configurator.errors import OutOfRange
+from app.configurator import OutOfRange
 from app.kit.errors import FieldProblem, Invalid, OfferwrightError
 from app.kit.routes import allowed_methods
 from app.kit.security_headers import security_headers
-from pricing.errors import PricingError
+from pricing import PricingError
 
 log = logging.getLogger("offerwright.api")
 

@@ -16,14 +16,17 @@ from typing import Any, Literal, Union, cast, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
 
-from app.auth.visibility import COST_FIELDS, DELIVERY_DESCRIPTION
+from app.auth import COST_FIELDS, DELIVERY_DESCRIPTION
 from app.kit.schemas import Page
-from catalog.capabilities import Capability, Competency
-from catalog.centres import DeliveryCentre
-from catalog.components import Component
-from catalog.offerings import Offering
-from catalog.price_books import PriceBook
-from catalog.rules import Rule
+from catalog import (
+    Capability,
+    Competency,
+    Component,
+    DeliveryCentre,
+    Offering,
+    PriceBook,
+    Rule,
+)
 
 Rebuild = Callable[[type[BaseModel]], Any]
 

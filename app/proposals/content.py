@@ -9,11 +9,10 @@ import hashlib
 import json
 from typing import Any
 
-from app.configurator.solve import Bundle
-from app.quoting.configurations.service import bundle_body
-from catalog.components import Component
-from catalog.snapshot import CatalogSnapshot
-from pricing.guardrails import Breach
+from app.configurator import Bundle
+from app.quoting import bundle_body
+from catalog import CatalogSnapshot, Component
+from pricing import Breach
 
 
 def freeze(

@@ -9,10 +9,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
-from app.documents.proposal_pdf import ProposalDocument
-from app.documents.render_pool import Renderer
-from app.documents.rendered import Pdf, render_cached
+from app.auth import Principal
+from app.documents import Pdf, ProposalDocument, Renderer, render_cached
 from app.kit.database import Database
 from app.models import ProposalEvent
 from app.proposals.service import frozen_revision

@@ -7,9 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 
-from app.auth.auth import Caller, Cursor, DbSession, JsonBody, Limit, Writing, requires
-from app.auth.principal import Principal
-from app.documents.responses import pdf_response, pdf_responses
+from app.auth import Caller, Cursor, DbSession, JsonBody, Limit, Principal, Writing, requires
+from app.documents import pdf_response, pdf_responses
 from app.kit.params import Id
 from app.kit.representation import represent
 from app.kit.responses import tagged

@@ -8,22 +8,19 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.auth.principal import SYSTEM, Principal
-from app.auth.service import RESERVED_PREFIX
-from app.configurator.request import Limits
-from app.documents.render_pool import InlineRenderer
-from app.documents.rendered import Pdf
+from app.auth import RESERVED_PREFIX, SYSTEM, Principal
+from app.configurator import Limits
+from app.documents import InlineRenderer, Pdf
 from app.kit.database import Database
 from app.kit.migrate import upgrade
 from app.kit.representation import represent
 from app.kit.settings import Settings
 from app.models import ComponentHead
-from app.portfolio.catalog.active import ActiveCatalog
-from app.portfolio.catalog.service import import_snapshot
+from app.portfolio import ActiveCatalog, import_snapshot
 from app.proposals import service as proposals
 from app.proposals.documents import proposal_pdf
-from app.quoting.solver_pool import InlineSolver
-from catalog.loader import load_default_catalog
+from app.quoting import InlineSolver
+from catalog import load_default_catalog
 
 AUTHOR = Principal(f"{RESERVED_PREFIX}command-line", "sales")  # never an API key's name
 

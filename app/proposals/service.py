@@ -18,11 +18,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.audit import service as audit
-from app.auth.principal import Principal, Role
-from app.auth.visibility import sees_cost
-from app.configurator.request import ConfigurationRequest, Limits
-from app.delivery import service as work_packages
+from app import audit
+from app import delivery as work_packages
+from app.auth import Principal, Role, sees_cost
+from app.configurator import ConfigurationRequest, Limits
 from app.kit.database import Database
 from app.kit.errors import (
     Conflict,
@@ -38,8 +37,7 @@ from app.kit.preconditions import check_precondition
 from app.kit.representation import represent
 from app.kit.settings import Settings
 from app.models import Proposal, ProposalCounter, ProposalEvent, ProposalRevision, utcnow
-from app.portfolio.catalog.active import ActiveCatalog
-from app.portfolio.catalog.store import validate_model
+from app.portfolio import ActiveCatalog, validate_model
 from app.proposals import idempotency
 from app.proposals.content import content_hash, freeze
 from app.proposals.states import (
@@ -51,9 +49,8 @@ from app.proposals.states import (
     effective_status,
     next_status,
 )
-from app.quoting.configurations.service import ConfigurationIn, solve
-from app.quoting.solver_pool import Solver
-from pricing.guardrails import check_guardrails
+from app.quoting import ConfigurationIn, Solver, solve
+from pricing import check_guardrails
 
 Line = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 Comment = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]

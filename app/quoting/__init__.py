@@ -1,0 +1,24 @@
+"""Quoting: priced quotes, configurations solved by the configurator in worker processes,
+and the interactive options.
+
+Other domains use the names below, and only these; each is imported when first read
+(app.kit.faces says why).
+"""
+
+from typing import TYPE_CHECKING
+
+from app.kit.faces import lazy_face
+
+if TYPE_CHECKING:
+    from app.quoting.configurations.service import ConfigurationIn, bundle_body, solve
+    from app.quoting.solver_pool import InlineSolver, Solver
+else:
+    __getattr__ = lazy_face(__name__)
+
+__all__ = [
+    "ConfigurationIn",
+    "InlineSolver",
+    "Solver",
+    "bundle_body",
+    "solve",
+]

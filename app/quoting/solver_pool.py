@@ -24,11 +24,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from app.configurator.request import ConfigurationRequest, Limits
-from app.configurator.solve import Solution, configure
+from app.configurator import ConfigurationRequest, Limits, Solution, configure
 from app.kit.errors import OfferwrightError
 from app.kit.worker_pool import Busy, Died, TimedOut, WorkerPool
-from catalog.snapshot import CatalogSnapshot
+from catalog import CatalogSnapshot
 
 Solve = Callable[[CatalogSnapshot, ConfigurationRequest, Limits], Solution]
 

@@ -9,10 +9,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pricing.explain import cost_steps, price_steps
-from pricing.guardrails import Breach
-from pricing.money import Money, amount_text, cents_text, factor_text
-from pricing.quote import Amounts, Margin, PricedLine, Quote
+from pricing import (
+    Amounts,
+    Breach,
+    Margin,
+    Money,
+    PricedLine,
+    Quote,
+    amount_text,
+    cents_text,
+    cost_steps,
+    factor_text,
+    price_steps,
+)
 
 
 def _money(value: Money) -> str:

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from app.auth.service import create_key
 from app.bootstrap import create_app
 from app.configurator.request import ConfigurationRequest, Limits
-from app.configurator.solve import Solution
+from app.configurator.results import Solution
 from app.kit.database import Database
 from app.kit.settings import Settings
 from app.quoting.solver_pool import SolverPool

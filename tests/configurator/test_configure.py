@@ -14,7 +14,8 @@ from app.configurator.errors import ConfigurationInvalid, Infeasible
 from app.configurator.explain import conflicts, relaxed_request
 from app.configurator.model import Group
 from app.configurator.request import ConfigurationRequest, Limits, Need
-from app.configurator.solve import Bundle, configure
+from app.configurator.results import Bundle
+from app.configurator.solve import configure
 from catalog.snapshot import CatalogSnapshot
 from tests.configurator.checker import Line, violations
 
@@ -100,7 +101,7 @@ def test_keeping_only_dominant_levels_changes_no_optimum(
     # must cost the same in all three.
     from app.configurator.constraints import add_all
     from app.configurator.model import build_variables
-    from app.configurator.solve import objective_of, optimiser
+    from app.configurator.search import objective_of, optimiser
 
     wider = replace(TYPICAL, needs=(*TYPICAL.needs, Need("network.wan", 4)))
     found = []

@@ -263,7 +263,7 @@ def test_price_only_bundles_are_placed_at_the_cheapest_centre_with_room() -> Non
     from app.configurator.constraints import add_all
     from app.configurator.model import build_variables
     from app.configurator.request import Limits
-    from app.configurator.solve import place_cheaply
+    from app.configurator.search import place_cheaply
 
     cheap = {**centre(), "monthly_capacity_hours": 99}
     dear = {**centre(code="DE-Y", currency="EUR", rates={"linux-admin": 100}), "region": "EU"}

@@ -19,7 +19,7 @@ from app.portfolio.catalog.store import (
     catalog_revision,
     component_of,
 )
-from catalog.snapshot import CatalogSnapshot
+from catalog import CatalogSnapshot
 
 
 def load_active_snapshot(session: Session) -> CatalogSnapshot:

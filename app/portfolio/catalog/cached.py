@@ -12,7 +12,7 @@ import anyio.to_thread
 from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
+from app.auth import Principal
 from app.kit.database import Database
 from app.kit.preconditions import matches
 from app.kit.representation import Representation, represent

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
-from app.auth.auth import CatalogReader, CatalogWriter, DbSession
+from app.auth import CatalogReader, CatalogWriter, DbSession
 from app.kit.contract import NOT_MODIFIED, problems
 from app.portfolio.catalog.cached import catalog_answer
 from app.portfolio.catalog.upload import Upload, import_upload

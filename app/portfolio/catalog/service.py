@@ -17,8 +17,8 @@ from pydantic import BaseModel
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from app.audit import service as audit
-from app.auth.principal import Principal
+from app import audit
+from app.auth import Principal
 from app.models import (
     AuditEntry,
     CatalogRecord,
@@ -38,8 +38,7 @@ from app.portfolio.catalog.store import (
     same_content,
     search_text,
 )
-from catalog.components import Component
-from catalog.snapshot import CatalogSnapshot
+from catalog import CatalogSnapshot, Component
 
 
 @dataclass

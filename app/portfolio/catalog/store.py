@@ -13,11 +13,15 @@ from sqlalchemy.orm import Session
 
 from app.kit.errors import FieldProblem, Invalid
 from app.models import CatalogRecord, CatalogState, ComponentHead, ComponentVersion
-from catalog.checks import check, records_of
-from catalog.components import Component
-from catalog.loader import COLLECTIONS, describe
-from catalog.problems import format_path
-from catalog.snapshot import CatalogSnapshot
+from catalog import (
+    COLLECTIONS,
+    CatalogSnapshot,
+    Component,
+    check,
+    describe,
+    format_path,
+    records_of,
+)
 
 _VALIDATORS = {collection.field: collection.validate for collection in COLLECTIONS}
 

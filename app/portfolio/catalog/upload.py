@@ -13,12 +13,11 @@ from pathlib import Path, PurePosixPath
 
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
+from app.auth import Principal
 from app.kit.database import Database, released
 from app.kit.errors import FieldProblem, Invalid, MalformedJson, UnsupportedMediaType
 from app.portfolio.catalog.service import ImportReport, import_snapshot
-from catalog.loader import LoadResult, validate_catalog, validate_mapping
-from catalog.problems import Problem
+from catalog import LoadResult, Problem, validate_catalog, validate_mapping
 
 MAX_FILES = 100_000
 MAX_UNPACKED_BYTES = 1_073_741_824  # a zip bomb stops here

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy.orm import Session
 
-from app.auth.auth import (
+from app.auth import (
     Caller,
     CatalogReader,
     CatalogWriter,
@@ -19,7 +19,7 @@ from app.auth.auth import (
     MergePatchBody,
     Writing,
 )
-from app.documents.html import render_document
+from app.documents import render_document
 from app.kit.contract import MERGE_PATCH_MEDIA_TYPES, NOT_MODIFIED, problems, request_body
 from app.kit.params import Id
 from app.kit.responses import tagged

@@ -12,9 +12,8 @@ from typing import Any, Literal
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from app.audit import service as audit
-from app.auth.principal import Permission, Principal
-from app.auth.visibility import Audience, audience, cost_fields_in, sees_cost, visible
+from app import audit
+from app.auth import Audience, Permission, Principal, audience, cost_fields_in, sees_cost, visible
 from app.kit.errors import (
     Conflict,
     FieldProblem,
@@ -37,7 +36,7 @@ from app.portfolio.catalog.store import (
     validate_model,
     working_catalog,
 )
-from catalog.components import Component
+from catalog import Component
 
 RELEASED = ("active", "retired")  # what callers without catalog.read_unreleased may read
 READ_ONLY = ("code", "version", "status", "author")  # set by the server, never by a body

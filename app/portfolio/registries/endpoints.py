@@ -8,15 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request, Response
 from sqlalchemy.orm import Session
 
-from app.auth.auth import (
-    CatalogReader,
-    CatalogWriter,
-    Cursor,
-    JsonBody,
-    Limit,
-    MergePatchBody,
-    Writing,
-)
+from app.auth import CatalogReader, CatalogWriter, Cursor, JsonBody, Limit, MergePatchBody, Writing
 from app.kit.contract import MERGE_PATCH_MEDIA_TYPES, NOT_MODIFIED, problems, request_body
 from app.kit.responses import tagged
 from app.portfolio.catalog.cached import catalog_answer

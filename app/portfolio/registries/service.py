@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit import service as audit
-from app.auth.principal import Principal
-from app.auth.visibility import (
+from app import audit
+from app.auth import (
     KIND_OF_COLLECTION,
     Audience,
+    Principal,
     audience,
     cost_fields_in,
     sees_cost,

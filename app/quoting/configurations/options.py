@@ -10,18 +10,15 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from app.configurator.errors import SolverTimeout
-from app.configurator.options import OptionsEngine, OptionsRequest
-from app.configurator.request import Limits
+from app.configurator import Limits, OptionsEngine, OptionsRequest, SolverTimeout
 from app.kit.database import released
 from app.kit.errors import FieldProblem, Invalid, OfferwrightError
 from app.kit.gate import Busy, Gate
 from app.kit.inputs import Code
-from app.portfolio.catalog.active import ActiveCatalog
-from app.portfolio.catalog.store import validate_model
+from app.portfolio import ActiveCatalog, validate_model
 from app.quoting.configurations.service import ConfigurationIn, conflict_item_view, request_problems
 from app.quoting.solver_pool import SolverKilled
-from catalog.snapshot import CatalogSnapshot
+from catalog import CatalogSnapshot
 
 MAX_CLICKS = 500
 

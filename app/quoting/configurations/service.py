@@ -10,24 +10,27 @@ from typing import Any, Literal
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
-from app.auth.visibility import sees_cost
-from app.configurator.errors import ConfigurationInvalid, ConflictItem, Infeasible, SolverTimeout
-from app.configurator.request import ConfigurationRequest, Limits, Need
-from app.configurator.solve import Bundle, Solution
-from app.configurator.validate import validate_request
+from app.auth import Principal, sees_cost
+from app.configurator import (
+    Bundle,
+    ConfigurationInvalid,
+    ConfigurationRequest,
+    ConflictItem,
+    Infeasible,
+    Limits,
+    Need,
+    Solution,
+    SolverTimeout,
+    validate_request,
+)
 from app.kit.database import released
 from app.kit.errors import FieldProblem, Invalid, NoValidBundle
 from app.kit.inputs import Code, Percent, Strict
-from app.portfolio.catalog.active import ActiveCatalog
-from app.portfolio.catalog.store import validate_model
+from app.portfolio import ActiveCatalog, validate_model
 from app.quoting.solver_pool import Solver, SolverKilled
 from app.quoting.views import quote_view
-from catalog.limits import MAX_QUANTITY
-from catalog.price_books import Guardrails
-from catalog.snapshot import CatalogSnapshot
-from pricing.guardrails import Breach, check_guardrails
-from pricing.quote import MAX_TERM_MONTHS
+from catalog import MAX_QUANTITY, CatalogSnapshot, Guardrails
+from pricing import MAX_TERM_MONTHS, Breach, check_guardrails
 
 
 class NeedIn(Strict):

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from app.auth.auth import DbSession, JsonBody, QuoteMaker
+from app.auth import DbSession, JsonBody, QuoteMaker
 from app.kit.schemas import OBJECT_BODY
 from app.quoting.quotes import service as quotes
 

@@ -10,16 +10,13 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
-from app.auth.visibility import sees_cost
+from app.auth import Principal, sees_cost
 from app.kit.errors import FieldProblem, Invalid
 from app.kit.inputs import Code, Percent, Strict
-from app.portfolio.catalog.active import ActiveCatalog
-from app.portfolio.catalog.store import validate_model
+from app.portfolio import ActiveCatalog, validate_model
 from app.quoting.views import quote_view
-from catalog.limits import MAX_QUANTITY
-from pricing.guardrails import check_guardrails
-from pricing.quote import MAX_TERM_MONTHS, LineRequest, QuoteRequest, price_quote
+from catalog import MAX_QUANTITY
+from pricing import MAX_TERM_MONTHS, LineRequest, QuoteRequest, check_guardrails, price_quote
 
 
 class QuoteLineIn(Strict):
