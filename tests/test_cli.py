@@ -158,6 +158,27 @@ def test_a_revoked_key_no_longer_authenticates(loaded: Invoke, cli_db: Database)
     assert unknown.exit_code == 1 and "nobody" in unknown.stderr
 
 
+def test_creating_and_revoking_a_key_are_audited_once_without_the_key(
+    loaded: Invoke, cli_db: Database
+) -> None:
+    created = _ok(loaded("keys", "create", "--name", "n", "--role", "delivery", "--centre",
+                         "CZ-BRN"))  # fmt: skip
+    key = created.stdout.strip().splitlines()[-1]
+    _ok(loaded("keys", "revoke", "n"))
+    _ok(loaded("keys", "revoke", "n"))  # already revoked: nothing to record
+    with cli_db.transaction(write=False) as session:
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.entity_kind == "api_key").order_by(AuditEntry.id)
+        ).all()
+        seen = [(entry.action, entry.entity_key, entry.after) for entry in entries]
+        stored = " ".join(repr((e.before, e.after, e.comment)) for e in entries)
+    assert seen == [
+        ("key.create", "n", {"role": "delivery", "centre": "CZ-BRN"}),
+        ("key.revoke", "n", None),
+    ]
+    assert key not in stored
+
+
 @pytest.mark.parametrize(
     "args",
     [
