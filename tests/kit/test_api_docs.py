@@ -1,10 +1,12 @@
 """/docs and /redoc work offline: their assets ship in the package and nothing is loaded from
-another host."""
+another host; the OpenAPI document declares the bearer scheme, so Swagger UI has an
+Authorize button."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +15,17 @@ from app.bootstrap import create_app
 from app.kit.api_docs import ASSETS, ASSETS_PATH, IMMUTABLE
 from app.kit.database import Database
 from app.kit.settings import Settings
+
+Document = dict[str, Any]
+
+
+def _operations(document: Document) -> dict[tuple[str, str], dict[str, Any]]:
+    return {
+        (method.upper(), path): operation
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+    }
+
 
 # -- without a browser ---------------------------------------------------------------------
 
@@ -55,3 +68,19 @@ def test_nothing_but_the_assets_is_served_from_there(client: TestClient) -> None
         response = client.get(path)
         assert response.status_code == 404, path
         assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_the_bearer_scheme_is_declared_on_every_authenticated_operation(
+    client: TestClient,
+) -> None:
+    document = client.get("/openapi.json").json()
+    (name,) = document["components"]["securitySchemes"]
+    assert document["components"]["securitySchemes"][name] | {"description": ""} == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "",
+    }
+    for (method, path), operation in _operations(document).items():
+        expected = [{name: []}] if path.startswith("/v1/") else None
+        assert operation.get("security") == expected, (method, path)
+    assert not {"/docs", "/redoc"} & set(document["paths"])
