@@ -25,6 +25,14 @@ ARGS = [
 ]  # fmt: skip
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last, in their order. Between its calls, Playwright's sync API
+    leaves its event loop marked as running in the main thread, so while the browser is up
+    no other test could call ``asyncio.run()`` (tests/served does): it starts with the first
+    browser test, and no other test comes after."""
+    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
