@@ -4,6 +4,7 @@ rather than the ten a separate ``offerwright serve`` takes to set up."""
 
 from __future__ import annotations
 
+import itertools
 import socket
 import threading
 from collections.abc import Iterator
@@ -23,6 +24,8 @@ from app.kit.settings import Settings
 from app.portfolio.catalog.service import import_snapshot
 from catalog.loader import load_default_catalog
 
+_numbers = itertools.count(1)
+
 
 @dataclass(frozen=True)
 class LiveServer:
@@ -32,7 +35,7 @@ class LiveServer:
     def key(self, role: str, name: str | None = None) -> str:
         """A new API key of ``role``, in clear."""
         with self.database.transaction(write=True) as session:
-            return create_key(session, name=name or f"{role}-{id(session)}", role=role)
+            return create_key(session, name=name or f"{role}-{next(_numbers)}", role=role)
 
 
 @contextmanager
