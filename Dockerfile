@@ -19,6 +19,8 @@ RUN offerwright catalog validate > /dev/null
 # Reads the PDFs' stylesheet and fonts from the installed package (not /app: the working
 # directory is elsewhere), so an image whose wheel lacks one never ships.
 RUN python -c "from app.documents.fetcher import ASSETS; [p.read_bytes() for p in ASSETS.values()]"
+# The same for what /docs and /redoc load.
+RUN python -c "from app.kit.api_docs import ASSETS, STATIC; [(STATIC / a).read_bytes() for a in ASSETS]"
 EXPOSE 8000
 # The demo migrates the SQLite database and imports the catalog (set OFFERWRIGHT_DATABASE_URL
 # for PostgreSQL), prints demo keys on the first start, then the API serves.

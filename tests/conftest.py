@@ -25,6 +25,8 @@ from app.portfolio.catalog.service import import_snapshot
 from catalog.loader import load_default_catalog
 from tests.api_support import RolledBackDatabase
 
+pytest_plugins = ["tests.support.browser"]  # the one browser of the run, for browser tests
+
 FIXTURES = Path(__file__).parent / "fixtures"
 POSTGRES_URL = os.environ.get(
     "OFFERWRIGHT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -38,6 +38,7 @@ def test_the_files_opened_at_run_time_are_among_them(wheel_files: set[str]) -> N
     """The files the code is known to open, named, so that the comparison above can never
     pass by looking at the wrong tree."""
     from app.documents.fetcher import ASSETS
+    from app.kit import api_docs
 
     root = Path(__file__).parents[1]
     ours = [root / name for name in package_roots()]  # the fonts come from a dependency
@@ -47,6 +48,16 @@ def test_the_files_opened_at_run_time_are_among_them(wheel_files: set[str]) -> N
         if any(path.is_relative_to(package) for package in ours)
     }
     assert "app/documents/assets/proposal.css" in packaged
+    # What /docs and /redoc load, and the licences that must travel with it.
+    docs_assets = {
+        (api_docs.STATIC / asset).relative_to(root).as_posix() for asset in api_docs.ASSETS
+    }
+    licences = {
+        f"app/kit/static/docs/{folder}/LICENSE" for folder in (api_docs.SWAGGER_UI, api_docs.REDOC)
+    }
+    assert {name.rsplit("/", 1)[-1] for name in docs_assets} >= {
+        "swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js",
+    }  # fmt: skip
     opened = packaged | {
         "app/documents/templates/proposal.html",
         "app/documents/templates/delivery_pack.html",
@@ -56,5 +67,6 @@ def test_the_files_opened_at_run_time_are_among_them(wheel_files: set[str]) -> N
         "migrations/script.py.mako",
         "migrations/versions/0001_catalog_tables.py",
     }
+    opened |= docs_assets | licences
     assert opened <= wheel_files, sorted(opened - wheel_files)
     assert {"app", "catalog", "pricing", "migrations"} <= set(package_roots())

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import anyio.to_thread
 from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Permission, Principal
@@ -39,7 +40,18 @@ def _identify(database: Database, key: str) -> tuple[Principal, int] | None:
     return database.read(lambda connection: identify(connection, key))
 
 
-async def authenticated(request: Request) -> Principal:
+# Declares the scheme in the OpenAPI document (so /docs has an Authorize button) and reads
+# the header; it never answers by itself: the refusals below keep their problem bodies.
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="APIKey",
+    description="An API key (`offerwright keys create`), sent as `Authorization: Bearer <key>`.",
+)
+
+
+async def authenticated(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Principal:
     """The caller: one hop to a worker thread for the lookup, on a connection of its own (the
     request's transaction, if it has one, begins after authentication)."""
     for name, value in request.query_params.multi_items():
@@ -48,13 +60,12 @@ async def authenticated(request: Request) -> Principal:
                 "credentials are never accepted in the query string; "
                 "send Authorization: Bearer <key>"
             )
-    header = request.headers.get("authorization")
-    if header is None:
-        raise Unauthenticated("send Authorization: Bearer <key>")
-    scheme, _, key = header.partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
+    if credentials is None:  # no header, another scheme, or no key after "Bearer"
+        if "authorization" not in request.headers:
+            raise Unauthenticated("send Authorization: Bearer <key>")
         raise Unauthenticated("the Authorization header must be 'Bearer <key>'")
-    identified = await anyio.to_thread.run_sync(_identify, request.app.state.database, key.strip())
+    key = credentials.credentials  # stripped
+    identified = await anyio.to_thread.run_sync(_identify, request.app.state.database, key)
     if identified is None:
         # The key is checked first: only wrong keys are throttled, a valid one is served.
         failures: FailedLogins = request.app.state.failed_logins

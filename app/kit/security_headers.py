@@ -6,10 +6,11 @@
 - HTML: a Content-Security-Policy. A component document needs nothing but its own inline
   stylesheet and its template's style attributes (catalog text is sanitised Markdown: no
   scripts, images or style attributes of its own).
-  ``/docs`` and ``/redoc`` are FastAPI's pages, which today load Swagger UI and ReDoc from
-  the jsDelivr CDN (ReDoc its fonts from Google) and bootstrap Swagger UI with an inline
-  script: their policy allows exactly that, until the docs ship offline and it can shrink
-  to ``'self'``;
+  ``/docs`` and ``/redoc`` load Swagger UI and ReDoc from our own assets (app/kit/api_docs.py):
+  their policies allow ``'self'`` and nothing from another host. Swagger UI starts from one
+  inline script, allowed by its hash (its page sets its own policy: ``swagger_ui_policy``);
+  ReDoc writes its stylesheet into ``<style>`` elements at run time (so inline styles) and
+  runs its search in a worker made from a ``blob:`` URL;
 - ``Cache-Control`` by route family. Proposals (JSON and PDF), work packages and delivery
   packs, quotes, configurations and the audit log name customers, prices, cost and margin:
   ``no-store``, so no cache anywhere (a proxy between a customer's network and us, a
@@ -21,7 +22,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
+from collections.abc import Iterable
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -30,13 +34,27 @@ DOCUMENT_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'"
 )
-_CDN = "https://cdn.jsdelivr.net"
-DOCS_POLICY = (
-    f"default-src 'none'; script-src 'self' 'unsafe-inline' {_CDN}; "
-    f"style-src 'self' 'unsafe-inline' {_CDN} https://fonts.googleapis.com; "
-    "font-src https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com; "
-    "connect-src 'self'; worker-src blob:; base-uri 'none'; form-action 'none'; "
+
+
+_DOCS = (
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'"
+)
+
+
+def swagger_ui_policy(inline_scripts: Iterable[str] = ()) -> str:
+    """Swagger UI's page: scripts and stylesheet of its own origin, and these inline scripts
+    by their SHA-256 hash, so that no other inline script runs."""
+    hashes = "".join(
+        f" 'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
+        for script in inline_scripts
+    )
+    return f"default-src 'none'; script-src 'self'{hashes}; style-src 'self'; {_DOCS}"
+
+
+REDOC_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    f"worker-src blob:; {_DOCS}"
 )
 ALWAYS = {
     "X-Content-Type-Options": "nosniff",
@@ -61,15 +79,19 @@ def cache_control(path: str) -> str | None:
     return None
 
 
-def _is_docs(path: str) -> bool:
-    return path in ("/docs", "/redoc") or path.startswith("/docs/")
+def _html_policy(path: str) -> str:
+    if path == "/redoc":
+        return REDOC_POLICY
+    if path == "/docs" or path.startswith("/docs/"):
+        return swagger_ui_policy()  # /docs itself sends one with its inline script's hash
+    return DOCUMENT_POLICY
 
 
 def security_headers(path: str, content_type: str | None) -> dict[str, str]:
     """The headers an answer to ``path`` of this media type carries."""
     headers = dict(ALWAYS)
     if (content_type or "").split(";")[0].strip().lower() == "text/html":
-        headers["Content-Security-Policy"] = DOCS_POLICY if _is_docs(path) else DOCUMENT_POLICY
+        headers["Content-Security-Policy"] = _html_policy(path)
     caching = cache_control(path)
     if caching is not None:
         headers["Cache-Control"] = caching
