@@ -42,6 +42,7 @@ from app.portfolio.catalog.active import ActiveCatalog
 from app.portfolio.catalog.store import validate_model
 from app.proposals import idempotency
 from app.proposals.content import content_hash, freeze
+from app.proposals.revision import Customer, read_revision
 from app.proposals.states import (
     OPEN,
     Caller,
@@ -51,6 +52,7 @@ from app.proposals.states import (
     effective_status,
     next_status,
 )
+from app.proposals.views import bundle_view, customer_view, offering_view
 from app.quoting.configurations.service import ConfigurationIn, solve
 from app.quoting.solver_pool import Solver
 from pricing.guardrails import check_guardrails
@@ -302,8 +304,7 @@ def view(
     revision: int | None = None,
 ) -> dict[str, Any]:
     shown = revisions[revision or proposal.revision]
-    content = shown.content
-    bundle = content["internal" if sees_cost(principal) else "public"]
+    frozen = read_revision(shown.content)
     return {
         "id": proposal.id,
         "number": proposal.number,
@@ -311,7 +312,7 @@ def view(
         "current_revision": proposal.revision,
         "revisions": sorted(revisions),
         "status": effective_status(proposal.status, proposal.valid_until, _today()),  # type: ignore[arg-type]
-        "customer": proposal.customer,
+        "customer": customer_view(Customer.model_validate(proposal.customer)),
         "author": proposal.author,
         # An earlier revision keeps the validity it was offered with.
         "valid_until": shown.valid_until.isoformat(),
@@ -319,9 +320,9 @@ def view(
         "created_at": proposal.created_at.isoformat(),
         "revised_at": shown.created_at.isoformat(),
         "request": shown.request,
-        "offering": content["offering"],
-        "catalog_revision": content["catalog_revision"],
-        **bundle,
+        "offering": offering_view(frozen.offering),
+        "catalog_revision": frozen.catalog_revision,
+        **bundle_view(frozen.bundle(show_cost=sees_cost(principal))),
         "history": [
             {
                 "at": event.at.isoformat(),
@@ -399,7 +400,7 @@ def transition(
     before: Status = proposal.status  # type: ignore[assignment]
     try:
         after = next_status(
-            before, parsed.to, approval_needed=bool(current.content["approval_required"]),
+            before, parsed.to, approval_needed=read_revision(current.content).approval_required,
             caller=_caller(principal), author=proposal.author,
         )  # fmt: skip
     except TransitionRefused as refused:

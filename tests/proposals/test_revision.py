@@ -1,23 +1,37 @@
 """The frozen proposal revision as a versioned model: revisions stored before it existed
 (tests/fixtures/revisions, schema version 1 without the field) read, write back byte for
-byte and hash exactly as they did; a later schema version is refused."""
+byte, hash, show and render exactly as they did; a later schema version is refused."""
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import io
 import json
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import ValidationError
+from pypdf import PdfReader
 
+from app.delivery import service as delivery
+from app.documents.proposal_pdf import render_pdf
+from app.documents.rendered import Pdf
+from app.models import Proposal, ProposalEvent, ProposalRevision, WorkPackage
+from app.proposals import documents as proposal_documents
+from app.proposals import service as proposals
 from app.proposals.revision import (
     SCHEMA_VERSION,
     FrozenRevision,
     UnsupportedRevision,
     read_revision,
 )
+from tests.conftest import Keys
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "revisions"
 CASES = sorted(path.stem for path in FIXTURES.glob("*.json") if "." not in path.stem)
@@ -34,6 +48,17 @@ def _stored(case: str, revision: int) -> dict[str, Any]:
         (FIXTURES / f"{case}.r{revision}.stored.json").read_text()
     )
     return document
+
+
+def _key(fingerprint: str, data: dict[str, Any]) -> str:
+    """A document's cache key as ``app.documents.proposal_pdf.content_key`` makes it, with the
+    template fingerprint the fixture was rendered with."""
+    text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(f"{fingerprint}\n{text}".encode()).hexdigest()
+
+
+def _pages(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
 # -- stored documents: read, write back, hash ------------------------------------------------
@@ -97,3 +122,135 @@ def test_a_document_that_does_not_write_back_the_same_is_refused() -> None:
     document["public"]["discount_percent"] = "0.0"  # not how a factor is written
     with pytest.raises(ValidationError, match="is not how a factor is written"):
         read_revision(document)
+
+
+# -- stored revisions through the API: the same JSON, PDFs and work packages --------------
+
+
+@dataclass
+class Captured:
+    documents: list[Any]
+
+    def render_cached(self, database: Any, renderer: Any, session: Any, document: Any,
+                      filename: str) -> Pdf:  # fmt: skip
+        self.documents.append(document)
+        return Pdf(b"%PDF-1.7 not rendered", filename, document.key())
+
+
+def _when(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _store(database: Any, case: str) -> dict[str, Any]:
+    """The fixture's rows, as an earlier Offerwright left them in the database."""
+    record = _record(case)
+    fields = record["proposal"]
+    with database.transaction(write=True) as session:
+        session.add(Proposal(
+            id=fields["id"], number=fields["number"], author=fields["author"],
+            author_role=fields["author_role"], customer=fields["customer"],
+            customer_name=fields["customer_name"], status=fields["status"],
+            revision=fields["revision"], valid_until=date.fromisoformat(fields["valid_until"]),
+            created_at=_when(fields["created_at"]),
+        ))  # fmt: skip
+        session.flush()
+        for row in record["revisions"]:
+            session.add(ProposalRevision(
+                proposal_id=fields["id"], revision=row["revision"], request=row["request"],
+                content=_stored(case, row["revision"]), content_hash=row["content_hash"],
+                valid_until=date.fromisoformat(row["valid_until"]),
+                created_by=row["created_by"], created_at=_when(row["created_at"]),
+            ))  # fmt: skip
+        for event in record["events"]:
+            session.add(ProposalEvent(
+                proposal_id=fields["id"], revision=event["revision"], at=_when(event["at"]),
+                actor=event["actor"], role=event["role"], from_status=event["from_status"],
+                to_status=event["to_status"], comment=event["comment"],
+            ))  # fmt: skip
+        for package in record["work_packages"]:
+            session.add(WorkPackage(
+                id=package["id"], proposal_id=fields["id"], revision=package["revision"],
+                line=package["line"], centre=package["centre"], content=package["content"],
+                created_at=_when(package["created_at"]),
+            ))  # fmt: skip
+    return record
+
+
+@pytest.fixture
+def captured(monkeypatch: pytest.MonkeyPatch) -> Captured:
+    found = Captured([])
+    monkeypatch.setattr(proposal_documents, "render_cached", found.render_cached)
+    monkeypatch.setattr(delivery, "render_cached", found.render_cached)
+    return found
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_stored_proposal_shows_renders_and_delivers_as_it_did(
+    case: str,
+    client: TestClient,
+    auth: Keys,
+    database: Any,
+    captured: Captured,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    record = _store(database, case)
+    # Seen on the day it was captured (a proposal past its validity reads as expired).
+    monkeypatch.setattr(proposals, "_today", lambda: date.fromisoformat(record["captured_on"]))
+    pid = record["proposal"]["id"]
+    render = database.engine.dialect.name == "sqlite"  # the text once: the data is the same
+    for number, seen in record["views"].items():
+        for role in ("sales", "approver"):
+            response = client.get(f"/v1/proposals/{pid}", params={"revision": number},
+                                  headers=auth(role))  # fmt: skip
+            assert response.status_code == 200, response.text
+            assert response.json() == seen[role]["body"]
+            assert response.headers["ETag"] == seen[role]["etag"]
+
+        pdf = record["pdfs"][number]
+        response = client.get(f"/v1/proposals/{pid}/pdf", params={"revision": number},
+                              headers=auth(record["proposal"]["author"]))  # fmt: skip
+        assert response.status_code == 200, response.text
+        assert response.headers["Content-Disposition"] == pdf["filename"]
+        document = captured.documents.pop()
+        assert _key(pdf["fingerprint"], document.data()) == pdf["key"]  # the same cache key
+        if render:
+            assert _pages(render_pdf(document, max_pages=500).pdf) == pdf["text"]
+
+    for package in record["work_packages"]:
+        response = client.get(f"/v1/work-packages/{package['id']}", headers=auth("admin"))
+        assert response.status_code == 200, response.text
+        assert response.json() == package["view"]
+        response = client.get(f"/v1/work-packages/{package['id']}/pdf", headers=auth("admin"))
+        assert response.status_code == 200, response.text
+        assert response.headers["Content-Disposition"] == package["pack"]["filename"]
+        document = captured.documents.pop()
+        assert _key(package["pack"]["fingerprint"], document.data()) == package["pack"]["key"]
+        if render:
+            assert _pages(render_pdf(document, max_pages=500).pdf) == package["pack"]["text"]
+
+
+class _Added:
+    """A session that only collects what is added to it."""
+
+    def __init__(self) -> None:
+        self.rows: list[Any] = []
+
+    def add(self, row: Any) -> None:
+        self.rows.append(row)
+
+
+def test_work_packages_are_made_from_a_stored_revision_as_they_were(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    record = _record("accepted")
+    packages = record["work_packages"]
+    accepted_on = _when(packages[0]["created_at"])
+    monkeypatch.setattr(delivery, "utcnow", lambda: accepted_on)
+    fields = record["proposal"]
+    proposal = Proposal(id=fields["id"], number=fields["number"],
+                        customer=copy.deepcopy(fields["customer"]))  # fmt: skip
+    revision = ProposalRevision(revision=1, content=_stored("accepted", 1))
+    session = _Added()
+    assert delivery.create_for(session, proposal, revision) == len(packages)  # type: ignore[arg-type]
+    made = [(row.line, row.centre, row.revision, row.content) for row in session.rows]
+    assert made == [(p["line"], p["centre"], p["revision"], p["content"]) for p in packages]
