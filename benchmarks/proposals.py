@@ -14,7 +14,7 @@ from datetime import date
 from app.configurator.solve import Bundle
 from app.documents.proposal_pdf import ProposalDocument, render_pdf
 from app.proposals.content import freeze
-from app.proposals.revision import Customer, read_revision
+from app.proposals.revision import Customer
 from benchmarks.api_post import post_timings
 from benchmarks.report import RESULTS, machine, median, timings, today, write_section
 from catalog.loader import load_default_catalog
@@ -50,7 +50,7 @@ def document_of(snapshot: CatalogSnapshot, lines: int) -> ProposalDocument:
             break
     quote = price_quote(snapshot, QuoteRequest("EUR", 36, requested))
     bundle = Bundle(quote, tuple(("part of the benchmark bundle",) for _ in quote.lines), None)
-    frozen = read_revision({**freeze(snapshot, 1, bundle, (), None), "status": "optimal"})
+    frozen = freeze(snapshot, 1, bundle, (), None, "optimal")
     return ProposalDocument(
         provider="Offerwright Managed Services", number="P-2026-000001", revision=1,
         issued=date(2026, 11, 30), valid_until=date(2026, 12, 30),

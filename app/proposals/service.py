@@ -41,8 +41,8 @@ from app.models import Proposal, ProposalCounter, ProposalEvent, ProposalRevisio
 from app.portfolio.catalog.active import ActiveCatalog
 from app.portfolio.catalog.store import validate_model
 from app.proposals import idempotency
-from app.proposals.content import content_hash, freeze
-from app.proposals.revision import Customer, read_revision
+from app.proposals.content import freeze
+from app.proposals.revision import Customer, FrozenRevision, read_revision
 from app.proposals.states import (
     OPEN,
     Caller,
@@ -145,8 +145,8 @@ def _freeze(
     caller: Principal,
     request: ConfigurationRequest,
     author_role: Role,
-) -> dict[str, Any]:
-    """Solve and price ``request`` on the active catalog, frozen as revision content. The
+) -> FrozenRevision:
+    """Solve and price ``request`` on the active catalog, frozen as a revision. The
     guardrails are the author's (a discount limit is the role's), whoever revises."""
     revision, snapshot, solution = solve(
         session, caller, services.catalog, services.pool, services.limits, request,
@@ -155,9 +155,7 @@ def _freeze(
     (bundle,) = solution.bundles
     guardrails = snapshot.price_book(request.price_book).guardrails
     breaches = check_guardrails(bundle.quote, guardrails, author_role)
-    content = freeze(snapshot, revision, bundle, breaches, request.offering)
-    content["status"] = solution.status
-    return content
+    return freeze(snapshot, revision, bundle, breaches, request.offering, solution.status)
 
 
 def _next_number(session: Session, year: int) -> str:
@@ -198,7 +196,7 @@ def create(
             return Answer(found.status_code, found.body, found.location, replayed=True)
         claimed = found
     try:
-        content = _freeze(services, session, principal, request, principal.role)
+        frozen = _freeze(services, session, principal, request, principal.role)
         with services.database.transaction(write=True) as writing:
             now = utcnow()
             proposal = Proposal(
@@ -214,10 +212,10 @@ def create(
             )
             writing.add(proposal)
             writing.flush()
-            _add_revision(writing, proposal, 1, request, content, principal)
+            digest = _add_revision(writing, proposal, 1, request, frozen, principal)
             _event(writing, proposal, principal, None, "draft", "created")
             audit.record(writing, principal, "create", "proposal", proposal.number, None,
-                         {"revision": 1, "content_hash": content_hash(content)})  # fmt: skip
+                         {"revision": 1, "content_hash": digest})  # fmt: skip
             answer = Answer(201, view(proposal, _revisions(writing, proposal), principal,
                                       _events(writing, proposal)),
                             f"/v1/proposals/{proposal.id}")  # fmt: skip
@@ -235,16 +233,20 @@ def _add_revision(
     proposal: Proposal,
     number: int,
     request: ConfigurationRequest,
-    content: dict[str, Any],
+    frozen: FrozenRevision,
     principal: Principal,
-) -> None:
+) -> str:
+    """Store ``frozen`` as the revision's content: the model's own document, with its
+    schema version, never the API's JSON of it. Returns its content hash."""
+    digest = frozen.content_hash()
     session.add(
         ProposalRevision(
             proposal_id=proposal.id, revision=number, request=_request_json(request),
-            content=content, content_hash=content_hash(content),
+            content=frozen.stored(), content_hash=digest,
             valid_until=proposal.valid_until, created_by=principal.name,
         )
     )  # fmt: skip
+    return digest
 
 
 def _event(
@@ -446,7 +448,7 @@ def revise(
     else:
         discount = parsed.discount_percent
         request = base if discount is None else replace(base, discount_percent=discount)
-    content = _freeze(services, session, principal, request, proposal.author_role)  # type: ignore[arg-type]
+    frozen = _freeze(services, session, principal, request, proposal.author_role)  # type: ignore[arg-type]
     with services.database.transaction(write=True) as writing:
         fresh = writing.get(Proposal, proposal_id)
         if fresh is None or (fresh.revision, fresh.row_version) != (seen_revision, seen_version):
@@ -458,7 +460,7 @@ def revise(
         fresh.valid_until = (
             utcnow() + timedelta(days=services.settings.proposal_validity_days)
         ).date()
-        _add_revision(writing, fresh, fresh.revision, request, content, principal)
+        _add_revision(writing, fresh, fresh.revision, request, frozen, principal)
         _event(writing, fresh, principal, before, "draft", f"revision {fresh.revision}")
         audit.record(writing, principal, "revise", "proposal", fresh.number,
                      {"revision": seen_revision}, {"revision": fresh.revision})  # fmt: skip

@@ -13,7 +13,7 @@ from app.configurator.solve import configure
 from app.documents.proposal_pdf import ProposalDocument
 from app.documents.render_pool import DocumentTooLong, RenderLimit, RenderPool
 from app.proposals.content import freeze
-from app.proposals.revision import Customer, read_revision
+from app.proposals.revision import Customer
 from catalog.snapshot import CatalogSnapshot
 
 
@@ -21,7 +21,7 @@ from catalog.snapshot import CatalogSnapshot
 def document(default_snapshot: CatalogSnapshot) -> ProposalDocument:
     request = ConfigurationRequest("EUR", 12, (Need("storage.block", 10),))
     bundle = configure(default_snapshot, request).bundles[0]
-    frozen = read_revision({**freeze(default_snapshot, 1, bundle, (), None), "status": "optimal"})
+    frozen = freeze(default_snapshot, 1, bundle, (), None, "optimal")
     return ProposalDocument(
         provider="Test Provider", number="P-2026-000001", revision=1,
         issued=date(2026, 11, 30), valid_until=date(2026, 12, 30),

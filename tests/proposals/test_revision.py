@@ -1,6 +1,7 @@
 """The frozen proposal revision as a versioned model: revisions stored before it existed
 (tests/fixtures/revisions, schema version 1 without the field) read, write back byte for
-byte, hash, show and render exactly as they did; a later schema version is refused."""
+byte, hash, show and render exactly as they did; a later schema version is refused; and
+what is stored is made from the model, so a change of the API's JSON cannot reach it."""
 
 from __future__ import annotations
 
@@ -18,19 +19,29 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from pypdf import PdfReader
+from sqlalchemy import select
 
+from app.configurator.request import ConfigurationRequest, Need
+from app.configurator.solve import configure
 from app.delivery import service as delivery
 from app.documents.proposal_pdf import render_pdf
 from app.documents.rendered import Pdf
 from app.models import Proposal, ProposalEvent, ProposalRevision, WorkPackage
 from app.proposals import documents as proposal_documents
 from app.proposals import service as proposals
+from app.proposals import views
+from app.proposals.content import freeze
 from app.proposals.revision import (
     SCHEMA_VERSION,
     FrozenRevision,
+    PricedBundle,
     UnsupportedRevision,
     read_revision,
 )
+from app.quoting import views as quoting_views
+from app.quoting.configurations import service as configurations
+from catalog.snapshot import CatalogSnapshot
+from pricing.guardrails import check_guardrails
 from tests.conftest import Keys
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "revisions"
@@ -254,3 +265,88 @@ def test_work_packages_are_made_from_a_stored_revision_as_they_were(
     assert delivery.create_for(session, proposal, revision) == len(packages)  # type: ignore[arg-type]
     made = [(row.line, row.centre, row.revision, row.content) for row in session.rows]
     assert made == [(p["line"], p["centre"], p["revision"], p["content"]) for p in packages]
+
+
+# -- what is stored comes from the model, never from the API's JSON ----------------------
+
+
+@pytest.fixture(scope="module")
+def solved(default_snapshot: CatalogSnapshot) -> tuple[Any, ...]:
+    request = ConfigurationRequest(
+        "EUR", 36, (Need("compute.linux", 8), Need("storage.block", 300)),
+        residency=("EU",), discount_percent=Decimal("22.5"),
+    )  # fmt: skip
+    bundle = configure(default_snapshot, request).bundles[0]
+    breaches = check_guardrails(bundle.quote, default_snapshot.price_book("EUR").guardrails,
+                                "sales")  # fmt: skip
+    assert {breach.kind for breach in breaches} == {"margin_floor", "discount_limit"}
+    return bundle, breaches, freeze(default_snapshot, 7, bundle, breaches, None, "optimal")
+
+
+def test_a_new_revision_is_stored_with_its_version_and_reads_back_the_same(
+    solved: tuple[Any, ...],
+) -> None:
+    frozen: FrozenRevision = solved[2]
+    document = frozen.stored()
+    assert document["schema_version"] == SCHEMA_VERSION
+    again = read_revision(json.loads(json.dumps(document)))
+    assert again == frozen and again.stored() == document
+    assert again.content_hash() == frozen.content_hash()
+
+
+def test_the_proposal_shows_a_bundle_as_a_configuration_shows_it(
+    solved: tuple[Any, ...],
+) -> None:
+    # Two writers of one shape: the configuration's answer (quote_view) and the proposal's
+    # (made from the frozen model). They must agree, for every role.
+    bundle, breaches, frozen = solved
+    for show_cost in (False, True):
+        shown = views.bundle_view(frozen.bundle(show_cost=show_cost))
+        assert shown == configurations.bundle_body(bundle, breaches, show_cost=show_cost)
+
+
+def test_renaming_a_field_of_the_api_cannot_change_what_is_stored(
+    client: TestClient, auth: Keys, database: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def renamed(line_view: Any) -> Any:
+        def view(*args: Any, **kwargs: Any) -> dict[str, Any]:
+            body: dict[str, Any] = line_view(*args, **kwargs)
+            body["price_per_unit"] = body.pop("unit_price")
+            return body
+
+        return view
+
+    # The API's JSON of a line, both where a configuration makes it and where a proposal
+    # does, renames unit_price.
+    monkeypatch.setattr(quoting_views, "line_view", renamed(quoting_views.line_view))
+    monkeypatch.setattr(views, "line_view", renamed(views.line_view))
+    body = {"customer": {"name": "Rename GmbH", "country": "DE"},
+            "request": {"price_book": "EUR", "term_months": 12,
+                        "needs": [{"capability": "storage.block", "quantity": 10}]}}  # fmt: skip
+    response = client.post("/v1/proposals", json=body, headers=auth("sales"))
+    assert response.status_code == 201, response.text
+    answer = response.json()
+    assert all("price_per_unit" in line and "unit_price" not in line for line in answer["lines"])
+
+    with database.transaction(write=False) as session:
+        row = session.scalars(
+            select(ProposalRevision).where(ProposalRevision.proposal_id == answer["id"])
+        ).one()
+        document, content_hash = row.content, row.content_hash
+    assert document["schema_version"] == SCHEMA_VERSION
+    for bundle in (document["public"], document["internal"]):
+        assert all("unit_price" in line and "price_per_unit" not in line
+                   for line in bundle["lines"])  # fmt: skip
+    frozen = read_revision(document)
+    assert frozen.stored() == document and frozen.content_hash() == content_hash
+    prices = [line["price_per_unit"] for line in answer["lines"]]
+    assert prices == [f"{line.unit_price:.2f}" for line in frozen.public.lines]
+
+
+def test_the_pdf_never_sees_cost(solved: tuple[Any, ...]) -> None:
+    frozen: FrozenRevision = solved[2]
+    public: PricedBundle = frozen.public
+    assert public.cost is None and public.margin is None
+    assert all(line.cost is None for line in public.lines)
+    assert all(breach.kind != "margin_floor" or not hasattr(breach, "actual_percent")
+               for breach in public.guardrails.breaches)  # fmt: skip
