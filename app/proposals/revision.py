@@ -80,8 +80,11 @@ def _cents(value: Decimal) -> str:
     return cents_text(to_cents(value))
 
 
+_read_cents = _decimal_text(_cents, "an amount")
+
+
 def _whole_cents(value: object) -> Decimal:
-    amount = _decimal_text(_cents, "an amount")(value)
+    amount = _read_cents(value)
     _cents(amount)  # refuses fractions of a cent in a Decimal given directly
     return amount.quantize(CENT)
 
@@ -372,14 +375,17 @@ class FrozenRevision(Frozen):
         return self.component(line).service_levels[line.service_level]
 
     def content_hash(self) -> str:
-        """SHA-256 of the canonical JSON of what is frozen. Version 1 is hashed as it was
-        before its version was written down (without ``schema_version``), so a revision
-        hashes the same whether it was stored with the field or without it."""
-        document = self.stored()
-        if self.schema_version == 1:
-            del document["schema_version"]
-        canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return content_hash(self.stored())
+
+
+def content_hash(document: Mapping[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of a stored revision document. Version 1 is hashed as
+    it was before its version was written down (without ``schema_version``), so a revision
+    hashes the same whether it was stored with the field or without it."""
+    if document.get("schema_version", 1) == 1:
+        document = {key: value for key, value in document.items() if key != "schema_version"}
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def read_revision(document: Mapping[str, Any]) -> FrozenRevision:

@@ -42,7 +42,7 @@ from app.portfolio.catalog.active import ActiveCatalog
 from app.portfolio.catalog.store import validate_model
 from app.proposals import idempotency
 from app.proposals.content import freeze
-from app.proposals.revision import Customer, FrozenRevision, read_revision
+from app.proposals.revision import Customer, FrozenRevision, content_hash, read_revision
 from app.proposals.states import (
     OPEN,
     Caller,
@@ -158,6 +158,20 @@ def _freeze(
     return freeze(snapshot, revision, bundle, breaches, request.offering, solution.status)
 
 
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """A frozen revision as it is stored: the model's own document, with its schema
+    version, never the API's JSON of it; and its content hash."""
+
+    document: dict[str, Any]
+    digest: str
+
+    @classmethod
+    def of(cls, frozen: FrozenRevision) -> _Stored:
+        document = frozen.stored()
+        return cls(document, content_hash(document))
+
+
 def _next_number(session: Session, year: int) -> str:
     """The next number of ``year``, bumped in this transaction: one atomic upsert, so two
     creators never read the same value and a rollback gives the number back."""
@@ -197,6 +211,7 @@ def create(
         claimed = found
     try:
         frozen = _freeze(services, session, principal, request, principal.role)
+        stored = _Stored.of(frozen)  # made before the write lock is taken
         with services.database.transaction(write=True) as writing:
             now = utcnow()
             proposal = Proposal(
@@ -212,10 +227,10 @@ def create(
             )
             writing.add(proposal)
             writing.flush()
-            digest = _add_revision(writing, proposal, 1, request, frozen, principal)
+            _add_revision(writing, proposal, 1, request, stored, principal)
             _event(writing, proposal, principal, None, "draft", "created")
             audit.record(writing, principal, "create", "proposal", proposal.number, None,
-                         {"revision": 1, "content_hash": digest})  # fmt: skip
+                         {"revision": 1, "content_hash": stored.digest})  # fmt: skip
             answer = Answer(201, view(proposal, _revisions(writing, proposal), principal,
                                       _events(writing, proposal)),
                             f"/v1/proposals/{proposal.id}")  # fmt: skip
@@ -233,20 +248,16 @@ def _add_revision(
     proposal: Proposal,
     number: int,
     request: ConfigurationRequest,
-    frozen: FrozenRevision,
+    stored: _Stored,
     principal: Principal,
-) -> str:
-    """Store ``frozen`` as the revision's content: the model's own document, with its
-    schema version, never the API's JSON of it. Returns its content hash."""
-    digest = frozen.content_hash()
+) -> None:
     session.add(
         ProposalRevision(
             proposal_id=proposal.id, revision=number, request=_request_json(request),
-            content=frozen.stored(), content_hash=digest,
+            content=stored.document, content_hash=stored.digest,
             valid_until=proposal.valid_until, created_by=principal.name,
         )
     )  # fmt: skip
-    return digest
 
 
 def _event(
@@ -449,6 +460,7 @@ def revise(
         discount = parsed.discount_percent
         request = base if discount is None else replace(base, discount_percent=discount)
     frozen = _freeze(services, session, principal, request, proposal.author_role)  # type: ignore[arg-type]
+    stored = _Stored.of(frozen)
     with services.database.transaction(write=True) as writing:
         fresh = writing.get(Proposal, proposal_id)
         if fresh is None or (fresh.revision, fresh.row_version) != (seen_revision, seen_version):
@@ -460,7 +472,7 @@ def revise(
         fresh.valid_until = (
             utcnow() + timedelta(days=services.settings.proposal_validity_days)
         ).date()
-        _add_revision(writing, fresh, fresh.revision, request, frozen, principal)
+        _add_revision(writing, fresh, fresh.revision, request, stored, principal)
         _event(writing, fresh, principal, before, "draft", f"revision {fresh.revision}")
         audit.record(writing, principal, "revise", "proposal", fresh.number,
                      {"revision": seen_revision}, {"revision": fresh.revision})  # fmt: skip

@@ -36,6 +36,7 @@ from app.proposals.revision import (
     FrozenRevision,
     PricedBundle,
     UnsupportedRevision,
+    content_hash,
     read_revision,
 )
 from app.quoting import views as quoting_views
@@ -93,7 +94,9 @@ def test_a_stored_revision_reads_and_writes_back_byte_for_byte(path: Path) -> No
 def test_a_stored_revision_hashes_as_it_was_hashed(path: Path) -> None:
     case, revision = path.name.split(".")[0], int(path.name.split(".")[1][1:])
     row = _record(case)["revisions"][revision - 1]
-    frozen = read_revision(json.loads(path.read_text()))
+    document = json.loads(path.read_text())
+    assert content_hash(document) == row["content_hash"]  # the document as stored
+    frozen = read_revision(document)
     assert frozen.content_hash() == row["content_hash"]
     # Stored with its version written down (as revisions are now), it hashes the same.
     assert read_revision(frozen.stored()).content_hash() == row["content_hash"]
