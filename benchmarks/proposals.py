@@ -14,6 +14,7 @@ from datetime import date
 from app.configurator.results import Bundle
 from app.documents.proposal_pdf import ProposalDocument, render_pdf
 from app.proposals.content import freeze
+from app.proposals.revision import Customer
 from benchmarks.api_post import post_timings
 from benchmarks.report import RESULTS, machine, median, timings, today, write_section
 from catalog.loader import load_default_catalog
@@ -49,12 +50,12 @@ def document_of(snapshot: CatalogSnapshot, lines: int) -> ProposalDocument:
             break
     quote = price_quote(snapshot, QuoteRequest("EUR", 36, requested))
     bundle = Bundle(quote, tuple(("part of the benchmark bundle",) for _ in quote.lines), None)
-    content = freeze(snapshot, 1, bundle, (), None)
+    frozen = freeze(snapshot, 1, bundle, (), None, "optimal")
     return ProposalDocument(
         provider="Offerwright Managed Services", number="P-2026-000001", revision=1,
         issued=date(2026, 11, 30), valid_until=date(2026, 12, 30),
-        customer={"name": "Benchmark Industries AG", "country": "CH"},
-        public=content["public"], components=content["components"], offering=None,
+        customer=Customer(name="Benchmark Industries AG", country="CH"),
+        public=frozen.public, components=frozen.components, offering=None,
         watermark=None, archival=True,
     )  # fmt: skip
 

@@ -8,7 +8,7 @@ never from the modules; the core's own modules import each other by path.
 from pricing.errors import PricingError
 from pricing.explain import cost_steps, price_steps
 from pricing.guardrails import Breach, check_guardrails
-from pricing.money import Money, amount_text, cents_text, factor_text
+from pricing.money import CENT, Money, amount_text, cents_text, factor_text, from_cents, to_cents
 from pricing.quote import (
     MAX_TERM_MONTHS,
     Amounts,
@@ -21,6 +21,7 @@ from pricing.quote import (
 )
 
 __all__ = [
+    "CENT",
     "MAX_TERM_MONTHS",
     "Amounts",
     "Breach",
@@ -36,6 +37,8 @@ __all__ = [
     "check_guardrails",
     "cost_steps",
     "factor_text",
+    "from_cents",
     "price_quote",
     "price_steps",
+    "to_cents",
 ]

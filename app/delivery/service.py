@@ -11,43 +11,32 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
+from app.delivery.package import PackageContent, package_of
 from app.documents import DeliveryPackDocument, Pdf, Renderer, render_cached
 from app.kit.database import Database
 from app.kit.errors import Forbidden, NotFound
 from app.kit.pagination import Page, newest_first
 from app.models import Proposal, ProposalRevision, WorkPackage, utcnow
+from app.proposals.revision import Customer, read_revision
 
 
 def create_for(session: Session, proposal: Proposal, revision: ProposalRevision) -> int:
     """The work packages of an accepted proposal, one per line; returns how many."""
-    content = revision.content
-    accepted_on = utcnow().date().isoformat()
-    lines = content["public"]["lines"]
+    frozen = read_revision(revision.content)
+    customer = Customer.model_validate(proposal.customer)
+    accepted_on = utcnow().date()
+    lines = frozen.public.lines
     for index, line in enumerate(lines, start=1):
-        component = content["components"][line["component"]]
+        package = package_of(
+            proposal.number, customer, revision.revision, frozen, index, line, accepted_on
+        )
         session.add(
             WorkPackage(
                 proposal_id=proposal.id,
                 revision=revision.revision,
                 line=index,
-                centre=line["delivery_centre"],
-                content={
-                    "number": proposal.number,
-                    "revision": revision.revision,
-                    "line": index,
-                    "customer": proposal.customer,
-                    "component": line["component"],
-                    "version": line["version"],
-                    "name": line["name"],
-                    "unit": line["unit"],
-                    "quantity": line["quantity"],
-                    "service_level": line["service_level"],
-                    "service_level_details": component["service_levels"][line["service_level"]],
-                    "centre": line["delivery_centre"],
-                    "term_months": content["public"]["term_months"],
-                    "accepted_on": accepted_on,
-                    "description": component["delivery_description"],
-                },
+                centre=package.centre,
+                content=package.stored(),
             )
         )
     return len(lines)
@@ -65,7 +54,8 @@ def _check_role(principal: Principal) -> None:
 
 
 def _view(package: WorkPackage) -> dict[str, Any]:
-    return {"id": package.id, "created_at": package.created_at.isoformat(), **package.content}
+    content = PackageContent.read(package.content)
+    return {"id": package.id, "created_at": package.created_at.isoformat(), **content.stored()}
 
 
 def listing(
@@ -101,6 +91,7 @@ def pack_pdf(
     package_id: int,
 ) -> Pdf:
     package = _visible(session, principal, package_id)
-    document = DeliveryPackDocument(provider, package.content)
-    filename = f"{package.content['number']}-line{package.line}-{package.centre}.pdf"
+    content = PackageContent.read(package.content)
+    document = DeliveryPackDocument(provider, content)
+    filename = f"{content.number}-line{package.line}-{package.centre}.pdf"
     return render_cached(database, renderer, session, document, filename)

@@ -1,7 +1,8 @@
 """A proposal as a PDF: Jinja2 HTML and the packaged stylesheet, rendered by WeasyPrint with
-the deny-by-default asset fetcher. Everything shown comes from the revision's frozen
-content as every role may see it (never cost or margin); catalog text is escaped by the
-template, or rendered from Markdown and sanitised (``app.documents.markdown``)."""
+the deny-by-default asset fetcher. Everything shown comes from the frozen revision
+(``app.proposals.revision``) as every role may see it (never cost or margin), its amounts
+as the Decimals frozen; catalog text is escaped by the template, or rendered from Markdown
+and sanitised (``app.documents.markdown``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import gc
 import hashlib
 import json
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,8 @@ from weasyprint.text.fonts import FontConfiguration
 from app.documents import bullets
 from app.documents.environment import ENVIRONMENT
 from app.documents.fetcher import ASSETS, SCHEME, AssetFetcher
+from app.proposals.revision import ComponentVersion, Customer, Offering, PricedBundle
+from pricing import factor_text
 
 RENDER_VERSION = 2  # bump when the document's look changes without a template change
 LAYERS = ("infrastructure", "platform", "application", "service-management", "transition")
@@ -47,15 +50,33 @@ class ProposalDocument:
     revision: int
     issued: date
     valid_until: date
-    customer: dict[str, Any]
-    public: dict[str, Any]  # the revision's bundle as every role sees it
-    components: dict[str, Any]  # per component code: version, name, documents, levels
-    offering: dict[str, Any] | None
+    customer: Customer
+    public: PricedBundle  # the revision's bundle as every role sees it
+    components: dict[str, ComponentVersion]  # per component code: the version sold
+    offering: Offering | None
     watermark: str | None  # "DRAFT", "WITHDRAWN" or none
     archival: bool  # PDF/A-3b, for issued proposals
 
+    def data(self) -> dict[str, Any]:
+        """What the document shows, as its cache key covers it: the frozen parts as they
+        are stored, so a stored revision keeps the key it always had."""
+        return {
+            "provider": self.provider,
+            "number": self.number,
+            "revision": self.revision,
+            "issued": self.issued,
+            "valid_until": self.valid_until,
+            "customer": self.customer.stored(),
+            "public": self.public.stored(),
+            "components": {code: component.stored()
+                           for code, component in self.components.items()},
+            "offering": None if self.offering is None else self.offering.stored(),
+            "watermark": self.watermark,
+            "archival": self.archival,
+        }  # fmt: skip
+
     def key(self) -> str:
-        return content_key(self, "proposal.html")
+        return content_key(self.data(), "proposal.html")
 
     def html(self) -> str:
         return render_html(self)
@@ -72,11 +93,11 @@ class Printable(Protocol):
     def html(self) -> str: ...
 
 
-def content_key(document: Any, template: str) -> str:
-    """The content hash that names a document's PDF in the cache: its data, its template,
-    the assets and the WeasyPrint version."""
-    data = json.dumps(asdict(document), sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(f"{_fingerprint(template)}\n{data}".encode()).hexdigest()
+def content_key(data: dict[str, Any], template: str) -> str:
+    """The content hash that names a document's PDF in the cache: its data (dates as ISO
+    text), its template, the assets and the WeasyPrint version."""
+    text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(f"{_fingerprint(template)}\n{text}".encode()).hexdigest()
 
 
 @functools.cache  # packaged files: read once per process, not on every request
@@ -98,8 +119,8 @@ class Layer:
     lines: list[dict[str, Any]]
 
 
-def money(text: str, currency: str) -> str:
-    return f"{Decimal(text):,.2f} {currency}"
+def money(amount: Decimal, currency: str) -> str:
+    return f"{amount:,.2f} {currency}"
 
 
 def duration(minutes: int) -> str:
@@ -117,23 +138,27 @@ def _phrase(items: list[str]) -> str:
 
 def context(document: ProposalDocument) -> dict[str, Any]:
     public = document.public
-    currency = public["currency"]
+    currency = public.currency
     lines = []
-    for line in public["lines"]:
-        component = document.components[line["component"]]
-        level = component["service_levels"][line["service_level"]]
-        unit = line["unit"]
+    for line in public.lines:
+        level = document.components[line.component].service_levels[line.service_level]
         lines.append({
-            **line,
-            "quantity_text": f"{line['quantity']:,} {unit}",
-            "unit_price_text": money(line["unit_price"], currency),
-            "monthly_text": money(line["monthly"], currency),
-            "one_time_text": money(line["one_time"], currency),
+            "component": line.component,
+            "version": line.version,
+            "name": line.name,
+            "layer": line.layer,
+            "service_level": line.service_level,
+            "delivery_centre": line.delivery_centre,
+            "reasons": line.reasons,
+            "quantity_text": f"{line.quantity:,} {line.unit}",
+            "unit_price_text": money(line.unit_price, currency),
+            "monthly_text": money(line.monthly, currency),
+            "one_time_text": money(line.one_time, currency),
             "level": {
-                "availability_text": "—" if level["availability"] is None
-                else f"{Decimal(level['availability']).normalize():f} %",
-                "response_text": duration(level["response_minutes"]),
-                "restore_text": duration(level["restore_hours"] * 60),
+                "availability_text": "—" if level.availability is None
+                else f"{level.availability.normalize():f} %",
+                "response_text": duration(level.response_minutes),
+                "restore_text": duration(level.restore_hours * 60),
             },
         })  # fmt: skip
     layers = [
@@ -141,20 +166,23 @@ def context(document: ProposalDocument) -> dict[str, Any]:
         for layer in LAYERS
         if any(line["layer"] == layer for line in lines)
     ]
-    centres = sorted({line["delivery_centre"] for line in lines})
+    centres = sorted({line.delivery_centre for line in public.lines})
     schedules = [
         {
-            "code": line["component"], "name": line["name"], "version": line["version"],
-            "quantity_text": line["quantity_text"], "service_level": line["service_level"],
-            "specification": document.components[line["component"]]["specification"],
-            "statement_of_work": document.components[line["component"]]["statement_of_work"],
+            "code": line.component, "name": line.name, "version": line.version,
+            "quantity_text": shown["quantity_text"], "service_level": line.service_level,
+            "specification": document.components[line.component].specification,
+            "statement_of_work": document.components[line.component].statement_of_work,
         }
-        for line in lines
+        for line, shown in zip(public.lines, lines, strict=True)
     ]  # fmt: skip
-    totals = {key: money(public["totals"][key], currency)
-              for key in ("monthly", "one_time", "contract_value")}  # fmt: skip
-    availability = public.get("availability")
-    discount = public["discount_percent"]
+    totals = {
+        "monthly": money(public.totals.monthly, currency),
+        "one_time": money(public.totals.one_time, currency),
+        "contract_value": money(public.totals.contract_value, currency),
+    }
+    availability = public.availability
+    discount = public.discount_percent
     return {
         "provider": document.provider,
         "number": document.number,
@@ -164,9 +192,9 @@ def context(document: ProposalDocument) -> dict[str, Any]:
         "valid_until": f"{document.valid_until:%d %B %Y}",
         "customer": document.customer,
         "headline": "Managed " + _phrase([layer.title.lower() for layer in layers]) + " services",
-        "term_months": public["term_months"],
+        "term_months": public.term_months,
         "currency": currency,
-        "discount": None if discount in ("0", "0.00") else discount,
+        "discount": None if discount == 0 else factor_text(discount),
         "lines": lines,
         "layers": layers,
         "layer_phrase": _phrase(

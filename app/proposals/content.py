@@ -1,64 +1,236 @@
-"""What a proposal revision freezes: the solved bundle priced with its derivation (as every
-role may see it, and with cost for those who may see cost), the exact component versions
-with their three documents, and the request it answers. Later catalog edits never reach it:
-views, PDFs and work packages read only this."""
+"""What a proposal revision freezes, made from the solver's bundle: the bundle priced with
+its derivation (as every role may see it, and with cost for those who may see cost), the
+exact component versions with their three documents, and the solve it came from. Later
+catalog edits never reach it: views, PDFs and work packages read only the frozen revision
+(``app.proposals.revision``), which is made here straight from the priced bundle, never
+from the API's JSON of it."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from typing import Any
+from decimal import ROUND_DOWN, Decimal
 
 from app.configurator import Bundle
-from app.quoting import bundle_body
+from app.proposals.revision import (
+    Amounts,
+    Breach,
+    BundleMargin,
+    ChargedBand,
+    ComponentVersion,
+    DeliveryDescription,
+    Derivation,
+    FrozenRevision,
+    Guardrails,
+    HiddenBreach,
+    LevelTerms,
+    Line,
+    LineCost,
+    ListBand,
+    Margin,
+    Offering,
+    PricedBundle,
+    StatementOfWork,
+    Totals,
+)
 from catalog import CatalogSnapshot, Component
-from pricing import Breach
+from pricing import Amounts as QuotedAmounts
+from pricing import Breach as BrokenGuardrail
+from pricing import Margin as QuotedMargin
+from pricing import PricedLine, cost_steps, from_cents, price_steps
 
 
 def freeze(
     snapshot: CatalogSnapshot,
     catalog_revision: int,
     bundle: Bundle,
-    breaches: tuple[Breach, ...],
+    breaches: tuple[BrokenGuardrail, ...],
     offering: str | None,
-) -> dict[str, Any]:
-    components = {line.component.code: _component(line.component) for line in bundle.quote.lines}
-    return {
-        "catalog_revision": catalog_revision,
-        "public": bundle_body(bundle, breaches, show_cost=False),
-        "internal": bundle_body(bundle, breaches, show_cost=True),
-        "approval_required": bool(breaches),
-        "offering": None
+    status: str,
+) -> FrozenRevision:
+    return FrozenRevision(
+        catalog_revision=catalog_revision,
+        public=_bundle(bundle, breaches, show_cost=False),
+        internal=_bundle(bundle, breaches, show_cost=True),
+        approval_required=bool(breaches),
+        offering=None
         if offering is None
-        else {"code": offering, "name": snapshot.offering(offering).name},
-        "components": components,
-    }
+        else Offering(code=offering, name=snapshot.offering(offering).name),
+        components={line.component.code: _component(line.component) for line in bundle.quote.lines},
+        status=status,
+    )
 
 
-def _component(component: Component) -> dict[str, Any]:
+def _amounts(amounts: QuotedAmounts) -> Amounts:
+    return Amounts(
+        monthly=from_cents(amounts.monthly_cents),
+        one_time=from_cents(amounts.one_time_cents),
+        contract_value=from_cents(amounts.contract_cents),
+    )
+
+
+def _totals(amounts: QuotedAmounts) -> Totals:
+    return Totals(
+        currency=amounts.currency,
+        monthly=from_cents(amounts.monthly_cents),
+        one_time=from_cents(amounts.one_time_cents),
+        contract_value=from_cents(amounts.contract_cents),
+    )
+
+
+def _derivation(line: PricedLine, term_months: int) -> Derivation:
+    price = line.terms.price
+    lower = 1
+    list_bands = []
+    for band in price.list_bands:
+        list_bands.append(
+            ListBand(lower=lower, upper=band.up_to, list_price=band.list_rate,
+                     unit_price=from_cents(band.rate))
+        )  # fmt: skip
+        lower = (band.up_to or 0) + 1
+    return Derivation(
+        style=price.style,
+        list_bands=tuple(list_bands),
+        floor_at_previous_band=price.floor_at_previous_band,
+        list_one_time=price.list_one_time,
+        service_level_price_factor=price.price_factor,
+        term_discount_percent=price.term_discount_percent,
+        sales_discount_percent=price.sales_discount_percent,
+        bands_charged=tuple(
+            ChargedBand(
+                lower=band.lower,
+                upper=band.upper,
+                quantity=band.quantity,
+                unit_price=from_cents(band.rate),
+                amount=from_cents(band.amount),
+            )
+            for band in line.charge.bands
+        ),
+        floor_applied=line.charge.floor_applied,
+        steps=tuple(price_steps(line, term_months)),
+    )
+
+
+def _line(line: PricedLine, term_months: int, reasons: tuple[str, ...], *, show_cost: bool) -> Line:
+    cost = margin = None
+    if show_cost:
+        unit_cost = line.terms.cost
+        figures = _amounts(line.cost)
+        cost = LineCost(
+            monthly=figures.monthly,
+            one_time=figures.one_time,
+            contract_value=figures.contract_value,
+            unit_monthly=from_cents(unit_cost.monthly),
+            unit_one_time=from_cents(unit_cost.one_time),
+            steps=tuple(cost_steps(line)),
+        )
+        figures = _amounts(line.margin.amounts)
+        margin = Margin(
+            monthly=figures.monthly,
+            one_time=figures.one_time,
+            contract_value=figures.contract_value,
+            percent=line.margin.percent,
+        )
+    return Line(
+        component=line.component.code,
+        version=line.component.version,
+        name=line.component.name,
+        family=line.component.family,
+        layer=line.component.layer,
+        unit=line.component.unit,
+        quantity=line.quantity,
+        service_level=line.service_level.name,
+        delivery_centre=line.delivery_centre,
+        unit_price=line.unit_price.rounded().amount,
+        monthly=from_cents(line.price.monthly_cents),
+        one_time_unit_price=from_cents(line.terms.one_time_price),
+        one_time=from_cents(line.price.one_time_cents),
+        contract_value=from_cents(line.price.contract_cents),
+        derivation=_derivation(line, term_months),
+        cost=cost,
+        margin=margin,
+        reasons=reasons,
+    )
+
+
+def _breach(breach: BrokenGuardrail, *, show_cost: bool) -> Breach | HiddenBreach:
+    if breach.kind == "margin_floor" and not show_cost:
+        # The floor and the margin are confidential; that approval is needed is not.
+        return HiddenBreach(
+            kind=breach.kind,
+            scope=breach.scope,
+            message=f"the margin of the {breach.scope} is under its floor",
+        )
+    return Breach(
+        kind=breach.kind,
+        scope=breach.scope,
+        limit_percent=breach.limit,
+        actual_percent=breach.actual,
+        message=breach.message,
+    )
+
+
+def _availability(value: Decimal | None) -> Decimal | None:
+    # Kept rounded down to 0.001 %, so the figure never overstates what is promised.
+    return None if value is None else value.quantize(Decimal("0.001"), rounding=ROUND_DOWN)
+
+
+def _margin(margin: QuotedMargin) -> BundleMargin:
+    totals = _totals(margin.amounts)
+    return BundleMargin(
+        currency=totals.currency,
+        monthly=totals.monthly,
+        one_time=totals.one_time,
+        contract_value=totals.contract_value,
+        percent=margin.percent,
+    )
+
+
+def _bundle(
+    bundle: Bundle, breaches: tuple[BrokenGuardrail, ...], *, show_cost: bool
+) -> PricedBundle:
+    quote = bundle.quote
+    return PricedBundle(
+        price_book=quote.price_book,
+        currency=quote.currency,
+        term_months=quote.term_months,
+        discount_percent=quote.discount_percent,
+        lines=tuple(
+            _line(line, quote.term_months, tuple(reasons), show_cost=show_cost)
+            for line, reasons in zip(quote.lines, bundle.reasons, strict=True)
+        ),
+        totals=_totals(quote.price),
+        cost=_totals(quote.cost) if show_cost else None,
+        margin=_margin(quote.margin) if show_cost else None,
+        guardrails=Guardrails(
+            approval_required=bool(breaches),
+            breaches=tuple(_breach(breach, show_cost=show_cost) for breach in breaches),
+        ),
+        availability=_availability(bundle.availability),
+    )  # fmt: skip
+
+
+def _component(component: Component) -> ComponentVersion:
     documents = component.documents
-    return {
-        "version": component.version,
-        "name": component.name,
-        "summary": component.summary,
-        "family": component.family,
-        "layer": component.layer,
-        "unit": component.unit,
-        "availability_chain": component.availability_chain,
-        "service_levels": {
-            level.name: {
-                "availability": None if level.availability is None else str(level.availability),
-                "response_minutes": level.response_minutes,
-                "restore_hours": level.restore_hours,
-            }
+    return ComponentVersion(
+        version=component.version,
+        name=component.name,
+        summary=component.summary,
+        family=component.family,
+        layer=component.layer,
+        unit=component.unit,
+        availability_chain=component.availability_chain,
+        service_levels={
+            level.name: LevelTerms(
+                availability=level.availability,
+                response_minutes=level.response_minutes,
+                restore_hours=level.restore_hours,
+            )
             for level in component.service_levels
         },
-        "specification": documents.specification,
-        "statement_of_work": documents.statement_of_work.model_dump(mode="json"),
-        "delivery_description": documents.delivery_description.model_dump(mode="json"),
-    }
-
-
-def content_hash(content: dict[str, Any]) -> str:
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+        specification=documents.specification,
+        statement_of_work=StatementOfWork.model_validate(
+            documents.statement_of_work.model_dump(mode="json")
+        ),
+        delivery_description=DeliveryDescription.model_validate(
+            documents.delivery_description.model_dump(mode="json")
+        ),
+    )

@@ -1,6 +1,7 @@
-"""The proposal PDF: built from the revision's frozen content only, cached by content hash,
-rendered in the render pool. Issued proposals (approved and later) render as PDF/A-3b for
-archiving; drafts, and any copy asked for with ``draft``, carry a watermark."""
+"""The proposal PDF: built from the frozen revision only (``app.proposals.revision``),
+cached by content hash, rendered in the render pool. Issued proposals (approved and later)
+render as PDF/A-3b for archiving; drafts, and any copy asked for with ``draft``, carry a
+watermark."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from app.auth import Principal
 from app.documents import Pdf, ProposalDocument, Renderer, render_cached
 from app.kit.database import Database
 from app.models import ProposalEvent
+from app.proposals.revision import Customer, read_revision
 from app.proposals.service import frozen_revision
 from app.proposals.states import Status, effective_status
 
@@ -59,17 +61,17 @@ def proposal_pdf(
     watermark = _watermark(
         status, issued=issued, superseded=shown.revision != proposal.revision, draft=draft
     )
-    content = shown.content
+    frozen = read_revision(shown.content)
     document = ProposalDocument(
         provider=provider,
         number=proposal.number,
         revision=shown.revision,
         issued=shown.created_at.date(),
         valid_until=shown.valid_until,
-        customer=proposal.customer,
-        public=content["public"],
-        components=content["components"],
-        offering=content["offering"],
+        customer=Customer.model_validate(proposal.customer),
+        public=frozen.public,
+        components=frozen.components,
+        offering=frozen.offering,
         watermark=watermark,
         archival=watermark is None,
     )

@@ -39,7 +39,8 @@ from app.kit.settings import Settings
 from app.models import Proposal, ProposalCounter, ProposalEvent, ProposalRevision, utcnow
 from app.portfolio import ActiveCatalog, validate_model
 from app.proposals import idempotency
-from app.proposals.content import content_hash, freeze
+from app.proposals.content import freeze
+from app.proposals.revision import Customer, FrozenRevision, content_hash, read_revision
 from app.proposals.states import (
     OPEN,
     Caller,
@@ -49,6 +50,7 @@ from app.proposals.states import (
     effective_status,
     next_status,
 )
+from app.proposals.views import bundle_view, customer_view, offering_view
 from app.quoting import ConfigurationIn, Solver, solve
 from pricing import check_guardrails
 
@@ -140,8 +142,8 @@ def _freeze(
     caller: Principal,
     request: ConfigurationRequest,
     author_role: Role,
-) -> dict[str, Any]:
-    """Solve and price ``request`` on the active catalog, frozen as revision content. The
+) -> FrozenRevision:
+    """Solve and price ``request`` on the active catalog, frozen as a revision. The
     guardrails are the author's (a discount limit is the role's), whoever revises."""
     revision, snapshot, solution = solve(
         session, caller, services.catalog, services.pool, services.limits, request,
@@ -150,9 +152,21 @@ def _freeze(
     (bundle,) = solution.bundles
     guardrails = snapshot.price_book(request.price_book).guardrails
     breaches = check_guardrails(bundle.quote, guardrails, author_role)
-    content = freeze(snapshot, revision, bundle, breaches, request.offering)
-    content["status"] = solution.status
-    return content
+    return freeze(snapshot, revision, bundle, breaches, request.offering, solution.status)
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """A frozen revision as it is stored: the model's own document, with its schema
+    version, never the API's JSON of it; and its content hash."""
+
+    document: dict[str, Any]
+    digest: str
+
+    @classmethod
+    def of(cls, frozen: FrozenRevision) -> _Stored:
+        document = frozen.stored()
+        return cls(document, content_hash(document))
 
 
 def _next_number(session: Session, year: int) -> str:
@@ -193,7 +207,8 @@ def create(
             return Answer(found.status_code, found.body, found.location, replayed=True)
         claimed = found
     try:
-        content = _freeze(services, session, principal, request, principal.role)
+        frozen = _freeze(services, session, principal, request, principal.role)
+        stored = _Stored.of(frozen)  # made before the write lock is taken
         with services.database.transaction(write=True) as writing:
             now = utcnow()
             proposal = Proposal(
@@ -209,10 +224,10 @@ def create(
             )
             writing.add(proposal)
             writing.flush()
-            _add_revision(writing, proposal, 1, request, content, principal)
+            _add_revision(writing, proposal, 1, request, stored, principal)
             _event(writing, proposal, principal, None, "draft", "created")
             audit.record(writing, principal, "create", "proposal", proposal.number, None,
-                         {"revision": 1, "content_hash": content_hash(content)})  # fmt: skip
+                         {"revision": 1, "content_hash": stored.digest})  # fmt: skip
             answer = Answer(201, view(proposal, _revisions(writing, proposal), principal,
                                       _events(writing, proposal)),
                             f"/v1/proposals/{proposal.id}")  # fmt: skip
@@ -230,13 +245,13 @@ def _add_revision(
     proposal: Proposal,
     number: int,
     request: ConfigurationRequest,
-    content: dict[str, Any],
+    stored: _Stored,
     principal: Principal,
 ) -> None:
     session.add(
         ProposalRevision(
             proposal_id=proposal.id, revision=number, request=_request_json(request),
-            content=content, content_hash=content_hash(content),
+            content=stored.document, content_hash=stored.digest,
             valid_until=proposal.valid_until, created_by=principal.name,
         )
     )  # fmt: skip
@@ -299,8 +314,7 @@ def view(
     revision: int | None = None,
 ) -> dict[str, Any]:
     shown = revisions[revision or proposal.revision]
-    content = shown.content
-    bundle = content["internal" if sees_cost(principal) else "public"]
+    frozen = read_revision(shown.content)
     return {
         "id": proposal.id,
         "number": proposal.number,
@@ -308,7 +322,7 @@ def view(
         "current_revision": proposal.revision,
         "revisions": sorted(revisions),
         "status": effective_status(proposal.status, proposal.valid_until, _today()),  # type: ignore[arg-type]
-        "customer": proposal.customer,
+        "customer": customer_view(Customer.model_validate(proposal.customer)),
         "author": proposal.author,
         # An earlier revision keeps the validity it was offered with.
         "valid_until": shown.valid_until.isoformat(),
@@ -316,9 +330,9 @@ def view(
         "created_at": proposal.created_at.isoformat(),
         "revised_at": shown.created_at.isoformat(),
         "request": shown.request,
-        "offering": content["offering"],
-        "catalog_revision": content["catalog_revision"],
-        **bundle,
+        "offering": offering_view(frozen.offering),
+        "catalog_revision": frozen.catalog_revision,
+        **bundle_view(frozen.bundle(show_cost=sees_cost(principal))),
         "history": [
             {
                 "at": event.at.isoformat(),
@@ -396,7 +410,7 @@ def transition(
     before: Status = proposal.status  # type: ignore[assignment]
     try:
         after = next_status(
-            before, parsed.to, approval_needed=bool(current.content["approval_required"]),
+            before, parsed.to, approval_needed=read_revision(current.content).approval_required,
             caller=_caller(principal), author=proposal.author,
         )  # fmt: skip
     except TransitionRefused as refused:
@@ -442,7 +456,8 @@ def revise(
     else:
         discount = parsed.discount_percent
         request = base if discount is None else replace(base, discount_percent=discount)
-    content = _freeze(services, session, principal, request, proposal.author_role)  # type: ignore[arg-type]
+    frozen = _freeze(services, session, principal, request, proposal.author_role)  # type: ignore[arg-type]
+    stored = _Stored.of(frozen)
     with services.database.transaction(write=True) as writing:
         fresh = writing.get(Proposal, proposal_id)
         if fresh is None or (fresh.revision, fresh.row_version) != (seen_revision, seen_version):
@@ -454,7 +469,7 @@ def revise(
         fresh.valid_until = (
             utcnow() + timedelta(days=services.settings.proposal_validity_days)
         ).date()
-        _add_revision(writing, fresh, fresh.revision, request, content, principal)
+        _add_revision(writing, fresh, fresh.revision, request, stored, principal)
         _event(writing, fresh, principal, before, "draft", f"revision {fresh.revision}")
         audit.record(writing, principal, "revise", "proposal", fresh.number,
                      {"revision": seen_revision}, {"revision": fresh.revision})  # fmt: skip

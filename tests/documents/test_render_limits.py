@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 import pytest
 
@@ -14,6 +13,7 @@ from app.configurator.solve import configure
 from app.documents.proposal_pdf import ProposalDocument
 from app.documents.render_pool import DocumentTooLong, RenderLimit, RenderPool
 from app.proposals.content import freeze
+from app.proposals.revision import Customer
 from catalog.snapshot import CatalogSnapshot
 
 
@@ -21,20 +21,21 @@ from catalog.snapshot import CatalogSnapshot
 def document(default_snapshot: CatalogSnapshot) -> ProposalDocument:
     request = ConfigurationRequest("EUR", 12, (Need("storage.block", 10),))
     bundle = configure(default_snapshot, request).bundles[0]
-    content = freeze(default_snapshot, 1, bundle, (), None)
+    frozen = freeze(default_snapshot, 1, bundle, (), None, "optimal")
     return ProposalDocument(
         provider="Test Provider", number="P-2026-000001", revision=1,
         issued=date(2026, 11, 30), valid_until=date(2026, 12, 30),
-        customer={"name": "Limits AG", "country": "CH"}, public=content["public"],
-        components=content["components"], offering=None, watermark=None, archival=False,
+        customer=Customer(name="Limits AG", country="CH"), public=frozen.public,
+        components=frozen.components, offering=None, watermark=None, archival=False,
     )  # fmt: skip
 
 
 def _huge(document: ProposalDocument) -> ProposalDocument:
-    components: dict[str, Any] = {}
-    for code, component in document.components.items():
-        long_text = "\n\n".join(f"Paragraph {i}: " + "words " * 400 for i in range(400))
-        components[code] = {**component, "specification": long_text}
+    long_text = "\n\n".join(f"Paragraph {i}: " + "words " * 400 for i in range(400))
+    components = {
+        code: component.model_copy(update={"specification": long_text})
+        for code, component in document.components.items()
+    }
     return replace(document, components=components)
 
 

@@ -1,0 +1,71 @@
+"""What a work package freezes: one line of an accepted proposal revision, for the centre
+that delivers it, with the service level and the delivery description of the exact
+version sold. Made from the frozen revision (``app.proposals.revision``) and stored as this
+model's document, which is also what the API shows of it; the delivery pack reads it
+through this model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from app.proposals.revision import (
+    Customer,
+    DeliveryDescription,
+    Frozen,
+    FrozenRevision,
+    LevelTerms,
+    Line,
+)
+
+
+class PackageContent(Frozen):
+    number: str  # the proposal's
+    revision: int
+    line: int  # 1-based, in the revision's order
+    customer: Customer
+    component: str
+    version: int
+    name: str
+    unit: str
+    quantity: int
+    service_level: str
+    service_level_details: LevelTerms
+    centre: str
+    term_months: int
+    accepted_on: date
+    description: DeliveryDescription
+
+    @classmethod
+    def read(cls, document: Mapping[str, Any]) -> PackageContent:
+        return cls.model_validate(document)
+
+
+def package_of(
+    number: str,
+    customer: Customer,
+    revision: int,
+    frozen: FrozenRevision,
+    index: int,
+    line: Line,
+    accepted_on: date,
+) -> PackageContent:
+    """Line ``index`` (1-based) of ``frozen`` as a work package, without prices."""
+    return PackageContent(
+        number=number,
+        revision=revision,
+        line=index,
+        customer=customer,
+        component=line.component,
+        version=line.version,
+        name=line.name,
+        unit=line.unit,
+        quantity=line.quantity,
+        service_level=line.service_level,
+        service_level_details=frozen.level(line),
+        centre=line.delivery_centre,
+        term_months=frozen.public.term_months,
+        accepted_on=accepted_on,
+        description=frozen.component(line).delivery_description,
+    )
