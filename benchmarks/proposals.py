@@ -12,8 +12,9 @@ import functools
 from datetime import date
 
 from app.configurator.results import Bundle
-from app.documents.proposal_pdf import ProposalDocument, render_pdf
+from app.documents.pdf import render_pdf
 from app.proposals.content import freeze
+from app.proposals.pdf import ProposalDocument
 from app.proposals.revision import Customer
 from benchmarks.api_post import post_timings
 from benchmarks.report import RESULTS, machine, median, timings, today, write_section

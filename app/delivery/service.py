@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
+from app.delivery.pack import DeliveryPackDocument
 from app.delivery.package import PackageContent, package_of
-from app.documents import DeliveryPackDocument, Pdf, Renderer, render_cached
+from app.documents import Pdf, Renderer, render_cached
 from app.kit.database import Database
 from app.kit.errors import Forbidden, NotFound
 from app.kit.pagination import Page, newest_first

@@ -1,5 +1,5 @@
-"""Documents: component documents as HTML, proposals and delivery packs as PDF (rendered in
-worker processes), and the cache of rendered PDFs.
+"""Documents: component documents as HTML; PDFs from the documents of other domains
+(proposals, delivery packs), rendered in worker processes; the cache of rendered PDFs.
 
 Other domains use the names below, and only these; each is imported when first read
 (app.kit.faces says why).
@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 from app.kit.faces import lazy_face
 
 if TYPE_CHECKING:
-    from app.documents.delivery_pack import DeliveryPackDocument
+    from app.documents.environment import ENVIRONMENT
     from app.documents.html import render_document
-    from app.documents.proposal_pdf import ProposalDocument
+    from app.documents.pdf import content_key, duration
     from app.documents.render_pool import InlineRenderer, Renderer
     from app.documents.rendered import Pdf, render_cached
     from app.documents.responses import pdf_response, pdf_responses
@@ -20,11 +20,12 @@ else:
     __getattr__ = lazy_face(__name__)
 
 __all__ = [
-    "DeliveryPackDocument",
+    "ENVIRONMENT",
     "InlineRenderer",
     "Pdf",
-    "ProposalDocument",
     "Renderer",
+    "content_key",
+    "duration",
     "pdf_response",
     "pdf_responses",
     "render_cached",

@@ -13,7 +13,7 @@ import multiprocessing
 import resource
 from typing import Protocol
 
-from app.documents.proposal_pdf import DocumentTooLarge, Printable, RenderedPdf, render_pdf
+from app.documents.pdf import DocumentTooLarge, Printable, RenderedPdf, render_pdf
 from app.kit.errors import OfferwrightError
 from app.kit.worker_pool import Busy, Died, TimedOut, WorkerPool
 

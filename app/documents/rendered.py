@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.documents.proposal_pdf import Printable
+from app.documents.pdf import Printable
 from app.documents.render_pool import DocumentTooLong, Renderer, RenderLimit
 from app.kit.database import Database, released
 from app.models import RenderedDocument, utcnow

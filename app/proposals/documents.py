@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.documents import Pdf, ProposalDocument, Renderer, render_cached
+from app.documents import Pdf, Renderer, render_cached
 from app.kit.database import Database
 from app.models import ProposalEvent
+from app.proposals.pdf import ProposalDocument
 from app.proposals.revision import Customer, read_revision
 from app.proposals.service import frozen_revision
 from app.proposals.states import Status, effective_status

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
 from app.bootstrap import create_app
-from app.documents import proposal_pdf
+from app.documents import pdf as proposal_pdf
 from app.documents.render_pool import InlineRenderer
 from app.kit.settings import Settings
 from tests.api.test_components import activate, assert_problem, latest_etag, ok, patch

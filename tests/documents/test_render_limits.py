@@ -10,9 +10,9 @@ import pytest
 
 from app.configurator.request import ConfigurationRequest, Need
 from app.configurator.solve import configure
-from app.documents.proposal_pdf import ProposalDocument
 from app.documents.render_pool import DocumentTooLong, RenderLimit, RenderPool
 from app.proposals.content import freeze
+from app.proposals.pdf import ProposalDocument
 from app.proposals.revision import Customer
 from catalog.snapshot import CatalogSnapshot
 

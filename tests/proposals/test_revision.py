@@ -24,7 +24,7 @@ from sqlalchemy import select
 from app.configurator.request import ConfigurationRequest, Need
 from app.configurator.solve import configure
 from app.delivery import service as delivery
-from app.documents.proposal_pdf import render_pdf
+from app.documents.pdf import render_pdf
 from app.documents.rendered import Pdf
 from app.models import Proposal, ProposalEvent, ProposalRevision, WorkPackage
 from app.proposals import documents as proposal_documents
@@ -63,7 +63,7 @@ def _stored(case: str, revision: int) -> dict[str, Any]:
 
 
 def _key(fingerprint: str, data: dict[str, Any]) -> str:
-    """A document's cache key as ``app.documents.proposal_pdf.content_key`` makes it, with the
+    """A document's cache key as ``app.documents.pdf.content_key`` makes it, with the
     template fingerprint the fixture was rendered with."""
     text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(f"{fingerprint}\n{text}".encode()).hexdigest()

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app.documents.proposal_pdf import RenderedPdf
+from app.documents.pdf import RenderedPdf
 from app.documents.render_pool import DocumentTooLong, InlineRenderer, RenderLimit
 from app.documents.rendered import RETRY_STOPPED_AFTER, render_cached
 from app.kit.errors import OfferwrightError

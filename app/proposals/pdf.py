@@ -1,32 +1,19 @@
-"""A proposal as a PDF: Jinja2 HTML and the packaged stylesheet, rendered by WeasyPrint with
-the deny-by-default asset fetcher. Everything shown comes from the frozen revision
-(``app.proposals.revision``) as every role may see it (never cost or margin), its amounts
-as the Decimals frozen; catalog text is escaped by the template, or rendered from Markdown
-and sanitised (``app.documents.markdown``)."""
+"""A proposal as a PDF: everything shown comes from the frozen revision
+(``app.proposals.revision``) as every role may see it (never cost or margin), its amounts as
+the Decimals frozen; catalog text is escaped by the template, or rendered from Markdown and
+sanitised (``app.documents``)."""
 
 from __future__ import annotations
 
-import functools
-import gc
-import hashlib
-import json
-import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
-
-from app.documents import bullets
-from app.documents.environment import ENVIRONMENT
-from app.documents.fetcher import ASSETS, SCHEME, AssetFetcher
+from app.documents import ENVIRONMENT, content_key, duration
 from app.proposals.revision import ComponentVersion, Customer, Offering, PricedBundle
 from pricing import factor_text
 
-RENDER_VERSION = 2  # bump when the document's look changes without a template change
 LAYERS = ("infrastructure", "platform", "application", "service-management", "transition")
 LAYER_TITLES = {
     "infrastructure": "Infrastructure",
@@ -35,10 +22,6 @@ LAYER_TITLES = {
     "service-management": "Service management",
     "transition": "Transition",
 }
-
-
-class DocumentTooLarge(Exception):
-    """The document is longer than the page cap."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,37 +65,6 @@ class ProposalDocument:
         return render_html(self)
 
 
-class Printable(Protocol):
-    """A document the renderer can turn into a PDF."""
-
-    @property
-    def archival(self) -> bool: ...
-
-    def key(self) -> str: ...
-
-    def html(self) -> str: ...
-
-
-def content_key(data: dict[str, Any], template: str) -> str:
-    """The content hash that names a document's PDF in the cache: its data (dates as ISO
-    text), its template, the assets and the WeasyPrint version."""
-    text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(f"{_fingerprint(template)}\n{text}".encode()).hexdigest()
-
-
-@functools.cache  # packaged files: read once per process, not on every request
-def _fingerprint(template: str) -> str:
-    """What the rendering is made of besides the data: templates, assets, the rewriting of
-    the HTML for print, WeasyPrint."""
-    digest = hashlib.sha256(f"{RENDER_VERSION} {weasyprint.__version__}".encode())
-    templates = Path(__file__).parent / "templates"
-    for path in [templates / template, templates / "sections.html", Path(bullets.__file__),
-                 *(ASSETS[name] for name in sorted(ASSETS))]:  # fmt: skip
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes() if path.suffix in (".html", ".css", ".py") else b"")
-    return digest.hexdigest()
-
-
 @dataclass(frozen=True, slots=True)
 class Layer:
     title: str
@@ -121,13 +73,6 @@ class Layer:
 
 def money(amount: Decimal, currency: str) -> str:
     return f"{amount:,.2f} {currency}"
-
-
-def duration(minutes: int) -> str:
-    if minutes % 60 == 0:
-        hours = minutes // 60
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{minutes} minutes"
 
 
 def _phrase(items: list[str]) -> str:
@@ -224,66 +169,3 @@ def context(document: ProposalDocument) -> dict[str, Any]:
 
 def render_html(document: ProposalDocument) -> str:
     return ENVIRONMENT.get_template("proposal.html").render(**context(document))
-
-
-@dataclass(frozen=True, slots=True)
-class RenderedPdf:
-    pdf: bytes
-    pages: int
-    refused: tuple[str, ...]  # URLs the document asked for and the fetcher refused
-
-
-class _CollectorPause:
-    """Python's cyclic garbage collector paused while documents render. WeasyPrint keeps
-    hundreds of thousands of boxes and styles alive while it lays a document out, and each
-    full collection walks them all: about a tenth of a render's time, for almost nothing,
-    as reference counting frees nearly all of a document once it is written (the peak
-    memory of a render is the same with the collector on or off); the next collection takes
-    the rest. Nested and concurrent renders share one pause; the collector resumes, if it
-    was on, when the last one ends."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._renders = 0
-        self._resume = False
-
-    def __enter__(self) -> None:
-        with self._lock:
-            if self._renders == 0:
-                self._resume = gc.isenabled()
-                gc.disable()
-            self._renders += 1
-
-    def __exit__(self, *exception: object) -> None:
-        with self._lock:
-            self._renders -= 1
-            if self._renders == 0 and self._resume:
-                gc.enable()
-
-
-_COLLECTOR_PAUSED = _CollectorPause()
-
-
-def render_pdf(document: Printable, *, max_pages: int) -> RenderedPdf:
-    with _COLLECTOR_PAUSED:
-        return _render_pdf(document, max_pages=max_pages)
-
-
-def _render_pdf(document: Printable, *, max_pages: int) -> RenderedPdf:
-    fetcher = AssetFetcher()
-    html = weasyprint.HTML(
-        string=bullets.with_written_bullets(document.html()),
-        base_url=f"{SCHEME}:/",
-        url_fetcher=fetcher,
-    )
-    fonts = FontConfiguration()  # without it, @font-face rules are ignored
-    stylesheet = weasyprint.CSS(
-        url=f"{SCHEME}:proposal.css", url_fetcher=fetcher, font_config=fonts
-    )
-    rendered = html.render(stylesheets=[stylesheet], font_config=fonts)
-    if len(rendered.pages) > max_pages:
-        raise DocumentTooLarge(
-            f"the document has {len(rendered.pages)} pages, more than the {max_pages} allowed"
-        )
-    pdf = rendered.write_pdf(pdf_variant="pdf/a-3b" if document.archival else None)
-    return RenderedPdf(pdf, len(rendered.pages), tuple(fetcher.refused))

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.delivery.package import PackageContent
-from app.documents.environment import ENVIRONMENT
-from app.documents.proposal_pdf import content_key, duration
+from app.documents import ENVIRONMENT, content_key, duration
 
 
 @dataclass(frozen=True, slots=True)
