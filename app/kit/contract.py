@@ -6,7 +6,11 @@ a kind can answer is added here once, from what the route depends on, so no rout
 it: an authenticated route can answer 400 (credentials in the query), 401 and 429 (too many
 failed authentications) and 503 (database busy); a permission check 403; a JSON body 400
 (malformed), 408 (sent too slowly), 413, 415 and 422; any parameter 422. FastAPI's own 422
-(``HTTPValidationError``) is replaced: the API answers problems, never that shape."""
+(``HTTPValidationError``) is replaced: the API answers problems, never that shape.
+
+A body read through ``app.kit.bodies.json_model`` is the operation's ``requestBody``, its
+model named in ``components``. A route whose problem carries more members names its own
+``Problem`` subclass (``problems(422, model=InfeasibleProblem)``)."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import RouteContext
 
+from app.kit import bodies
 from app.kit.problems import PROBLEM_MEDIA_TYPE
 from app.kit.routes import api_routes
 from app.kit.schemas import FieldError, Problem
@@ -42,16 +47,25 @@ DESCRIPTIONS: dict[int, str] = {
 }
 
 
-def problem_response(status: int) -> dict[str, Any]:
+# Problem subclasses routes name (``problems(..., model=...)``), by name.
+_NAMED_PROBLEMS: dict[str, type[Problem]] = {}
+
+
+def problem_response(status: int, model: type[Problem] = Problem) -> dict[str, Any]:
+    schema = PROBLEM_REF
+    if model is not Problem:
+        _NAMED_PROBLEMS[model.__name__] = model
+        schema = {"$ref": f"#/components/schemas/{model.__name__}"}
     return {
         "description": DESCRIPTIONS[status],
-        "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_REF}},
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": schema}},
     }
 
 
-def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The ``responses`` of a route's own problems, for its decorator."""
-    return {status: problem_response(status) for status in statuses}
+def problems(*statuses: int, model: type[Problem] = Problem) -> dict[int | str, dict[str, Any]]:
+    """The ``responses`` of a route's own problems, for its decorator; ``model``: a Problem
+    with more members, for all of them."""
+    return {status: problem_response(status, model) for status in statuses}
 
 
 def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
@@ -112,14 +126,22 @@ def _document(app: FastAPI) -> dict[str, Any]:
         for route in api_routes(app.routes)
         for method in route.methods or ()
     }
+    read: list[tuple[dict[str, Any], bodies.Declared]] = []
     for path, item in spec.get("paths", {}).items():
         for method, operation in item.items():
             route = operations.get((path, method))
+            declared = bodies.declared_body(route.dependant) if route is not None else None
+            if declared is not None:
+                read.append((operation, declared))
             responses = operation.setdefault("responses", {})
             implied = implied_problems(route) if route is not None else set()
             for status in sorted(implied | {int(code) for code in responses if code[0] in "45"}):
                 if PROBLEM_MEDIA_TYPE not in responses.get(str(status), {}).get("content", {}):
                     responses[str(status)] = problem_response(status)
+    refs = bodies.add_schemas(schemas, [declared.model for _, declared in read], "validation")
+    for operation, declared in read:
+        operation["requestBody"] = bodies.request_body(declared, refs[declared.model])
+    bodies.add_schemas(schemas, _NAMED_PROBLEMS.values(), "serialization")
     return spec
 
 
