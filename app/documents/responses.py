@@ -11,7 +11,15 @@ from app.documents.rendered import Pdf
 
 
 def pdf_responses(description: str) -> dict[int | str, dict[str, Any]]:
-    return {200: {"content": {"application/pdf": {}}, "description": description}}
+    return {
+        200: {
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            "description": description,
+            "headers": {
+                "ETag": {"description": "the document's content hash", "schema": {"type": "string"}}
+            },
+        }
+    }
 
 
 def pdf_response(document: Pdf) -> Response:
