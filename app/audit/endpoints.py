@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse, Response
 
 from app.audit import service as audit
+from app.audit.schemas import AuditPage
 from app.auth.auth import AuditReader, Cursor, DbSession, Limit
 from app.kit.params import Timestamp
-from app.kit.schemas import ListPage
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
-@router.get("", response_model=ListPage)
+@router.get("", response_model=AuditPage)
 def audit_log(
     session: DbSession,
     principal: AuditReader,
@@ -24,10 +23,11 @@ def audit_log(
     entity_key: str | None = None,
     actor: str | None = None,
     since: Timestamp | None = None,
-) -> Any:
-    """Every change, newest first: who, when, what, before and after."""
+) -> Response:
+    """Every change, newest first: who, when, what, before and after. (Sent as the service
+    builds it: the schema documents it, nothing re-validates or reshapes it.)"""
     page = audit.entries(
         session, principal, limit=limit, cursor=cursor, entity_kind=entity_kind,
         entity_key=entity_key, actor=actor, since=since,
     )  # fmt: skip
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    return JSONResponse({"items": page.items, "next_cursor": page.next_cursor})
