@@ -105,6 +105,17 @@ def implied_problems(route: RouteContext) -> set[int]:
     return statuses
 
 
+# Every query parameter and path segment is refused with NUL (``app.kit.params``).
+NO_NUL = "^[^\\x00]*$"
+
+
+def _no_nul(schema: dict[str, Any]) -> None:
+    """A string parameter without a pattern of its own: no NUL, as the API refuses it."""
+    for branch in [schema, *schema.get("anyOf", ())]:
+        if branch.get("type") == "string" and "pattern" not in branch:
+            branch["pattern"] = NO_NUL
+
+
 def _document(app: FastAPI) -> dict[str, Any]:
     spec = get_openapi(
         title=app.title,
@@ -129,6 +140,8 @@ def _document(app: FastAPI) -> dict[str, Any]:
     read: list[tuple[dict[str, Any], bodies.Declared]] = []
     for path, item in spec.get("paths", {}).items():
         for method, operation in item.items():
+            for parameter in operation.get("parameters", ()):
+                _no_nul(parameter["schema"])
             route = operations.get((path, method))
             declared = bodies.declared_body(route.dependant) if route is not None else None
             if declared is not None:

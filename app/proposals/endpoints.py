@@ -37,7 +37,9 @@ IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
-        description="retry-safe creation: the same key and body replay the first answer",
+        description="retry-safe creation: the same key and body replay the first answer; "
+        "1 to 255 visible ASCII characters (a quoted string too)",
+        json_schema_extra={"pattern": '^"?[!#-~]([!-~]{0,253}[!#-~])?"?$'},
     ),
 ]
 CreateBody = Annotated[ProposalCreate, Depends(json_model(ProposalCreate, "proposal"))]
@@ -53,8 +55,13 @@ _ETAG = {
     }
 }
 _LOCATION = {"Location": {"description": "where to read it", "schema": {"type": "string"}}}
-# Filters as the service checks them (``ListFilters``): not blank, at most 200 characters.
-_TEXT_FILTER: dict[str, Any] = {"minLength": 1, "maxLength": 200, "pattern": r"\S"}
+# Filters as the service checks them (``ListFilters``): not blank, at most 200 characters
+# (and, as every parameter, no NUL).
+_TEXT_FILTER: dict[str, Any] = {
+    "minLength": 1,
+    "maxLength": 200,
+    "pattern": r"^[^\x00]*[^\s\x00][^\x00]*$",
+}
 
 
 def _services(request: Request) -> proposals.Services:

@@ -52,7 +52,7 @@ Availability = Annotated[
     Field(gt=0, lt=100, max_digits=9, decimal_places=6, allow_inf_nan=False),
     _decimal_schema(
         {"exclusiveMinimum": 0, "exclusiveMaximum": 100},
-        r"^\s*0*[0-9]{1,2}(\.[0-9]{1,6}0*)?\s*$",
+        r"^\s*0*([1-9][0-9]?(\.[0-9]{1,6}0*)?|0?\.[0-9]{0,5}[1-9]0*)\s*$",
         "99.95",
     ),
 ]
@@ -61,7 +61,7 @@ Budget = Annotated[
     Field(gt=0, max_digits=15, decimal_places=2, allow_inf_nan=False),
     _decimal_schema(
         {"exclusiveMinimum": 0, "maximum": 9_999_999_999_999.99, "multipleOf": 0.01},
-        r"^\s*0*[0-9]{1,13}(\.[0-9]{1,2}0*)?\s*$",
+        r"^\s*0*([1-9][0-9]{0,12}(\.[0-9]{1,2}0*)?|0?\.(0[1-9]|[1-9][0-9]?)0*)\s*$",
         "25000.00",
     ),
 ]

@@ -35,6 +35,10 @@ def test_audit_entries_answer_as_documented(
     assert answer["items"] and answer["next_cursor"]
     following = client.get(AUDIT, params={"cursor": answer["next_cursor"]}, headers=auth("admin"))
     contract.check(following, "GET", AUDIT)
+    for number in ("0.5", "1700000000"):  # not read as seconds since 1970
+        response = client.get(AUDIT, params={"since": number}, headers=auth("admin"))
+        assert response.status_code == 422
+        assert contract.check(response, "GET", AUDIT)["errors"][0]["field"] == "since"
     refused = client.get(AUDIT, headers=auth("sales"))
     assert refused.status_code == 403
     contract.check(refused, "GET", AUDIT)
