@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 from pydantic.json_schema import SkipJsonSchema
 
 from app.configurator.request import ConfigurationRequest as SolverRequest
@@ -38,9 +38,18 @@ def _decimal_schema(number: dict[str, Any], pattern: str, example: str) -> WithJ
     )
 
 
+def _plain(value: Decimal) -> Decimal:
+    """The number as str() writes it plainly: a JSON number 1e1 reads as 1E+1 (now 10),
+    "0.00000000000" as 0E-11 (now 0): a request stored with such a figure could not be
+    read back as a request (a revision re-prices it)."""
+    value = value + 0
+    return Decimal(0) if value.is_zero() and "E" in str(value) else value
+
+
 # 0 to 100 with at most two decimals.
 Percent = Annotated[
     ExactPercent,
+    AfterValidator(_plain),
     _decimal_schema(
         {"minimum": 0, "maximum": 100, "multipleOf": 0.01},
         r"^\s*0*(100(\.0+)?|[0-9]{1,2}(\.[0-9]{1,2}0*)?)\s*$",
@@ -50,6 +59,7 @@ Percent = Annotated[
 Availability = Annotated[
     Decimal,
     Field(gt=0, lt=100, max_digits=9, decimal_places=6, allow_inf_nan=False),
+    AfterValidator(_plain),
     _decimal_schema(
         {"exclusiveMinimum": 0, "exclusiveMaximum": 100},
         r"^\s*0*([1-9][0-9]?(\.[0-9]{1,6}0*)?|0?\.[0-9]{0,5}[1-9]0*)\s*$",
@@ -59,6 +69,7 @@ Availability = Annotated[
 Budget = Annotated[
     Decimal,
     Field(gt=0, max_digits=15, decimal_places=2, allow_inf_nan=False),
+    AfterValidator(_plain),
     _decimal_schema(
         {"exclusiveMinimum": 0, "maximum": 9_999_999_999_999.99, "multipleOf": 0.01},
         r"^\s*0*([1-9][0-9]{0,12}(\.[0-9]{1,2}0*)?|0?\.(0[1-9]|[1-9][0-9]?)0*)\s*$",

@@ -4,6 +4,7 @@ publishes for its operation and status, for sales and for an approver (who sees 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -156,3 +157,25 @@ def test_bodies_and_answers_are_named_schemas(contract: Contract) -> None:
         assert answer["application/json"]["schema"] == {"$ref": f"#/components/schemas/{name}"}
     transition = contract.operation("POST", TRANSITION)["responses"]
     assert {"403", "404", "409", "412", "428"} <= set(transition)
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"), [('"0000.00000000000"', "0"), ('"7.50"', "7.50"), ("1e1", "10")]
+)
+def test_a_request_is_answered_and_read_back_with_plain_figures(
+    client: TestClient, auth: Any, contract: Contract, given: Any, shown: str
+) -> None:
+    # "0.00000000000" read as 0E-11 was stored so, answered so, and could not be read back
+    # as a request when a revision re-priced it (a 500).
+    body = {**BODY, "request": {**REQUEST, "discount_percent": "given"}}
+    created = client.post(
+        PROPOSALS, content=json.dumps(body).replace('"given"', given),
+        headers={**auth("sales"), "Content-Type": "application/json"},
+    )  # fmt: skip
+    proposal = contract.check(created, "POST", PROPOSALS)
+    assert proposal["request"]["discount_percent"] == shown
+    revised = client.post(
+        REVISIONS.format(proposal_id=proposal["id"]), json={}, headers=auth("sales")
+    )
+    assert revised.status_code == 201
+    assert contract.check(revised, "POST", REVISIONS)["request"]["discount_percent"] == shown
