@@ -7,13 +7,14 @@ validity, the request it answers, the revisions and the history."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
 from app.kit.inputs import Strict
 from app.kit.schemas import Page
-from app.proposals.states import Status, Target
+from app.proposals.states import Target
 from app.quoting.schemas import (
     Answer,
     Bundle,
@@ -80,6 +81,19 @@ class ProposalTransition(Strict):
 # -- answers -----------------------------------------------------------------------------
 
 
+class ProposalStatus(StrEnum):
+    """Where a proposal is in its lifecycle (one schema for every answer that names it)."""
+
+    draft = "draft"
+    pending_approval = "pending_approval"
+    approved = "approved"
+    sent = "sent"
+    accepted = "accepted"
+    rejected = "rejected"
+    expired = "expired"
+    withdrawn = "withdrawn"
+
+
 class RequestedConfiguration(Answer):
     """The configuration request a revision answers, as it was solved."""
 
@@ -107,8 +121,8 @@ class HistoryEvent(Answer):
     at: datetime
     actor: str
     revision: int
-    from_: Status | None = Field(alias="from", description="null when it was created")
-    to: Status
+    from_: ProposalStatus | None = Field(alias="from", description="null when it was created")
+    to: ProposalStatus
     comment: str | None
 
 
@@ -121,7 +135,7 @@ class Proposal(Bundle):
     revision: int = Field(description="the revision shown")
     current_revision: int
     revisions: list[int]
-    status: Status = Field(description="an open proposal past `valid_until` is `expired`")
+    status: ProposalStatus = Field(description="an open proposal past `valid_until` is `expired`")
     customer: Customer
     author: str
     valid_until: date
@@ -140,7 +154,7 @@ class ProposalSummary(Answer):
     id: int
     number: str
     revision: int
-    status: Status
+    status: ProposalStatus
     customer: Customer
     author: str
     valid_until: date

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from app.proposals.states import STATUSES
 from tests.contract.conformance import Contract
 
 PROPOSALS = "/v1/proposals"
@@ -179,3 +180,11 @@ def test_a_request_is_answered_and_read_back_with_plain_figures(
     )
     assert revised.status_code == 201
     assert contract.check(revised, "POST", REVISIONS)["request"]["discount_percent"] == shown
+
+
+def test_one_status_schema_names_every_state_of_the_lifecycle(contract: Contract) -> None:
+    assert contract.schema_of("ProposalStatus")["enum"] == list(STATUSES)
+    ref = {"$ref": "#/components/schemas/ProposalStatus"}
+    assert contract.schema_of("Proposal")["properties"]["status"]["$ref"] == ref["$ref"]
+    assert contract.schema_of("ProposalSummary")["properties"]["status"] == ref
+    assert contract.schema_of("HistoryEvent")["properties"]["to"] == ref
