@@ -28,12 +28,17 @@ from pricing.quote import QuoteRequest as PricingRequest
 MAX_CLICKS = 500
 
 
-def _decimal_schema(number: dict[str, Any], pattern: str, example: str) -> WithJsonSchema:
-    """A decimal input: a JSON number or a decimal string (exact either way)."""
+def _decimal_schema(
+    number: dict[str, Any], pattern: str, example: str, places: int
+) -> WithJsonSchema:
+    """A decimal input: a JSON number or a decimal string (exact either way). The places
+    are said, not given as ``multipleOf``: in floating point 7.3 is no multiple of 0.01,
+    and a client's validator would refuse what the API accepts."""
     return WithJsonSchema(
         {
             "anyOf": [{"type": "number", **number}, {"type": "string", "pattern": pattern}],
-            "description": f"an exact decimal: a number or a string such as `{example}`",
+            "description": f"an exact decimal with at most {places} decimal places: a number "
+            f"or a string such as `{example}`",
         }
     )
 
@@ -51,9 +56,10 @@ Percent = Annotated[
     ExactPercent,
     AfterValidator(_plain),
     _decimal_schema(
-        {"minimum": 0, "maximum": 100, "multipleOf": 0.01},
+        {"minimum": 0, "maximum": 100},
         r"^\s*0*(100(\.0+)?|[0-9]{1,2}(\.[0-9]{1,2}0*)?)\s*$",
         "7.5",
+        2,
     ),
 ]
 Availability = Annotated[
@@ -64,6 +70,7 @@ Availability = Annotated[
         {"exclusiveMinimum": 0, "exclusiveMaximum": 100},
         r"^\s*0*([1-9][0-9]?(\.[0-9]{1,6}0*)?|0?\.[0-9]{0,5}[1-9]0*)\s*$",
         "99.95",
+        6,
     ),
 ]
 Budget = Annotated[
@@ -71,9 +78,10 @@ Budget = Annotated[
     Field(gt=0, max_digits=15, decimal_places=2, allow_inf_nan=False),
     AfterValidator(_plain),
     _decimal_schema(
-        {"exclusiveMinimum": 0, "maximum": 9_999_999_999_999.99, "multipleOf": 0.01},
+        {"exclusiveMinimum": 0, "maximum": 9_999_999_999_999.99},
         r"^\s*0*([1-9][0-9]{0,12}(\.[0-9]{1,2}0*)?|0?\.(0[1-9]|[1-9][0-9]?)0*)\s*$",
         "25000.00",
+        2,
     ),
 ]
 

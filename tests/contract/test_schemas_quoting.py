@@ -53,7 +53,7 @@ def post(client: TestClient, auth: Any, contract: Contract, path: str, body: Any
 
 
 @pytest.mark.parametrize("who", ROLES)
-@pytest.mark.parametrize("discount", ["0", "15", 100])  # none, over sales' limit, no margin
+@pytest.mark.parametrize("discount", ["0", 7.3, "15", 100])  # none, a number, over the limit
 def test_a_priced_quote_is_a_quote(
     client: TestClient, auth: Any, contract: Contract, who: str, discount: Any
 ) -> None:
