@@ -6,11 +6,12 @@ validity, the request it answers, the revisions and the history."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints
 
 from app.kit.inputs import Strict
 from app.kit.schemas import Page
@@ -36,6 +37,16 @@ Comment = Annotated[
     StringConstraints(min_length=1, max_length=2000, strip_whitespace=True),
     Field(json_schema_extra=_NOT_BLANK),
 ]
+
+
+def _iso_date(value: object) -> object:
+    # Pydantic alone would read "1.5" as seconds since 1970 and "2024-05-31T00:00" as a day.
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("must be a date such as 2024-05-31")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 # -- requests ----------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from app.portfolio.catalog.active import ActiveCatalog
 from app.portfolio.catalog.store import validate_model
 from app.proposals import idempotency
 from app.proposals.content import content_hash, freeze
-from app.proposals.schemas import Line
+from app.proposals.schemas import IsoDate, Line
 from app.proposals.schemas import ProposalCreate as ProposalIn
 from app.proposals.schemas import ProposalRevise as RevisionIn
 from app.proposals.schemas import ProposalTransition as TransitionIn
@@ -462,8 +462,8 @@ class ListFilters(Strict):
     status: Status | None = None
     customer: Line | None = None
     author: Line | None = None
-    created_from: date | None = None
-    created_to: date | None = None
+    created_from: IsoDate | None = None
+    created_to: IsoDate | None = None
 
 
 def _filtered(statement: Select[Proposal], filters: ListFilters) -> Select[Proposal]:

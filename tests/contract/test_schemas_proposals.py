@@ -123,6 +123,10 @@ def test_lifecycle_problems_are_documented(
     missing = client.get(PDF.format(proposal_id=999_999), headers=auth("sales"))
     assert missing.status_code == 404
     contract.check(missing, "GET", PDF)
+    for bad in ("-1.5e-107", "2024-05-31T00:00", "yesterday"):  # not read as some day
+        listed = client.get(PROPOSALS, params={"created_to": bad}, headers=auth("sales"))
+        assert listed.status_code == 422
+        assert contract.check(listed, "GET", PROPOSALS)["errors"][0]["field"] == "created_to"
     other = client.get(PROPOSALS, headers=auth("portfolio"))
     assert other.status_code == 403
     contract.check(other, "GET", PROPOSALS)
