@@ -8,7 +8,8 @@ Component``), never from the modules; the core's own modules import each other b
 from catalog.capabilities import Capability, Competency
 from catalog.centres import DeliveryCentre
 from catalog.checks import check, records_of
-from catalog.components import Component
+from catalog.components import Component, Layer
+from catalog.documents import DeliveryDescription
 from catalog.exporter import export_catalog
 from catalog.limits import MAX_QUANTITY
 from catalog.loader import (
@@ -38,7 +39,9 @@ __all__ = [
     "Competency",
     "Component",
     "DeliveryCentre",
+    "DeliveryDescription",
     "Guardrails",
+    "Layer",
     "LoadResult",
     "Offering",
     "PriceBook",

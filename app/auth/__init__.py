@@ -11,6 +11,8 @@ from app.kit.faces import lazy_face
 
 if TYPE_CHECKING:
     from app.auth.auth import (
+        JSON,
+        MERGE_PATCH,
         AuditReader,
         Caller,
         CatalogReader,
@@ -22,8 +24,11 @@ if TYPE_CHECKING:
         MergePatchBody,
         QuoteMaker,
         Writing,
+        json_body,
+        merge_patch_body,
         requires,
     )
+    from app.auth.bodies import json_document, json_model
     from app.auth.principal import SYSTEM, Permission, Principal, Role
     from app.auth.service import RESERVED_PREFIX
     from app.auth.visibility import (
@@ -42,7 +47,9 @@ else:
 __all__ = [
     "COST_FIELDS",
     "DELIVERY_DESCRIPTION",
+    "JSON",
     "KIND_OF_COLLECTION",
+    "MERGE_PATCH",
     "RESERVED_PREFIX",
     "SYSTEM",
     "Audience",
@@ -62,6 +69,10 @@ __all__ = [
     "Writing",
     "audience",
     "cost_fields_in",
+    "json_body",
+    "json_document",
+    "json_model",
+    "merge_patch_body",
     "requires",
     "sees_cost",
     "visible",

@@ -1,19 +1,7 @@
 """Delivery: the work packages of accepted proposals, per delivery centre, and their
 delivery packs.
 
-Other domains use the names below, and only these; each is imported when first read
-(app.kit.faces says why).
+No other domain uses a name of this one.
 """
 
-from typing import TYPE_CHECKING
-
-from app.kit.faces import lazy_face
-
-if TYPE_CHECKING:
-    from app.delivery.service import create_for
-else:
-    __getattr__ = lazy_face(__name__)
-
-__all__ = [
-    "create_for",
-]
+__all__: list[str] = []

@@ -1,46 +1,57 @@
-"""Delivery work packages: what each delivery centre must deliver of accepted proposals."""
+"""Delivery work packages: what each delivery centre must deliver of accepted proposals.
+
+Answers are sent as the service builds them: the schemas of ``app.delivery.schemas``
+document them, nothing re-validates or reshapes them."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from app.auth import Caller, Cursor, DbSession, Limit
 from app.delivery import service as work_packages
+from app.delivery.schemas import WorkPackage, WorkPackagePage
 from app.documents import pdf_response, pdf_responses
+from app.kit.contract import problems
 from app.kit.params import Id
-from app.kit.schemas import ListPage
 
 router = APIRouter(tags=["work packages"])
 
 
-@router.get("/v1/delivery-centres/{code}/work-packages", response_model=ListPage)
-def listing(
+@router.get(
+    "/v1/delivery-centres/{code}/work-packages",
+    response_model=WorkPackagePage,
+    responses=problems(403, 404),
+)
+def list_work_packages(
     session: DbSession, principal: Caller, code: str, limit: Limit = 50, cursor: Cursor = None
-) -> Any:
+) -> Response:
     """The centre's work packages, newest first: customer, component version, quantity,
     service level and the delivery description of the version sold. For delivery keys of
-    that centre (another centre's key gets 404) and admins."""
+    that centre (another centre's key gets 404) and admins; other roles 403."""
     page = work_packages.listing(session, principal, code, limit, cursor)
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    return JSONResponse({"items": page.items, "next_cursor": page.next_cursor})
 
 
-@router.get("/v1/work-packages/{package_id}")
-def read(session: DbSession, principal: Caller, package_id: Id) -> Any:
+@router.get(
+    "/v1/work-packages/{package_id}", response_model=WorkPackage, responses=problems(403, 404)
+)
+def read_work_package(session: DbSession, principal: Caller, package_id: Id) -> Response:
     """One work package (its centre's delivery keys and admins only)."""
-    return work_packages.read(session, principal, package_id)
+    return JSONResponse(work_packages.read(session, principal, package_id))
 
 
 @router.get(
     "/v1/work-packages/{package_id}/pdf",
     response_class=Response,
-    responses=pdf_responses("the delivery pack"),
+    responses={**pdf_responses("the delivery pack"), **problems(403, 404, 422, 503)},
 )
-def pdf(request: Request, session: DbSession, principal: Caller, package_id: Id) -> Response:
+def work_package_pdf(
+    request: Request, session: DbSession, principal: Caller, package_id: Id
+) -> Response:
     """The delivery pack: the package's facts, then provisioning, operating procedures,
-    tooling, skills, handover and KPIs of the version sold."""
+    tooling, skills, handover and KPIs of the version sold. Too long to render: 422; every
+    renderer busy: 503."""
     state = request.app.state
     document = work_packages.pack_pdf(
         state.database, state.render_pool, state.settings.provider_name, session, principal,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.delivery.package import PackageContent
 from app.documents import ENVIRONMENT, content_key, duration
+from app.proposals import PackageContent
 
 
 @dataclass(frozen=True, slots=True)

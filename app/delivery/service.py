@@ -1,7 +1,8 @@
-"""Delivery work packages: when a proposal is accepted, each of its lines becomes a work
-package for the centre that delivers it, holding the delivery description of the exact
-version sold. A delivery key sees its own centre's packages and nothing of others (404,
-not 403: another centre's work is not even confirmed to exist); admins see every one."""
+"""Delivery work packages: each line of an accepted proposal, for the centre that
+delivers it, with the delivery description of the exact version sold (made on acceptance,
+by ``app.proposals.packages``). A delivery key sees its own centre's packages and nothing
+of others (404, not 403: another centre's work is not even confirmed to exist); admins see
+every one."""
 
 from __future__ import annotations
 
@@ -12,35 +13,12 @@ from sqlalchemy.orm import Session
 
 from app.auth import Principal
 from app.delivery.pack import DeliveryPackDocument
-from app.delivery.package import PackageContent, package_of
 from app.documents import Pdf, Renderer, render_cached
 from app.kit.database import Database
 from app.kit.errors import Forbidden, NotFound
 from app.kit.pagination import Page, newest_first
-from app.models import Proposal, ProposalRevision, WorkPackage, utcnow
-from app.proposals.revision import Customer, read_revision
-
-
-def create_for(session: Session, proposal: Proposal, revision: ProposalRevision) -> int:
-    """The work packages of an accepted proposal, one per line; returns how many."""
-    frozen = read_revision(revision.content)
-    customer = Customer.model_validate(proposal.customer)
-    accepted_on = utcnow().date()
-    lines = frozen.public.lines
-    for index, line in enumerate(lines, start=1):
-        package = package_of(
-            proposal.number, customer, revision.revision, frozen, index, line, accepted_on
-        )
-        session.add(
-            WorkPackage(
-                proposal_id=proposal.id,
-                revision=revision.revision,
-                line=index,
-                centre=package.centre,
-                content=package.stored(),
-            )
-        )
-    return len(lines)
+from app.models import WorkPackage
+from app.proposals import PackageContent
 
 
 def _reader(principal: Principal, centre: str) -> bool:

@@ -6,11 +6,14 @@ a kind can answer is added here once, from what the route depends on, so no rout
 it: an authenticated route can answer 400 (credentials in the query), 401 and 429 (too many
 failed authentications) and 503 (database busy); a permission check 403; a JSON body 400
 (malformed), 408 (sent too slowly), 413, 415 and 422; any parameter 422. FastAPI's own 422
-(``HTTPValidationError``) is replaced: the API answers problems, never that shape."""
+(``HTTPValidationError``) is replaced: the API answers problems, never that shape.
+
+A body read through ``app.kit.bodies.json_model`` is the operation's ``requestBody``, its
+model named in ``components``. A route whose problem carries more members names its own
+``Problem`` subclass (``problems(422, model=InfeasibleProblem)``)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,20 +21,14 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import RouteContext
-from pydantic import TypeAdapter
 
+from app.kit import bodies
 from app.kit.problems import PROBLEM_MEDIA_TYPE
 from app.kit.routes import api_routes
 from app.kit.schemas import FieldError, Problem
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 SCHEMAS = "#/components/schemas/"
-
-# A JSON merge patch (RFC 7396) is taken under its own media type and as plain JSON.
-MERGE_PATCH_MEDIA_TYPES = ("application/merge-patch+json", "application/json")
-
-# Request bodies documented by name: the models (or annotated types) routes declared.
-_BODIES: dict[str, Any] = {}
 
 # What each status means for a client, in this API.
 DESCRIPTIONS: dict[int, str] = {
@@ -56,58 +53,25 @@ NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not modified: the `ETag` in `If-None-Match` is still current"}
 }
 
+# Problem subclasses routes name (``problems(..., model=...)``), by name.
+_NAMED_PROBLEMS: dict[str, type[Problem]] = {}
 
-def problem_response(status: int) -> dict[str, Any]:
+
+def problem_response(status: int, model: type[Problem] = Problem) -> dict[str, Any]:
+    schema = PROBLEM_REF
+    if model is not Problem:
+        _NAMED_PROBLEMS[model.__name__] = model
+        schema = {"$ref": f"#/components/schemas/{model.__name__}"}
     return {
         "description": DESCRIPTIONS[status],
-        "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_REF}},
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": schema}},
     }
 
 
-def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The ``responses`` of a route's own problems, for its decorator."""
-    return {status: problem_response(status) for status in statuses}
-
-
-def request_body(
-    model: Any, *, name: str | None = None, media_types: tuple[str, ...] = ("application/json",)
-) -> dict[str, Any]:
-    """A route's ``openapi_extra``: its body is ``model`` (a Pydantic model or an annotated
-    type such as a union), published under its name. The route reads and checks the body
-    itself (decimals parsed exactly, problems with field paths); this says what it takes."""
-    name = name or model.__name__
-    _BODIES[name] = model
-    schema = {"$ref": SCHEMAS + name}
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {media_type: {"schema": schema} for media_type in media_types},
-        }
-    }
-
-
-def _add_bodies(schemas: dict[str, Any]) -> dict[str, str]:
-    """Put the declared bodies into the components. A model that also appears in answers
-    can have another shape as input (decimals as numbers or strings): its input schema is
-    then published as ``<Name>Input``."""
-    found: dict[str, Any] = {}
-    for name, model in _BODIES.items():
-        schema = TypeAdapter(model).json_schema(ref_template=SCHEMAS + "{model}")
-        found.update(schema.pop("$defs", {}))
-        found[name] = schema
-    renamed = {
-        name: f"{name}Input"
-        for name, schema in found.items()
-        if schemas.get(name, schema) != schema
-    }
-    text = json.dumps(found)
-    for old, new in renamed.items():
-        text = text.replace(f'"{SCHEMAS}{old}"', f'"{SCHEMAS}{new}"')
-    for name, schema in json.loads(text).items():
-        if name in renamed:  # generators name their classes by the title
-            schema["title"] = renamed[name]
-        schemas[renamed.get(name, name)] = schema
-    return renamed
+def problems(*statuses: int, model: type[Problem] = Problem) -> dict[int | str, dict[str, Any]]:
+    """The ``responses`` of a route's own problems, for its decorator; ``model``: a Problem
+    with more members, for all of them."""
+    return {status: problem_response(status, model) for status in statuses}
 
 
 def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
@@ -147,6 +111,17 @@ def implied_problems(route: RouteContext) -> set[int]:
     return statuses
 
 
+# Every query parameter and path segment is refused with NUL (``app.kit.params``).
+NO_NUL = "^[^\\x00]*$"
+
+
+def _no_nul(schema: dict[str, Any]) -> None:
+    """A string parameter without a pattern of its own: no NUL, as the API refuses it."""
+    for branch in [schema, *schema.get("anyOf", ())]:
+        if branch.get("type") == "string" and "pattern" not in branch:
+            branch["pattern"] = NO_NUL
+
+
 def _document(app: FastAPI) -> dict[str, Any]:
     spec = get_openapi(
         title=app.title,
@@ -159,7 +134,6 @@ def _document(app: FastAPI) -> dict[str, Any]:
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
-    renamed = _add_bodies(schemas)
     for model in (Problem, FieldError):
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         schema.pop("$defs", None)
@@ -169,18 +143,24 @@ def _document(app: FastAPI) -> dict[str, Any]:
         for route in api_routes(app.routes)
         for method in route.methods or ()
     }
+    read: list[tuple[dict[str, Any], bodies.Declared]] = []
     for path, item in spec.get("paths", {}).items():
         for method, operation in item.items():
-            for content in operation.get("requestBody", {}).get("content", {}).values():
-                ref = content.get("schema", {}).get("$ref", "")
-                if ref.removeprefix(SCHEMAS) in renamed:
-                    content["schema"] = {"$ref": SCHEMAS + renamed[ref.removeprefix(SCHEMAS)]}
+            for parameter in operation.get("parameters", ()):
+                _no_nul(parameter["schema"])
             route = operations.get((path, method))
+            declared = bodies.declared_body(route.dependant) if route is not None else None
+            if declared is not None:
+                read.append((operation, declared))
             responses = operation.setdefault("responses", {})
             implied = implied_problems(route) if route is not None else set()
             for status in sorted(implied | {int(code) for code in responses if code[0] in "45"}):
                 if PROBLEM_MEDIA_TYPE not in responses.get(str(status), {}).get("content", {}):
                     responses[str(status)] = problem_response(status)
+    refs = bodies.add_schemas(schemas, [declared.model for _, declared in read], "validation")
+    for operation, declared in read:
+        operation["requestBody"] = bodies.request_body(declared, refs[declared.model])
+    bodies.add_schemas(schemas, _NAMED_PROBLEMS.values(), "serialization")
     return spec
 
 

@@ -1,19 +1,22 @@
 """Liveness and readiness. ``/healthz`` stays fast however busy the handlers are: it runs
 on the event loop, checks the database on a connection and a thread of its own (never
 behind busy handler threads or an exhausted pool), at most once a second, the answer shared
-by every caller in between."""
+by every caller in between. Unhealthy is a 503 problem, as every error is."""
 
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Literal
 
 import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
+from app.kit.contract import problems
 from app.kit.database import Database
+from app.kit.errors import OfferwrightError
 
 router = APIRouter(tags=["health"])
 
@@ -37,9 +40,25 @@ class Health:
             return self._ok
 
 
-@router.get("/healthz")
-async def health(request: Request) -> Any:
-    """200 when the API and its database answer; 503 otherwise."""
+class Healthy(BaseModel):
+    """The API and its database answer."""
+
+    status: Literal["ok"]
+    database: Literal["ok"]
+
+
+class Unhealthy(OfferwrightError):
+    status, type, title = 503, "unavailable", "Service unavailable"
+
+
+@router.get("/healthz", response_model=Healthy, responses=problems(503))
+async def health(request: Request) -> Response:
+    """200 when the API and its database answer; otherwise a 503 problem (type
+    `unavailable`, `"database": "unreachable"`) with `Retry-After`."""
     if not await request.app.state.health.database_ok():
-        return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
-    return {"status": "ok", "database": "ok"}
+        raise Unhealthy(
+            "the database does not answer",
+            headers={"Retry-After": "1"},
+            extra={"database": "unreachable"},
+        )
+    return JSONResponse({"status": "ok", "database": "ok"})

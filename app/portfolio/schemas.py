@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Literal, Union, cast, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, RootModel, create_model
 from pydantic.fields import FieldInfo
 
 from app.auth import COST_FIELDS, DELIVERY_DESCRIPTION
@@ -195,13 +195,19 @@ RECORD_VIEWS: dict[str, Any] = {
     "rules": Rule,
     "offerings": Offering,
 }
+
+
+class RuleDefinition(RootModel[Rule]):
+    """A rule: one of the kinds below, told apart by `kind`."""
+
+
 # What each registry's create takes.
 RECORD_BODIES: dict[str, Any] = {
     "capabilities": Capability,
     "competencies": Competency,
     "delivery_centres": DeliveryCentre,
     "price_books": PriceBook,
-    "rules": Rule,
+    "rules": RuleDefinition,
     "offerings": Offering,
 }
 

@@ -1,21 +1,33 @@
-"""Proposals: create (idempotently), read, list, move through the lifecycle, revise."""
+"""Proposals: create (idempotently), read, list, move through the lifecycle, revise.
+
+Answers are sent as the service builds them (``tagged`` for the ETag, ``JSONResponse`` for
+the list): the schemas of ``app.proposals.schemas`` document them, nothing re-validates or
+reshapes them."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
-from app.auth import Caller, Cursor, DbSession, JsonBody, Limit, Principal, Writing, requires
+from app.auth import Caller, Cursor, DbSession, Limit, Principal, Writing, json_model, requires
 from app.documents import pdf_response, pdf_responses
+from app.kit.contract import problems
 from app.kit.params import Id
 from app.kit.representation import represent
 from app.kit.responses import tagged
-from app.kit.schemas import OBJECT_BODY, ListPage
 from app.proposals import documents as proposal_documents
 from app.proposals import service as proposals
+from app.proposals.schemas import (
+    Proposal,
+    ProposalCreate,
+    ProposalPage,
+    ProposalRevise,
+    ProposalTransition,
+)
 from app.proposals.states import Status
+from app.quoting import InfeasibleProblem
 
 router = APIRouter(prefix="/v1/proposals", tags=["proposals"])
 ProposalMaker = Annotated[Principal, Depends(requires("proposal.create"))]
@@ -23,9 +35,31 @@ IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
-        description="retry-safe creation: the same key and body replay the first answer",
+        description="retry-safe creation: the same key and body replay the first answer; "
+        "1 to 255 visible ASCII characters (a quoted string too)",
+        json_schema_extra={"pattern": '^"?[!#-~]([!-~]{0,253}[!#-~])?"?$'},
     ),
 ]
+CreateBody = Annotated[ProposalCreate, Depends(json_model(ProposalCreate, "proposal"))]
+TransitionBody = Annotated[
+    ProposalTransition, Depends(json_model(ProposalTransition, "transition"))
+]
+ReviseBody = Annotated[ProposalRevise, Depends(json_model(ProposalRevise, "revision"))]
+
+_ETAG = {
+    "ETag": {
+        "description": "the version of the proposal as answered: `If-Match` of a transition",
+        "schema": {"type": "string"},
+    }
+}
+_LOCATION = {"Location": {"description": "where to read it", "schema": {"type": "string"}}}
+# Filters as the service checks them (``ListFilters``): not blank, at most 200 characters
+# (and, as every parameter, no NUL).
+_TEXT_FILTER: dict[str, Any] = {
+    "minLength": 1,
+    "maxLength": 200,
+    "pattern": r"^[^\x00]*[^\s\x00][^\x00]*$",
+}
 
 
 def _services(request: Request) -> proposals.Services:
@@ -42,34 +76,51 @@ def _answer(answer: proposals.Answer) -> Response:
 
 # Creating and revising solve first and then write in a short transaction of their own, so
 # the request's own transaction only reads: no write lock is held while solving.
-@router.post("", status_code=201, openapi_extra=OBJECT_BODY)
-def create(
+@router.post(
+    "",
+    status_code=201,
+    response_model=Proposal,
+    responses={
+        201: {"description": "The new draft proposal", "headers": {**_ETAG, **_LOCATION}},
+        **problems(409, 503),
+        **problems(422, model=InfeasibleProblem),
+    },
+)
+def create_proposal(
     request: Request,
     session: DbSession,
     principal: ProposalMaker,
-    body: JsonBody,
+    body: CreateBody,
     idempotency_key: IdempotencyKey = None,
-) -> Any:
+) -> Response:
     """Solve the configuration request, price it and freeze it as revision 1 of a new draft
     proposal numbered `P-<year>-<nnnnnn>`. With `Idempotency-Key`, a retry with the same key
     and body replays the first answer and creates nothing; the same key with another body is
-    a 422, and while the first request runs a 409."""
+    a 422, and while the first request runs a 409. No bundle for the request: 422 (type
+    `infeasible`, with the conflict and repairs); every solver busy: 503."""
     answer = proposals.create(_services(request), session, principal, body, idempotency_key)
     return _answer(answer)
 
 
-@router.get("", response_model=ListPage)
-def listing(
+@router.get("", response_model=ProposalPage, responses=problems(403))
+def list_proposals(
     session: DbSession,
     principal: Caller,
     limit: Limit = 50,
     cursor: Cursor = None,
     status: Status | None = None,
-    customer: Annotated[str | None, Query(description="part of the customer's name")] = None,
-    author: str | None = None,
-    created_from: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
-    created_to: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
-) -> Any:
+    customer: Annotated[
+        str | None,
+        Query(description="part of the customer's name", json_schema_extra=_TEXT_FILTER),
+    ] = None,
+    author: Annotated[str | None, Query(json_schema_extra=_TEXT_FILTER)] = None,
+    created_from: Annotated[
+        str | None, Query(description="inclusive", json_schema_extra={"format": "date"})
+    ] = None,
+    created_to: Annotated[
+        str | None, Query(description="inclusive", json_schema_extra={"format": "date"})
+    ] = None,
+) -> Response:
     """Proposals, newest first. Sales see their own; approvers and admins every one."""
     filters = {
         "status": status, "customer": customer, "author": author,
@@ -78,36 +129,44 @@ def listing(
     page = proposals.listing(
         session, principal, {k: v for k, v in filters.items() if v is not None}, limit, cursor
     )
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    return JSONResponse({"items": page.items, "next_cursor": page.next_cursor})
 
 
 def _with_etag(body: dict[str, Any]) -> Response:
     return tagged(represent(body))
 
 
-@router.get("/{proposal_id}")
-def read(
+@router.get(
+    "/{proposal_id}",
+    response_model=Proposal,
+    responses={200: {"headers": _ETAG}, **problems(403, 404)},
+)
+def read_proposal(
     session: DbSession,
     principal: Caller,
     proposal_id: Id,
     revision: Id | None = None,
-) -> Any:
+) -> Response:
     """A proposal (its current revision, or `?revision=N`): customer, status, validity, lines
     with prices and reasons, totals, history; cost and margin only for roles that see cost.
     The `ETag` of the current revision is what a transition's `If-Match` must carry."""
     return _with_etag(proposals.read(session, principal, proposal_id, revision))
 
 
-@router.post("/{proposal_id}/transition", openapi_extra=OBJECT_BODY)
-def transition(
+@router.post(
+    "/{proposal_id}/transition",
+    response_model=Proposal,
+    responses={200: {"headers": _ETAG}, **problems(403, 404, 409, 412, 428)},
+)
+def transition_proposal(
     writing: Writing,
     principal: Caller,
     proposal_id: Id,
-    body: JsonBody,
+    body: TransitionBody,
     if_match: Annotated[
         str | None, Header(description="the ETag of the proposal as you last read it")
     ] = None,
-) -> Any:
+) -> Response:
     """`{"to": "submitted" | "approved" | "declined" | "sent" | "accepted" | "rejected" |
     "withdrawn", "comment": ...}`, with `If-Match` (428 without; 412 when the proposal
     changed since it was read, say revised and resubmitted: a decision applies only to the
@@ -119,22 +178,32 @@ def transition(
     return _with_etag(moved)
 
 
-@router.post("/{proposal_id}/revisions", status_code=201, openapi_extra=OBJECT_BODY)
-def revise(
-    request: Request, session: DbSession, principal: Caller, proposal_id: Id, body: JsonBody
-) -> Any:
+@router.post(
+    "/{proposal_id}/revisions",
+    status_code=201,
+    response_model=Proposal,
+    responses={
+        201: {"description": "The proposal at its new revision", "headers": {**_ETAG, **_LOCATION}},
+        **problems(403, 404, 409, 503),
+        **problems(422, model=InfeasibleProblem),
+    },
+)
+def revise_proposal(
+    request: Request, session: DbSession, principal: Caller, proposal_id: Id, body: ReviseBody
+) -> Response:
     """A new revision: `{"request": {...}}` re-solves a changed request, `{}` re-prices the
     same request on the current catalog. Back to draft with a fresh validity; earlier
-    revisions stay readable and unchanged."""
+    revisions stay readable and unchanged. A closed proposal (accepted, rejected,
+    withdrawn) is a 409."""
     return _answer(proposals.revise(_services(request), session, principal, proposal_id, body))
 
 
 @router.get(
     "/{proposal_id}/pdf",
     response_class=Response,
-    responses=pdf_responses("the proposal PDF"),
+    responses={**pdf_responses("the proposal PDF"), **problems(403, 404, 422, 503)},
 )
-def pdf(
+def proposal_pdf(
     request: Request,
     session: DbSession,
     principal: Caller,
@@ -145,7 +214,8 @@ def pdf(
     """The proposal as a PDF a customer can be sent: cover, contents, executive summary,
     solution by layer, service levels, pricing (never cost or margin), one schedule per
     service (specification and statement of work), terms. Issued proposals are PDF/A-3b;
-    drafts (and `?draft=1` copies) are watermarked."""
+    drafts (and `?draft=1` copies) are watermarked. Too long to render: 422; every
+    renderer busy: 503."""
     state = request.app.state
     document = proposal_documents.proposal_pdf(
         state.database, state.render_pool, state.settings.provider_name, session, principal,

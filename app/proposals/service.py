@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Any, TypeVar
 
-from pydantic import StringConstraints
+from pydantic import BaseModel
 from sqlalchemy import Select, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
-from app import delivery as work_packages
 from app.auth import Principal, Role, sees_cost
 from app.configurator import ConfigurationRequest, Limits
+from app.kit.bodies import validated
 from app.kit.database import Database
 from app.kit.errors import (
     Conflict,
@@ -31,7 +31,7 @@ from app.kit.errors import (
     Invalid,
     NotFound,
 )
-from app.kit.inputs import Percent, Strict
+from app.kit.inputs import Strict
 from app.kit.pagination import Page, newest_first
 from app.kit.preconditions import check_precondition
 from app.kit.representation import represent
@@ -39,13 +39,17 @@ from app.kit.settings import Settings
 from app.models import Proposal, ProposalCounter, ProposalEvent, ProposalRevision, utcnow
 from app.portfolio import ActiveCatalog, validate_model
 from app.proposals import idempotency
+from app.proposals import packages as work_packages
 from app.proposals.content import freeze
 from app.proposals.revision import Customer, FrozenRevision, content_hash, read_revision
+from app.proposals.schemas import IsoDate, Line
+from app.proposals.schemas import ProposalCreate as ProposalIn
+from app.proposals.schemas import ProposalRevise as RevisionIn
+from app.proposals.schemas import ProposalTransition as TransitionIn
 from app.proposals.states import (
     OPEN,
     Caller,
     Status,
-    Target,
     TransitionRefused,
     effective_status,
     next_status,
@@ -53,32 +57,6 @@ from app.proposals.states import (
 from app.proposals.views import bundle_view, customer_view, offering_view
 from app.quoting import ConfigurationIn, Solver, solve
 from pricing import check_guardrails
-
-Line = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
-Comment = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
-
-
-class CustomerIn(Strict):
-    name: Line
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]  # ISO 3166-1 alpha-2
-    contact: Line | None = None
-    reference: Line | None = None
-
-
-class ProposalIn(Strict):
-    customer: CustomerIn
-    request: ConfigurationIn
-    discount_percent: Percent | None = None  # overrides the request's
-
-
-class RevisionIn(Strict):
-    request: ConfigurationIn | None = None  # absent: re-price the same request
-    discount_percent: Percent | None = None
-
-
-class TransitionIn(Strict):
-    to: Target
-    comment: Comment | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +76,14 @@ class Services:
     pool: Solver
     limits: Limits
     settings: Settings
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _parsed(model: type[M], body: M | dict[str, Any], what: str) -> M:
+    """The body as the route read it (a model), or as a dict, validated here."""
+    return validated(model, body, what) if isinstance(body, dict) else body
 
 
 def _request_of(parsed: ConfigurationIn, discount: Any) -> ConfigurationRequest:
@@ -187,10 +173,10 @@ def create(
     services: Services,
     session: Session,
     principal: Principal,
-    body: dict[str, Any],
+    body: ProposalIn | dict[str, Any],
     idempotency_key: str | None,
 ) -> Answer:
-    parsed: ProposalIn = validate_model(ProposalIn.model_validate, body, "proposal")
+    parsed = _parsed(ProposalIn, body, "proposal")
     request = _request_of(parsed.request, parsed.discount_percent)
     settings = services.settings
     claimed = None
@@ -199,7 +185,10 @@ def create(
             services.database,
             principal.name,
             idempotency.checked_key(idempotency_key),
-            idempotency.fingerprint("POST", "/v1/proposals", body),
+            # The request as understood: what was sent, less what it left unsaid.
+            idempotency.fingerprint(
+                "POST", "/v1/proposals", parsed.model_dump(mode="json", exclude_unset=True)
+            ),
             retention=timedelta(hours=settings.idempotency_retention_hours),
             stale_after=timedelta(seconds=settings.idempotency_stale_seconds),
         )
@@ -395,12 +384,12 @@ def transition(
     session: Session,
     principal: Principal,
     proposal_id: int,
-    body: dict[str, Any],
+    body: TransitionIn | dict[str, Any],
     if_match: str | None,
 ) -> dict[str, Any]:
     """Move the proposal along its lifecycle; ``if_match`` must be the ETag of the proposal
     as the caller last read it, so a decision applies to the revision its maker saw."""
-    parsed: TransitionIn = validate_model(TransitionIn.model_validate, body, "transition")
+    parsed = _parsed(TransitionIn, body, "transition")
     proposal = _visible(session, principal, proposal_id)
     revisions = _revisions(session, proposal)
     seen = view(proposal, revisions, principal, _events(session, proposal))
@@ -437,11 +426,11 @@ def transition(
 
 def revise(
     services: Services, session: Session, principal: Principal, proposal_id: int,
-    body: dict[str, Any],
+    body: RevisionIn | dict[str, Any],
 ) -> Answer:  # fmt: skip
     """A new revision: the changed request (or the same one) solved and priced on the current
     catalog, back to draft with a fresh validity. Earlier revisions stay as they were."""
-    parsed: RevisionIn = validate_model(RevisionIn.model_validate, body, "revision")
+    parsed = _parsed(RevisionIn, body, "revision")
     proposal = _visible(session, principal, proposal_id)
     if proposal.author != principal.name and principal.role != "admin":
         raise Forbidden("only the proposal's author (or an admin) revises it")
@@ -485,8 +474,8 @@ class ListFilters(Strict):
     status: Status | None = None
     customer: Line | None = None
     author: Line | None = None
-    created_from: date | None = None
-    created_to: date | None = None
+    created_from: IsoDate | None = None
+    created_to: IsoDate | None = None
 
 
 def _filtered(statement: Select[Proposal], filters: ListFilters) -> Select[Proposal]:

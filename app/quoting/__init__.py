@@ -11,13 +11,29 @@ from app.kit.faces import lazy_face
 
 if TYPE_CHECKING:
     from app.quoting.configurations.service import ConfigurationIn, bundle_body, solve
+    from app.quoting.schemas import (
+        Answer,
+        Bundle,
+        ConfigurationRequest,
+        DecimalText,
+        InfeasibleProblem,
+        Need,
+        Percent,
+    )
     from app.quoting.solver_pool import InlineSolver, Solver
 else:
     __getattr__ = lazy_face(__name__)
 
 __all__ = [
+    "Answer",
+    "Bundle",
     "ConfigurationIn",
+    "ConfigurationRequest",
+    "DecimalText",
+    "InfeasibleProblem",
     "InlineSolver",
+    "Need",
+    "Percent",
     "Solver",
     "bundle_body",
     "solve",

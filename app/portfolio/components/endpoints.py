@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy.orm import Session
 
@@ -14,13 +14,12 @@ from app.auth import (
     CatalogWriter,
     Cursor,
     DbSession,
-    JsonBody,
     Limit,
-    MergePatchBody,
     Writing,
+    json_document,
 )
 from app.documents import render_document
-from app.kit.contract import MERGE_PATCH_MEDIA_TYPES, NOT_MODIFIED, problems, request_body
+from app.kit.contract import NOT_MODIFIED, problems
 from app.kit.params import Id
 from app.kit.responses import tagged
 from app.portfolio.catalog.cached import catalog_answer
@@ -40,6 +39,11 @@ router = APIRouter(prefix="/v1/components", tags=["components"])
 
 Version = Annotated[Id | None, Query(description="a version number; default: active")]
 IfMatch = Annotated[str | None, Header(description="the ETag you read")]
+# Read as documents: the service checks each in context (a draft once the service has set
+# its version, status and author; a patch once applied to the latest version).
+DraftBody = Annotated[dict[str, Any], Depends(json_document(ComponentDraft))]
+PatchBody = Annotated[dict[str, Any], Depends(json_document(ComponentPatch, merge_patch=True))]
+TransitionBody = Annotated[dict[str, Any], Depends(json_document(ComponentTransition))]
 
 
 @router.get("", response_model=ComponentPage, responses=NOT_MODIFIED)
@@ -74,10 +78,9 @@ async def list_components(
     "",
     status_code=201,
     response_model=ComponentView,
-    openapi_extra=request_body(ComponentDraft),
     responses=problems(409),
 )
-def create_component(writing: Writing, principal: CatalogWriter, body: JsonBody) -> Any:
+def create_component(writing: Writing, principal: CatalogWriter, body: DraftBody) -> Any:
     """Create a component as a draft (version 1). Status, version and author are set here."""
     with writing() as session:
         view = service.create_component(session, principal, body)
@@ -101,11 +104,10 @@ async def get_component(
 @router.patch(
     "/{code}",
     response_model=ComponentView,
-    openapi_extra=request_body(ComponentPatch, media_types=MERGE_PATCH_MEDIA_TYPES),
     responses=problems(404, 409, 412, 428),
 )
 def patch_component(
-    writing: Writing, principal: CatalogWriter, code: str, patch: MergePatchBody,
+    writing: Writing, principal: CatalogWriter, code: str, patch: PatchBody,
     if_match: IfMatch = None,
 ) -> Any:  # fmt: skip
     """JSON merge patch of the latest version (If-Match required): edits a draft in place,
@@ -117,12 +119,11 @@ def patch_component(
 @router.post(
     "/{code}/versions/{version}/transition",
     response_model=ComponentView,
-    openapi_extra=request_body(ComponentTransition),
     responses=problems(403, 404, 409, 412, 428),
 )
 def transition(
     writing: Writing, principal: Caller, code: str, version: Id,
-    body: JsonBody,  # read after authentication: no key gets 401, whatever the body
+    body: TransitionBody,
     if_match: IfMatch = None,
 ) -> Any:  # fmt: skip
     """Move a version along draft -> in_review -> assured -> active -> retired."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 from sqlalchemy.orm import Session
 
-from app.auth import CatalogReader, CatalogWriter, Cursor, JsonBody, Limit, MergePatchBody, Writing
-from app.kit.contract import MERGE_PATCH_MEDIA_TYPES, NOT_MODIFIED, problems, request_body
+from app.auth import CatalogReader, CatalogWriter, Cursor, Limit, Writing, json_document
+from app.kit.contract import NOT_MODIFIED, problems
 from app.kit.responses import tagged
 from app.portfolio.catalog.cached import catalog_answer
 from app.portfolio.catalog.store import REGISTRIES, Registry
@@ -25,6 +25,14 @@ def _router(registry: Registry) -> APIRouter:
 
     view = RECORD_VIEWS[registry.field]
     name = "".join(part.capitalize() for part in registry.title.split())
+    # Defaults, not annotations: the annotations of this module are strings, read where the
+    # module's names are, and these dependencies are made per registry here.
+    created = Depends(json_document(RECORD_BODIES[registry.field]))
+    patched = Depends(
+        json_document(
+            merge_patch_of(RECORD_BODIES[registry.field], f"{name}Patch"), merge_patch=True
+        )
+    )
 
     @router.get(
         "",
@@ -59,9 +67,10 @@ def _router(registry: Registry) -> APIRouter:
         response_model=view,
         responses=problems(409),
         summary=f"Create a {title}",
-        openapi_extra=request_body(RECORD_BODIES[registry.field], name=name),
     )
-    def create_record(writing: Writing, principal: CatalogWriter, body: JsonBody) -> Any:
+    def create_record(
+        writing: Writing, principal: CatalogWriter, body: dict[str, Any] = created
+    ) -> Any:
         with writing() as session:
             view = service.create_record(session, principal, registry, body)
         return tagged(view, 201, {"Location": f"/v1/{registry.path}/{view.body[registry.key]}"})
@@ -71,16 +80,12 @@ def _router(registry: Registry) -> APIRouter:
         response_model=view,
         responses=problems(404, 409, 412, 428),
         summary=f"Edit a {title}",
-        openapi_extra=request_body(
-            merge_patch_of(RECORD_BODIES[registry.field], f"{name}Patch"),
-            media_types=MERGE_PATCH_MEDIA_TYPES,
-        ),
     )
     def patch_record(
         writing: Writing,
         principal: CatalogWriter,
         key: str,
-        patch: MergePatchBody,
+        patch: dict[str, Any] = patched,
         if_match: IfMatch = None,
     ) -> Any:
         with writing() as session:

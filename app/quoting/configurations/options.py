@@ -7,27 +7,17 @@ from __future__ import annotations
 from threading import Lock
 from typing import Any
 
-from pydantic import Field
 from sqlalchemy.orm import Session
 
 from app.configurator import Limits, OptionsEngine, OptionsRequest, SolverTimeout
 from app.kit.database import released
 from app.kit.errors import FieldProblem, Invalid, OfferwrightError
 from app.kit.gate import Busy, Gate
-from app.kit.inputs import Code
-from app.portfolio import ActiveCatalog, validate_model
-from app.quoting.configurations.service import ConfigurationIn, conflict_item_view, request_problems
+from app.portfolio import ActiveCatalog
+from app.quoting.configurations.service import conflict_item_view, request_problems
+from app.quoting.schemas import OptionsRequest as OptionsIn
 from app.quoting.solver_pool import SolverKilled
 from catalog import CatalogSnapshot
-
-MAX_CLICKS = 500
-
-
-class OptionsIn(ConfigurationIn):
-    chosen: list[Code] = Field(default_factory=list, max_length=MAX_CLICKS)
-    rejected: list[Code] = Field(default_factory=list, max_length=MAX_CLICKS)
-    # component -> the service level chosen for it (which chooses the component too)
-    service_levels: dict[Code, Code] = Field(default_factory=dict, max_length=MAX_CLICKS)
 
 
 class OptionsBusy(OfferwrightError):
@@ -78,9 +68,8 @@ def options(
     catalog: ActiveCatalog,
     engines: OptionsEngines,
     limits: Limits,
-    body: dict[str, Any],
+    parsed: OptionsIn,
 ) -> dict[str, Any]:
-    parsed: OptionsIn = validate_model(OptionsIn.model_validate, body, "request")
     request = parsed.as_request()
     revision, snapshot = catalog.current(session)
     problems = request_problems(snapshot, request, limits) + _clicks_problems(snapshot, parsed)

@@ -5,9 +5,8 @@ shapes bundles (or the conflict and repairs) to what the caller may see."""
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import Field
 from sqlalchemy.orm import Session
 
 from app.auth import Principal, sees_cost
@@ -18,59 +17,21 @@ from app.configurator import (
     ConflictItem,
     Infeasible,
     Limits,
-    Need,
     Solution,
     SolverTimeout,
     validate_request,
 )
 from app.kit.database import released
 from app.kit.errors import FieldProblem, Invalid, NoValidBundle
-from app.kit.inputs import Code, Percent, Strict
-from app.portfolio import ActiveCatalog, validate_model
+from app.portfolio import ActiveCatalog
+from app.quoting import schemas
 from app.quoting.solver_pool import Solver, SolverKilled
 from app.quoting.views import quote_view
-from catalog import MAX_QUANTITY, CatalogSnapshot, Guardrails
-from pricing import MAX_TERM_MONTHS, Breach, check_guardrails
+from catalog import CatalogSnapshot, Guardrails
+from pricing import Breach, check_guardrails
 
-
-class NeedIn(Strict):
-    capability: Code
-    quantity: int = Field(strict=True, ge=1, le=MAX_QUANTITY)
-
-
-class ConfigurationIn(Strict):
-    price_book: Code
-    term_months: int = Field(strict=True, ge=1, le=MAX_TERM_MONTHS)
-    needs: list[NeedIn] = Field(default_factory=list)
-    offering: Code | None = None
-    min_availability: Decimal | None = Field(
-        default=None, gt=0, lt=100, max_digits=9, decimal_places=6, allow_inf_nan=False
-    )
-    residency: list[Code] | None = Field(default=None, min_length=1, max_length=20)
-    budget_monthly: Decimal | None = Field(
-        default=None, gt=0, max_digits=15, decimal_places=2, allow_inf_nan=False
-    )
-    include: list[Code] = Field(default_factory=list)
-    exclude: list[Code] = Field(default_factory=list)
-    objective: Literal["min_price", "max_margin", "min_cost"] = "min_price"
-    alternatives: int = Field(default=1, strict=True, ge=1)
-    discount_percent: Percent = Decimal(0)
-
-    def as_request(self) -> ConfigurationRequest:
-        return ConfigurationRequest(
-            price_book=self.price_book,
-            term_months=self.term_months,
-            needs=tuple(Need(need.capability, need.quantity) for need in self.needs),
-            offering=self.offering,
-            min_availability=self.min_availability,
-            residency=tuple(self.residency) if self.residency is not None else None,
-            budget_monthly=self.budget_monthly,
-            include=tuple(self.include),
-            exclude=tuple(self.exclude),
-            objective=self.objective,
-            alternatives=self.alternatives,
-            discount_percent=self.discount_percent,
-        )
+# The request model lives with the API's schemas; known here by its earlier name too.
+ConfigurationIn = schemas.ConfigurationRequest
 
 
 def configure(
@@ -79,9 +40,8 @@ def configure(
     catalog: ActiveCatalog,
     pool: Solver,
     limits: Limits,
-    body: dict[str, Any],
+    parsed: ConfigurationIn,
 ) -> dict[str, Any]:
-    parsed: ConfigurationIn = validate_model(ConfigurationIn.model_validate, body, "request")
     _, snapshot, solution = solve(session, principal, catalog, pool, limits, parsed.as_request())
     guardrails = snapshot.price_book(parsed.price_book).guardrails
     return solution_view(solution, guardrails, principal)

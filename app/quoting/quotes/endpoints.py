@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
 
-from app.auth import DbSession, JsonBody, QuoteMaker
-from app.kit.schemas import OBJECT_BODY
+from app.auth import DbSession, QuoteMaker, json_model
 from app.quoting.quotes import service as quotes
+from app.quoting.schemas import Quote, QuoteRequest
 
 router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
 
 
-@router.post("/price", openapi_extra=OBJECT_BODY)
-def price(request: Request, session: DbSession, principal: QuoteMaker, body: JsonBody) -> Any:
+def _at_most_max_lines(request: Request, body: dict[str, Any]) -> None:
+    quotes.check_lines(body, request.app.state.settings.max_quote_lines)
+
+
+QuoteBody = Annotated[
+    QuoteRequest, Depends(json_model(QuoteRequest, "quote request", check=_at_most_max_lines))
+]
+
+
+@router.post("/price", response_model=Quote)
+def price_quote(
+    request: Request, session: DbSession, principal: QuoteMaker, body: QuoteBody
+) -> JSONResponse:
     """Price explicit lines (component, quantity, service level, delivery centre) in a price
     book over a term, with an optional sales discount: every line with its derivation, the
     totals and contract value, and the guardrails the quote breaks. Cost and margin only for
-    roles that may see cost."""
-    return quotes.price(
+    roles that may see cost. An unknown component, level, centre or price book is a 422
+    naming the field."""
+    priced = quotes.price(
         session,
         principal,
         request.app.state.active_catalog,
         body,
         max_lines=request.app.state.settings.max_quote_lines,
     )
+    # Sent as built: the schema documents it, nothing re-validates or reshapes it.
+    return JSONResponse(priced)

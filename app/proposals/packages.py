@@ -1,8 +1,8 @@
 """What a work package freezes: one line of an accepted proposal revision, for the centre
 that delivers it, with the service level and the delivery description of the exact
-version sold. Made from the frozen revision (``app.proposals.revision``) and stored as this
-model's document, which is also what the API shows of it; the delivery pack reads it
-through this model."""
+version sold. Made from the frozen revision when the proposal is accepted and stored as
+this model's document, which is also what the API shows of it; the delivery domain
+(``app.delivery``) reads packages through this model and never writes them."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from app.models import Proposal, ProposalRevision, WorkPackage, utcnow
 from app.proposals.revision import (
     Customer,
     DeliveryDescription,
@@ -17,6 +20,7 @@ from app.proposals.revision import (
     FrozenRevision,
     LevelTerms,
     Line,
+    read_revision,
 )
 
 
@@ -69,3 +73,25 @@ def package_of(
         accepted_on=accepted_on,
         description=frozen.component(line).delivery_description,
     )
+
+
+def create_for(session: Session, proposal: Proposal, revision: ProposalRevision) -> int:
+    """The work packages of an accepted proposal, one per line; returns how many."""
+    frozen = read_revision(revision.content)
+    customer = Customer.model_validate(proposal.customer)
+    accepted_on = utcnow().date()
+    lines = frozen.public.lines
+    for index, line in enumerate(lines, start=1):
+        package = package_of(
+            proposal.number, customer, revision.revision, frozen, index, line, accepted_on
+        )
+        session.add(
+            WorkPackage(
+                proposal_id=proposal.id,
+                revision=revision.revision,
+                line=index,
+                centre=package.centre,
+                content=package.stored(),
+            )
+        )
+    return len(lines)
