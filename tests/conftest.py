@@ -23,7 +23,7 @@ from app.kit.migrate import upgrade
 from app.kit.settings import Settings
 from app.portfolio.catalog.service import import_snapshot
 from catalog.loader import load_default_catalog
-from tests.api_support import RolledBackDatabase
+from tests.support.database import RolledBackDatabase
 
 FIXTURES = Path(__file__).parent / "fixtures"
 POSTGRES_URL = os.environ.get(

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.bootstrap import create_app
 from app.kit.settings import Settings
-from tests.api.test_components import assert_problem, error_fields, ok
+from tests.portfolio.test_components import assert_problem, error_fields, ok
 
 PATH = "/v1/configurations/options"
 REQUEST: dict[str, Any] = {

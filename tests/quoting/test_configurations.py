@@ -20,7 +20,7 @@ from app.kit.database import Database
 from app.kit.settings import Settings
 from app.quoting.solver_pool import SolverPool
 from catalog.snapshot import CatalogSnapshot
-from tests.api.test_components import assert_problem, error_fields, ok
+from tests.portfolio.test_components import assert_problem, error_fields, ok
 
 PATH = "/v1/configurations"
 REQUEST: dict[str, Any] = {

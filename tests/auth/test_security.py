@@ -30,7 +30,7 @@ from app.cli import app as cli
 from app.kit.settings import Settings, get_settings
 from app.models import ApiKey
 from catalog.loader import load_default_catalog
-from tests.api.test_proposals import move
+from tests.proposals.test_proposals import move
 
 ROLES = ("sales", "portfolio", "approver", "delivery", "admin")
 EVERYONE = frozenset(ROLES)

@@ -13,7 +13,7 @@ from httpx import Response
 
 from app.bootstrap import create_app
 from app.kit.settings import Settings
-from tests.api.test_security import CASES, Case, _BrokenDatabase, assert_problem
+from tests.auth.test_security import CASES, Case, _BrokenDatabase, assert_problem
 
 Auth = Any
 ALWAYS = {

@@ -13,7 +13,7 @@ from app.bootstrap import create_app
 from app.kit.settings import Settings
 from catalog.snapshot import CatalogSnapshot
 from pricing.quote import LineRequest, QuoteRequest, price_quote
-from tests.api.test_components import (
+from tests.portfolio.test_components import (
     activate,
     assert_problem,
     create_draft,

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from app.models import Proposal
-from tests.api.test_components import assert_problem, error_fields, ok
-from tests.api.test_configurations import REQUEST
+from tests.portfolio.test_components import assert_problem, error_fields, ok
+from tests.quoting.test_configurations import REQUEST
 
 PATH = "/v1/proposals"
 BODY: dict[str, Any] = {
@@ -346,7 +346,7 @@ def test_bad_filters_are_422(client: TestClient, auth: Any, bad: dict[str, str])
 
 
 def test_catalog_edits_never_reach_an_issued_revision(client: TestClient, auth: Any) -> None:
-    from tests.api.test_components import activate, latest_etag, patch
+    from tests.portfolio.test_components import activate, latest_etag, patch
 
     proposal = create(client, auth)
     line = next(line for line in proposal["lines"] if line["derivation"]["style"] == "flat")

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from app.models import Base
 from catalog.loader import default_catalog_path, load_default_catalog
-from tests.api_support import RolledBackDatabase
+from tests.support.database import RolledBackDatabase
 
 PROBLEM = "urn:offerwright:problem:"
 BIG = 2**63  # one past the largest 64-bit integer

@@ -22,9 +22,9 @@ from app.bootstrap import create_app
 from app.documents import proposal_pdf
 from app.documents.render_pool import InlineRenderer
 from app.kit.settings import Settings
-from tests.api.test_components import activate, assert_problem, latest_etag, ok, patch
-from tests.api.test_proposals import BODY, PATH, create, move
 from tests.conftest import Keys
+from tests.portfolio.test_components import activate, assert_problem, latest_etag, ok, patch
+from tests.proposals.test_proposals import BODY, PATH, create, move
 
 
 def pdf_of(client: TestClient, auth: Any, proposal: dict[str, Any], who: str = "sales",

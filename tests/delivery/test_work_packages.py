@@ -10,8 +10,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
-from tests.api.test_components import activate, assert_problem, latest_etag, ok, patch
-from tests.api.test_proposals import create, move
+from tests.portfolio.test_components import activate, assert_problem, latest_etag, ok, patch
+from tests.proposals.test_proposals import create, move
 
 CENTRE = "/v1/delivery-centres/{}/work-packages"
 
