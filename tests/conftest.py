@@ -1,5 +1,6 @@
-"""Shared fixtures. PostgreSQL-marked tests skip when no server is reachable, except on CI
-(CI=true), where a skip would hide a failure: there they fail instead."""
+"""Fixtures used across folders (helpers and factories are in tests/support/).
+PostgreSQL-marked tests skip when no server is reachable, except on CI (CI=true), where a
+skip would hide a failure: there they fail instead."""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from app.auth.principal import ROLES, SYSTEM
-from app.auth.service import create_key
+from app.auth.principal import SYSTEM
 from app.bootstrap import create_app
 from app.documents.render_pool import RenderPool
 from app.kit.database import Database, make_engine
@@ -23,6 +23,7 @@ from app.kit.migrate import upgrade
 from app.kit.settings import Settings
 from app.portfolio.catalog.service import import_snapshot
 from catalog.loader import load_default_catalog
+from tests.support.api import Keys
 from tests.support.database import RolledBackDatabase
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -126,28 +127,6 @@ def client(
     app = create_app(settings, database, render_pool=render_pool)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
-
-
-class Keys:
-    """One API key per role (and a second portfolio and approver for four-eyes tests)."""
-
-    def __init__(self, database: RolledBackDatabase) -> None:
-        self.database = database
-        self.keys: dict[str, str] = {}
-        for role in ROLES:
-            self.add(role, role)
-        self.add("portfolio-2", "portfolio")
-        self.add("approver-2", "approver")
-
-    def add(self, name: str, role: str, centre: str | None = None) -> str:
-        if role == "delivery" and centre is None:
-            centre = "CZ-BRN"
-        with self.database.transaction(write=True) as session:
-            self.keys[name] = create_key(session, name=name, role=role, centre=centre)
-        return self.keys[name]
-
-    def __call__(self, name: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.keys[name]}"}
 
 
 @pytest.fixture

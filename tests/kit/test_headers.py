@@ -5,7 +5,6 @@ prices, cost or margin is never stored by any cache."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,9 +12,11 @@ from httpx import Response
 
 from app.bootstrap import create_app
 from app.kit.settings import Settings
-from tests.auth.test_security import CASES, Case, _BrokenDatabase, assert_problem
+from tests.support.api import Auth
+from tests.support.database import BrokenDatabase
+from tests.support.problems import assert_problem
+from tests.support.routes import CASES, Case
 
-Auth = Any
 ALWAYS = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
@@ -67,7 +68,7 @@ def test_refused_bodies_and_unexpected_errors_carry_them_too(
     )
     assert_problem(big, 413, "payload-too-large")
     assert_secured(big)
-    app = create_app(Settings(), _BrokenDatabase())  # type: ignore[arg-type]
+    app = create_app(Settings(), BrokenDatabase())  # type: ignore[arg-type]
     with TestClient(app, raise_server_exceptions=False) as broken:
         failed = broken.get("/v1/components", headers={"Authorization": "Bearer ow_x"})
     assert_problem(failed, 500, "internal-error")
@@ -146,6 +147,7 @@ def test_every_route_says_how_it_may_be_cached(client: TestClient, auth: Auth, c
 def test_refusals_of_confidential_routes_are_not_stored_either(
     client: TestClient, auth: Auth
 ) -> None:
+
     for path in ("/v1/proposals/999999", "/v1/proposals/999999/pdf", "/v1/work-packages/1"):
         response = client.get(path, headers=auth("admin"))
         assert_problem(response, 404, "not-found")

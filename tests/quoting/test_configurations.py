@@ -20,20 +20,15 @@ from app.kit.database import Database
 from app.kit.settings import Settings
 from app.quoting.solver_pool import SolverPool
 from catalog.snapshot import CatalogSnapshot
-from tests.portfolio.test_components import assert_problem, error_fields, ok
+from tests.support.api import ok
+from tests.support.factories import CONFIGURATION_REQUEST
+from tests.support.problems import assert_problem, error_fields
 
 PATH = "/v1/configurations"
-REQUEST: dict[str, Any] = {
-    "price_book": "EUR",
-    "term_months": 36,
-    "needs": [{"capability": "compute.linux", "quantity": 20},
-              {"capability": "storage.block", "quantity": 30}],
-    "residency": ["EU"],
-}  # fmt: skip
 
 
 def test_sales_gets_an_explained_bundle_without_cost(client: TestClient, auth: Any) -> None:
-    body = ok(client.post(PATH, json=REQUEST, headers=auth("sales")))
+    body = ok(client.post(PATH, json=CONFIGURATION_REQUEST, headers=auth("sales")))
     assert body["status"] == "optimal"
     (bundle,) = body["bundles"]
     assert bundle["totals"]["currency"] == "EUR"
@@ -47,7 +42,11 @@ def test_sales_gets_an_explained_bundle_without_cost(client: TestClient, auth: A
 
 
 def test_cost_readers_see_cost_and_margin(client: TestClient, auth: Any) -> None:
-    body = ok(client.post(PATH, json={**REQUEST, "alternatives": 2}, headers=auth("approver")))
+    body = ok(
+        client.post(
+            PATH, json={**CONFIGURATION_REQUEST, "alternatives": 2}, headers=auth("approver")
+        )
+    )
     assert len(body["bundles"]) == 2
     for bundle in body["bundles"]:
         assert bundle["cost"]["currency"] == "EUR" and "percent" in bundle["margin"]
@@ -55,7 +54,7 @@ def test_cost_readers_see_cost_and_margin(client: TestClient, auth: Any) -> None
 
 def test_no_valid_bundle_is_a_422_with_conflict_and_repairs(client: TestClient, auth: Any) -> None:
     response = client.post(
-        PATH, json={**REQUEST, "budget_monthly": "100.00"}, headers=auth("sales")
+        PATH, json={**CONFIGURATION_REQUEST, "budget_monthly": "100.00"}, headers=auth("sales")
     )
     problem = assert_problem(response, 422, "infeasible")
     kinds = {item["kind"] for item in problem["conflicts"]}
@@ -84,14 +83,14 @@ def test_no_valid_bundle_is_a_422_with_conflict_and_repairs(client: TestClient, 
 def test_bad_requests_are_422_before_any_model(
     client: TestClient, auth: Any, change: dict[str, Any], fields: list[str]
 ) -> None:
-    response = client.post(PATH, json={**REQUEST, **change}, headers=auth("sales"))
+    response = client.post(PATH, json={**CONFIGURATION_REQUEST, **change}, headers=auth("sales"))
     assert error_fields(assert_problem(response, 422, "validation-error")) == fields
 
 
 def test_too_many_needs_is_refused(database: Any, auth: Any) -> None:
     settings = Settings(auth_failures_per_minute=10_000, max_needs=1)
     with TestClient(create_app(settings, database), raise_server_exceptions=False) as client:
-        response = client.post(PATH, json=REQUEST, headers=auth("sales"))
+        response = client.post(PATH, json=CONFIGURATION_REQUEST, headers=auth("sales"))
         assert error_fields(assert_problem(response, 422)) == ["needs"]
 
 
@@ -137,7 +136,7 @@ def test_a_runaway_solve_is_killed_at_its_deadline_while_health_answers(
 
     def configure() -> None:
         started = time.monotonic()
-        results["response"] = client.post(PATH, json=REQUEST, headers=headers)
+        results["response"] = client.post(PATH, json=CONFIGURATION_REQUEST, headers=headers)
         results["seconds"] = time.monotonic() - started
 
     worker = threading.Thread(target=configure)
@@ -158,11 +157,13 @@ def test_when_every_solver_is_busy_a_request_gets_503(
     slow_client: tuple[TestClient, dict[str, str]],
 ) -> None:
     client, headers = slow_client
-    first = threading.Thread(target=lambda: client.post(PATH, json=REQUEST, headers=headers))
+    first = threading.Thread(
+        target=lambda: client.post(PATH, json=CONFIGURATION_REQUEST, headers=headers)
+    )
     first.start()
     time.sleep(0.3)
     started = time.monotonic()
-    busy = client.post(PATH, json=REQUEST, headers=headers)
+    busy = client.post(PATH, json=CONFIGURATION_REQUEST, headers=headers)
     problem = assert_problem(busy, 503, "solver-busy")
     assert busy.headers["Retry-After"] == "1"
     assert time.monotonic() - started < 10  # waited briefly (0.2 s), not behind a 60 s solve

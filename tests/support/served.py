@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import text
@@ -22,6 +23,20 @@ from sqlalchemy import text
 from app.kit.database import make_engine
 
 ROLES = ("sales", "portfolio", "approver", "delivery", "admin")
+# What the tests of a served process (and benchmarks.load) send: a proposal, and options
+# clicks over needs that put most of the default catalog in scope.
+PROPOSAL: dict[str, Any] = {
+    "customer": {"name": "Crowd Testing GmbH", "country": "DE"},
+    "request": {"price_book": "EUR", "term_months": 36, "residency": ["EU"],
+                "needs": [{"capability": "compute.linux", "quantity": 20},
+                          {"capability": "storage.block", "quantity": 30}]},
+}  # fmt: skip
+OPTIONS: dict[str, Any] = {
+    "price_book": "EUR", "term_months": 36, "residency": ["EU"],
+    "needs": [{"capability": "compute.linux", "quantity": 20},
+              {"capability": "storage.block", "quantity": 30},
+              {"capability": "service-desk", "quantity": 250}],
+}  # fmt: skip
 ROOT = Path(__file__).resolve().parents[2]
 
 
