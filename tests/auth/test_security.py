@@ -47,6 +47,10 @@ from tests.support.routes import (
     write_headers,
 )
 
+# One application and one set of keys for the whole module (the role matrix alone calls
+# every route as every role): see tests/support/shared_app.py.
+pytestmark = pytest.mark.shared_app
+
 SEES = {
     role: OWN_DELIVERY
     | (COST if role in ("portfolio", "approver", "admin") else frozenset())

@@ -17,6 +17,10 @@ from tests.support.database import BrokenDatabase
 from tests.support.problems import assert_problem
 from tests.support.routes import CASES, Case
 
+# One application and one set of keys for the whole module (it calls every route of the
+# role matrix): see tests/support/shared_app.py.
+pytestmark = pytest.mark.shared_app
+
 ALWAYS = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
