@@ -62,8 +62,7 @@ from typing import Any
 import httpx
 
 from benchmarks.report import machine, today, write_section
-from tests.served.test_many_users import OPTIONS, PROPOSAL
-from tests.support.served import ROOT, Served, postgres_schema, served
+from tests.support.served import OPTIONS, PROPOSAL, ROOT, Served, postgres_schema, served
 
 POSTGRES_URL = os.environ.get(
     "OFFERWRIGHT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

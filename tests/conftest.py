@@ -1,5 +1,6 @@
-"""Shared fixtures. PostgreSQL-marked tests skip when no server is reachable, except on CI
-(CI=true), where a skip would hide a failure: there they fail instead."""
+"""Fixtures used across folders (helpers and factories are in tests/support/).
+PostgreSQL-marked tests skip when no server is reachable, except on CI (CI=true), where a
+skip would hide a failure: there they fail instead."""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from app.auth.principal import ROLES, SYSTEM
-from app.auth.service import create_key
+from app.auth.principal import SYSTEM
 from app.bootstrap import create_app
 from app.documents.render_pool import RenderPool
 from app.kit.database import Database, make_engine
@@ -23,7 +23,9 @@ from app.kit.migrate import upgrade
 from app.kit.settings import Settings
 from app.portfolio.catalog.service import import_snapshot
 from catalog.loader import load_default_catalog
-from tests.api_support import RolledBackDatabase
+from tests.support.api import Keys
+from tests.support.database import RolledBackDatabase
+from tests.support.shared_app import SharedApp
 
 pytest_plugins = ["tests.support.browser"]  # the one browser of the run, for browser tests
 
@@ -101,16 +103,57 @@ def migrated_engine(request, tmp_path_factory, default_snapshot) -> Iterator[Eng
         admin.dispose()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "shared_app: the module's tests share one application and one set of keys "
+        "(tests/support/shared_app.py); each still runs in a transaction of its own, rolled back",
+    )
+
+
+@pytest.fixture(scope="module")
+def shared_app(migrated_engine: Engine, render_pool: RenderPool) -> Iterator[SharedApp]:
+    """For a module marked ``shared_app``: one application, client and set of keys, on a
+    database whose transaction lasts as long as the module's tests (each runs in a
+    savepoint of it). Its settings are the ``settings`` fixture's defaults: a module that
+    overrides that fixture must not be marked."""
+    database = RolledBackDatabase(migrated_engine)
+    keys = Keys(database)
+    app = create_app(_settings(), database, render_pool=render_pool)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield SharedApp(database, keys, client)
+    database.dispose()
+
+
+def _shared(request: pytest.FixtureRequest) -> SharedApp | None:
+    if request.node.get_closest_marker("shared_app") is None:
+        return None
+    shared: SharedApp = request.getfixturevalue("shared_app")
+    return shared
+
+
 @pytest.fixture
-def database(migrated_engine: Engine) -> Iterator[RolledBackDatabase]:
+def database(
+    request: pytest.FixtureRequest, migrated_engine: Engine
+) -> Iterator[RolledBackDatabase]:
+    """A database whose every transaction is rolled back when the test ends."""
+    shared = _shared(request)
+    if shared is not None:
+        with shared.rolled_back():
+            yield shared.database
+        return
     database = RolledBackDatabase(migrated_engine)
     yield database
     database.dispose()
 
 
+def _settings() -> Settings:
+    return Settings(auth_failures_per_minute=10_000)
+
+
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(auth_failures_per_minute=10_000)
+    return _settings()
 
 
 @pytest.fixture(scope="session")
@@ -123,37 +166,25 @@ def render_pool() -> Iterator[RenderPool]:
 
 @pytest.fixture
 def client(
-    database: RolledBackDatabase, settings: Settings, render_pool: RenderPool
+    request: pytest.FixtureRequest,
+    database: RolledBackDatabase,
+    settings: Settings,
+    render_pool: RenderPool,
 ) -> Iterator[TestClient]:
+    shared = _shared(request)
+    if shared is not None:
+        yield shared.client
+        return
     app = create_app(settings, database, render_pool=render_pool)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
 
 
-class Keys:
-    """One API key per role (and a second portfolio and approver for four-eyes tests)."""
-
-    def __init__(self, database: RolledBackDatabase) -> None:
-        self.database = database
-        self.keys: dict[str, str] = {}
-        for role in ROLES:
-            self.add(role, role)
-        self.add("portfolio-2", "portfolio")
-        self.add("approver-2", "approver")
-
-    def add(self, name: str, role: str, centre: str | None = None) -> str:
-        if role == "delivery" and centre is None:
-            centre = "CZ-BRN"
-        with self.database.transaction(write=True) as session:
-            self.keys[name] = create_key(session, name=name, role=role, centre=centre)
-        return self.keys[name]
-
-    def __call__(self, name: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.keys[name]}"}
-
-
 @pytest.fixture
-def auth(database: RolledBackDatabase) -> Keys:
+def auth(request: pytest.FixtureRequest, database: RolledBackDatabase) -> Keys:
+    shared = _shared(request)
+    if shared is not None:
+        return Keys(database, shared.keys.keys)  # the module's keys; added ones are the test's
     return Keys(database)
 
 

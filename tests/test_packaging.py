@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.packaging_support import build_wheel, package_roots, source_files
+from tests.support.packaging import build_wheel, package_roots, source_files
 
 
 @pytest.fixture(scope="session")

@@ -20,8 +20,7 @@ from app.configurator.request import ConfigurationRequest, Need
 from app.configurator.solve import configure
 from catalog.snapshot import CatalogSnapshot
 from tests.configurator.checker import violations
-from tests.configurator.factories import catalog, component
-from tests.configurator.test_rules import CODES, TEMPLATES, tiny_parts
+from tests.configurator.factories import CODES, TEMPLATES, catalog, component, tiny_parts
 
 CENTRE = {"code": "CZ-X", "name": "Centre CZ-X", "country": "CZ", "region": "EU",
           "cost_currency": "CZK", "competencies": ["unix-linux-ops"],

@@ -19,7 +19,7 @@ from app.configurator.solve import configure
 from catalog.snapshot import CatalogSnapshot
 from pricing.quote import LineRequest, QuoteRequest, price_quote
 from tests.configurator.checker import violations
-from tests.configurator.factories import catalog, component
+from tests.configurator.factories import catalog, component, rule, tiny_parts
 from tests.pricing.factories import centre
 
 NEED_A = ConfigurationRequest("EUR", 1, (Need("cap.a", 1),))
@@ -42,10 +42,6 @@ def chosen(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> dict[str
     ]
     assert violations(snapshot, request, lines) == []
     return {code: quantity for code, _, _, quantity in lines}
-
-
-def rule(kind: str, **fields: Any) -> dict[str, Any]:
-    return {"id": f"R-{kind.upper()}", "kind": kind, "message": f"A {kind} rule.", **fields}
 
 
 OS = {"CMP-A": {"os": "linux"}, "CMP-B": {"os": "windows"},
@@ -155,50 +151,6 @@ def _centres(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> set[st
 
 
 # -- brute force ---------------------------------------------------------------------------
-
-CODES = ("CMP-A", "CMP-B", "CMP-C", "CMP-D")
-TEMPLATES = [
-    lambda a, b: rule("requires", **{"if": a, "then": [b]}),
-    lambda a, b: rule("requires_any", **{"if": a, "then": [b]}),
-    lambda a, b: rule("excludes", **{"if": a, "then": [b]}),
-    lambda a, b: rule("choose", group=[a, b], min=0, max=1),
-    lambda a, b: rule("choose", group=[a, b], min=1, max=2),
-    lambda a, b: rule("quantity", unit="server", left={a: 1}, op="<=", right={b: 1}),
-    lambda a, b: rule("expression", expression=f"{a} iff not {b}"),
-    lambda a, b: rule("attribute", attribute="os", mode="agree", components=[a, b]),
-    lambda a, b: rule("table", columns=[{"name": "p", "components": [a]},
-                                        {"name": "q", "components": [b]}],
-                      rows=[[a, "-"], ["-", b], ["-", "-"]]),
-    # Wildcards, an attribute column, and a component in two columns of one table.
-    lambda a, b: rule("table", columns=[{"name": "p", "components": [a, b]},
-                                        {"name": "q", "components": [b], "attribute": "os"}],
-                      rows=[[a, "*"], ["-", "linux"], [b, "windows"], ["*", "-"]]),
-]  # fmt: skip
-
-
-@st.composite
-def tiny_parts(
-    draw: Any, templates: list[Any] = TEMPLATES
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Two to four components over cap.a and cap.b and up to three rules from
-    ``templates``."""
-    count = draw(st.integers(2, 4))
-    components = []
-    for code in CODES[:count]:
-        capability = draw(st.sampled_from(["cap.a", "cap.b"]))
-        needs_b = capability == "cap.a" and draw(st.booleans())
-        components.append(component(
-            code, price=draw(st.integers(1, 30)),
-            provides={capability: draw(st.integers(1, 2))},
-            requires={"cap.b": 1} if needs_b else None,
-            attributes={"os": draw(st.sampled_from(["linux", "windows"]))},
-        ))  # fmt: skip
-    rules = []
-    for index in range(draw(st.integers(0, 3))):
-        a, b = draw(st.permutations(CODES[:count]))[:2]
-        made = draw(st.sampled_from(templates))(a, b)
-        rules.append({**made, "id": f"R-{index}"})
-    return components, rules
 
 
 @st.composite

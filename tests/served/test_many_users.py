@@ -12,17 +12,11 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.served import Served
+from tests.support.served import OPTIONS, PROPOSAL, Served
 
 pytestmark = pytest.mark.slow
 
 CREATIONS = 48
-PROPOSAL: dict[str, Any] = {
-    "customer": {"name": "Crowd Testing GmbH", "country": "DE"},
-    "request": {"price_book": "EUR", "term_months": 36, "residency": ["EU"],
-                "needs": [{"capability": "compute.linux", "quantity": 20},
-                          {"capability": "storage.block", "quantity": 30}]},
-}  # fmt: skip
 ACCEPTABLE = {200, 201, 409, 503}
 
 
@@ -72,14 +66,6 @@ def test_48_salespeople_create_proposals_at_once(server: Served) -> None:
     serials = [int(number.rsplit("-", 1)[1]) for number in numbers]
     assert len(set(numbers)) == CREATIONS
     assert serials == list(range(serials[0], serials[0] + CREATIONS))  # gapless
-
-
-OPTIONS: dict[str, Any] = {
-    "price_book": "EUR", "term_months": 36, "residency": ["EU"],
-    "needs": [{"capability": "compute.linux", "quantity": 20},
-              {"capability": "storage.block", "quantity": 30},
-              {"capability": "service-desk", "quantity": 250}],
-}  # fmt: skip
 
 
 async def _click_storm(server: Served) -> tuple[list[httpx.Response], list[float]]:

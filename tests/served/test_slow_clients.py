@@ -11,8 +11,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.served.test_many_users import PROPOSAL
-from tests.support.served import Served
+from tests.support.served import PROPOSAL, Served
 
 pytestmark = pytest.mark.slow
 

@@ -9,12 +9,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
 
 import httpx
 from sqlalchemy import text
@@ -22,6 +23,20 @@ from sqlalchemy import text
 from app.kit.database import make_engine
 
 ROLES = ("sales", "portfolio", "approver", "delivery", "admin")
+# What the tests of a served process (and benchmarks.load) send: a proposal, and options
+# clicks over needs that put most of the default catalog in scope.
+PROPOSAL: dict[str, Any] = {
+    "customer": {"name": "Crowd Testing GmbH", "country": "DE"},
+    "request": {"price_book": "EUR", "term_months": 36, "residency": ["EU"],
+                "needs": [{"capability": "compute.linux", "quantity": 20},
+                          {"capability": "storage.block", "quantity": 30}]},
+}  # fmt: skip
+OPTIONS: dict[str, Any] = {
+    "price_book": "EUR", "term_months": 36, "residency": ["EU"],
+    "needs": [{"capability": "compute.linux", "quantity": 20},
+              {"capability": "storage.block", "quantity": 30},
+              {"capability": "service-desk", "quantity": 250}],
+}  # fmt: skip
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -56,6 +71,29 @@ def _run(python: str, env: dict[str, str], cwd: Path, *args: str) -> str:
     if done.returncode != 0:
         raise RuntimeError(f"offerwright {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     return done.stdout
+
+
+# What Uvicorn prints once an API process has started and listens.
+STARTED = b"Application startup complete"
+
+
+class _Output(threading.Thread):
+    """Copies the server's output into its log as it comes, and sets ``started`` when the
+    server says it has started, or when the output ends (the process is gone)."""
+
+    def __init__(self, stream: IO[bytes], log: Path) -> None:
+        super().__init__(daemon=True)
+        self.stream, self.log = stream, log
+        self.started = threading.Event()
+
+    def run(self) -> None:
+        with self.stream, self.log.open("wb") as sink:
+            for line in iter(self.stream.readline, b""):
+                sink.write(line)
+                sink.flush()
+                if STARTED in line:
+                    self.started.set()
+        self.started.set()
 
 
 @contextmanager
@@ -104,26 +142,23 @@ def served(
         keys[role] = out.strip().splitlines()[-1]
     port = _free_port()
     log = directory / "serve.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [python, "-m", "app.cli", "serve", "--port", str(port)],
-            env=env, cwd=directory, stdout=sink, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+    process = subprocess.Popen(
+        [python, "-m", "app.cli", "serve", "--port", str(port)],
+        env=env, cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    assert process.stdout is not None
+    output = _Output(process.stdout, log)
+    output.start()
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                state = (
-                    "timed out" if process.returncode is None else f"exit code {process.returncode}"
-                )
-                raise RuntimeError(f"offerwright serve did not start ({state}):\n{log.read_text()}")
-            time.sleep(0.2)
+        # Uvicorn says when an API process has started; then the first request is served
+        # (were it early, it would wait in the socket's backlog, not fail).
+        announced = output.started.wait(timeout=60)
+        if not announced or process.poll() is not None:
+            state = "timed out" if process.poll() is None else f"exit code {process.returncode}"
+            raise RuntimeError(f"offerwright serve did not start ({state}):\n{log.read_text()}")
+        health = httpx.get(f"{url}/healthz", timeout=60)
+        assert health.status_code == 200, f"{health.status_code}:\n{log.read_text()}"
         yield Served(url, keys, log, process)
     finally:
         process.terminate()
@@ -132,3 +167,4 @@ def served(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        output.join(timeout=30)  # the rest of the log, up to the process's end

@@ -4,8 +4,6 @@ everyone else landing drafts."""
 
 from __future__ import annotations
 
-import copy
-import functools
 import io
 import shutil
 import tempfile
@@ -18,10 +16,11 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from catalog.loader import default_catalog_path, load_default_catalog
+from catalog.loader import default_catalog_path
+from tests.support.factories import default_catalog_json
+from tests.support.problems import assert_problem
 
 IMPORT = "/v1/catalog/import"
-PROBLEM_JSON = "application/problem+json"
 NOTHING_CHANGED = {
     "components_created": 0,
     "components_versioned": 0,
@@ -71,26 +70,8 @@ def _edit(root: Path, relative: str, old: str, new: str) -> None:
     path.write_text(content.replace(old, new))
 
 
-@functools.cache
-def _catalog_json() -> dict[str, Any]:
-    return load_default_catalog().model_dump(mode="json", by_alias=True)
-
-
-def _catalog() -> dict[str, Any]:
-    return copy.deepcopy(_catalog_json())
-
-
 def _post_zip(client: TestClient, headers: dict[str, str], data: bytes) -> Response:
     return client.post(IMPORT, content=data, headers={**headers, "Content-Type": "application/zip"})
-
-
-def _problem(response: Response, status: int, slug: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].split(";")[0] == PROBLEM_JSON
-    body: dict[str, Any] = response.json()
-    assert body["type"] == f"urn:offerwright:problem:{slug}"
-    assert "Traceback" not in response.text
-    return body
 
 
 def _component(client: TestClient, auth: Any, code: str, version: int | None = None) -> Any:
@@ -191,7 +172,7 @@ def test_a_portfolio_import_lands_drafts_authored_by_the_caller(
 def test_a_portfolio_import_cannot_activate_or_claim_another_author(
     client: TestClient, auth: Any
 ) -> None:
-    catalog = _catalog()
+    catalog = default_catalog_json()
     component = next(c for c in catalog["components"] if c["code"] == "CMP-VM-LNX")
     component.update(summary="Sneaked in.", status="active", author="someone-else", version=9)
     response = client.post(IMPORT, json=catalog, headers=auth("portfolio"))
@@ -213,7 +194,7 @@ def test_a_portfolio_import_cannot_activate_or_claim_another_author(
 def test_the_default_catalog_as_json_changes_nothing(
     client: TestClient, auth: Any, role: str
 ) -> None:
-    assert set(_catalog_json()) == {
+    assert set(default_catalog_json()) == {
         "capabilities",
         "competencies",
         "delivery_centres",
@@ -222,13 +203,13 @@ def test_the_default_catalog_as_json_changes_nothing(
         "rules",
         "offerings",
     }
-    response = client.post(IMPORT, json=_catalog_json(), headers=auth(role))
+    response = client.post(IMPORT, json=default_catalog_json(), headers=auth(role))
     assert response.status_code == 200, response.text
     assert response.json() == NOTHING_CHANGED
 
 
 def test_a_json_import_with_a_changed_component(client: TestClient, auth: Any) -> None:
-    catalog = _catalog()
+    catalog = default_catalog_json()
     component = next(c for c in catalog["components"] if c["code"] == "CMP-VM-LNX")
     component["summary"] = "Changed through JSON."
     response = client.post(IMPORT, json=catalog, headers=auth("admin"))
@@ -297,7 +278,7 @@ def test_a_zip_with_errors_in_two_files_imports_nothing(
         "name: Must not be imported",
     )
     response = _post_zip(client, auth("admin"), _zip(catalog_copy))
-    problem = _problem(response, 422, "validation-error")
+    problem = assert_problem(response, 422, "validation-error")
     errors = problem["errors"]
     assert len(errors) == 2, errors
     capability = next(error for error in errors if error["record"] == VM)
@@ -315,7 +296,7 @@ def test_a_json_catalog_with_errors_in_two_records_imports_nothing(
     client: TestClient, auth: Any
 ) -> None:
     before = _state(client, auth)
-    catalog = _catalog()
+    catalog = default_catalog_json()
     codes = [component["code"] for component in catalog["components"]]
     vm = catalog["components"][codes.index("CMP-VM-LNX")]
     vm["requires"]["no.such.capability"] = 1
@@ -326,7 +307,7 @@ def test_a_json_catalog_with_errors_in_two_records_imports_nothing(
     del catalog["competencies"][0]  # a deletion that must not happen (and is an error)
 
     response = client.post(IMPORT, json=catalog, headers=auth("portfolio"))
-    problem = _problem(response, 422, "validation-error")
+    problem = assert_problem(response, 422, "validation-error")
     by_record = {error["record"]: error for error in problem["errors"]}
     component = by_record[f"components[{codes.index('CMP-VM-LNX')}]"]
     assert component["field"] == "requires.no.such.capability"
@@ -341,7 +322,7 @@ def test_an_import_that_breaks_kept_components_imports_nothing(
     """A catalog valid alone is refused when a component it leaves out (and the database
     keeps) would break: here PS-PM, the only one providing ps.project-management."""
     before = _state(client, auth)
-    catalog = _catalog()
+    catalog = default_catalog_json()
     catalog["components"] = [c for c in catalog["components"] if c["code"] != "PS-PM"]
     catalog["capabilities"] = [
         c for c in catalog["capabilities"] if c["code"] != "ps.project-management"
@@ -351,7 +332,7 @@ def test_an_import_that_breaks_kept_components_imports_nothing(
         for field in ("default_components", "optional_components"):
             offering[field] = [code for code in offering.get(field, []) if code != "PS-PM"]
     response = client.post(IMPORT, json=catalog, headers=auth("admin"))
-    problem = _problem(response, 422, "validation-error")
+    problem = assert_problem(response, 422, "validation-error")
     assert [error["field"] for error in problem["errors"]] == ["provides.ps.project-management"]
     assert _state(client, auth) == before
 
@@ -365,7 +346,7 @@ def test_unsafe_zip_entries_are_refused(client: TestClient, auth: Any, unsafe: s
     name = f"ow-evil-{uuid.uuid4().hex}.yaml"
     data = _zip_entries({"capabilities.yaml": "[]\n", unsafe.format(name=name): "- {code: evil}\n"})
     response = _post_zip(client, auth("admin"), data)
-    _problem(response, 422, "validation-error")
+    assert_problem(response, 422, "validation-error")
     assert not (Path(tempfile.gettempdir()) / name).exists()
     assert not (Path(tempfile.gettempdir()).parent / name).exists()
     assert _audit_count(client, auth) == before
@@ -375,13 +356,13 @@ def test_unsafe_zip_entries_are_refused(client: TestClient, auth: Any, unsafe: s
     "data", [b"this is not a zip", b"PK\x03\x04truncated", b""], ids=["text", "truncated", "empty"]
 )
 def test_a_body_that_is_not_a_zip_is_422(client: TestClient, auth: Any, data: bytes) -> None:
-    _problem(_post_zip(client, auth("admin"), data), 422, "validation-error")
+    assert_problem(_post_zip(client, auth("admin"), data), 422, "validation-error")
 
 
 def test_an_empty_zip_is_422_and_deletes_nothing(client: TestClient, auth: Any) -> None:
     before = _state(client, auth)
     response = _post_zip(client, auth("admin"), _zip_entries({}))
-    _problem(response, 422, "validation-error")
+    assert_problem(response, 422, "validation-error")
     assert _state(client, auth) == before
 
 
@@ -395,7 +376,7 @@ def test_an_unsupported_content_type_is_415(
     if content_type is not None:
         headers["Content-Type"] = content_type
     response = client.post(IMPORT, content=_zip(default_catalog_path()), headers=headers)
-    _problem(response, 415, "unsupported-media-type")
+    assert_problem(response, 415, "unsupported-media-type")
 
 
 @pytest.mark.parametrize("body", [b"[]", b'"catalog"', b"42", b"null", b"[{}]"])
@@ -405,7 +386,7 @@ def test_a_json_catalog_that_is_not_an_object_is_422(
     response = client.post(
         IMPORT, content=body, headers={**auth("admin"), "Content-Type": "application/json"}
     )
-    _problem(response, 422, "validation-error")
+    assert_problem(response, 422, "validation-error")
 
 
 def test_malformed_json_is_400(client: TestClient, auth: Any) -> None:
@@ -414,10 +395,12 @@ def test_malformed_json_is_400(client: TestClient, auth: Any) -> None:
         content=b'{"components": [',
         headers={**auth("admin"), "Content-Type": "application/json"},
     )
-    _problem(response, 400, "malformed-json")
+    assert_problem(response, 400, "malformed-json")
 
 
 def test_unknown_collections_are_422(client: TestClient, auth: Any) -> None:
-    response = client.post(IMPORT, json={**_catalog_json(), "widgets": []}, headers=auth("admin"))
-    problem = _problem(response, 422, "validation-error")
+    response = client.post(
+        IMPORT, json={**default_catalog_json(), "widgets": []}, headers=auth("admin")
+    )
+    problem = assert_problem(response, 422, "validation-error")
     assert [error["field"] for error in problem["errors"]] == ["widgets"]

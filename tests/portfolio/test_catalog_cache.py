@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from app.kit.representation import represent
 from app.kit.revision_cache import RevisionCache
-from tests.api.test_components import ok
+from tests.support.api import ok
 
 LIST = "/v1/components?limit=200"
 

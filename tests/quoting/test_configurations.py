@@ -6,6 +6,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,26 +16,23 @@ from fastapi.testclient import TestClient
 
 from app.auth.service import create_key
 from app.bootstrap import create_app
+from app.configurator.errors import SolverTimeout
 from app.configurator.request import ConfigurationRequest, Limits
 from app.configurator.results import Solution
 from app.kit.database import Database
 from app.kit.settings import Settings
 from app.quoting.solver_pool import SolverPool
 from catalog.snapshot import CatalogSnapshot
-from tests.api.test_components import assert_problem, error_fields, ok
+from tests.support.api import ok
+from tests.support.events import Notifier, ProcessEvent, wait_for_exits
+from tests.support.factories import CONFIGURATION_REQUEST
+from tests.support.problems import assert_problem, error_fields
 
 PATH = "/v1/configurations"
-REQUEST: dict[str, Any] = {
-    "price_book": "EUR",
-    "term_months": 36,
-    "needs": [{"capability": "compute.linux", "quantity": 20},
-              {"capability": "storage.block", "quantity": 30}],
-    "residency": ["EU"],
-}  # fmt: skip
 
 
 def test_sales_gets_an_explained_bundle_without_cost(client: TestClient, auth: Any) -> None:
-    body = ok(client.post(PATH, json=REQUEST, headers=auth("sales")))
+    body = ok(client.post(PATH, json=CONFIGURATION_REQUEST, headers=auth("sales")))
     assert body["status"] == "optimal"
     (bundle,) = body["bundles"]
     assert bundle["totals"]["currency"] == "EUR"
@@ -47,7 +46,11 @@ def test_sales_gets_an_explained_bundle_without_cost(client: TestClient, auth: A
 
 
 def test_cost_readers_see_cost_and_margin(client: TestClient, auth: Any) -> None:
-    body = ok(client.post(PATH, json={**REQUEST, "alternatives": 2}, headers=auth("approver")))
+    body = ok(
+        client.post(
+            PATH, json={**CONFIGURATION_REQUEST, "alternatives": 2}, headers=auth("approver")
+        )
+    )
     assert len(body["bundles"]) == 2
     for bundle in body["bundles"]:
         assert bundle["cost"]["currency"] == "EUR" and "percent" in bundle["margin"]
@@ -55,7 +58,7 @@ def test_cost_readers_see_cost_and_margin(client: TestClient, auth: Any) -> None
 
 def test_no_valid_bundle_is_a_422_with_conflict_and_repairs(client: TestClient, auth: Any) -> None:
     response = client.post(
-        PATH, json={**REQUEST, "budget_monthly": "100.00"}, headers=auth("sales")
+        PATH, json={**CONFIGURATION_REQUEST, "budget_monthly": "100.00"}, headers=auth("sales")
     )
     problem = assert_problem(response, 422, "infeasible")
     kinds = {item["kind"] for item in problem["conflicts"]}
@@ -84,65 +87,114 @@ def test_no_valid_bundle_is_a_422_with_conflict_and_repairs(client: TestClient, 
 def test_bad_requests_are_422_before_any_model(
     client: TestClient, auth: Any, change: dict[str, Any], fields: list[str]
 ) -> None:
-    response = client.post(PATH, json={**REQUEST, **change}, headers=auth("sales"))
+    response = client.post(PATH, json={**CONFIGURATION_REQUEST, **change}, headers=auth("sales"))
     assert error_fields(assert_problem(response, 422, "validation-error")) == fields
 
 
 def test_too_many_needs_is_refused(database: Any, auth: Any) -> None:
     settings = Settings(auth_failures_per_minute=10_000, max_needs=1)
     with TestClient(create_app(settings, database), raise_server_exceptions=False) as client:
-        response = client.post(PATH, json=REQUEST, headers=auth("sales"))
+        response = client.post(PATH, json=CONFIGURATION_REQUEST, headers=auth("sales"))
         assert error_fields(assert_problem(response, 422)) == ["needs"]
 
 
 # -- the solver pool: a hard deadline and a bounded queue ------------------------------------
 
 
-def sleepy_solve(
-    snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits
-) -> Solution:
-    """A pathological solve: ignores its time limit."""
-    time.sleep(60)
-    raise AssertionError("should have been killed")  # pragma: no cover
+@dataclass(frozen=True)
+class StuckSolve:
+    """A pathological solve: says it is running, then ignores its time limit, waiting (60 s
+    at most) for the test to let it go."""
+
+    running: Notifier
+
+    def __call__(
+        self, snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits
+    ) -> Solution:
+        with self.running() as connection:
+            connection.settimeout(60)
+            connection.recv(1)
+        raise SolverTimeout("let go by the test")
 
 
-@pytest.fixture
-def slow_client(committed_database: Database) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    """A client whose solves never end, and a sales key's headers. Its requests run at once
-    from several threads, so it needs a database that gives each its own connection (the
-    rolled-back test database serves every request on one, and two at once race on its
-    savepoints)."""
-    with committed_database.transaction(write=True) as session:
+class WatchedPool(SolverPool):
+    """The real pool; ``handed`` is set when a request hands it a solve."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.handed = threading.Event()
+
+    def solve(
+        self, key: str, snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits
+    ) -> Solution:
+        self.handed.set()
+        return super().solve(key, snapshot, request, limits)
+
+
+@dataclass
+class SlowClient:
+    client: TestClient
+    headers: dict[str, str]  # a sales key's
+    pool: WatchedPool
+    running: ProcessEvent  # set by each solve once it runs in a worker
+
+
+@contextmanager
+def _slow_client(database: Database, *, time_limit: float) -> Iterator[SlowClient]:
+    """A client whose solves never end on their own: each is killed at ``time_limit`` plus
+    half a second of grace. Its requests run at once from several threads, so it needs a
+    database that gives each its own connection (the rolled-back test database serves every
+    request on one, and two at once race on its savepoints)."""
+    with database.transaction(write=True) as session:
         key = create_key(session, name="sales", role="sales")
     settings = Settings(
         auth_failures_per_minute=10_000,
-        solver_time_limit_seconds=0.5,
+        solver_time_limit_seconds=time_limit,
         solver_grace_seconds=0.5,
         solver_queue_wait_seconds=0.2,
     )
-    pool = SolverPool(workers=1, queue_wait=0.2, grace=0.5, solve=sleepy_solve)
+    running = ProcessEvent()
+    pool = WatchedPool(workers=1, queue_wait=0.2, grace=0.5, solve=StuckSolve(running.notifier))
     try:
-        app = create_app(settings, committed_database, pool)
+        app = create_app(settings, database, pool)
         with TestClient(app, raise_server_exceptions=False) as client:
-            yield client, {"Authorization": f"Bearer {key}"}
+            yield SlowClient(client, {"Authorization": f"Bearer {key}"}, pool, running)
     finally:
         pool.close()  # a pool handed to the app is its giver's to close
+        running.release()
+
+
+@pytest.fixture
+def slow_client(committed_database: Database) -> Iterator[SlowClient]:
+    """Solves killed at their deadline: a time limit of 0.5 s and 0.5 s of grace."""
+    with _slow_client(committed_database, time_limit=0.5) as slow:
+        yield slow
+
+
+@pytest.fixture
+def stuck_client(committed_database: Database) -> Iterator[SlowClient]:
+    """Solves that hold their worker until the test lets them go (their time limit, 30 s,
+    is past the test's end)."""
+    with _slow_client(committed_database, time_limit=30) as slow:
+        yield slow
 
 
 def test_a_runaway_solve_is_killed_at_its_deadline_while_health_answers(
-    slow_client: tuple[TestClient, dict[str, str]],
+    slow_client: SlowClient,
 ) -> None:
-    client, headers = slow_client
+    client, headers = slow_client.client, slow_client.headers
     results: dict[str, Any] = {}
 
     def configure() -> None:
         started = time.monotonic()
-        results["response"] = client.post(PATH, json=REQUEST, headers=headers)
+        results["response"] = client.post(PATH, json=CONFIGURATION_REQUEST, headers=headers)
         results["seconds"] = time.monotonic() - started
 
     worker = threading.Thread(target=configure)
     worker.start()
-    time.sleep(0.3)  # the solve is running
+    # The solve is in the pool: running, or its worker loading the catalog (which counts
+    # towards its deadline; the solve itself may never get to run).
+    assert slow_client.pool.handed.wait(timeout=30)
     health = client.get("/healthz")
     assert health.status_code == 200
     assert worker.is_alive()  # health answered while the solve was still running
@@ -154,19 +206,20 @@ def test_a_runaway_solve_is_killed_at_its_deadline_while_health_answers(
     assert results["seconds"] < 10
 
 
-def test_when_every_solver_is_busy_a_request_gets_503(
-    slow_client: tuple[TestClient, dict[str, str]],
-) -> None:
-    client, headers = slow_client
-    first = threading.Thread(target=lambda: client.post(PATH, json=REQUEST, headers=headers))
+def test_when_every_solver_is_busy_a_request_gets_503(stuck_client: SlowClient) -> None:
+    client, headers = stuck_client.client, stuck_client.headers
+    first = threading.Thread(
+        target=lambda: client.post(PATH, json=CONFIGURATION_REQUEST, headers=headers)
+    )
     first.start()
-    time.sleep(0.3)
+    assert stuck_client.running.wait(timeout=30)  # the only solver is taken
     started = time.monotonic()
-    busy = client.post(PATH, json=REQUEST, headers=headers)
+    busy = client.post(PATH, json=CONFIGURATION_REQUEST, headers=headers)
     problem = assert_problem(busy, 503, "solver-busy")
     assert busy.headers["Retry-After"] == "1"
     assert time.monotonic() - started < 10  # waited briefly (0.2 s), not behind a 60 s solve
     assert "busy" in problem["detail"]
+    stuck_client.running.release()  # the first solve ends
     first.join(timeout=30)
 
 
@@ -267,9 +320,10 @@ def test_a_dead_worker_never_breaks_the_pool_for_good(default_snapshot: CatalogS
             crashing.solve("rev", default_snapshot, None, Limits())  # type: ignore[arg-type]
         expected = len(default_snapshot.components)
         assert pool.solve("rev", default_snapshot, None, Limits()) == expected  # type: ignore[arg-type]
-        for child in multiprocessing.active_children():  # killed while idle
+        idle = multiprocessing.active_children()
+        for child in idle:  # killed while idle
             os.kill(child.pid, signal.SIGKILL)  # type: ignore[arg-type]
-        time.sleep(0.5)
+        wait_for_exits(idle, timeout=30)
         answers = []
         for _ in range(2):
             try:

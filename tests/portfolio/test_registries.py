@@ -14,11 +14,10 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from catalog.snapshot import CatalogSnapshot
+from tests.support.api import Headers, etag_of, merge_patch, ok
+from tests.support.problems import assert_problem
 
-Headers = dict[str, str]
 Body = dict[str, Any]
-
-PROBLEM = "urn:offerwright:problem:"
 
 
 @dataclass(frozen=True)
@@ -109,39 +108,8 @@ def ids(cases: list[Case]) -> list[str]:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def assert_problem(response: Response, status: int, slug: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert body["instance"] == response.request.url.path
-    if slug is not None:
-        assert body["type"] == PROBLEM + slug
-    return body
-
-
-def ok(response: Response, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    return response.json() if response.content else None
-
-
-def etag_of(client: TestClient, headers: Headers, path: str) -> str:
-    response = client.get(path, headers=headers)
-    assert response.status_code == 200, response.text
-    return response.headers["ETag"]
-
-
 def read(client: TestClient, headers: Headers, path: str) -> Body:
     return ok(client.get(path, headers=headers))  # type: ignore[no-any-return]
-
-
-def patch(
-    client: TestClient, headers: Headers, path: str, body: Body, if_match: str | None
-) -> Response:
-    sent = {**headers, "Content-Type": "application/merge-patch+json"}
-    if if_match is not None:
-        sent["If-Match"] = if_match
-    return client.patch(path, headers=sent, json=body)
 
 
 def delete(client: TestClient, headers: Headers, path: str, if_match: str | None) -> Response:
@@ -359,11 +327,13 @@ def test_create_patch_delete(client: TestClient, auth: Any, case: Case) -> None:
         item[case.key] for item in list_all(client, portfolio, case.path, limit=200)
     }
 
-    assert_problem(patch(client, portfolio, path, case.change, None), 428, "precondition-required")
-    assert_problem(patch(client, portfolio, path, case.change, '"stale"'), 412)
+    assert_problem(
+        merge_patch(client, portfolio, path, case.change, None), 428, "precondition-required"
+    )
+    assert_problem(merge_patch(client, portfolio, path, case.change, '"stale"'), 412)
     assert read(client, portfolio, path) == created.json()
 
-    changed = patch(client, portfolio, path, case.change, etag)
+    changed = merge_patch(client, portfolio, path, case.change, etag)
     assert changed.status_code == 200, changed.text
     after = changed.json()
     for name, value in case.change.items():
@@ -375,7 +345,9 @@ def test_create_patch_delete(client: TestClient, auth: Any, case: Case) -> None:
     assert new_etag != etag
     assert read(client, portfolio, path) == after
 
-    assert_problem(patch(client, portfolio, path, case.change, etag), 412, "precondition-failed")
+    assert_problem(
+        merge_patch(client, portfolio, path, case.change, etag), 412, "precondition-failed"
+    )
     assert_problem(delete(client, portfolio, path, None), 428, "precondition-required")
     assert_problem(delete(client, portfolio, path, etag), 412, "precondition-failed")
     assert read(client, portfolio, path) == after
@@ -390,14 +362,14 @@ def test_create_patch_delete(client: TestClient, auth: Any, case: Case) -> None:
 def test_if_match_star(client: TestClient, auth: Any, case: Case) -> None:
     ok(create(client, auth, case), 201)
     path = f"/v1/{case.path}/{case.new_key}"
-    ok(patch(client, auth("admin"), path, case.change, "*"))
+    ok(merge_patch(client, auth("admin"), path, case.change, "*"))
     assert delete(client, auth("admin"), path, "*").status_code == 204
 
 
 def test_patch_existing_capability(client: TestClient, auth: Any) -> None:
     path = "/v1/capabilities/compute.linux"
     etag = etag_of(client, auth("portfolio"), path)
-    changed = ok(patch(client, auth("portfolio"), path, CAPABILITIES.change, etag))
+    changed = ok(merge_patch(client, auth("portfolio"), path, CAPABILITIES.change, etag))
     assert changed["name"] == CAPABILITIES.change["name"]
     assert changed["unit"] == "server"
     assert read(client, auth("sales"), path)["name"] == CAPABILITIES.change["name"]
@@ -408,7 +380,7 @@ def test_patch_changing_nothing_keeps_the_etag(client: TestClient, auth: Any) ->
     etag = etag_of(client, auth("portfolio"), path)
     name = read(client, auth("portfolio"), path)["name"]
     audited = audit_of(client, auth, "price_books", "EUR")
-    response = patch(client, auth("portfolio"), path, {"name": name, "code": "EUR"}, etag)
+    response = merge_patch(client, auth("portfolio"), path, {"name": name, "code": "EUR"}, etag)
     assert response.status_code == 200, response.text
     assert response.headers["ETag"] == etag
     assert audit_of(client, auth, "price_books", "EUR") == audited
@@ -422,7 +394,7 @@ def test_patch_with_equal_numeric_amount_changes_nothing(client: TestClient, aut
     assert before["fx_rates"]["CZK"] == "0.04"
     etag = etag_of(client, auth("portfolio"), path)
     audited = audit_of(client, auth, "price_books", "EUR")
-    response = patch(client, auth("portfolio"), path, {"fx_rates": {"CZK": 0.04}}, etag)
+    response = merge_patch(client, auth("portfolio"), path, {"fx_rates": {"CZK": 0.04}}, etag)
     assert response.status_code == 200, response.text
     assert response.json() == before
     assert response.headers["ETag"] == etag
@@ -442,7 +414,7 @@ def test_changing_the_key_is_422(client: TestClient, auth: Any, case: Case) -> N
     before = read(client, auth("portfolio"), path)
     etag = etag_of(client, auth("portfolio"), path)
     new_key = "RENAMED" if case.path in ("rules", "offerings") else "renamed"
-    response = patch(client, auth("portfolio"), path, {case.key: new_key}, etag)
+    response = merge_patch(client, auth("portfolio"), path, {case.key: new_key}, etag)
     problem = assert_problem(response, 422, "read-only-field")
     assert [error["field"] for error in problem["errors"]] == [case.key]
     assert read(client, auth("portfolio"), path) == before
@@ -460,7 +432,7 @@ def test_unknown_field_is_422(client: TestClient, auth: Any, case: Case) -> None
 def test_invalid_field_value_names_the_field(client: TestClient, auth: Any) -> None:
     path = "/v1/delivery-centres/DE-FRA"
     etag = etag_of(client, auth("portfolio"), path)
-    response = patch(client, auth("portfolio"), path, {"country": "Germany"}, etag)
+    response = merge_patch(client, auth("portfolio"), path, {"country": "Germany"}, etag)
     problem = assert_problem(response, 422)
     assert "country" in [error["field"] for error in problem["errors"]]
     assert read(client, auth("portfolio"), path)["country"] == "DE"
@@ -472,7 +444,7 @@ def test_only_writers_write(client: TestClient, auth: Any, who: str, case: Case)
     body = new_record(client, auth, case)
     assert_problem(client.post(f"/v1/{case.path}", headers=auth(who), json=body), 403, "forbidden")
     path = f"/v1/{case.path}/{case.existing}"
-    assert_problem(patch(client, auth(who), path, {"name": "x"}, "*"), 403, "forbidden")
+    assert_problem(merge_patch(client, auth(who), path, {"name": "x"}, "*"), 403, "forbidden")
     assert_problem(delete(client, auth(who), path, "*"), 403, "forbidden")
     ok(client.get(path, headers=auth("portfolio")))
 
@@ -544,7 +516,7 @@ def test_breaking_change_is_refused(
         response = delete(client, portfolio, path, etag)
     else:
         assert body is not None
-        response = patch(client, portfolio, path, body, etag)
+        response = merge_patch(client, portfolio, path, body, etag)
     problem = assert_problem(response, 422, "validation-error")
     assert "inconsistent" in problem["detail"]
     assert problem["errors"]
@@ -596,7 +568,7 @@ def test_every_write_is_audited(client: TestClient, auth: Any, case: Case) -> No
     path = f"/v1/{case.path}/{case.new_key}"
     created = create(client, auth, case)
     assert created.status_code == 201, created.text
-    changed = patch(client, auth("portfolio-2"), path, case.change, created.headers["ETag"])
+    changed = merge_patch(client, auth("portfolio-2"), path, case.change, created.headers["ETag"])
     assert changed.status_code == 200, changed.text
     assert delete(client, auth("admin"), path, changed.headers["ETag"]).status_code == 204
 
@@ -623,7 +595,7 @@ def test_capability_patch_is_audited(client: TestClient, auth: Any) -> None:
     path = "/v1/capabilities/compute.linux"
     before = read(client, auth("portfolio"), path)
     earlier = audit_of(client, auth, "capabilities", "compute.linux")
-    ok(patch(client, auth("portfolio"), path, CAPABILITIES.change, "*"))
+    ok(merge_patch(client, auth("portfolio"), path, CAPABILITIES.change, "*"))
     entries = audit_of(client, auth, "capabilities", "compute.linux")
     assert entries[1:] == earlier
     assert entries[0]["action"] == "record.update"

@@ -10,17 +10,18 @@ from typing import Any
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
-from tests.api.test_components import activate, assert_problem, latest_etag, ok, patch
-from tests.api.test_proposals import create, move
+from tests.support.api import ok
+from tests.support.factories import (
+    accepted_proposal,
+    activate,
+    create_proposal,
+    latest_etag,
+    move_proposal,
+    patch_component,
+)
+from tests.support.problems import assert_problem
 
 CENTRE = "/v1/delivery-centres/{}/work-packages"
-
-
-def accepted(client: TestClient, auth: Any) -> dict[str, Any]:
-    proposal = create(client, auth)
-    for to in ("submitted", "sent", "accepted"):
-        ok(move(client, auth, proposal, to))
-    return proposal
 
 
 def packages(client: TestClient, auth: Any, centre: str, who: str = "admin") -> list[Any]:
@@ -29,9 +30,9 @@ def packages(client: TestClient, auth: Any, centre: str, who: str = "admin") -> 
 
 
 def test_nothing_is_delivered_before_the_customer_accepts(client: TestClient, auth: Any) -> None:
-    proposal = create(client, auth)
+    proposal = create_proposal(client, auth)
     for to in ("submitted", "sent"):
-        ok(move(client, auth, proposal, to))
+        ok(move_proposal(client, auth, proposal, to))
     centres = {line["delivery_centre"] for line in proposal["lines"]}
     assert all(packages(client, auth, centre) == [] for centre in centres)
 
@@ -39,7 +40,7 @@ def test_nothing_is_delivered_before_the_customer_accepts(client: TestClient, au
 def test_each_line_becomes_a_package_of_its_centre_with_the_version_sold(
     client: TestClient, auth: Any, default_snapshot: Any
 ) -> None:
-    proposal = accepted(client, auth)
+    proposal = accepted_proposal(client, auth)
     found = {}
     for centre in {line["delivery_centre"] for line in proposal["lines"]}:
         for package in packages(client, auth, centre):
@@ -60,7 +61,7 @@ def test_each_line_becomes_a_package_of_its_centre_with_the_version_sold(
 def test_a_centre_sees_its_own_packages_and_nothing_of_others(
     client: TestClient, auth: Any
 ) -> None:
-    proposal = accepted(client, auth)
+    proposal = accepted_proposal(client, auth)
     centres = {line["delivery_centre"] for line in proposal["lines"]}
     assert "CZ-BRN" in centres  # the default delivery key's centre
     mine = packages(client, auth, "CZ-BRN", who="delivery")
@@ -78,14 +79,14 @@ def test_a_centre_sees_its_own_packages_and_nothing_of_others(
 
 
 def test_catalog_edits_after_the_sale_never_change_a_package(client: TestClient, auth: Any) -> None:
-    accepted(client, auth)
+    accepted_proposal(client, auth)
     package = packages(client, auth, "CZ-BRN", who="delivery")[0]
     code = package["component"]
     headers = auth("portfolio")
     edited = {"documents": {"delivery_description": {"handover": "Rewritten after the sale."}}}
-    changed = patch(client, headers, code, edited, latest_etag(client, headers, code))
+    changed = patch_component(client, headers, code, edited, latest_etag(client, headers, code))
     assert changed.status_code == 200, changed.text
-    activate(client, auth, code, package["version"] + 1)
+    activate(client, auth, code=code, version=package["version"] + 1)
     again = ok(client.get(f"/v1/work-packages/{package['id']}", headers=auth("delivery")))
     assert again == package
 
@@ -93,7 +94,7 @@ def test_catalog_edits_after_the_sale_never_change_a_package(client: TestClient,
 def test_the_delivery_pack_pdf_holds_the_description_sold(
     client: TestClient, auth: Any, default_snapshot: Any
 ) -> None:
-    accepted(client, auth)
+    accepted_proposal(client, auth)
     package = packages(client, auth, "CZ-BRN", who="delivery")[0]
     response = client.get(f"/v1/work-packages/{package['id']}/pdf", headers=auth("delivery"))
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"

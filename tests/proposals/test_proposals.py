@@ -12,38 +12,24 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from app.models import Proposal
-from tests.api.test_components import assert_problem, error_fields, ok
-from tests.api.test_configurations import REQUEST
-
-PATH = "/v1/proposals"
-BODY: dict[str, Any] = {
-    "customer": {"name": "Acme Logistics GmbH", "country": "DE", "contact": "Jana Novak"},
-    "request": REQUEST,
-}
-
-
-def create(client: TestClient, auth: Any, who: str = "sales", **extra: Any) -> dict[str, Any]:
-    response = client.post(PATH, json={**BODY, **extra}, headers=auth(who))
-    body: dict[str, Any] = ok(response, 201)
-    assert response.headers["Location"] == f"{PATH}/{body['id']}"
-    return body
-
-
-def move(client: TestClient, auth: Any, proposal: dict[str, Any], to: str, who: str = "sales",
-         comment: str | None = None) -> Any:  # fmt: skip
-    """The transition as a client makes it: read the proposal, then move it If-Match."""
-    seen = client.get(f"{PATH}/{proposal['id']}", headers=auth(who))
-    etag = seen.headers.get("ETag", '"unread"')  # a caller who cannot read it sends a guess
-    body = {"to": to, **({"comment": comment} if comment else {})}
-    return client.post(
-        f"{PATH}/{proposal['id']}/transition", json=body, headers={**auth(who), "If-Match": etag}
-    )
+from tests.support.api import ok
+from tests.support.factories import (
+    CONFIGURATION_REQUEST,
+    PROPOSAL_BODY,
+    PROPOSALS,
+    activate,
+    create_proposal,
+    latest_etag,
+    move_proposal,
+    patch_component,
+)
+from tests.support.problems import assert_problem, error_fields
 
 
 def test_a_new_proposal_is_a_numbered_draft_with_priced_explained_lines(
     client: TestClient, auth: Any
 ) -> None:
-    proposal = create(client, auth)
+    proposal = create_proposal(client, auth)
     assert re.fullmatch(r"P-\d{4}-\d{6}", proposal["number"])
     assert proposal["status"] == "draft" and proposal["revision"] == 1
     assert proposal["customer"]["name"] == "Acme Logistics GmbH"
@@ -55,42 +41,46 @@ def test_a_new_proposal_is_a_numbered_draft_with_priced_explained_lines(
         assert "cost" not in line and "margin" not in line
     assert "cost" not in proposal and "margin" not in proposal
     assert proposal["totals"]["currency"] == "EUR"
-    again = ok(client.get(f"{PATH}/{proposal['id']}", headers=auth("sales")))
+    again = ok(client.get(f"{PROPOSALS}/{proposal['id']}", headers=auth("sales")))
     assert again["lines"] == proposal["lines"] and again["number"] == proposal["number"]
-    internal = ok(client.get(f"{PATH}/{proposal['id']}", headers=auth("approver")))
+    internal = ok(client.get(f"{PROPOSALS}/{proposal['id']}", headers=auth("approver")))
     assert "cost" in internal and all("margin" in line for line in internal["lines"])
 
 
 def test_numbers_follow_each_other(client: TestClient, auth: Any) -> None:
-    first, second = create(client, auth), create(client, auth)
+    first, second = create_proposal(client, auth), create_proposal(client, auth)
     assert int(second["number"][-6:]) == int(first["number"][-6:]) + 1
 
 
 def test_bad_input_names_the_field_and_creates_nothing(client: TestClient, auth: Any) -> None:
-    before = ok(client.get(PATH, headers=auth("admin")))["items"]
+    before = ok(client.get(PROPOSALS, headers=auth("admin")))["items"]
+    request = CONFIGURATION_REQUEST
     cases = [
-        ({**BODY, "customer": {"name": "X", "country": "Germany"}}, "customer.country"),
-        ({**BODY, "request": {**REQUEST, "alternatives": 3}}, "request.alternatives"),
-        ({**BODY, "request": {**REQUEST, "needs": [{"capability": "nope", "quantity": 1}]}},
+        ({**PROPOSAL_BODY, "customer": {"name": "X", "country": "Germany"}}, "customer.country"),
+        ({**PROPOSAL_BODY, "request": {**request, "alternatives": 3}}, "request.alternatives"),
+        ({**PROPOSAL_BODY,
+          "request": {**request, "needs": [{"capability": "nope", "quantity": 1}]}},
          "request.needs[0].capability"),
-        ({**BODY, "colour": "blue"}, "colour"),
+        ({**PROPOSAL_BODY, "colour": "blue"}, "colour"),
     ]  # fmt: skip
     for body, field in cases:
-        problem = assert_problem(client.post(PATH, json=body, headers=auth("sales")), 422)
+        problem = assert_problem(client.post(PROPOSALS, json=body, headers=auth("sales")), 422)
         assert field in error_fields(problem), problem
-    assert ok(client.get(PATH, headers=auth("admin")))["items"] == before
+    assert ok(client.get(PROPOSALS, headers=auth("admin")))["items"] == before
 
 
 def test_only_sales_and_admins_create(client: TestClient, auth: Any) -> None:
     for role in ("portfolio", "approver", "delivery"):
-        assert_problem(client.post(PATH, json=BODY, headers=auth(role)), 403)
+        assert_problem(client.post(PROPOSALS, json=PROPOSAL_BODY, headers=auth(role)), 403)
 
 
 def test_an_impossible_ask_is_explained_and_creates_nothing(client: TestClient, auth: Any) -> None:
-    body = {**BODY, "request": {**REQUEST, "budget_monthly": "10.00"}}
-    problem = assert_problem(client.post(PATH, json=body, headers=auth("sales")), 422, "infeasible")
+    body = {**PROPOSAL_BODY, "request": {**CONFIGURATION_REQUEST, "budget_monthly": "10.00"}}
+    problem = assert_problem(
+        client.post(PROPOSALS, json=body, headers=auth("sales")), 422, "infeasible"
+    )
     assert problem["conflicts"]
-    assert ok(client.get(PATH, headers=auth("sales")))["items"] == []
+    assert ok(client.get(PROPOSALS, headers=auth("sales")))["items"] == []
 
 
 # -- idempotency ---------------------------------------------------------------------------
@@ -98,35 +88,45 @@ def test_an_impossible_ask_is_explained_and_creates_nothing(client: TestClient, 
 
 def test_the_same_key_and_body_replay_the_first_answer(client: TestClient, auth: Any) -> None:
     headers = {**auth("sales"), "Idempotency-Key": "order-7781"}
-    first = client.post(PATH, json=BODY, headers=headers)
-    second = client.post(PATH, json=BODY, headers=headers)
+    first = client.post(PROPOSALS, json=PROPOSAL_BODY, headers=headers)
+    second = client.post(PROPOSALS, json=PROPOSAL_BODY, headers=headers)
     assert first.status_code == second.status_code == 201
     assert first.json() == second.json()
     assert second.headers["Location"] == first.headers["Location"]
-    assert len(ok(client.get(PATH, headers=auth("sales")))["items"]) == 1
+    assert len(ok(client.get(PROPOSALS, headers=auth("sales")))["items"]) == 1
 
 
 def test_the_same_key_with_another_body_is_refused(client: TestClient, auth: Any) -> None:
     headers = {**auth("sales"), "Idempotency-Key": "order-7782"}
-    ok(client.post(PATH, json=BODY, headers=headers), 201)
-    other = {**BODY, "discount_percent": "5"}
-    assert_problem(client.post(PATH, json=other, headers=headers), 422, "idempotency-key-reused")
+    ok(client.post(PROPOSALS, json=PROPOSAL_BODY, headers=headers), 201)
+    other = {**PROPOSAL_BODY, "discount_percent": "5"}
+    assert_problem(
+        client.post(PROPOSALS, json=other, headers=headers), 422, "idempotency-key-reused"
+    )
 
 
 def test_keys_belong_to_the_api_key_that_sent_them(client: TestClient, auth: Any) -> None:
     auth.add("sales-2", "sales")
-    mine = ok(client.post(PATH, json=BODY, headers={**auth("sales"), "Idempotency-Key": "k1"}), 201)
+    mine = ok(
+        client.post(
+            PROPOSALS, json=PROPOSAL_BODY, headers={**auth("sales"), "Idempotency-Key": "k1"}
+        ),
+        201,
+    )
     theirs = ok(
-        client.post(PATH, json=BODY, headers={**auth("sales-2"), "Idempotency-Key": "k1"}), 201
+        client.post(
+            PROPOSALS, json=PROPOSAL_BODY, headers={**auth("sales-2"), "Idempotency-Key": "k1"}
+        ),
+        201,
     )
     assert mine["id"] != theirs["id"]
 
 
 def test_a_failed_request_gives_its_key_back(client: TestClient, auth: Any) -> None:
     headers = {**auth("sales"), "Idempotency-Key": "retry-me"}
-    impossible = {**BODY, "request": {**REQUEST, "budget_monthly": "10.00"}}
-    assert_problem(client.post(PATH, json=impossible, headers=headers), 422, "infeasible")
-    ok(client.post(PATH, json=BODY, headers=headers), 201)
+    impossible = {**PROPOSAL_BODY, "request": {**CONFIGURATION_REQUEST, "budget_monthly": "10.00"}}
+    assert_problem(client.post(PROPOSALS, json=impossible, headers=headers), 422, "infeasible")
+    ok(client.post(PROPOSALS, json=PROPOSAL_BODY, headers=headers), 201)
 
 
 def test_a_key_still_running_is_a_409(client: TestClient, auth: Any, database: Any) -> None:
@@ -134,42 +134,50 @@ def test_a_key_still_running_is_a_409(client: TestClient, auth: Any, database: A
 
     from app.proposals import idempotency
 
-    digest = idempotency.fingerprint("POST", PATH, BODY)
+    digest = idempotency.fingerprint("POST", PROPOSALS, PROPOSAL_BODY)
     claim = idempotency.claim(database, "sales", "busy", digest, retention=delta(hours=1),
                               stale_after=delta(minutes=2))  # fmt: skip
     assert isinstance(claim, idempotency.Claim)
     headers = {**auth("sales"), "Idempotency-Key": "busy"}
-    assert_problem(client.post(PATH, json=BODY, headers=headers), 409, "idempotency-key-in-use")
+    assert_problem(
+        client.post(PROPOSALS, json=PROPOSAL_BODY, headers=headers), 409, "idempotency-key-in-use"
+    )
 
 
 def test_malformed_keys_are_a_400(client: TestClient, auth: Any) -> None:
     headers = {**auth("sales"), "Idempotency-Key": "x" * 300}
-    assert_problem(client.post(PATH, json=BODY, headers=headers), 400)
+    assert_problem(client.post(PROPOSALS, json=PROPOSAL_BODY, headers=headers), 400)
 
 
 # -- lifecycle -------------------------------------------------------------------------------
 
 
 def test_submitting_within_the_guardrails_approves_at_once(client: TestClient, auth: Any) -> None:
-    proposal = create(client, auth)
-    submitted = ok(move(client, auth, proposal, "submitted"))
+    proposal = create_proposal(client, auth)
+    submitted = ok(move_proposal(client, auth, proposal, "submitted"))
     assert submitted["status"] == "approved"
-    sent = ok(move(client, auth, proposal, "sent"))
+    sent = ok(move_proposal(client, auth, proposal, "sent"))
     assert sent["status"] == "sent"
-    accepted = ok(move(client, auth, proposal, "accepted", comment="signed 2026-12-01"))
+    accepted = ok(move_proposal(client, auth, proposal, "accepted", comment="signed 2026-12-01"))
     assert accepted["status"] == "accepted"
     assert [e["to"] for e in accepted["history"]] == ["draft", "approved", "sent", "accepted"]
-    assert_problem(move(client, auth, proposal, "withdrawn"), 409, "illegal-transition")
+    assert_problem(move_proposal(client, auth, proposal, "withdrawn"), 409, "illegal-transition")
 
 
 def test_a_broken_guardrail_needs_another_approver(client: TestClient, auth: Any) -> None:
-    proposal = create(client, auth, discount_percent="40")  # over the sales discount limit
+    proposal = create_proposal(client, auth, discount_percent="40")  # over the sales discount limit
     assert proposal["guardrails"]["approval_required"]
-    pending = ok(move(client, auth, proposal, "submitted"))
+    pending = ok(move_proposal(client, auth, proposal, "submitted"))
     assert pending["status"] == "pending_approval"
-    assert_problem(move(client, auth, proposal, "approved", comment="fine"), 403)  # the author
-    assert_problem(move(client, auth, proposal, "approved", who="approver"), 422)  # no comment
-    approved = ok(move(client, auth, proposal, "approved", who="approver", comment="strategic"))
+    assert_problem(
+        move_proposal(client, auth, proposal, "approved", comment="fine"), 403
+    )  # the author
+    assert_problem(
+        move_proposal(client, auth, proposal, "approved", who="approver"), 422
+    )  # no comment
+    approved = ok(
+        move_proposal(client, auth, proposal, "approved", who="approver", comment="strategic")
+    )
     assert approved["status"] == "approved"
     assert approved["history"][-1]["comment"] == "strategic"
 
@@ -177,87 +185,94 @@ def test_a_broken_guardrail_needs_another_approver(client: TestClient, auth: Any
 def test_an_approval_applies_only_to_the_revision_the_approver_read(
     client: TestClient, auth: Any
 ) -> None:
-    proposal = create(client, auth, discount_percent="12")
-    ok(move(client, auth, proposal, "submitted"))
-    read = client.get(f"{PATH}/{proposal['id']}", headers=auth("approver"))
+    proposal = create_proposal(client, auth, discount_percent="12")
+    ok(move_proposal(client, auth, proposal, "submitted"))
+    read = client.get(f"{PROPOSALS}/{proposal['id']}", headers=auth("approver"))
     seen_by_approver = read.headers["ETag"]
     # Meanwhile sales revise to a deeper discount and submit again.
-    revised = client.post(f"{PATH}/{proposal['id']}/revisions",
+    revised = client.post(f"{PROPOSALS}/{proposal['id']}/revisions",
                           json={"discount_percent": "70"}, headers=auth("sales"))  # fmt: skip
     ok(revised, 201)
-    ok(move(client, auth, proposal, "submitted"))
+    ok(move_proposal(client, auth, proposal, "submitted"))
     approve = {"to": "approved", "comment": "12 % is fine"}
-    stale = client.post(f"{PATH}/{proposal['id']}/transition", json=approve,
+    stale = client.post(f"{PROPOSALS}/{proposal['id']}/transition", json=approve,
                         headers={**auth("approver"), "If-Match": seen_by_approver})  # fmt: skip
     assert_problem(stale, 412, "precondition-failed")
     for blind in ({}, {"If-Match": "*"}):  # a decision must name what it decides on
-        refused = client.post(f"{PATH}/{proposal['id']}/transition", json=approve,
+        refused = client.post(f"{PROPOSALS}/{proposal['id']}/transition", json=approve,
                               headers={**auth("approver"), **blind})  # fmt: skip
         assert_problem(refused, 428, "precondition-required")
-    still = ok(client.get(f"{PATH}/{proposal['id']}", headers=auth("approver")))
+    still = ok(client.get(f"{PROPOSALS}/{proposal['id']}", headers=auth("approver")))
     assert still["status"] == "pending_approval" and still["revision"] == 2
 
 
 def test_a_proposal_etag_is_that_of_the_representation_read(client: TestClient, auth: Any) -> None:
-    created = client.post(PATH, json=BODY, headers=auth("sales"))
-    read = client.get(f"{PATH}/{created.json()['id']}", headers=auth("sales"))
+    created = client.post(PROPOSALS, json=PROPOSAL_BODY, headers=auth("sales"))
+    read = client.get(f"{PROPOSALS}/{created.json()['id']}", headers=auth("sales"))
     assert created.headers["ETag"] == read.headers["ETag"]
-    moved = move(client, auth, created.json(), "submitted")
+    moved = move_proposal(client, auth, created.json(), "submitted")
     assert moved.headers["ETag"] not in (read.headers["ETag"], None)
     assert (
         moved.headers["ETag"]
-        == client.get(f"{PATH}/{created.json()['id']}", headers=auth("sales")).headers["ETag"]
+        == client.get(f"{PROPOSALS}/{created.json()['id']}", headers=auth("sales")).headers["ETag"]
     )
 
 
 def test_an_approver_can_decline_back_to_draft(client: TestClient, auth: Any) -> None:
-    proposal = create(client, auth, discount_percent="40")
-    ok(move(client, auth, proposal, "submitted"))
-    declined = ok(move(client, auth, proposal, "declined", who="approver", comment="too deep"))
+    proposal = create_proposal(client, auth, discount_percent="40")
+    ok(move_proposal(client, auth, proposal, "submitted"))
+    declined = ok(
+        move_proposal(client, auth, proposal, "declined", who="approver", comment="too deep")
+    )
     assert declined["status"] == "draft"
 
 
 def test_invalid_transitions_are_409(client: TestClient, auth: Any) -> None:
-    proposal = create(client, auth)
-    assert_problem(move(client, auth, proposal, "sent"), 409, "illegal-transition")
-    assert_problem(move(client, auth, proposal, "accepted"), 409, "illegal-transition")
-    problem = assert_problem(move(client, auth, proposal, "paid"), 422)
+    proposal = create_proposal(client, auth)
+    assert_problem(move_proposal(client, auth, proposal, "sent"), 409, "illegal-transition")
+    assert_problem(move_proposal(client, auth, proposal, "accepted"), 409, "illegal-transition")
+    problem = assert_problem(move_proposal(client, auth, proposal, "paid"), 422)
     assert "to" in error_fields(problem)
 
 
 def test_a_proposal_past_its_validity_reads_as_expired(
     client: TestClient, auth: Any, database: Any
 ) -> None:
-    proposal = create(client, auth)
+    proposal = create_proposal(client, auth)
     with database.transaction(write=True) as session:
         session.execute(
             update(Proposal).where(Proposal.id == proposal["id"])
             .values(valid_until=date.today() - timedelta(days=1))
         )  # fmt: skip
-    assert ok(client.get(f"{PATH}/{proposal['id']}", headers=auth("sales")))["status"] == "expired"
-    listed = ok(client.get(PATH, params={"status": "expired"}, headers=auth("sales")))["items"]
+    assert (
+        ok(client.get(f"{PROPOSALS}/{proposal['id']}", headers=auth("sales")))["status"]
+        == "expired"
+    )
+    listed = ok(client.get(PROPOSALS, params={"status": "expired"}, headers=auth("sales")))["items"]
     assert [item["id"] for item in listed] == [proposal["id"]]
-    assert ok(client.get(PATH, params={"status": "draft"}, headers=auth("sales")))["items"] == []
-    assert_problem(move(client, auth, proposal, "submitted"), 409, "illegal-transition")
+    assert (
+        ok(client.get(PROPOSALS, params={"status": "draft"}, headers=auth("sales")))["items"] == []
+    )
+    assert_problem(move_proposal(client, auth, proposal, "submitted"), 409, "illegal-transition")
 
 
 # -- revisions -------------------------------------------------------------------------------
 
 
 def test_a_revision_resolves_and_leaves_the_first_unchanged(client: TestClient, auth: Any) -> None:
-    proposal = create(client, auth)
-    ok(move(client, auth, proposal, "submitted"))
-    changed = {**REQUEST, "needs": [{"capability": "compute.linux", "quantity": 30}]}
-    response = client.post(f"{PATH}/{proposal['id']}/revisions", json={"request": changed},
+    proposal = create_proposal(client, auth)
+    ok(move_proposal(client, auth, proposal, "submitted"))
+    changed = {**CONFIGURATION_REQUEST, "needs": [{"capability": "compute.linux", "quantity": 30}]}
+    response = client.post(f"{PROPOSALS}/{proposal['id']}/revisions", json={"request": changed},
                            headers=auth("sales"))  # fmt: skip
     second = ok(response, 201)
     assert second["revision"] == 2 and second["revisions"] == [1, 2]
     assert second["status"] == "draft"
     assert second["totals"] != proposal["totals"]
-    first = ok(client.get(f"{PATH}/{proposal['id']}", params={"revision": 1},
+    first = ok(client.get(f"{PROPOSALS}/{proposal['id']}", params={"revision": 1},
                           headers=auth("sales")))  # fmt: skip
     assert first["lines"] == proposal["lines"] and first["totals"] == proposal["totals"]
-    repriced = ok(client.post(f"{PATH}/{proposal['id']}/revisions", json={},
+    repriced = ok(client.post(f"{PROPOSALS}/{proposal['id']}/revisions", json={},
                               headers=auth("sales")), 201)  # fmt: skip
     assert repriced["revision"] == 3 and repriced["request"] == second["request"]
 
@@ -265,7 +280,7 @@ def test_a_revision_resolves_and_leaves_the_first_unchanged(client: TestClient, 
 def test_an_earlier_revision_keeps_the_validity_it_was_offered_with(
     client: TestClient, auth: Any, database: Any
 ) -> None:
-    proposal = create(client, auth)
+    proposal = create_proposal(client, auth)
     offered = date.today() + timedelta(days=3)
     with database.transaction(write=True) as session:
         from app.models import ProposalRevision
@@ -275,10 +290,10 @@ def test_an_earlier_revision_keeps_the_validity_it_was_offered_with(
         session.execute(update(ProposalRevision)
                         .where(ProposalRevision.proposal_id == proposal["id"])
                         .values(valid_until=offered))  # fmt: skip
-    second = ok(client.post(f"{PATH}/{proposal['id']}/revisions", json={},
+    second = ok(client.post(f"{PROPOSALS}/{proposal['id']}/revisions", json={},
                             headers=auth("sales")), 201)  # fmt: skip
     assert second["valid_until"] == (date.today() + timedelta(days=30)).isoformat()
-    first = ok(client.get(f"{PATH}/{proposal['id']}", params={"revision": 1},
+    first = ok(client.get(f"{PROPOSALS}/{proposal['id']}", params={"revision": 1},
                           headers=auth("sales")))  # fmt: skip
     assert first["valid_until"] == offered.isoformat() and first["superseded"]
 
@@ -286,20 +301,24 @@ def test_an_earlier_revision_keeps_the_validity_it_was_offered_with(
 def test_the_authors_discount_limit_holds_whoever_revises(client: TestClient, auth: Any) -> None:
     # 11 % is over the sales limit but within the admin's: an admin's revision of a sales
     # proposal must not let it through without an approver.
-    proposal = create(client, auth, discount_percent="11")
+    proposal = create_proposal(client, auth, discount_percent="11")
     assert proposal["guardrails"]["approval_required"]
-    revised = ok(client.post(f"{PATH}/{proposal['id']}/revisions", json={},
+    revised = ok(client.post(f"{PROPOSALS}/{proposal['id']}/revisions", json={},
                              headers=auth("admin")), 201)  # fmt: skip
     assert revised["guardrails"]["approval_required"]
-    assert ok(move(client, auth, proposal, "submitted"))["status"] == "pending_approval"
+    assert ok(move_proposal(client, auth, proposal, "submitted"))["status"] == "pending_approval"
 
 
 def test_only_the_author_revises(client: TestClient, auth: Any) -> None:
     auth.add("sales-2", "sales")
-    proposal = create(client, auth)
-    response = client.post(f"{PATH}/{proposal['id']}/revisions", json={}, headers=auth("approver"))
+    proposal = create_proposal(client, auth)
+    response = client.post(
+        f"{PROPOSALS}/{proposal['id']}/revisions", json={}, headers=auth("approver")
+    )
     assert_problem(response, 403)
-    response = client.post(f"{PATH}/{proposal['id']}/revisions", json={}, headers=auth("sales-2"))
+    response = client.post(
+        f"{PROPOSALS}/{proposal['id']}/revisions", json={}, headers=auth("sales-2")
+    )
     assert_problem(response, 404)
 
 
@@ -308,32 +327,32 @@ def test_only_the_author_revises(client: TestClient, auth: Any) -> None:
 
 def test_sales_see_only_their_own_proposals(client: TestClient, auth: Any) -> None:
     auth.add("sales-2", "sales")
-    mine = create(client, auth)
-    theirs = create(client, auth, who="sales-2")
-    listed = ok(client.get(PATH, headers=auth("sales")))["items"]
+    mine = create_proposal(client, auth)
+    theirs = create_proposal(client, auth, who="sales-2")
+    listed = ok(client.get(PROPOSALS, headers=auth("sales")))["items"]
     assert [item["id"] for item in listed] == [mine["id"]]
-    assert_problem(client.get(f"{PATH}/{theirs['id']}", headers=auth("sales")), 404)
-    assert_problem(move(client, auth, theirs, "submitted"), 404)
-    everyone = ok(client.get(PATH, headers=auth("approver")))["items"]
+    assert_problem(client.get(f"{PROPOSALS}/{theirs['id']}", headers=auth("sales")), 404)
+    assert_problem(move_proposal(client, auth, theirs, "submitted"), 404)
+    everyone = ok(client.get(PROPOSALS, headers=auth("approver")))["items"]
     assert {item["id"] for item in everyone} == {mine["id"], theirs["id"]}
     for role in ("portfolio", "delivery"):
-        assert_problem(client.get(PATH, headers=auth(role)), 403)
-        assert_problem(client.get(f"{PATH}/{mine['id']}", headers=auth(role)), 403)
+        assert_problem(client.get(PROPOSALS, headers=auth(role)), 403)
+        assert_problem(client.get(f"{PROPOSALS}/{mine['id']}", headers=auth(role)), 403)
 
 
 def test_listing_filters_and_pages(client: TestClient, auth: Any) -> None:
-    made = [create(client, auth) for _ in range(3)]
-    other = create(client, auth, customer={"name": "Globex Ltd", "country": "GB"})
-    found = ok(client.get(PATH, params={"customer": "globex"}, headers=auth("sales")))["items"]
+    made = [create_proposal(client, auth) for _ in range(3)]
+    other = create_proposal(client, auth, customer={"name": "Globex Ltd", "country": "GB"})
+    found = ok(client.get(PROPOSALS, params={"customer": "globex"}, headers=auth("sales")))["items"]
     assert [item["id"] for item in found] == [other["id"]]
-    ok(move(client, auth, made[0], "submitted"))
-    approved = ok(client.get(PATH, params={"status": "approved"}, headers=auth("sales")))
+    ok(move_proposal(client, auth, made[0], "submitted"))
+    approved = ok(client.get(PROPOSALS, params={"status": "approved"}, headers=auth("sales")))
     assert [item["id"] for item in approved["items"]] == [made[0]["id"]]
     today = date.today().isoformat()
     params = {"created_from": today, "created_to": today, "author": "sales", "limit": 2}
-    first = ok(client.get(PATH, params=params, headers=auth("approver")))
+    first = ok(client.get(PROPOSALS, params=params, headers=auth("approver")))
     assert len(first["items"]) == 2 and first["next_cursor"]
-    rest = ok(client.get(PATH, params={**params, "cursor": first["next_cursor"]},
+    rest = ok(client.get(PROPOSALS, params={**params, "cursor": first["next_cursor"]},
                          headers=auth("approver")))  # fmt: skip
     ids = [item["id"] for item in first["items"] + rest["items"]]
     assert ids == sorted({p["id"] for p in [*made, other]}, reverse=True)
@@ -342,28 +361,26 @@ def test_listing_filters_and_pages(client: TestClient, auth: Any) -> None:
 
 @pytest.mark.parametrize("bad", [{"status": "lost"}, {"created_from": "yesterday"}])
 def test_bad_filters_are_422(client: TestClient, auth: Any, bad: dict[str, str]) -> None:
-    assert_problem(client.get(PATH, params=bad, headers=auth("sales")), 422)
+    assert_problem(client.get(PROPOSALS, params=bad, headers=auth("sales")), 422)
 
 
 def test_catalog_edits_never_reach_an_issued_revision(client: TestClient, auth: Any) -> None:
-    from tests.api.test_components import activate, latest_etag, patch
-
-    proposal = create(client, auth)
+    proposal = create_proposal(client, auth)
     line = next(line for line in proposal["lines"] if line["derivation"]["style"] == "flat")
     code = line["component"]
     headers = auth("portfolio")
-    changed = patch(client, headers, code, {"prices": {"EUR": {"monthly": "9999.00"}}},
+    changed = patch_component(client, headers, code, {"prices": {"EUR": {"monthly": "9999.00"}}},
                     latest_etag(client, headers, code))  # fmt: skip
     assert changed.status_code == 200, changed.text
-    activate(client, auth, code, line["version"] + 1)
-    again = ok(client.get(f"{PATH}/{proposal['id']}", headers=auth("sales")))
+    activate(client, auth, code=code, version=line["version"] + 1)
+    again = ok(client.get(f"{PROPOSALS}/{proposal['id']}", headers=auth("sales")))
     assert again["lines"] == proposal["lines"] and again["totals"] == proposal["totals"]
-    repriced = ok(client.post(f"{PATH}/{proposal['id']}/revisions", json={},
+    repriced = ok(client.post(f"{PROPOSALS}/{proposal['id']}/revisions", json={},
                               headers=auth("sales")), 201)  # fmt: skip
     now = next((item for item in repriced["lines"] if item["component"] == code), None)
     # Re-priced on the current catalog: the new version, or another component now cheaper.
     assert now is None or (now["version"] == line["version"] + 1
                            and now["unit_price"] != line["unit_price"])  # fmt: skip
-    first = ok(client.get(f"{PATH}/{proposal['id']}", params={"revision": 1},
+    first = ok(client.get(f"{PROPOSALS}/{proposal['id']}", params={"revision": 1},
                           headers=auth("sales")))  # fmt: skip
     assert first["lines"] == proposal["lines"]

@@ -13,15 +13,9 @@ from app.bootstrap import create_app
 from app.kit.settings import Settings
 from catalog.snapshot import CatalogSnapshot
 from pricing.quote import LineRequest, QuoteRequest, price_quote
-from tests.api.test_components import (
-    activate,
-    assert_problem,
-    create_draft,
-    error_fields,
-    latest_etag,
-    ok,
-    patch,
-)
+from tests.support.api import ok
+from tests.support.factories import activate, create_draft, latest_etag, patch_component
+from tests.support.problems import assert_problem, error_fields
 
 PATH = "/v1/quotes/price"
 TWO_DECIMALS = re.compile(r"^-?\d+\.\d{2}$")
@@ -166,11 +160,11 @@ def test_prices_come_from_the_active_version_only(client: TestClient, auth: Any)
     before = quote(client, auth("sales"), one_line)
     headers = auth("portfolio")
     etag = latest_etag(client, headers, "NET-MPLS")
-    changed = patch(client, headers, "NET-MPLS", {"prices": {"EUR": {"monthly": "1200.00",
+    changed = patch_component(client, headers, "NET-MPLS", {"prices": {"EUR": {"monthly": "1200.00",
                     "one_time": "2690.00"}}}, etag)  # fmt: skip
     assert changed.status_code == 200, changed.text
     assert quote(client, auth("sales"), one_line) == before  # a draft changes nothing
-    activate(client, auth, "NET-MPLS", 2)
+    activate(client, auth, code="NET-MPLS", version=2)
     after = quote(client, auth("sales"), one_line)
     line = after["lines"][0]
     assert line["version"] == 2
@@ -179,7 +173,7 @@ def test_prices_come_from_the_active_version_only(client: TestClient, auth: Any)
 
 
 def test_a_component_never_activated_cannot_be_priced(client: TestClient, auth: Any) -> None:
-    create_draft(client, auth, "CMP-VM-DRAFT")
+    create_draft(client, auth, code="CMP-VM-DRAFT")
     body = {**BUNDLE, "lines": [{**BUNDLE["lines"][0], "component": "CMP-VM-DRAFT"}]}
     problem = assert_problem(
         client.post(PATH, json=body, headers=auth("portfolio")), 422, "validation-error"

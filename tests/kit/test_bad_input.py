@@ -6,7 +6,6 @@ valid filters and get their list (200), where they used to overflow."""
 from __future__ import annotations
 
 import base64
-import copy
 import functools
 import io
 import json
@@ -22,15 +21,16 @@ from httpx import Response
 from sqlalchemy import func, select
 
 from app.models import Base
-from catalog.loader import default_catalog_path, load_default_catalog
-from tests.api_support import RolledBackDatabase
+from catalog.loader import default_catalog_path
+from tests.support.api import Auth
+from tests.support.database import RolledBackDatabase
+from tests.support.factories import copied_component, default_catalog_json
+from tests.support.problems import assert_problem
 
-PROBLEM = "urn:offerwright:problem:"
 BIG = 2**63  # one past the largest 64-bit integer
 IMPORT = "/v1/catalog/import"
 # Filled by a row's setup: values its path or body names ("{proposal}").
 Made = dict[str, Any]
-Auth = Callable[[str], dict[str, str]]
 
 
 def _cursor(after: Any) -> str:
@@ -78,21 +78,16 @@ def _name_not_utf8() -> bytes:
     return bytes(data)
 
 
-@functools.cache
-def _catalog_json() -> dict[str, Any]:
-    return load_default_catalog().model_dump(mode="json", by_alias=True)
-
-
 def _catalog_with(collection: str, record: dict[str, Any]) -> dict[str, Any]:
     """The default catalog as one JSON object, with ``record`` added to ``collection``."""
-    catalog = copy.deepcopy(_catalog_json())
+    catalog = default_catalog_json()
     catalog[collection].append(record)
     return catalog
 
 
 def _catalog_changed(collection: str, key: str, changes: dict[str, Any]) -> dict[str, Any]:
     """The default catalog as one JSON object, with one record's fields changed."""
-    catalog = copy.deepcopy(_catalog_json())
+    catalog = default_catalog_json()
     for record in catalog[collection]:
         if record.get("code", record.get("id")) == key:
             record.update(changes)
@@ -101,18 +96,7 @@ def _catalog_changed(collection: str, key: str, changes: dict[str, Any]) -> dict
 
 
 def _centre(code: str) -> dict[str, Any]:
-    return next(c for c in _catalog_json()["delivery_centres"] if c["code"] == code)
-
-
-def _component(code: str = "CMP-VM-LNX", **changes: Any) -> dict[str, Any]:
-    """A body for POST /v1/components: an existing component under a new code, changed."""
-    source = next(c for c in _catalog_json()["components"] if c["code"] == code)
-    body = copy.deepcopy(source)
-    for server_set in ("status", "version", "author"):
-        del body[server_set]
-    body["code"] = f"{code}-COPY"
-    body.update(changes)
-    return body
+    return next(c for c in default_catalog_json()["delivery_centres"] if c["code"] == code)
 
 
 CONFIGURATION = {
@@ -240,7 +224,7 @@ NUL_ROWS = [
         json={**PROPOSAL, "customer": {"name": "X", "country": "CH", "contact": "a\x00"}},
         fields=("customer.contact",)),
     Row("NUL in a component's name", "POST", "/v1/components", 422, "validation-error",
-        json=_component(name="Linux\x00VM"), fields=("name",)),
+        json=copied_component(name="Linux\x00VM"), fields=("name",)),
     Row("NUL in a JSON key", "POST", "/v1/rules", 422, "validation-error",
         json={"id": "R-NUL-001", "kind": "requires", "if": "CMP-VM-LNX",
               "then": ["STO-BLOCK-STD"], "message": "m", "x\x00": 1}),
@@ -329,7 +313,7 @@ NUMBER_ROWS = [
         json={"labour_rates": dict.fromkeys(_centre("CZ-BRN")["labour_rates"], "999999999")},
         fields=("quantity.max",)),
     Row("capability x largest quantity (POST component)", "POST", "/v1/components", 422,
-        "validation-error", json=_component(**HUGE_LINE), fields=("provides.compute.linux",)),
+        "validation-error", json=copied_component(**HUGE_LINE), fields=("provides.compute.linux",)),
     Row("quantity step 2**70 (PATCH component)", "PATCH", "/v1/components/CMP-VM-LNX", 422,
         "validation-error", headers=WRITE, json={"quantity": {"step": 2**70}},
         fields=("quantity.step",)),
@@ -350,9 +334,9 @@ LONG_ROWS = [
         json={"id": "R-" + "A" * 150, "kind": "requires", "if": "CMP-VM-LNX",
               "then": ["STO-BLOCK-STD"], "message": "m"}, fields=("id",)),
     Row("component code of 150 characters", "POST", "/v1/components", 422, "validation-error",
-        json=_component(code="CMP-VM-LNX") | {"code": "CMP-" + "A" * 150}, fields=("code",)),
+        json=copied_component(code="CMP-VM-LNX") | {"code": "CMP-" + "A" * 150}, fields=("code",)),
     Row("component family of 150 characters", "POST", "/v1/components", 422,
-        "validation-error", json=_component(family="f" * 150), fields=("family",)),
+        "validation-error", json=copied_component(family="f" * 150), fields=("family",)),
 ]  # fmt: skip
 
 ROWS = [*ID_ROWS, *DATE_ROWS, *NUL_ROWS, *DEPTH_ROWS, *ZIP_ROWS, *NUMBER_ROWS, *LONG_ROWS]
@@ -378,11 +362,8 @@ def test_bad_input_is_a_4xx_problem_and_writes_nothing(
     if row.status < 400:
         assert _counts(database) == before
         return
-    assert response.headers["content-type"].split(";")[0] == "application/problem+json"
-    assert "Traceback" not in response.text and ".py" not in response.text
-    problem = response.json()
-    assert problem["type"] == PROBLEM + row.slug, problem
-    assert problem["status"] == row.status and problem["detail"]
+    problem = assert_problem(response, row.status, row.slug)
+    assert ".py" not in response.text
     named = [error["field"] for error in problem.get("errors", [])]
     for wanted in row.fields:
         assert wanted in named, problem

@@ -1,7 +1,7 @@
 """Builds the wheel the way a user's ``pip install .`` does, from a clean copy of the package
 sources: an editable install reads files straight from the checkout, so it hides any file the
 wheel leaves out. Used by tests/test_packaging.py and by CI (``python -m
-tests.packaging_support DIR`` prints the wheel's path)."""
+tests.support.packaging DIR`` prints the wheel's path)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 # Never package data: the interpreter's caches.
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo")
 

@@ -22,14 +22,22 @@ from app.bootstrap import create_app
 from app.documents import pdf as proposal_pdf
 from app.documents.render_pool import InlineRenderer
 from app.kit.settings import Settings
-from tests.api.test_components import activate, assert_problem, latest_etag, ok, patch
-from tests.api.test_proposals import BODY, PATH, create, move
-from tests.conftest import Keys
+from tests.support.api import Keys, ok
+from tests.support.factories import (
+    PROPOSAL_BODY,
+    PROPOSALS,
+    activate,
+    create_proposal,
+    latest_etag,
+    move_proposal,
+    patch_component,
+)
+from tests.support.problems import assert_problem
 
 
 def pdf_of(client: TestClient, auth: Any, proposal: dict[str, Any], who: str = "sales",
            **params: Any) -> bytes:  # fmt: skip
-    response = client.get(f"{PATH}/{proposal['id']}/pdf", params=params, headers=auth(who))
+    response = client.get(f"{PROPOSALS}/{proposal['id']}/pdf", params=params, headers=auth(who))
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"
     return response.content
@@ -58,7 +66,7 @@ def money(value: str) -> str:
 
 
 def test_chapters_are_numbered_as_the_contents_list_them(client: TestClient, auth: Any) -> None:
-    proposal = create(client, auth)
+    proposal = create_proposal(client, auth)
     reader = PdfReader(io.BytesIO(pdf_of(client, auth, proposal, draft=True)))
     # Contents lines read "1  Executive summary  3" (number, title, page, or the page on
     # a line of its own): the chapter number each title is listed under.
@@ -81,8 +89,8 @@ def test_chapters_are_numbered_as_the_contents_list_them(client: TestClient, aut
 def test_an_issued_proposal_is_an_archivable_pdf_with_everything_but_cost(
     client: TestClient, auth: Any
 ) -> None:
-    proposal = create(client, auth)
-    ok(move(client, auth, proposal, "submitted"))  # within the guardrails: approved
+    proposal = create_proposal(client, auth)
+    ok(move_proposal(client, auth, proposal, "submitted"))  # within the guardrails: approved
     pdf = pdf_of(client, auth, proposal)
     reader = PdfReader(io.BytesIO(pdf))
     assert is_pdfa_3b(pdf)
@@ -92,7 +100,7 @@ def test_an_issued_proposal_is_an_archivable_pdf_with_everything_but_cost(
         re.sub(r"^\d+\s+", "", title) for title in outline
     }
     text = text_of(pdf)
-    internal = ok(client.get(f"{PATH}/{proposal['id']}", headers=auth("approver")))
+    internal = ok(client.get(f"{PROPOSALS}/{proposal['id']}", headers=auth("approver")))
     for line in internal["lines"]:
         assert words(line["name"]) in text
         assert f"{money(line['monthly'])} EUR" in text
@@ -115,7 +123,7 @@ def test_an_issued_proposal_is_an_archivable_pdf_with_everything_but_cost(
 def test_every_schedule_carries_its_statement_of_work(
     client: TestClient, auth: Any, default_snapshot: Any
 ) -> None:
-    proposal = create(client, auth)
+    proposal = create_proposal(client, auth)
     text = text_of(pdf_of(client, auth, proposal))
     for line in proposal["lines"]:
         sow = default_snapshot.component(line["component"]).documents.statement_of_work
@@ -125,11 +133,11 @@ def test_every_schedule_carries_its_statement_of_work(
 
 
 def test_a_draft_is_watermarked_and_not_pdfa(client: TestClient, auth: Any) -> None:
-    proposal = create(client, auth)
+    proposal = create_proposal(client, auth)
     pdf = pdf_of(client, auth, proposal)
     assert "DRAFT" in text_of(pdf)
     assert not is_pdfa_3b(pdf)
-    ok(move(client, auth, proposal, "submitted"))
+    ok(move_proposal(client, auth, proposal, "submitted"))
     assert "DRAFT" not in text_of(pdf_of(client, auth, proposal))
     assert "DRAFT" in text_of(pdf_of(client, auth, proposal, draft=1))
 
@@ -143,10 +151,10 @@ def test_only_an_approved_revision_is_ever_issued(
 
     from app.models import Proposal
 
-    refused = create(client, auth, discount_percent="40")
-    ok(move(client, auth, refused, "submitted"))  # waits for an approver who never comes
-    approved = create(client, auth)
-    ok(move(client, auth, approved, "submitted"))
+    refused = create_proposal(client, auth, discount_percent="40")
+    ok(move_proposal(client, auth, refused, "submitted"))  # waits for an approver who never comes
+    approved = create_proposal(client, auth)
+    ok(move_proposal(client, auth, approved, "submitted"))
     with database.transaction(write=True) as session:
         session.execute(
             update(Proposal).where(Proposal.id.in_([refused["id"], approved["id"]]))
@@ -165,15 +173,15 @@ def test_the_same_snapshot_is_the_same_document_whatever_the_catalog_does(
 
     from app.models import RenderedDocument
 
-    proposal = create(client, auth)
-    first = client.get(f"{PATH}/{proposal['id']}/pdf", headers=auth("sales"))
+    proposal = create_proposal(client, auth)
+    first = client.get(f"{PROPOSALS}/{proposal['id']}/pdf", headers=auth("sales"))
     code = proposal["lines"][0]["component"]
     headers = auth("portfolio")
-    changed = patch(client, headers, code, {"name": "Renamed after the sale"},
+    changed = patch_component(client, headers, code, {"name": "Renamed after the sale"},
                     latest_etag(client, headers, code))  # fmt: skip
     assert changed.status_code == 200, changed.text
-    activate(client, auth, code, proposal["lines"][0]["version"] + 1)
-    again = client.get(f"{PATH}/{proposal['id']}/pdf", headers=auth("sales"))
+    activate(client, auth, code=code, version=proposal["lines"][0]["version"] + 1)
+    again = client.get(f"{PROPOSALS}/{proposal['id']}/pdf", headers=auth("sales"))
     assert again.content == first.content  # served from the cache by content hash
     assert again.headers["ETag"] == first.headers["ETag"]
     with database.transaction(write=True) as session:
@@ -204,8 +212,8 @@ def test_a_render_that_failed_on_a_limit_is_answered_from_memory(
     app = create_app(Settings(auth_failures_per_minute=10_000), committed_database,
                      render_pool=capped)  # fmt: skip
     with TestClient(app, raise_server_exceptions=False) as client:
-        proposal = create(client, auth)
-        url = f"{PATH}/{proposal['id']}/pdf"
+        proposal = create_proposal(client, auth)
+        url = f"{PROPOSALS}/{proposal['id']}/pdf"
         first = client.get(url, headers=auth("sales"))
         assert_problem(first, 422, "document-too-large")
         again = client.get(url, headers=auth("sales"))
@@ -231,12 +239,12 @@ def test_a_render_that_failed_on_a_limit_is_answered_from_memory(
 
 def test_who_may_read_a_proposal_pdf(client: TestClient, auth: Any) -> None:
     auth.add("sales-2", "sales")
-    proposal = create(client, auth)
-    url = f"{PATH}/{proposal['id']}/pdf"
+    proposal = create_proposal(client, auth)
+    url = f"{PROPOSALS}/{proposal['id']}/pdf"
     assert_problem(client.get(url, headers=auth("sales-2")), 404)
     assert_problem(client.get(url, headers=auth("delivery")), 403)
     assert_problem(client.get(url, headers=auth("portfolio")), 403)
-    assert_problem(client.get(f"{PATH}/{proposal['id']}/pdf", params={"revision": 9},
+    assert_problem(client.get(f"{PROPOSALS}/{proposal['id']}/pdf", params={"revision": 9},
                               headers=auth("sales")), 404)  # fmt: skip
 
 
@@ -307,15 +315,18 @@ def vectors(url: str, secret: Path) -> str:
 def test_catalog_text_cannot_make_the_renderer_fetch_or_read_anything(
     client: TestClient, auth: Any, canary: Canary, secret_file: Path
 ) -> None:
-    proposal = create(client, auth)
+    proposal = create_proposal(client, auth)
     code = proposal["lines"][0]["component"]
     headers = auth("portfolio")
     hostile = {"documents": {"specification": "# Hostile\n\n" + vectors(canary.url, secret_file)}}
-    changed = patch(client, headers, code, hostile, latest_etag(client, headers, code))
+    changed = patch_component(client, headers, code, hostile, latest_etag(client, headers, code))
     assert changed.status_code == 200, changed.text
-    activate(client, auth, code, proposal["lines"][0]["version"] + 1)
-    evil = {**BODY, "customer": {"name": f'<img src="{canary.url}/customer.png">', "country": "DE"}}
-    response = client.post(PATH, json=evil, headers=auth("sales"))
+    activate(client, auth, code=code, version=proposal["lines"][0]["version"] + 1)
+    evil = {
+        **PROPOSAL_BODY,
+        "customer": {"name": f'<img src="{canary.url}/customer.png">', "country": "DE"},
+    }
+    response = client.post(PROPOSALS, json=evil, headers=auth("sales"))
     hostile_proposal = ok(response, 201)
     assert code in {line["component"] for line in hostile_proposal["lines"]}
     pdf = pdf_of(client, auth, hostile_proposal)
@@ -357,7 +368,7 @@ def test_the_fetcher_refuses_every_vector_even_in_raw_html(
 def test_each_responsibility_is_printed_after_one_bullet(
     client: TestClient, auth: Any, default_snapshot: Any
 ) -> None:
-    proposal = create(client, auth)
+    proposal = create_proposal(client, auth)
     text = text_of(pdf_of(client, auth, proposal))
     line = proposal["lines"][0]
     sow = default_snapshot.component(line["component"]).documents.statement_of_work

@@ -8,10 +8,8 @@ import copy
 import functools
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -29,415 +27,36 @@ from app.bootstrap import create_app
 from app.cli import app as cli
 from app.kit.settings import Settings, get_settings
 from app.models import ApiKey
-from catalog.loader import load_default_catalog
-from tests.api.test_proposals import move
+from tests.support.api import Auth
+from tests.support.database import BrokenDatabase
+from tests.support.factories import copied_component, default_catalog_json
+from tests.support.problems import assert_problem
+from tests.support.routes import (
+    APPROVERS,
+    CASES,
+    CENTRE,
+    CONFIGURATION,
+    COST,
+    CURATORS,
+    FOREIGN_DELIVERY,
+    OWN_DELIVERY,
+    QUOTE,
+    ROLES,
+    Case,
+    draft_v2,
+    write_headers,
+)
 
-ROLES = ("sales", "portfolio", "approver", "delivery", "admin")
-EVERYONE = frozenset(ROLES)
-CURATORS = frozenset({"portfolio", "admin"})
-APPROVERS = frozenset({"approver"})
-ADMINS = frozenset({"admin"})
-QUOTERS = frozenset({"sales", "portfolio", "approver", "admin"})
-QUOTE = {
-    "price_book": "EUR",
-    "term_months": 12,
-    "lines": [{"component": "CMP-VM-LNX", "quantity": 2, "service_level": "gold",
-               "delivery_centre": "CZ-BRN"}],
-}  # fmt: skip
-CONFIGURATION = {
-    "price_book": "EUR",
-    "term_months": 12,
-    "needs": [{"capability": "storage.block", "quantity": 5}],
-}
-PROPOSAL = {"customer": {"name": "Matrix Test AG", "country": "CH"}, "request": CONFIGURATION}
-PROPOSERS = frozenset({"sales", "admin"})
-PROPOSAL_READERS = frozenset({"sales", "approver", "admin"})
-# Filled by a case's setup: ids the concrete path of a case names ("{proposal}").
-CREATED: dict[str, str] = {}
+# One application and one set of keys for the whole module (the role matrix alone calls
+# every route as every role): see tests/support/shared_app.py.
+pytestmark = pytest.mark.shared_app
 
-PROBLEM_JSON = "application/problem+json"
-PROBLEM = "urn:offerwright:problem:"
-# What must never reach a client: stack traces and source file paths.
-INTERNALS = re.compile(r"Traceback|\.py\b|site-packages")
-
-Auth = Callable[[str], dict[str, str]]
-
-
-def assert_problem(response: Response, status: int, slug: str | None = None) -> dict[str, Any]:
-    """An RFC 9457 problem of this status (and type), with nothing internal in it."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].split(";")[0].strip() == PROBLEM_JSON
-    assert not INTERNALS.search(response.text), response.text
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert body["type"].startswith(PROBLEM)
-    if slug is not None:
-        assert body["type"] == PROBLEM + slug, body
-    assert isinstance(body["title"], str) and body["title"]
-    assert isinstance(body["detail"], str) and body["detail"]
-    assert body["instance"] == response.request.url.path
-    return body
-
-
-@functools.cache
-def _catalog_json() -> dict[str, Any]:
-    """The default catalog as one JSON object, the shape POST /v1/catalog/import takes."""
-    return load_default_catalog().model_dump(mode="json", by_alias=True)
-
-
-def _new_component() -> dict[str, Any]:
-    """A valid body for POST /v1/components: CMP-VM-LNX under a new code."""
-    source = next(c for c in _catalog_json()["components"] if c["code"] == "CMP-VM-LNX")
-    body = copy.deepcopy(source)
-    for server_set in ("status", "version", "author"):
-        del body[server_set]
-    body["code"] = "CMP-VM-LNX-COPY"
-    return body
-
-
-def _write(auth: Auth, name: str) -> dict[str, str]:
-    return {**auth(name), "If-Match": "*"}
-
-
-# -- setups that bring CMP-VM-LNX version 2 to the state a transition starts from ----------
-
-
-def _draft_v2(client: TestClient, auth: Auth) -> None:
-    response = client.patch(
-        "/v1/components/CMP-VM-LNX",
-        json={"summary": "A second version, written by portfolio-2."},
-        headers=_write(auth, "portfolio-2"),
-    )
-    assert response.status_code == 200, response.text
-    assert response.json()["version"] == 2
-
-
-def _move_v2(client: TestClient, auth: Auth, to: str, by: str) -> None:
-    response = client.post(
-        "/v1/components/CMP-VM-LNX/versions/2/transition", json={"to": to}, headers=auth(by)
-    )
-    assert response.status_code == 200, response.text
-
-
-def _in_review_v2(client: TestClient, auth: Auth) -> None:
-    _draft_v2(client, auth)
-    _move_v2(client, auth, "in_review", "portfolio-2")
-
-
-def _assured_v2(client: TestClient, auth: Auth) -> None:
-    _in_review_v2(client, auth)
-    _move_v2(client, auth, "assured", "approver-2")
-
-
-@dataclass(frozen=True)
-class Case:
-    """One call of one route: who may make it, and what an allowed call returns."""
-
-    method: str
-    route: str  # the OpenAPI path template
-    path: str  # the concrete path called
-    allowed: frozenset[str]
-    ok: int = 200  # the status of an allowed call
-    body: Any = None  # JSON, or a function returning it
-    if_match: bool = False
-    # Read this path first (as the caller) and send its ETag: where If-Match: * won't do.
-    etag_from: str | None = None
-    setup: Callable[[TestClient, Auth], None] | None = None
-    note: str = ""
-    # What an allowed answer carries of what some roles may not see (see SENSITIVE), for a
-    # caller who may see it all; None: anything, as long as the caller may see it.
-    shows: frozenset[str] | None = frozenset()
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path}" + (f" {self.note}" if self.note else "")
-
-    def call(self, client: TestClient, headers: dict[str, str]) -> Response:
-        if self.if_match:
-            headers = {**headers, "If-Match": "*"}
-        if self.etag_from is not None:
-            seen = client.get(self.etag_from.format(**CREATED), headers=headers)
-            headers = {**headers, "If-Match": seen.headers.get("ETag", '"unread"')}
-        body = self.body() if callable(self.body) else self.body
-        path = self.path.format(**CREATED)
-        if body is None:
-            return client.request(self.method, path, headers=headers)
-        return client.request(self.method, path, json=body, headers=headers)
-
-
-COMPONENT = "/v1/components/{code}"
-TRANSITION = "/v1/components/{code}/versions/{version}/transition"
-
-# What some roles may not see: cost (and margin), and delivery descriptions, which the
-# delivery key of CZ-BRN sees only of the components its centre is competent for.
-COST = frozenset({"cost"})
-OWN_DELIVERY = frozenset({"delivery"})  # of a component CZ-BRN delivers (CMP-VM-LNX)
-FOREIGN_DELIVERY = frozenset({"foreign-delivery"})  # of one it does not (SAP-BASIS-S4)
-SENSITIVE = COST | OWN_DELIVERY | FOREIGN_DELIVERY
 SEES = {
     role: OWN_DELIVERY
     | (COST if role in ("portfolio", "approver", "admin") else frozenset())
     | (FOREIGN_DELIVERY if role != "delivery" else frozenset())
     for role in ROLES
 }
-NOT_DELIVERY = EVERYONE - {"delivery"}
-
-WHOLE = COST | OWN_DELIVERY  # all of CMP-VM-LNX
-
-COMPONENT_CASES = [
-    Case("GET", "/v1/components", "/v1/components?limit=200", EVERYONE),
-    Case("POST", "/v1/components", "/v1/components", CURATORS, 201, _new_component, shows=WHOLE),
-    Case("GET", COMPONENT, "/v1/components/CMP-VM-LNX", EVERYONE, shows=WHOLE),
-    Case("GET", COMPONENT, "/v1/components/SAP-BASIS-S4", EVERYONE,
-         shows=COST | FOREIGN_DELIVERY),
-    Case("GET", COMPONENT, "/v1/components/SAP-BASIS-S4?version=1", EVERYONE,
-         shows=COST | FOREIGN_DELIVERY),
-    Case(
-        "PATCH",
-        COMPONENT,
-        "/v1/components/CMP-VM-LNX",
-        CURATORS,
-        body={"summary": "Edited by the role matrix."},
-        if_match=True,
-        shows=WHOLE,
-    ),
-    Case(
-        "POST",
-        TRANSITION,
-        "/v1/components/CMP-VM-LNX/versions/2/transition",
-        CURATORS,
-        body={"to": "in_review"},
-        setup=_draft_v2,
-        note="to=in_review",
-        shows=WHOLE,
-    ),
-    Case(
-        "POST",
-        TRANSITION,
-        "/v1/components/CMP-VM-LNX/versions/2/transition",
-        APPROVERS,
-        body={"to": "assured"},
-        setup=_in_review_v2,
-        note="to=assured",
-        shows=WHOLE,
-    ),
-    Case(
-        "POST",
-        TRANSITION,
-        "/v1/components/CMP-VM-LNX/versions/2/transition",
-        CURATORS,
-        body={"to": "active"},
-        setup=_assured_v2,
-        note="to=active",
-        shows=WHOLE,
-    ),
-    Case(
-        "POST",
-        TRANSITION,
-        "/v1/components/CMP-VM-LNX/versions/1/transition",
-        CURATORS,
-        body={"to": "retired"},
-        note="to=retired",
-        shows=WHOLE,
-    ),
-    *(
-        Case("GET", f"{COMPONENT}/{document}", f"/v1/components/CMP-VM-LNX/{document}", EVERYONE)
-        for document in ("specification", "statement-of-work")
-    ),
-    Case("GET", f"{COMPONENT}/delivery-description",
-         "/v1/components/CMP-VM-LNX/delivery-description", EVERYONE, shows=OWN_DELIVERY),
-    Case("GET", f"{COMPONENT}/delivery-description",
-         "/v1/components/SAP-BASIS-S4/delivery-description", NOT_DELIVERY,
-         shows=FOREIGN_DELIVERY),
-]  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Registry:
-    """The calls of one registry's five routes."""
-
-    key: str  # an existing record
-    new: dict[str, Any]  # a record to create
-    patch: dict[str, Any]
-    deletable: str  # the record to delete (``new`` when created first)
-    created: int = 201
-    deleted: int = 204
-    create_first: bool = False
-    costed: bool = False  # its records carry cost (labour rates, margin floors)
-
-    def setup_delete(self, path: str) -> Callable[[TestClient, Auth], None] | None:
-        if not self.create_first:
-            return None
-
-        def setup(client: TestClient, auth: Auth) -> None:
-            response = client.post(path, json=self.new, headers=auth("admin"))
-            assert response.status_code == 201, response.text
-
-        return setup
-
-
-CENTRE = {
-    "code": "XX-TST",
-    "name": "Test centre",
-    "country": "DE",
-    "region": "EU",
-    "cost_currency": "EUR",
-    "competencies": ["virtualisation"],
-    "labour_rates": {"vmware-engineer": 90},
-    "monthly_capacity_hours": 100,
-}
-FX = {"CHF": 1, "EUR": 1, "CZK": "0.04", "PLN": "0.2", "INR": "0.01", "GBP": "1.1", "USD": "0.9"}
-
-REGISTRIES = {
-    # A capability nobody provides is an error, so neither a new one nor one in use can be
-    # written alone: an allowed create or delete is refused as inconsistent (422), not 403.
-    "capabilities": Registry(
-        "compute.linux",
-        {"code": "test.capability", "name": "Test", "unit": "server", "description": "d"},
-        {"name": "Managed Linux servers"},
-        "compute.linux",
-        created=422,
-        deleted=422,
-    ),
-    "competencies": Registry(
-        "virtualisation",
-        {"code": "test-competency", "name": "Test", "description": "d"},
-        {"name": "Virtualisation"},
-        "test-competency",
-        create_first=True,
-    ),
-    # CZ-BRN: the delivery key's own centre, the one it may read.
-    "delivery-centres": Registry("CZ-BRN", CENTRE, {"name": "Brno"}, "DE-FRA", costed=True),
-    "price-books": Registry(
-        "EUR",
-        {"code": "CHF", "name": "Swiss franc list prices", "currency": "CHF", "fx_rates": FX},
-        {"name": "Euro list prices"},
-        "CHF",
-        create_first=True,
-        costed=True,
-    ),
-    "rules": Registry(
-        "R-SAP-001",
-        {
-            "id": "R-TST-001",
-            "kind": "requires",
-            "if": "SAP-BASIS-S4",
-            "then": ["DB-HANA"],
-            "message": "A test rule.",
-        },
-        {"message": "S/4HANA needs HANA."},
-        "R-SAP-001",
-    ),
-    "offerings": Registry(
-        "OFF-SAP-S4-LNX",
-        {
-            "code": "OFF-TST",
-            "name": "Test offering",
-            "description": "d",
-            "capabilities": ["compute.linux"],
-            "default_components": ["CMP-VM-LNX"],
-        },
-        {"name": "Managed S/4HANA"},
-        "OFF-SAP-S4-LNX",
-    ),
-}
-
-REGISTRY_CASES = [
-    case
-    for path, registry in REGISTRIES.items()
-    for shown in [COST if registry.costed else frozenset()]
-    for case in (
-        Case("GET", f"/v1/{path}", f"/v1/{path}", EVERYONE, shows=shown),
-        Case(
-            "POST",
-            f"/v1/{path}",
-            f"/v1/{path}",
-            CURATORS,
-            registry.created,
-            registry.new,
-            shows=shown,
-        ),
-        Case("GET", f"/v1/{path}/{{key}}", f"/v1/{path}/{registry.key}", EVERYONE, shows=shown),
-        Case(
-            "PATCH",
-            f"/v1/{path}/{{key}}",
-            f"/v1/{path}/{registry.key}",
-            CURATORS,
-            body=registry.patch,
-            if_match=True,
-            shows=shown,
-        ),
-        Case(
-            "DELETE",
-            f"/v1/{path}/{{key}}",
-            f"/v1/{path}/{registry.deletable}",
-            CURATORS,
-            registry.deleted,
-            if_match=True,
-            setup=registry.setup_delete(f"/v1/{path}"),
-        ),
-    )
-]
-
-CATALOG_CASES = [
-    Case("GET", "/v1/catalog/summary", "/v1/catalog/summary", EVERYONE),
-    Case("POST", "/v1/catalog/import", "/v1/catalog/import", CURATORS, body=_catalog_json),
-    Case("GET", "/v1/audit", "/v1/audit", ADMINS, shows=None),
-    Case("POST", "/v1/quotes/price", "/v1/quotes/price", QUOTERS, body=QUOTE, shows=COST),
-    Case(
-        "POST", "/v1/configurations", "/v1/configurations", QUOTERS, body=CONFIGURATION, shows=COST
-    ),
-    Case(
-        "POST",
-        "/v1/configurations/options",
-        "/v1/configurations/options",
-        QUOTERS,
-        body=CONFIGURATION,
-    ),
-]
-
-
-def _a_proposal_of_sales(client: TestClient, auth: Auth) -> None:
-    response = client.post("/v1/proposals", json=PROPOSAL, headers=auth("sales"))
-    assert response.status_code == 201, response.text
-    CREATED["proposal"] = str(response.json()["id"])
-
-
-def _a_package_of_cz_brn(client: TestClient, auth: Auth) -> None:
-    _a_proposal_of_sales(client, auth)
-    for to in ("submitted", "sent", "accepted"):
-        response = move(client, auth, {"id": CREATED["proposal"]}, to)
-        assert response.status_code == 200, response.text
-    listed = client.get("/v1/delivery-centres/CZ-BRN/work-packages", headers=auth("admin"))
-    CREATED["package"] = str(listed.json()["items"][0]["id"])
-
-
-DELIVERERS = frozenset({"delivery", "admin"})
-ONE_PROPOSAL = "/v1/proposals/{proposal_id}"
-PROPOSAL_CASES = [
-    Case("POST", "/v1/proposals", "/v1/proposals", PROPOSERS, 201, PROPOSAL, shows=COST),
-    Case("GET", "/v1/proposals", "/v1/proposals", PROPOSAL_READERS,
-         setup=_a_proposal_of_sales),
-    Case("GET", ONE_PROPOSAL, "/v1/proposals/{proposal}", PROPOSAL_READERS,
-         setup=_a_proposal_of_sales, shows=COST),
-    # Approvers read every proposal but run none: the author (or an admin) submits it.
-    Case("POST", f"{ONE_PROPOSAL}/transition", "/v1/proposals/{proposal}/transition",
-         PROPOSERS, body={"to": "submitted"}, etag_from="/v1/proposals/{proposal}",
-         setup=_a_proposal_of_sales, shows=COST),
-    Case("POST", f"{ONE_PROPOSAL}/revisions", "/v1/proposals/{proposal}/revisions",
-         PROPOSERS, 201, body={}, setup=_a_proposal_of_sales, shows=COST),
-    Case("GET", f"{ONE_PROPOSAL}/pdf", "/v1/proposals/{proposal}/pdf", PROPOSAL_READERS,
-         setup=_a_proposal_of_sales),
-    # A work package carries the delivery description of what its centre delivers.
-    Case("GET", "/v1/delivery-centres/{code}/work-packages",
-         "/v1/delivery-centres/CZ-BRN/work-packages", DELIVERERS,
-         setup=_a_package_of_cz_brn, shows=OWN_DELIVERY),
-    Case("GET", "/v1/work-packages/{package_id}", "/v1/work-packages/{package}", DELIVERERS,
-         setup=_a_package_of_cz_brn, shows=OWN_DELIVERY),
-    Case("GET", "/v1/work-packages/{package_id}/pdf", "/v1/work-packages/{package}/pdf",
-         DELIVERERS, setup=_a_package_of_cz_brn),
-]  # fmt: skip
-
-CASES = [*COMPONENT_CASES, *REGISTRY_CASES, *CATALOG_CASES, *PROPOSAL_CASES]
 
 
 def test_the_matrix_covers_every_route(client: TestClient) -> None:
@@ -501,7 +120,7 @@ def _leaves(value: Any) -> Iterator[str]:
 def _delivery_texts() -> dict[str, frozenset[str]]:
     """Texts found only in delivery descriptions of the default catalog (nowhere else in
     it, nor in both kinds), of components CZ-BRN delivers and of those it does not."""
-    catalog = _catalog_json()
+    catalog = default_catalog_json()
     centre = next(c for c in catalog["delivery_centres"] if c["code"] == "CZ-BRN")
     elsewhere: set[str] = set()
     texts: dict[str, set[str]] = {"delivery": set(), "foreign-delivery": set()}
@@ -600,7 +219,7 @@ def test_a_component_shows_a_delivery_description_exactly_where_its_route_does(
 
 def test_an_approver_never_assures_a_version_of_their_own(client: TestClient, auth: Auth) -> None:
     # An admin import keeps the files' authors: version 2, in review, written by "approver".
-    catalog = copy.deepcopy(_catalog_json())
+    catalog = default_catalog_json()
     component = next(c for c in catalog["components"] if c["code"] == "CMP-VM-LNX")
     component.update(summary="Written by the approver.", status="in_review", author="approver")
     imported = client.post("/v1/catalog/import", json=catalog, headers=auth("admin"))
@@ -631,7 +250,7 @@ def test_a_forbidden_transition_is_403_whatever_the_state(
 ) -> None:
     """The role decides first: a caller who may never make a move learns nothing about the
     version (whether it exists in that state, its status, its ETag) by asking for it."""
-    _draft_v2(client, auth)  # version 1 active, version 2 a draft sales cannot even read
+    draft_v2(client, auth)  # version 1 active, version 2 a draft sales cannot even read
     version = 1 if to == "in_review" else 2  # a version the move is illegal from
     response = client.post(
         f"/v1/components/CMP-VM-LNX/versions/{version}/transition",
@@ -644,7 +263,7 @@ def test_a_forbidden_transition_is_403_whatever_the_state(
 def test_a_forbidden_transition_with_a_stale_if_match_is_403(
     client: TestClient, auth: Auth
 ) -> None:
-    _draft_v2(client, auth)
+    draft_v2(client, auth)
     response = client.post(
         "/v1/components/CMP-VM-LNX/versions/2/transition",
         json={"to": "in_review"},
@@ -894,7 +513,7 @@ BODY_ROUTES = [
 def test_malformed_json_is_400(
     client: TestClient, auth: Auth, method: str, path: str, raw: bytes
 ) -> None:
-    headers = {**_write(auth, "portfolio"), "Content-Type": "application/json"}
+    headers = {**write_headers(auth, "portfolio"), "Content-Type": "application/json"}
     response = client.request(method, path, content=raw, headers=headers)
     assert_problem(response, 400, "malformed-json")
 
@@ -913,7 +532,7 @@ def test_no_key_is_401_before_the_body_is_looked_at(
     ("method", "path", "body"),
     [
         pytest.param(
-            "POST", "/v1/components", lambda: {**_new_component(), "colour": "red"},
+            "POST", "/v1/components", lambda: {**copied_component(), "colour": "red"},
             id="POST component",
         ),
         pytest.param(
@@ -945,7 +564,7 @@ def test_no_key_is_401_before_the_body_is_looked_at(
 def test_unknown_fields_are_422(
     client: TestClient, auth: Auth, method: str, path: str, body: Callable[[], Any]
 ) -> None:
-    response = client.request(method, path, json=body(), headers=_write(auth, "portfolio"))
+    response = client.request(method, path, json=body(), headers=write_headers(auth, "portfolio"))
     problem = assert_problem(response, 422)
     assert [error["field"] for error in problem["errors"]] == ["colour"]
 
@@ -955,7 +574,7 @@ def test_unknown_fields_are_422(
     [
         pytest.param(
             "POST", "/v1/components",
-            lambda: {**_new_component(), "quantity": {"min": "abc", "max": 10, "step": 1}},
+            lambda: {**copied_component(), "quantity": {"min": "abc", "max": 10, "step": 1}},
             "quantity.min", id="POST component",
         ),
         pytest.param(
@@ -986,7 +605,7 @@ def test_wrong_types_are_422_naming_the_field(
     client: TestClient, auth: Auth, method: str, path: str, body: Callable[[], Any], field: str
 ) -> None:
     data = body()
-    headers = _write(auth, "portfolio")
+    headers = write_headers(auth, "portfolio")
     if data is None:
         response = client.request(method, path, headers=headers)
     else:
@@ -1003,7 +622,7 @@ def test_deeply_nested_json_is_a_client_error(
     limit) is the client's problem: a 4xx, never a 500."""
     depth = 50_000
     nested = b'{"a":' * depth + b"1" + b"}" * depth
-    headers = {**_write(auth, "portfolio"), "Content-Type": "application/json"}
+    headers = {**write_headers(auth, "portfolio"), "Content-Type": "application/json"}
     response = client.request(method, path, content=nested, headers=headers)
     assert 400 <= response.status_code < 500, response.text
     assert_problem(response, response.status_code)
@@ -1012,7 +631,7 @@ def test_deeply_nested_json_is_a_client_error(
 def test_bodies_over_the_limit_are_413(database: Any, auth: Auth) -> None:
     big = json.dumps({"summary": "x" * 2000}).encode()
     with _app_client(database, max_body_bytes=1000) as client:
-        headers = {**_write(auth, "portfolio"), "Content-Type": "application/json"}
+        headers = {**write_headers(auth, "portfolio"), "Content-Type": "application/json"}
         for method, path in (
             ("PATCH", "/v1/components/CMP-VM-LNX"),
             ("POST", "/v1/components"),
@@ -1035,10 +654,14 @@ def test_bodies_over_the_limit_are_413(database: Any, auth: Auth) -> None:
         # Under the limit is fine, and imports have a limit of their own.
         small = client.patch("/v1/components/CMP-VM-LNX", json={"summary": "s"}, headers=headers)
         assert small.status_code == 200, small.text
-        imported = client.post("/v1/catalog/import", json=_catalog_json(), headers=auth("admin"))
+        imported = client.post(
+            "/v1/catalog/import", json=default_catalog_json(), headers=auth("admin")
+        )
         assert imported.status_code == 200, imported.text
     with _app_client(database, max_import_bytes=1000) as client:
-        imported = client.post("/v1/catalog/import", json=_catalog_json(), headers=auth("admin"))
+        imported = client.post(
+            "/v1/catalog/import", json=default_catalog_json(), headers=auth("admin")
+        )
         assert_problem(imported, 413, "payload-too-large")
 
 
@@ -1061,7 +684,7 @@ def test_bodies_over_the_limit_are_413(database: Any, auth: Auth) -> None:
 def test_unknown_codes_are_404(client: TestClient, auth: Auth, method: str, path: str) -> None:
     body = {"to": "retired"} if path.endswith("/transition") else {"name": "x"}
     kwargs: dict[str, Any] = {} if method in ("GET", "DELETE") else {"json": body}
-    response = client.request(method, path, headers=_write(auth, "admin"), **kwargs)
+    response = client.request(method, path, headers=write_headers(auth, "admin"), **kwargs)
     assert_problem(response, 404, "not-found")
 
 
@@ -1114,7 +737,7 @@ def test_server_set_fields_cannot_be_assigned(
     client: TestClient, auth: Auth, fields: dict[str, Any]
 ) -> None:
     created = client.post(
-        "/v1/components", json={**_new_component(), **fields}, headers=auth("portfolio")
+        "/v1/components", json={**copied_component(), **fields}, headers=auth("portfolio")
     )
     problem = assert_problem(created, 422, "read-only-field")
     assert {error["field"] for error in problem["errors"]} == set(fields)
@@ -1122,7 +745,9 @@ def test_server_set_fields_cannot_be_assigned(
     assert client.get("/v1/components/CMP-VM-LNX-COPY", headers=auth("admin")).status_code == 404
 
     patched = client.patch(
-        "/v1/components/CMP-VM-LNX", json={"summary": "s", **fields}, headers=_write(auth, "admin")
+        "/v1/components/CMP-VM-LNX",
+        json={"summary": "s", **fields},
+        headers=write_headers(auth, "admin"),
     )
     problem = assert_problem(patched, 422, "read-only-field")
     assert {error["field"] for error in problem["errors"]} == set(fields)
@@ -1137,23 +762,16 @@ def test_server_set_fields_cannot_be_assigned(
 
 def test_a_component_code_cannot_be_patched(client: TestClient, auth: Auth) -> None:
     response = client.patch(
-        "/v1/components/CMP-VM-LNX", json={"code": "CMP-RENAMED"}, headers=_write(auth, "admin")
+        "/v1/components/CMP-VM-LNX",
+        json={"code": "CMP-RENAMED"},
+        headers=write_headers(auth, "admin"),
     )
     problem = assert_problem(response, 422, "read-only-field")
     assert [error["field"] for error in problem["errors"]] == ["code"]
 
 
-class _BrokenDatabase:
-    """A database that fails in a way nobody planned for."""
-
-    engine = None
-
-    def transaction(self, *, write: bool) -> Any:
-        raise RuntimeError('boom at File "/srv/app/secret.py", line 1\nTraceback (most recent)')
-
-
 def test_an_unexpected_error_is_a_500_problem_without_internals() -> None:
-    app = create_app(Settings(), _BrokenDatabase())  # type: ignore[arg-type]
+    app = create_app(Settings(), BrokenDatabase())  # type: ignore[arg-type]
     with TestClient(app, raise_server_exceptions=False) as client:
         response = client.get("/v1/components", headers={"Authorization": "Bearer ow_x"})
     assert_problem(response, 500, "internal-error")
@@ -1187,7 +805,7 @@ def test_a_refused_patch_leaves_nothing_behind(
     client: TestClient, auth: Auth, latest: str, patch: dict[str, Any]
 ) -> None:
     if latest == "draft":
-        _draft_v2(client, auth)  # then the patch would edit version 2 in place
+        draft_v2(client, auth)  # then the patch would edit version 2 in place
     path = "/v1/components/CMP-VM-LNX"
     version = client.get(path, headers=auth("admin")).json()["latest_version"]
     before = client.get(f"{path}?version={version}", headers=auth("admin"))
@@ -1214,7 +832,7 @@ def test_a_refused_registry_write_leaves_nothing_behind(client: TestClient, auth
             json={"name": "x", "competencies": ["no-such-competency"]},
             headers={**auth("admin"), "If-Match": before.headers["ETag"]},
         ),
-        client.delete("/v1/capabilities/compute.linux", headers=_write(auth, "admin")),
+        client.delete("/v1/capabilities/compute.linux", headers=write_headers(auth, "admin")),
     ):
         assert_problem(response, 422)
     after = client.get(path, headers=auth("admin"))
@@ -1232,6 +850,7 @@ COST_WORDS = ("effort", "non_labour_cost", "cost_factor", "labour_rates", '"cost
 def test_callers_without_cost_read_see_no_cost_anywhere(
     client: TestClient, auth: Auth, role: str
 ) -> None:
+
     listed = client.get("/v1/components?limit=200", headers=auth(role)).json()["items"]
     assert len(listed) == 83
     for item in listed:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,9 +14,15 @@ from httpx import Response
 
 from app.bootstrap import create_app
 from app.kit.settings import Settings
-from tests.api.test_security import CASES, Case, _BrokenDatabase, assert_problem
+from tests.support.api import Auth
+from tests.support.database import BrokenDatabase
+from tests.support.problems import assert_problem
+from tests.support.routes import CASES, Case
 
-Auth = Any
+# One application and one set of keys for the whole module (it calls every route of the
+# role matrix): see tests/support/shared_app.py.
+pytestmark = pytest.mark.shared_app
+
 ALWAYS = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
@@ -69,7 +74,7 @@ def test_refused_bodies_and_unexpected_errors_carry_them_too(
     )
     assert_problem(big, 413, "payload-too-large")
     assert_secured(big)
-    app = create_app(Settings(), _BrokenDatabase())  # type: ignore[arg-type]
+    app = create_app(Settings(), BrokenDatabase())  # type: ignore[arg-type]
     with TestClient(app, raise_server_exceptions=False) as broken:
         failed = broken.get("/v1/components", headers={"Authorization": "Bearer ow_x"})
     assert_problem(failed, 500, "internal-error")
@@ -163,6 +168,7 @@ def test_every_route_says_how_it_may_be_cached(client: TestClient, auth: Auth, c
 def test_refusals_of_confidential_routes_are_not_stored_either(
     client: TestClient, auth: Auth
 ) -> None:
+
     for path in ("/v1/proposals/999999", "/v1/proposals/999999/pdf", "/v1/work-packages/1"):
         response = client.get(path, headers=auth("admin"))
         assert_problem(response, 404, "not-found")

@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 
 from app.bootstrap import create_app
 from app.kit.settings import Settings
-from tests.api.test_components import assert_problem, error_fields, ok
+from tests.support.api import ok
+from tests.support.problems import assert_problem, error_fields
 
 PATH = "/v1/configurations/options"
 REQUEST: dict[str, Any] = {

@@ -16,20 +16,18 @@ from app.auth.principal import Principal
 from app.kit.errors import Forbidden
 from app.portfolio.components import service as component_service
 from catalog.snapshot import CatalogSnapshot
-
-Headers = dict[str, str]
-
-PROBLEM = "urn:offerwright:problem:"
-MERGE_PATCH = "application/merge-patch+json"
-SERVER_SET = (
-    "status",
-    "version",
-    "author",
-    "active_version",
-    "latest_version",
-    "created_at",
-    "updated_at",
+from tests.support.api import MERGE_PATCH, Headers, etag_of, ok
+from tests.support.factories import (
+    SERVER_SET,
+    activate,
+    component_body,
+    create_draft,
+    get_component,
+    move_component,
+    patch_component,
 )
+from tests.support.problems import assert_problem, error_fields
+
 VERSION_METADATA = ("active_version", "latest_version")
 COST_KEYS = ("effort", "non_labour_cost")
 PARTNERED = "MON-APM"  # the one component of the default catalog with a partner we use
@@ -38,95 +36,8 @@ PARTNERED = "MON-APM"  # the one component of the default catalog with a partner
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def assert_problem(response: Response, status: int, slug: str | None = None) -> dict[str, Any]:
-    """The response is an RFC 9457 problem with this status (and type); returns its body."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert {"type", "title", "status", "detail", "instance"} <= body.keys()
-    assert body["status"] == status
-    assert body["instance"] == response.request.url.path
-    if slug is not None:
-        assert body["type"] == PROBLEM + slug
-    return body
-
-
-def error_fields(problem: dict[str, Any]) -> list[str]:
-    return [error["field"] for error in problem["errors"]]
-
-
-def ok(response: Response, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()
-
-
-def etag_of(client: TestClient, headers: Headers, path: str) -> str:
-    response = client.get(path, headers=headers)
-    assert response.status_code == 200, response.text
-    return response.headers["ETag"]
-
-
-def get_component(
-    client: TestClient, headers: Headers, code: str, version: int | None = None
-) -> dict[str, Any]:
-    params = {} if version is None else {"version": version}
-    return ok(client.get(f"/v1/components/{code}", headers=headers, params=params))  # type: ignore[no-any-return]
-
-
-def patch(
-    client: TestClient,
-    headers: Headers,
-    code: str,
-    body: Any,
-    if_match: str | None,
-    content_type: str = MERGE_PATCH,
-) -> Response:
-    sent = {**headers, "Content-Type": content_type}
-    if if_match is not None:
-        sent["If-Match"] = if_match
-    return client.patch(f"/v1/components/{code}", headers=sent, content=json.dumps(body))
-
-
-def latest_etag(client: TestClient, headers: Headers, code: str) -> str:
-    latest = get_component(client, headers, code)["latest_version"]
-    return etag_of(client, headers, f"/v1/components/{code}?version={latest}")
-
-
-def move(
-    client: TestClient, headers: Headers, code: str, version: int, to: str, **extra: Any
-) -> Response:
-    return client.post(
-        f"/v1/components/{code}/versions/{version}/transition",
-        headers=headers,
-        json={"to": to, **extra},
-    )
-
-
-def activate(client: TestClient, auth: Any, code: str, version: int) -> None:
-    """draft -> in_review -> assured -> active, each by a role allowed to."""
-    for who, to in (("portfolio", "in_review"), ("approver", "assured"), ("portfolio", "active")):
-        ok(move(client, auth(who), code, version, to))
-
-
-def new_body(client: TestClient, auth: Any, code: str = "CMP-VM-TEST") -> dict[str, Any]:
-    """A full valid creation body: CMP-VM-LNX as portfolio reads it, minus server fields."""
-    body = get_component(client, auth("portfolio"), "CMP-VM-LNX")
-    for key in SERVER_SET:
-        body.pop(key)
-    body["code"] = code
-    body["name"] = f"Test server {code}"
-    return body
-
-
 def create(client: TestClient, headers: Headers, body: dict[str, Any]) -> Response:
     return client.post("/v1/components", headers=headers, json=body)
-
-
-def create_draft(
-    client: TestClient, auth: Any, code: str = "CMP-VM-TEST", **changes: Any
-) -> dict[str, Any]:
-    body = {**new_body(client, auth, code), **changes}
-    return ok(create(client, auth("portfolio"), body), 201)  # type: ignore[no-any-return]
 
 
 def list_page(client: TestClient, headers: Headers, **params: Any) -> dict[str, Any]:
@@ -339,7 +250,7 @@ def test_patch_active_creates_draft_version_2(client: TestClient, auth: Any) -> 
     editor = auth("portfolio-2")
     before = get_component(client, editor, "CMP-VM-LNX")
     etag = etag_of(client, editor, "/v1/components/CMP-VM-LNX")
-    response = patch(client, editor, "CMP-VM-LNX", {"summary": "A new summary."}, etag)
+    response = patch_component(client, editor, "CMP-VM-LNX", {"summary": "A new summary."}, etag)
     assert response.status_code == 200, response.text
     v2 = response.json()
     assert v2["version"] == 2
@@ -366,9 +277,11 @@ def test_patch_active_creates_draft_version_2(client: TestClient, auth: Any) -> 
 def test_second_patch_edits_the_draft_in_place(client: TestClient, auth: Any) -> None:
     editor = auth("portfolio")
     etag = etag_of(client, editor, "/v1/components/CMP-VM-LNX")
-    first = patch(client, editor, "CMP-VM-LNX", {"summary": "First edit."}, etag)
+    first = patch_component(client, editor, "CMP-VM-LNX", {"summary": "First edit."}, etag)
     assert first.status_code == 200
-    second = patch(client, editor, "CMP-VM-LNX", {"name": "Renamed server"}, first.headers["ETag"])
+    second = patch_component(
+        client, editor, "CMP-VM-LNX", {"name": "Renamed server"}, first.headers["ETag"]
+    )
     assert second.status_code == 200, second.text
     body = second.json()
     assert body["version"] == 2
@@ -384,13 +297,15 @@ def test_second_patch_edits_the_draft_in_place(client: TestClient, auth: Any) ->
 def test_patch_after_in_review_creates_version_3(client: TestClient, auth: Any) -> None:
     editor = auth("portfolio")
     etag = etag_of(client, editor, "/v1/components/CMP-VM-LNX")
-    v2 = patch(client, editor, "CMP-VM-LNX", {"summary": "Version two."}, etag)
+    v2 = patch_component(client, editor, "CMP-VM-LNX", {"summary": "Version two."}, etag)
     assert v2.status_code == 200
-    review = move(client, editor, "CMP-VM-LNX", 2, "in_review")
+    review = move_component(client, editor, "CMP-VM-LNX", 2, "in_review")
     assert review.status_code == 200, review.text
     v2_before = get_component(client, editor, "CMP-VM-LNX", version=2)
 
-    v3 = patch(client, editor, "CMP-VM-LNX", {"summary": "Version three."}, review.headers["ETag"])
+    v3 = patch_component(
+        client, editor, "CMP-VM-LNX", {"summary": "Version three."}, review.headers["ETag"]
+    )
     assert v3.status_code == 200, v3.text
     assert v3.json()["version"] == 3
     assert v3.json()["status"] == "draft"
@@ -408,7 +323,7 @@ def test_patch_changing_nothing_creates_no_version(client: TestClient, auth: Any
     before = get_component(client, editor, "CMP-VM-LNX")
     etag = etag_of(client, editor, "/v1/components/CMP-VM-LNX")
     entries_before = audit(client, auth, entity_key="CMP-VM-LNX")["items"]
-    response = patch(client, editor, "CMP-VM-LNX", {"name": before["name"]}, etag)
+    response = patch_component(client, editor, "CMP-VM-LNX", {"name": before["name"]}, etag)
     assert response.status_code == 200, response.text
     assert response.json()["version"] == 1
     assert response.headers["ETag"] == etag
@@ -416,7 +331,7 @@ def test_patch_changing_nothing_creates_no_version(client: TestClient, auth: Any
     assert after == before
     assert after["latest_version"] == 1
     assert audit(client, auth, entity_key="CMP-VM-LNX")["items"] == entries_before
-    empty = patch(client, editor, "CMP-VM-LNX", {}, etag)
+    empty = patch_component(client, editor, "CMP-VM-LNX", {}, etag)
     assert empty.status_code == 200
     assert get_component(client, editor, "CMP-VM-LNX")["latest_version"] == 1
 
@@ -427,7 +342,7 @@ def test_patch_sending_back_what_was_read_creates_no_version(client: TestClient,
     etag = etag_of(client, editor, "/v1/components/CMP-VM-LNX")
     unchanged = {key: value for key, value in body.items() if key not in SERVER_SET}
     unchanged.pop("code")
-    response = patch(client, editor, "CMP-VM-LNX", unchanged, etag)
+    response = patch_component(client, editor, "CMP-VM-LNX", unchanged, etag)
     assert response.status_code == 200, response.text
     assert response.json()["version"] == 1
     assert get_component(client, editor, "CMP-VM-LNX")["latest_version"] == 1
@@ -440,7 +355,9 @@ def test_patch_with_equal_numeric_amount_creates_no_version(client: TestClient, 
     before = get_component(client, editor, "CMP-VM-LNX")
     assert before["non_labour_cost"]["monthly"] == "18.5"
     etag = etag_of(client, editor, "/v1/components/CMP-VM-LNX")
-    response = patch(client, editor, "CMP-VM-LNX", {"non_labour_cost": {"monthly": 18.5}}, etag)
+    response = patch_component(
+        client, editor, "CMP-VM-LNX", {"non_labour_cost": {"monthly": 18.5}}, etag
+    )
     assert response.status_code == 200, response.text
     assert response.json()["non_labour_cost"] == before["non_labour_cost"]
     assert response.json()["version"] == 1
@@ -460,7 +377,7 @@ def test_patch_uses_json_merge_patch_semantics(
         "attributes": {"hypervisor": None, "tier": "gold"},  # maps merge, null removes a key
         "quantity": {"max": 500},  # nested objects merge
     }
-    response = patch(client, editor, "CMP-VM-LNX", body, etag, content_type)
+    response = patch_component(client, editor, "CMP-VM-LNX", body, etag, content_type)
     assert response.status_code == 200, response.text
     after = response.json()
     assert after.get("non_labour_cost") is None
@@ -475,7 +392,7 @@ def test_patch_uses_json_merge_patch_semantics(
 def test_patch_with_charset_parameter_is_accepted(client: TestClient, auth: Any) -> None:
     editor = auth("portfolio")
     etag = etag_of(client, editor, "/v1/components/CMP-VM-LNX")
-    response = patch(
+    response = patch_component(
         client, editor, "CMP-VM-LNX", {"summary": "New."}, etag, f"{MERGE_PATCH}; charset=utf-8"
     )
     assert response.status_code == 200, response.text
@@ -489,7 +406,7 @@ def test_patch_other_content_types_are_415(
 ) -> None:
     editor = auth("portfolio")
     etag = etag_of(client, editor, "/v1/components/CMP-VM-LNX")
-    response = patch(client, editor, "CMP-VM-LNX", {"summary": "x"}, etag, content_type)
+    response = patch_component(client, editor, "CMP-VM-LNX", {"summary": "x"}, etag, content_type)
     assert_problem(response, 415, "unsupported-media-type")
     assert get_component(client, editor, "CMP-VM-LNX")["latest_version"] == 1
 
@@ -497,7 +414,9 @@ def test_patch_other_content_types_are_415(
 def test_patch_read_only_fields_are_refused(client: TestClient, auth: Any) -> None:
     editor = auth("portfolio")
     etag = etag_of(client, editor, "/v1/components/CMP-VM-LNX")
-    response = patch(client, editor, "CMP-VM-LNX", {"status": "active", "version": 5}, etag)
+    response = patch_component(
+        client, editor, "CMP-VM-LNX", {"status": "active", "version": 5}, etag
+    )
     problem = assert_problem(response, 422, "read-only-field")
     assert set(error_fields(problem)) == {"status", "version"}
     assert get_component(client, editor, "CMP-VM-LNX")["latest_version"] == 1
@@ -508,7 +427,7 @@ def test_patch_with_invalid_result_is_422_and_changes_nothing(
 ) -> None:
     editor = auth("portfolio")
     etag = etag_of(client, editor, "/v1/components/CMP-VM-LNX")
-    response = patch(client, editor, "CMP-VM-LNX", {"layer": "stratosphere"}, etag)
+    response = patch_component(client, editor, "CMP-VM-LNX", {"layer": "stratosphere"}, etag)
     problem = assert_problem(response, 422)
     assert "layer" in error_fields(problem)
     assert get_component(client, editor, "CMP-VM-LNX")["latest_version"] == 1
@@ -516,7 +435,7 @@ def test_patch_with_invalid_result_is_422_and_changes_nothing(
 
 def test_sales_cannot_patch(client: TestClient, auth: Any) -> None:
     etag = etag_of(client, auth("sales"), "/v1/components/CMP-VM-LNX")
-    response = patch(client, auth("sales"), "CMP-VM-LNX", {"summary": "x"}, etag)
+    response = patch_component(client, auth("sales"), "CMP-VM-LNX", {"summary": "x"}, etag)
     assert_problem(response, 403, "forbidden")
 
 
@@ -524,7 +443,7 @@ def test_sales_cannot_patch(client: TestClient, auth: Any) -> None:
 
 
 def test_patch_without_if_match_is_428(client: TestClient, auth: Any) -> None:
-    response = patch(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "x"}, None)
+    response = patch_component(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "x"}, None)
     assert_problem(response, 428, "precondition-required")
     assert get_component(client, auth("portfolio"), "CMP-VM-LNX")["latest_version"] == 1
 
@@ -532,24 +451,24 @@ def test_patch_without_if_match_is_428(client: TestClient, auth: Any) -> None:
 def test_patch_with_stale_etag_is_412_and_changes_nothing(client: TestClient, auth: Any) -> None:
     editor = auth("portfolio")
     stale = etag_of(client, editor, "/v1/components/CMP-VM-LNX")
-    first = patch(client, editor, "CMP-VM-LNX", {"summary": "First."}, stale)
+    first = patch_component(client, editor, "CMP-VM-LNX", {"summary": "First."}, stale)
     assert first.status_code == 200
     v2 = get_component(client, editor, "CMP-VM-LNX", version=2)
 
-    response = patch(client, editor, "CMP-VM-LNX", {"summary": "Lost update."}, stale)
+    response = patch_component(client, editor, "CMP-VM-LNX", {"summary": "Lost update."}, stale)
     assert_problem(response, 412, "precondition-failed")
     assert get_component(client, editor, "CMP-VM-LNX", version=2) == v2
     assert v2["summary"] == "First."
 
 
 def test_patch_with_made_up_etag_is_412(client: TestClient, auth: Any) -> None:
-    response = patch(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "x"}, '"nope"')
+    response = patch_component(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "x"}, '"nope"')
     assert_problem(response, 412, "precondition-failed")
     assert get_component(client, auth("portfolio"), "CMP-VM-LNX")["latest_version"] == 1
 
 
 def test_patch_with_if_match_star(client: TestClient, auth: Any) -> None:
-    response = patch(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "Star."}, "*")
+    response = patch_component(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "Star."}, "*")
     assert response.status_code == 200, response.text
     assert response.json()["version"] == 2
     assert response.json()["summary"] == "Star."
@@ -558,7 +477,9 @@ def test_patch_with_if_match_star(client: TestClient, auth: Any) -> None:
 def test_patch_with_one_of_several_etags(client: TestClient, auth: Any) -> None:
     editor = auth("portfolio")
     etag = etag_of(client, editor, "/v1/components/CMP-VM-LNX")
-    response = patch(client, editor, "CMP-VM-LNX", {"summary": "List."}, f'"other", {etag}')
+    response = patch_component(
+        client, editor, "CMP-VM-LNX", {"summary": "List."}, f'"other", {etag}'
+    )
     assert response.status_code == 200, response.text
 
 
@@ -582,7 +503,7 @@ def test_the_etag_is_the_hash_of_the_representation_sent(client: TestClient, aut
     assert len({response.headers["ETag"] for response in before.values()}) == 3
     # A new draft version changes what every reader of version 1 is sent (its
     # latest_version), so every tag changes with it.
-    edited = patch(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "Draft."},
+    edited = patch_component(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "Draft."},
                    before["admin"].headers["ETag"])  # fmt: skip
     assert edited.headers["ETag"] == body_hash(edited)
     for who, response in before.items():
@@ -592,10 +513,12 @@ def test_the_etag_is_the_hash_of_the_representation_sent(client: TestClient, aut
 
 
 def test_transition_with_stale_if_match_is_412(client: TestClient, auth: Any) -> None:
-    draft = client.post("/v1/components", headers=auth("portfolio"), json=new_body(client, auth))
+    draft = client.post(
+        "/v1/components", headers=auth("portfolio"), json=component_body(client, auth)
+    )
     assert draft.status_code == 201
     stale = draft.headers["ETag"]
-    ok(patch(client, auth("portfolio"), "CMP-VM-TEST", {"summary": "Edited."}, stale))
+    ok(patch_component(client, auth("portfolio"), "CMP-VM-TEST", {"summary": "Edited."}, stale))
     response = client.post(
         "/v1/components/CMP-VM-TEST/versions/1/transition",
         headers={**auth("portfolio"), "If-Match": stale},
@@ -610,11 +533,11 @@ def test_transition_with_stale_if_match_is_412(client: TestClient, auth: Any) ->
 
 def test_lifecycle_draft_to_active(client: TestClient, auth: Any) -> None:
     create_draft(client, auth)
-    review = ok(move(client, auth("portfolio"), "CMP-VM-TEST", 1, "in_review"))
+    review = ok(move_component(client, auth("portfolio"), "CMP-VM-TEST", 1, "in_review"))
     assert review["status"] == "in_review"
-    assured = ok(move(client, auth("approver"), "CMP-VM-TEST", 1, "assured"))
+    assured = ok(move_component(client, auth("approver"), "CMP-VM-TEST", 1, "assured"))
     assert assured["status"] == "assured"
-    active = ok(move(client, auth("portfolio"), "CMP-VM-TEST", 1, "active", comment="go"))
+    active = ok(move_component(client, auth("portfolio"), "CMP-VM-TEST", 1, "active", comment="go"))
     assert active["status"] == "active"
     assert active["active_version"] == 1
     assert get_component(client, auth("sales"), "CMP-VM-TEST")["status"] == "active"
@@ -622,7 +545,7 @@ def test_lifecycle_draft_to_active(client: TestClient, auth: Any) -> None:
 
 def test_four_eyes_at_the_service_level(database: Any, client: TestClient, auth: Any) -> None:
     create_draft(client, auth)
-    ok(move(client, auth("portfolio"), "CMP-VM-TEST", 1, "in_review"))
+    ok(move_component(client, auth("portfolio"), "CMP-VM-TEST", 1, "in_review"))
     with (
         database.transaction(write=True) as session,
         pytest.raises(Forbidden, match="four eyes"),
@@ -641,25 +564,37 @@ def test_four_eyes_at_the_service_level(database: Any, client: TestClient, auth:
 
 def test_portfolio_cannot_assure(client: TestClient, auth: Any) -> None:
     create_draft(client, auth)
-    ok(move(client, auth("portfolio"), "CMP-VM-TEST", 1, "in_review"))
-    assert_problem(move(client, auth("portfolio-2"), "CMP-VM-TEST", 1, "assured"), 403, "forbidden")
-    assert_problem(move(client, auth("admin"), "CMP-VM-TEST", 1, "assured"), 403, "forbidden")
+    ok(move_component(client, auth("portfolio"), "CMP-VM-TEST", 1, "in_review"))
+    assert_problem(
+        move_component(client, auth("portfolio-2"), "CMP-VM-TEST", 1, "assured"), 403, "forbidden"
+    )
+    assert_problem(
+        move_component(client, auth("admin"), "CMP-VM-TEST", 1, "assured"), 403, "forbidden"
+    )
     assert get_component(client, auth("portfolio"), "CMP-VM-TEST")["status"] == "in_review"
 
 
 def test_approver_cannot_submit_or_activate(client: TestClient, auth: Any) -> None:
     create_draft(client, auth)
-    assert_problem(move(client, auth("approver"), "CMP-VM-TEST", 1, "in_review"), 403, "forbidden")
-    ok(move(client, auth("portfolio"), "CMP-VM-TEST", 1, "in_review"))
-    ok(move(client, auth("approver"), "CMP-VM-TEST", 1, "assured"))
-    assert_problem(move(client, auth("approver"), "CMP-VM-TEST", 1, "active"), 403, "forbidden")
+    assert_problem(
+        move_component(client, auth("approver"), "CMP-VM-TEST", 1, "in_review"), 403, "forbidden"
+    )
+    ok(move_component(client, auth("portfolio"), "CMP-VM-TEST", 1, "in_review"))
+    ok(move_component(client, auth("approver"), "CMP-VM-TEST", 1, "assured"))
+    assert_problem(
+        move_component(client, auth("approver"), "CMP-VM-TEST", 1, "active"), 403, "forbidden"
+    )
     assert get_component(client, auth("portfolio"), "CMP-VM-TEST")["status"] == "assured"
 
 
 def test_sales_cannot_transition(client: TestClient, auth: Any) -> None:
     create_draft(client, auth)
-    assert_problem(move(client, auth("sales"), "CMP-VM-TEST", 1, "in_review"), 403, "forbidden")
-    assert_problem(move(client, auth("sales"), "CMP-VM-LNX", 1, "retired"), 403, "forbidden")
+    assert_problem(
+        move_component(client, auth("sales"), "CMP-VM-TEST", 1, "in_review"), 403, "forbidden"
+    )
+    assert_problem(
+        move_component(client, auth("sales"), "CMP-VM-LNX", 1, "retired"), 403, "forbidden"
+    )
     assert get_component(client, auth("sales"), "CMP-VM-LNX")["status"] == "active"
 
 
@@ -670,7 +605,7 @@ def test_readers_learn_nothing_about_drafts_through_transition(
     """Sales and delivery may neither move nor see unreleased versions: any transition they
     ask for is forbidden, never answered with the hidden version's status."""
     create_draft(client, auth)
-    response = move(client, auth(who), "CMP-VM-TEST", 1, "active")
+    response = move_component(client, auth(who), "CMP-VM-TEST", 1, "active")
     assert response.status_code in (403, 404), response.text
     assert "draft" not in response.json()["detail"]
 
@@ -691,36 +626,40 @@ def test_illegal_transitions_are_409(
     create_draft(client, auth)
     for step in setup:
         who = "approver" if step == "assured" else "portfolio"
-        ok(move(client, auth(who), "CMP-VM-TEST", 1, step))
+        ok(move_component(client, auth(who), "CMP-VM-TEST", 1, step))
     status_before = get_component(client, auth("portfolio"), "CMP-VM-TEST", 1)["status"]
     who = "approver" if to == "assured" else "portfolio"
     problem = assert_problem(
-        move(client, auth(who), "CMP-VM-TEST", 1, to), 409, "illegal-transition"
+        move_component(client, auth(who), "CMP-VM-TEST", 1, to), 409, "illegal-transition"
     )
     assert to in problem["detail"]
     assert get_component(client, auth("portfolio"), "CMP-VM-TEST", 1)["status"] == status_before
 
 
 def test_active_to_in_review_on_default_catalog_is_409(client: TestClient, auth: Any) -> None:
-    response = move(client, auth("portfolio"), "CMP-VM-LNX", 1, "in_review")
+    response = move_component(client, auth("portfolio"), "CMP-VM-LNX", 1, "in_review")
     assert_problem(response, 409, "illegal-transition")
 
 
 def test_unknown_target_status_is_422(client: TestClient, auth: Any) -> None:
-    response = move(client, auth("portfolio"), "CMP-VM-LNX", 1, "deleted")
+    response = move_component(client, auth("portfolio"), "CMP-VM-LNX", 1, "deleted")
     assert_problem(response, 422, "validation-error")
 
 
 def test_transition_of_unknown_version_is_404(client: TestClient, auth: Any) -> None:
-    assert_problem(move(client, auth("portfolio"), "CMP-VM-LNX", 9, "retired"), 404, "not-found")
-    assert_problem(move(client, auth("portfolio"), "NO-SUCH", 1, "retired"), 404, "not-found")
+    assert_problem(
+        move_component(client, auth("portfolio"), "CMP-VM-LNX", 9, "retired"), 404, "not-found"
+    )
+    assert_problem(
+        move_component(client, auth("portfolio"), "NO-SUCH", 1, "retired"), 404, "not-found"
+    )
 
 
 def test_activating_version_2_retires_version_1(client: TestClient, auth: Any) -> None:
     editor = auth("portfolio")
     etag = etag_of(client, editor, "/v1/components/CMP-VM-LNX")
-    ok(patch(client, editor, "CMP-VM-LNX", {"summary": "Second generation."}, etag))
-    activate(client, auth, "CMP-VM-LNX", 2)
+    ok(patch_component(client, editor, "CMP-VM-LNX", {"summary": "Second generation."}, etag))
+    activate(client, auth, code="CMP-VM-LNX", version=2)
 
     for who in ("sales", "portfolio"):
         current = get_component(client, auth(who), "CMP-VM-LNX")
@@ -735,7 +674,7 @@ def test_activating_version_2_retires_version_1(client: TestClient, auth: Any) -
 
 
 def test_retired_version_stays_readable_by_sales(client: TestClient, auth: Any) -> None:
-    ok(move(client, auth("portfolio"), "CMP-VM-LNX", 1, "retired"))
+    ok(move_component(client, auth("portfolio"), "CMP-VM-LNX", 1, "retired"))
     old = get_component(client, auth("sales"), "CMP-VM-LNX", version=1)
     assert old["status"] == "retired"
     assert old["active_version"] is None
@@ -755,7 +694,7 @@ def test_sales_cannot_see_drafts(client: TestClient, auth: Any) -> None:
     assert "CMP-VM-TEST" in list_codes(client, auth("portfolio"))
     # a draft version 2 of an active component is not shown to sales either
     etag = etag_of(client, auth("portfolio"), "/v1/components/CMP-VM-LNX")
-    ok(patch(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "Secret draft."}, etag))
+    ok(patch_component(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "Secret draft."}, etag))
     response = client.get("/v1/components/CMP-VM-LNX", headers=sales, params={"version": 2})
     assert_problem(response, 404, "not-found")
     assert get_component(client, sales, "CMP-VM-LNX")["version"] == 1
@@ -770,7 +709,7 @@ def test_sales_cannot_see_drafts(client: TestClient, auth: Any) -> None:
 
 
 def test_create_component(client: TestClient, auth: Any) -> None:
-    body = new_body(client, auth)
+    body = component_body(client, auth)
     response = create(client, auth("portfolio-2"), body)
     assert response.status_code == 201, response.text
     created = response.json()
@@ -790,33 +729,33 @@ def test_create_component(client: TestClient, auth: Any) -> None:
 
 
 def test_create_existing_code_is_409(client: TestClient, auth: Any) -> None:
-    body = new_body(client, auth, code="CMP-VM-LNX")
+    body = component_body(client, auth, code="CMP-VM-LNX")
     assert_problem(create(client, auth("portfolio"), body), 409, "conflict")
     assert get_component(client, auth("portfolio"), "CMP-VM-LNX")["latest_version"] == 1
 
 
 def test_create_with_server_fields_is_422(client: TestClient, auth: Any) -> None:
-    body = {**new_body(client, auth), "status": "active", "version": 3, "author": "mallory"}
+    body = {**component_body(client, auth), "status": "active", "version": 3, "author": "mallory"}
     problem = assert_problem(create(client, auth("portfolio"), body), 422, "read-only-field")
     assert set(error_fields(problem)) == {"status", "version", "author"}
     assert_problem(client.get("/v1/components/CMP-VM-TEST", headers=auth("portfolio")), 404)
 
 
 def test_create_with_unknown_field_is_422(client: TestClient, auth: Any) -> None:
-    body = {**new_body(client, auth), "colour": "blue"}
+    body = {**component_body(client, auth), "colour": "blue"}
     problem = assert_problem(create(client, auth("portfolio"), body), 422)
     assert "colour" in error_fields(problem)
 
 
 def test_create_with_wrong_type_names_the_path(client: TestClient, auth: Any) -> None:
-    body = new_body(client, auth)
+    body = component_body(client, auth)
     body["quantity"] = {**body["quantity"], "min": "abc"}
     problem = assert_problem(create(client, auth("portfolio"), body), 422)
     assert "quantity.min" in error_fields(problem)
 
 
 def test_create_requiring_unknown_capability_is_422(client: TestClient, auth: Any) -> None:
-    body = new_body(client, auth)
+    body = component_body(client, auth)
     body["requires"] = {**body["requires"], "teleportation.quantum": "1"}
     problem = assert_problem(create(client, auth("portfolio"), body), 422)
     messages = " ".join(error["message"] for error in problem["errors"])
@@ -842,14 +781,14 @@ def test_create_with_wrong_content_type_is_415(client: TestClient, auth: Any) ->
     response = client.post(
         "/v1/components",
         headers={**auth("portfolio"), "Content-Type": "text/plain"},
-        content=json.dumps(new_body(client, auth)),
+        content=json.dumps(component_body(client, auth)),
     )
     assert_problem(response, 415, "unsupported-media-type")
 
 
 @pytest.mark.parametrize("who", ["sales", "approver", "delivery"])
 def test_only_writers_create(client: TestClient, auth: Any, who: str) -> None:
-    body = new_body(client, auth)
+    body = component_body(client, auth)
     assert_problem(create(client, auth(who), body), 403, "forbidden")
 
 
@@ -975,7 +914,7 @@ def test_document_html_is_sanitised(client: TestClient, auth: Any) -> None:
         "## Evil\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))\n\n"
         '<img src=x onerror="alert(2)">\n\n[ok](https://example.com)'
     )
-    body = new_body(client, auth)
+    body = component_body(client, auth)
     body["documents"] = {**body["documents"], "specification": evil}
     ok(create(client, auth("portfolio"), body), 201)
     response = client.get(
@@ -997,11 +936,13 @@ def test_document_html_is_sanitised(client: TestClient, auth: Any) -> None:
 
 
 def test_document_html_is_sanitised_after_patch(client: TestClient, auth: Any) -> None:
-    draft = client.post("/v1/components", headers=auth("portfolio"), json=new_body(client, auth))
+    draft = client.post(
+        "/v1/components", headers=auth("portfolio"), json=component_body(client, auth)
+    )
     assert draft.status_code == 201
     spec = "<script>alert(1)</script> and [x](javascript:alert(1))"
     ok(
-        patch(
+        patch_component(
             client,
             auth("portfolio"),
             "CMP-VM-TEST",
@@ -1030,7 +971,7 @@ def test_document_html_is_sanitised_after_patch(client: TestClient, auth: Any) -
     ],
 )
 def test_document_html_refuses_link_tricks(client: TestClient, auth: Any, link: str) -> None:
-    body = new_body(client, auth)
+    body = component_body(client, auth)
     body["documents"] = {**body["documents"], "specification": f"Click {link} now."}
     ok(create(client, auth("portfolio"), body), 201)
     response = client.get(
@@ -1088,8 +1029,8 @@ def test_audit_records_update_and_transition(client: TestClient, auth: Any) -> N
     editor = auth("portfolio")
     old_summary = get_component(client, editor, "CMP-VM-LNX")["summary"]
     etag = etag_of(client, editor, "/v1/components/CMP-VM-LNX")
-    ok(patch(client, editor, "CMP-VM-LNX", {"summary": "Audited summary."}, etag))
-    ok(move(client, editor, "CMP-VM-LNX", 2, "in_review", comment="please review"))
+    ok(patch_component(client, editor, "CMP-VM-LNX", {"summary": "Audited summary."}, etag))
+    ok(move_component(client, editor, "CMP-VM-LNX", 2, "in_review", comment="please review"))
 
     items = audit(client, auth)["items"]
     transition, update = items[0], items[1]
@@ -1121,8 +1062,8 @@ def test_audit_records_creation(client: TestClient, auth: Any) -> None:
 
 def test_audit_records_superseded_version(client: TestClient, auth: Any) -> None:
     etag = etag_of(client, auth("portfolio"), "/v1/components/CMP-VM-LNX")
-    ok(patch(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "v2"}, etag))
-    activate(client, auth, "CMP-VM-LNX", 2)
+    ok(patch_component(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "v2"}, etag))
+    activate(client, auth, code="CMP-VM-LNX", version=2)
     items = audit(client, auth, entity_key="CMP-VM-LNX", limit=2)["items"]
     assert items[0]["after"] == {"version": 2, "status": "active"}
     assert items[1]["before"] == {"version": 1, "status": "active"}
@@ -1136,9 +1077,13 @@ def test_audit_is_admin_only(client: TestClient, auth: Any, who: str) -> None:
 
 def test_audit_filters(client: TestClient, auth: Any) -> None:
     etag = etag_of(client, auth("portfolio"), "/v1/components/CMP-VM-LNX")
-    ok(patch(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "By portfolio."}, etag))
+    ok(patch_component(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "By portfolio."}, etag))
     sap = etag_of(client, auth("portfolio-2"), "/v1/components/SAP-BASIS-S4")
-    ok(patch(client, auth("portfolio-2"), "SAP-BASIS-S4", {"summary": "By portfolio-2."}, sap))
+    ok(
+        patch_component(
+            client, auth("portfolio-2"), "SAP-BASIS-S4", {"summary": "By portfolio-2."}, sap
+        )
+    )
 
     by_key = audit(client, auth, entity_key="SAP-BASIS-S4")["items"]
     assert by_key
@@ -1160,7 +1105,7 @@ def test_audit_filters(client: TestClient, auth: Any) -> None:
 def test_audit_pages_with_next_cursor(client: TestClient, auth: Any) -> None:
     editor = auth("portfolio")
     for index in range(3):
-        ok(patch(client, editor, "CMP-VM-LNX", {"summary": f"Summary {index}."}, "*"))
+        ok(patch_component(client, editor, "CMP-VM-LNX", {"summary": f"Summary {index}."}, "*"))
     full = audit(client, auth, actor="portfolio")["items"]
     assert len(full) == 3
     seen: list[int] = []
@@ -1184,7 +1129,7 @@ def test_audit_pages_with_next_cursor(client: TestClient, auth: Any) -> None:
 
 
 def test_audit_since_filter(client: TestClient, auth: Any) -> None:
-    ok(patch(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "Recent."}, "*"))
+    ok(patch_component(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "Recent."}, "*"))
     recent = audit(client, auth, since="2000-01-01T00:00:00Z", entity_key="CMP-VM-LNX")
     assert recent["items"]
     assert audit(client, auth, since="2999-01-01T00:00:00+00:00")["items"] == []
@@ -1226,7 +1171,7 @@ def test_summary_counts(client: TestClient, auth: Any, default_snapshot: Catalog
 
 
 def test_summary_after_draft(client: TestClient, auth: Any) -> None:
-    body = new_body(client, auth)
+    body = component_body(client, auth)
     body["family"] = "test-family"
     ok(create(client, auth("portfolio"), body), 201)
     curator = ok(client.get("/v1/catalog/summary", headers=auth("portfolio")))
@@ -1241,7 +1186,7 @@ def test_summary_after_draft(client: TestClient, auth: Any) -> None:
 
 def test_summary_counts_one_row_per_component(client: TestClient, auth: Any) -> None:
     etag = etag_of(client, auth("portfolio"), "/v1/components/CMP-VM-LNX")
-    ok(patch(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "v2"}, etag))
+    ok(patch_component(client, auth("portfolio"), "CMP-VM-LNX", {"summary": "v2"}, etag))
     curator = ok(client.get("/v1/catalog/summary", headers=auth("portfolio")))
     assert curator["components"] == 83
     assert curator["by_status"] == {"active": 82, "draft": 1}

@@ -1,10 +1,11 @@
-"""Test doubles for the shell: a database whose every transaction is a savepoint inside one
-outer transaction that the test rolls back, so each test starts from the same catalog."""
+"""Test doubles of the database: one whose every transaction is a savepoint inside one
+outer transaction that the test rolls back, so each test starts from the same catalog; and
+one that fails."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import sessionmaker
@@ -32,3 +33,12 @@ class RolledBackDatabase(Database):
     def dispose(self) -> None:
         self._outer.rollback()
         self.connection.close()
+
+
+class BrokenDatabase:
+    """A database that fails in a way nobody planned for."""
+
+    engine = None
+
+    def transaction(self, *, write: bool) -> Any:
+        raise RuntimeError('boom at File "/srv/app/secret.py", line 1\nTraceback (most recent)')

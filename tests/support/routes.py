@@ -1,0 +1,380 @@
+"""The role matrix's table: every route of the API, once per kind of call, with the roles
+that may make it, what an allowed call returns, and what of it only some roles may see.
+tests/auth/test_security.py calls each row as every role; tests/kit/test_headers.py reads
+each row's caching headers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.testclient import TestClient
+from httpx import Response
+
+from tests.support.api import Auth
+from tests.support.factories import copied_component, default_catalog_json, move_proposal
+
+ROLES = ("sales", "portfolio", "approver", "delivery", "admin")
+EVERYONE = frozenset(ROLES)
+CURATORS = frozenset({"portfolio", "admin"})
+APPROVERS = frozenset({"approver"})
+ADMINS = frozenset({"admin"})
+QUOTERS = frozenset({"sales", "portfolio", "approver", "admin"})
+QUOTE = {
+    "price_book": "EUR",
+    "term_months": 12,
+    "lines": [{"component": "CMP-VM-LNX", "quantity": 2, "service_level": "gold",
+               "delivery_centre": "CZ-BRN"}],
+}  # fmt: skip
+CONFIGURATION = {
+    "price_book": "EUR",
+    "term_months": 12,
+    "needs": [{"capability": "storage.block", "quantity": 5}],
+}
+PROPOSAL = {"customer": {"name": "Matrix Test AG", "country": "CH"}, "request": CONFIGURATION}
+PROPOSERS = frozenset({"sales", "admin"})
+PROPOSAL_READERS = frozenset({"sales", "approver", "admin"})
+# Filled by a case's setup: ids the concrete path of a case names ("{proposal}").
+CREATED: dict[str, str] = {}
+
+
+def write_headers(auth: Auth, name: str) -> dict[str, str]:
+    """The key's headers with If-Match: * (a write whatever the version)."""
+    return {**auth(name), "If-Match": "*"}
+
+
+# -- setups that bring CMP-VM-LNX version 2 to the state a transition starts from ----------
+
+
+def draft_v2(client: TestClient, auth: Auth) -> None:
+    response = client.patch(
+        "/v1/components/CMP-VM-LNX",
+        json={"summary": "A second version, written by portfolio-2."},
+        headers=write_headers(auth, "portfolio-2"),
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["version"] == 2
+
+
+def move_v2(client: TestClient, auth: Auth, to: str, by: str) -> None:
+    response = client.post(
+        "/v1/components/CMP-VM-LNX/versions/2/transition", json={"to": to}, headers=auth(by)
+    )
+    assert response.status_code == 200, response.text
+
+
+def in_review_v2(client: TestClient, auth: Auth) -> None:
+    draft_v2(client, auth)
+    move_v2(client, auth, "in_review", "portfolio-2")
+
+
+def assured_v2(client: TestClient, auth: Auth) -> None:
+    in_review_v2(client, auth)
+    move_v2(client, auth, "assured", "approver-2")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call of one route: who may make it, and what an allowed call returns."""
+
+    method: str
+    route: str  # the OpenAPI path template
+    path: str  # the concrete path called
+    allowed: frozenset[str]
+    ok: int = 200  # the status of an allowed call
+    body: Any = None  # JSON, or a function returning it
+    if_match: bool = False
+    # Read this path first (as the caller) and send its ETag: where If-Match: * won't do.
+    etag_from: str | None = None
+    setup: Callable[[TestClient, Auth], None] | None = None
+    note: str = ""
+    # What an allowed answer carries of what some roles may not see (see SENSITIVE), for a
+    # caller who may see it all; None: anything, as long as the caller may see it.
+    shows: frozenset[str] | None = frozenset()
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}" + (f" {self.note}" if self.note else "")
+
+    def call(self, client: TestClient, headers: dict[str, str]) -> Response:
+        if self.if_match:
+            headers = {**headers, "If-Match": "*"}
+        if self.etag_from is not None:
+            seen = client.get(self.etag_from.format(**CREATED), headers=headers)
+            headers = {**headers, "If-Match": seen.headers.get("ETag", '"unread"')}
+        body = self.body() if callable(self.body) else self.body
+        path = self.path.format(**CREATED)
+        if body is None:
+            return client.request(self.method, path, headers=headers)
+        return client.request(self.method, path, json=body, headers=headers)
+
+
+COMPONENT = "/v1/components/{code}"
+TRANSITION = "/v1/components/{code}/versions/{version}/transition"
+
+# What some roles may not see: cost (and margin), and delivery descriptions, which the
+# delivery key of CZ-BRN sees only of the components its centre is competent for.
+COST = frozenset({"cost"})
+OWN_DELIVERY = frozenset({"delivery"})  # of a component CZ-BRN delivers (CMP-VM-LNX)
+FOREIGN_DELIVERY = frozenset({"foreign-delivery"})  # of one it does not (SAP-BASIS-S4)
+SENSITIVE = COST | OWN_DELIVERY | FOREIGN_DELIVERY
+
+NOT_DELIVERY = EVERYONE - {"delivery"}
+
+WHOLE = COST | OWN_DELIVERY  # all of CMP-VM-LNX
+
+COMPONENT_CASES = [
+    Case("GET", "/v1/components", "/v1/components?limit=200", EVERYONE),
+    Case("POST", "/v1/components", "/v1/components", CURATORS, 201, copied_component, shows=WHOLE),
+    Case("GET", COMPONENT, "/v1/components/CMP-VM-LNX", EVERYONE, shows=WHOLE),
+    Case("GET", COMPONENT, "/v1/components/SAP-BASIS-S4", EVERYONE,
+         shows=COST | FOREIGN_DELIVERY),
+    Case("GET", COMPONENT, "/v1/components/SAP-BASIS-S4?version=1", EVERYONE,
+         shows=COST | FOREIGN_DELIVERY),
+    Case(
+        "PATCH",
+        COMPONENT,
+        "/v1/components/CMP-VM-LNX",
+        CURATORS,
+        body={"summary": "Edited by the role matrix."},
+        if_match=True,
+        shows=WHOLE,
+    ),
+    Case(
+        "POST",
+        TRANSITION,
+        "/v1/components/CMP-VM-LNX/versions/2/transition",
+        CURATORS,
+        body={"to": "in_review"},
+        setup=draft_v2,
+        note="to=in_review",
+        shows=WHOLE,
+    ),
+    Case(
+        "POST",
+        TRANSITION,
+        "/v1/components/CMP-VM-LNX/versions/2/transition",
+        APPROVERS,
+        body={"to": "assured"},
+        setup=in_review_v2,
+        note="to=assured",
+        shows=WHOLE,
+    ),
+    Case(
+        "POST",
+        TRANSITION,
+        "/v1/components/CMP-VM-LNX/versions/2/transition",
+        CURATORS,
+        body={"to": "active"},
+        setup=assured_v2,
+        note="to=active",
+        shows=WHOLE,
+    ),
+    Case(
+        "POST",
+        TRANSITION,
+        "/v1/components/CMP-VM-LNX/versions/1/transition",
+        CURATORS,
+        body={"to": "retired"},
+        note="to=retired",
+        shows=WHOLE,
+    ),
+    *(
+        Case("GET", f"{COMPONENT}/{document}", f"/v1/components/CMP-VM-LNX/{document}", EVERYONE)
+        for document in ("specification", "statement-of-work")
+    ),
+    Case("GET", f"{COMPONENT}/delivery-description",
+         "/v1/components/CMP-VM-LNX/delivery-description", EVERYONE, shows=OWN_DELIVERY),
+    Case("GET", f"{COMPONENT}/delivery-description",
+         "/v1/components/SAP-BASIS-S4/delivery-description", NOT_DELIVERY,
+         shows=FOREIGN_DELIVERY),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The calls of one registry's five routes."""
+
+    key: str  # an existing record
+    new: dict[str, Any]  # a record to create
+    patch: dict[str, Any]
+    deletable: str  # the record to delete (``new`` when created first)
+    created: int = 201
+    deleted: int = 204
+    create_first: bool = False
+    costed: bool = False  # its records carry cost (labour rates, margin floors)
+
+    def setup_delete(self, path: str) -> Callable[[TestClient, Auth], None] | None:
+        if not self.create_first:
+            return None
+
+        def setup(client: TestClient, auth: Auth) -> None:
+            response = client.post(path, json=self.new, headers=auth("admin"))
+            assert response.status_code == 201, response.text
+
+        return setup
+
+
+CENTRE = {
+    "code": "XX-TST",
+    "name": "Test centre",
+    "country": "DE",
+    "region": "EU",
+    "cost_currency": "EUR",
+    "competencies": ["virtualisation"],
+    "labour_rates": {"vmware-engineer": 90},
+    "monthly_capacity_hours": 100,
+}
+FX = {"CHF": 1, "EUR": 1, "CZK": "0.04", "PLN": "0.2", "INR": "0.01", "GBP": "1.1", "USD": "0.9"}
+
+REGISTRIES = {
+    # A capability nobody provides is an error, so neither a new one nor one in use can be
+    # written alone: an allowed create or delete is refused as inconsistent (422), not 403.
+    "capabilities": Registry(
+        "compute.linux",
+        {"code": "test.capability", "name": "Test", "unit": "server", "description": "d"},
+        {"name": "Managed Linux servers"},
+        "compute.linux",
+        created=422,
+        deleted=422,
+    ),
+    "competencies": Registry(
+        "virtualisation",
+        {"code": "test-competency", "name": "Test", "description": "d"},
+        {"name": "Virtualisation"},
+        "test-competency",
+        create_first=True,
+    ),
+    # CZ-BRN: the delivery key's own centre, the one it may read.
+    "delivery-centres": Registry("CZ-BRN", CENTRE, {"name": "Brno"}, "DE-FRA", costed=True),
+    "price-books": Registry(
+        "EUR",
+        {"code": "CHF", "name": "Swiss franc list prices", "currency": "CHF", "fx_rates": FX},
+        {"name": "Euro list prices"},
+        "CHF",
+        create_first=True,
+        costed=True,
+    ),
+    "rules": Registry(
+        "R-SAP-001",
+        {
+            "id": "R-TST-001",
+            "kind": "requires",
+            "if": "SAP-BASIS-S4",
+            "then": ["DB-HANA"],
+            "message": "A test rule.",
+        },
+        {"message": "S/4HANA needs HANA."},
+        "R-SAP-001",
+    ),
+    "offerings": Registry(
+        "OFF-SAP-S4-LNX",
+        {
+            "code": "OFF-TST",
+            "name": "Test offering",
+            "description": "d",
+            "capabilities": ["compute.linux"],
+            "default_components": ["CMP-VM-LNX"],
+        },
+        {"name": "Managed S/4HANA"},
+        "OFF-SAP-S4-LNX",
+    ),
+}
+
+REGISTRY_CASES = [
+    case
+    for path, registry in REGISTRIES.items()
+    for shown in [COST if registry.costed else frozenset()]
+    for case in (
+        Case("GET", f"/v1/{path}", f"/v1/{path}", EVERYONE, shows=shown),
+        Case(
+            "POST",
+            f"/v1/{path}",
+            f"/v1/{path}",
+            CURATORS,
+            registry.created,
+            registry.new,
+            shows=shown,
+        ),
+        Case("GET", f"/v1/{path}/{{key}}", f"/v1/{path}/{registry.key}", EVERYONE, shows=shown),
+        Case(
+            "PATCH",
+            f"/v1/{path}/{{key}}",
+            f"/v1/{path}/{registry.key}",
+            CURATORS,
+            body=registry.patch,
+            if_match=True,
+            shows=shown,
+        ),
+        Case(
+            "DELETE",
+            f"/v1/{path}/{{key}}",
+            f"/v1/{path}/{registry.deletable}",
+            CURATORS,
+            registry.deleted,
+            if_match=True,
+            setup=registry.setup_delete(f"/v1/{path}"),
+        ),
+    )
+]
+
+CATALOG_CASES = [
+    Case("GET", "/v1/catalog/summary", "/v1/catalog/summary", EVERYONE),
+    Case("POST", "/v1/catalog/import", "/v1/catalog/import", CURATORS, body=default_catalog_json),
+    Case("GET", "/v1/audit", "/v1/audit", ADMINS, shows=None),
+    Case("POST", "/v1/quotes/price", "/v1/quotes/price", QUOTERS, body=QUOTE, shows=COST),
+    Case(
+        "POST", "/v1/configurations", "/v1/configurations", QUOTERS, body=CONFIGURATION, shows=COST
+    ),
+    Case(
+        "POST",
+        "/v1/configurations/options",
+        "/v1/configurations/options",
+        QUOTERS,
+        body=CONFIGURATION,
+    ),
+]
+
+
+def a_proposal_of_sales(client: TestClient, auth: Auth) -> None:
+    response = client.post("/v1/proposals", json=PROPOSAL, headers=auth("sales"))
+    assert response.status_code == 201, response.text
+    CREATED["proposal"] = str(response.json()["id"])
+
+
+def a_package_of_cz_brn(client: TestClient, auth: Auth) -> None:
+    a_proposal_of_sales(client, auth)
+    for to in ("submitted", "sent", "accepted"):
+        response = move_proposal(client, auth, {"id": CREATED["proposal"]}, to)
+        assert response.status_code == 200, response.text
+    listed = client.get("/v1/delivery-centres/CZ-BRN/work-packages", headers=auth("admin"))
+    CREATED["package"] = str(listed.json()["items"][0]["id"])
+
+
+DELIVERERS = frozenset({"delivery", "admin"})
+ONE_PROPOSAL = "/v1/proposals/{proposal_id}"
+PROPOSAL_CASES = [
+    Case("POST", "/v1/proposals", "/v1/proposals", PROPOSERS, 201, PROPOSAL, shows=COST),
+    Case("GET", "/v1/proposals", "/v1/proposals", PROPOSAL_READERS,
+         setup=a_proposal_of_sales),
+    Case("GET", ONE_PROPOSAL, "/v1/proposals/{proposal}", PROPOSAL_READERS,
+         setup=a_proposal_of_sales, shows=COST),
+    # Approvers read every proposal but run none: the author (or an admin) submits it.
+    Case("POST", f"{ONE_PROPOSAL}/transition", "/v1/proposals/{proposal}/transition",
+         PROPOSERS, body={"to": "submitted"}, etag_from="/v1/proposals/{proposal}",
+         setup=a_proposal_of_sales, shows=COST),
+    Case("POST", f"{ONE_PROPOSAL}/revisions", "/v1/proposals/{proposal}/revisions",
+         PROPOSERS, 201, body={}, setup=a_proposal_of_sales, shows=COST),
+    Case("GET", f"{ONE_PROPOSAL}/pdf", "/v1/proposals/{proposal}/pdf", PROPOSAL_READERS,
+         setup=a_proposal_of_sales),
+    # A work package carries the delivery description of what its centre delivers.
+    Case("GET", "/v1/delivery-centres/{code}/work-packages",
+         "/v1/delivery-centres/CZ-BRN/work-packages", DELIVERERS,
+         setup=a_package_of_cz_brn, shows=OWN_DELIVERY),
+    Case("GET", "/v1/work-packages/{package_id}", "/v1/work-packages/{package}", DELIVERERS,
+         setup=a_package_of_cz_brn, shows=OWN_DELIVERY),
+    Case("GET", "/v1/work-packages/{package_id}/pdf", "/v1/work-packages/{package}/pdf",
+         DELIVERERS, setup=a_package_of_cz_brn),
+]  # fmt: skip
+
+CASES = [*COMPONENT_CASES, *REGISTRY_CASES, *CATALOG_CASES, *PROPOSAL_CASES]
