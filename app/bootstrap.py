@@ -57,6 +57,9 @@ def create_app(
     )
     app = FastAPI(
         lifespan=_lifespan,
+        # Operation ids are the routes' names (configure, create_proposal...): what a
+        # generated client calls its functions.
+        generate_unique_id_function=lambda route: route.name,
         title="Offerwright",
         version="1.0",
         summary="Service component catalog and proposal configurator",

@@ -114,7 +114,7 @@ class RequestedConfiguration(Answer):
     discount_percent: DecimalText
 
 
-class Offering(Answer):
+class ProposedOffering(Answer):
     code: str
     name: str
 
@@ -147,7 +147,7 @@ class Proposal(Bundle):
     created_at: datetime
     revised_at: datetime = Field(description="when the revision shown was made")
     request: RequestedConfiguration
-    offering: Offering | None
+    offering: ProposedOffering | None
     catalog_revision: int = Field(description="the catalog revision it was solved on")
     history: list[HistoryEvent]
 

@@ -4,6 +4,7 @@ the path serves."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -99,3 +100,16 @@ def test_a_405_allows_every_method_the_path_serves(method: str, path: str, allow
     assert response.headers["allow"] == allowed
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["type"] == "urn:offerwright:problem:method-not-allowed"
+
+
+def test_operation_ids_are_unique_names_a_client_can_call(spec: dict[str, Any]) -> None:
+    # A generated client names its functions by them (configure, create_proposal...).
+    ids = [operation["operationId"] for _, _, operation in operations(spec)]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[a-z][a-z_]*", name) for name in ids), ids
+
+
+def test_no_two_models_share_a_name(spec: dict[str, Any]) -> None:
+    # FastAPI gives two models of one name module-qualified names (catalog__offerings__Offering),
+    # which generators cannot use.
+    assert [name for name in spec["components"]["schemas"] if "__" in name] == []

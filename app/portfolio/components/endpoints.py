@@ -118,6 +118,7 @@ def patch_component(
 
 @router.post(
     "/{code}/versions/{version}/transition",
+    name="transition_component",
     response_model=ComponentView,
     responses=problems(403, 404, 409, 412, 428),
 )

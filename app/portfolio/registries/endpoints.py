@@ -24,6 +24,7 @@ def _router(registry: Registry) -> APIRouter:
     title = registry.title
 
     view = RECORD_VIEWS[registry.field]
+    singular = registry.title.replace(" ", "_")  # a client's function names: get_price_book
     name = "".join(part.capitalize() for part in registry.title.split())
     # Defaults, not annotations: the annotations of this module are strings, read where the
     # module's names are, and these dependencies are made per registry here.
@@ -36,6 +37,7 @@ def _router(registry: Registry) -> APIRouter:
 
     @router.get(
         "",
+        name=f"list_{registry.field}",
         response_model=page_of(view, f"{name}Page"),
         responses=NOT_MODIFIED,
         summary=f"List {registry.path.replace('-', ' ')}",
@@ -51,6 +53,7 @@ def _router(registry: Registry) -> APIRouter:
 
     @router.get(
         "/{key}",
+        name=f"get_{singular}",
         response_model=view,
         responses={**NOT_MODIFIED, **problems(404)},
         summary=f"Read a {title}",
@@ -63,6 +66,7 @@ def _router(registry: Registry) -> APIRouter:
 
     @router.post(
         "",
+        name=f"create_{singular}",
         status_code=201,
         response_model=view,
         responses=problems(409),
@@ -77,6 +81,7 @@ def _router(registry: Registry) -> APIRouter:
 
     @router.patch(
         "/{key}",
+        name=f"edit_{singular}",
         response_model=view,
         responses=problems(404, 409, 412, 428),
         summary=f"Edit a {title}",
@@ -94,6 +99,7 @@ def _router(registry: Registry) -> APIRouter:
 
     @router.delete(
         "/{key}",
+        name=f"delete_{singular}",
         status_code=204,
         responses=problems(404, 409, 412, 428),
         summary=f"Delete a {title}",
