@@ -1,53 +1,91 @@
-"""The FastAPI application: the composition root of the HTTP shell."""
+"""The composition root: the one place that builds the application from the settings (the
+database, the solver and render pools, the active catalog...) and wires it, for the API
+(``create_app``), the command line and the local proposal path (``build``, ``propose``).
+Routes receive what it built as typed dependencies (``app.kit.wiring``)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI
+from sqlalchemy import func, select
 
 from app.audit import endpoints as audit
+from app.auth import RESERVED_PREFIX, SYSTEM, Principal
 from app.auth.throttle import FailedLogins
 from app.configurator import Limits
 from app.delivery import endpoints as work_packages
+from app.documents import InlineRenderer, Pdf
 from app.documents.render_pool import Renderer, RenderPool
-from app.kit import api_docs, contract, health, problems
+from app.kit import api_docs, contract, health, problems, wiring
 from app.kit.database import Database
+from app.kit.migrate import upgrade
 from app.kit.params import TEXT_CHECKS
+from app.kit.representation import represent
 from app.kit.request_body import BufferedBody
 from app.kit.revision_cache import RevisionCache
 from app.kit.security_headers import SecurityHeaders
 from app.kit.settings import Settings, get_settings
+from app.models import ComponentHead
+from app.portfolio import import_snapshot
 from app.portfolio.catalog import endpoints as catalog
 from app.portfolio.catalog.active import ActiveCatalog
 from app.portfolio.components import endpoints as components
 from app.portfolio.registries import endpoints as registries
 from app.proposals import endpoints as proposals
+from app.proposals import service as proposal_service
+from app.proposals.documents import proposal_pdf
 from app.quoting.configurations import endpoints as configurations
 from app.quoting.configurations.options import OptionsEngines
 from app.quoting.quotes import endpoints as quotes
-from app.quoting.solver_pool import SolverPool
+from app.quoting.solver_pool import InlineSolver, Solver, SolverPool
+from catalog import load_default_catalog
 
 IMPORT_PATH = "/v1/catalog/import"
+# The system's own name on proposals made from the command line (never an API key's).
+COMMAND_LINE = Principal(f"{RESERVED_PREFIX}command-line", "sales")
 
 
-@asynccontextmanager
-async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # Handlers (plain ``def``) run in this many threads: the pool is sized from the same number.
-    anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.settings.threads
-    yield
-    for pool in app.state.owned_pools:  # the worker processes it started go with the app
-        pool.close()
+@dataclass
+class Shell:
+    """What one process is made of, built once from the settings: the API, the command line
+    and the local proposal path all run on one of these."""
+
+    settings: Settings
+    database: Database
+    catalog: ActiveCatalog
+    solver: Solver
+    renderer: Renderer
+    limits: Limits
+    owned: list[SolverPool | RenderPool] = field(default_factory=list)
+
+    @property
+    def proposals(self) -> proposal_service.Services:
+        return proposal_service.Services(
+            self.database, self.catalog, self.solver, self.limits, self.settings
+        )
+
+    def close(self) -> None:
+        """Stop the worker processes this shell started (pools handed in are their
+        owner's to close)."""
+        for pool in self.owned:
+            pool.close()
 
 
-def create_app(
+def build(
     settings: Settings | None = None,
+    *,
     database: Database | None = None,
-    solver_pool: SolverPool | None = None,
-    render_pool: Renderer | None = None,  # any renderer: tests pass their own
-) -> FastAPI:
+    solver: Solver | None = None,
+    renderer: Renderer | None = None,
+    in_process: bool = False,
+) -> Shell:
+    """The shell from ``settings``; ``in_process``: solve and render in this process (the
+    command line), not in worker processes."""
     settings = settings or get_settings()
     database = database or Database(
         settings.resolved_database_url,
@@ -55,8 +93,53 @@ def create_app(
         pool_size=settings.threads,
         pool_wait=settings.db_pool_wait_seconds,
     )
+    owned: list[SolverPool | RenderPool] = []
+    if solver is None and in_process:
+        solver = InlineSolver()
+    elif solver is None:
+        solver = SolverPool(
+            workers=settings.solver_processes,
+            queue_wait=settings.solver_queue_wait_seconds,
+            grace=settings.solver_grace_seconds,
+        )
+        owned.append(solver)
+    if renderer is None and in_process:
+        renderer = InlineRenderer(max_pages=settings.pdf_max_pages)
+    elif renderer is None:
+        renderer = RenderPool(
+            workers=settings.pdf_processes,
+            time_limit_seconds=settings.pdf_time_limit_seconds,
+            memory_megabytes=settings.pdf_memory_megabytes,
+            max_pages=settings.pdf_max_pages,
+        )
+        owned.append(renderer)
+    limits = Limits(
+        max_needs=settings.max_needs,
+        max_alternatives=settings.max_alternatives,
+        time_limit_seconds=settings.solver_time_limit_seconds,
+        workers=settings.solver_threads,
+    )
+    return Shell(settings, database, ActiveCatalog(), solver, renderer, limits, owned)
+
+
+def create_app(
+    settings: Settings | None = None,
+    database: Database | None = None,
+    solver_pool: Solver | None = None,
+    render_pool: Renderer | None = None,  # any renderer: tests pass their own
+) -> FastAPI:
+    shell = build(settings, database=database, solver=solver_pool, renderer=render_pool)
+    settings = shell.settings
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Handlers (plain ``def``) run in this many threads: the pool is sized from it too.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        yield
+        shell.close()  # the worker processes it started go with the app
+
     app = FastAPI(
-        lifespan=_lifespan,
+        lifespan=lifespan,
         # Operation ids are the routes' names (configure, create_proposal...): what a
         # generated client calls its functions.
         generate_unique_id_function=lambda route: route.name,
@@ -72,40 +155,24 @@ def create_app(
         docs_url=None,  # FastAPI's pages load their assets from a CDN: ours ship in the package
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.database = database
-    app.state.health = health.Health(database)
-    app.state.failed_logins = FailedLogins(settings.auth_failures_per_minute)
-    app.state.active_catalog = ActiveCatalog()
-    app.state.revision_cache = RevisionCache()
-    app.state.options_engines = OptionsEngines(
-        queue=settings.options_queue, wait=settings.options_queue_wait_seconds
-    )
-    owned: list[SolverPool | RenderPool] = []  # pools handed in are closed by their owner
-    if solver_pool is None:
-        solver_pool = SolverPool(
-            workers=settings.solver_processes,
-            queue_wait=settings.solver_queue_wait_seconds,
-            grace=settings.solver_grace_seconds,
-        )
-        owned.append(solver_pool)
-    if render_pool is None:
-        render_pool = RenderPool(
-            workers=settings.pdf_processes,
-            time_limit_seconds=settings.pdf_time_limit_seconds,
-            memory_megabytes=settings.pdf_memory_megabytes,
-            max_pages=settings.pdf_max_pages,
-        )
-        owned.append(render_pool)
-    app.state.solver_pool, app.state.render_pool, app.state.owned_pools = (
-        solver_pool, render_pool, owned,
+    wiring.install(
+        app,
+        wiring.Wiring({
+            Settings: settings,
+            Database: shell.database,
+            ActiveCatalog: shell.catalog,
+            Solver: shell.solver,
+            Renderer: shell.renderer,
+            Limits: shell.limits,
+            proposal_service.Services: shell.proposals,
+            FailedLogins: FailedLogins(settings.auth_failures_per_minute),
+            health.Health: health.Health(shell.database),
+            RevisionCache: RevisionCache(),
+            OptionsEngines: OptionsEngines(
+                queue=settings.options_queue, wait=settings.options_queue_wait_seconds
+            ),
+        }),
     )  # fmt: skip
-    app.state.limits = Limits(
-        max_needs=settings.max_needs,
-        max_alternatives=settings.max_alternatives,
-        time_limit_seconds=settings.solver_time_limit_seconds,
-        workers=settings.solver_threads,
-    )
     problems.install(app)
     contract.install(app)
     app.add_middleware(
@@ -129,3 +196,32 @@ def create_app(
     app.include_router(proposals.router)
     app.include_router(work_packages.router)
     return app
+
+
+def prepared(database: Database) -> None:
+    """Migrate, and import the packaged catalog into a database that has none."""
+    upgrade(database.engine)
+    with database.transaction(write=True) as session:
+        if not session.scalar(select(func.count()).select_from(ComponentHead)):
+            import_snapshot(session, SYSTEM, load_default_catalog(), trusted=True)
+
+
+def propose(shell: Shell, body: dict[str, Any]) -> tuple[dict[str, Any], Pdf]:
+    """The whole path on one machine (``offerwright propose`` and the demo): the database
+    prepared, a proposal created from ``body`` (the ``POST /v1/proposals`` body), submitted
+    and rendered; the proposal as the API shows it, and its PDF."""
+    database, settings = shell.database, shell.settings
+    prepared(database)
+    with database.transaction(write=False) as session:
+        created = proposal_service.create(shell.proposals, session, COMMAND_LINE, body, None)
+    with database.transaction(write=True) as session:
+        seen = represent(created.body).etag  # nothing changed it since it was created
+        proposal = proposal_service.transition(
+            session, COMMAND_LINE, created.body["id"], {"to": "submitted"}, seen
+        )
+    with database.transaction(write=False) as session:
+        pdf = proposal_pdf(
+            database, shell.renderer, settings.provider_name, session, COMMAND_LINE,
+            created.body["id"],
+        )  # fmt: skip
+    return proposal, pdf

@@ -27,12 +27,16 @@ app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 
 
-def _database() -> Any:
-    from app.kit.database import Database
-    from app.kit.settings import get_settings
+def _shell() -> Any:
+    """The command line's shell: built by the composition root, solving and rendering in
+    this process."""
+    from app.bootstrap import build
 
-    settings = get_settings()
-    return Database(settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    return build(in_process=True)
+
+
+def _database() -> Any:
+    return _shell().database
 
 
 def _migrated_database() -> Any:
@@ -319,12 +323,11 @@ def propose(
 
 
 def _write_proposal(body: dict[str, Any], output: Path) -> None:
+    from app.bootstrap import propose as propose_locally
     from app.kit.errors import Invalid, NoValidBundle
-    from app.kit.settings import get_settings
-    from app.proposals.local import propose as propose_locally
 
     try:
-        proposal, pdf = propose_locally(_database(), get_settings(), body)
+        proposal, pdf = propose_locally(_shell(), body)
     except Invalid as error:
         typer.echo(f"error: {error.detail}", err=True)
         for problem in error.problems:

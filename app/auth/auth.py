@@ -26,6 +26,7 @@ from app.kit.errors import (
     Unauthenticated,
     UnsupportedMediaType,
 )
+from app.kit.wiring import provided
 from catalog import NUL_MESSAGE, format_path, nul_paths
 
 # Query parameters that would put a credential into logs, proxies and browser history.
@@ -65,11 +66,10 @@ async def authenticated(
             raise Unauthenticated("send Authorization: Bearer <key>")
         raise Unauthenticated("the Authorization header must be 'Bearer <key>'")
     key = credentials.credentials  # stripped
-    identified = await anyio.to_thread.run_sync(_identify, request.app.state.database, key)
+    identified = await anyio.to_thread.run_sync(_identify, provided(request, Database), key)
     if identified is None:
         # The key is checked first: only wrong keys are throttled, a valid one is served.
-        failures: FailedLogins = request.app.state.failed_logins
-        failures.failed(request.client.host if request.client else "unknown")
+        provided(request, FailedLogins).failed(request.client.host if request.client else "unknown")
         raise Unauthenticated("unknown or revoked API key")
     principal, request.state.catalog_revision = identified
     request.state.principal = principal
@@ -82,8 +82,7 @@ Caller = Annotated[Principal, Depends(authenticated)]
 def db_session(request: Request, _caller: Caller) -> Iterator[Session]:
     """The request's read transaction, begun once the caller is known (a request without a
     valid key never opens one), ended when the route returns."""
-    database = request.app.state.database
-    with database.transaction(write=False) as session:
+    with provided(request, Database).transaction(write=False) as session:
         yield session
 
 
@@ -98,7 +97,7 @@ async def write_session(
     thread the route already holds. (Opened by a dependency, the turn was taken in one
     worker thread and the route needed another: with every thread held by writers waiting
     for the turn, its holder waited for a thread until the busy timeout.)"""
-    database: Database = request.app.state.database
+    database = provided(request, Database)
     return lambda: database.transaction(write=True)
 
 

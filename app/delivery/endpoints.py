@@ -5,15 +5,20 @@ document them, nothing re-validates or reshapes them."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 
 from app.auth import Caller, Cursor, DbSession, Limit
 from app.delivery import service as work_packages
 from app.delivery.schemas import WorkPackage, WorkPackagePage
-from app.documents import pdf_response, pdf_responses
+from app.documents import Renderer, pdf_response, pdf_responses
 from app.kit.contract import problems
+from app.kit.database import Database
 from app.kit.params import Id
+from app.kit.settings import Settings
+from app.kit.wiring import wired
 
 router = APIRouter(tags=["work packages"])
 
@@ -47,14 +52,17 @@ def read_work_package(session: DbSession, principal: Caller, package_id: Id) -> 
     responses={**pdf_responses("the delivery pack"), **problems(403, 404, 422, 503)},
 )
 def work_package_pdf(
-    request: Request, session: DbSession, principal: Caller, package_id: Id
+    session: DbSession,
+    principal: Caller,
+    package_id: Id,
+    database: Annotated[Database, Depends(wired(Database))],
+    renderer: Annotated[Renderer, Depends(wired(Renderer))],
+    settings: Annotated[Settings, Depends(wired(Settings))],
 ) -> Response:
     """The delivery pack: the package's facts, then provisioning, operating procedures,
     tooling, skills, handover and KPIs of the version sold. Too long to render: 422; every
     renderer busy: 503."""
-    state = request.app.state
     document = work_packages.pack_pdf(
-        state.database, state.render_pool, state.settings.provider_name, session, principal,
-        package_id,
-    )  # fmt: skip
+        database, renderer, settings.provider_name, session, principal, package_id
+    )
     return pdf_response(document)

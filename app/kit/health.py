@@ -6,17 +6,18 @@ by every caller in between. Unhealthy is a 503 problem, as every error is."""
 from __future__ import annotations
 
 import time
-from typing import Literal
+from typing import Annotated, Literal
 
 import anyio
 import anyio.to_thread
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from app.kit.contract import problems
 from app.kit.database import Database
 from app.kit.errors import OfferwrightError
+from app.kit.wiring import wired
 
 router = APIRouter(tags=["health"])
 
@@ -52,10 +53,10 @@ class Unhealthy(OfferwrightError):
 
 
 @router.get("/healthz", response_model=Healthy, responses=problems(503))
-async def health(request: Request) -> Response:
+async def health(health: Annotated[Health, Depends(wired(Health))]) -> Response:
     """200 when the API and its database answer; otherwise a 503 problem (type
     `unavailable`, `"database": "unreachable"`) with `Retry-After`."""
-    if not await request.app.state.health.database_ok():
+    if not await health.database_ok():
         raise Unhealthy(
             "the database does not answer",
             headers={"Retry-After": "1"},

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse, Response
 
 from app.auth import Caller, Cursor, DbSession, Limit, Principal, Writing, json_model, requires
-from app.documents import pdf_response, pdf_responses
+from app.documents import Renderer, pdf_response, pdf_responses
 from app.kit.contract import problems
 from app.kit.params import Id
 from app.kit.representation import represent
 from app.kit.responses import tagged
+from app.kit.wiring import wired
 from app.proposals import documents as proposal_documents
 from app.proposals import service as proposals
 from app.proposals.schemas import (
@@ -62,11 +63,8 @@ _TEXT_FILTER: dict[str, Any] = {
 }
 
 
-def _services(request: Request) -> proposals.Services:
-    state = request.app.state
-    return proposals.Services(
-        state.database, state.active_catalog, state.solver_pool, state.limits, state.settings
-    )
+# What proposals need from the composition root, built there once.
+Services = Annotated[proposals.Services, Depends(wired(proposals.Services))]
 
 
 def _answer(answer: proposals.Answer) -> Response:
@@ -87,7 +85,7 @@ def _answer(answer: proposals.Answer) -> Response:
     },
 )
 def create_proposal(
-    request: Request,
+    services: Services,
     session: DbSession,
     principal: ProposalMaker,
     body: CreateBody,
@@ -98,7 +96,7 @@ def create_proposal(
     and body replays the first answer and creates nothing; the same key with another body is
     a 422, and while the first request runs a 409. No bundle for the request: 422 (type
     `infeasible`, with the conflict and repairs); every solver busy: 503."""
-    answer = proposals.create(_services(request), session, principal, body, idempotency_key)
+    answer = proposals.create(services, session, principal, body, idempotency_key)
     return _answer(answer)
 
 
@@ -189,13 +187,13 @@ def transition_proposal(
     },
 )
 def revise_proposal(
-    request: Request, session: DbSession, principal: Caller, proposal_id: Id, body: ReviseBody
+    services: Services, session: DbSession, principal: Caller, proposal_id: Id, body: ReviseBody
 ) -> Response:
     """A new revision: `{"request": {...}}` re-solves a changed request, `{}` re-prices the
     same request on the current catalog. Back to draft with a fresh validity; earlier
     revisions stay readable and unchanged. A closed proposal (accepted, rejected,
     withdrawn) is a 409."""
-    return _answer(proposals.revise(_services(request), session, principal, proposal_id, body))
+    return _answer(proposals.revise(services, session, principal, proposal_id, body))
 
 
 @router.get(
@@ -204,7 +202,8 @@ def revise_proposal(
     responses={**pdf_responses("the proposal PDF"), **problems(403, 404, 422, 503)},
 )
 def proposal_pdf(
-    request: Request,
+    services: Services,
+    renderer: Annotated[Renderer, Depends(wired(Renderer))],
     session: DbSession,
     principal: Caller,
     proposal_id: Id,
@@ -216,9 +215,8 @@ def proposal_pdf(
     service (specification and statement of work), terms. Issued proposals are PDF/A-3b;
     drafts (and `?draft=1` copies) are watermarked. Too long to render: 422; every
     renderer busy: 503."""
-    state = request.app.state
     document = proposal_documents.proposal_pdf(
-        state.database, state.render_pool, state.settings.provider_name, session, principal,
+        services.database, renderer, services.settings.provider_name, session, principal,
         proposal_id, revision=revision, draft=draft,
     )  # fmt: skip
     return pdf_response(document)

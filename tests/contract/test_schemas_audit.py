@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.bootstrap import create_app
+from app.kit.health import Health
 from app.kit.settings import Settings
 from tests.contract.conformance import Contract
 
@@ -59,7 +60,7 @@ class _Unreachable:
 
 def test_an_unhealthy_service_is_a_documented_503_problem() -> None:
     app = create_app(Settings(database_url="sqlite:///:memory:"))
-    app.state.health.database = _Unreachable()
+    app.state.wiring.get(Health).database = _Unreachable()
     with TestClient(app) as client:
         response = client.get("/healthz")
         problem = Contract(client).check(response, "GET", "/healthz")

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.bootstrap import create_app
 from app.kit.settings import Settings
+from app.quoting.configurations.options import OptionsEngines
 from tests.support.api import ok
 from tests.support.problems import assert_problem, error_fields
 
@@ -117,7 +118,7 @@ def test_clicks_beyond_the_options_queue_are_told_to_retry(
     settings = Settings(auth_failures_per_minute=10_000, options_queue=0)
     app = create_app(settings, database, render_pool=render_pool)
     with TestClient(app, raise_server_exceptions=False) as client:
-        with app.state.options_engines.gate.admitted():  # a click being answered
+        with app.state.wiring.get(OptionsEngines).gate.admitted():  # a click being answered
             busy = client.post(PATH, json=REQUEST, headers=auth("sales"))
         problem = assert_problem(busy, 503, "options-busy")
         assert busy.headers["Retry-After"] == "1"

@@ -18,6 +18,7 @@ from app.kit.preconditions import matches
 from app.kit.representation import Representation, represent
 from app.kit.responses import tagged
 from app.kit.revision_cache import RevisionCache
+from app.kit.wiring import provided
 from app.portfolio.catalog.store import catalog_revision
 
 Build = Callable[[Session], Any]
@@ -39,12 +40,12 @@ async def catalog_answer(
 ) -> Response:
     """``build(session)``'s JSON, built once per catalog revision for each ``key`` and kind
     of caller (what a caller may see of the catalog depends on its role and centre only)."""
-    state = request.app.state
-    cache: RevisionCache = state.revision_cache
+    cache = provided(request, RevisionCache)
     full_key = (principal.role, principal.centre, key)
     encoded = cache.get(request.state.catalog_revision, full_key)
     if encoded is None:
-        encoded = await anyio.to_thread.run_sync(_built, state.database, cache, full_key, build)
+        database = provided(request, Database)
+        encoded = await anyio.to_thread.run_sync(_built, database, cache, full_key, build)
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None and matches(if_none_match, encoded.etag):
         return Response(status_code=304, headers={"ETag": encoded.etag})

@@ -9,10 +9,12 @@ from sqlalchemy.orm import Session
 
 from app.auth import CatalogReader, CatalogWriter, DbSession
 from app.kit.contract import NOT_MODIFIED, problems
+from app.kit.database import Database
+from app.kit.wiring import wired
 from app.portfolio.catalog.cached import catalog_answer
 from app.portfolio.catalog.upload import Upload, import_upload
 from app.portfolio.components import service as components
-from app.portfolio.schemas import CatalogSummary
+from app.portfolio.schemas import CatalogSummary, ImportReport
 
 router = APIRouter(prefix="/v1/catalog", tags=["catalog"])
 
@@ -47,13 +49,18 @@ async def _upload(request: Request) -> Upload:
 
 # Validated before the write transaction begins (the request's own transaction only
 # reads), so a long validation never holds the write lock.
-@router.post("/import", openapi_extra=_IMPORT_BODY, responses=problems(400, 408, 413, 415, 422))
+@router.post(
+    "/import",
+    response_model=ImportReport,
+    openapi_extra=_IMPORT_BODY,
+    responses=problems(400, 408, 409, 413, 415, 422),
+)
 def import_catalog(
-    request: Request,
+    database: Annotated[Database, Depends(wired(Database))],
     session: DbSession,
     principal: CatalogWriter,
     upload: Annotated[Upload, Depends(_upload)],
 ) -> Any:
     """Validate the whole catalog and import it in one transaction: all or nothing, every
     problem reported. Admin imports keep the files' statuses; others land as drafts."""
-    return import_upload(request.app.state.database, session, principal, upload).as_dict()
+    return import_upload(database, session, principal, upload).as_dict()
