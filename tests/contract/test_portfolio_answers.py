@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.contract.spec import assert_matches_spec
+from tests.contract.conformance import Contract
 
 REGISTRIES = {
     "capabilities": "code",
@@ -21,28 +21,28 @@ REGISTRIES = {
 
 
 @pytest.fixture
-def spec(client: TestClient) -> dict[str, Any]:
-    return client.get("/openapi.json").json()  # type: ignore[no-any-return]
+def spec(client: TestClient) -> Contract:
+    return Contract(client)
 
 
 @pytest.mark.parametrize("role", ["sales", "portfolio", "delivery"])
 def test_component_answers_match_their_schemas(
-    client: TestClient, auth: Any, spec: dict[str, Any], role: str
+    client: TestClient, auth: Any, spec: Contract, role: str
 ) -> None:
     headers = auth(role)
     listed = client.get("/v1/components", params={"limit": 200}, headers=headers)
-    assert_matches_spec(spec, "GET", "/v1/components", listed)
+    spec.check(listed, "GET", "/v1/components")
     code = listed.json()["items"][0]["code"]
     one = client.get(f"/v1/components/{code}", headers=headers)
-    assert_matches_spec(spec, "GET", "/v1/components/{code}", one)
+    spec.check(one, "GET", "/v1/components/{code}")
     document = client.get(f"/v1/components/{code}/specification", headers=headers)
-    assert_matches_spec(spec, "GET", "/v1/components/{code}/specification", document)
+    spec.check(document, "GET", "/v1/components/{code}/specification")
     summary = client.get("/v1/catalog/summary", headers=headers)
-    assert_matches_spec(spec, "GET", "/v1/catalog/summary", summary)
+    spec.check(summary, "GET", "/v1/catalog/summary")
 
 
 def test_a_component_with_cost_matches_the_same_schema(
-    client: TestClient, auth: Any, spec: dict[str, Any]
+    client: TestClient, auth: Any, spec: Contract
 ) -> None:
     # Cost fields are optional in the schema: present for portfolio, absent for sales.
     code = client.get("/v1/components", headers=auth("sales")).json()["items"][0]["code"]
@@ -55,23 +55,21 @@ def test_a_component_with_cost_matches_the_same_schema(
 @pytest.mark.parametrize("registry", sorted(REGISTRIES))
 @pytest.mark.parametrize("role", ["sales", "portfolio"])
 def test_registry_answers_match_their_schemas(
-    client: TestClient, auth: Any, spec: dict[str, Any], registry: str, role: str
+    client: TestClient, auth: Any, spec: Contract, registry: str, role: str
 ) -> None:
     headers = auth(role)
     listed = client.get(f"/v1/{registry}", params={"limit": 200}, headers=headers)
-    assert_matches_spec(spec, "GET", f"/v1/{registry}", listed)
+    spec.check(listed, "GET", f"/v1/{registry}")
     for item in listed.json()["items"]:
         key = item[REGISTRIES[registry]]
         one = client.get(f"/v1/{registry}/{key}", headers=headers)
-        assert_matches_spec(spec, "GET", f"/v1/{registry}/{{key}}", one)
+        spec.check(one, "GET", f"/v1/{registry}/{{key}}")
 
 
-def test_problems_match_the_problem_schema(
-    client: TestClient, auth: Any, spec: dict[str, Any]
-) -> None:
+def test_problems_match_the_problem_schema(client: TestClient, auth: Any, spec: Contract) -> None:
     missing = client.get("/v1/components/NO-SUCH", headers=auth("sales"))
-    assert_matches_spec(spec, "GET", "/v1/components/{code}", missing)
+    spec.check(missing, "GET", "/v1/components/{code}")
     invalid = client.post("/v1/capabilities", json={"code": ""}, headers=auth("portfolio"))
-    assert_matches_spec(spec, "POST", "/v1/capabilities", invalid)
+    spec.check(invalid, "POST", "/v1/capabilities")
     anonymous = client.get("/v1/rules")
-    assert_matches_spec(spec, "GET", "/v1/rules", anonymous)
+    spec.check(anonymous, "GET", "/v1/rules")
