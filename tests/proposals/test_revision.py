@@ -28,6 +28,7 @@ from app.documents.pdf import render_pdf
 from app.documents.rendered import Pdf
 from app.models import Proposal, ProposalEvent, ProposalRevision, WorkPackage
 from app.proposals import documents as proposal_documents
+from app.proposals import packages as work_packages
 from app.proposals import service as proposals
 from app.proposals import views
 from app.proposals.content import freeze
@@ -259,13 +260,13 @@ def test_work_packages_are_made_from_a_stored_revision_as_they_were(
     record = _record("accepted")
     packages = record["work_packages"]
     accepted_on = _when(packages[0]["created_at"])
-    monkeypatch.setattr(delivery, "utcnow", lambda: accepted_on)
+    monkeypatch.setattr(work_packages, "utcnow", lambda: accepted_on)
     fields = record["proposal"]
     proposal = Proposal(id=fields["id"], number=fields["number"],
                         customer=copy.deepcopy(fields["customer"]))  # fmt: skip
     revision = ProposalRevision(revision=1, content=_stored("accepted", 1))
     session = _Added()
-    assert delivery.create_for(session, proposal, revision) == len(packages)  # type: ignore[arg-type]
+    assert work_packages.create_for(session, proposal, revision) == len(packages)  # type: ignore[arg-type]
     made = [(row.line, row.centre, row.revision, row.content) for row in session.rows]
     assert made == [(p["line"], p["centre"], p["revision"], p["content"]) for p in packages]
 
