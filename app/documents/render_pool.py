@@ -14,22 +14,8 @@ import resource
 from typing import Protocol
 
 from app.documents.pdf import DocumentTooLarge, Printable, RenderedPdf, render_pdf
-from app.kit.errors import OfferwrightError
+from app.kit.errors import DocumentTooLong, RenderBusy, RenderLimit
 from app.kit.worker_pool import Busy, Died, TimedOut, WorkerPool
-
-
-class RenderLimit(OfferwrightError):
-    status, type, title = 503, "render-limit", "The document could not be rendered"
-
-
-class DocumentTooLong(OfferwrightError):
-    """Over the page cap: rendering it again would give the same answer, so not a 503."""
-
-    status, type, title = 422, "document-too-large", "The document is too long to render"
-
-
-class RenderBusy(OfferwrightError):
-    status, type, title = 503, "render-busy", "Every renderer is busy"
 
 
 def _start_worker(memory_bytes: int) -> None:

@@ -20,8 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.documents.pdf import Printable
-from app.documents.render_pool import DocumentTooLong, Renderer, RenderLimit
+from app.documents.render_pool import Renderer
 from app.kit.database import Database, released
+from app.kit.errors import DocumentTooLong, RenderLimit
 from app.models import RenderedDocument, utcnow
 
 RETRY_STOPPED_AFTER = timedelta(minutes=15)

@@ -22,17 +22,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.kit.errors import OfferwrightError
+from app.kit.errors import DatabaseBusy
 
 WRITE = {"offerwright_write": True}
 T = TypeVar("T")
-
-
-class DatabaseBusy(OfferwrightError):
-    status, type, title = 503, "database-busy", "Database busy"
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail, headers={"Retry-After": "1"})
 
 
 def make_engine(

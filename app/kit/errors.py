@@ -1,5 +1,24 @@
-"""Domain errors raised by the services; ``app.kit.problems`` maps each to an RFC 9457
-problem. Each class carries its HTTP status and a stable problem type slug."""
+"""The error tree. Every error the shell raises is one of these, each with its HTTP status
+and a stable problem type (``urn:offerwright:problem:<type>``); ``app.kit.problems`` is the
+one place that turns them into RFC 9457 answers, and nothing else builds an error answer.
+
+    OfferwrightError (500 internal-error)
+      BadRequest 400, MalformedJson 400, CredentialsInQuery 400
+      Unauthenticated 401 (with WWW-Authenticate), Forbidden 403, NotFound 404
+      Conflict 409: IllegalTransition, IdempotencyKeyInUse
+      PreconditionFailed 412, PayloadTooLarge 413, UnsupportedMediaType 415
+      Invalid 422 (errors[] per field): ReadOnlyFields
+      NoValidBundle 422 infeasible, IdempotencyKeyReused 422, DocumentTooLong 422
+      PreconditionRequired 428, TooManyRequests 429
+      busy or cut off, 503: DatabaseBusy, SolverBusy, SolverKilled, OptionsBusy, RenderBusy,
+        RenderLimit, Unhealthy
+
+The pure core raises its own, knowing nothing of HTTP: ``catalog.CatalogInvalid`` (a
+catalog file's problems), ``pricing.PricingError``, and the configurator's
+``ConfigurationInvalid``, ``Infeasible``, ``SolverTimeout`` and ``OutOfRange``. The services
+translate those that need the caller's view (an infeasible request's repairs, priced as the
+caller may see them) into ``NoValidBundle`` or ``Invalid``; ``app.kit.problems`` maps the
+rest, and the database's own errors (a lost race: 409; locked or unreachable: 503)."""
 
 from __future__ import annotations
 
@@ -115,3 +134,43 @@ class PreconditionRequired(OfferwrightError):
 
 class TooManyRequests(OfferwrightError):
     status, type, title = 429, "too-many-requests", "Too many requests"
+
+
+# -- busy or cut off: worth retrying (503, with Retry-After where it is known) ------------
+
+
+class DatabaseBusy(OfferwrightError):
+    status, type, title = 503, "database-busy", "Database busy"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"Retry-After": "1"})
+
+
+class SolverBusy(OfferwrightError):
+    status, type, title = 503, "solver-busy", "All solvers are busy"
+
+
+class SolverKilled(OfferwrightError):
+    status, type, title = 503, "solver-timeout", "The solve took too long"
+
+
+class OptionsBusy(OfferwrightError):
+    status, type, title = 503, "options-busy", "The options engine is busy"
+
+
+class RenderBusy(OfferwrightError):
+    status, type, title = 503, "render-busy", "Every renderer is busy"
+
+
+class RenderLimit(OfferwrightError):
+    status, type, title = 503, "render-limit", "The document could not be rendered"
+
+
+class Unhealthy(OfferwrightError):
+    status, type, title = 503, "unavailable", "Service unavailable"
+
+
+class DocumentTooLong(OfferwrightError):
+    """Over the page cap: rendering it again would give the same answer, so not a 503."""
+
+    status, type, title = 422, "document-too-large", "The document is too long to render"

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from app.kit.contract import problems
 from app.kit.database import Database
-from app.kit.errors import OfferwrightError
+from app.kit.errors import Unhealthy
 from app.kit.wiring import wired
 
 router = APIRouter(tags=["health"])
@@ -46,10 +46,6 @@ class Healthy(BaseModel):
 
     status: Literal["ok"]
     database: Literal["ok"]
-
-
-class Unhealthy(OfferwrightError):
-    status, type, title = 503, "unavailable", "Service unavailable"
 
 
 @router.get("/healthz", response_model=Healthy, responses=problems(503))

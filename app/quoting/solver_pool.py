@@ -25,19 +25,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from app.configurator import ConfigurationRequest, Limits, Solution, configure
-from app.kit.errors import OfferwrightError
+from app.kit.errors import SolverBusy, SolverKilled
 from app.kit.worker_pool import Busy, Died, TimedOut, WorkerPool
 from catalog import CatalogSnapshot
 
 Solve = Callable[[CatalogSnapshot, ConfigurationRequest, Limits], Solution]
-
-
-class SolverBusy(OfferwrightError):
-    status, type, title = 503, "solver-busy", "All solvers are busy"
-
-
-class SolverKilled(OfferwrightError):
-    status, type, title = 503, "solver-timeout", "The solve took too long"
 
 
 _cached: tuple[str, CatalogSnapshot] | None = None

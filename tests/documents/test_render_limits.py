@@ -10,7 +10,8 @@ import pytest
 
 from app.configurator.request import ConfigurationRequest, Need
 from app.configurator.solve import configure
-from app.documents.render_pool import DocumentTooLong, RenderLimit, RenderPool
+from app.documents.render_pool import RenderPool
+from app.kit.errors import DocumentTooLong, RenderLimit
 from app.proposals.content import freeze
 from app.proposals.pdf import ProposalDocument
 from app.proposals.revision import Customer

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from app.documents.pdf import RenderedPdf
-from app.documents.render_pool import DocumentTooLong, InlineRenderer, RenderLimit
+from app.documents.render_pool import InlineRenderer
 from app.documents.rendered import RETRY_STOPPED_AFTER, render_cached
-from app.kit.errors import OfferwrightError
+from app.kit.errors import DocumentTooLong, OfferwrightError, RenderLimit
 from app.models import RenderedDocument
 
 

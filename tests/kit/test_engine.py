@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, literal, text
 
-from app.kit.database import Database, DatabaseBusy, make_engine, released
+from app.kit.database import Database, make_engine, released
+from app.kit.errors import DatabaseBusy
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:

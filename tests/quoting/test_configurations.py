@@ -311,7 +311,7 @@ def test_a_dead_worker_never_breaks_the_pool_for_good(default_snapshot: CatalogS
     import os
     import signal
 
-    from app.quoting.solver_pool import SolverKilled
+    from app.kit.errors import SolverKilled
 
     pool = SolverPool(workers=1, queue_wait=5, grace=5, solve=_answer_at_once)
     crashing = SolverPool(workers=1, queue_wait=5, grace=5, solve=_crash)

@@ -11,17 +11,12 @@ from sqlalchemy.orm import Session
 
 from app.configurator import Limits, OptionsEngine, OptionsRequest, SolverTimeout
 from app.kit.database import released
-from app.kit.errors import FieldProblem, Invalid, OfferwrightError
+from app.kit.errors import FieldProblem, Invalid, OptionsBusy, SolverKilled
 from app.kit.gate import Busy, Gate
 from app.portfolio import ActiveCatalog
 from app.quoting.configurations.service import conflict_item_view, request_problems
 from app.quoting.schemas import OptionsRequest as OptionsIn
-from app.quoting.solver_pool import SolverKilled
 from catalog import CatalogSnapshot
-
-
-class OptionsBusy(OfferwrightError):
-    status, type, title = 503, "options-busy", "The options engine is busy"
 
 
 class OptionsEngines:

@@ -22,10 +22,10 @@ from app.configurator import (
     validate_request,
 )
 from app.kit.database import released
-from app.kit.errors import FieldProblem, Invalid, NoValidBundle
+from app.kit.errors import FieldProblem, Invalid, NoValidBundle, SolverKilled
 from app.portfolio import ActiveCatalog
 from app.quoting import schemas
-from app.quoting.solver_pool import Solver, SolverKilled
+from app.quoting.solver_pool import Solver
 from app.quoting.views import quote_view
 from catalog import CatalogSnapshot, Guardrails
 from pricing import Breach, check_guardrails
