@@ -18,7 +18,7 @@ its schema in ``components``, so a generated client gets a class per body.
 
 """
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
 from app.kit.errors import FieldProblem, Invalid
+from app.kit.routes import dependency_calls
 from catalog import describe, format_path
 
 M = TypeVar("M", bound=BaseModel)
@@ -62,16 +63,9 @@ def declare(
     _DECLARED[dependency] = Declared(model, media_types)
 
 
-def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
-    for sub in dependant.dependencies:
-        if sub.call is not None:
-            yield sub.call
-        yield from _calls(sub)
-
-
 def declared_body(dependant: Dependant) -> Declared | None:
     """The body model a route reads through ``json_model``, if it does."""
-    found = [_DECLARED[call] for call in _calls(dependant) if call in _DECLARED]
+    found = [_DECLARED[call] for call in dependency_calls(dependant) if call in _DECLARED]
     return found[0] if found else None
 
 

@@ -14,7 +14,6 @@ model named in ``components``. A route whose problem carries more members names 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
 from fastapi import FastAPI
@@ -24,7 +23,7 @@ from fastapi.routing import RouteContext
 
 from app.kit import bodies
 from app.kit.problems import PROBLEM_MEDIA_TYPE
-from app.kit.routes import api_routes
+from app.kit.routes import api_routes, dependency_calls
 from app.kit.schemas import FieldError, Problem
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -74,13 +73,6 @@ def problems(*statuses: int, model: type[Problem] = Problem) -> dict[int | str, 
     return {status: problem_response(status, model) for status in statuses}
 
 
-def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
-    for sub in dependant.dependencies:
-        if sub.call is not None:
-            yield sub.call
-        yield from _calls(sub)
-
-
 def _has_parameters(dependant: Dependant) -> bool:
     return bool(
         dependant.path_params
@@ -104,7 +96,7 @@ def implied_problems(route: RouteContext) -> set[int]:
     """The problems a route can answer because of what it depends on."""
     dependant: Dependant = route.dependant
     statuses: set[int] = set()
-    for call in _calls(dependant):
+    for call in dependency_calls(dependant):
         statuses.update(DEPENDENCY_PROBLEMS.get(getattr(call, "__qualname__", ""), ()))
     if _has_parameters(dependant):
         statuses.add(422)

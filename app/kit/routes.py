@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from starlette.routing import BaseRoute
 
@@ -24,3 +26,12 @@ def allowed_methods(routes: list[BaseRoute], path: str) -> list[str]:
         if route.path_regex.match(path):
             methods.update(route.methods or ())
     return sorted(methods)
+
+
+def dependency_calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
+    """Every dependency a route (or a dependency) runs, however deep: what the contract,
+    the body declarations and the wiring read off a route."""
+    for sub in dependant.dependencies:
+        if sub.call is not None:
+            yield sub.call
+        yield from dependency_calls(sub)

@@ -8,13 +8,12 @@ request later."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar, cast
 
 from fastapi import FastAPI, Request
-from fastapi.dependencies.models import Dependant
 
-from app.kit.routes import api_routes
+from app.kit.routes import api_routes, dependency_calls
 
 Kind = TypeVar("Kind")
 
@@ -35,7 +34,7 @@ class Wiring:
         wanted = {
             kind
             for route in api_routes(app.routes)
-            for call in _calls(route.dependant)
+            for call in dependency_calls(route.dependant)
             if (kind := getattr(call, "wired_kind", None)) is not None
         }
         return sorted(kind.__name__ for kind in wanted if kind not in self._parts)
@@ -66,10 +65,3 @@ def provided(request: Request, kind: type[Kind]) -> Kind:
     dependency to resolve would cost on every request."""
     wiring: Wiring = request.app.state.wiring
     return wiring.get(kind)
-
-
-def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
-    for sub in dependant.dependencies:
-        if sub.call is not None:
-            yield sub.call
-        yield from _calls(sub)
