@@ -1,0 +1,19 @@
+"""Background jobs: what the domains ask of the job engine.
+
+Other domains use the names below, and only these; each is imported when first read
+(app.kit.faces says why).
+"""
+
+from typing import TYPE_CHECKING
+
+from app.kit.faces import lazy_face
+
+if TYPE_CHECKING:
+    from app.jobs.queue import JobArgument, Jobs
+else:
+    __getattr__ = lazy_face(__name__)
+
+__all__ = [
+    "JobArgument",
+    "Jobs",
+]
