@@ -7,15 +7,23 @@ from the API's JSON of it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from typing import Literal
 
 from app.configurator import Bundle
 from app.proposals.revision import (
+    SCHEMA_VERSION,
+    AddOn,
+    Alternative,
     Amounts,
     Breach,
     BundleMargin,
     ChargedBand,
     ComponentVersion,
+    CustomLine,
+    CustomLines,
     DeliveryDescription,
     Derivation,
     FrozenRevision,
@@ -35,7 +43,30 @@ from catalog import CatalogSnapshot, Component
 from pricing import Amounts as QuotedAmounts
 from pricing import Breach as BrokenGuardrail
 from pricing import Margin as QuotedMargin
-from pricing import PricedLine, cost_steps, from_cents, price_steps
+from pricing import PricedLine, cost_steps, from_cents, price_steps, to_cents
+
+
+@dataclass(frozen=True, slots=True)
+class Offered:
+    """A bundle offered beside the first one: its name and the guardrails it breaks."""
+
+    name: str
+    bundle: Bundle
+    breaches: tuple[BrokenGuardrail, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HandPriced:
+    """A non-standard line as sales priced it."""
+
+    description: str
+    quantity: int
+    unit_price: Decimal
+    charge: Literal["monthly", "one_time"]
+    estimated_unit_cost: Decimal | None = None
+
+
+ADD_ON_REASON = "optional: included only if you choose it"
 
 
 def freeze(
@@ -45,17 +76,82 @@ def freeze(
     breaches: tuple[BrokenGuardrail, ...],
     offering: str | None,
     status: str,
+    *,
+    option_name: str | None = None,
+    alternatives: Sequence[Offered] = (),
+    add_ons: Sequence[PricedLine] = (),
+    custom_lines: Sequence[HandPriced] = (),
 ) -> FrozenRevision:
+    term = bundle.quote.term_months
+    priced_lines = [line for offered in (bundle, *(a.bundle for a in alternatives))
+                    for line in offered.quote.lines] + list(add_ons)  # fmt: skip
     return FrozenRevision(
+        schema_version=SCHEMA_VERSION,
         catalog_revision=catalog_revision,
         public=_bundle(bundle, breaches, show_cost=False),
         internal=_bundle(bundle, breaches, show_cost=True),
-        approval_required=bool(breaches),
+        # A non-standard line was never assured: an approver always looks at it.
+        approval_required=bool(breaches)
+        or any(offered.breaches for offered in alternatives)
+        or bool(custom_lines),
         offering=None
         if offering is None
         else Offering(code=offering, name=snapshot.offering(offering).name),
-        components={line.component.code: _component(line.component) for line in bundle.quote.lines},
+        components={line.component.code: _component(line.component) for line in priced_lines},
         status=status,
+        option_name=option_name,
+        alternatives=tuple(
+            Alternative(
+                name=offered.name,
+                public=_bundle(offered.bundle, offered.breaches, show_cost=False),
+                internal=_bundle(offered.bundle, offered.breaches, show_cost=True),
+            )
+            for offered in alternatives
+        ),
+        add_ons=tuple(
+            AddOn(
+                public=_line(line, term, (ADD_ON_REASON,), show_cost=False),
+                internal=_line(line, term, (ADD_ON_REASON,), show_cost=True),
+            )
+            for line in add_ons
+        ),
+        custom_lines=_custom_lines(custom_lines, bundle.quote.currency, term),
+    )
+
+
+def _custom_lines(lines: Sequence[HandPriced], currency: str, term: int) -> CustomLines | None:
+    if not lines:
+        return None
+    return CustomLines(
+        public=tuple(_custom(line, currency, term, show_cost=False) for line in lines),
+        internal=tuple(_custom(line, currency, term, show_cost=True) for line in lines),
+    )
+
+
+def _hand_priced(
+    unit: Decimal, quantity: int, charge: str, currency: str, term: int
+) -> QuotedAmounts:
+    cents = to_cents(unit) * quantity  # a unit price in whole cents: exact, no rounding
+    monthly, one_time = (cents, 0) if charge == "monthly" else (0, cents)
+    return QuotedAmounts.of(currency, monthly, one_time, term)
+
+
+def _custom(line: HandPriced, currency: str, term: int, *, show_cost: bool) -> CustomLine:
+    price = _hand_priced(line.unit_price, line.quantity, line.charge, currency, term)
+    cost = None
+    if show_cost and line.estimated_unit_cost is not None:
+        cost = _amounts(
+            _hand_priced(line.estimated_unit_cost, line.quantity, line.charge, currency, term)
+        )
+    return CustomLine(
+        description=line.description,
+        quantity=line.quantity,
+        charge=line.charge,
+        unit_price=line.unit_price,
+        monthly=from_cents(price.monthly_cents),
+        one_time=from_cents(price.one_time_cents),
+        contract_value=from_cents(price.contract_cents),
+        cost=cost,
     )
 
 

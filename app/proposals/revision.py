@@ -17,6 +17,13 @@ its bundle's), and written back as the same text: ``read(document).stored()`` gi
 the stored document exactly (with ``schema_version`` added), so a revision stored before
 this model existed still hashes, shows and renders as it did. A document of a later
 version than this code knows is refused (``UnsupportedRevision``), never half read.
+
+**Version 2** adds what a customer chooses from: up to two ``alternatives`` beside the
+first bundle (good/better/best, each named, the first named by ``option_name``),
+``add_ons`` (optional lines the customer may tick) and ``custom_lines`` (non-standard
+lines sales priced by hand). Each is left out of the document when absent, so a version 2
+revision without choices reads like version 1 with its version number; a version 1
+document carrying any of them is refused.
 """
 
 from __future__ import annotations
@@ -35,11 +42,12 @@ from pydantic import (
     PlainSerializer,
     SerializerFunctionWrapHandler,
     model_serializer,
+    model_validator,
 )
 
 from pricing import CENT, Money, amount_text, cents_text, factor_text, to_cents
 
-SCHEMA_VERSION = 1  # the version written; every version up to it is read
+SCHEMA_VERSION = 2  # the version written; every version up to it is read
 
 
 class UnsupportedRevision(Exception):
@@ -349,6 +357,46 @@ class Customer(Frozen):
         return {key: value for key, value in document.items() if value is not None}
 
 
+# -- what the customer chooses from (version 2) ----------------------------------------------
+
+
+class Alternative(Frozen):
+    """A bundle offered beside the first one, named ("Better", "Best")."""
+
+    name: str
+    public: PricedBundle
+    internal: PricedBundle
+
+
+class AddOn(Frozen):
+    """An optional line the customer may tick, priced as the bundle's lines are."""
+
+    public: Line
+    internal: Line
+
+
+Charge = Literal["monthly", "one_time"]
+
+
+class CustomLine(_Omitting):
+    """A non-standard line sales priced by hand: not from the catalog, never assured, so
+    a proposal holding one always needs an approver."""
+
+    description: str
+    quantity: int
+    charge: Charge
+    unit_price: Cents
+    monthly: Cents
+    one_time: Cents
+    contract_value: Cents
+    cost: Amounts | None = None  # the estimate, only in the revision's internal copy
+
+
+class CustomLines(Frozen):
+    public: tuple[CustomLine, ...]
+    internal: tuple[CustomLine, ...]
+
+
 # -- the revision -------------------------------------------------------------------------
 
 
@@ -363,9 +411,54 @@ class FrozenRevision(Frozen):
     offering: Offering | None
     components: dict[str, ComponentVersion]  # per component code: the version sold
     status: str  # the solver's: "optimal", or "feasible" when stopped at its time limit
+    # Version 2, each left out when absent:
+    option_name: str | None = None  # the first bundle's name when there are alternatives
+    alternatives: tuple[Alternative, ...] = ()
+    add_ons: tuple[AddOn, ...] = ()
+    custom_lines: CustomLines | None = None
+
+    @model_validator(mode="after")
+    def _choices_need_version_2(self) -> FrozenRevision:
+        if self.schema_version < 2 and self._choices_given():
+            raise ValueError("alternatives, add-ons and custom lines need schema version 2")
+        return self
+
+    def _choices_given(self) -> bool:
+        return bool(
+            self.option_name is not None
+            or self.alternatives
+            or self.add_ons
+            or self.custom_lines is not None
+        )
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_choices(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        document: dict[str, Any] = handler(self)
+        for name, empty in (("option_name", None), ("alternatives", []), ("add_ons", []),
+                            ("custom_lines", None)):  # fmt: skip
+            if name in document and document[name] == empty:
+                del document[name]
+        return document
 
     def bundle(self, *, show_cost: bool) -> PricedBundle:
         return self.internal if show_cost else self.public
+
+    def options(self, *, show_cost: bool) -> tuple[tuple[str, PricedBundle], ...]:
+        """Every bundle offered, the first one first, with its name."""
+        first = (self.option_name or "Proposal", self.bundle(show_cost=show_cost))
+        others = tuple(
+            (alternative.name, alternative.internal if show_cost else alternative.public)
+            for alternative in self.alternatives
+        )
+        return (first, *others)
+
+    def optional_lines(self, *, show_cost: bool) -> tuple[Line, ...]:
+        return tuple(add_on.internal if show_cost else add_on.public for add_on in self.add_ons)
+
+    def non_standard(self, *, show_cost: bool) -> tuple[CustomLine, ...]:
+        if self.custom_lines is None:
+            return ()
+        return self.custom_lines.internal if show_cost else self.custom_lines.public
 
     def component(self, line: Line) -> ComponentVersion:
         return self.components[line.component]

@@ -13,10 +13,21 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, StringConstraints
 
-from app.kit.inputs import Strict
+from app.kit.inputs import Code, Strict
 from app.kit.schemas import Page
 from app.proposals.states import Target
-from app.quoting import Answer, Bundle, ConfigurationRequest, DecimalText, Need, Percent
+from app.quoting import (
+    Answer,
+    Bundle,
+    BundleLine,
+    ConfigurationRequest,
+    DecimalText,
+    Money,
+    Need,
+    Percent,
+    Price,
+    Totals,
+)
 
 # Text that is not blank: surrounding whitespace is dropped, and something must be left.
 _NOT_BLANK = {"pattern": r"\S"}
@@ -28,6 +39,14 @@ Line = Annotated[
 Comment = Annotated[
     str,
     StringConstraints(min_length=1, max_length=2000, strip_whitespace=True),
+    Field(json_schema_extra=_NOT_BLANK),
+]
+MAX_OPTIONS = 3  # good, better, best
+MAX_ADD_ONS = 10
+MAX_CUSTOM_LINES = 20
+OptionName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=40, strip_whitespace=True),
     Field(json_schema_extra=_NOT_BLANK),
 ]
 
@@ -45,6 +64,47 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 # -- requests ----------------------------------------------------------------------------
 
 
+class AddOnRequest(Strict):
+    """An optional line the customer may tick: a component, how many, and (unless the
+    cheapest is wanted) its service level and delivery centre."""
+
+    component: Code
+    quantity: int = Field(strict=True, ge=1, le=1_000_000)
+    service_level: Code | None = Field(default=None, description="default: the cheapest")
+    delivery_centre: Code | None = Field(
+        default=None,
+        description="default: the cheapest centre that holds the competency, within the "
+        "request's residency",
+    )
+
+
+class CustomLineRequest(Strict):
+    """A non-standard line priced by hand. It is marked non-standard everywhere and always
+    needs an approver."""
+
+    description: Line
+    quantity: int = Field(strict=True, ge=1, le=1_000_000)
+    unit_price: Price
+    charge: Literal["monthly", "one_time"]
+    estimated_unit_cost: Price | None = Field(
+        default=None, description="shown only to roles that see cost"
+    )
+
+
+class Choices(Strict):
+    """What the customer chooses from, beside the bundle the request solves to. The
+    request's `alternatives` (1 to 3) sets how many bundles are offered."""
+
+    option_names: list[OptionName] | None = Field(
+        default=None,
+        max_length=MAX_OPTIONS,
+        description="one name per bundle, best first; default Good, Better, Best (or none "
+        "for a single bundle)",
+    )
+    add_ons: list[AddOnRequest] | None = Field(default=None, max_length=MAX_ADD_ONS)
+    custom_lines: list[CustomLineRequest] | None = Field(default=None, max_length=MAX_CUSTOM_LINES)
+
+
 class Customer(Strict):
     """Who the proposal is for (answered as sent; `contact` and `reference` absent when not
     given)."""
@@ -57,8 +117,10 @@ class Customer(Strict):
     reference: Line | None = None
 
 
-class ProposalCreate(Strict):
-    """A configuration request (one bundle: `alternatives` 1 or left out) for a customer."""
+class ProposalCreate(Choices):
+    """A configuration request for a customer: one bundle, or with `alternatives` 2 or 3
+    good/better/best bundles for the customer to choose from; optional add-ons and
+    non-standard lines."""
 
     customer: Customer
     request: ConfigurationRequest
@@ -67,9 +129,11 @@ class ProposalCreate(Strict):
     )
 
 
-class ProposalRevise(Strict):
+class ProposalRevise(Choices):
     """A new revision: a changed `request` re-solved, or (left out) the same request
-    re-priced on the current catalog; `discount_percent` overrides the request's."""
+    re-priced on the current catalog; `discount_percent` overrides the request's.
+    `option_names`, `add_ons` and `custom_lines` left out keep the previous revision's;
+    an empty list removes them."""
 
     request: ConfigurationRequest | None = None
     discount_percent: Percent | None = None
@@ -112,6 +176,9 @@ class RequestedConfiguration(Answer):
     exclude: list[str]
     objective: Literal["min_price", "max_margin", "min_cost"]
     discount_percent: DecimalText
+    alternatives: int = Field(
+        default=1, description="bundles offered to choose from (left out before they could be)"
+    )
 
 
 class ProposedOffering(Answer):
@@ -128,6 +195,54 @@ class HistoryEvent(Answer):
     from_: ProposalStatus | None = Field(alias="from", description="null when it was created")
     to: ProposalStatus
     comment: str | None
+
+
+class ProposalOption(Bundle):
+    """One bundle the customer may choose: its lines, and its totals with the proposal's
+    non-standard lines (add-ons are on top)."""
+
+    number: int = Field(description="1-based, best first")
+    name: str
+    bundle_totals: Totals = Field(description="the bundle's own lines only")
+
+
+class AddOn(Answer):
+    """An optional line the customer may tick; its amounts are added to the chosen option."""
+
+    number: int = Field(description="1-based")
+    line: BundleLine
+
+
+class CustomLineCost(Answer):
+    monthly: Money
+    one_time: Money
+    contract_value: Money
+
+
+class CustomLine(Answer):
+    """A non-standard line, priced by hand."""
+
+    number: int
+    description: str
+    quantity: int
+    charge: Literal["monthly", "one_time"]
+    unit_price: Money
+    monthly: Money
+    one_time: Money
+    contract_value: Money
+    non_standard: Literal[True] = True
+    estimated_cost: CustomLineCost | None = Field(
+        default=None, description="only for roles that see cost"
+    )
+
+
+class OptionDifference(Answer):
+    """Something the options do not share: a component, its service level, or the
+    availability, with each option's value (null: not in that option)."""
+
+    aspect: Literal["component", "service_level", "availability"]
+    subject: str
+    values: list[str | None]
 
 
 class Proposal(Bundle):
@@ -149,6 +264,16 @@ class Proposal(Bundle):
     request: RequestedConfiguration
     offering: ProposedOffering | None
     catalog_revision: int = Field(description="the catalog revision it was solved on")
+    options: list[ProposalOption] = Field(
+        description="every bundle offered, best first; the proposal's own lines and totals "
+        "are the first's"
+    )
+    differences: list[OptionDifference]
+    add_ons: list[AddOn]
+    custom_lines: list[CustomLine]
+    approval_reasons: list[str] = Field(
+        description="why an approver must decide: broken guardrails, non-standard lines"
+    )
     history: list[HistoryEvent]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -20,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
 from app.auth import Principal, Role, sees_cost
-from app.configurator import ConfigurationRequest, Limits
+from app.configurator import Bundle, ConfigurationRequest, Limits, Solution
 from app.kit.bodies import validated
 from app.kit.database import Database
 from app.kit.errors import (
@@ -30,6 +31,7 @@ from app.kit.errors import (
     IllegalTransition,
     Invalid,
     NotFound,
+    NoValidBundle,
 )
 from app.kit.inputs import Strict
 from app.kit.pagination import Page, newest_first
@@ -40,9 +42,11 @@ from app.models import Proposal, ProposalCounter, ProposalEvent, ProposalRevisio
 from app.portfolio import ActiveCatalog, validate_model
 from app.proposals import idempotency
 from app.proposals import packages as work_packages
-from app.proposals.content import freeze
+from app.proposals.add_ons import price_add_ons
+from app.proposals.choices import Choices
+from app.proposals.content import Offered, freeze
 from app.proposals.revision import Customer, FrozenRevision, content_hash, read_revision
-from app.proposals.schemas import IsoDate, Line
+from app.proposals.schemas import MAX_OPTIONS, IsoDate, Line
 from app.proposals.schemas import ProposalCreate as ProposalIn
 from app.proposals.schemas import ProposalRevise as RevisionIn
 from app.proposals.schemas import ProposalTransition as TransitionIn
@@ -54,9 +58,22 @@ from app.proposals.states import (
     effective_status,
     next_status,
 )
-from app.proposals.views import bundle_view, customer_view, offering_view
+from app.proposals.views import (
+    add_ons_view,
+    approval_reasons,
+    bundle_view,
+    custom_lines_view,
+    customer_view,
+    differences_view,
+    offering_view,
+    options_view,
+)
 from app.quoting import ConfigurationIn, Solver, solve
+from catalog import CatalogSnapshot
 from pricing import check_guardrails
+
+# How much more available each option is than the one before it, at least (percent).
+AVAILABILITY_STEP = Decimal("0.001")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +104,12 @@ def _parsed(model: type[M], body: M | dict[str, Any], what: str) -> M:
 
 
 def _request_of(parsed: ConfigurationIn, discount: Any) -> ConfigurationRequest:
-    if parsed.alternatives != 1:
+    if parsed.alternatives > MAX_OPTIONS:
         raise Invalid(
-            "a proposal offers one bundle",
-            [FieldProblem("request.alternatives", "must be 1 (or left out) for a proposal")],
-        )
+            f"a proposal offers at most {MAX_OPTIONS} bundles",
+            [FieldProblem("request.alternatives",
+                          f"must be from 1 to {MAX_OPTIONS} for a proposal")],
+        )  # fmt: skip
     request = parsed.as_request()
     if discount is not None:
         request = replace(request, discount_percent=discount)
@@ -113,6 +131,8 @@ def _request_json(request: ConfigurationRequest) -> dict[str, Any]:
         "exclude": list(request.exclude),
         "objective": request.objective,
         "discount_percent": str(request.discount_percent),
+        # How many options (good, better, best) the revision offers, as asked.
+        "alternatives": request.alternatives,
     }
 
 
@@ -128,17 +148,65 @@ def _freeze(
     caller: Principal,
     request: ConfigurationRequest,
     author_role: Role,
+    choices: Choices,
 ) -> FrozenRevision:
-    """Solve and price ``request`` on the active catalog, frozen as a revision. The
-    guardrails are the author's (a discount limit is the role's), whoever revises."""
-    revision, snapshot, solution = solve(
-        session, caller, services.catalog, services.pool, services.limits, request,
-        field="request",
-    )  # fmt: skip
-    (bundle,) = solution.bundles
+    """Solve and price ``request`` on the active catalog, frozen as a revision with the
+    choices offered. The guardrails are the author's (a discount limit is the role's),
+    whoever revises."""
+    revision, snapshot, solution = _solve(services, session, caller, request)
+    bundles = [solution.bundles[0]]
+    while len(bundles) < request.alternatives:
+        better = _better_than(services, session, caller, request, bundles[-1], revision)
+        if better is None:
+            break
+        bundles.append(better)
     guardrails = snapshot.price_book(request.price_book).guardrails
-    breaches = check_guardrails(bundle.quote, guardrails, author_role)
-    return freeze(snapshot, revision, bundle, breaches, request.offering, solution.status)
+    names = choices.names_for(len(bundles))
+    first, *others = bundles
+    return freeze(
+        snapshot, revision, first, check_guardrails(first.quote, guardrails, author_role),
+        request.offering, solution.status,
+        option_name=names[0] if names else None,
+        alternatives=[
+            Offered(name, bundle, check_guardrails(bundle.quote, guardrails, author_role))
+            for name, bundle in zip(names[1:], others, strict=True)
+        ],
+        add_ons=price_add_ons(snapshot, request, choices.add_ons),
+        custom_lines=choices.custom_lines,
+    )  # fmt: skip
+
+
+def _solve(
+    services: Services, session: Session, caller: Principal, request: ConfigurationRequest
+) -> tuple[int, CatalogSnapshot, Solution]:
+    return solve(
+        session, caller, services.catalog, services.pool, services.limits,
+        replace(request, alternatives=1), field="request",
+    )  # fmt: skip
+
+
+def _better_than(
+    services: Services,
+    session: Session,
+    caller: Principal,
+    request: ConfigurationRequest,
+    bundle: Bundle,
+    revision: int,
+) -> Bundle | None:
+    """The cheapest bundle for ``request`` that is more available than ``bundle``: the next
+    of good, better, best (none when nothing reaches higher, or the catalog changed)."""
+    if bundle.availability is None or bundle.availability + AVAILABILITY_STEP >= 100:
+        return None
+    target = bundle.availability + AVAILABILITY_STEP
+    if request.min_availability is not None:
+        target = max(target, request.min_availability)
+    try:
+        solved_on, _, solution = _solve(
+            services, session, caller, replace(request, min_availability=target)
+        )
+    except NoValidBundle:
+        return None
+    return solution.bundles[0] if solved_on == revision else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +264,8 @@ def create(
             return Answer(found.status_code, found.body, found.location, replayed=True)
         claimed = found
     try:
-        frozen = _freeze(services, session, principal, request, principal.role)
+        choices = Choices.asked(parsed, request)
+        frozen = _freeze(services, session, principal, request, principal.role, choices)
         stored = _Stored.of(frozen)  # made before the write lock is taken
         with services.database.transaction(write=True) as writing:
             now = utcnow()
@@ -304,6 +373,7 @@ def view(
 ) -> dict[str, Any]:
     shown = revisions[revision or proposal.revision]
     frozen = read_revision(shown.content)
+    show_cost = sees_cost(principal)
     return {
         "id": proposal.id,
         "number": proposal.number,
@@ -321,7 +391,12 @@ def view(
         "request": shown.request,
         "offering": offering_view(frozen.offering),
         "catalog_revision": frozen.catalog_revision,
-        **bundle_view(frozen.bundle(show_cost=sees_cost(principal))),
+        **bundle_view(frozen.bundle(show_cost=show_cost)),
+        "options": options_view(frozen, show_cost=show_cost),
+        "differences": differences_view(frozen),
+        "add_ons": add_ons_view(frozen, show_cost=show_cost),
+        "custom_lines": custom_lines_view(frozen, show_cost=show_cost),
+        "approval_reasons": approval_reasons(frozen, show_cost=show_cost),
         "history": [
             {
                 "at": event.at.isoformat(),
@@ -445,7 +520,8 @@ def revise(
     else:
         discount = parsed.discount_percent
         request = base if discount is None else replace(base, discount_percent=discount)
-    frozen = _freeze(services, session, principal, request, proposal.author_role)  # type: ignore[arg-type]
+    choices = Choices.asked(parsed, request, kept=read_revision(previous.content))
+    frozen = _freeze(services, session, principal, request, proposal.author_role, choices)  # type: ignore[arg-type]
     stored = _Stored.of(frozen)
     with services.database.transaction(write=True) as writing:
         fresh = writing.get(Proposal, proposal_id)

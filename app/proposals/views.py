@@ -12,10 +12,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from app.proposals.choices import differences, option_totals
 from app.proposals.revision import (
     Amounts,
     Breach,
     Customer,
+    FrozenRevision,
     HiddenBreach,
     Line,
     Offering,
@@ -149,3 +151,73 @@ def customer_view(customer: Customer) -> dict[str, str]:
     if customer.reference is not None:
         body["reference"] = customer.reference
     return body
+
+
+# -- what the customer chooses from ---------------------------------------------------------
+
+
+def options_view(frozen: FrozenRevision, *, show_cost: bool) -> list[dict[str, Any]]:
+    """Every bundle offered, with its totals as the customer pays them (the non-standard
+    lines included, add-ons not) and its own."""
+    shown = []
+    for number, (name, bundle) in enumerate(frozen.options(show_cost=show_cost), start=1):
+        totals = option_totals(frozen, number)
+        shown.append({
+            "number": number,
+            "name": name,
+            **bundle_view(bundle),
+            "totals": {"currency": totals.currency, "monthly": _money(totals.monthly),
+                       "one_time": _money(totals.one_time),
+                       "contract_value": _money(totals.contract_value)},
+            "bundle_totals": {"currency": bundle.totals.currency, **_amounts(bundle.totals)},
+        })  # fmt: skip
+    return shown
+
+
+def differences_view(frozen: FrozenRevision) -> list[dict[str, Any]]:
+    return [
+        {"aspect": found.aspect, "subject": found.subject, "values": list(found.values)}
+        for found in differences(frozen)
+    ]
+
+
+def add_ons_view(frozen: FrozenRevision, *, show_cost: bool) -> list[dict[str, Any]]:
+    return [
+        {"number": number, "line": line_view(line)}
+        for number, line in enumerate(frozen.optional_lines(show_cost=show_cost), start=1)
+    ]
+
+
+def custom_lines_view(frozen: FrozenRevision, *, show_cost: bool) -> list[dict[str, Any]]:
+    shown = []
+    for number, line in enumerate(frozen.non_standard(show_cost=show_cost), start=1):
+        body: dict[str, Any] = {
+            "number": number,
+            "description": line.description,
+            "quantity": line.quantity,
+            "charge": line.charge,
+            "unit_price": _money(line.unit_price),
+            "monthly": _money(line.monthly),
+            "one_time": _money(line.one_time),
+            "contract_value": _money(line.contract_value),
+            "non_standard": True,
+        }
+        if line.cost is not None:
+            body["estimated_cost"] = _amounts(line.cost)
+        shown.append(body)
+    return shown
+
+
+def approval_reasons(frozen: FrozenRevision, *, show_cost: bool) -> list[str]:
+    """Why an approver must decide, in words the caller may read."""
+    reasons: list[str] = []
+    for name, bundle in frozen.options(show_cost=show_cost):
+        prefix = f"{name}: " if frozen.alternatives else ""
+        reasons.extend(prefix + breach.message for breach in bundle.guardrails.breaches)
+    count = len(frozen.non_standard(show_cost=False))
+    if count:
+        reasons.append(
+            f"{count} non-standard line{'s' if count > 1 else ''}: every line not from the "
+            "catalog needs an approver"
+        )
+    return reasons

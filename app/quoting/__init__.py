@@ -14,11 +14,15 @@ if TYPE_CHECKING:
     from app.quoting.schemas import (
         Answer,
         Bundle,
+        BundleLine,
         ConfigurationRequest,
         DecimalText,
         InfeasibleProblem,
+        Money,
         Need,
         Percent,
+        Price,
+        Totals,
     )
     from app.quoting.solver_pool import InlineSolver, Solver
 else:
@@ -27,14 +31,18 @@ else:
 __all__ = [
     "Answer",
     "Bundle",
+    "BundleLine",
     "ConfigurationIn",
     "ConfigurationRequest",
     "DecimalText",
     "InfeasibleProblem",
     "InlineSolver",
+    "Money",
     "Need",
     "Percent",
+    "Price",
     "Solver",
+    "Totals",
     "bundle_body",
     "solve",
 ]

@@ -83,6 +83,19 @@ Budget = Annotated[
         2,
     ),
 ]
+# An amount sales set by hand (a custom line's unit price or estimated cost): 0 or more,
+# at most two decimals.
+Price = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=15, decimal_places=2, allow_inf_nan=False),
+    AfterValidator(_plain),
+    _decimal_schema(
+        {"minimum": 0, "maximum": 9_999_999_999_999.99},
+        r"^\s*0*([0-9]{1,13}(\.[0-9]{1,2}0*)?|\.[0-9]{1,2}0*)\s*$",
+        "1250.00",
+        2,
+    ),
+]
 
 
 # -- requests ----------------------------------------------------------------------------

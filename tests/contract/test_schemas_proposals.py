@@ -192,3 +192,34 @@ def test_one_status_schema_names_every_state_of_the_lifecycle(contract: Contract
     assert contract.schema_of("Proposal")["properties"]["status"]["$ref"] == ref["$ref"]
     assert contract.schema_of("ProposalSummary")["properties"]["status"] == ref
     assert contract.schema_of("HistoryEvent")["properties"]["to"] == ref
+
+
+def test_a_proposal_with_choices_answers_as_published(
+    client: TestClient, auth: Any, contract: Contract
+) -> None:
+    body = {
+        **BODY,
+        "request": {**REQUEST, "alternatives": 3, "discount_percent": "0"},
+        "option_names": ["Good", "Better", "Best"],
+        "add_ons": [{"component": "SEC-EDR", "quantity": 50}],
+        "custom_lines": [{"description": "Workshop", "quantity": 1, "unit_price": 900,
+                          "charge": "one_time", "estimated_unit_cost": "400.00"}],
+    }  # fmt: skip
+    response = client.post(
+        PROPOSALS, json=contract.request("POST", PROPOSALS, body), headers=auth("sales")
+    )
+    contract.check(response, "POST", PROPOSALS)
+    assert response.status_code == 201, response.text
+    created = response.json()
+    assert len(created["options"]) > 1 and created["add_ons"] and created["custom_lines"]
+    for who in ("sales", "approver"):
+        read = client.get(ONE.format(proposal_id=created["id"]), headers=auth(who))
+        contract.check(read, "GET", ONE)
+        assert read.status_code == 200
+    revised = client.post(
+        REVISIONS.format(proposal_id=created["id"]),
+        json=contract.request("POST", REVISIONS, {"custom_lines": []}),
+        headers=auth("sales"),
+    )
+    contract.check(revised, "POST", REVISIONS)
+    assert revised.status_code == 201 and revised.json()["custom_lines"] == []

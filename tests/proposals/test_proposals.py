@@ -57,7 +57,7 @@ def test_bad_input_names_the_field_and_creates_nothing(client: TestClient, auth:
     request = CONFIGURATION_REQUEST
     cases = [
         ({**PROPOSAL_BODY, "customer": {"name": "X", "country": "Germany"}}, "customer.country"),
-        ({**PROPOSAL_BODY, "request": {**request, "alternatives": 3}}, "request.alternatives"),
+        ({**PROPOSAL_BODY, "request": {**request, "alternatives": 4}}, "request.alternatives"),
         ({**PROPOSAL_BODY,
           "request": {**request, "needs": [{"capability": "nope", "quantity": 1}]}},
          "request.needs[0].capability"),
