@@ -166,6 +166,12 @@ def choice_totals(frozen: FrozenRevision, choice: Choice) -> ChoiceTotals:
 # -- what the options do not share ----------------------------------------------------------
 
 
+def availability_text(percent: Decimal) -> str:
+    """A composite availability as frozen (rounded down to 0.001 %): options differ by as
+    little as that, so all three places are shown."""
+    return f"{percent:.3f} %"
+
+
 @dataclass(frozen=True, slots=True)
 class Difference:
     aspect: str  # "component", "service_level" or "availability"
@@ -194,7 +200,7 @@ def differences(frozen: FrozenRevision) -> tuple[Difference, ...]:
         if len(set(levels)) > 1:
             found.append(Difference("service_level", name, levels))
     availability = tuple(
-        None if bundle.availability is None else f"{bundle.availability:.3f} %"
+        None if bundle.availability is None else availability_text(bundle.availability)
         for bundle in bundles
     )
     if len(set(availability)) > 1:

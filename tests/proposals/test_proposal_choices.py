@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app.models import ProposalRevision
 from app.proposals.choices import Choice, NotAChoice, checked, choice_totals
+from app.proposals.comparison import comparison
 from app.proposals.revision import read_revision
 from catalog import load_default_catalog
 from tests.support.api import ok
@@ -191,3 +192,28 @@ def _frozen(database: Any, proposal_id: int) -> Any:
             select(ProposalRevision).where(ProposalRevision.proposal_id == proposal_id)
         ).one()
         return read_revision(row.content)
+
+
+def test_the_comparison_shows_each_option_and_what_a_choice_comes_to(
+    client: TestClient, auth: Any, database: Any
+) -> None:
+    proposal = create_proposal(client, auth, request=THREE, add_ons=[EDR],
+                               custom_lines=[TRAINING])  # fmt: skip
+    frozen = _frozen(database, proposal["id"])
+    first = comparison(frozen)
+    assert [column.name for column in first.options] == [o["name"] for o in proposal["options"]]
+    assert [column.chosen for column in first.options] == [True] + [False] * (
+        len(first.options) - 1
+    )
+    assert first.monthly == first.options[0].monthly  # no add-on ticked
+    assert first.has_choices and not first.add_ons[0].ticked
+    assert first.custom_lines[0].amount == "3,600.00 EUR"
+    assert all(len(row.values) == len(first.options) for row in first.differences)
+    last = len(first.options)
+    chosen = comparison(frozen, Choice(option=last, add_ons=(1,)))
+    assert chosen.options[last - 1].chosen and chosen.add_ons[0].ticked
+    totals = choice_totals(frozen, Choice(option=last, add_ons=(1,)))
+    assert chosen.monthly == f"{totals.monthly:,.2f} EUR"
+    assert chosen.monthly != chosen.options[last - 1].monthly  # the add-on is on top
+    for text in (column.monthly for column in first.options):
+        assert "cost" not in text
