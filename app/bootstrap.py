@@ -13,6 +13,7 @@ from typing import Any
 import anyio.to_thread
 from fastapi import FastAPI
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.audit import endpoints as audit
 from app.auth import RESERVED_PREFIX, SYSTEM, Principal
@@ -21,6 +22,7 @@ from app.configurator import Limits
 from app.delivery import endpoints as work_packages
 from app.documents import InlineRenderer, Pdf
 from app.documents.render_pool import Renderer, RenderPool
+from app.jobs import JobArgument, Jobs
 from app.kit import api_docs, contract, health, problems, wiring
 from app.kit.database import Database
 from app.kit.migrate import upgrade
@@ -43,6 +45,7 @@ from app.quoting.configurations import endpoints as configurations
 from app.quoting.configurations.options import OptionsEngines
 from app.quoting.quotes import endpoints as quotes
 from app.quoting.solver_pool import InlineSolver, Solver, SolverPool
+from app.webhooks import endpoints as webhooks
 from catalog import load_default_catalog
 
 IMPORT_PATH = "/v1/catalog/import"
@@ -127,6 +130,7 @@ def create_app(
     database: Database | None = None,
     solver_pool: Solver | None = None,
     render_pool: Renderer | None = None,  # any renderer: tests pass their own
+    jobs: Jobs | None = None,  # the job engine (tests pass tests.support.jobs.RecordingJobs)
 ) -> FastAPI:
     shell = build(settings, database=database, solver=solver_pool, renderer=render_pool)
     settings = shell.settings
@@ -164,6 +168,7 @@ def create_app(
             Solver: shell.solver,
             Renderer: shell.renderer,
             Limits: shell.limits,
+            Jobs: jobs or _NoJobEngine(),
             proposal_service.Services: shell.proposals,
             FailedLogins: FailedLogins(settings.auth_failures_per_minute),
             health.Health: health.Health(shell.database),
@@ -195,7 +200,15 @@ def create_app(
     app.include_router(configurations.router)
     app.include_router(proposals.router)
     app.include_router(work_packages.router)
+    app.include_router(webhooks.router)
     return app
+
+
+class _NoJobEngine:
+    """Until a job engine is wired in: a deferral fails its request rather than being lost."""
+
+    def defer(self, session: Session, task: str, /, **arguments: JobArgument) -> None:
+        raise RuntimeError(f"no job engine is wired to run {task}")
 
 
 def prepared(database: Database) -> None:

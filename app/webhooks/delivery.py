@@ -1,0 +1,210 @@
+"""Sending one delivery: the job ``deliver_webhook`` runs ``deliver`` with its id.
+
+Safe to run again, and at the same time: a run first claims the delivery in a short
+transaction (only a pending one nobody else is sending), sends without holding a database
+connection, then records the attempt in another short transaction. A delivered or failed
+delivery is never sent again. An answer other than 2xx (or none) raises ``DeliveryFailed``
+for the job engine to retry after ``retry_in`` seconds, until the retry schedule
+(``OFFERWRIGHT_WEBHOOK_RETRY_DELAYS``) is used up: then the delivery is failed and the run
+ends without an error. A crash mid-send leaves the claim to expire, and the next run sends
+again: at least once, with the same ``webhook-id`` for the receiver to drop duplicates."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+from sqlalchemy import or_, update
+
+from app.kit.database import Database
+from app.kit.settings import Settings
+from app.models import WebhookDelivery, WebhookEndpoint, utcnow
+from app.webhooks.addresses import Allowed, Refused, Resolver, Target, check, system_resolver
+from app.webhooks.events import PING
+from app.webhooks.signing import signed_headers
+
+USER_AGENT = "Offerwright-Webhooks/1.0"
+# Attempts remembered per delivery (the count goes on): the log stays a few kilobytes.
+KEPT_ATTEMPTS = 50
+MAX_ERROR = 200
+
+
+class DeliveryFailed(Exception):
+    """This attempt failed and another is due in ``retry_in`` seconds."""
+
+    def __init__(self, detail: str, retry_in: int) -> None:
+        super().__init__(detail)
+        self.retry_in = retry_in
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    message_id: str
+    body: bytes
+    url: str
+    secrets: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+    @property
+    def delivered(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+def make_client() -> httpx.Client:
+    """The client deliveries are sent with: no proxy from the environment (the connection
+    must go to the address checked), no redirects followed, certificates verified."""
+    return httpx.Client(trust_env=False, follow_redirects=False, verify=True)
+
+
+def deliver(
+    database: Database,
+    settings: Settings,
+    delivery_id: int,
+    *,
+    client: httpx.Client,
+    resolve: Resolver = system_resolver,
+) -> str | None:
+    """Attempt the delivery once; its status afterwards (None: no such delivery).
+    ``DeliveryFailed`` when it is to be tried again."""
+    claim = _claim(database, settings, delivery_id)
+    if isinstance(claim, str) or claim is None:
+        return claim
+    outcome = attempt(settings, claim, client, resolve)
+    status, retry_in = _record(database, settings, delivery_id, outcome)
+    if retry_in is not None:
+        raise DeliveryFailed(f"delivery {delivery_id}: {outcome.error}", retry_in)
+    return status
+
+
+def _claim(database: Database, settings: Settings, delivery_id: int) -> _Claim | str | None:
+    """The delivery to send, claimed; or its status when it is not this run's to send."""
+    now = utcnow()
+    # Long enough for the lookup, the request and recording it; past it, a crashed run's
+    # claim lapses and the delivery can be sent again.
+    lease = timedelta(seconds=2 * settings.webhook_timeout_seconds + 30)
+    with database.transaction(write=True) as session:
+        claimed = session.execute(
+            update(WebhookDelivery)
+            .where(
+                WebhookDelivery.id == delivery_id,
+                WebhookDelivery.status == "pending",
+                or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until < now),
+            )
+            .values(locked_until=now + lease)
+            .execution_options(synchronize_session=False)
+        )
+        row = session.get(WebhookDelivery, delivery_id)
+        if row is None:
+            return None
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return row.status
+        endpoint = session.get(WebhookEndpoint, row.endpoint_id)
+        if endpoint is None or (not endpoint.enabled and row.event_type != PING):
+            _finish(row, "failed", now)
+            row.last_error = "the endpoint is disabled" if endpoint else "the endpoint is gone"
+            return row.status
+        return _Claim(row.message_id, row.body.encode("utf-8"), endpoint.url,
+                      _secrets_in_use(endpoint, now))  # fmt: skip
+
+
+def _secrets_in_use(endpoint: WebhookEndpoint, now: datetime) -> tuple[str, ...]:
+    if (
+        endpoint.previous_secret
+        and endpoint.previous_secret_until
+        and (endpoint.previous_secret_until > now)
+    ):
+        return (endpoint.secret, endpoint.previous_secret)
+    return (endpoint.secret,)
+
+
+def attempt(settings: Settings, claim: _Claim, client: httpx.Client, resolve: Resolver) -> Outcome:
+    """One POST of the signed payload to the checked address; nothing of the database."""
+    started = time.perf_counter()
+
+    def took() -> int:
+        return round((time.perf_counter() - started) * 1000)
+
+    try:
+        target = check(claim.url, Allowed.parse(settings.webhook_allowed_list), resolve)
+    except Refused as refused:
+        return Outcome(None, _short(f"not sent: the URL {refused}"), took())
+    request = _request(settings, claim, client, target)
+    try:
+        response = client.send(request, follow_redirects=False, stream=True)
+    except httpx.TimeoutException:
+        return Outcome(None, f"no answer within {settings.webhook_timeout_seconds:g} s", took())
+    except httpx.HTTPError as error:
+        return Outcome(None, _short(f"{type(error).__name__}: {error}"), took())
+    response.close()  # the status is the answer; the body is never read
+    code = response.status_code
+    if 200 <= code < 300:
+        return Outcome(code, None, took())
+    if response.is_redirect:
+        where = response.headers.get("location", "")
+        return Outcome(code, _short(f"redirects are not followed (to {where})"), took())
+    return Outcome(code, f"answered {code} {response.reason_phrase}".strip(), took())
+
+
+def _request(
+    settings: Settings, claim: _Claim, client: httpx.Client, target: Target
+) -> httpx.Request:
+    headers = signed_headers(claim.message_id, utcnow(), claim.body, claim.secrets)
+    headers.update({
+        "Host": target.host_header,
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+    })  # fmt: skip
+    extensions = {} if target.server_name is None else {"sni_hostname": target.server_name}
+    return client.build_request(
+        "POST", target.request_url(), content=claim.body, headers=headers,
+        timeout=settings.webhook_timeout_seconds, extensions=extensions,
+    )  # fmt: skip
+
+
+def _record(
+    database: Database, settings: Settings, delivery_id: int, outcome: Outcome
+) -> tuple[str | None, int | None]:
+    """The attempt written down; the status now and, when another attempt is due, in how
+    many seconds."""
+    schedule = settings.webhook_retry_schedule
+    now = utcnow()
+    with database.transaction(write=True) as session:
+        row = session.get(WebhookDelivery, delivery_id)
+        if row is None:  # its endpoint was deleted meanwhile
+            return None, None
+        row.attempts += 1
+        entry = {"at": now.isoformat(), "status_code": outcome.status_code,
+                 "error": outcome.error, "duration_ms": outcome.duration_ms}  # fmt: skip
+        row.attempt_log = [*row.attempt_log, entry][-KEPT_ATTEMPTS:]
+        row.last_status_code = outcome.status_code
+        row.last_error = outcome.error
+        if outcome.delivered:
+            _finish(row, "delivered", now)
+            row.delivered_at = now
+            return row.status, None
+        if row.attempts > len(schedule):
+            _finish(row, "failed", now)
+            return row.status, None
+        retry_in = schedule[row.attempts - 1]
+        row.next_attempt_at = now + timedelta(seconds=retry_in)
+        row.locked_until = None
+        return row.status, retry_in
+
+
+def _finish(row: WebhookDelivery, status: str, now: datetime) -> None:
+    row.status = status
+    row.next_attempt_at = None
+    row.locked_until = None
+    row.updated_at = now
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_ERROR else text[: MAX_ERROR - 1] + "…"

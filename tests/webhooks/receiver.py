@@ -1,0 +1,76 @@
+"""A real HTTP server on 127.0.0.1 that records what it receives: the canary of the SSRF
+tests (it must receive nothing when loopback is not allowed) and the receiver whose
+signatures the delivery tests verify."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass(frozen=True)
+class Received:
+    method: str
+    path: str
+    headers: dict[str, str]  # names lower-cased
+    body: bytes
+
+
+@dataclass
+class Receiver:
+    port: int
+    # The status of each answer in turn; the last one answers every later request.
+    statuses: list[int] = field(default_factory=lambda: [200])
+    answer_headers: dict[str, str] = field(default_factory=dict)
+    delay_seconds: float = 0.0
+    received: list[Received] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hooks"
+
+    def next_status(self) -> int:
+        return self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
+
+
+@contextmanager
+def receiver(statuses: list[int] | None = None, **options: object) -> Iterator[Receiver]:
+    """A receiver listening on a free port of 127.0.0.1 while the block runs."""
+    state: dict[str, Receiver] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            recorder = state["receiver"]
+            length = int(self.headers.get("Content-Length", "0"))
+            body = self.rfile.read(length)
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            recorder.received.append(Received("POST", self.path, headers, body))
+            if recorder.delay_seconds:
+                threading.Event().wait(recorder.delay_seconds)
+            self.send_response(recorder.next_status())
+            for name, value in recorder.answer_headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        do_GET = do_POST
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # quiet: the test reads ``received``
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state["receiver"] = Receiver(server.server_address[1], **options)  # type: ignore[arg-type]
+    if statuses is not None:
+        state["receiver"].statuses = list(statuses)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state["receiver"]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
