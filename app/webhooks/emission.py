@@ -63,9 +63,22 @@ def payload(event_type: str, at: datetime, data: Mapping[str, Any]) -> str:
     """The Standard Webhooks payload, ``{"type", "timestamp", "data"}``, as compact JSON:
     the exact text every attempt sends (amounts as exact decimal strings, never floats)."""
     document = {"type": event_type, "timestamp": _instant(at), "data": dict(data)}
+    _refuse_floats(document)
     return json.dumps(
         document, default=_jsonable, ensure_ascii=False, allow_nan=False, separators=(",", ":")
     )
+
+
+def _refuse_floats(value: object) -> None:
+    # A float would send an amount rounded to binary: amounts go as Decimal (sent as text).
+    if isinstance(value, float):
+        raise TypeError("a float cannot be sent in a webhook payload: use Decimal")
+    if isinstance(value, Mapping):
+        for item in value.values():
+            _refuse_floats(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_floats(item)
 
 
 def _instant(at: datetime) -> str:

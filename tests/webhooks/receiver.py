@@ -5,7 +5,7 @@ signatures the delivery tests verify."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,7 +26,10 @@ class Receiver:
     statuses: list[int] = field(default_factory=lambda: [200])
     answer_headers: dict[str, str] = field(default_factory=dict)
     delay_seconds: float = 0.0
+    # Called while each request is being answered (what the sender holds meanwhile).
+    during: Callable[[], None] | None = None
     received: list[Received] = field(default_factory=list)
+    connections: int = 0  # TCP connections accepted, requests or not (a TLS hello, say)
 
     @property
     def url(self) -> str:
@@ -48,6 +51,8 @@ def receiver(statuses: list[int] | None = None, **options: object) -> Iterator[R
             body = self.rfile.read(length)
             headers = {name.lower(): value for name, value in self.headers.items()}
             recorder.received.append(Received("POST", self.path, headers, body))
+            if recorder.during is not None:
+                recorder.during()
             if recorder.delay_seconds:
                 threading.Event().wait(recorder.delay_seconds)
             self.send_response(recorder.next_status())
@@ -62,7 +67,12 @@ def receiver(statuses: list[int] | None = None, **options: object) -> Iterator[R
         def log_message(self, format: str, *args: object) -> None:
             pass  # quiet: the test reads ``received``
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        def verify_request(self, request: object, client_address: object) -> bool:
+            state["receiver"].connections += 1
+            return True
+
+    server = Server(("127.0.0.1", 0), Handler)
     state["receiver"] = Receiver(server.server_address[1], **options)  # type: ignore[arg-type]
     if statuses is not None:
         state["receiver"].statuses = list(statuses)
