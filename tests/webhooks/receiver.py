@@ -4,11 +4,14 @@ signatures the delivery tests verify."""
 
 from __future__ import annotations
 
+import ssl
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,11 @@ class Receiver:
     during: Callable[[], None] | None = None
     received: list[Received] = field(default_factory=list)
     connections: int = 0  # TCP connections accepted, requests or not (a TLS hello, say)
+    server_names: list[str | None] = field(default_factory=list)  # TLS SNI asked for
+
+    @property
+    def https_url(self) -> str:
+        return self.url.replace("http:", "https:")
 
     @property
     def url(self) -> str:
@@ -40,8 +48,11 @@ class Receiver:
 
 
 @contextmanager
-def receiver(statuses: list[int] | None = None, **options: object) -> Iterator[Receiver]:
-    """A receiver listening on a free port of 127.0.0.1 while the block runs."""
+def receiver(
+    statuses: list[int] | None = None, *, tls: Certificate | None = None, **options: object
+) -> Iterator[Receiver]:
+    """A receiver listening on a free port of 127.0.0.1 while the block runs; speaking
+    HTTPS with ``tls``'s certificate when given."""
     state: dict[str, Receiver] = {}
 
     class Handler(BaseHTTPRequestHandler):
@@ -74,6 +85,14 @@ def receiver(statuses: list[int] | None = None, **options: object) -> Iterator[R
 
     server = Server(("127.0.0.1", 0), Handler)
     state["receiver"] = Receiver(server.server_address[1], **options)  # type: ignore[arg-type]
+    if tls is not None:
+        context = tls.server_context()
+
+        def named(_socket: object, name: str | None, _context: object) -> None:
+            state["receiver"].server_names.append(name)
+
+        context.sni_callback = named  # type: ignore[assignment]
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     if statuses is not None:
         state["receiver"].statuses = list(statuses)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -84,3 +103,31 @@ def receiver(statuses: list[int] | None = None, **options: object) -> Iterator[R
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A self-signed certificate for one host name, and its key, as PEM files."""
+
+    certificate: Path
+    key: Path
+
+    def server_context(self) -> ssl.SSLContext:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.certificate, self.key)
+        return context
+
+    def client_context(self) -> ssl.SSLContext:
+        """Trusts this certificate alone, checking the host name as any client does."""
+        return ssl.create_default_context(cafile=str(self.certificate))
+
+
+def self_signed(where: Path, host: str) -> Certificate:
+    certificate, key = where / "cert.pem", where / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", f"/CN={host}", "-addext", f"subjectAltName=DNS:{host}",
+         "-keyout", str(key), "-out", str(certificate)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    return Certificate(certificate, key)

@@ -10,6 +10,7 @@ import contextlib
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -29,7 +30,7 @@ from tests.support.database import RolledBackDatabase
 from tests.support.jobs import RecordingJobs
 from tests.support.problems import assert_problem, error_fields
 from tests.webhooks.conftest import HOOKS, endpoint_row, register
-from tests.webhooks.receiver import Receiver, receiver
+from tests.webhooks.receiver import Receiver, receiver, self_signed
 
 DATA = {"proposal": {"id": 7, "number": "P-2026-000007", "revision": 1, "status": "accepted"}}
 ALLOWED = Settings(
@@ -327,3 +328,38 @@ def test_no_database_connection_is_held_while_the_endpoint_answers(
         delivery_id, _ = _emit(committed_database, server.url)
         assert deliver(committed_database, ALLOWED, delivery_id, client=client) == "delivered"
     assert held == [0]
+
+
+def test_https_goes_to_the_checked_address_with_the_hosts_tls_name(
+    database: RolledBackDatabase, tmp_path: Path
+) -> None:
+    # The certificate names hooks.psa.test, which only this resolver knows: the delivery
+    # connects to the address checked, asks for the host's name (SNI), verifies the
+    # certificate against it and sends it as Host.
+    certificate = self_signed(tmp_path, "hooks.psa.test")
+    settings = ALLOWED.model_copy(update={"webhook_allowed_hosts": "hooks.psa.test"})
+
+    def resolve(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"]
+
+    with (
+        receiver(tls=certificate) as secure,
+        httpx.Client(trust_env=False, verify=certificate.client_context()) as trusting,
+    ):
+        url = f"https://hooks.psa.test:{secure.port}/in"
+        delivery_id, secret = _emit(database, url)
+        assert deliver(database, settings, delivery_id, client=trusting, resolve=resolve) == (
+            "delivered"
+        )
+        (got,) = secure.received
+        assert secure.server_names == ["hooks.psa.test"]
+        assert got.headers["host"] == f"hooks.psa.test:{secure.port}"
+        Webhook(secret).verify(got.body, got.headers)
+
+        # A certificate that does not name the host is refused, as any client would.
+        impostor = f"https://other.psa.test:{secure.port}/in"
+        other, _ = _emit(database, impostor, "proposal.declined")
+        elsewhere = settings.model_copy(update={"webhook_allowed_hosts": "other.psa.test"})
+        with pytest.raises(DeliveryFailed, match="CERTIFICATE_VERIFY_FAILED|certificate"):
+            deliver(database, elsewhere, other, client=trusting, resolve=resolve)
+        assert len(secure.received) == 1
