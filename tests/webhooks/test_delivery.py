@@ -360,6 +360,6 @@ def test_https_goes_to_the_checked_address_with_the_hosts_tls_name(
         impostor = f"https://other.psa.test:{secure.port}/in"
         other, _ = _emit(database, impostor, "proposal.declined")
         elsewhere = settings.model_copy(update={"webhook_allowed_hosts": "other.psa.test"})
-        with pytest.raises(DeliveryFailed, match="CERTIFICATE_VERIFY_FAILED|certificate"):
+        with pytest.raises(DeliveryFailed, match="CERTIFICATE_VERIFY_FAILED"):
             deliver(database, elsewhere, other, client=trusting, resolve=resolve)
         assert len(secure.received) == 1
