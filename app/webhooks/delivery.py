@@ -11,6 +11,7 @@ again: at least once, with the same ``webhook-id`` for the receiver to drop dupl
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +29,8 @@ from app.webhooks.signing import signed_headers
 USER_AGENT = "Offerwright-Webhooks/1.0"
 # Attempts remembered per delivery (the count goes on): the log stays a few kilobytes.
 KEPT_ATTEMPTS = 50
+# A retry run this much before it is due still counts as due (timers are not exact).
+EARLY = timedelta(seconds=1)
 MAX_ERROR = 200
 
 
@@ -45,6 +48,12 @@ class _Claim:
     body: bytes
     url: str
     secrets: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Skip:
+    status: str | None  # None: no such delivery
+    due_in: int | None = None  # pending, but its next attempt is not due for this long
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +84,12 @@ def deliver(
     """Attempt the delivery once; its status afterwards (None: no such delivery).
     ``DeliveryFailed`` when it is to be tried again."""
     claim = _claim(database, settings, delivery_id)
-    if isinstance(claim, str) or claim is None:
-        return claim
+    if isinstance(claim, _Skip):
+        if claim.due_in is not None:
+            # Run before its retry is due (a duplicate job, an engine retrying at once):
+            # the schedule holds, and no attempt is spent.
+            raise DeliveryFailed(f"delivery {delivery_id} is not due yet", claim.due_in)
+        return claim.status
     outcome = attempt(settings, claim, client, resolve)
     status, retry_in = _record(database, settings, delivery_id, outcome)
     if retry_in is not None:
@@ -84,12 +97,13 @@ def deliver(
     return status
 
 
-def _claim(database: Database, settings: Settings, delivery_id: int) -> _Claim | str | None:
-    """The delivery to send, claimed; or its status when it is not this run's to send."""
+def _claim(database: Database, settings: Settings, delivery_id: int) -> _Claim | _Skip:
+    """The delivery to send, claimed; or why this run sends nothing."""
     now = utcnow()
     # Long enough for the lookup, the request and recording it; past it, a crashed run's
     # claim lapses and the delivery can be sent again.
     lease = timedelta(seconds=2 * settings.webhook_timeout_seconds + 30)
+    due = WebhookDelivery.next_attempt_at
     with database.transaction(write=True) as session:
         claimed = session.execute(
             update(WebhookDelivery)
@@ -97,22 +111,31 @@ def _claim(database: Database, settings: Settings, delivery_id: int) -> _Claim |
                 WebhookDelivery.id == delivery_id,
                 WebhookDelivery.status == "pending",
                 or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until < now),
+                or_(due.is_(None), due <= now + EARLY),
             )
             .values(locked_until=now + lease)
             .execution_options(synchronize_session=False)
         )
         row = session.get(WebhookDelivery, delivery_id)
         if row is None:
-            return None
+            return _Skip(None)
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            return row.status
+            return _Skip(row.status, _not_due(row, now))
         endpoint = session.get(WebhookEndpoint, row.endpoint_id)
         if endpoint is None or (not endpoint.enabled and row.event_type != PING):
             _finish(row, "failed", now)
             row.last_error = "the endpoint is disabled" if endpoint else "the endpoint is gone"
-            return row.status
+            return _Skip(row.status)
         return _Claim(row.message_id, row.body.encode("utf-8"), endpoint.url,
                       _secrets_in_use(endpoint, now))  # fmt: skip
+
+
+def _not_due(row: WebhookDelivery, now: datetime) -> int | None:
+    """Seconds until a pending delivery nobody is sending is due; None otherwise."""
+    free = row.locked_until is None or row.locked_until < now
+    if row.status != "pending" or not free or row.next_attempt_at is None:
+        return None
+    return max(1, math.ceil((row.next_attempt_at - now).total_seconds()))
 
 
 def _secrets_in_use(endpoint: WebhookEndpoint, now: datetime) -> tuple[str, ...]:

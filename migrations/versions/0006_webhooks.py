@@ -72,6 +72,12 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_webhook_deliveries_endpoint_id_id", ["endpoint_id", "id"], unique=False
         )
+        # What the sweep of stalled deliveries looks for.
+        batch_op.create_index(
+            "ix_webhook_deliveries_status_next_attempt_at",
+            ["status", "next_attempt_at"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:

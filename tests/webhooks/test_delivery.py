@@ -59,6 +59,15 @@ def _emit(database: Database, url: str, event: str = "proposal.accepted") -> tup
         return delivery_id, endpoint.secret
 
 
+def _wait_out(database: Database, delivery_id: int) -> None:
+    """The time until its next attempt has passed (as the job engine waits)."""
+    with database.transaction(write=True) as session:
+        session.execute(
+            update(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
+            .values(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1))
+        )  # fmt: skip
+
+
 def _row(database: Database, delivery_id: int) -> WebhookDelivery:
     with database.transaction(write=False) as session:
         row = session.get(WebhookDelivery, delivery_id)
@@ -162,6 +171,12 @@ def test_failures_are_retried_on_the_schedule_then_failed(
             assert row.status == "pending" and row.next_attempt_at is not None
             due = row.next_attempt_at - before
             assert timedelta(seconds=waits[-1]) <= due < timedelta(seconds=waits[-1] + 5)
+            early = row.attempts
+            with pytest.raises(DeliveryFailed, match="not due") as not_due:
+                deliver(database, ALLOWED, delivery_id, client=client)  # run too early
+            assert waits[-1] - 5 <= not_due.value.retry_in <= waits[-1]
+            assert _row(database, delivery_id).attempts == early  # no attempt spent
+            _wait_out(database, delivery_id)
         assert waits == [5, 60]
         assert deliver(database, ALLOWED, delivery_id, client=client) == "failed"
         assert deliver(database, ALLOWED, delivery_id, client=client) == "failed"  # no more
@@ -304,6 +319,7 @@ def test_a_failed_delivery_can_be_sent_again(
         for _ in range(3):
             with contextlib.suppress(DeliveryFailed):
                 deliver(database, ALLOWED, delivery_id, client=client)
+            _wait_out(database, delivery_id)
         endpoint_id = _row(database, delivery_id).endpoint_id
         path = f"{HOOKS}/{endpoint_id}/deliveries/{delivery_id}"
         assert ok(api.get(path, headers=auth("admin")))["status"] == "failed"
