@@ -19,7 +19,8 @@ from app.kit.responses import tagged
 from app.kit.settings import Settings
 from app.kit.wiring import wired
 from app.webhooks import service as webhooks
-from app.webhooks.events import DESCRIPTIONS, EventType
+from app.webhooks.catalogue import DESCRIPTIONS, EXAMPLES
+from app.webhooks.events import EventType
 from app.webhooks.schemas import (
     DeliveryStatus,
     EventTypeList,
@@ -69,7 +70,10 @@ def list_webhook_event_types(_: Admin) -> Response:
     """The events an endpoint can subscribe to. Every delivery's body is
     `{"type", "timestamp", "data"}`, signed per Standard Webhooks (`webhook-id`,
     `webhook-timestamp`, `webhook-signature`)."""
-    items = [{"name": name, "description": text} for name, text in DESCRIPTIONS.items()]
+    items = [
+        {"name": name, "description": text, "example": EXAMPLES[name]}
+        for name, text in DESCRIPTIONS.items()
+    ]
     return JSONResponse({"items": items})
 
 

@@ -18,12 +18,3 @@ PING = "webhook.ping"
 
 # The job that sends one delivery (its one argument: ``delivery_id``).
 DELIVER_TASK = "deliver_webhook"
-
-# What each event means, for the event catalogue (``GET /v1/webhooks/event-types``).
-DESCRIPTIONS: dict[EventType, str] = {
-    "proposal.issued": "a proposal revision was sent to the customer (its link is live)",
-    "proposal.viewed": "the customer opened the proposal through its link",
-    "proposal.accepted": "the customer accepted and signed a proposal revision",
-    "proposal.declined": "the customer declined the proposal",
-    "work_package.created": "a delivery centre received a work package of an accepted proposal",
-}

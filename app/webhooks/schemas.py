@@ -125,6 +125,7 @@ class EventTypeInfo(_Answer):
 
     name: EventType
     description: str
+    example: dict[str, Any] = Field(description="an example of the event's `data`")
 
 
 class EventTypeList(_Answer):

@@ -249,3 +249,7 @@ def test_the_event_types_are_listed(api: TestClient, auth: Keys) -> None:
         "proposal.issued", "proposal.viewed", "proposal.accepted", "proposal.declined",
         "work_package.created",
     ]  # fmt: skip
+    for item in listed["items"]:  # an example of each, with its proposal and no cost
+        example = json.dumps(item["example"])
+        assert item["description"] and '"number": "P-' in example
+        assert "cost" not in example and "margin" not in example
