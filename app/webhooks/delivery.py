@@ -32,6 +32,7 @@ KEPT_ATTEMPTS = 50
 # A retry run this much before it is due still counts as due (timers are not exact).
 EARLY = timedelta(seconds=1)
 MAX_ERROR = 200
+EXCERPT_BYTES = 256
 
 
 class DeliveryFailed(Exception):
@@ -61,6 +62,7 @@ class Outcome:
     status_code: int | None
     error: str | None
     duration_ms: int
+    response: str | None = None  # the start of the answer's body
 
     @property
     def delivered(self) -> bool:
@@ -166,14 +168,31 @@ def attempt(settings: Settings, claim: _Claim, client: httpx.Client, resolve: Re
         return Outcome(None, f"no answer within {settings.webhook_timeout_seconds:g} s", took())
     except httpx.HTTPError as error:
         return Outcome(None, _short(f"{type(error).__name__}: {error}"), took())
-    response.close()  # the status is the answer; the body is never read
+    excerpt = _excerpt(response)
     code = response.status_code
     if 200 <= code < 300:
-        return Outcome(code, None, took())
+        return Outcome(code, None, took(), excerpt)
     if response.is_redirect:
         where = response.headers.get("location", "")
-        return Outcome(code, _short(f"redirects are not followed (to {where})"), took())
-    return Outcome(code, f"answered {code} {response.reason_phrase}".strip(), took())
+        return Outcome(code, _short(f"redirects are not followed (to {where})"), took(), excerpt)
+    return Outcome(code, f"answered {code} {response.reason_phrase}".strip(), took(), excerpt)
+
+
+def _excerpt(response: httpx.Response) -> str | None:
+    """The start of the answer's body, for the delivery log (what a receiver said when it
+    refused); never more is read, whatever it sends."""
+    taken = b""
+    try:
+        for chunk in response.iter_bytes(EXCERPT_BYTES):
+            taken += chunk
+            if len(taken) >= EXCERPT_BYTES:
+                break
+    except httpx.HTTPError:
+        pass  # the status is the answer: a body cut short changes nothing
+    finally:
+        response.close()
+    text = taken[:EXCERPT_BYTES].decode("utf-8", errors="replace").strip()
+    return text or None
 
 
 def _request(
@@ -205,7 +224,8 @@ def _record(
             return None, None
         row.attempts += 1
         entry = {"at": now.isoformat(), "status_code": outcome.status_code,
-                 "error": outcome.error, "duration_ms": outcome.duration_ms}  # fmt: skip
+                 "error": outcome.error, "duration_ms": outcome.duration_ms,
+                 "response": outcome.response}  # fmt: skip
         row.attempt_log = [*row.attempt_log, entry][-KEPT_ATTEMPTS:]
         row.last_status_code = outcome.status_code
         row.last_error = outcome.error

@@ -95,6 +95,7 @@ class DeliveryAttempt(_Answer):
     status_code: int | None = Field(description="the endpoint's answer; null: none came")
     error: str | None = Field(description="what went wrong; null when delivered")
     duration_ms: int
+    response: str | None = Field(description="the start of the answer's body (256 bytes)")
 
 
 class WebhookDelivery(_Answer):

@@ -4,6 +4,7 @@ signatures the delivery tests verify."""
 
 from __future__ import annotations
 
+import contextlib
 import ssl
 import subprocess
 import threading
@@ -28,6 +29,7 @@ class Receiver:
     # The status of each answer in turn; the last one answers every later request.
     statuses: list[int] = field(default_factory=lambda: [200])
     answer_headers: dict[str, str] = field(default_factory=dict)
+    answer_body: bytes = b"ok"
     delay_seconds: float = 0.0
     # Called while each request is being answered (what the sender holds meanwhile).
     during: Callable[[], None] | None = None
@@ -69,11 +71,16 @@ def receiver(
             self.send_response(recorder.next_status())
             for name, value in recorder.answer_headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", "2")
+            self.send_header("Content-Length", str(len(recorder.answer_body)))
             self.end_headers()
-            self.wfile.write(b"ok")
+            with contextlib.suppress(OSError):  # the sender may stop reading early
+                self.wfile.write(recorder.answer_body)
 
         do_GET = do_POST
+
+        def handle(self) -> None:
+            with contextlib.suppress(OSError):  # a client that hung up is no test failure
+                super().handle()
 
         def log_message(self, format: str, *args: object) -> None:
             pass  # quiet: the test reads ``received``

@@ -136,6 +136,7 @@ def test_the_canary_receives_a_signed_verifiable_delivery_when_allowed(
     assert entry["payload"] == payload
     (attempt,) = entry["attempt_log"]
     assert attempt["status_code"] == 200 and attempt["duration_ms"] >= 0
+    assert attempt["response"] == "ok"  # what the receiver answered
 
 
 def register_secret() -> str:
@@ -190,6 +191,19 @@ def test_failures_are_retried_on_the_schedule_then_failed(
     assert len({got.body for got in failing.received}) == 1
     for got in failing.received:
         Webhook(secret).verify(got.body, got.headers)
+
+
+def test_only_the_start_of_an_answer_is_read_and_logged(
+    database: RolledBackDatabase, client: httpx.Client
+) -> None:
+    refusal = b'{"error": "tenant suspended"}' + b" " * 5_000_000
+    with receiver([422], answer_body=refusal) as talkative:
+        delivery_id, _ = _emit(database, talkative.url)
+        with pytest.raises(DeliveryFailed):
+            deliver(database, ALLOWED, delivery_id, client=client)
+    (attempt,) = _row(database, delivery_id).attempt_log
+    assert attempt["response"] == '{"error": "tenant suspended"}'
+    assert attempt["error"] == "answered 422 Unprocessable Entity"
 
 
 def test_a_redirect_is_not_followed(database: RolledBackDatabase, client: httpx.Client) -> None:
