@@ -11,10 +11,14 @@ again: at least once, with the same ``webhook-id`` for the receiver to drop dupl
 
 from __future__ import annotations
 
+import contextlib
 import math
+import socket
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 from sqlalchemy import or_, update
@@ -71,8 +75,43 @@ class Outcome:
 
 def make_client() -> httpx.Client:
     """The client deliveries are sent with: no proxy from the environment (the connection
-    must go to the address checked), no redirects followed, certificates verified."""
-    return httpx.Client(trust_env=False, follow_redirects=False, verify=True)
+    must go to the address checked), no redirects followed, certificates verified, and a
+    new connection each time (so the deadline can cut it, ``_Deadline``)."""
+    return httpx.Client(
+        trust_env=False, follow_redirects=False, verify=True,
+        limits=httpx.Limits(max_keepalive_connections=0),
+    )  # fmt: skip
+
+
+class _Deadline:
+    """The attempt's time limit for the whole exchange. httpx's timeouts are per operation:
+    an endpoint that trickles its answer a byte at a time would hold the worker for ever.
+    At the deadline the connection's socket is shut, and the read waiting on it ends."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.passed = False
+        self._socket: socket.socket | None = None
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpcore's ``trace`` extension: remembers the socket once connected."""
+        if event == "connection.connect_tcp.complete" and info.get("return_value") is not None:
+            self._socket = info["return_value"].get_extra_info("socket")
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._timer.cancel()
+
+    def _cut(self) -> None:
+        self.passed = True
+        if self._socket is not None:
+            with contextlib.suppress(OSError):
+                self._socket.shutdown(socket.SHUT_RDWR)
 
 
 def deliver(
@@ -161,14 +200,19 @@ def attempt(settings: Settings, claim: _Claim, client: httpx.Client, resolve: Re
         target = check(claim.url, Allowed.parse(settings.webhook_allowed_list), resolve)
     except Refused as refused:
         return Outcome(None, _short(f"not sent: the URL {refused}"), took())
-    request = _request(settings, claim, client, target)
-    try:
-        response = client.send(request, follow_redirects=False, stream=True)
-    except httpx.TimeoutException:
-        return Outcome(None, f"no answer within {settings.webhook_timeout_seconds:g} s", took())
-    except httpx.HTTPError as error:
-        return Outcome(None, _short(f"{type(error).__name__}: {error}"), took())
-    excerpt = _excerpt(response)
+    late = f"no answer within {settings.webhook_timeout_seconds:g} s"
+    with _Deadline(settings.webhook_timeout_seconds) as deadline:
+        request = _request(settings, claim, client, target, deadline)
+        try:
+            response = client.send(request, follow_redirects=False, stream=True)
+        except httpx.TimeoutException:
+            return Outcome(None, late, took())
+        except httpx.HTTPError as error:
+            failed = late if deadline.passed else f"{type(error).__name__}: {error}"
+            return Outcome(None, _short(failed), took())
+        # The status is in: a body still trickling when the deadline cuts it only
+        # shortens the excerpt (a 2xx was delivered, whatever follows it).
+        excerpt = _excerpt(response)
     code = response.status_code
     if 200 <= code < 300:
         return Outcome(code, None, took(), excerpt)
@@ -196,7 +240,7 @@ def _excerpt(response: httpx.Response) -> str | None:
 
 
 def _request(
-    settings: Settings, claim: _Claim, client: httpx.Client, target: Target
+    settings: Settings, claim: _Claim, client: httpx.Client, target: Target, deadline: _Deadline
 ) -> httpx.Request:
     headers = signed_headers(claim.message_id, utcnow(), claim.body, claim.secrets)
     headers.update({
@@ -204,7 +248,9 @@ def _request(
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
     })  # fmt: skip
-    extensions = {} if target.server_name is None else {"sni_hostname": target.server_name}
+    extensions: dict[str, Any] = {"trace": deadline.trace}
+    if target.server_name is not None:
+        extensions["sni_hostname"] = target.server_name
     return client.build_request(
         "POST", target.request_url(), content=claim.body, headers=headers,
         timeout=settings.webhook_timeout_seconds, extensions=extensions,

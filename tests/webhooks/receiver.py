@@ -31,6 +31,9 @@ class Receiver:
     answer_headers: dict[str, str] = field(default_factory=dict)
     answer_body: bytes = b"ok"
     delay_seconds: float = 0.0
+    # Send the answer's head a byte at a time, this long apart (each read is quick, the
+    # whole answer is not).
+    trickle_seconds: float = 0.0
     # Called while each request is being answered (what the sender holds meanwhile).
     during: Callable[[], None] | None = None
     received: list[Received] = field(default_factory=list)
@@ -68,6 +71,12 @@ def receiver(
                 recorder.during()
             if recorder.delay_seconds:
                 threading.Event().wait(recorder.delay_seconds)
+            if recorder.trickle_seconds:
+                for byte in b"HTTP/1.1 200 OK\r\nX-Padding: " + b"x" * 100:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    threading.Event().wait(recorder.trickle_seconds)
+                return
             self.send_response(recorder.next_status())
             for name, value in recorder.answer_headers.items():
                 self.send_header(name, value)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -229,6 +230,22 @@ def test_an_endpoint_that_does_not_answer_in_time_is_a_failed_attempt(
     row = _row(database, delivery_id)
     assert row.last_error == "no answer within 0.3 s" and row.last_status_code is None
     assert row.attempt_log[0]["duration_ms"] < 2000
+
+
+def test_an_answer_trickled_a_byte_at_a_time_is_cut_at_the_deadline(
+    database: RolledBackDatabase, client: httpx.Client
+) -> None:
+    # Every read gets a byte within the timeout, so only a limit on the whole exchange
+    # ends it: without one the worker would wait for the 100 bytes, 10 s.
+    quick = ALLOWED.model_copy(update={"webhook_timeout_seconds": 0.5})
+    with receiver(trickle_seconds=0.1) as trickling:
+        delivery_id, _ = _emit(database, trickling.url)
+        started = time.monotonic()
+        with pytest.raises(DeliveryFailed):
+            deliver(database, quick, delivery_id, client=client)
+        assert time.monotonic() - started < 3
+    row = _row(database, delivery_id)
+    assert row.last_error == "no answer within 0.5 s" and row.last_status_code is None
 
 
 def test_a_closed_port_is_a_failed_attempt(
