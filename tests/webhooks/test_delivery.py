@@ -26,6 +26,7 @@ from app.kit.database import Database
 from app.kit.settings import Settings
 from app.models import WebhookDelivery, WebhookEndpoint
 from app.webhooks import DeliveryFailed, deliver, emit, make_client
+from tests.contract.conformance import Contract
 from tests.support.api import Keys, ok
 from tests.support.database import RolledBackDatabase
 from tests.support.jobs import RecordingJobs
@@ -354,7 +355,11 @@ def test_a_failed_delivery_can_be_sent_again(
         endpoint_id = _row(database, delivery_id).endpoint_id
         path = f"{HOOKS}/{endpoint_id}/deliveries/{delivery_id}"
         assert ok(api.get(path, headers=auth("admin")))["status"] == "failed"
-        again = ok(api.post(path + "/redeliver", headers=auth("admin")), 202)
+        answer = api.post(path + "/redeliver", headers=auth("admin"))
+        assert answer.status_code == 202
+        again = Contract(api).check(
+            answer, "POST", HOOKS + "/{endpoint_id}/deliveries/{delivery_id}/redeliver"
+        )
         assert (again["status"], again["attempts"]) == ("pending", 0)
         assert jobs.deferred == [("deliver_webhook", {"delivery_id": delivery_id})]
         assert deliver(database, ALLOWED, delivery_id, client=client) == "delivered"

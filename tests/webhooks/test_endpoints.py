@@ -209,6 +209,9 @@ def test_a_ping_queues_a_test_delivery(api: TestClient, auth: Keys, jobs: Record
     assert queued["payload"]["data"]["endpoint_id"] == endpoint["id"]
     assert jobs.deferred == [("deliver_webhook", {"delivery_id": queued["id"]})]
     assert_problem(api.post(HOOKS + "/999999/ping", headers=auth("admin")), 404)
+    # Sending it again while it is pending: it is already on its way, nothing more queued.
+    again = ok(api.post(f"{path}/deliveries/{queued['id']}/redeliver", headers=auth("admin")), 202)
+    assert again == queued
     assert len(jobs.deferred) == 1
 
 
