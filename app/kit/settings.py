@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     # After a secret is rotated, deliveries are signed with the old secret too for this
     # long, so receivers can switch without losing a message.
     webhook_secret_grace_hours: int = 24
+    # Delivered and failed deliveries stay in the delivery log this long.
+    webhook_log_retention_days: int = 30
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -18,3 +18,5 @@ PING = "webhook.ping"
 
 # The job that sends one delivery (its one argument: ``delivery_id``).
 DELIVER_TASK = "deliver_webhook"
+# The periodic housekeeping job (no arguments), every few minutes.
+SWEEP_TASK = "sweep_webhooks"

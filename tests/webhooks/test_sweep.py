@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from app.kit.settings import Settings
 from app.models import WebhookDelivery, utcnow
-from app.webhooks import DELIVER_TASK, emit, requeue_stalled
+from app.webhooks import DELIVER_TASK, emit, requeue_stalled, sweep_deliveries
 from tests.support.database import RolledBackDatabase
 from tests.support.jobs import RecordingJobs
 from tests.webhooks.conftest import PUBLIC_URL, endpoint_row
@@ -44,3 +47,27 @@ def test_only_overdue_pending_deliveries_nobody_sends_are_deferred_again(
     expected = [ids["lost before its first attempt"], ids["retry lost"], ids["claim lapsed"]]
     assert requeued == expected
     assert jobs.deferred == [(DELIVER_TASK, {"delivery_id": id_}) for id_ in expected]
+
+
+def test_the_log_keeps_finished_deliveries_for_the_retention_period(
+    database: RolledBackDatabase,
+) -> None:
+    settings = Settings(webhook_log_retention_days=30)
+    now = utcnow()
+    ages = {"delivered": 31, "failed": 31, "pending": 31}
+    with database.transaction(write=True) as session:
+        endpoint_row(session, PUBLIC_URL, ["proposal.viewed"])
+        ids = {}
+        for status, days in [*ages.items(), ("delivered-recent", 29)]:
+            (ids[status],) = emit(session, RecordingJobs(), "proposal.viewed", {"s": status})
+            row = session.get(WebhookDelivery, ids[status])
+            assert row is not None
+            row.status = status.split("-")[0]
+            row.next_attempt_at = now if row.status == "pending" else None
+            session.flush()
+            row.updated_at = now - timedelta(days=days)
+    with database.transaction(write=True) as session:
+        sweep_deliveries(session, RecordingJobs(), settings, now)
+    with database.transaction(write=False) as session:
+        kept = set(session.scalars(select(WebhookDelivery.id)))
+    assert kept == {ids["pending"], ids["delivered-recent"]}  # a pending one is never purged
