@@ -5,6 +5,7 @@ Routes receive what it built as typed dependencies (``app.kit.wiring``)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ from app.quoting.solver_pool import InlineSolver, Solver, SolverPool
 from app.webhooks import endpoints as webhooks
 from catalog import load_default_catalog
 
+log = logging.getLogger("offerwright")
 IMPORT_PATH = "/v1/catalog/import"
 # The system's own name on proposals made from the command line (never an API key's).
 COMMAND_LINE = Principal(f"{RESERVED_PREFIX}command-line", "sales")
@@ -205,10 +207,11 @@ def create_app(
 
 
 class _NoJobEngine:
-    """Until a job engine is wired in: a deferral fails its request rather than being lost."""
+    """Until a job engine is wired in: nothing runs. What a job was asked for stays in the
+    database as the domain wrote it (a webhook delivery stays pending, for the sweep)."""
 
     def defer(self, session: Session, task: str, /, **arguments: JobArgument) -> None:
-        raise RuntimeError(f"no job engine is wired to run {task}")
+        log.warning("no job engine is wired: %s %s not run", task, arguments)
 
 
 def prepared(database: Database) -> None:
