@@ -180,3 +180,16 @@ def test_every_spelling_of_loopback_is_refused_after_a_real_lookup(url: str) -> 
     # The system resolver reads these as 127.0.0.1: judged by the address, not the text.
     with pytest.raises(Refused):
         check(url, NONE)
+
+
+def test_an_international_host_name_is_looked_up_and_sent_in_its_ascii_form() -> None:
+    asked: list[str] = []
+
+    def resolve(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return ["93.184.216.34"]
+
+    target = check("https://bücher.example/hooks", NONE, resolve)
+    assert asked == ["xn--bcher-kva.example"]
+    assert target.host_header == "xn--bcher-kva.example"
+    assert target.server_name == "xn--bcher-kva.example"
