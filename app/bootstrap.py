@@ -5,6 +5,7 @@ Routes receive what it built as typed dependencies (``app.kit.wiring``)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from typing import Any
 import anyio.to_thread
 from fastapi import FastAPI
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.audit import endpoints as audit
 from app.auth import RESERVED_PREFIX, SYSTEM, Principal
@@ -21,6 +23,7 @@ from app.configurator import Limits
 from app.delivery import endpoints as work_packages
 from app.documents import InlineRenderer, Pdf
 from app.documents.render_pool import Renderer, RenderPool
+from app.jobs import JobArgument, Jobs
 from app.kit import api_docs, contract, health, problems, wiring
 from app.kit.database import Database
 from app.kit.migrate import upgrade
@@ -43,8 +46,10 @@ from app.quoting.configurations import endpoints as configurations
 from app.quoting.configurations.options import OptionsEngines
 from app.quoting.quotes import endpoints as quotes
 from app.quoting.solver_pool import InlineSolver, Solver, SolverPool
+from app.webhooks import endpoints as webhooks
 from catalog import load_default_catalog
 
+log = logging.getLogger("offerwright")
 IMPORT_PATH = "/v1/catalog/import"
 # The system's own name on proposals made from the command line (never an API key's).
 COMMAND_LINE = Principal(f"{RESERVED_PREFIX}command-line", "sales")
@@ -127,6 +132,7 @@ def create_app(
     database: Database | None = None,
     solver_pool: Solver | None = None,
     render_pool: Renderer | None = None,  # any renderer: tests pass their own
+    jobs: Jobs | None = None,  # the job engine (tests pass tests.support.jobs.RecordingJobs)
 ) -> FastAPI:
     shell = build(settings, database=database, solver=solver_pool, renderer=render_pool)
     settings = shell.settings
@@ -164,6 +170,7 @@ def create_app(
             Solver: shell.solver,
             Renderer: shell.renderer,
             Limits: shell.limits,
+            Jobs: jobs or _NoJobEngine(),
             proposal_service.Services: shell.proposals,
             FailedLogins: FailedLogins(settings.auth_failures_per_minute),
             health.Health: health.Health(shell.database),
@@ -195,7 +202,16 @@ def create_app(
     app.include_router(configurations.router)
     app.include_router(proposals.router)
     app.include_router(work_packages.router)
+    app.include_router(webhooks.router)
     return app
+
+
+class _NoJobEngine:
+    """Until a job engine is wired in: nothing runs. What a job was asked for stays in the
+    database as the domain wrote it (a webhook delivery stays pending, for the sweep)."""
+
+    def defer(self, session: Session, task: str, /, **arguments: JobArgument) -> None:
+        log.warning("no job engine is wired: %s %s not run", task, arguments)
 
 
 def prepared(database: Database) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -287,3 +288,55 @@ class WorkPackage(Base):
     centre: Mapped[str] = mapped_column(String(50))
     content: Mapped[dict[str, Any]] = mapped_column(Document)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class WebhookEndpoint(Base):
+    """Where a PSA or CRM wants to hear of proposal events: its URL, the events it chose
+    and the secret its deliveries are signed with (kept as the signer needs it: an HMAC key
+    cannot be hashed; shown once, when made or rotated)."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    description: Mapped[str] = mapped_column(String(500))
+    events: Mapped[list[str]] = mapped_column(Document)  # event type names, sorted
+    enabled: Mapped[bool] = mapped_column(Boolean, index=True)
+    secret: Mapped[str] = mapped_column(String(100))  # whsec_<base64>
+    # The secret before the last rotation, also signed with until then (a grace period).
+    previous_secret: Mapped[str | None] = mapped_column(String(100))
+    previous_secret_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    secret_rotated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class WebhookDelivery(Base):
+    """One event for one endpoint: the payload frozen (as the very bytes signed and sent)
+    when the event happened, and where its delivery stands."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("endpoint_id", "message_id"),
+        Index("ix_webhook_deliveries_endpoint_id_id", "endpoint_id", "id"),
+        Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoints.id", ondelete="CASCADE"))
+    event_type: Mapped[str] = mapped_column(String(50))
+    message_id: Mapped[str] = mapped_column(String(40))  # webhook-id: msg_<random>
+    body: Mapped[str] = mapped_column(Text)  # {"type", "timestamp", "data"} as JSON text
+    status: Mapped[str] = mapped_column(String(10))  # pending | delivered | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Every attempt: {"at", "status_code", "error", "duration_ms"}, oldest first.
+    attempt_log: Mapped[list[dict[str, Any]]] = mapped_column(Document)
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Claimed by a worker sending it until then: another run of the job leaves it alone.
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -20,6 +20,7 @@ Permission = Literal[
     "proposal.create",  # create proposals and run one's own through their lifecycle
     "proposal.read_all",  # every proposal, not only one's own
     "proposal.approve",  # approve or decline proposals of others (four eyes)
+    "webhooks.manage",  # webhook endpoints, their secrets and delivery logs
 ]
 
 _READ: frozenset[Permission] = frozenset({"catalog.read", "delivery.read_all", "quote.price"})
@@ -30,7 +31,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     "delivery": frozenset({"catalog.read"}),  # delivery descriptions of its own centre only
     "portfolio": _CURATE | {"catalog.write"},
     "approver": _CURATE | {"catalog.assure", "proposal.read_all", "proposal.approve"},
-    "admin": _CURATE | {"catalog.write", "audit.read", "proposal.create", "proposal.read_all"},
+    "admin": _CURATE
+    | {"catalog.write", "audit.read", "proposal.create", "proposal.read_all", "webhooks.manage"},
 }
 
 

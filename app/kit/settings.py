@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# A DNS name as an allow-list entry (letters, digits, hyphens, dots; no scheme or port).
+_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+_HOST_NAME = re.compile(rf"(?i){_LABEL}(\.{_LABEL})*\.?")
 
 
 def _items(value: str) -> list[str]:
@@ -65,6 +70,21 @@ class Settings(BaseSettings):
     pdf_time_limit_seconds: float = 30.0
     pdf_memory_megabytes: int = 2048
     pdf_max_pages: int = 500
+    # Webhooks. Hosts (names) or networks (addresses, CIDR) whose endpoints may be on
+    # addresses otherwise refused (loopback, private, link-local...) and may use plain http:
+    # a PSA on the provider's own network. Empty: only public https endpoints.
+    webhook_allowed_hosts: str = ""
+    # Each delivery attempt's time limit (connect, send and read the answer together).
+    webhook_timeout_seconds: float = 10.0
+    # Seconds to wait before each retry of a delivery that failed, in order: one attempt
+    # more than there are delays, then the delivery is failed (the Standard Webhooks
+    # schedule, about a day and a half in all).
+    webhook_retry_delays: str = "5,300,1800,7200,18000,36000,36000"
+    # After a secret is rotated, deliveries are signed with the old secret too for this
+    # long, so receivers can switch without losing a message.
+    webhook_secret_grace_hours: int = 24
+    # Delivered and failed deliveries stay in the delivery log this long.
+    webhook_log_retention_days: int = 30
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -77,6 +97,35 @@ class Settings(BaseSettings):
             except ValueError as error:
                 raise ValueError(f"{item!r} is not an IP address or network") from error
         return value
+
+    @field_validator("webhook_allowed_hosts")
+    @classmethod
+    def _hosts_or_networks(cls, value: str) -> str:
+        for item in _items(value):
+            if "/" in item or ":" in item or item.replace(".", "").isdigit():
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError as error:
+                    raise ValueError(f"{item!r} is not an IP address or network") from error
+            elif not _HOST_NAME.fullmatch(item):
+                raise ValueError(f"{item!r} is not a host name, address or network")
+        return value
+
+    @field_validator("webhook_retry_delays")
+    @classmethod
+    def _seconds(cls, value: str) -> str:
+        for item in _items(value):
+            if not item.isdigit():
+                raise ValueError(f"{item!r} is not a number of seconds")
+        return value
+
+    @property
+    def webhook_allowed_list(self) -> list[str]:
+        return _items(self.webhook_allowed_hosts)
+
+    @property
+    def webhook_retry_schedule(self) -> tuple[int, ...]:
+        return tuple(int(item) for item in _items(self.webhook_retry_delays))
 
     @property
     def trusted_proxy_list(self) -> list[str]:

@@ -147,6 +147,7 @@ CONFIDENTIAL = (
     "/v1/quotes",
     "/v1/configurations",
     "/v1/audit",
+    "/v1/webhooks",
 )
 
 

@@ -377,4 +377,39 @@ PROPOSAL_CASES = [
          DELIVERERS, setup=a_package_of_cz_brn),
 ]  # fmt: skip
 
-CASES = [*COMPONENT_CASES, *REGISTRY_CASES, *CATALOG_CASES, *PROPOSAL_CASES]
+
+def a_webhook_with_a_delivery(client: TestClient, auth: Auth) -> None:
+    body = {"url": "https://93.184.216.34/hooks", "events": ["proposal.accepted"]}
+    created = client.post("/v1/webhooks", json=body, headers=auth("admin"))
+    assert created.status_code == 201, created.text
+    CREATED["webhook"] = str(created.json()["id"])
+    pinged = client.post(f"/v1/webhooks/{CREATED['webhook']}/ping", headers=auth("admin"))
+    assert pinged.status_code == 202, pinged.text
+    CREATED["delivery"] = str(pinged.json()["id"])
+
+
+ONE_WEBHOOK = "/v1/webhooks/{endpoint_id}"
+DELIVERY = ONE_WEBHOOK + "/deliveries/{delivery_id}"
+WEBHOOK_CASES = [
+    Case("GET", "/v1/webhooks/event-types", "/v1/webhooks/event-types", ADMINS),
+    Case("POST", "/v1/webhooks", "/v1/webhooks", ADMINS, 201,
+         {"url": "https://93.184.216.34/hooks", "events": ["proposal.issued"]}),
+    Case("GET", "/v1/webhooks", "/v1/webhooks", ADMINS, setup=a_webhook_with_a_delivery),
+    Case("GET", ONE_WEBHOOK, "/v1/webhooks/{webhook}", ADMINS, setup=a_webhook_with_a_delivery),
+    Case("PATCH", ONE_WEBHOOK, "/v1/webhooks/{webhook}", ADMINS, body={"enabled": False},
+         if_match=True, setup=a_webhook_with_a_delivery),
+    Case("DELETE", ONE_WEBHOOK, "/v1/webhooks/{webhook}", ADMINS, 204,
+         setup=a_webhook_with_a_delivery),
+    Case("POST", ONE_WEBHOOK + "/rotate-secret", "/v1/webhooks/{webhook}/rotate-secret",
+         ADMINS, setup=a_webhook_with_a_delivery),
+    Case("POST", ONE_WEBHOOK + "/ping", "/v1/webhooks/{webhook}/ping", ADMINS, 202,
+         setup=a_webhook_with_a_delivery),
+    Case("GET", ONE_WEBHOOK + "/deliveries", "/v1/webhooks/{webhook}/deliveries", ADMINS,
+         setup=a_webhook_with_a_delivery),
+    Case("GET", DELIVERY, "/v1/webhooks/{webhook}/deliveries/{delivery}", ADMINS,
+         setup=a_webhook_with_a_delivery),
+    Case("POST", DELIVERY + "/redeliver", "/v1/webhooks/{webhook}/deliveries/{delivery}/redeliver",
+         ADMINS, 202, setup=a_webhook_with_a_delivery),
+]  # fmt: skip
+
+CASES = [*COMPONENT_CASES, *REGISTRY_CASES, *CATALOG_CASES, *PROPOSAL_CASES, *WEBHOOK_CASES]
