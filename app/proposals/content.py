@@ -14,6 +14,8 @@ from app.proposals.revision import (
     Amounts,
     Breach,
     BundleMargin,
+    Capability,
+    Centre,
     ChargedBand,
     ComponentVersion,
     DeliveryDescription,
@@ -56,6 +58,22 @@ def freeze(
         else Offering(code=offering, name=snapshot.offering(offering).name),
         components={line.component.code: _component(line.component) for line in bundle.quote.lines},
         status=status,
+        centres={
+            code: Centre(name=centre.name, country=centre.country)
+            for code in sorted({line.delivery_centre for line in bundle.quote.lines})
+            for centre in [snapshot.delivery_centre(code)]
+        },
+        capabilities={
+            code: Capability(name=capability.name, unit=capability.unit)
+            for code in sorted(
+                {
+                    code
+                    for line in bundle.quote.lines
+                    for code in (*line.component.provides, *line.component.requires)
+                }
+            )
+            for capability in [snapshot.capability(code)]
+        },
     )
 
 

@@ -335,6 +335,20 @@ class Offering(Frozen):
     name: str
 
 
+class Centre(Frozen):
+    """A delivery centre as the customer's documents name it."""
+
+    name: str
+    country: str  # ISO 3166-1 alpha-2
+
+
+class Capability(Frozen):
+    """What a need or a component's requirement is counted in, and what it is called."""
+
+    name: str
+    unit: str
+
+
 class Customer(Frozen):
     """The customer as the proposal stores it (absent details are left out)."""
 
@@ -363,6 +377,18 @@ class FrozenRevision(Frozen):
     offering: Offering | None
     components: dict[str, ComponentVersion]  # per component code: the version sold
     status: str  # the solver's: "optimal", or "feasible" when stopped at its time limit
+    # Names for the customer's documents, frozen with the rest since they were added; left
+    # out of the stored document when absent, so older revisions read and hash as before.
+    centres: dict[str, Centre] | None = None  # per delivery centre code of the lines
+    capabilities: dict[str, Capability] | None = None  # per capability the lines concern
+
+    @model_serializer(mode="wrap")
+    def _omit_absent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        document: dict[str, Any] = handler(self)
+        for name in ("centres", "capabilities"):
+            if document.get(name, ...) is None:
+                del document[name]
+        return document
 
     def bundle(self, *, show_cost: bool) -> PricedBundle:
         return self.internal if show_cost else self.public
