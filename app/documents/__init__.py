@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from app.documents.render_pool import InlineRenderer, Renderer
     from app.documents.rendered import Pdf, render_cached
     from app.documents.responses import pdf_response, pdf_responses
+    from app.documents.screen import screen_style
     from app.documents.words import (
         availability,
         availability_places,
@@ -47,5 +48,6 @@ __all__ = [
     "region",
     "render_cached",
     "render_document",
+    "screen_style",
     "upper_first",
 ]
