@@ -204,6 +204,8 @@ def _line_context(
             else availability(level.availability, places),
             "response_text": duration(level.response_minutes),
             "restore_text": duration(level.restore_hours * 60),
+            "response_minutes": level.response_minutes,
+            "restore_minutes": level.restore_hours * 60,
         },
     }  # fmt: skip
 
@@ -286,15 +288,10 @@ def _centres(document: ProposalDocument) -> list[str]:
 
 
 def _levels_range(lines: list[dict[str, Any]], key: str) -> str:
-    """ "4 hours", or "30 minutes to 4 hours": the shortest and the longest."""
-    minutes = sorted({_minutes(line["level"][key]) for line in lines})
+    """The shortest and the longest time: "4 hours", or "30 minutes to 4 hours"."""
+    minutes = sorted({line["level"][key] for line in lines})
     texts = [duration(value) for value in (minutes[0], minutes[-1])]
     return texts[0] if texts[0] == texts[1] else f"{texts[0]} to {texts[1]}"
-
-
-def _minutes(text: str) -> int:
-    number, unit = text.split(" ", 1)
-    return int(number) * (60 if unit.startswith("hour") else 1)
 
 
 def context(document: ProposalDocument) -> dict[str, Any]:
@@ -383,8 +380,8 @@ def context(document: ProposalDocument) -> dict[str, Any]:
         "residency": phrase([region(code) for code in request.get("residency") or []], "or"),
         "service_count": len(lines),
         "services_text": quantity(len(lines), "managed service"),
-        "response_range": _levels_range(lines, "response_text"),
-        "restore_range": _levels_range(lines, "restore_text"),
+        "response_range": _levels_range(lines, "response_minutes"),
+        "restore_range": _levels_range(lines, "restore_minutes"),
         "totals": totals,
         "availability": composite,
         "target": None if target is None else availability(target, places),

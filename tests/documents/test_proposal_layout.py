@@ -81,3 +81,9 @@ def test_the_checks_find_what_they_look_for() -> None:
     assert pdf_layout.nearly_empty(pdf)
     assert pdf_layout.too_small(pdf)
     assert pdf_layout.outside_content(pdf, set())
+
+
+def test_a_drafts_watermark_stays_on_its_pages() -> None:
+    pdf = render_pdf(proposal_document("demo", watermark="DRAFT"), max_pages=500).pdf
+    assert not pdf_layout.outside_page(pdf)
+    assert not pdf_layout.too_small(pdf)
