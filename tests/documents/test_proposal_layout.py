@@ -41,6 +41,10 @@ def test_no_page_under_a_third_full_but_a_chapters_last(pdf: bytes) -> None:
     assert not pdf_layout.nearly_empty(pdf)
 
 
+def test_no_heading_is_left_at_the_foot_of_a_page(pdf: bytes) -> None:
+    assert not pdf_layout.stranded_headings(pdf)
+
+
 def test_no_invisible_text_and_page_one_reads_as_it_is_seen(pdf: bytes) -> None:
     assert not pdf_layout.too_small(pdf)
     positioned, drawn = pdf_layout.first_text(pdf)
@@ -81,6 +85,16 @@ def test_the_checks_find_what_they_look_for() -> None:
     assert pdf_layout.nearly_empty(pdf)
     assert pdf_layout.too_small(pdf)
     assert pdf_layout.outside_content(pdf, set())
+    # A heading free to break after it (proposal.css keeps it with what follows), at the
+    # foot of a page whose room is taken, before a paragraph that cannot start there.
+    stranded = render_pdf(
+        Faulty(
+            "<p>cover</p><p style='break-before: page; margin-bottom: 228mm'>text</p>"
+            "<h2 style='break-after: auto'>Heading</h2><p>" + "its text " * 200 + "</p>"
+        ),
+        max_pages=10,
+    ).pdf
+    assert pdf_layout.stranded_headings(stranded)
 
 
 def test_a_drafts_watermark_stays_on_its_pages() -> None:

@@ -226,6 +226,34 @@ def nearly_empty(pdf: bytes, at_least: float = 1 / 3) -> list[str]:
     return found
 
 
+HEADING = 10.4  # points: headings are drawn at 10.5 pt and more, text at 9.6 pt and less
+
+
+def stranded_headings(pdf: bytes) -> list[str]:
+    """Pages whose last line is a heading: a heading kept apart from what it opens."""
+    found = []
+    for index, page in enumerate(pages(pdf)):
+        if _is_cover(index):
+            continue
+        box = content_box(page)
+        chars = [
+            char
+            for char in page.chars
+            if box.top - SLACK <= char["top"]
+            and char["bottom"] <= box.bottom + SLACK
+            and char["text"].strip()
+        ]
+        if not chars:
+            continue
+        last = max(char["bottom"] for char in chars)
+        line = [char for char in chars if abs(char["bottom"] - last) < 2]
+        # A heading's words stand on the left; a total (large type too) reaches the right.
+        short = max(char["x1"] for char in line) < box.right - 20 * MM
+        if short and all(char["size"] >= HEADING for char in line):
+            found.append(f"page {index + 1} ends with {''.join(c['text'] for c in line)!r}")
+    return found
+
+
 def too_small(pdf: bytes) -> list[str]:
     """Text too small to be read (invisible text, made to carry something else)."""
     found = []
