@@ -126,7 +126,8 @@ class Layer:
 
 
 def money(amount: Decimal, currency: str) -> str:
-    return f"{amount:,.2f} {currency}"
+    """An amount with its currency, never broken between the two."""
+    return f"{amount:,.2f}\u00a0{currency}"
 
 
 def figure(amount: Decimal) -> str:

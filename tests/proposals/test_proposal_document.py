@@ -111,7 +111,7 @@ def test_the_customers_requirements_are_restated_with_what_meets_them(demo_text:
     ):
         assert said in chapter.replace("\xa0", " "), said
     large = proposal_document("large").html()
-    assert "At most 400,000.00 EUR" in large  # a budget, when one was given
+    assert "At most 400,000.00\xa0EUR" in large  # a budget, when one was given
 
 
 def test_one_availability_format_everywhere(demo_text: str) -> None:
