@@ -118,3 +118,23 @@ def test_the_preview_is_in_the_contract_with_its_problems(client: TestClient) ->
     assert {parameter["name"] for parameter in operation["parameters"]} == {
         "proposal_id", "revision"
     }  # fmt: skip
+
+
+def test_a_preview_never_shows_cost_or_margin(client: TestClient, auth: Any) -> None:
+    proposal = create_proposal(client, auth)
+    text = text_of(preview(client, auth, proposal, who="approver"))  # a role that sees cost
+    internal = ok(client.get(f"{PROPOSALS}/{proposal['id']}", headers=auth("approver")))
+
+    def shown(value: str) -> str:
+        return f"{float(value):,.2f}"
+
+    public = {shown(v) for line in internal["lines"]
+              for v in (line["monthly"], line["one_time"], line["unit_price"])}  # fmt: skip
+    public |= {shown(v) for k, v in internal["totals"].items() if k != "currency"}
+    secret = {shown(internal[part][k]) for part in ("cost", "margin")
+              for k in ("monthly", "one_time", "contract_value")}  # fmt: skip
+    for line in internal["lines"]:
+        secret |= {shown(line[part][k]) for part in ("cost", "margin")
+                   for k in ("monthly", "contract_value")}  # fmt: skip
+    for figure in secret - public - {"0.00"}:
+        assert not re.search(rf"(?<![\d,.]){re.escape(figure)}(?![\d])", text), figure
