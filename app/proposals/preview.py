@@ -49,10 +49,24 @@ def preview_html(
     *,
     revision: int | None = None,
 ) -> str:
+    """The proposal as the caller may see it, as an HTML page for a browser."""
     proposal, shown = frozen_revision(session, principal, proposal_id, revision)
+    return page_html(browser_document(provider, session, proposal, shown))
+
+
+def page_html(document: ProposalDocument) -> str:
+    """A proposal document as a page a browser shows: what a customer's page can serve."""
+    return render_html(document, inline_style=screen_style())
+
+
+def browser_document(
+    provider: str, session: Session, proposal: Proposal, shown: ProposalRevision
+) -> ProposalDocument:
+    """The document of one revision, marked as the PDF would be; whoever calls this has
+    decided the reader may see it (a signed-in caller, or a customer's link)."""
     frozen = read_revision(shown.content)
     marking = _marking(session, proposal, shown)
-    document = ProposalDocument(
+    return ProposalDocument(
         provider=provider,
         number=proposal.number,
         revision=shown.revision,
@@ -68,4 +82,3 @@ def preview_html(
         centres=frozen.centres,
         capabilities=frozen.capabilities,
     )
-    return render_html(document, inline_style=screen_style())
