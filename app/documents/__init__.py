@@ -16,6 +16,17 @@ if TYPE_CHECKING:
     from app.documents.render_pool import InlineRenderer, Renderer
     from app.documents.rendered import Pdf, render_cached
     from app.documents.responses import pdf_response, pdf_responses
+    from app.documents.screen import screen_style
+    from app.documents.words import (
+        availability,
+        availability_places,
+        country,
+        lower_first,
+        phrase,
+        quantity,
+        region,
+        upper_first,
+    )
 else:
     __getattr__ = lazy_face(__name__)
 
@@ -24,10 +35,19 @@ __all__ = [
     "InlineRenderer",
     "Pdf",
     "Renderer",
+    "availability",
+    "availability_places",
     "content_key",
+    "country",
     "duration",
+    "lower_first",
     "pdf_response",
     "pdf_responses",
+    "phrase",
+    "quantity",
+    "region",
     "render_cached",
     "render_document",
+    "screen_style",
+    "upper_first",
 ]

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from app.documents import bullets
+from app.documents import bullets, words
 from app.documents.fetcher import ASSETS, SCHEME, AssetFetcher
 
 RENDER_VERSION = 2  # bump when the documents' look changes without a template change
@@ -48,10 +48,12 @@ def content_key(data: dict[str, Any], template: str) -> str:
 @functools.cache  # packaged files: read once per process, not on every request
 def _fingerprint(template: str) -> str:
     """What the rendering is made of besides the data: templates, assets, the rewriting of
-    the HTML for print, WeasyPrint."""
+    the HTML for print, the wording of figures, WeasyPrint. (How a domain turns its data
+    into the template's values is its own: a change there bumps RENDER_VERSION.)"""
     digest = hashlib.sha256(f"{RENDER_VERSION} {weasyprint.__version__}".encode())
     templates = Path(__file__).parent / "templates"
     for path in [templates / template, templates / "sections.html", Path(bullets.__file__),
+                 Path(words.__file__),
                  *(ASSETS[name] for name in sorted(ASSETS))]:  # fmt: skip
         digest.update(path.name.encode())
         digest.update(path.read_bytes() if path.suffix in (".html", ".css", ".py") else b"")

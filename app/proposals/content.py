@@ -20,6 +20,8 @@ from app.proposals.revision import (
     Amounts,
     Breach,
     BundleMargin,
+    Capability,
+    Centre,
     ChargedBand,
     ComponentVersion,
     CustomLine,
@@ -116,6 +118,22 @@ def freeze(
             for line in add_ons
         ),
         custom_lines=_custom_lines(custom_lines, bundle.quote.currency, term),
+        centres={
+            code: Centre(name=centre.name, country=centre.country)
+            for code in sorted({line.delivery_centre for line in priced_lines})
+            for centre in [snapshot.delivery_centre(code)]
+        },
+        capabilities={
+            code: Capability(name=capability.name, unit=capability.unit)
+            for code in sorted(
+                {
+                    code
+                    for line in priced_lines
+                    for code in (*line.component.provides, *line.component.requires)
+                }
+            )
+            for capability in [snapshot.capability(code)]
+        },
     )
 
 

@@ -75,6 +75,9 @@ def proposal_pdf(
         offering=frozen.offering,
         watermark=watermark,
         archival=watermark is None,
+        request=shown.request,
+        centres=frozen.centres,
+        capabilities=frozen.capabilities,
     )
     filename = f"{proposal.number}-r{shown.revision}{'-draft' if watermark else ''}.pdf"
     return render_cached(database, renderer, session, document, filename)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from app.auth import Caller, Cursor, DbSession, Limit, Principal, Writing, json_model, requires
 from app.documents import Renderer, pdf_response, pdf_responses
@@ -19,6 +19,7 @@ from app.kit.representation import represent
 from app.kit.responses import tagged
 from app.kit.wiring import wired
 from app.proposals import documents as proposal_documents
+from app.proposals import preview as proposal_preview
 from app.proposals import service as proposals
 from app.proposals.schemas import (
     Proposal,
@@ -220,3 +221,31 @@ def proposal_pdf(
         proposal_id, revision=revision, draft=draft,
     )  # fmt: skip
     return pdf_response(document)
+
+
+@router.get(
+    "/{proposal_id}/preview",
+    response_class=HTMLResponse,
+    responses={
+        200: {
+            "description": "the proposal as an HTML page: the PDF's document, for a browser",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        },
+        **problems(403, 404),
+    },
+)
+def preview_proposal(
+    services: Services,
+    session: DbSession,
+    principal: Caller,
+    proposal_id: Id,
+    revision: Id | None = None,
+) -> HTMLResponse:
+    """The proposal (its current revision, or `?revision=N`) as an HTML page, at once: the
+    same document as its PDF, from the same frozen revision, marked DRAFT until the
+    revision is issued (SUPERSEDED or WITHDRAWN as the PDF is). Never cost or margin.
+    Whoever may read the proposal may preview it."""
+    html = proposal_preview.preview_html(
+        services.settings.provider_name, session, principal, proposal_id, revision=revision
+    )
+    return HTMLResponse(html)

@@ -343,6 +343,20 @@ class Offering(Frozen):
     name: str
 
 
+class Centre(Frozen):
+    """A delivery centre as the customer's documents name it."""
+
+    name: str
+    country: str  # ISO 3166-1 alpha-2
+
+
+class Capability(Frozen):
+    """What a need or a component's requirement is counted in, and what it is called."""
+
+    name: str
+    unit: str
+
+
 class Customer(Frozen):
     """The customer as the proposal stores it (absent details are left out)."""
 
@@ -399,6 +413,12 @@ class CustomLines(Frozen):
 
 # -- the revision -------------------------------------------------------------------------
 
+# The fields a document leaves out when they hold these (absent) values.
+_ABSENT: tuple[tuple[str, object], ...] = (
+    ("centres", None), ("capabilities", None), ("option_name", None), ("alternatives", []),
+    ("add_ons", []), ("custom_lines", None),
+)  # fmt: skip
+
 
 class FrozenRevision(Frozen):
     """Everything a proposal revision freezes."""
@@ -411,6 +431,10 @@ class FrozenRevision(Frozen):
     offering: Offering | None
     components: dict[str, ComponentVersion]  # per component code: the version sold
     status: str  # the solver's: "optimal", or "feasible" when stopped at its time limit
+    # Names for the customer's documents, frozen with the rest since they were added; left
+    # out of the stored document when absent, so older revisions read and hash as before.
+    centres: dict[str, Centre] | None = None  # per delivery centre code of the lines
+    capabilities: dict[str, Capability] | None = None  # per capability the lines concern
     # Version 2, each left out when absent:
     option_name: str | None = None  # the first bundle's name when there are alternatives
     alternatives: tuple[Alternative, ...] = ()
@@ -432,10 +456,9 @@ class FrozenRevision(Frozen):
         )
 
     @model_serializer(mode="wrap")
-    def _omit_absent_choices(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+    def _omit_absent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         document: dict[str, Any] = handler(self)
-        for name, empty in (("option_name", None), ("alternatives", []), ("add_ons", []),
-                            ("custom_lines", None)):  # fmt: skip
+        for name, empty in _ABSENT:
             if name in document and document[name] == empty:
                 del document[name]
         return document

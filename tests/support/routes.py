@@ -367,6 +367,8 @@ PROPOSAL_CASES = [
          PROPOSERS, 201, body={}, setup=a_proposal_of_sales, shows=COST),
     Case("GET", f"{ONE_PROPOSAL}/pdf", "/v1/proposals/{proposal}/pdf", PROPOSAL_READERS,
          setup=a_proposal_of_sales),
+    Case("GET", f"{ONE_PROPOSAL}/preview", "/v1/proposals/{proposal}/preview",
+         PROPOSAL_READERS, setup=a_proposal_of_sales),
     # A work package carries the delivery description of what its centre delivers.
     Case("GET", "/v1/delivery-centres/{code}/work-packages",
          "/v1/delivery-centres/CZ-BRN/work-packages", DELIVERERS,
