@@ -116,3 +116,13 @@ def availability(value: Decimal, places: int, *, computed: bool = False) -> str:
     quantum = Decimal(1).scaleb(-places)
     rounded = value.quantize(quantum, rounding=ROUND_DOWN if computed else ROUND_HALF_UP)
     return f"{rounded:f}\u00a0%"
+
+
+def money(amount: Decimal, currency: str) -> str:
+    """An amount with its currency, never broken between the two."""
+    return f"{amount:,.2f}\u00a0{currency}"
+
+
+def figure(amount: Decimal) -> str:
+    """An amount in a column whose heading names the currency."""
+    return f"{amount:,.2f}"

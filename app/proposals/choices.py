@@ -9,10 +9,12 @@ ticked, summed in cents. ``differences`` says what the bundles do not share.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from app.configurator import ConfigurationRequest
+from app.documents import availability, availability_places
 from app.kit.errors import FieldProblem, Invalid
 from app.proposals.add_ons import WantedAddOn
 from app.proposals.content import HandPriced
@@ -166,10 +168,14 @@ def choice_totals(frozen: FrozenRevision, choice: Choice) -> ChoiceTotals:
 # -- what the options do not share ----------------------------------------------------------
 
 
-def availability_text(percent: Decimal) -> str:
-    """A composite availability as frozen (rounded down to 0.001 %): options differ by as
-    little as that, so all three places are shown."""
-    return f"{percent:.3f} %"
+def availability_texts(bundles: Sequence[PricedBundle]) -> tuple[str | None, ...]:
+    """Each bundle's composite availability, all with the decimals the most precise needs
+    (options may differ by as little as 0.001 %), never rounded up."""
+    values = [bundle.availability for bundle in bundles]
+    places = availability_places(value for value in values if value is not None)
+    return tuple(
+        None if value is None else availability(value, places, computed=True) for value in values
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,10 +205,7 @@ def differences(frozen: FrozenRevision) -> tuple[Difference, ...]:
         levels = tuple(line.service_level for line in present if line is not None)
         if len(set(levels)) > 1:
             found.append(Difference("service_level", name, levels))
-    availability = tuple(
-        None if bundle.availability is None else availability_text(bundle.availability)
-        for bundle in bundles
-    )
+    availability = availability_texts(bundles)
     if len(set(availability)) > 1:
         found.append(Difference("availability", "the whole solution", availability))
     return tuple(found)

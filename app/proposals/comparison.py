@@ -7,12 +7,12 @@ or margin); the customer's page and the proposal PDF draw the same comparison.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
+from app.documents import money
 from app.proposals.choices import (
     Choice,
     Difference,
-    availability_text,
+    availability_texts,
     checked,
     choice_totals,
     differences,
@@ -25,10 +25,6 @@ ASPECTS = {
     "service_level": "Service level",
     "availability": "Availability",
 }
-
-
-def money(amount: Decimal, currency: str) -> str:
-    return f"{amount:,.2f} {currency}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,15 +90,15 @@ def comparison(frozen: FrozenRevision, choice: Choice = FIRST) -> Comparison:
     choice = checked(frozen, choice)
     bundles = frozen.options(show_cost=False)
     currency = bundles[0][1].currency
+    reached = availability_texts([bundle for _, bundle in bundles])
     columns = []
-    for number, (name, bundle) in enumerate(bundles, start=1):
+    for number, (name, _) in enumerate(bundles, start=1):
         totals = option_totals(frozen, number)
         columns.append(OptionColumn(
             number=number, name=name,
             monthly=money(totals.monthly, currency), one_time=money(totals.one_time, currency),
             contract_value=money(totals.contract_value, currency),
-            availability=None if bundle.availability is None
-            else availability_text(bundle.availability),
+            availability=reached[number - 1],
             chosen=number == choice.option,
         ))  # fmt: skip
     add_ons = tuple(

@@ -25,7 +25,9 @@ from app.documents import (
     content_key,
     country,
     duration,
+    figure,
     lower_first,
+    money,
     phrase,
     quantity,
     region,
@@ -123,16 +125,6 @@ class ProposalDocument:
 class Layer:
     title: str
     lines: list[dict[str, Any]]
-
-
-def money(amount: Decimal, currency: str) -> str:
-    """An amount with its currency, never broken between the two."""
-    return f"{amount:,.2f}\u00a0{currency}"
-
-
-def figure(amount: Decimal) -> str:
-    """An amount in a column whose heading names the currency."""
-    return f"{amount:,.2f}"
 
 
 def list_monthly(line: Line) -> Decimal | None:

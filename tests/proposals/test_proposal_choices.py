@@ -207,13 +207,13 @@ def test_the_comparison_shows_each_option_and_what_a_choice_comes_to(
     )
     assert first.monthly == first.options[0].monthly  # no add-on ticked
     assert first.has_choices and not first.add_ons[0].ticked
-    assert first.custom_lines[0].amount == "3,600.00 EUR"
+    assert first.custom_lines[0].amount == "3,600.00\u00a0EUR"
     assert all(len(row.values) == len(first.options) for row in first.differences)
     last = len(first.options)
     chosen = comparison(frozen, Choice(option=last, add_ons=(1,)))
     assert chosen.options[last - 1].chosen and chosen.add_ons[0].ticked
     totals = choice_totals(frozen, Choice(option=last, add_ons=(1,)))
-    assert chosen.monthly == f"{totals.monthly:,.2f} EUR"
+    assert chosen.monthly == f"{totals.monthly:,.2f}\u00a0EUR"
     assert chosen.monthly != chosen.options[last - 1].monthly  # the add-on is on top
     for text in (column.monthly for column in first.options):
         assert "cost" not in text
