@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.documents import money
+from app.documents import money, quantity
 from app.proposals.choices import (
     Choice,
     Difference,
@@ -51,6 +51,7 @@ class AddOnRow:
     name: str
     quantity: int
     unit: str
+    quantity_text: str  # "50 devices"
     monthly: str
     one_time: str
     ticked: bool
@@ -103,6 +104,7 @@ def comparison(frozen: FrozenRevision, choice: Choice = FIRST) -> Comparison:
         ))  # fmt: skip
     add_ons = tuple(
         AddOnRow(number=number, name=line.name, quantity=line.quantity, unit=line.unit,
+                 quantity_text=quantity(line.quantity, line.unit),
                  monthly=money(line.monthly, currency), one_time=money(line.one_time, currency),
                  ticked=number in choice.add_ons)
         for number, line in enumerate(frozen.optional_lines(show_cost=False), start=1)

@@ -11,7 +11,7 @@ the list price, never folded into the price unseen; centres and capabilities by 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -33,11 +33,15 @@ from app.documents import (
     region,
     upper_first,
 )
+from app.proposals.choices import Choice, chosen_bundle
+from app.proposals.comparison import Comparison, comparison
 from app.proposals.revision import (
     Capability,
     Centre,
     ComponentVersion,
     Customer,
+    CustomLine,
+    FrozenRevision,
     Line,
     Offering,
     PricedBundle,
@@ -56,6 +60,7 @@ LAYER_TITLES = {
 KEEP_TOGETHER = 14  # a table of up to this many lines is not split between pages
 CHAPTERS = (
     ("summary", "Executive summary"),
+    ("options", "Your options"),
     ("requirements", "Your requirements"),
     ("solution", "Solution overview"),
     ("service-levels", "Service levels and availability"),
@@ -86,6 +91,13 @@ class ProposalDocument:
     request: Mapping[str, Any] | None = None  # the configuration request, as stored
     centres: Mapping[str, Centre] | None = None  # the revision's, when it has them
     capabilities: Mapping[str, Capability] | None = None
+    # What the customer chooses from (made by ``choice_parts``); none for a revision that
+    # offers one bundle and nothing else, which then keeps the document it always had.
+    choices: Comparison | None = None
+    chosen: bool = False  # the copy of the choice the customer made: the contract
+    add_ons: tuple[Line, ...] = ()  # priced in this copy: the add-ons ticked, in a contract
+    also_scheduled: tuple[Line, ...] = ()  # the other options' and the add-ons' (an offer)
+    custom_lines: tuple[CustomLine, ...] = ()  # non-standard, priced by hand
 
     def data(self) -> dict[str, Any]:
         """What the document shows, as its cache key covers it: the frozen parts as they
@@ -112,6 +124,12 @@ class ProposalDocument:
             data["capabilities"] = {
                 code: capability.stored() for code, capability in self.capabilities.items()
             }
+        if self.choices is not None:
+            data["choices"] = asdict(self.choices)
+            data["chosen"] = self.chosen
+            data["add_ons"] = [line.stored() for line in self.add_ons]
+            data["also_scheduled"] = [line.stored() for line in self.also_scheduled]
+            data["custom_lines"] = [line.stored() for line in self.custom_lines]
         return data
 
     def key(self) -> str:
@@ -119,6 +137,33 @@ class ProposalDocument:
 
     def html(self) -> str:
         return render_html(self)
+
+
+def choice_parts(frozen: FrozenRevision, choice: Choice | None = None) -> dict[str, Any]:
+    """The parts of a revision's document that its choices decide, as keywords of
+    ``ProposalDocument``: the offer (``choice`` None) shows the first bundle in full and the
+    options side by side; the copy of a choice shows the bundle chosen, with the add-ons
+    ticked priced beside its lines."""
+    offers_choices = bool(frozen.alternatives or frozen.add_ons or frozen.custom_lines)
+    if not offers_choices:
+        return {"public": frozen.public, "components": frozen.components}
+    made = choice or Choice()
+    public = chosen_bundle(frozen, made, show_cost=False)
+    custom = frozen.non_standard(show_cost=False)
+    add_ons = frozen.optional_lines(show_cost=False)
+    if choice is not None:
+        ticked = tuple(add_ons[number - 1] for number in comparison(frozen, made).choice.add_ons)
+        return {"public": public, "components": frozen.components, "custom_lines": custom,
+                "choices": comparison(frozen, made), "chosen": True, "add_ons": ticked}  # fmt: skip
+    shown = {line.component for line in public.lines}
+    others = []
+    for _, bundle in frozen.options(show_cost=False):
+        for line in (*bundle.lines, *add_ons):
+            if line.component not in shown:
+                shown.add(line.component)
+                others.append(line)
+    return {"public": public, "components": frozen.components, "custom_lines": custom,
+            "choices": comparison(frozen), "also_scheduled": tuple(others)}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,8 +335,9 @@ def _levels_range(lines: list[dict[str, Any]], key: str) -> str:
 def context(document: ProposalDocument) -> dict[str, Any]:
     public = document.public
     currency = public.currency
+    extra = (*document.add_ons, *document.also_scheduled)
     names = Names(
-        components={line.component: line.name for line in public.lines},
+        components={line.component: line.name for line in (*public.lines, *extra)},
         capabilities=document.capabilities or {},
         offerings={} if document.offering is None
         else {document.offering.code: document.offering.name},
@@ -311,6 +357,8 @@ def context(document: ProposalDocument) -> dict[str, Any]:
         else availability(public.availability, places, computed=True)
     )  # fmt: skip
     lines = [_line_context(document, line, names, places) for line in public.lines]
+    add_ons = [_line_context(document, line, names, places) for line in document.add_ons]
+    others = [_line_context(document, line, names, places) for line in document.also_scheduled]
     layers = [
         Layer(LAYER_TITLES[layer], [line for line in lines if line["layer"] == layer])
         for layer in LAYERS
@@ -324,21 +372,35 @@ def context(document: ProposalDocument) -> dict[str, Any]:
             "specification": document.components[line.component].specification,
             "statement_of_work": document.components[line.component].statement_of_work,
         }
-        for line, shown in zip(public.lines, lines, strict=True)
+        for line, shown in zip((*public.lines, *extra), (*lines, *add_ons, *others), strict=True)
     ]  # fmt: skip
+    choices = document.choices
     totals = {
         "monthly": money(public.totals.monthly, currency),
         "one_time": money(public.totals.one_time, currency),
         "contract_value": money(public.totals.contract_value, currency),
-    }
-    listed = [line["list_monthly"] for line in lines]
+    } if choices is None else {
+        "monthly": choices.monthly, "one_time": choices.one_time,
+        "contract_value": choices.contract_value,
+    }  # fmt: skip
+    priced = [*public.lines, *document.add_ons]
+    listed = [line["list_monthly"] for line in (*lines, *add_ons)]
     list_total = None if any(value is None for value in listed) else sum(listed, Decimal(0))
-    saving = None if list_total is None else list_total - public.totals.monthly
+    saving = (
+        None if list_total is None
+        else list_total - sum((line.monthly for line in priced), Decimal(0))
+    )  # fmt: skip
+    if list_total is not None:  # a hand-priced line's list price is its price
+        list_total += sum((line.monthly for line in document.custom_lines), Decimal(0))
     term_discounts = sorted({line.derivation.term_discount_percent for line in public.lines})
     discount = public.discount_percent
     request = document.request or {}
-    chapters = [chapter for chapter in CHAPTERS
-                if chapter[0] != "requirements" or document.request is not None]  # fmt: skip
+    chapters = [
+        (key, "Your choice" if key == "options" and document.chosen else title)
+        for key, title in CHAPTERS
+        if (key != "requirements" or document.request is not None)
+        and (key != "options" or choices is not None)
+    ]
     return {
         "provider": document.provider,
         "number": document.number,
@@ -362,6 +424,19 @@ def context(document: ProposalDocument) -> dict[str, Any]:
         "saving": None if not saving else money(saving, currency),
         "saving_term": None if not saving else money(saving * public.term_months, currency),
         "lines": lines,
+        "add_on_lines": add_ons,
+        "custom_lines": [
+            {
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit_figure": figure(line.unit_price),
+                "monthly_text": money(line.monthly, currency),
+                "one_time_text": money(line.one_time, currency),
+            }
+            for line in document.custom_lines
+        ],
+        "choices": choices,
+        "chosen": document.chosen,
         "layers": layers,
         "layer_phrase": phrase(
             [

@@ -1,22 +1,28 @@
-"""The proposal PDF's layout, checked by machine on the demo proposal and on one of 25
-lines, rendered by app.documents as the render pool does: no text outside its page, its
-margins or its table's columns; no page under a third full but a chapter's last; no
-invisible text, so that a reader's copy of page 1 begins with what they see first."""
+"""The proposal PDF's layout, checked by machine on the demo proposal, on one of 25
+lines, and on the demo with choices (the offer, and the copy of a choice), rendered by
+app.documents as the render pool does: no text outside its page, its margins or its
+table's columns; no page under a third full but a chapter's last; no invisible text, so
+that a reader's copy of page 1 begins with what they see first."""
 
 from __future__ import annotations
 
 import pytest
 
 from app.documents.pdf import render_pdf
+from app.proposals.choices import Choice
 from tests.support import pdf_layout
 from tests.support.proposal_documents import PROVIDER, proposal_document
 
-WHICH = ["demo", "large"]
+WHICH = ["demo", "large", "choices", "chosen"]
 
 
 @pytest.fixture(scope="module", params=WHICH)
 def pdf(request: pytest.FixtureRequest) -> bytes:
-    return render_pdf(proposal_document(request.param), max_pages=500).pdf
+    if request.param == "chosen":  # the contract copy of the second option, add-on ticked
+        document = proposal_document("choices", choice=Choice(option=2, add_ons=(1,)))
+    else:
+        document = proposal_document(request.param)
+    return render_pdf(document, max_pages=500).pdf
 
 
 RUNNING = {*PROVIDER.split(), "Proposal", "P-2026-000004", "·", "revision", "Confidential",
