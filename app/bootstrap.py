@@ -39,6 +39,7 @@ from app.portfolio.registries import endpoints as registries
 from app.proposals import endpoints as proposals
 from app.proposals import service as proposal_service
 from app.proposals.documents import proposal_pdf
+from app.proposals.links import endpoints as share_links
 from app.quoting.configurations import endpoints as configurations
 from app.quoting.configurations.options import OptionsEngines
 from app.quoting.quotes import endpoints as quotes
@@ -194,6 +195,7 @@ def create_app(
     app.include_router(quotes.router)
     app.include_router(configurations.router)
     app.include_router(proposals.router)
+    app.include_router(share_links.router)
     app.include_router(work_packages.router)
     return app
 

@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     pdf_time_limit_seconds: float = 30.0
     pdf_memory_megabytes: int = 2048
     pdf_max_pages: int = 500
+    # Customer links: at most this many days (0: until the end of the proposal's validity,
+    # which bounds every link anyway); the address links are built on (unset: the address
+    # the request came to); the key that signs the customer page's forms, with the link's
+    # own token (unset: the token alone, which only its holder knows).
+    share_link_days: int = 0
+    public_base_url: str | None = None
+    form_secret: str = ""
+    # How long a customer page's form stays valid once the page is loaded.
+    form_max_age_seconds: int = 86_400
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -351,6 +351,18 @@ def a_package_of_cz_brn(client: TestClient, auth: Auth) -> None:
     CREATED["package"] = str(listed.json()["items"][0]["id"])
 
 
+def an_issued_proposal_of_sales(client: TestClient, auth: Auth) -> None:
+    a_proposal_of_sales(client, auth)
+    response = move_proposal(client, auth, {"id": CREATED["proposal"]}, "submitted")
+    assert response.status_code == 200, response.text
+
+
+def a_shared_proposal_of_sales(client: TestClient, auth: Auth) -> None:
+    an_issued_proposal_of_sales(client, auth)
+    shared = client.post(f"/v1/proposals/{CREATED['proposal']}/share-link", headers=auth("sales"))
+    assert shared.status_code == 201, shared.text
+
+
 DELIVERERS = frozenset({"delivery", "admin"})
 ONE_PROPOSAL = "/v1/proposals/{proposal_id}"
 PROPOSAL_CASES = [
@@ -367,6 +379,13 @@ PROPOSAL_CASES = [
          PROPOSERS, 201, body={}, setup=a_proposal_of_sales, shows=COST),
     Case("GET", f"{ONE_PROPOSAL}/pdf", "/v1/proposals/{proposal}/pdf", PROPOSAL_READERS,
          setup=a_proposal_of_sales),
+    # The author (or an admin) shares; whoever reads the proposal reads its link.
+    Case("POST", f"{ONE_PROPOSAL}/share-link", "/v1/proposals/{proposal}/share-link",
+         PROPOSERS, 201, setup=an_issued_proposal_of_sales),
+    Case("GET", f"{ONE_PROPOSAL}/share-link", "/v1/proposals/{proposal}/share-link",
+         PROPOSAL_READERS, setup=a_shared_proposal_of_sales),
+    Case("DELETE", f"{ONE_PROPOSAL}/share-link", "/v1/proposals/{proposal}/share-link",
+         PROPOSERS, setup=a_shared_proposal_of_sales),
     # A work package carries the delivery description of what its centre delivers.
     Case("GET", "/v1/delivery-centres/{code}/work-packages",
          "/v1/delivery-centres/CZ-BRN/work-packages", DELIVERERS,
