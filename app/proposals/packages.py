@@ -75,8 +75,17 @@ def package_of(
     )
 
 
-def create_for(session: Session, proposal: Proposal, revision: ProposalRevision) -> int:
-    """The work packages of an accepted proposal, one per line; returns how many."""
+def create_for(
+    session: Session,
+    proposal: Proposal,
+    revision: ProposalRevision,
+    choice: Mapping[str, Any] | None = None,
+) -> int:
+    """The work packages of an accepted proposal, one per line of the chosen option;
+    returns how many. ``choice`` is the customer's (``{"option": n, "add_ons": [...]}``,
+    as the acceptance stores it): a revision has one option and no add-ons so far, so
+    every line is the chosen option's; None (accepted by sales, not through the link)
+    is that one option too."""
     frozen = read_revision(revision.content)
     customer = Customer.model_validate(proposal.customer)
     accepted_on = utcnow().date()

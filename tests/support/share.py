@@ -71,3 +71,14 @@ def decline(client: TestClient, path: str, reason: str = "") -> Response:
     page = client.get(path)
     body = {"form_token": form_token(page, "decline"), "reason": reason}
     return client.post(f"{path}/decline", data=body, follow_redirects=False)
+
+
+def customer_app(
+    database: Any, settings: Any, render_pool: Any, jobs: Any, address: str = "203.0.113.77"
+) -> Any:
+    """A client of an application whose jobs are recorded (not run), calling from
+    ``address``, as a customer's browser would."""
+    from app.bootstrap import create_app
+
+    app = create_app(settings, database, render_pool=render_pool, jobs=jobs)
+    return TestClient(app, raise_server_exceptions=False, client=(address, 50123))

@@ -1,0 +1,69 @@
+"""The customer's page as an answer: the page of an open or accepted link with its forms
+(or the acceptance), the page of a closed link (410) or of an unknown one (404)."""
+
+from __future__ import annotations
+
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from app.kit.settings import Settings
+from app.proposals.acceptance import service as acceptance
+from app.proposals.acceptance.choices import choices_of
+from app.proposals.acceptance.forms import AcceptanceForm, form_token
+from app.proposals.links.rendering import closed_html, page_html
+from app.proposals.links.service import Opened
+from app.proposals.revision import read_revision
+
+# Every customer page: never kept by a cache (it names the customer and prices), and a
+# policy that lets it load its own stylesheet and post its own forms, and nothing else.
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+HEADERS = {"Cache-Control": "no-store", "Content-Security-Policy": PAGE_POLICY}
+
+
+def html(content: str, status: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+    return HTMLResponse(content, status_code=status, headers={**HEADERS, **(headers or {})})
+
+
+def unknown(settings: Settings) -> HTMLResponse:
+    return html(closed_html("unknown", settings.provider_name, None, None), 404)
+
+
+def closed(opened: Opened, settings: Settings) -> HTMLResponse:
+    return html(
+        closed_html(opened.state, settings.provider_name, opened.proposal.author,
+                    opened.proposal.number),
+        410,
+    )  # fmt: skip
+
+
+def page(
+    session: Session,
+    opened: Opened,
+    settings: Settings,
+    token: str,
+    *,
+    form: AcceptanceForm | None = None,
+    decline_error: str | None = None,
+    reason: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The page of a link that is open (with the forms) or accepted (with the acceptance);
+    a closed link's page otherwise."""
+    if opened.state not in ("open", "accepted"):
+        return closed(opened, settings)
+    record = acceptance.acceptance_of(session, opened.proposal.id)
+    shown = None if record is None else acceptance.shown(record, opened.revision)
+    link_id = opened.link.id
+    content = page_html(
+        proposal=opened.proposal, revision=opened.revision, provider=settings.provider_name,
+        state=opened.state, base=f"/p/{token}", acceptance=shown,
+        choices=choices_of(read_revision(opened.revision.content)),
+        form=form or AcceptanceForm(),
+        accept_token=form_token(settings.form_secret, token, link_id, "accept"),
+        decline_token=form_token(settings.form_secret, token, link_id, "decline"),
+        decline_error=decline_error, reason=reason,
+    )  # fmt: skip
+    return html(content, status)

@@ -1,0 +1,73 @@
+"""The customer's page (no key: the link's token is the credential), its PDF, and its
+stylesheet. Each view is written down after the page is sent, so a busy database costs
+the record of a view, never the page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from starlette.background import BackgroundTask
+
+from app.auth import SYSTEM
+from app.documents import Renderer, pdf_response
+from app.kit.database import Database
+from app.kit.settings import Settings
+from app.kit.wiring import wired
+from app.proposals import documents as proposal_documents
+from app.proposals.links import customer
+from app.proposals.links import service as links
+from app.proposals.links.rendering import stylesheet
+
+router = APIRouter(prefix="/p", include_in_schema=False)
+Db = Annotated[Database, Depends(wired(Database))]
+AppSettings = Annotated[Settings, Depends(wired(Settings))]
+AppRenderer = Annotated[Renderer, Depends(wired(Renderer))]
+
+
+@router.get("/static/customer.css")
+def customer_stylesheet() -> Response:
+    # Its URL carries a hash of its content, so a browser may keep it for good.
+    return Response(
+        stylesheet(),
+        media_type="text/css",
+        headers={"Cache-Control": "public, max-age=31536000, immutable"},
+    )
+
+
+@router.get("/{token}")
+def customer_page(request: Request, database: Db, settings: AppSettings, token: str) -> Response:
+    with database.transaction(write=False) as session:
+        opened = links.opened(session, token)
+        if opened is None:
+            return customer.unknown(settings)
+        answer = customer.page(session, opened, settings, token)
+    if answer.status_code == 200:
+        answer.background = BackgroundTask(
+            links.record_view, database, opened.link.id,
+            request.client.host if request.client else None, request.headers.get("user-agent"),
+        )  # fmt: skip
+    return answer
+
+
+@router.get("/{token}/pdf")
+def customer_pdf(
+    database: Db, renderer: AppRenderer, settings: AppSettings, token: str
+) -> Response:
+    """The revision's PDF, from the same store as the API's PDF route."""
+    with database.transaction(write=False) as session:
+        opened = links.opened(session, token)
+        if opened is None:
+            return customer.unknown(settings)
+        if opened.state not in ("open", "accepted"):
+            return customer.closed(opened, settings)
+        # Read as the system: the link has already decided what this caller may see,
+        # and a customer PDF never carries cost or margin.
+        document = proposal_documents.proposal_pdf(
+            database, renderer, settings.provider_name, session, SYSTEM,
+            opened.proposal.id, revision=opened.link.revision,
+        )  # fmt: skip
+    answer = pdf_response(document)
+    answer.headers["Cache-Control"] = "no-store"
+    return answer
