@@ -12,8 +12,13 @@ from typing import Any
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from app.proposals.acceptance import service as decisions
+from app.proposals.acceptance.choices import Choices, OptionChoice
+from app.proposals.acceptance.forms import read_acceptance
 from tests.support.api import Auth
 from tests.support.factories import copied_component, default_catalog_json, move_proposal
+from tests.support.jobs import RecordingJobs
+from tests.support.share import ACCEPTANCE, page_path
 
 ROLES = ("sales", "portfolio", "approver", "delivery", "admin")
 EVERYONE = frozenset(ROLES)
@@ -35,6 +40,13 @@ CONFIGURATION = {
 PROPOSAL = {"customer": {"name": "Matrix Test AG", "country": "CH"}, "request": CONFIGURATION}
 PROPOSERS = frozenset({"sales", "admin"})
 PROPOSAL_READERS = frozenset({"sales", "approver", "admin"})
+
+
+def choices_of_nothing_but_one() -> Choices:
+    """A revision's choices as they are until options land: one option, no add-ons."""
+    return Choices((OptionChoice(1, "The proposed solution", "", "", ""),), ())
+
+
 # Filled by a case's setup: ids the concrete path of a case names ("{proposal}").
 CREATED: dict[str, str] = {}
 
@@ -363,6 +375,19 @@ def a_shared_proposal_of_sales(client: TestClient, auth: Auth) -> None:
     assert shared.status_code == 201, shared.text
 
 
+def a_proposal_accepted_by_its_customer(client: TestClient, auth: Auth) -> None:
+    """Shared and accepted through the page's service (its contract job recorded, not run:
+    the contract is still rendering)."""
+    an_issued_proposal_of_sales(client, auth)
+    shared = client.post(f"/v1/proposals/{CREATED['proposal']}/share-link", headers=auth("sales"))
+    assert shared.status_code == 201, shared.text
+    form = read_acceptance(list(ACCEPTANCE.items()), choices_of_nothing_but_one())
+    token = page_path(shared.json()["url"]).removeprefix("/p/")
+    outcome = decisions.accept(auth.database, RecordingJobs(), token, form,
+                               decisions.Evidence.of("203.0.113.7", "matrix"))  # fmt: skip
+    assert outcome == "accepted", outcome
+
+
 DELIVERERS = frozenset({"delivery", "admin"})
 ONE_PROPOSAL = "/v1/proposals/{proposal_id}"
 PROPOSAL_CASES = [
@@ -386,6 +411,11 @@ PROPOSAL_CASES = [
          PROPOSAL_READERS, setup=a_shared_proposal_of_sales),
     Case("DELETE", f"{ONE_PROPOSAL}/share-link", "/v1/proposals/{proposal}/share-link",
          PROPOSERS, setup=a_shared_proposal_of_sales),
+    Case("GET", f"{ONE_PROPOSAL}/acceptance", "/v1/proposals/{proposal}/acceptance",
+         PROPOSAL_READERS, setup=a_proposal_accepted_by_its_customer),
+    Case("GET", f"{ONE_PROPOSAL}/contract.pdf", "/v1/proposals/{proposal}/contract.pdf",
+         PROPOSAL_READERS, 202, setup=a_proposal_accepted_by_its_customer,
+         note="(while it renders)"),
     # A work package carries the delivery description of what its centre delivers.
     Case("GET", "/v1/delivery-centres/{code}/work-packages",
          "/v1/delivery-centres/CZ-BRN/work-packages", DELIVERERS,

@@ -1,0 +1,114 @@
+"""Eight customers' posts at once, on a committed database (SQLite and PostgreSQL): one
+acceptance, one set of work packages, one contract job, and every post answered with the
+first; accepts and declines racing each other make one decision."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy import func, select
+
+from app.kit.database import Database
+from app.kit.settings import Settings
+from app.models import Acceptance, Decline, ProposalEvent, WorkPackage
+from tests.support.api import Keys
+from tests.support.jobs import RecordingJobs
+from tests.support.share import ACCEPTANCE, customer_app, form_token, shared_proposal
+
+POSTS = 8
+
+
+@pytest.fixture
+def jobs() -> RecordingJobs:
+    return RecordingJobs()
+
+
+@pytest.fixture
+def client(
+    committed_database: Database, render_pool: Any, jobs: RecordingJobs
+) -> Iterator[TestClient]:
+    settings = Settings(auth_failures_per_minute=10_000)
+    with customer_app(committed_database, settings, render_pool, jobs) as client:
+        yield client
+
+
+def _at_once(work: Callable[[int], Response]) -> list[Response]:
+    start = threading.Barrier(POSTS)
+    answers: list[Response | BaseException] = [RuntimeError("not run")] * POSTS
+
+    def run(index: int) -> None:
+        start.wait()
+        try:
+            answers[index] = work(index)
+        except BaseException as error:  # shown by the assertion below
+            answers[index] = error
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(POSTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(isinstance(answer, Response) for answer in answers), answers
+    return answers  # type: ignore[return-value]
+
+
+def _count(database: Database, table: Any) -> int:
+    with database.transaction(write=False) as session:
+        return int(session.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def test_eight_concurrent_acceptances_make_one(
+    client: TestClient, committed_database: Database, jobs: RecordingJobs
+) -> None:
+    auth = Keys(committed_database)
+    proposal, path = shared_proposal(client, auth)
+    token = form_token(client.get(path))
+
+    def post(index: int) -> Response:
+        body = {**ACCEPTANCE, "full_name": f"Signer {index}", "signature": f"Signer {index}",
+                "form_token": token}  # fmt: skip
+        return client.post(f"{path}/accept", data=body, follow_redirects=False)
+
+    answers = _at_once(post)
+    assert [answer.status_code for answer in answers] == [303] * POSTS, [
+        answer.text[:200] for answer in answers if answer.status_code != 303
+    ]
+    assert _count(committed_database, Acceptance) == 1
+    assert _count(committed_database, WorkPackage) == len(proposal["lines"])
+    assert len(jobs.deferred) == 1
+    with committed_database.transaction(write=False) as session:
+        (winner,) = session.scalars(select(Acceptance.full_name)).all()
+        moves = session.scalars(
+            select(ProposalEvent.to_status).where(ProposalEvent.to_status == "accepted")
+        ).all()
+    assert len(moves) == 1
+    page = client.get(path).text
+    assert winner in page and sum(f"Signer {i}" in page for i in range(POSTS)) == 1
+
+
+def test_accepts_and_declines_racing_make_one_decision(
+    client: TestClient, committed_database: Database
+) -> None:
+    auth = Keys(committed_database)
+    _, path = shared_proposal(client, auth)
+    page = client.get(path)
+    accept_token, decline_token = form_token(page), form_token(page, "decline")
+
+    def post(index: int) -> Response:
+        if index % 2:
+            body = {"form_token": decline_token, "reason": f"no {index}"}
+            return client.post(f"{path}/decline", data=body, follow_redirects=False)
+        body = {**ACCEPTANCE, "form_token": accept_token}
+        return client.post(f"{path}/accept", data=body, follow_redirects=False)
+
+    answers = _at_once(post)
+    assert all(answer.status_code in (303, 410) for answer in answers), [
+        (answer.status_code, answer.text[:200]) for answer in answers
+    ]
+    decisions = _count(committed_database, Acceptance) + _count(committed_database, Decline)
+    assert decisions == 1
