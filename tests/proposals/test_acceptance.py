@@ -150,6 +150,8 @@ def test_an_invalid_form_comes_back_with_a_message_per_field(
     answer = accept(client, path, fields)
     assert answer.status_code == 422
     assert 'id="form-errors"' in answer.text and 'role="alert"' in answer.text
+    assert 'id="not-recorded"' in answer.text  # said at the top of the page too
+    assert f'action="{path}/accept#accept-form"' in answer.text  # lands on the form
     for field, message in errors.items():
         assert f'href="#field-{field}"' in answer.text
         assert message in answer.text

@@ -1,10 +1,13 @@
-"""Eight customers' posts at once, on a committed database (SQLite and PostgreSQL): one
-acceptance, one set of work packages, one contract job, and every post answered with the
-first; accepts and declines racing each other make one decision."""
+"""On a committed database (SQLite and PostgreSQL): eight customers' posts at once make one
+acceptance, one set of work packages, one contract job, and every post is answered with
+the first; accepts and declines racing each other make one decision; and the application's
+own job engine renders the contract copy once the acceptance has committed."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -112,3 +115,26 @@ def test_accepts_and_declines_racing_make_one_decision(
     ]
     decisions = _count(committed_database, Acceptance) + _count(committed_database, Decline)
     assert decisions == 1
+
+
+def test_the_applications_job_engine_renders_the_contract_after_the_commit(
+    committed_database: Database, render_pool: Any
+) -> None:
+    from app.bootstrap import create_app
+
+    settings = Settings(auth_failures_per_minute=10_000)
+    app = create_app(settings, committed_database, render_pool=render_pool)  # its own jobs
+    with TestClient(app, client=("198.51.100.20", 4242)) as client:
+        auth = Keys(committed_database)
+        proposal, path = shared_proposal(client, auth)
+        body = {**ACCEPTANCE, "form_token": form_token(client.get(path))}
+        assert client.post(f"{path}/accept", data=body, follow_redirects=False).status_code == 303
+        where = f"/v1/proposals/{proposal['id']}/contract.pdf"
+        deadline = time.monotonic() + 90
+        answer = client.get(where, headers=auth("sales"))
+        while answer.status_code == 202 and time.monotonic() < deadline:
+            time.sleep(0.5)
+            answer = client.get(where, headers=auth("sales"))
+        assert answer.status_code == 200, answer.text
+        record = client.get(f"/v1/proposals/{proposal['id']}/acceptance", headers=auth("sales"))
+        assert record.json()["contract"]["sha256"] == hashlib.sha256(answer.content).hexdigest()
