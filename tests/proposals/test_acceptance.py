@@ -186,7 +186,10 @@ def test_a_post_from_another_origin_is_refused(
     for origin in ("https://evil.example", "null"):
         assert accept(client, path, Origin=origin).status_code == 403
     assert count(database, Acceptance) == 0
-    assert accept(client, path, Origin="http://testserver").status_code == 303
+    assert accept(client, path, **{"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert count(database, Acceptance) == 0
+    same = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
+    assert accept(client, path, **same).status_code == 303
 
 
 def test_a_token_of_another_form_or_link_is_refused(
@@ -234,6 +237,19 @@ def test_a_second_acceptance_changes_nothing_and_shows_the_first(
     assert proposal_of(client, auth, proposal)["history"] == history
     page = client.get(path).text
     assert "Jana Novak" in page and "Someone Else" not in page
+
+
+def test_a_proposal_accepted_by_sales_shows_as_accepted(
+    client: TestClient, auth: Any, database: Any, shared: tuple[dict[str, Any], str]
+) -> None:
+    proposal, path = shared
+    ok(move_proposal(client, auth, proposal, "accepted"))
+    page = client.get(path)
+    assert page.status_code == 200 and "This proposal has been accepted" in page.text
+    assert "accept-form" not in page.text and "decline-form" not in page.text
+    again = client.post(f"{path}/accept", data=ACCEPTANCE, follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == path
+    assert count(database, Acceptance) == 0
 
 
 def test_a_closed_link_takes_no_decision(

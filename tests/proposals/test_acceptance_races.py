@@ -18,10 +18,17 @@ from sqlalchemy import func, select
 
 from app.kit.database import Database
 from app.kit.settings import Settings
-from app.models import Acceptance, Decline, ProposalEvent, WorkPackage
+from app.models import Acceptance, Decline, ProposalEvent, ShareLink, WorkPackage
 from tests.support.api import Keys
 from tests.support.jobs import RecordingJobs
-from tests.support.share import ACCEPTANCE, customer_app, form_token, shared_proposal
+from tests.support.share import (
+    ACCEPTANCE,
+    customer_app,
+    form_token,
+    issued_proposal,
+    page_path,
+    shared_proposal,
+)
 
 POSTS = 8
 
@@ -138,3 +145,22 @@ def test_the_applications_job_engine_renders_the_contract_after_the_commit(
         assert answer.status_code == 200, answer.text
         record = client.get(f"/v1/proposals/{proposal['id']}/acceptance", headers=auth("sales"))
         assert record.json()["contract"]["sha256"] == hashlib.sha256(answer.content).hexdigest()
+
+
+def test_concurrent_shares_leave_one_live_link(
+    client: TestClient, committed_database: Database
+) -> None:
+    auth = Keys(committed_database)
+    proposal = issued_proposal(client, auth)
+    where = f"/v1/proposals/{proposal['id']}/share-link"
+    answers = _at_once(lambda _: client.post(where, headers=auth("sales")))
+    assert {answer.status_code for answer in answers} <= {201, 409}, [
+        answer.text[:200] for answer in answers
+    ]
+    assert 201 in {answer.status_code for answer in answers}
+    with committed_database.transaction(write=False) as session:
+        live = session.scalars(select(ShareLink).where(ShareLink.revoked_at.is_(None))).all()
+    assert len(live) == 1
+    links = [answer.json() for answer in answers if answer.status_code == 201]
+    opened = [client.get(page_path(link["url"])).status_code for link in links]
+    assert sorted(opened) == [200] + [410] * (len(links) - 1)

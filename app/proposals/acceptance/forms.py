@@ -40,9 +40,13 @@ def form_token_valid(
     return isinstance(data, dict) and data == {"link": link_id, "form": form}
 
 
-def same_origin(origin: str | None, allowed: set[str]) -> bool:
-    """A post from our own pages: no Origin header (older browsers, non-browser clients,
-    which the signed token still guards), or one of ours. "null" is refused."""
+def same_origin(origin: str | None, fetch_site: str | None, allowed: set[str]) -> bool:
+    """A post from our own pages: a browser that says where the post comes from
+    (``Sec-Fetch-Site``) must say from here; an Origin header, when sent, must be one of
+    ours ("null" is refused). Without either (older browsers, non-browser clients) the
+    signed form token alone decides."""
+    if fetch_site is not None and fetch_site.strip().lower() == "cross-site":
+        return False
     if origin is None:
         return True
     return origin.strip().lower().rstrip("/") in allowed

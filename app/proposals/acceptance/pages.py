@@ -59,7 +59,9 @@ def _ours(request: Request, settings: Settings, pairs: list[tuple[str, str]], to
     if settings.public_base_url:
         allowed.add(origin_of(settings.public_base_url))
     value = next((v for k, v in pairs if k == "form_token"), "")
-    return same_origin(request.headers.get("origin"), allowed) and form_token_valid(
+    headers = request.headers
+    ours = same_origin(headers.get("origin"), headers.get("sec-fetch-site"), allowed)
+    return ours and form_token_valid(
         settings.form_secret, token, link_id, form, value, settings.form_max_age_seconds
     )
 
@@ -82,7 +84,7 @@ def accept(
         opened = links.opened(session, token)
         if opened is None:
             return customer.unknown(settings)
-        if decisions.acceptance_of(session, opened.proposal.id) is not None:
+        if opened.state == "accepted":
             return _back(token)  # a second click, another tab, a replay: the first stands
         if opened.state != "open":
             return customer.closed(opened, settings)

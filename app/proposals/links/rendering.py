@@ -121,6 +121,7 @@ CLOSED_TITLES: dict[str, str] = {
     "declined": "This proposal was declined",
     "expired": "This proposal has expired",
     "closed": "This proposal is not open for a decision",
+    "accepted": "This proposal has been accepted",
     "unknown": "This link is not valid",
 }
 
