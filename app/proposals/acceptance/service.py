@@ -16,6 +16,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth import Principal
 from app.documents import Pdf, Renderer, render_cached
@@ -100,6 +101,8 @@ def accept(
     except IntegrityError:
         log.info("a concurrent decision on share link won the race; answered as already made")
         return "already"
+    except StaleDataError:  # the proposal moved meanwhile (withdrawn, revised): look again
+        return "closed"
     return "accepted"
 
 
@@ -127,6 +130,8 @@ def decline(database: Database, token: str, reason: str | None, evidence: Eviden
             session.flush()
     except IntegrityError:
         return "already"
+    except StaleDataError:
+        return "closed"
     return "declined"
 
 
@@ -196,10 +201,10 @@ def contract_document(
         "provider": provider, "customer": document.customer.name, "number": proposal.number,
         "revision": str(revision.revision), "full_name": acceptance.full_name,
         "job_title": acceptance.job_title, "email": acceptance.email,
-        "signature": acceptance.signature, "at": acceptance.at.isoformat(timespec="seconds"),
+        "signature": acceptance.signature, "at": f"{acceptance.at:%d %B %Y, %H:%M:%S} UTC",
         "choice": describe(Choice.read(acceptance.choice), choices),
         "address": acceptance.address, "user_agent": acceptance.user_agent,
-        "link": f"#{link.id}", "link_created": link.created_at.isoformat(timespec="seconds"),
+        "link": f"#{link.id}", "link_created": f"{link.created_at:%d %B %Y, %H:%M} UTC",
         "link_by": link.created_by, "content_hash": revision.content_hash,
     }  # fmt: skip
     filename = f"{proposal.number}-r{revision.revision}-contract.pdf"
