@@ -185,8 +185,10 @@ def test_a_post_from_another_origin_is_refused(
     _, path = shared
     for origin in ("https://evil.example", "null"):
         assert accept(client, path, Origin=origin).status_code == 403
-    assert count(database, Acceptance) == 0
-    assert accept(client, path, **{"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    for site in ("cross-site", "same-site"):
+        assert accept(client, path, **{"Sec-Fetch-Site": site}).status_code == 403
+    evil = {"Origin": "https://evil.example", "Sec-Fetch-Site": "same-origin"}
+    assert accept(client, path, **evil).status_code == 403
     assert count(database, Acceptance) == 0
     same = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
     assert accept(client, path, **same).status_code == 303
@@ -210,6 +212,14 @@ def test_an_old_form_is_refused(
     settings.form_max_age_seconds = -1
     assert accept(client, path).status_code == 403
     assert count(database, Acceptance) == 0
+
+
+def test_a_browser_hiding_its_origin_is_taken_when_it_says_same_origin(
+    client: TestClient, shared: tuple[dict[str, Any], str]
+) -> None:
+    # Under a no-referrer policy a browser sends "Origin: null" even to its own origin.
+    hidden = {"Origin": "null", "Sec-Fetch-Site": "same-origin"}
+    assert accept(client, shared[1], **hidden).status_code == 303
 
 
 def test_a_form_token_is_bound_to_the_links_own_token() -> None:

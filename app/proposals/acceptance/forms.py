@@ -43,13 +43,16 @@ def form_token_valid(
 def same_origin(origin: str | None, fetch_site: str | None, allowed: set[str]) -> bool:
     """A post from our own pages: a browser that says where the post comes from
     (``Sec-Fetch-Site``) must say from here; an Origin header, when sent, must be one of
-    ours ("null" is refused). Without either (older browsers, non-browser clients) the
-    signed form token alone decides."""
-    if fetch_site is not None and fetch_site.strip().lower() == "cross-site":
+    ours. "null" (a browser hiding the origin under a no-referrer policy, or a sandboxed
+    frame) passes only when Sec-Fetch-Site says same-origin. Without either (older
+    browsers, non-browser clients) the signed form token alone decides."""
+    site = None if fetch_site is None else fetch_site.strip().lower()
+    if site is not None and site not in ("same-origin", "none"):
         return False
     if origin is None:
         return True
-    return origin.strip().lower().rstrip("/") in allowed
+    origin = origin.strip().lower().rstrip("/")
+    return origin in allowed or (origin == "null" and site == "same-origin")
 
 
 def origin_of(url: str) -> str:

@@ -20,7 +20,14 @@ PAGE_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
-HEADERS = {"Cache-Control": "no-store", "Content-Security-Policy": PAGE_POLICY}
+# Referrer: same-origin, not no-referrer, so that a browser posting the page's forms names
+# their origin (under no-referrer it sends "Origin: null"); the token in the address still
+# never leaves for another site.
+HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": PAGE_POLICY,
+    "Referrer-Policy": "same-origin",
+}
 
 
 def html(content: str, status: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:

@@ -18,7 +18,7 @@ from app.kit.wiring import wired
 from app.proposals import documents as proposal_documents
 from app.proposals.links import customer
 from app.proposals.links import service as links
-from app.proposals.links.rendering import stylesheet
+from app.proposals.links.rendering import STATIC, static_file
 
 router = APIRouter(prefix="/p", include_in_schema=False)
 Db = Annotated[Database, Depends(wired(Database))]
@@ -26,12 +26,15 @@ AppSettings = Annotated[Settings, Depends(wired(Settings))]
 AppRenderer = Annotated[Renderer, Depends(wired(Renderer))]
 
 
-@router.get("/static/customer.css")
-def customer_stylesheet() -> Response:
-    # Its URL carries a hash of its content, so a browser may keep it for good.
+@router.get("/static/{name}")
+def customer_static(name: str) -> Response:
+    """The page's stylesheet and icon; its URL carries a hash of its content, so a browser
+    may keep it for good. Nothing else is served from here."""
+    if name not in STATIC:
+        return Response(status_code=404, headers={"Cache-Control": "no-store"})
     return Response(
-        stylesheet(),
-        media_type="text/css",
+        static_file(name),
+        media_type=STATIC[name],
         headers={"Cache-Control": "public, max-age=31536000, immutable"},
     )
 

@@ -26,15 +26,23 @@ PAGES: Environment = ENVIRONMENT.overlay(
 )
 
 
-@functools.cache
-def stylesheet() -> bytes:
-    return (resources.files("app.proposals") / "static" / "customer.css").read_bytes()
+# The page's own files (no CDN), each served under a URL versioned by its content: a
+# browser may keep it for a year and never sees a stale one.
+STATIC = {"customer.css": "text/css", "favicon.svg": "image/svg+xml"}
 
 
 @functools.cache
+def static_file(name: str) -> bytes:
+    return (resources.files("app.proposals") / "static" / name).read_bytes()
+
+
+@functools.cache
+def static_url(name: str) -> str:
+    return f"/p/static/{name}?v={hashlib.sha256(static_file(name)).hexdigest()[:12]}"
+
+
 def stylesheet_url() -> str:
-    # Versioned by content: a browser may keep it for a year and never sees a stale one.
-    return f"/p/static/customer.css?v={hashlib.sha256(stylesheet()).hexdigest()[:12]}"
+    return static_url("customer.css")
 
 
 def document_of(proposal: Proposal, revision: ProposalRevision, provider: str) -> ProposalDocument:
@@ -110,6 +118,7 @@ def page_html(
         state=state,
         base=base,
         stylesheet=stylesheet_url(),
+        icon=static_url("favicon.svg"),
         **parts,
     )
 
@@ -131,12 +140,15 @@ def closed_html(state: str, provider: str, contact: str | None, number: str | No
     names nothing (no proposal, no contact) but the provider."""
     return PAGES.get_template("customer/closed.html").render(
         state=state, title=CLOSED_TITLES[state], provider=provider, contact=contact,
-        number=number, stylesheet=stylesheet_url(),
+        number=number, stylesheet=stylesheet_url(), icon=static_url("favicon.svg"),
     )  # fmt: skip
 
 
 def refused_html(provider: str, base: str) -> str:
     """A form post we could not take as the customer's own (a forged or stale form)."""
     return PAGES.get_template("customer/refused.html").render(
-        provider=provider, base=base, stylesheet=stylesheet_url()
+        provider=provider,
+        base=base,
+        stylesheet=stylesheet_url(),
+        icon=static_url("favicon.svg"),
     )
