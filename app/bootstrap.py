@@ -49,6 +49,7 @@ from app.proposals.acceptance.service import RENDER_CONTRACT, render_contract
 from app.proposals.documents import proposal_pdf
 from app.proposals.links import endpoints as share_links
 from app.proposals.links import pages as customer_pages
+from app.proposals.links import redaction as token_redaction
 from app.quoting.configurations import endpoints as configurations
 from app.quoting.configurations.options import OptionsEngines
 from app.quoting.quotes import endpoints as quotes
@@ -177,6 +178,7 @@ def create_app(
     settings = shell.settings
     if jobs is None:
         jobs = AfterCommitThreads(tasks(shell))
+    token_redaction.install()  # share-link tokens never reach the logs
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

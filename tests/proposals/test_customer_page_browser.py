@@ -91,8 +91,7 @@ def test_a_customer_reads_and_accepts_on_a_phone_without_javascript(
     expect(page.locator("#contract-download")).to_be_visible()
     context.close()
 
-    pid = url  # the API agrees: accepted, one acceptance, a contract copy with its hash
-    del pid
+    # The API agrees: accepted, one acceptance, a contract copy with its hash.
     proposals = httpx.get(f"{server.url}/v1/proposals", headers=headers).json()["items"]
     accepted = [item for item in proposals if item["status"] == "accepted"]
     assert len(accepted) == 1

@@ -6,10 +6,12 @@ and the same visibility as proposals."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+import uvicorn.logging
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -164,3 +166,17 @@ def test_addresses_are_kept_as_their_network(address: str | None, kept: str) -> 
 def test_user_agents_are_truncated_and_printable() -> None:
     assert truncated("A" * 500) == "A" * 200
     assert truncated("Mozilla\x00/5.0\n") == "Mozilla/5.0"
+
+
+def test_tokens_never_reach_the_logs(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    token = "fD3vDIJfWRIeQOlSM5s4lKxnbhVwGvcnxHkbj1-VqRg"
+    access = logging.getLogger("uvicorn.access")
+    with caplog.at_level(logging.INFO, logger="uvicorn.access"):
+        access.info('%s - "%s %s HTTP/%s" %d', "203.0.113.7", "GET", f"/p/{token}/pdf", "1.1", 200)
+        logging.getLogger("offerwright.api").warning("unhandled error on GET /p/%s", token)
+    assert token not in caplog.text
+    assert "/p/[token]/pdf" in caplog.text
+    # Uvicorn's access formatter reads the five arguments: they stay five.
+    formatter = uvicorn.logging.AccessFormatter("%(request_line)s %(status_code)s")
+    line = formatter.format(caplog.records[0])
+    assert line == "GET /p/[token]/pdf HTTP/1.1 200 OK"
