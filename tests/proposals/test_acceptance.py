@@ -9,15 +9,16 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.kit.settings import Settings
-from app.models import Acceptance, Decline, RenderedDocument, WorkPackage
+from app.models import Acceptance, Decline, RenderedDocument, ShareLink, WorkPackage
 from app.proposals.acceptance.forms import form_token
 from app.proposals.acceptance.service import RENDER_CONTRACT, render_contract
 from tests.support.api import ok
@@ -355,3 +356,14 @@ def test_the_contract_job_stores_the_copy_and_its_hash(
     assert metadata is not None and metadata.pdfaid_part == "3"  # type: ignore[attr-defined]
     assert_problem(client.get(f"{PROPOSALS}/{proposal['id']}/contract.pdf",
                               headers=auth("portfolio")), 403)  # fmt: skip
+
+
+def test_an_accepted_link_stays_readable_past_its_expiry(
+    client: TestClient, database: Any, shared: tuple[dict[str, Any], str]
+) -> None:
+    _, path = shared
+    accept(client, path)
+    with database.transaction(write=True) as session:
+        session.execute(update(ShareLink).values(expires_at=datetime.now(UTC) - timedelta(1)))
+    page = client.get(path)
+    assert page.status_code == 200 and 'id="acceptance"' in page.text

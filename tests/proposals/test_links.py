@@ -18,6 +18,7 @@ from sqlalchemy import select
 from app.kit.settings import Settings
 from app.models import ShareLink
 from app.proposals.links.addresses import anonymised, truncated
+from app.proposals.links.state import link_state
 from tests.support.api import ok
 from tests.support.factories import PROPOSALS, create_proposal, move_proposal
 from tests.support.problems import assert_problem
@@ -180,3 +181,32 @@ def test_tokens_never_reach_the_logs(client: TestClient, caplog: pytest.LogCaptu
     formatter = uvicorn.logging.AccessFormatter("%(request_line)s %(status_code)s")
     line = formatter.format(caplog.records[0])
     assert line == "GET /p/[token]/pdf HTTP/1.1 200 OK"
+
+
+NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("changes", "state"),
+    [
+        ({}, "open"),
+        ({"revoked": True}, "revoked"),
+        ({"revoked": True, "status": "accepted"}, "revoked"),
+        ({"proposal_revision": 2}, "superseded"),
+        ({"proposal_revision": 2, "status": "draft"}, "superseded"),
+        ({"status": "accepted"}, "accepted"),
+        ({"status": "accepted", "expires_at": NOW - timedelta(days=1)}, "accepted"),
+        ({"status": "withdrawn"}, "withdrawn"),
+        ({"status": "rejected"}, "declined"),
+        ({"status": "expired"}, "expired"),
+        ({"valid_until": date(2026, 12, 5)}, "expired"),
+        ({"expires_at": NOW}, "expired"),
+        ({"status": "approved"}, "closed"),
+    ],
+)
+def test_what_a_link_leads_to(changes: dict[str, Any], state: str) -> None:
+    facts: dict[str, Any] = {
+        "revoked": False, "link_revision": 1, "expires_at": NOW + timedelta(days=3),
+        "proposal_revision": 1, "status": "sent", "valid_until": date(2026, 12, 9), "now": NOW,
+    }  # fmt: skip
+    assert link_state(**{**facts, **changes}) == state
