@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -74,6 +75,7 @@ class Drawn:
 
 _DRAWN: dict[tuple[int, str, str], Drawn] = {}
 _KEEP = 64  # revisions drawn and kept per process
+_DRAWING = threading.Lock()
 
 
 def drawn(proposal: Proposal, revision: ProposalRevision, provider: str) -> Drawn:
@@ -85,9 +87,10 @@ def drawn(proposal: Proposal, revision: ProposalRevision, provider: str) -> Draw
         facts = context(document_of(proposal, revision, provider))
         html = Markup(PAGES.get_template("customer/document.html").render(**facts))
         found = Drawn(facts, html)
-        if len(_DRAWN) >= _KEEP:
-            _DRAWN.pop(next(iter(_DRAWN)), None)
-        _DRAWN[key] = found
+        with _DRAWING:  # request threads share the cache: one changes it at a time
+            if len(_DRAWN) >= _KEEP:
+                _DRAWN.pop(next(iter(_DRAWN)), None)
+            _DRAWN[key] = found
     return found
 
 
