@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from app.kit.errors import RenderBusy
 from app.kit.settings import Settings
 from app.models import Proposal, ShareLink, ShareLinkView
 from app.proposals.links.service import record_view
@@ -292,3 +293,22 @@ def test_closed_and_unknown_pages_are_not_views(
 def test_a_busy_database_loses_the_view_not_the_page(caplog: pytest.LogCaptureFixture) -> None:
     record_view(BrokenDatabase(), 1, "203.0.113.77", "a browser")  # type: ignore[arg-type]
     assert "was not recorded" in caplog.text
+
+
+class BusyRenderer:
+    limits = "busy"
+
+    def render(self, document: Any) -> Any:
+        raise RenderBusy("every renderer is busy", headers={"Retry-After": "2"})
+
+
+def test_a_pdf_that_cannot_be_rendered_now_is_a_page_saying_so(
+    database: Any, settings: Settings, auth: Any
+) -> None:
+    with customer_app(database, settings, BusyRenderer(), RecordingJobs()) as client:
+        proposal = issued_proposal(client, auth)
+        path = page_path(share(client, auth, proposal)["url"])
+        answer = client.get(f"{path}/pdf")
+    assert answer.status_code == 503 and answer.headers["retry-after"] == "2"
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "The PDF is not available right now" in answer.text

@@ -13,12 +13,13 @@ from starlette.background import BackgroundTask
 from app.auth import SYSTEM
 from app.documents import Renderer, pdf_response
 from app.kit.database import Database
+from app.kit.errors import DocumentTooLong, RenderBusy, RenderLimit
 from app.kit.settings import Settings
 from app.kit.wiring import wired
 from app.proposals import documents as proposal_documents
 from app.proposals.links import customer
 from app.proposals.links import service as links
-from app.proposals.links.rendering import STATIC, static_file
+from app.proposals.links.rendering import STATIC, static_file, unavailable_html
 
 router = APIRouter(prefix="/p", include_in_schema=False)
 Db = Annotated[Database, Depends(wired(Database))]
@@ -67,10 +68,16 @@ def customer_pdf(
             return customer.closed(opened, settings)
         # Read as the system: the link has already decided what this caller may see,
         # and a customer PDF never carries cost or margin.
-        document = proposal_documents.proposal_pdf(
-            database, renderer, settings.provider_name, session, SYSTEM,
-            opened.proposal.id, revision=opened.link.revision,
-        )  # fmt: skip
+        try:
+            document = proposal_documents.proposal_pdf(
+                database, renderer, settings.provider_name, session, SYSTEM,
+                opened.proposal.id, revision=opened.link.revision,
+            )  # fmt: skip
+        except (RenderBusy, RenderLimit, DocumentTooLong) as error:
+            # A person reads this answer: a page that says so, not a problem document.
+            retry = {"Retry-After": error.headers.get("Retry-After", "60")}
+            page = unavailable_html(settings.provider_name, f"/p/{token}")
+            return customer.html(page, 503, retry)
     answer = pdf_response(document)
     answer.headers["Cache-Control"] = "no-store"
     return answer

@@ -155,3 +155,11 @@ def refused_html(provider: str, base: str) -> str:
         stylesheet=stylesheet_url(),
         icon=static_url("favicon.svg"),
     )
+
+
+def unavailable_html(provider: str, base: str) -> str:
+    """The PDF could not be rendered now (every renderer busy, a limit met)."""
+    return PAGES.get_template("customer/unavailable.html").render(
+        provider=provider, base=base, stylesheet=stylesheet_url(),
+        icon=static_url("favicon.svg"),
+    )  # fmt: skip
