@@ -367,3 +367,18 @@ def test_an_accepted_link_stays_readable_past_its_expiry(
         session.execute(update(ShareLink).values(expires_at=datetime.now(UTC) - timedelta(1)))
     page = client.get(path)
     assert page.status_code == 200 and 'id="acceptance"' in page.text
+
+
+def test_a_late_contract_is_asked_for_again(
+    client: TestClient, auth: Any, database: Any, jobs: RecordingJobs,
+    shared: tuple[dict[str, Any], str],
+) -> None:  # fmt: skip
+    proposal, path = shared
+    accept(client, path)
+    contract = f"{PROPOSALS}/{proposal['id']}/contract.pdf"
+    assert client.get(contract, headers=auth("sales")).status_code == 202
+    assert len(jobs.deferred) == 1  # on time: the first job is still expected
+    with database.transaction(write=True) as session:
+        session.execute(update(Acceptance).values(at=datetime.now(UTC) - timedelta(minutes=3)))
+    assert client.get(contract, headers=auth("approver")).status_code == 202
+    assert jobs.deferred == [jobs.deferred[0]] * 2  # the same job, once more

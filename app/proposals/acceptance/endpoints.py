@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 
-from app.auth import Caller, DbSession
+from app.auth import Caller, DbSession, Writing
 from app.documents import pdf_response, pdf_responses
+from app.jobs import Jobs
 from app.kit.contract import problems
 from app.kit.params import Id
+from app.kit.wiring import wired
 from app.proposals.acceptance import service as decisions
 from app.proposals.acceptance.schemas import AcceptanceRecord, ContractPending
 
 router = APIRouter(prefix="/v1/proposals", tags=["acceptance"])
 RETRY_AFTER = 5
+AppJobs = Annotated[Jobs, Depends(wired(Jobs))]
 
 
 @router.get(
@@ -42,12 +47,17 @@ def read_acceptance(session: DbSession, principal: Caller, proposal_id: Id) -> A
         **problems(403, 404),
     },
 )
-def read_contract(session: DbSession, principal: Caller, proposal_id: Id) -> Response:
+def read_contract(
+    session: DbSession, writing: Writing, jobs: AppJobs, principal: Caller, proposal_id: Id
+) -> Response:
     """The contract copy of the accepted proposal, as stored (its SHA-256 is the one in
-    the acceptance); 202 with `Retry-After` while it is being rendered, 404 when the
-    customer has not accepted."""
+    the acceptance); 202 with `Retry-After` while it is being rendered (asked for again
+    when it is late), 404 when the customer has not accepted."""
     stored = decisions.contract_for(session, principal, proposal_id)
-    if stored is None:
+    if isinstance(stored, decisions.Pending):
+        if stored.stalled:
+            with writing() as write:
+                decisions.ask_again(write, jobs, stored.acceptance_id)
         pending = ContractPending(retry_after=RETRY_AFTER)
         return JSONResponse(
             pending.model_dump(), status_code=202, headers={"Retry-After": str(RETRY_AFTER)}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Literal
 
 from sqlalchemy import select
@@ -281,6 +282,29 @@ def record(session: Session, principal: Principal, proposal_id: int) -> Acceptan
     )  # fmt: skip
 
 
-def contract_for(session: Session, principal: Principal, proposal_id: int) -> Pdf | None:
-    """The contract copy for sales and approvers; None while it is being rendered."""
-    return stored_contract(session, _accepted(session, principal, proposal_id))
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """The contract copy is not rendered yet; ``stalled``: for longer than a render takes,
+    so its job is asked for again (the job does nothing once the copy is there)."""
+
+    acceptance_id: int
+    stalled: bool
+
+
+STALLED_AFTER = timedelta(minutes=2)
+
+
+def contract_for(session: Session, principal: Principal, proposal_id: int) -> Pdf | Pending:
+    """The contract copy for sales and approvers, or why it is not there yet."""
+    acceptance = _accepted(session, principal, proposal_id)
+    stored = stored_contract(session, acceptance)
+    if stored is not None:
+        return stored
+    return Pending(acceptance.id, stalled=utcnow() - acceptance.at > STALLED_AFTER)
+
+
+def ask_again(session: Session, jobs: Jobs, acceptance_id: int) -> None:
+    """Defer the contract job once more (a job lost with a crashed worker, a failed
+    render): it renders only what is missing."""
+    log.warning("the contract of acceptance %s is late; its job is deferred again", acceptance_id)
+    jobs.defer(session, RENDER_CONTRACT, acceptance_id=acceptance_id)
