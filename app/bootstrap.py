@@ -5,15 +5,17 @@ Routes receive what it built as typed dependencies (``app.kit.wiring``)."""
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from app.audit import endpoints as audit
@@ -41,15 +43,22 @@ from app.portfolio.components import endpoints as components
 from app.portfolio.registries import endpoints as registries
 from app.proposals import endpoints as proposals
 from app.proposals import service as proposal_service
+from app.proposals.acceptance import endpoints as acceptances
+from app.proposals.acceptance import pages as decision_pages
+from app.proposals.acceptance.service import RENDER_CONTRACT, render_contract
 from app.proposals.documents import proposal_pdf
+from app.proposals.links import endpoints as share_links
+from app.proposals.links import pages as customer_pages
+from app.proposals.links import redaction as token_redaction
 from app.quoting.configurations import endpoints as configurations
 from app.quoting.configurations.options import OptionsEngines
 from app.quoting.quotes import endpoints as quotes
 from app.quoting.solver_pool import InlineSolver, Solver, SolverPool
+from app.webhooks import DELIVER_TASK, deliver, make_client
 from app.webhooks import endpoints as webhooks
 from catalog import load_default_catalog
 
-log = logging.getLogger("offerwright")
+log = logging.getLogger("offerwright.jobs")
 IMPORT_PATH = "/v1/catalog/import"
 # The system's own name on proposals made from the command line (never an API key's).
 COMMAND_LINE = Principal(f"{RESERVED_PREFIX}command-line", "sales")
@@ -127,15 +136,54 @@ def build(
     return Shell(settings, database, ActiveCatalog(), solver, renderer, limits, owned)
 
 
+def tasks(shell: Shell) -> dict[str, Callable[..., object]]:
+    """The background jobs by name, each bound to what it needs: the job engine runs them
+    with the ids they were deferred with."""
+    return {
+        RENDER_CONTRACT: functools.partial(
+            render_contract, shell.database, shell.renderer, shell.settings.provider_name
+        ),
+        DELIVER_TASK: functools.partial(
+            deliver, shell.database, shell.settings, client=make_client()
+        ),
+    }
+
+
+class AfterCommitThreads:
+    """A stand-in job engine until app.jobs has its own: each job runs in a thread of its
+    own once the deferring transaction has committed; a failure is logged (nothing
+    retries it)."""
+
+    def __init__(self, tasks: Mapping[str, Callable[..., object]]) -> None:
+        self.tasks = dict(tasks)
+
+    def defer(self, session: Session, task: str, /, **arguments: JobArgument) -> None:
+        function = self.tasks[task]  # an unknown task fails in the request that asks
+
+        def run() -> None:
+            try:
+                function(**arguments)
+            except Exception:
+                log.exception("job %s %s failed", task, arguments)
+
+        def committed(_: Session) -> None:
+            threading.Thread(target=run, name=f"job-{task}", daemon=True).start()
+
+        event.listen(session, "after_commit", committed, once=True)
+
+
 def create_app(
     settings: Settings | None = None,
     database: Database | None = None,
     solver_pool: Solver | None = None,
     render_pool: Renderer | None = None,  # any renderer: tests pass their own
-    jobs: Jobs | None = None,  # the job engine (tests pass tests.support.jobs.RecordingJobs)
+    jobs: Jobs | None = None,  # any job engine: tests pass a recording one
 ) -> FastAPI:
     shell = build(settings, database=database, solver=solver_pool, renderer=render_pool)
     settings = shell.settings
+    if jobs is None:
+        jobs = AfterCommitThreads(tasks(shell))
+    token_redaction.install()  # share-link tokens never reach the logs
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -170,7 +218,7 @@ def create_app(
             Solver: shell.solver,
             Renderer: shell.renderer,
             Limits: shell.limits,
-            Jobs: jobs or _NoJobEngine(),
+            Jobs: jobs,
             proposal_service.Services: shell.proposals,
             FailedLogins: FailedLogins(settings.auth_failures_per_minute),
             health.Health: health.Health(shell.database),
@@ -201,17 +249,13 @@ def create_app(
     app.include_router(quotes.router)
     app.include_router(configurations.router)
     app.include_router(proposals.router)
+    app.include_router(share_links.router)
+    app.include_router(acceptances.router)
+    app.include_router(customer_pages.router)
+    app.include_router(decision_pages.router)
     app.include_router(work_packages.router)
     app.include_router(webhooks.router)
     return app
-
-
-class _NoJobEngine:
-    """Until a job engine is wired in: nothing runs. What a job was asked for stays in the
-    database as the domain wrote it (a webhook delivery stays pending, for the sweep)."""
-
-    def defer(self, session: Session, task: str, /, **arguments: JobArgument) -> None:
-        log.warning("no job engine is wired: %s %s not run", task, arguments)
 
 
 def prepared(database: Database) -> None:

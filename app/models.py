@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -340,3 +341,82 @@ class WebhookDelivery(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ShareLink(Base):
+    """A customer's way in to one issued revision: an unguessable token, stored only as
+    its SHA-256, expiring and revocable. One live link per revision (a partial unique
+    index): sharing again revokes the previous one in the same transaction."""
+
+    __tablename__ = "share_links"
+    __table_args__ = (
+        Index(
+            "ix_share_links_live_revision",
+            "proposal_id",
+            "revision",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex, never the token
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class ShareLinkView(Base):
+    """One opening of a customer page: when, from where (anonymised: IPv4 /24, IPv6 /48)
+    and with what browser (truncated)."""
+
+    __tablename__ = "share_link_views"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("share_links.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    address: Mapped[str] = mapped_column(String(64))
+    user_agent: Mapped[str] = mapped_column(String(200))
+
+
+class Acceptance(Base):
+    """A customer's acceptance of a proposal revision, with its evidence: one per proposal
+    (the unique key is what makes a second acceptance change nothing). The contract copy's
+    SHA-256 and storage key are written once it is rendered."""
+
+    __tablename__ = "acceptances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), unique=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    link_id: Mapped[int] = mapped_column(ForeignKey("share_links.id"))
+    choice: Mapped[dict[str, Any]] = mapped_column(Document)  # {"option": 1, "add_ons": [...]}
+    full_name: Mapped[str] = mapped_column(String(200))
+    job_title: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    signature: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    address: Mapped[str] = mapped_column(String(64))  # in full: evidence, said so on the page
+    user_agent: Mapped[str] = mapped_column(String(500))
+    contract_sha256: Mapped[str | None] = mapped_column(String(64))
+    contract_key: Mapped[str | None] = mapped_column(String(64))  # rendered_documents.key
+
+
+class Decline(Base):
+    """A customer's decline of a proposal revision, once, with an optional reason."""
+
+    __tablename__ = "declines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), unique=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    link_id: Mapped[int] = mapped_column(ForeignKey("share_links.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    address: Mapped[str] = mapped_column(String(64))
+    user_agent: Mapped[str] = mapped_column(String(500))

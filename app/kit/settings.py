@@ -85,6 +85,15 @@ class Settings(BaseSettings):
     webhook_secret_grace_hours: int = 24
     # Delivered and failed deliveries stay in the delivery log this long.
     webhook_log_retention_days: int = 30
+    # Customer links: at most this many days (0: until the end of the proposal's validity,
+    # which bounds every link anyway); the address links are built on (unset: the address
+    # the request came to); the key that signs the customer page's forms, with the link's
+    # own token (unset: the token alone, which only its holder knows).
+    share_link_days: int = 0
+    public_base_url: str | None = None
+    form_secret: str = ""
+    # How long a customer page's form stays valid once the page is loaded.
+    form_max_age_seconds: int = 86_400
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -1,4 +1,5 @@
-"""Proposals: their lifecycle, frozen revisions, idempotent creation, and their PDFs.
+"""Proposals: their lifecycle, frozen revisions, idempotent creation, their PDFs, the
+customer's share links and the customer's acceptance.
 
 Other domains use the names below, and only these; each is imported when first read
 (app.kit.faces says why).
@@ -9,6 +10,9 @@ from typing import TYPE_CHECKING
 from app.kit.faces import lazy_face
 
 if TYPE_CHECKING:
+    from app.proposals.acceptance.choices import choices_of
+    from app.proposals.acceptance.service import RENDER_CONTRACT, render_contract
+    from app.proposals.choices import Choice
     from app.proposals.packages import PackageContent
     from app.proposals.revision import (
         Customer,
@@ -24,6 +28,8 @@ else:
     __getattr__ = lazy_face(__name__)
 
 __all__ = [
+    "RENDER_CONTRACT",
+    "Choice",
     "Customer",
     "CustomerSchema",
     "DeliveryDescription",
@@ -32,5 +38,7 @@ __all__ = [
     "LevelTerms",
     "Line",
     "PackageContent",
+    "choices_of",
     "read_revision",
+    "render_contract",
 ]

@@ -9,9 +9,10 @@ ticked, summed in cents. ``differences`` says what the bundles do not share.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from app.configurator import ConfigurationRequest
 from app.documents import availability, availability_places
@@ -108,10 +109,18 @@ def _custom_lines(
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """The bundle the customer picked (1-based) and the add-ons ticked (1-based)."""
+    """The bundle the customer picked (1-based) and the add-ons ticked (1-based), as the
+    acceptance stores it and the work packages and the contract copy follow it."""
 
     option: int = 1
     add_ons: tuple[int, ...] = ()
+
+    def stored(self) -> dict[str, Any]:
+        return {"option": self.option, "add_ons": list(self.add_ons)}
+
+    @classmethod
+    def read(cls, document: Mapping[str, Any]) -> Choice:
+        return cls(int(document["option"]), tuple(int(n) for n in document.get("add_ons", ())))
 
 
 @dataclass(frozen=True, slots=True)

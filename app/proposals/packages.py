@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.models import Proposal, ProposalRevision, WorkPackage, utcnow
+from app.proposals.choices import Choice, checked, chosen_bundle
 from app.proposals.revision import (
     Customer,
     DeliveryDescription,
@@ -75,12 +76,25 @@ def package_of(
     )
 
 
-def create_for(session: Session, proposal: Proposal, revision: ProposalRevision) -> int:
-    """The work packages of an accepted proposal, one per line; returns how many."""
+def create_for(
+    session: Session,
+    proposal: Proposal,
+    revision: ProposalRevision,
+    choice: Mapping[str, Any] | None = None,
+) -> int:
+    """The work packages of an accepted proposal, one per line of the chosen option and
+    per add-on ticked; returns how many. ``choice`` is the customer's (``{"option": n,
+    "add_ons": [...]}``, as the acceptance stores it); None (accepted by sales, not through
+    the link) is the first option without add-ons."""
     frozen = read_revision(revision.content)
     customer = Customer.model_validate(proposal.customer)
     accepted_on = utcnow().date()
-    lines = frozen.public.lines
+    made = checked(frozen, Choice() if choice is None else Choice.read(choice))
+    add_ons = frozen.optional_lines(show_cost=False)
+    lines = (
+        *chosen_bundle(frozen, made, show_cost=False).lines,
+        *(add_ons[number - 1] for number in made.add_ons),
+    )
     for index, line in enumerate(lines, start=1):
         package = package_of(
             proposal.number, customer, revision.revision, frozen, index, line, accepted_on

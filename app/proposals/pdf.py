@@ -33,6 +33,7 @@ from app.documents import (
     region,
     upper_first,
 )
+from app.models import Proposal, ProposalRevision
 from app.proposals.choices import Choice, chosen_bundle
 from app.proposals.comparison import Comparison, comparison
 from app.proposals.revision import (
@@ -45,6 +46,7 @@ from app.proposals.revision import (
     Line,
     Offering,
     PricedBundle,
+    read_revision,
 )
 from app.proposals.wording import Names, plain_reasons
 from pricing import CENT, factor_text
@@ -164,6 +166,35 @@ def choice_parts(frozen: FrozenRevision, choice: Choice | None = None) -> dict[s
                 others.append(line)
     return {"public": public, "components": frozen.components, "custom_lines": custom,
             "choices": comparison(frozen), "also_scheduled": tuple(others)}  # fmt: skip
+
+
+def document_of(
+    proposal: Proposal,
+    revision: ProposalRevision,
+    provider: str,
+    *,
+    watermark: str | None = None,
+    choice: Choice | None = None,
+) -> ProposalDocument:
+    """The document of one stored revision: the offer, or the copy of ``choice``; marked
+    with ``watermark`` (PDF/A-3b when unmarked). The one way every copy is made: the PDF,
+    the preview, the customer's page and the contract."""
+    frozen = read_revision(revision.content)
+    return ProposalDocument(
+        provider=provider,
+        number=proposal.number,
+        revision=revision.revision,
+        issued=revision.created_at.date(),
+        valid_until=revision.valid_until,
+        customer=Customer.model_validate(proposal.customer),
+        offering=frozen.offering,
+        watermark=watermark,
+        archival=watermark is None,
+        request=revision.request,
+        centres=frozen.centres,
+        capabilities=frozen.capabilities,
+        **choice_parts(frozen, choice),
+    )
 
 
 @dataclass(frozen=True, slots=True)

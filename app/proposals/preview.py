@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 from app.auth import Principal
 from app.documents import screen_style
 from app.models import Proposal, ProposalEvent, ProposalRevision
-from app.proposals.pdf import ProposalDocument, render_html
-from app.proposals.revision import Customer, read_revision
+from app.proposals.pdf import ProposalDocument, document_of, render_html
 from app.proposals.service import frozen_revision
 from app.proposals.states import effective_status
 
@@ -64,21 +63,4 @@ def browser_document(
 ) -> ProposalDocument:
     """The document of one revision, marked as the PDF would be; whoever calls this has
     decided the reader may see it (a signed-in caller, or a customer's link)."""
-    frozen = read_revision(shown.content)
-    marking = _marking(session, proposal, shown)
-    return ProposalDocument(
-        provider=provider,
-        number=proposal.number,
-        revision=shown.revision,
-        issued=shown.created_at.date(),
-        valid_until=shown.valid_until,
-        customer=Customer.model_validate(proposal.customer),
-        public=frozen.public,
-        components=frozen.components,
-        offering=frozen.offering,
-        watermark=marking,
-        archival=marking is None,
-        request=shown.request,
-        centres=frozen.centres,
-        capabilities=frozen.capabilities,
-    )
+    return document_of(proposal, shown, provider, watermark=_marking(session, proposal, shown))

@@ -11,9 +11,17 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy import select
 
+from app.models import ProposalRevision
+from app.proposals.acceptance import service as decisions
+from app.proposals.acceptance.choices import choices_of
+from app.proposals.acceptance.forms import read_acceptance
+from app.proposals.revision import read_revision
 from tests.support.api import Auth
 from tests.support.factories import copied_component, default_catalog_json, move_proposal
+from tests.support.jobs import RecordingJobs
+from tests.support.share import ACCEPTANCE, page_path
 
 ROLES = ("sales", "portfolio", "approver", "delivery", "admin")
 EVERYONE = frozenset(ROLES)
@@ -35,6 +43,8 @@ CONFIGURATION = {
 PROPOSAL = {"customer": {"name": "Matrix Test AG", "country": "CH"}, "request": CONFIGURATION}
 PROPOSERS = frozenset({"sales", "admin"})
 PROPOSAL_READERS = frozenset({"sales", "approver", "admin"})
+
+
 # Filled by a case's setup: ids the concrete path of a case names ("{proposal}").
 CREATED: dict[str, str] = {}
 
@@ -351,6 +361,36 @@ def a_package_of_cz_brn(client: TestClient, auth: Auth) -> None:
     CREATED["package"] = str(listed.json()["items"][0]["id"])
 
 
+def an_issued_proposal_of_sales(client: TestClient, auth: Auth) -> None:
+    a_proposal_of_sales(client, auth)
+    response = move_proposal(client, auth, {"id": CREATED["proposal"]}, "submitted")
+    assert response.status_code == 200, response.text
+
+
+def a_shared_proposal_of_sales(client: TestClient, auth: Auth) -> None:
+    an_issued_proposal_of_sales(client, auth)
+    shared = client.post(f"/v1/proposals/{CREATED['proposal']}/share-link", headers=auth("sales"))
+    assert shared.status_code == 201, shared.text
+
+
+def a_proposal_accepted_by_its_customer(client: TestClient, auth: Auth) -> None:
+    """Shared and accepted through the page's service (its contract job recorded, not run:
+    the contract is still rendering)."""
+    an_issued_proposal_of_sales(client, auth)
+    shared = client.post(f"/v1/proposals/{CREATED['proposal']}/share-link", headers=auth("sales"))
+    assert shared.status_code == 201, shared.text
+    with auth.database.transaction(write=False) as session:
+        (stored,) = session.scalars(
+            select(ProposalRevision).where(ProposalRevision.proposal_id == int(CREATED["proposal"]))
+        )
+        offered = choices_of(read_revision(stored.content))
+    form = read_acceptance(list(ACCEPTANCE.items()), offered)
+    token = page_path(shared.json()["url"]).removeprefix("/p/")
+    outcome = decisions.accept(auth.database, RecordingJobs(), token, form,
+                               decisions.Evidence.of("203.0.113.7", "matrix"))  # fmt: skip
+    assert outcome == "accepted", outcome
+
+
 DELIVERERS = frozenset({"delivery", "admin"})
 ONE_PROPOSAL = "/v1/proposals/{proposal_id}"
 PROPOSAL_CASES = [
@@ -369,6 +409,18 @@ PROPOSAL_CASES = [
          setup=a_proposal_of_sales),
     Case("GET", f"{ONE_PROPOSAL}/preview", "/v1/proposals/{proposal}/preview",
          PROPOSAL_READERS, setup=a_proposal_of_sales),
+    # The author (or an admin) shares; whoever reads the proposal reads its link.
+    Case("POST", f"{ONE_PROPOSAL}/share-link", "/v1/proposals/{proposal}/share-link",
+         PROPOSERS, 201, setup=an_issued_proposal_of_sales),
+    Case("GET", f"{ONE_PROPOSAL}/share-link", "/v1/proposals/{proposal}/share-link",
+         PROPOSAL_READERS, setup=a_shared_proposal_of_sales),
+    Case("DELETE", f"{ONE_PROPOSAL}/share-link", "/v1/proposals/{proposal}/share-link",
+         PROPOSERS, setup=a_shared_proposal_of_sales),
+    Case("GET", f"{ONE_PROPOSAL}/acceptance", "/v1/proposals/{proposal}/acceptance",
+         PROPOSAL_READERS, setup=a_proposal_accepted_by_its_customer),
+    Case("GET", f"{ONE_PROPOSAL}/contract.pdf", "/v1/proposals/{proposal}/contract.pdf",
+         PROPOSAL_READERS, 202, setup=a_proposal_accepted_by_its_customer,
+         note="(while it renders)"),
     # A work package carries the delivery description of what its centre delivers.
     Case("GET", "/v1/delivery-centres/{code}/work-packages",
          "/v1/delivery-centres/CZ-BRN/work-packages", DELIVERERS,
