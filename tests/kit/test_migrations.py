@@ -11,12 +11,14 @@ from sqlalchemy import Engine, inspect
 
 from app.kit.database import make_engine
 from app.kit.migrate import downgrade, upgrade
-from app.models import Base
+from app.models import Base, ours
 
 
 def test_the_migrated_schema_is_the_models_schema(migrated_engine: Engine) -> None:
     with migrated_engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": ours}
+        )
         assert compare_metadata(context, Base.metadata) == []
 
 
