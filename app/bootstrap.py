@@ -21,6 +21,12 @@ from app.configurator import Limits
 from app.delivery import endpoints as work_packages
 from app.documents import InlineRenderer, Pdf
 from app.documents.render_pool import Renderer, RenderPool
+from app.jobs import endpoints as jobs_endpoints
+from app.jobs.engine import JobEngine
+from app.jobs.local import LocalJobs
+from app.jobs.postgres import ProcrastinateJobs
+from app.jobs.queue import attach
+from app.jobs.tasks import Retries, Task, tasks_of
 from app.kit import api_docs, contract, health, problems, wiring
 from app.kit.database import Database
 from app.kit.migrate import upgrade
@@ -36,9 +42,9 @@ from app.portfolio.catalog import endpoints as catalog
 from app.portfolio.catalog.active import ActiveCatalog
 from app.portfolio.components import endpoints as components
 from app.portfolio.registries import endpoints as registries
+from app.proposals import documents as proposal_documents
 from app.proposals import endpoints as proposals
 from app.proposals import service as proposal_service
-from app.proposals.documents import proposal_pdf
 from app.quoting.configurations import endpoints as configurations
 from app.quoting.configurations.options import OptionsEngines
 from app.quoting.quotes import endpoints as quotes
@@ -61,6 +67,7 @@ class Shell:
     solver: Solver
     renderer: Renderer
     limits: Limits
+    jobs: JobEngine
     owned: list[SolverPool | RenderPool] = field(default_factory=list)
 
     @property
@@ -70,8 +77,9 @@ class Shell:
         )
 
     def close(self) -> None:
-        """Stop the worker processes this shell started (pools handed in are their
-        owner's to close)."""
+        """Stop the job threads and the worker processes this shell started (pools handed
+        in are their owner's to close)."""
+        self.jobs.stop()
         for pool in self.owned:
             pool.close()
 
@@ -119,7 +127,44 @@ def build(
         time_limit_seconds=settings.solver_time_limit_seconds,
         workers=settings.solver_threads,
     )
-    return Shell(settings, database, ActiveCatalog(), solver, renderer, limits, owned)
+    jobs = build_jobs(settings, database, renderer)
+    attach(database.sessions, jobs)  # services defer through the session (app.jobs.defer)
+    return Shell(settings, database, ActiveCatalog(), solver, renderer, limits, jobs, owned)
+
+
+def job_tasks(settings: Settings, database: Database, renderer: Renderer) -> dict[str, Task]:
+    """The job functions, bound to what they need, by the names domains defer them by."""
+    provider = settings.provider_name
+
+    def render_proposal(**arguments: Any) -> None:
+        proposal_documents.render(database, renderer, provider, **arguments)
+
+    def render_failed(error: str, /, **arguments: Any) -> None:
+        proposal_documents.render_failed(database, error, **arguments)
+
+    return tasks_of(Task(proposal_documents.RENDER_TASK, render_proposal, render_failed))
+
+
+def job_engine_kind(settings: Settings, database: Database) -> str:
+    """``threads``, ``procrastinate`` or ``inline``: what ``settings.jobs`` means here."""
+    if settings.jobs != "auto":
+        return settings.jobs
+    return "threads" if database.url.startswith("sqlite") else "procrastinate"
+
+
+def build_jobs(settings: Settings, database: Database, renderer: Renderer) -> JobEngine:
+    tasks = job_tasks(settings, database, renderer)
+    retries = Retries(settings.job_max_attempts, settings.job_retry_base_seconds)
+    liveness = {
+        "heartbeat_seconds": settings.job_heartbeat_seconds,
+        "stalled_seconds": settings.job_stalled_seconds,
+        "stalled_check_seconds": settings.job_stalled_check_seconds,
+    }
+    kind = job_engine_kind(settings, database)
+    if kind == "procrastinate":
+        return ProcrastinateJobs(database, tasks, retries, **liveness)
+    threads = settings.job_threads if kind == "threads" else 0
+    return LocalJobs(database, tasks, retries, threads=threads, **liveness)
 
 
 def create_app(
@@ -135,6 +180,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Handlers (plain ``def``) run in this many threads: the pool is sized from it too.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        shell.jobs.start()  # in-process job threads (SQLite); procrastinate has workers
         yield
         shell.close()  # the worker processes it started go with the app
 
@@ -164,6 +210,7 @@ def create_app(
             Solver: shell.solver,
             Renderer: shell.renderer,
             Limits: shell.limits,
+            JobEngine: shell.jobs,
             proposal_service.Services: shell.proposals,
             FailedLogins: FailedLogins(settings.auth_failures_per_minute),
             health.Health: health.Health(shell.database),
@@ -195,6 +242,7 @@ def create_app(
     app.include_router(configurations.router)
     app.include_router(proposals.router)
     app.include_router(work_packages.router)
+    app.include_router(jobs_endpoints.router)
     return app
 
 
@@ -209,7 +257,8 @@ def prepared(database: Database) -> None:
 def propose(shell: Shell, body: dict[str, Any]) -> tuple[dict[str, Any], Pdf]:
     """The whole path on one machine (``offerwright propose`` and the demo): the database
     prepared, a proposal created from ``body`` (the ``POST /v1/proposals`` body), submitted
-    and rendered; the proposal as the API shows it, and its PDF."""
+    and rendered; the proposal as the API shows it, and its PDF. The render is the job's
+    own function, run here: there may be no worker to wait for."""
     database, settings = shell.database, shell.settings
     prepared(database)
     with database.transaction(write=False) as session:
@@ -220,7 +269,7 @@ def propose(shell: Shell, body: dict[str, Any]) -> tuple[dict[str, Any], Pdf]:
             session, COMMAND_LINE, created.body["id"], {"to": "submitted"}, seen
         )
     with database.transaction(write=False) as session:
-        pdf = proposal_pdf(
+        pdf = proposal_documents.proposal_pdf(
             database, shell.renderer, settings.provider_name, session, COMMAND_LINE,
             created.body["id"],
         )  # fmt: skip

@@ -14,8 +14,13 @@ if TYPE_CHECKING:
     from app.documents.html import render_document
     from app.documents.pdf import content_key, duration
     from app.documents.render_pool import InlineRenderer, Renderer
-    from app.documents.rendered import Pdf, render_cached
-    from app.documents.responses import pdf_response, pdf_responses
+    from app.documents.rendered import Pdf, render_cached, stored_pdf
+    from app.documents.responses import (
+        pdf_response,
+        pdf_responses,
+        pending_response,
+        pending_responses,
+    )
 else:
     __getattr__ = lazy_face(__name__)
 
@@ -28,6 +33,9 @@ __all__ = [
     "duration",
     "pdf_response",
     "pdf_responses",
+    "pending_response",
+    "pending_responses",
     "render_cached",
     "render_document",
+    "stored_pdf",
 ]
