@@ -167,6 +167,30 @@ def build_jobs(settings: Settings, database: Database, renderer: Renderer) -> Jo
     return LocalJobs(database, tasks, retries, threads=threads, **liveness)
 
 
+def work(settings: Settings | None = None, *, concurrency: int = 2) -> None:
+    """``offerwright worker``: run the jobs of PostgreSQL's queue until stopped, ``concurrency``
+    at a time, rendering in as many renderer processes (with the API's limits)."""
+    settings = settings or get_settings()
+    database = Database(
+        settings.resolved_database_url, pool_size=concurrency + 1,
+        pool_wait=settings.db_pool_wait_seconds,
+    )  # fmt: skip
+    renderer = RenderPool(
+        workers=concurrency,
+        time_limit_seconds=settings.pdf_time_limit_seconds,
+        memory_megabytes=settings.pdf_memory_megabytes,
+        max_pages=settings.pdf_max_pages,
+    )
+    try:
+        engine = build_jobs(settings.model_copy(update={"jobs": "procrastinate"}), database,
+                            renderer)  # fmt: skip
+        assert isinstance(engine, ProcrastinateJobs)
+        engine.work(concurrency)
+    finally:
+        renderer.close()
+        database.dispose()
+
+
 def create_app(
     settings: Settings | None = None,
     database: Database | None = None,

@@ -45,6 +45,7 @@ from app.quoting.configurations import service as configurations
 from catalog.snapshot import CatalogSnapshot
 from pricing.guardrails import check_guardrails
 from tests.conftest import Keys
+from tests.support.pdfs import fetch_pdf
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "revisions"
 CASES = sorted(path.stem for path in FIXTURES.glob("*.json") if "." not in path.stem)
@@ -222,8 +223,8 @@ def test_a_stored_proposal_shows_renders_and_delivers_as_it_did(
             assert response.headers["ETag"] == seen[role]["etag"]
 
         pdf = record["pdfs"][number]
-        response = client.get(f"/v1/proposals/{pid}/pdf", params={"revision": number},
-                              headers=auth(record["proposal"]["author"]))  # fmt: skip
+        response = fetch_pdf(client, f"/v1/proposals/{pid}/pdf", params={"revision": number},
+                             headers=auth(record["proposal"]["author"]))  # fmt: skip
         assert response.status_code == 200, response.text
         assert response.headers["Content-Disposition"] == pdf["filename"]
         document = captured.documents.pop()
