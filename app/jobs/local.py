@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
-from app.jobs.queue import JobArgument
+from app.jobs.queue import JobArgument, job_key
 from app.jobs.tasks import Retries, Tasks, described
 from app.kit.database import Database
 from app.kit.pagination import Page, newest_first
@@ -63,20 +63,14 @@ class LocalJobs:
     # -- asking for work ---------------------------------------------------------------
 
     def defer(self, session: Session, task: str, /, **arguments: JobArgument) -> None:
-        self._add(session, task, None, arguments)
-
-    def ensure(self, session: Session, task: str, /, key: str, **arguments: JobArgument) -> None:
+        lock = job_key(task, arguments)
         waiting = session.scalar(
             select(BackgroundJob.id)
-            .where(BackgroundJob.lock == key, BackgroundJob.status.in_(WAITING))
+            .where(BackgroundJob.lock == lock, BackgroundJob.status.in_(WAITING))
             .limit(1)
         )
-        if waiting is None:
-            self._add(session, task, key, arguments)
-
-    def _add(
-        self, session: Session, task: str, lock: str | None, arguments: dict[str, JobArgument]
-    ) -> None:
+        if waiting is not None:
+            return
         now = utcnow()
         session.add(
             BackgroundJob(

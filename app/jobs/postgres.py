@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.jobs.local import poll
-from app.jobs.queue import JobArgument
+from app.jobs.queue import JobArgument, job_key
 from app.jobs.tasks import Retries, Task, Tasks, described
 from app.kit.database import Database
 from app.kit.pagination import Page, after_id, page_of
@@ -103,9 +103,7 @@ class ProcrastinateJobs:
     # -- asking for work (in the API process, on the session's connection) ---------------
 
     def defer(self, session: Session, task: str, /, **arguments: JobArgument) -> None:
-        self.app.configure_task(task, connection=_driver(session)).defer(**arguments)
-
-    def ensure(self, session: Session, task: str, /, key: str, **arguments: JobArgument) -> None:
+        key = job_key(task, arguments)
         waiting = session.scalar(
             select(_JOBS.c.id)
             .where(_JOBS.c.queueing_lock == key, _JOBS.c.status.in_(["todo", "doing"]))
@@ -113,8 +111,8 @@ class ProcrastinateJobs:
         )
         if waiting is not None:
             return
-        # procrastinate refuses a second waiting job with the same queueing lock; in a
-        # savepoint, so that refusal (a race with another request) leaves ours usable.
+        # The key as procrastinate's queueing lock: it refuses a second waiting job with it;
+        # in a savepoint, so that refusal (a race with another request) leaves ours usable.
         with contextlib.suppress(AlreadyEnqueued), session.begin_nested():
             self.app.configure_task(task, connection=_driver(session), queueing_lock=key).defer(
                 **arguments

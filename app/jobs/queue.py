@@ -8,6 +8,8 @@ a use case defers with nothing but its session (``defer``)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,11 +23,16 @@ _ENGINE = "offerwright_jobs"  # the key of the engine in every session's ``info`
 class Jobs(Protocol):
     def defer(self, session: Session, task: str, /, **arguments: JobArgument) -> None:
         """Run ``task`` with ``arguments`` once ``session``'s transaction has committed;
-        never when it rolls back."""
+        never when it rolls back. A job is its task and arguments: asking for one that is
+        already waiting or running asks for nothing more (one render per document,
+        however many ask for it)."""
 
-    def ensure(self, session: Session, task: str, /, key: str, **arguments: JobArgument) -> None:
-        """As ``defer``, unless a job with the same ``key`` is already waiting or running:
-        one job per thing to do, however many ask for it."""
+
+def job_key(task: str, arguments: dict[str, JobArgument]) -> str:
+    """What names a job for that: its task and arguments, in a canonical order (hashed
+    when long: the key is stored in a column of 200 characters)."""
+    key = task + ":" + json.dumps(arguments, sort_keys=True, separators=(",", ":"))
+    return key if len(key) <= 200 else f"{task[:100]}:{hashlib.sha256(key.encode()).hexdigest()}"
 
 
 def attach(sessions: sessionmaker[Session], jobs: Jobs) -> None:

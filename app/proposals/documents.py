@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app import jobs
 from app.auth import SYSTEM, Principal
 from app.documents import Pdf, Renderer, render_cached, stored_pdf
+from app.jobs import JobArgument
 from app.kit.database import Database, released
 from app.kit.errors import DocumentTooLong, RenderLimit
 from app.models import Proposal, ProposalEvent
@@ -55,8 +56,13 @@ class Named:
     draft: bool
 
     @property
-    def lock(self) -> str:
-        return f"render:{self.document.key()}"  # one render job per document
+    def job(self) -> dict[str, JobArgument]:
+        """The render job's arguments: the same job as the one deferred on issue."""
+        arguments: dict[str, JobArgument] = {"proposal_id": self.proposal_id}
+        arguments["revision"] = self.revision
+        if self.draft:
+            arguments["draft"] = 1
+        return arguments
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,10 +201,7 @@ def requested(
     if found is not None:
         return found
     with released(session), database.transaction(write=True) as writing:
-        engine.ensure(
-            writing, RENDER_TASK, key=named.lock, proposal_id=named.proposal_id,
-            revision=named.revision, draft=int(named.draft),
-        )  # fmt: skip
+        engine.defer(writing, RENDER_TASK, **named.job)
 
     def look() -> Pdf | None:
         with database.transaction(write=False) as reading:

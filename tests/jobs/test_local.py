@@ -153,18 +153,23 @@ def test_a_job_whose_process_died_runs_again(committed_database: Database) -> No
     assert rows(committed_database)[0].attempts == 2
 
 
-def test_ensure_keeps_one_waiting_job_per_key(committed_database: Database) -> None:
+def test_the_same_job_asked_for_again_while_it_waits_is_not_queued_twice(
+    committed_database: Database,
+) -> None:
     calls = Calls()
     jobs = engine(committed_database, calls, threads=0)
     for _ in range(3):
         with committed_database.transaction(write=True) as session:
-            jobs.ensure(session, "note", key="render:abc", proposal_id=1)
+            defer(session, "note", revision=1, proposal_id=1)  # in any order: the same job
     with committed_database.transaction(write=True) as session:
-        jobs.ensure(session, "note", key="render:other", proposal_id=2)
-    assert [row.lock for row in rows(committed_database)] == ["render:abc", "render:other"]
+        defer(session, "note", proposal_id=2, revision=1)
+    assert [row.arguments for row in rows(committed_database)] == [
+        {"proposal_id": 1, "revision": 1},
+        {"proposal_id": 2, "revision": 1},
+    ]
     jobs.run_due()
-    with committed_database.transaction(write=True) as session:  # done: a new one may run
-        jobs.ensure(session, "note", key="render:abc", proposal_id=1)
+    with committed_database.transaction(write=True) as session:  # done: it may run again
+        defer(session, "note", proposal_id=1, revision=1)
     assert len(rows(committed_database)) == 3
 
 
