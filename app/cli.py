@@ -225,6 +225,10 @@ def worker(
             err=True,
         )
         raise typer.Exit(code=2)
+    import logging
+
+    # What the worker did and why a job failed: on standard error, for the service manager.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     work(settings, concurrency=concurrency)
 
 

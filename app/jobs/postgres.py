@@ -106,7 +106,7 @@ class ProcrastinateJobs:
         key = job_key(task, arguments)
         waiting = session.scalar(
             select(_JOBS.c.id)
-            .where(_JOBS.c.queueing_lock == key, _JOBS.c.status.in_(["todo", "doing"]))
+            .where(_JOBS.c.queueing_lock == key, text("status::text IN ('todo', 'doing')"))
             .limit(1)
         )
         if waiting is not None:
