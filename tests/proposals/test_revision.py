@@ -152,6 +152,9 @@ class Captured:
         self.documents.append(document)
         return Pdf(b"%PDF-1.7 not rendered", filename, document.key())
 
+    def stored_pdf(self, session: Any, key: str, filename: str, limits: str) -> Pdf:
+        return Pdf(b"%PDF-1.7 not rendered", filename, key)  # as if its job had run
+
 
 def _when(value: str) -> datetime:
     return datetime.fromisoformat(value)
@@ -195,7 +198,15 @@ def _store(database: Any, case: str) -> dict[str, Any]:
 @pytest.fixture
 def captured(monkeypatch: pytest.MonkeyPatch) -> Captured:
     found = Captured([])
-    monkeypatch.setattr(proposal_documents, "render_cached", found.render_cached)
+    built = proposal_documents.document_of
+
+    def document_of(*args: Any, **options: Any) -> Any:  # the proposal PDF route's document
+        named = built(*args, **options)
+        found.documents.append(named.document)
+        return named
+
+    monkeypatch.setattr(proposal_documents, "document_of", document_of)
+    monkeypatch.setattr(proposal_documents, "stored_pdf", found.stored_pdf)
     monkeypatch.setattr(delivery, "render_cached", found.render_cached)
     return found
 
