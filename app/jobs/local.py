@@ -153,10 +153,14 @@ class LocalJobs:
     def requeue_stalled(self) -> int:
         """Queue again the running jobs whose heartbeat stopped (their process died)."""
         silent_since = utcnow() - timedelta(seconds=self.stalled_seconds)
+        stalled = (BackgroundJob.status == "doing") & (BackgroundJob.heartbeat_at < silent_since)
+        with self.database.transaction(write=False) as session:
+            if session.scalar(select(BackgroundJob.id).where(stalled).limit(1)) is None:
+                return 0  # the usual answer, without the write lock
         with self.database.transaction(write=True) as session:
             result = session.execute(
                 update(BackgroundJob)
-                .where(BackgroundJob.status == "doing", BackgroundJob.heartbeat_at < silent_since)
+                .where(stalled)
                 .values(status="todo", scheduled_at=utcnow(), heartbeat_at=None)
             )
         count: int = result.rowcount  # type: ignore[attr-defined]
@@ -201,6 +205,15 @@ class LocalJobs:
 
     def _claim(self) -> tuple[int, str, dict[str, Any], int] | None:
         now = utcnow()
+        # A read first: idle threads polling must not take SQLite's write lock each time.
+        with self.database.transaction(write=False) as session:
+            due = session.scalar(
+                select(BackgroundJob.id)
+                .where(BackgroundJob.status == "todo", BackgroundJob.scheduled_at <= now)
+                .limit(1)
+            )
+        if due is None:
+            return None
         with self.database.transaction(write=True) as session:
             statement = (
                 select(BackgroundJob)
