@@ -20,6 +20,7 @@ from app.documents.render_pool import InlineRenderer
 from app.kit.database import Database
 from app.kit.settings import Settings
 from app.models import RenderedDocument
+from tests.contract.conformance import Contract
 from tests.proposals.test_proposal_pdf import is_pdfa_3b
 from tests.support.api import Keys, ok
 from tests.support.factories import PROPOSALS, create_proposal, move_proposal
@@ -101,9 +102,11 @@ def test_a_pdf_not_rendered_yet_is_a_202_then_a_200_and_rendered_once(
     with serving(committed_database, renderer, pdf_wait_seconds=0.2) as client:
         proposal = create_proposal(client, auth)  # a draft: nothing rendered on issue
         url = f"{PROPOSALS}/{proposal['id']}/pdf"
+        contract = Contract(client)
         for _ in range(3):  # asked again while it renders: still one job
             pending = client.get(url, headers=auth("sales"))
             assert pending.status_code == 202
+            contract.check(pending, "GET", "/v1/proposals/{proposal_id}/pdf")  # as published
             location = f"{url}?revision=1"
             assert pending.headers["Location"] == location
             assert pending.headers["Retry-After"] == "2"
@@ -111,9 +114,8 @@ def test_a_pdf_not_rendered_yet_is_a_202_then_a_200_and_rendered_once(
                 "status": "rendering", "detail": "the PDF is being rendered; ask again shortly",
                 "location": location, "retry_after": 2,
             }  # fmt: skip
-        jobs = ok(client.get("/v1/jobs", params={"task": "render_proposal"},
-                             headers=auth("admin")))  # fmt: skip
-        assert len(jobs["items"]) == 1
+        listed = client.get("/v1/jobs", params={"task": "render_proposal"}, headers=auth("admin"))
+        assert len(contract.check(listed, "GET", "/v1/jobs")["items"]) == 1
         renderer.gate.set()
         document = fetch_pdf(client, url, headers=auth("sales"))
         assert document.status_code == 200 and document.content.startswith(b"%PDF")
