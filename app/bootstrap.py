@@ -21,6 +21,7 @@ from app.configurator import Limits
 from app.delivery import endpoints as work_packages
 from app.documents import InlineRenderer, Pdf
 from app.documents.render_pool import Renderer, RenderPool
+from app.jobs import Jobs
 from app.jobs import endpoints as jobs_endpoints
 from app.jobs.engine import JobEngine
 from app.jobs.local import LocalJobs
@@ -235,6 +236,7 @@ def create_app(
             Renderer: shell.renderer,
             Limits: shell.limits,
             JobEngine: shell.jobs,
+            Jobs: shell.jobs,  # what a route hands a service that defers
             proposal_service.Services: shell.proposals,
             FailedLogins: FailedLogins(settings.auth_failures_per_minute),
             health.Health: health.Health(shell.database),
