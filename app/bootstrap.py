@@ -5,18 +5,15 @@ Routes receive what it built as typed dependencies (``app.kit.wiring``)."""
 
 from __future__ import annotations
 
-import functools
 import logging
-import threading
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from app.audit import endpoints as audit
 from app.auth import RESERVED_PREFIX, SYSTEM, Principal
@@ -25,7 +22,13 @@ from app.configurator import Limits
 from app.delivery import endpoints as work_packages
 from app.documents import InlineRenderer, Pdf
 from app.documents.render_pool import Renderer, RenderPool
-from app.jobs import JobArgument, Jobs
+from app.jobs import Jobs
+from app.jobs import endpoints as jobs_endpoints
+from app.jobs.engine import JobEngine
+from app.jobs.local import LocalJobs
+from app.jobs.postgres import ProcrastinateJobs
+from app.jobs.queue import attach
+from app.jobs.tasks import Retries, Task, tasks_of
 from app.kit import api_docs, contract, health, problems, wiring
 from app.kit.database import Database
 from app.kit.migrate import upgrade
@@ -41,12 +44,12 @@ from app.portfolio.catalog import endpoints as catalog
 from app.portfolio.catalog.active import ActiveCatalog
 from app.portfolio.components import endpoints as components
 from app.portfolio.registries import endpoints as registries
+from app.proposals import documents as proposal_documents
 from app.proposals import endpoints as proposals
 from app.proposals import service as proposal_service
 from app.proposals.acceptance import endpoints as acceptances
 from app.proposals.acceptance import pages as decision_pages
 from app.proposals.acceptance.service import RENDER_CONTRACT, render_contract
-from app.proposals.documents import proposal_pdf
 from app.proposals.links import endpoints as share_links
 from app.proposals.links import pages as customer_pages
 from app.proposals.links import redaction as token_redaction
@@ -75,6 +78,7 @@ class Shell:
     solver: Solver
     renderer: Renderer
     limits: Limits
+    jobs: JobEngine
     owned: list[SolverPool | RenderPool] = field(default_factory=list)
 
     @property
@@ -84,8 +88,9 @@ class Shell:
         )
 
     def close(self) -> None:
-        """Stop the worker processes this shell started (pools handed in are their
-        owner's to close)."""
+        """Stop the job threads and the worker processes this shell started (pools handed
+        in are their owner's to close)."""
+        self.jobs.stop()
         for pool in self.owned:
             pool.close()
 
@@ -133,43 +138,80 @@ def build(
         time_limit_seconds=settings.solver_time_limit_seconds,
         workers=settings.solver_threads,
     )
-    return Shell(settings, database, ActiveCatalog(), solver, renderer, limits, owned)
+    jobs = build_jobs(settings, database, renderer)
+    attach(database.sessions, jobs)  # services defer through the session (app.jobs.defer)
+    return Shell(settings, database, ActiveCatalog(), solver, renderer, limits, jobs, owned)
 
 
-def tasks(shell: Shell) -> dict[str, Callable[..., object]]:
-    """The background jobs by name, each bound to what it needs: the job engine runs them
-    with the ids they were deferred with."""
-    return {
-        RENDER_CONTRACT: functools.partial(
-            render_contract, shell.database, shell.renderer, shell.settings.provider_name
-        ),
-        DELIVER_TASK: functools.partial(
-            deliver, shell.database, shell.settings, client=make_client()
-        ),
+def job_tasks(settings: Settings, database: Database, renderer: Renderer) -> dict[str, Task]:
+    """The job functions, bound to what they need, by the names domains defer them by."""
+    provider = settings.provider_name
+
+    def render_proposal(**arguments: Any) -> None:
+        proposal_documents.render(database, renderer, provider, **arguments)
+
+    def render_failed(error: str, /, **arguments: Any) -> None:
+        proposal_documents.render_failed(database, error, **arguments)
+
+    def contract(**arguments: Any) -> None:
+        render_contract(database, renderer, provider, **arguments)
+
+    client = make_client()
+
+    def deliver_webhook(**arguments: Any) -> None:
+        deliver(database, settings, client=client, **arguments)
+
+    return tasks_of(
+        Task(proposal_documents.RENDER_TASK, render_proposal, render_failed),
+        Task(RENDER_CONTRACT, contract),
+        Task(DELIVER_TASK, deliver_webhook),
+    )
+
+
+def job_engine_kind(settings: Settings, database: Database) -> str:
+    """``threads``, ``procrastinate`` or ``inline``: what ``settings.jobs`` means here."""
+    if settings.jobs != "auto":
+        return settings.jobs
+    return "threads" if database.url.startswith("sqlite") else "procrastinate"
+
+
+def build_jobs(settings: Settings, database: Database, renderer: Renderer) -> JobEngine:
+    tasks = job_tasks(settings, database, renderer)
+    retries = Retries(settings.job_max_attempts, settings.job_retry_base_seconds)
+    liveness = {
+        "heartbeat_seconds": settings.job_heartbeat_seconds,
+        "stalled_seconds": settings.job_stalled_seconds,
+        "stalled_check_seconds": settings.job_stalled_check_seconds,
     }
+    kind = job_engine_kind(settings, database)
+    if kind == "procrastinate":
+        return ProcrastinateJobs(database, tasks, retries, **liveness)
+    threads = settings.job_threads if kind == "threads" else 0
+    return LocalJobs(database, tasks, retries, threads=threads, **liveness)
 
 
-class AfterCommitThreads:
-    """A stand-in job engine until app.jobs has its own: each job runs in a thread of its
-    own once the deferring transaction has committed; a failure is logged (nothing
-    retries it)."""
-
-    def __init__(self, tasks: Mapping[str, Callable[..., object]]) -> None:
-        self.tasks = dict(tasks)
-
-    def defer(self, session: Session, task: str, /, **arguments: JobArgument) -> None:
-        function = self.tasks[task]  # an unknown task fails in the request that asks
-
-        def run() -> None:
-            try:
-                function(**arguments)
-            except Exception:
-                log.exception("job %s %s failed", task, arguments)
-
-        def committed(_: Session) -> None:
-            threading.Thread(target=run, name=f"job-{task}", daemon=True).start()
-
-        event.listen(session, "after_commit", committed, once=True)
+def work(settings: Settings | None = None, *, concurrency: int = 2) -> None:
+    """``offerwright worker``: run the jobs of PostgreSQL's queue until stopped, ``concurrency``
+    at a time, rendering in as many renderer processes (with the API's limits)."""
+    settings = settings or get_settings()
+    database = Database(
+        settings.resolved_database_url, pool_size=concurrency + 1,
+        pool_wait=settings.db_pool_wait_seconds,
+    )  # fmt: skip
+    renderer = RenderPool(
+        workers=concurrency,
+        time_limit_seconds=settings.pdf_time_limit_seconds,
+        memory_megabytes=settings.pdf_memory_megabytes,
+        max_pages=settings.pdf_max_pages,
+    )
+    try:
+        engine = build_jobs(settings.model_copy(update={"jobs": "procrastinate"}), database,
+                            renderer)  # fmt: skip
+        assert isinstance(engine, ProcrastinateJobs)
+        engine.work(concurrency)
+    finally:
+        renderer.close()
+        database.dispose()
 
 
 def create_app(
@@ -181,14 +223,13 @@ def create_app(
 ) -> FastAPI:
     shell = build(settings, database=database, solver=solver_pool, renderer=render_pool)
     settings = shell.settings
-    if jobs is None:
-        jobs = AfterCommitThreads(tasks(shell))
     token_redaction.install()  # share-link tokens never reach the logs
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Handlers (plain ``def``) run in this many threads: the pool is sized from it too.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        shell.jobs.start()  # in-process job threads (SQLite); procrastinate has workers
         yield
         shell.close()  # the worker processes it started go with the app
 
@@ -218,7 +259,9 @@ def create_app(
             Solver: shell.solver,
             Renderer: shell.renderer,
             Limits: shell.limits,
-            Jobs: jobs,
+            JobEngine: shell.jobs,
+            # What a route hands a service that defers (tests may pass a recording one).
+            Jobs: jobs or shell.jobs,
             proposal_service.Services: shell.proposals,
             FailedLogins: FailedLogins(settings.auth_failures_per_minute),
             health.Health: health.Health(shell.database),
@@ -255,6 +298,7 @@ def create_app(
     app.include_router(decision_pages.router)
     app.include_router(work_packages.router)
     app.include_router(webhooks.router)
+    app.include_router(jobs_endpoints.router)
     return app
 
 
@@ -269,7 +313,8 @@ def prepared(database: Database) -> None:
 def propose(shell: Shell, body: dict[str, Any]) -> tuple[dict[str, Any], Pdf]:
     """The whole path on one machine (``offerwright propose`` and the demo): the database
     prepared, a proposal created from ``body`` (the ``POST /v1/proposals`` body), submitted
-    and rendered; the proposal as the API shows it, and its PDF."""
+    and rendered; the proposal as the API shows it, and its PDF. The render is the job's
+    own function, run here: there may be no worker to wait for."""
     database, settings = shell.database, shell.settings
     prepared(database)
     with database.transaction(write=False) as session:
@@ -280,7 +325,7 @@ def propose(shell: Shell, body: dict[str, Any]) -> tuple[dict[str, Any], Pdf]:
             session, COMMAND_LINE, created.body["id"], {"to": "submitted"}, seen
         )
     with database.transaction(write=False) as session:
-        pdf = proposal_pdf(
+        pdf = proposal_documents.proposal_pdf(
             database, shell.renderer, settings.provider_name, session, COMMAND_LINE,
             created.body["id"],
         )  # fmt: skip

@@ -204,6 +204,34 @@ def serve(
     )  # fmt: skip
 
 
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int, typer.Option(min=1, help="Jobs run at once (and PDF renderer processes).")
+    ] = 2,
+) -> None:
+    """Run background jobs (proposal PDFs...) from the PostgreSQL queue until stopped
+    (Ctrl-C or SIGTERM finish the jobs running). Start as many as you need, on any
+    machines. On SQLite there is nothing to start: `offerwright serve` runs its jobs."""
+    from app.bootstrap import work
+    from app.kit.settings import get_settings
+
+    settings = get_settings()
+    if settings.resolved_database_url.startswith("sqlite"):
+        typer.echo(
+            "error: `offerwright worker` needs PostgreSQL (set OFFERWRIGHT_DATABASE_URL="
+            "postgresql+psycopg://...); on SQLite, `offerwright serve` runs the background "
+            "jobs in its own threads, so there is no worker to start",
+            err=True,
+        )
+        raise typer.Exit(code=2)
+    import logging
+
+    # What the worker did and why a job failed: on standard error, for the service manager.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    work(settings, concurrency=concurrency)
+
+
 def _validate_and_report(path: Path) -> None:
     result = validate_catalog(path)
     for problem in result.problems:

@@ -420,3 +420,32 @@ class Decline(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     address: Mapped[str] = mapped_column(String(64))
     user_agent: Mapped[str] = mapped_column(String(500))
+
+
+class BackgroundJob(Base):
+    """A job of the in-process engine (``app.jobs.local``: SQLite, tests): written in the
+    transaction that asks for it, so committed work is never lost, and run by the API
+    process's job threads. On PostgreSQL, procrastinate keeps its own tables."""
+
+    __tablename__ = "background_jobs"
+    __table_args__ = (Index("ix_background_jobs_status_scheduled_at", "status", "scheduled_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task: Mapped[str] = mapped_column(String(100), index=True)
+    arguments: Mapped[dict[str, Any]] = mapped_column(Document)
+    # One job per lock waits or runs at a time (e.g. one render per document).
+    lock: Mapped[str | None] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # todo, doing, succeeded, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    scheduled_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Refreshed while it runs: a job whose heartbeat stopped (its process died) runs again.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+def ours(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's ``include_name``: procrastinate's tables (PostgreSQL) come from its own
+    schema SQL in migration 0004, not from these models, so comparisons leave them out."""
+    return not (type_ == "table" and name is not None and name.startswith("procrastinate_"))

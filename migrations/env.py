@@ -7,7 +7,7 @@ from alembic import context
 
 from app.kit.database import make_engine
 from app.kit.settings import get_settings
-from app.models import Base
+from app.models import Base, ours
 
 config = context.config
 
@@ -29,6 +29,7 @@ def _migrate(connection: object) -> None:
         target_metadata=Base.metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=ours,  # procrastinate's tables are its own
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -27,6 +27,11 @@ from tests.support.api import Keys
 from tests.support.database import RolledBackDatabase
 from tests.support.shared_app import SharedApp
 
+# Background jobs wait until a request waits for one, and then run in its thread: a test's
+# database is one connection rolled back at the end, so nothing may run beside the test.
+# Tests of the engines themselves choose theirs.
+os.environ.setdefault("OFFERWRIGHT_JOBS", "inline")
+
 pytest_plugins = ["tests.support.browser"]  # the one browser of the run, for browser tests
 
 FIXTURES = Path(__file__).parent / "fixtures"

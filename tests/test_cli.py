@@ -390,3 +390,10 @@ def test_serve_runs_one_api_process_per_core_by_default(
     assert CliRunner().invoke(app, ["serve"]).exit_code == 0
     assert CliRunner().invoke(app, ["serve", "--workers", "3"]).exit_code == 0
     assert [call["workers"] for call in calls] == [workers, 3]
+
+
+def test_a_worker_on_sqlite_says_there_is_nothing_to_start(cli: Invoke) -> None:
+    result = cli("worker")
+    assert result.exit_code == 2
+    assert "`offerwright worker` needs PostgreSQL" in result.stderr
+    assert "`offerwright serve` runs the background jobs in its own threads" in result.stderr

@@ -16,6 +16,7 @@ Permission = Literal[
     "cost.read",  # effort, labour rates, non-labour and partner cost, cost factors
     "delivery.read_all",  # delivery descriptions of every centre
     "audit.read",
+    "jobs.read",  # the background jobs and their failures
     "quote.price",  # price bundles and configure them
     "proposal.create",  # create proposals and run one's own through their lifecycle
     "proposal.read_all",  # every proposal, not only one's own
@@ -32,7 +33,14 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     "portfolio": _CURATE | {"catalog.write"},
     "approver": _CURATE | {"catalog.assure", "proposal.read_all", "proposal.approve"},
     "admin": _CURATE
-    | {"catalog.write", "audit.read", "proposal.create", "proposal.read_all", "webhooks.manage"},
+    | {
+        "catalog.write",
+        "audit.read",
+        "jobs.read",
+        "proposal.create",
+        "proposal.read_all",
+        "webhooks.manage",
+    },
 }
 
 

@@ -14,8 +14,13 @@ if TYPE_CHECKING:
     from app.documents.html import render_document
     from app.documents.pdf import content_key, duration
     from app.documents.render_pool import InlineRenderer, Renderer
-    from app.documents.rendered import Pdf, render_cached
-    from app.documents.responses import pdf_response, pdf_responses
+    from app.documents.rendered import Pdf, render_cached, stored_pdf
+    from app.documents.responses import (
+        pdf_response,
+        pdf_responses,
+        pending_response,
+        pending_responses,
+    )
     from app.documents.screen import screen_style
     from app.documents.words import (
         availability,
@@ -47,11 +52,14 @@ __all__ = [
     "money",
     "pdf_response",
     "pdf_responses",
+    "pending_response",
+    "pending_responses",
     "phrase",
     "quantity",
     "region",
     "render_cached",
     "render_document",
     "screen_style",
+    "stored_pdf",
     "upper_first",
 ]

@@ -35,17 +35,27 @@ class Pdf:
     key: str  # the content hash: an ETag that never needs invalidating
 
 
+def stored_pdf(session: Session, key: str, filename: str, limits: str) -> Pdf | None:
+    """The PDF stored under ``key``; the problem its render met, if that still stands
+    under ``limits``; or None: not rendered yet (or worth rendering again)."""
+    row = session.get(RenderedDocument, key)
+    if row is None:
+        return None
+    if row.pdf is not None:
+        return Pdf(row.pdf, filename, key)
+    _raise_remembered(row, limits)
+    return None
+
+
 def render_cached(
     database: Database, renderer: Renderer, session: Session, document: Printable, filename: str
 ) -> Pdf:
     """The document's PDF from the cache, or rendered and cached by its content hash; or
     the problem its render met, remembered or met now."""
     key = document.key()
-    cached = session.get(RenderedDocument, key)
-    if cached is not None and cached.pdf is not None:
-        return Pdf(cached.pdf, filename, key)
-    if cached is not None and cached.failure is not None:
-        _raise_remembered(cached, renderer.limits)
+    cached = stored_pdf(session, key, filename, renderer.limits)
+    if cached is not None:
+        return cached
     try:
         with released(session):  # no connection held while the renderer works
             rendered = renderer.render(document)

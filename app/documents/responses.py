@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from app.documents.rendered import Pdf
+from app.documents.schemas import RenderPending
 
 
 def pdf_responses(description: str) -> dict[int | str, dict[str, Any]]:
@@ -21,6 +22,34 @@ def pdf_responses(description: str) -> dict[int | str, dict[str, Any]]:
             },
         }
     }
+
+
+def pending_responses() -> dict[int | str, dict[str, Any]]:
+    return {
+        202: {
+            "description": "not rendered yet: a background job renders it; GET `Location` "
+            "again after `Retry-After` seconds",
+            "model": RenderPending,
+            "headers": {
+                "Location": {"description": "where the PDF will be", "schema": {"type": "string"}},
+                "Retry-After": {"description": "seconds", "schema": {"type": "integer"}},
+            },
+        }
+    }
+
+
+def pending_response(location: str, retry_after: int) -> Response:
+    body = RenderPending(
+        status="rendering",
+        detail="the PDF is being rendered; ask again shortly",
+        location=location,
+        retry_after=retry_after,
+    )
+    return JSONResponse(
+        body.model_dump(mode="json"),
+        status_code=202,
+        headers={"Location": location, "Retry-After": str(retry_after)},
+    )
 
 
 def pdf_response(document: Pdf) -> Response:

@@ -9,11 +9,16 @@ from typing import TYPE_CHECKING
 from app.kit.faces import lazy_face
 
 if TYPE_CHECKING:
-    from app.jobs.queue import JobArgument, Jobs
+    from app.jobs.engine import JobEngine
+    from app.jobs.queue import JobArgument, Jobs, defer
+    from app.jobs.tasks import RetryLater
 else:
     __getattr__ = lazy_face(__name__)
 
 __all__ = [
     "JobArgument",
+    "JobEngine",
     "Jobs",
+    "RetryLater",
+    "defer",
 ]

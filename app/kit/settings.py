@@ -6,6 +6,7 @@ import ipaddress
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -94,6 +95,25 @@ class Settings(BaseSettings):
     form_secret: str = ""
     # How long a customer page's form stays valid once the page is loaded.
     form_max_age_seconds: int = 86_400
+    # How long a PDF request waits for a render job before it answers 202 with Retry-After
+    # (a render never runs in the request).
+    pdf_wait_seconds: float = 1.0
+    # Background jobs. ``auto``: procrastinate on PostgreSQL (run by ``offerwright worker``),
+    # threads inside the API process on SQLite. ``threads`` or ``procrastinate`` force one;
+    # ``inline`` runs each job in the thread that committed it (tests on rolled-back
+    # databases, which share one connection, so nothing may run beside them).
+    jobs: Literal["auto", "threads", "procrastinate", "inline"] = "auto"
+    # Threads that run jobs inside an API process (the ``threads`` engine).
+    job_threads: int = 2
+    # A failing job is tried this many times in all, waiting base x 2^(attempt - 1) seconds
+    # before each retry; then it is failed for good (GET /v1/jobs shows it).
+    job_max_attempts: int = 5
+    job_retry_base_seconds: float = 2.0
+    # A running job's worker proves it is alive this often; a job whose worker was silent
+    # for the stalled timeout (killed mid-job) is queued again, checked this often.
+    job_heartbeat_seconds: float = 5.0
+    job_stalled_seconds: float = 30.0
+    job_stalled_check_seconds: float = 10.0
 
     @field_validator("trusted_proxies")
     @classmethod

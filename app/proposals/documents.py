@@ -1,23 +1,37 @@
 """The proposal PDF: built from the frozen revision only (``app.proposals.revision``),
-cached by content hash, rendered in the render pool. Issued proposals (approved and later)
-render as PDF/A-3b for archiving; drafts, and any copy asked for with ``draft``, carry a
-watermark."""
+cached by content hash, rendered in the render pool by a background job (``render``), never
+in a request. Issued proposals (approved and later) render as PDF/A-3b for archiving;
+drafts, and any copy asked for with ``draft``, carry a watermark.
+
+An issued revision's job is deferred when it is issued (``app.proposals.service``); any
+other copy's when it is first asked for (``requested``), once however often it is asked."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth import Principal
-from app.documents import Pdf, Renderer, render_cached
-from app.kit.database import Database
-from app.models import ProposalEvent
+from app import jobs
+from app.auth import SYSTEM, Principal
+from app.documents import Pdf, Renderer, render_cached, stored_pdf
+from app.jobs import JobArgument
+from app.kit.database import Database, released
+from app.kit.errors import DocumentTooLong, RenderLimit
+from app.models import Proposal, ProposalEvent
 from app.proposals.pdf import ProposalDocument
-from app.proposals.revision import Customer, read_revision
+from app.proposals.pdf import document_of as pdf_document
 from app.proposals.service import frozen_revision
 from app.proposals.states import Status, effective_status
+
+
+class WaitFor(Protocol):
+    def __call__(self, found: Callable[[], Pdf | None], seconds: float, /) -> Pdf | None: ...
 
 
 def _watermark(status: Status, *, issued: bool, superseded: bool, draft: bool) -> str | None:
@@ -31,17 +45,47 @@ def _watermark(status: Status, *, issued: bool, superseded: bool, draft: bool) -
     return None
 
 
-def proposal_pdf(
-    database: Database,
-    renderer: Renderer,
-    provider: str,
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A proposal copy as it would be printed, and what names it."""
+
+    document: ProposalDocument
+    filename: str
+    proposal_id: int
+    revision: int
+    draft: bool
+
+    @property
+    def job(self) -> dict[str, JobArgument]:
+        """The render job's arguments: the same job as the one deferred on issue."""
+        arguments: dict[str, JobArgument] = {"proposal_id": self.proposal_id}
+        arguments["revision"] = self.revision
+        if self.draft:
+            arguments["draft"] = 1
+        return arguments
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """Not rendered yet: its job is queued; ask again at ``location``."""
+
+    location: str
+    retry_after: int
+
+
+RENDER_TASK = "render_proposal"
+RETRY_AFTER_SECONDS = 2  # a proposal renders in about a second once a worker has it
+
+
+def document_of(
     session: Session,
+    provider: str,
     principal: Principal,
     proposal_id: int,
     *,
     revision: int | None = None,
     draft: bool = False,
-) -> Pdf:
+) -> Named:
     proposal, shown = frozen_revision(session, principal, proposal_id, revision)
     today = datetime.now(UTC).date()
     status = effective_status(proposal.status, proposal.valid_until, today)  # type: ignore[arg-type]
@@ -62,22 +106,96 @@ def proposal_pdf(
     watermark = _watermark(
         status, issued=issued, superseded=shown.revision != proposal.revision, draft=draft
     )
-    frozen = read_revision(shown.content)
-    document = ProposalDocument(
-        provider=provider,
-        number=proposal.number,
-        revision=shown.revision,
-        issued=shown.created_at.date(),
-        valid_until=shown.valid_until,
-        customer=Customer.model_validate(proposal.customer),
-        public=frozen.public,
-        components=frozen.components,
-        offering=frozen.offering,
-        watermark=watermark,
-        archival=watermark is None,
-        request=shown.request,
-        centres=frozen.centres,
-        capabilities=frozen.capabilities,
-    )
+    document = pdf_document(proposal, shown, provider, watermark=watermark)
     filename = f"{proposal.number}-r{shown.revision}{'-draft' if watermark else ''}.pdf"
-    return render_cached(database, renderer, session, document, filename)
+    return Named(document, filename, proposal.id, shown.revision, draft)
+
+
+def proposal_pdf(
+    database: Database,
+    renderer: Renderer,
+    provider: str,
+    session: Session,
+    principal: Principal,
+    proposal_id: int,
+    *,
+    revision: int | None = None,
+    draft: bool = False,
+) -> Pdf:
+    """The copy's PDF, rendered here if it is not stored yet: the job's work, and the
+    command line's (which has no worker to wait for)."""
+    named = document_of(session, provider, principal, proposal_id, revision=revision, draft=draft)
+    return render_cached(database, renderer, session, named.document, named.filename)
+
+
+def render(
+    database: Database,
+    renderer: Renderer,
+    provider: str,
+    *,
+    proposal_id: int,
+    revision: int,
+    draft: int = 0,
+) -> None:
+    """The job: render the copy and store it (or the limit it met, which the PDF route
+    then answers); no connection is held while it renders."""
+    # A limit's failure is remembered with the document: retrying would meet it again.
+    with database.transaction(write=False) as session, suppress(DocumentTooLong, RenderLimit):
+        proposal_pdf(
+            database, renderer, provider, session, SYSTEM, proposal_id,
+            revision=revision, draft=bool(draft),
+        )  # fmt: skip
+
+
+def render_failed(
+    database: Database, error: str, /, *, proposal_id: int, revision: int, draft: int = 0
+) -> None:
+    """A render that failed for good shows in the proposal's history (its status stays)."""
+    with database.transaction(write=True) as session:
+        proposal = session.get(Proposal, proposal_id)
+        if proposal is None:
+            return
+        copy = "draft copy" if draft else "PDF"
+        session.add(
+            ProposalEvent(
+                proposal_id=proposal.id, revision=proposal.revision, actor="system",
+                role="system", from_status=proposal.status, to_status=proposal.status,
+                comment=f"the {copy} of revision {revision} could not be rendered: {error}",
+            )
+        )  # fmt: skip
+
+
+def requested(
+    database: Database,
+    engine: jobs.Jobs,
+    wait: WaitFor,
+    limits: str,
+    provider: str,
+    session: Session,
+    principal: Principal,
+    proposal_id: int,
+    *,
+    revision: int | None = None,
+    draft: bool = False,
+    wait_seconds: float = 1.0,
+) -> Pdf | Pending:
+    """The copy's PDF from storage; or, not there yet, its render job queued (once, however
+    many ask), a short wait for it, and where to ask again. A render that failed on a limit
+    raises that problem, as stored."""
+    named = document_of(session, provider, principal, proposal_id, revision=revision, draft=draft)
+    key = named.document.key()
+    found = stored_pdf(session, key, named.filename, limits)
+    if found is not None:
+        return found
+    with released(session), database.transaction(write=True) as writing:
+        engine.defer(writing, RENDER_TASK, **named.job)
+
+    def look() -> Pdf | None:
+        with database.transaction(write=False) as reading:
+            return stored_pdf(reading, key, named.filename, limits)
+
+    found = wait(look, wait_seconds)
+    if found is not None:
+        return found
+    location = f"/v1/proposals/{named.proposal_id}/pdf?revision={named.revision}"
+    return Pending(location + ("&draft=true" if named.draft else ""), RETRY_AFTER_SECONDS)

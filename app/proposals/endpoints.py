@@ -12,7 +12,14 @@ from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from app.auth import Caller, Cursor, DbSession, Limit, Principal, Writing, json_model, requires
-from app.documents import Renderer, pdf_response, pdf_responses
+from app.documents import (
+    Renderer,
+    pdf_response,
+    pdf_responses,
+    pending_response,
+    pending_responses,
+)
+from app.jobs import JobEngine
 from app.kit.contract import problems
 from app.kit.params import Id
 from app.kit.representation import represent
@@ -200,11 +207,16 @@ def revise_proposal(
 @router.get(
     "/{proposal_id}/pdf",
     response_class=Response,
-    responses={**pdf_responses("the proposal PDF"), **problems(403, 404, 422, 503)},
+    responses={
+        **pdf_responses("the proposal PDF"),
+        **pending_responses(),
+        **problems(403, 404, 422, 503),
+    },
 )
 def proposal_pdf(
     services: Services,
     renderer: Annotated[Renderer, Depends(wired(Renderer))],
+    engine: Annotated[JobEngine, Depends(wired(JobEngine))],
     session: DbSession,
     principal: Caller,
     proposal_id: Id,
@@ -214,13 +226,18 @@ def proposal_pdf(
     """The proposal as a PDF a customer can be sent: cover, contents, executive summary,
     solution by layer, service levels, pricing (never cost or margin), one schedule per
     service (specification and statement of work), terms. Issued proposals are PDF/A-3b;
-    drafts (and `?draft=1` copies) are watermarked. Too long to render: 422; every
-    renderer busy: 503."""
-    document = proposal_documents.proposal_pdf(
-        services.database, renderer, services.settings.provider_name, session, principal,
-        proposal_id, revision=revision, draft=draft,
+    drafts (and `?draft=1` copies) are watermarked. PDFs are rendered by background jobs
+    (an issued revision's as it is issued) and served from storage; one not rendered yet
+    is 202 with `Retry-After` and `Location` (after a wait of at most a second). Too long
+    to render: 422."""
+    answer = proposal_documents.requested(
+        services.database, engine, engine.wait_for, renderer.limits,
+        services.settings.provider_name, session, principal, proposal_id,
+        revision=revision, draft=draft, wait_seconds=services.settings.pdf_wait_seconds,
     )  # fmt: skip
-    return pdf_response(document)
+    if isinstance(answer, proposal_documents.Pending):
+        return pending_response(answer.location, answer.retry_after)
+    return pdf_response(answer)
 
 
 @router.get(

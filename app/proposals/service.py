@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import audit
+from app import audit, jobs
 from app.auth import Principal, Role, sees_cost
 from app.configurator import Bundle, ConfigurationRequest, Limits, Solution
 from app.kit.bodies import validated
@@ -488,6 +488,8 @@ def transition(
         )
     proposal.status = after
     _event(session, proposal, principal, before, after, parsed.comment)
+    if after == "approved":  # issued: its PDF is rendered now, not when first downloaded
+        jobs.defer(session, "render_proposal", proposal_id=proposal.id, revision=proposal.revision)
     if after == "accepted":  # what was sold goes to the centres that deliver it
         work_packages.create_for(session, proposal, current)
     audit.record(session, principal, f"transition:{parsed.to}", "proposal", proposal.number,

@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 from sqlalchemy import or_, update
 
+from app.jobs import RetryLater
 from app.kit.database import Database
 from app.kit.settings import Settings
 from app.models import WebhookDelivery, WebhookEndpoint, utcnow
@@ -39,12 +40,12 @@ MAX_ERROR = 200
 EXCERPT_BYTES = 256
 
 
-class DeliveryFailed(Exception):
-    """This attempt failed and another is due in ``retry_in`` seconds."""
+class DeliveryFailed(RetryLater):
+    """This attempt failed and another is due in ``retry_in`` seconds: the job engine runs
+    the delivery again then, on the delivery's own schedule."""
 
     def __init__(self, detail: str, retry_in: int) -> None:
-        super().__init__(detail)
-        self.retry_in = retry_in
+        super().__init__(detail, retry_in)
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,8 +129,10 @@ def test_the_applications_job_engine_renders_the_contract_after_the_commit(
 ) -> None:
     from app.bootstrap import create_app
 
-    settings = Settings(auth_failures_per_minute=10_000)
-    app = create_app(settings, committed_database, render_pool=render_pool)  # its own jobs
+    # Its own engine, as served: threads that run jobs after the commit (the tests' default
+    # engine runs a job only for a request that waits for it).
+    settings = Settings(auth_failures_per_minute=10_000, jobs="threads")
+    app = create_app(settings, committed_database, render_pool=render_pool)
     with TestClient(app, client=("198.51.100.20", 4242)) as client:
         auth = Keys(committed_database)
         proposal, path = shared_proposal(client, auth)

@@ -308,13 +308,16 @@ class BusyRenderer:
         raise RenderBusy("every renderer is busy", headers={"Retry-After": "2"})
 
 
-def test_a_pdf_that_cannot_be_rendered_now_is_a_page_saying_so(
+def test_a_pdf_not_rendered_yet_is_a_page_that_asks_again_by_itself(
     database: Any, settings: Settings, auth: Any
 ) -> None:
+    # The request never renders: with every renderer busy, the job waits its turn and the
+    # customer reads that the PDF is on its way.
     with customer_app(database, settings, BusyRenderer(), RecordingJobs()) as client:
         proposal = issued_proposal(client, auth)
         path = page_path(share(client, auth, proposal)["url"])
         answer = client.get(f"{path}/pdf")
-    assert answer.status_code == 503 and answer.headers["retry-after"] == "2"
+    assert answer.status_code == 202 and answer.headers["retry-after"] == "2"
+    assert answer.headers["refresh"] == "2"
     assert answer.headers["content-type"].startswith("text/html")
-    assert "The PDF is not available right now" in answer.text
+    assert "Your PDF is being prepared" in answer.text

@@ -32,12 +32,14 @@ from tests.support.factories import (
     move_proposal,
     patch_component,
 )
+from tests.support.pdfs import fetch_pdf
 from tests.support.problems import assert_problem
 
 
 def pdf_of(client: TestClient, auth: Any, proposal: dict[str, Any], who: str = "sales",
            **params: Any) -> bytes:  # fmt: skip
-    response = client.get(f"{PROPOSALS}/{proposal['id']}/pdf", params=params, headers=auth(who))
+    response = fetch_pdf(client, f"{PROPOSALS}/{proposal['id']}/pdf", params=params,
+                         headers=auth(who))  # fmt: skip
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"
     return response.content
@@ -174,14 +176,14 @@ def test_the_same_snapshot_is_the_same_document_whatever_the_catalog_does(
     from app.models import RenderedDocument
 
     proposal = create_proposal(client, auth)
-    first = client.get(f"{PROPOSALS}/{proposal['id']}/pdf", headers=auth("sales"))
+    first = fetch_pdf(client, f"{PROPOSALS}/{proposal['id']}/pdf", headers=auth("sales"))
     code = proposal["lines"][0]["component"]
     headers = auth("portfolio")
     changed = patch_component(client, headers, code, {"name": "Renamed after the sale"},
                     latest_etag(client, headers, code))  # fmt: skip
     assert changed.status_code == 200, changed.text
     activate(client, auth, code=code, version=proposal["lines"][0]["version"] + 1)
-    again = client.get(f"{PROPOSALS}/{proposal['id']}/pdf", headers=auth("sales"))
+    again = fetch_pdf(client, f"{PROPOSALS}/{proposal['id']}/pdf", headers=auth("sales"))
     assert again.content == first.content  # served from the cache by content hash
     assert again.headers["ETag"] == first.headers["ETag"]
     with database.transaction(write=True) as session:
@@ -214,7 +216,7 @@ def test_a_render_that_failed_on_a_limit_is_answered_from_memory(
     with TestClient(app, raise_server_exceptions=False) as client:
         proposal = create_proposal(client, auth)
         url = f"{PROPOSALS}/{proposal['id']}/pdf"
-        first = client.get(url, headers=auth("sales"))
+        first = fetch_pdf(client, url, headers=auth("sales"))
         assert_problem(first, 422, "document-too-large")
         again = client.get(url, headers=auth("sales"))
         problem = assert_problem(again, 422, "document-too-large")
@@ -224,7 +226,7 @@ def test_a_render_that_failed_on_a_limit_is_answered_from_memory(
         monkeypatch.setattr(proposal_pdf, "RENDER_VERSION", proposal_pdf.RENDER_VERSION + 1)
         proposal_pdf._fingerprint.cache_clear()
         try:
-            assert_problem(client.get(url, headers=auth("sales")), 422, "document-too-large")
+            assert_problem(fetch_pdf(client, url, headers=auth("sales")), 422, "document-too-large")
             assert capped.renders == 2
         finally:
             monkeypatch.undo()

@@ -39,6 +39,8 @@ class BrokenDatabase:
     """A database that fails in a way nobody planned for."""
 
     engine = None
+    url = "sqlite://"  # what the composition root reads of any database
+    sessions = sessionmaker()
 
     def transaction(self, *, write: bool) -> Any:
         raise RuntimeError('boom at File "/srv/app/secret.py", line 1\nTraceback (most recent)')

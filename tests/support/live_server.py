@@ -44,7 +44,7 @@ def live_server(directory: Path) -> Iterator[LiveServer]:
     upgrade(database.engine)
     with database.transaction(write=True) as session:
         import_snapshot(session, SYSTEM, load_default_catalog(), trusted=True)
-    app = create_app(Settings(), database)
+    app = create_app(Settings(jobs="threads"), database)  # as `offerwright serve` runs
     # Bound and listening before the server runs: a client may connect at once, its
     # connection waits in the backlog until Uvicorn has started.
     listener = socket.socket()

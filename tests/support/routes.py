@@ -332,6 +332,7 @@ CATALOG_CASES = [
     Case("GET", "/v1/catalog/summary", "/v1/catalog/summary", EVERYONE),
     Case("POST", "/v1/catalog/import", "/v1/catalog/import", CURATORS, body=default_catalog_json),
     Case("GET", "/v1/audit", "/v1/audit", ADMINS, shows=None),
+    Case("GET", "/v1/jobs", "/v1/jobs", ADMINS, shows=None),
     Case("POST", "/v1/quotes/price", "/v1/quotes/price", QUOTERS, body=QUOTE, shows=COST),
     Case(
         "POST", "/v1/configurations", "/v1/configurations", QUOTERS, body=CONFIGURATION, shows=COST

@@ -111,6 +111,14 @@ def postgres_schema(url: str) -> Iterator[str]:
         admin.dispose()
 
 
+def _worker(python: str, env: dict[str, str], cwd: Path, number: int) -> subprocess.Popen[bytes]:
+    with (cwd / f"worker-{number}.log").open("wb") as log:  # the process keeps its own copy
+        return subprocess.Popen(
+            [python, "-m", "app.cli", "worker"], env=env, cwd=cwd, stdout=log,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+
 @contextmanager
 def served(
     directory: Path,
@@ -118,13 +126,18 @@ def served(
     *,
     python: str = sys.executable,
     source: Path | None = ROOT,
+    workers: int = 0,
     **settings: str,
 ) -> Iterator[Served]:
     """``offerwright serve`` in ``directory`` (its SQLite file there unless a URL is given),
     with ``settings`` as OFFERWRIGHT_* variables (only those given: older code may lack some);
     stopped (and waited for) on exit. ``python -m app.cli`` runs every command, with
-    ``source`` first on PYTHONPATH (None: whatever that interpreter has installed)."""
+    ``source`` first on PYTHONPATH (None: whatever that interpreter has installed).
+    ``workers``: ``offerwright worker`` processes beside it (PostgreSQL's background jobs,
+    such as PDF renders; on SQLite the server runs them itself)."""
     env = {**os.environ, **{f"OFFERWRIGHT_{k.upper()}": v for k, v in settings.items()}}
+    if "jobs" not in settings:
+        env.pop("OFFERWRIGHT_JOBS", None)  # the tests' own choice: served runs as deployed
     env.pop("OFFERWRIGHT_DATABASE_URL", None)
     if database_url is not None:
         env["OFFERWRIGHT_DATABASE_URL"] = database_url
@@ -150,6 +163,7 @@ def served(
     output = _Output(process.stdout, log)
     output.start()
     url = f"http://127.0.0.1:{port}"
+    job_workers = [_worker(python, env, directory, number) for number in range(workers)]
     try:
         # Uvicorn says when an API process has started; then the first request is served
         # (were it early, it would wait in the socket's backlog, not fail).
@@ -161,6 +175,9 @@ def served(
         assert health.status_code == 200, f"{health.status_code}:\n{log.read_text()}"
         yield Served(url, keys, log, process)
     finally:
+        for worker in job_workers:
+            worker.terminate()
+            worker.wait(timeout=30)
         process.terminate()
         try:
             process.wait(timeout=30)

@@ -12,6 +12,7 @@ from starlette.background import BackgroundTask
 
 from app.auth import SYSTEM
 from app.documents import Renderer, pdf_response
+from app.jobs import JobEngine
 from app.kit.database import Database
 from app.kit.errors import DocumentTooLong, RenderBusy, RenderLimit
 from app.kit.settings import Settings
@@ -26,6 +27,7 @@ router = APIRouter(prefix="/p", include_in_schema=False)
 Db = Annotated[Database, Depends(wired(Database))]
 AppSettings = Annotated[Settings, Depends(wired(Settings))]
 AppRenderer = Annotated[Renderer, Depends(wired(Renderer))]
+Engine = Annotated[JobEngine, Depends(wired(JobEngine))]
 
 
 @router.get("/static/{name}")
@@ -89,7 +91,7 @@ def customer_choice(
 
 @router.get("/{token}/pdf")
 def customer_pdf(
-    database: Db, renderer: AppRenderer, settings: AppSettings, token: str
+    database: Db, renderer: AppRenderer, engine: Engine, settings: AppSettings, token: str
 ) -> Response:
     """The revision's PDF, from the same store as the API's PDF route."""
     with database.transaction(write=False) as session:
@@ -100,16 +102,22 @@ def customer_pdf(
             return customer.closed(opened, settings)
         # Read as the system: the link has already decided what this caller may see,
         # and a customer PDF never carries cost or margin.
+        # Never rendered here: from storage, or its job queued and a page that says so.
         try:
-            document = proposal_documents.proposal_pdf(
-                database, renderer, settings.provider_name, session, SYSTEM,
-                opened.proposal.id, revision=opened.link.revision,
+            document = proposal_documents.requested(
+                database, engine, engine.wait_for, renderer.limits, settings.provider_name,
+                session, SYSTEM, opened.proposal.id, revision=opened.link.revision,
+                wait_seconds=settings.pdf_wait_seconds,
             )  # fmt: skip
         except (RenderBusy, RenderLimit, DocumentTooLong) as error:
             # A person reads this answer: a page that says so, not a problem document.
             retry = {"Retry-After": error.headers.get("Retry-After", "60")}
             page = unavailable_html(settings.provider_name, f"/p/{token}")
             return customer.html(page, 503, retry)
+    if isinstance(document, proposal_documents.Pending):
+        wait = str(document.retry_after)
+        page = unavailable_html(settings.provider_name, f"/p/{token}", preparing=wait)
+        return customer.html(page, 202, {"Retry-After": wait, "Refresh": wait})
     answer = pdf_response(document)
     answer.headers["Cache-Control"] = "no-store"
     return answer

@@ -149,9 +149,10 @@ def refused_html(provider: str, base: str) -> str:
     )
 
 
-def unavailable_html(provider: str, base: str) -> str:
-    """The PDF could not be rendered now (every renderer busy, a limit met)."""
+def unavailable_html(provider: str, base: str, *, preparing: str | None = None) -> str:
+    """The PDF could not be rendered now (every renderer busy, a limit met), or is being
+    prepared (``preparing``: seconds after which the page asks again by itself)."""
     return PAGES.get_template("customer/unavailable.html").render(
         provider=provider, base=base, stylesheet=stylesheet_url(),
-        icon=static_url("favicon.svg"),
+        icon=static_url("favicon.svg"), preparing=preparing,
     )  # fmt: skip
