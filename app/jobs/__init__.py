@@ -10,7 +10,7 @@ from app.kit.faces import lazy_face
 
 if TYPE_CHECKING:
     from app.jobs.engine import JobEngine
-    from app.jobs.queue import JobArgument, Jobs, defer
+    from app.jobs.queue import JobArgument, Jobs, JobsOf, defer
     from app.jobs.tasks import RetryLater
 else:
     __getattr__ = lazy_face(__name__)
@@ -19,6 +19,7 @@ __all__ = [
     "JobArgument",
     "JobEngine",
     "Jobs",
+    "JobsOf",
     "RetryLater",
     "defer",
 ]

@@ -47,6 +47,14 @@ def attached(session: Session) -> Jobs | None:
     return jobs
 
 
+class JobsOf:
+    """``Jobs`` for a service that has none at hand: whichever engine the session's
+    database was attached to."""
+
+    def defer(self, session: Session, task: str, /, **arguments: JobArgument) -> None:
+        defer(session, task, **arguments)
+
+
 def defer(session: Session, task: str, /, **arguments: JobArgument) -> None:
     """Defer ``task`` through the engine attached to ``session``'s database. A database no
     shell attached an engine to (a bare one in a unit test) runs no background work; what

@@ -81,9 +81,9 @@ def create_for(
     proposal: Proposal,
     revision: ProposalRevision,
     choice: Mapping[str, Any] | None = None,
-) -> int:
+) -> list[WorkPackage]:
     """The work packages of an accepted proposal, one per line of the chosen option and
-    per add-on ticked; returns how many. ``choice`` is the customer's (``{"option": n,
+    per add-on ticked; returns them. ``choice`` is the customer's (``{"option": n,
     "add_ons": [...]}``, as the acceptance stores it); None (accepted by sales, not through
     the link) is the first option without add-ons."""
     frozen = read_revision(revision.content)
@@ -95,11 +95,12 @@ def create_for(
         *chosen_bundle(frozen, made, show_cost=False).lines,
         *(add_ons[number - 1] for number in made.add_ons),
     )
+    rows: list[WorkPackage] = []
     for index, line in enumerate(lines, start=1):
         package = package_of(
             proposal.number, customer, revision.revision, frozen, index, line, accepted_on
         )
-        session.add(
+        rows.append(
             WorkPackage(
                 proposal_id=proposal.id,
                 revision=revision.revision,
@@ -108,4 +109,6 @@ def create_for(
                 content=package.stored(),
             )
         )
-    return len(lines)
+    session.add_all(rows)
+    session.flush()  # their ids, for the events that announce them
+    return rows

@@ -40,10 +40,10 @@ from app.kit.representation import represent
 from app.kit.settings import Settings
 from app.models import Proposal, ProposalCounter, ProposalEvent, ProposalRevision, utcnow
 from app.portfolio import ActiveCatalog, validate_model
-from app.proposals import idempotency
+from app.proposals import events, idempotency
 from app.proposals import packages as work_packages
 from app.proposals.add_ons import price_add_ons
-from app.proposals.choices import Choices
+from app.proposals.choices import Choice, Choices
 from app.proposals.content import Offered, freeze
 from app.proposals.revision import Customer, FrozenRevision, content_hash, read_revision
 from app.proposals.schemas import MAX_OPTIONS, IsoDate, Line
@@ -491,7 +491,9 @@ def transition(
     if after == "approved":  # issued: its PDF is rendered now, not when first downloaded
         jobs.defer(session, "render_proposal", proposal_id=proposal.id, revision=proposal.revision)
     if after == "accepted":  # what was sold goes to the centres that deliver it
-        work_packages.create_for(session, proposal, current)
+        made = work_packages.create_for(session, proposal, current)
+        events.accepted(session, None, proposal, current, Choice(), "recorded by sales",
+                        utcnow(), None, made)  # fmt: skip
     audit.record(session, principal, f"transition:{parsed.to}", "proposal", proposal.number,
                  {"status": before}, {"status": after}, parsed.comment)  # fmt: skip
     try:

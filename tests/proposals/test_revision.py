@@ -299,7 +299,7 @@ def test_work_packages_are_made_from_a_stored_revision_as_they_were(
                         customer=copy.deepcopy(fields["customer"]))  # fmt: skip
     revision = ProposalRevision(revision=1, content=_stored("accepted", 1))
     session = _Added()
-    assert work_packages.create_for(session, proposal, revision) == len(packages)  # type: ignore[arg-type]
+    assert len(work_packages.create_for(session, proposal, revision)) == len(packages)  # type: ignore[arg-type]
     made = [(row.line, row.centre, row.revision, row.content) for row in session.rows]
     assert made == [(p["line"], p["centre"], p["revision"], p["content"]) for p in packages]
 

@@ -34,7 +34,7 @@ from app.models import (
     ShareLink,
     utcnow,
 )
-from app.proposals import packages
+from app.proposals import events, packages
 from app.proposals.acceptance.choices import choices_of, describe
 from app.proposals.acceptance.contract import ContractDocument
 from app.proposals.acceptance.forms import AcceptanceForm
@@ -98,8 +98,10 @@ def accept(
             session.flush()  # the unique key per proposal: a lost race stops here
             chosen = describe(choice, choices_of(read_revision(revision.content)))
             _move(session, proposal, "accepted", _actor(form.full_name), f"accepted: {chosen}")
-            packages.create_for(session, proposal, revision, choice=choice.stored())
+            made = packages.create_for(session, proposal, revision, choice=choice.stored())
             jobs.defer(session, RENDER_CONTRACT, acceptance_id=acceptance.id)
+            events.accepted(session, jobs, proposal, revision, choice, chosen, acceptance.at,
+                            (form.full_name, form.job_title), made)  # fmt: skip
             session.flush()
     except IntegrityError:
         log.info("a concurrent decision on share link won the race; answered as already made")
@@ -130,6 +132,7 @@ def decline(database: Database, token: str, reason: str | None, evidence: Eviden
             session.flush()
             comment = "declined by customer" + (f": {reason}" if reason else "")
             _move(session, opened.proposal, "rejected", "customer", comment)
+            events.declined(session, opened.proposal, opened.revision.revision, utcnow(), reason)
             session.flush()
     except IntegrityError:
         return "already"

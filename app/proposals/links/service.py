@@ -19,6 +19,7 @@ from app.kit.database import Database
 from app.kit.errors import Forbidden, IllegalTransition, NotFound
 from app.kit.settings import Settings
 from app.models import Proposal, ProposalEvent, ProposalRevision, ShareLink, ShareLinkView, utcnow
+from app.proposals import events
 from app.proposals.links.addresses import anonymised, truncated
 from app.proposals.links.schemas import LinkViews, ShareLinkCreated, ShareLinkState, ViewOf
 from app.proposals.links.state import LinkState, link_state
@@ -152,6 +153,7 @@ def share(
                  {"status": status}, {"status": proposal.status, "revision": link.revision,
                                       "expires_at": link.expires_at.isoformat()})  # fmt: skip
     session.flush()
+    events.issued(session, proposal, revision, now, link.expires_at)
     state = _state(session, link, proposal)
     return ShareLinkCreated(**state.model_dump(), url=link_url(base_url, token))
 
@@ -221,11 +223,18 @@ def record_view(database: Database, link_id: int, address: str | None, agent: st
     (logged), never the page."""
     try:
         with database.transaction(write=True) as session:
+            now = utcnow()
+            first = session.scalar(select(ShareLinkView.id).where(ShareLinkView.link_id == link_id)
+                                   .limit(1)) is None  # fmt: skip
             session.add(
                 ShareLinkView(
-                    link_id=link_id, at=utcnow(), address=anonymised(address),
+                    link_id=link_id, at=now, address=anonymised(address),
                     user_agent=truncated(agent),
                 )
             )  # fmt: skip
+            link = session.get(ShareLink, link_id)
+            proposal = None if link is None else session.get(Proposal, link.proposal_id)
+            if link is not None and proposal is not None:
+                events.viewed(session, proposal, link.revision, now, first_view=first)
     except Exception:  # a view is worth a log line, not an error on a page already sent
         log.warning("the view of share link %s was not recorded", link_id, exc_info=True)
