@@ -298,7 +298,12 @@ def demo() -> None:
         _show_demo_quote(session)
         _show_demo_configuration(session)
     typer.echo("\nA proposal for the same request, as a PDF:")
-    _write_proposal({"customer": DEMO_CUSTOMER, "request": DEMO_REQUEST}, Path(DEMO_PROPOSAL_PDF))
+    proposal = _write_proposal(
+        {"customer": DEMO_CUSTOMER, "request": DEMO_REQUEST}, Path(DEMO_PROPOSAL_PDF)
+    )
+    link = _share(proposal)
+    if link is not None:
+        typer.echo(f"  the customer's link (once `offerwright serve` runs): {link}")
     typer.echo(
         "\nNext: `offerwright serve`, then open http://127.0.0.1:8000/docs or\n"
         "  curl -H 'Authorization: Bearer <key>' 'http://127.0.0.1:8000/v1/components?limit=5'"
@@ -350,7 +355,7 @@ def propose(
     _write_proposal(body, output)
 
 
-def _write_proposal(body: dict[str, Any], output: Path) -> None:
+def _write_proposal(body: dict[str, Any], output: Path) -> dict[str, Any]:
     from app.bootstrap import propose as propose_locally
     from app.kit.errors import Invalid, NoValidBundle
 
@@ -379,6 +384,21 @@ def _write_proposal(body: dict[str, Any], output: Path) -> None:
     if proposal["status"] == "pending_approval":
         typer.echo("  A guardrail is broken: an approver must approve it; the PDF is a draft.")
     typer.echo(f"  wrote {output} ({len(pdf.content) // 1024} KiB)")
+    return proposal
+
+
+def _share(proposal: dict[str, Any]) -> str | None:
+    """A customer link to an issued proposal (it is then sent), or None if it is not."""
+    from app.bootstrap import COMMAND_LINE
+    from app.proposals.links.service import share
+
+    if proposal["status"] not in ("approved", "sent"):
+        return None
+    shell = _shell()
+    base = shell.settings.public_base_url or "http://127.0.0.1:8000"
+    with shell.database.transaction(write=True) as session:
+        created = share(session, COMMAND_LINE, proposal["id"], shell.settings, base)
+    return created.url
 
 
 # The README's worked example: three lines priced on the database's active catalog.

@@ -3,6 +3,7 @@ export, and API keys."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
@@ -316,6 +318,14 @@ def test_demo_builds_imports_prices_and_can_run_again(
     assert "Proposal P-" in first.output and "; approved." in first.output
     text = _pdf_text(tmp_path / "offerwright-demo-proposal.pdf")
     assert "Acme Logistics GmbH" in text and "Service schedules" in text
+    # Shared with the customer: the link it prints opens the proposal's page.
+    link = re.search(r"customer's link .*: (http://127\.0\.0\.1:8000(/p/[\w-]{43}))", first.output)
+    assert link is not None, first.output
+    from app.bootstrap import create_app
+
+    with TestClient(create_app(database=cli_db)) as client:
+        page = client.get(link[2])
+    assert page.status_code == 200 and "Acme Logistics GmbH" in page.text
     again = cli("demo")
     _ok(again)
     assert "0 component(s) imported, 83 already there" in again.output
