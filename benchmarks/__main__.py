@@ -8,6 +8,7 @@ from benchmarks import (
     api_list,
     catalog_load,
     configurator,
+    customer,
     load,
     options,
     pricing,
@@ -15,6 +16,15 @@ from benchmarks import (
 )
 
 if __name__ == "__main__":
-    for benchmark in (catalog_load, api_list, pricing, configurator, options, proposals, load):
+    for benchmark in (
+        catalog_load,
+        api_list,
+        pricing,
+        configurator,
+        options,
+        proposals,
+        customer,
+        load,
+    ):
         sys.argv = [benchmark.__name__]
         benchmark.main()
