@@ -286,6 +286,12 @@ class _Added:
     def add(self, row: Any) -> None:
         self.rows.append(row)
 
+    def add_all(self, rows: list[Any]) -> None:
+        self.rows.extend(rows)
+
+    def flush(self) -> None:
+        pass
+
 
 def test_work_packages_are_made_from_a_stored_revision_as_they_were(
     monkeypatch: pytest.MonkeyPatch,
