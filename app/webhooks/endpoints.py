@@ -105,8 +105,10 @@ def list_webhooks(
     return _page(webhooks.listing(session, limit, cursor))
 
 
+# ``:int``: /event-types is not an endpoint id, so PATCH or DELETE on it is a 405, not a
+# body or id problem.
 @router.get(
-    "/{endpoint_id}",
+    "/{endpoint_id:int}",
     response_model=WebhookEndpoint,
     responses={200: {"headers": _ETAG}, **problems(404)},
 )
@@ -116,7 +118,7 @@ def read_webhook(session: DbSession, _: Admin, endpoint_id: Id) -> Response:
 
 
 @router.patch(
-    "/{endpoint_id}",
+    "/{endpoint_id:int}",
     response_model=WebhookEndpoint,
     responses={200: {"headers": _ETAG}, **problems(404, 412, 428)},
 )
@@ -137,7 +139,7 @@ def update_webhook(
         return tagged(webhooks.patch(session, principal, endpoint_id, body, if_match))
 
 
-@router.delete("/{endpoint_id}", status_code=204, responses=problems(404, 412))
+@router.delete("/{endpoint_id:int}", status_code=204, responses=problems(404, 412))
 def delete_webhook(
     writing: Writing, principal: Admin, endpoint_id: Id, if_match: IfMatch = None
 ) -> Response:

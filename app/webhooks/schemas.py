@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.config import JsonDict
 
 from app.kit.schemas import Page
 from app.webhooks.events import EventType
@@ -15,6 +16,10 @@ DeliveryStatus = Literal["pending", "delivered", "failed"]
 _URL = ("where deliveries are POSTed: https, on a public address (plain http and private "
         "addresses only for hosts on the allow-list)")  # fmt: skip
 _EVENTS = "the events to receive: a non-empty set of the event types"
+# What the schema can say of a URL the service takes (whether its host is public, only a
+# lookup can), and of a set of events.
+_URL_SCHEMA: JsonDict = {"pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+\S*$"}
+_SET: JsonDict = {"uniqueItems": True}
 
 
 def _distinct(events: list[EventType] | None) -> list[EventType] | None:
@@ -30,8 +35,10 @@ class WebhookEndpointCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    url: str = Field(min_length=1, max_length=2000, description=_URL)
-    events: list[EventType] = Field(min_length=1, max_length=5, description=_EVENTS)
+    url: str = Field(min_length=1, max_length=2000, description=_URL, json_schema_extra=_URL_SCHEMA)
+    events: list[EventType] = Field(
+        min_length=1, max_length=5, description=_EVENTS, json_schema_extra=_SET
+    )
     description: str = Field("", max_length=500)
     enabled: bool = True
 
@@ -44,8 +51,12 @@ class WebhookEndpointPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    url: str | None = Field(None, min_length=1, max_length=2000, description=_URL)
-    events: list[EventType] | None = Field(None, min_length=1, max_length=5, description=_EVENTS)
+    url: str | None = Field(
+        None, min_length=1, max_length=2000, description=_URL, json_schema_extra=_URL_SCHEMA
+    )
+    events: list[EventType] | None = Field(
+        None, min_length=1, max_length=5, description=_EVENTS, json_schema_extra=_SET
+    )
     description: str | None = Field(None, max_length=500)
     enabled: bool | None = None
 
