@@ -74,7 +74,7 @@ class ChooseRule(_Rule):
     """Between ``min`` and ``max`` of ``group`` are chosen (only when ``when`` is, if given)."""
 
     kind: Literal["choose"]
-    group: tuple[ComponentCode, ...] = Field(min_length=2)
+    group: tuple[ComponentCode, ...] = Field(min_length=1)
     min: int = Field(default=0, ge=0, le=MAX_QUANTITY)
     max: int = Field(ge=1, le=MAX_QUANTITY)
     when: ComponentCode | None = None

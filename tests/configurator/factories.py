@@ -71,6 +71,7 @@ TEMPLATES = [
     lambda a, b: rule("excludes", **{"if": a, "then": [b]}),
     lambda a, b: rule("choose", group=[a, b], min=0, max=1),
     lambda a, b: rule("choose", group=[a, b], min=1, max=2),
+    lambda a, b: rule("choose", group=[a], min=1, max=1, when=b),  # a group of one
     lambda a, b: rule("quantity", unit="server", left={a: 1}, op="<=", right={b: 1}),
     lambda a, b: rule("expression", expression=f"{a} iff not {b}"),
     lambda a, b: rule("attribute", attribute="os", mode="agree", components=[a, b]),
