@@ -1,7 +1,8 @@
 """Catalog-as-code export: a CatalogSnapshot -> the directory layout the loader reads.
 
 Load -> export -> load gives an equal snapshot. Default values are left out so the files stay
-as short as a person would write them; big variant tables go to CSV files next to the YAML.
+as short as a person would write them: the fields a family's components share go to the
+family folder's ``_defaults.yaml``; big variant tables go to CSV files next to the YAML.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from catalog.components import Component
+from catalog.defaults import DEFAULTS_FILE, factor
 from catalog.loader import TABLES_DIRECTORY
 from catalog.rules import Rule, TableRule
 from catalog.snapshot import CatalogSnapshot
@@ -61,8 +64,15 @@ def export_files(snapshot: CatalogSnapshot) -> dict[str, str]:
     if snapshot.rules:
         files["rules.yaml"] = dump([_rule_record(rule, tables) for rule in snapshot.rules])
     files.update(tables)
+    families: dict[str, list[Component]] = {}
     for component in snapshot.components:
-        files[f"components/{component.family}/{component.code}.yaml"] = dump(_plain(component))
+        families.setdefault(component.family, []).append(component)
+    for family, members in families.items():
+        shared, records = factor([_plain(component) for component in members])
+        if shared:
+            files[f"components/{family}/{DEFAULTS_FILE}"] = dump(shared)
+        for component, record in zip(members, records, strict=True):
+            files[f"components/{family}/{component.code}.yaml"] = dump(record)
     return files
 
 

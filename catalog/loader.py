@@ -5,6 +5,7 @@ Layout (each collection is one file, a directory of files, or both)::
     capabilities.yaml  competencies.yaml  delivery-centres.yaml  price-books.yaml
     offerings.yaml     rules.yaml  (or rules/*.yaml)   tables/*.csv (rows of table rules)
     components/<family>/<CODE>.yaml                     (one component per file)
+    components/[<family>/]_defaults.yaml                 (fields a folder's components share)
 
 A file holds one record (a mapping) or a list of records. Every problem is collected — YAML
 syntax, schema, references, consistency — with file, line and field path; a catalog with any
@@ -31,6 +32,7 @@ from catalog.capabilities import Capability, Competency
 from catalog.centres import DeliveryCentre
 from catalog.checks import Records, check
 from catalog.components import Component
+from catalog.defaults import DEFAULTS_FILE, OWN_FIELDS, inherit
 from catalog.located import Located, Source
 from catalog.offerings import Offering
 from catalog.price_books import PriceBook
@@ -115,13 +117,17 @@ def _validate(root: Path) -> LoadResult:
     for collection in COLLECTIONS:
         for relative in files[collection.name]:
             for raw, source in reader.records(relative):
+                if collection.field == "components" and isinstance(raw, dict):
+                    raw, source = reader.with_defaults(raw, source)
                 model = reader.validate(collection, raw, source)
                 if model is not None:
                     getattr(records, collection.field).append(Located(model, source))
                 elif isinstance(raw, dict):
                     _remember_invalid(records, raw)
     problems = [*reader.problems, *check(records)]
-    return _result(records, sorted(reader.locate(problem) for problem in problems))
+    # A bad default is found once per component inheriting it: said once.
+    located_problems = dict.fromkeys(reader.locate(problem) for problem in problems)
+    return _result(records, sorted(located_problems))
 
 
 def _remember_invalid(records: Records, raw: dict[str, Any]) -> None:
@@ -159,6 +165,10 @@ def _discover(root: Path) -> tuple[dict[str, list[str]], list[Problem]]:
             if name.startswith("."):
                 continue
             relative = prefix + name
+            if name == DEFAULTS_FILE:
+                if top != "components":
+                    unexpected.append(Problem(relative, None, (), _MISPLACED_DEFAULTS))
+                continue  # read with the components of its folder and the folders below
             if not prefix and name.endswith(".yaml") and name[: -len(".yaml")] in by_collection:
                 by_collection[name[: -len(".yaml")]].append(relative)
             elif top in by_collection and name.endswith(".yaml"):
@@ -181,6 +191,13 @@ _UNEXPECTED = (
 )
 
 
+_MISPLACED_DEFAULTS = (
+    f"{DEFAULTS_FILE} holds the fields shared by the components of its folder: it belongs "
+    "in components/ or a folder below it"
+)
+_COMPONENT_FIELDS = frozenset(field.alias or name for name, field in Component.model_fields.items())
+
+
 class _Reader:
     """Reads files, validates records and remembers every problem on the way."""
 
@@ -188,6 +205,48 @@ class _Reader:
         self.root = root
         self.problems: list[Problem] = []
         self._located: dict[str, Any] = {}  # file -> round-trip document, for line numbers
+        self._defaults: dict[str, dict[str, Any] | None] = {}  # folder -> its defaults
+
+    def with_defaults(self, raw: dict[str, Any], source: Source) -> tuple[dict[str, Any], Source]:
+        """A component record on top of the defaults of its folder and the folders above."""
+        folders = source.file.split("/")[:-1]  # components, <family>, ...
+        layers = []
+        for depth in range(1, len(folders) + 1):
+            file = "/".join([*folders[:depth], DEFAULTS_FILE])
+            layer = self._folder_defaults(file)
+            if layer:
+                layers.append((file, layer))
+        if not layers:
+            return raw, source
+        merged, inherited = inherit(layers, raw)
+        return merged, replace(source, inherited=inherited)
+
+    def _folder_defaults(self, file: str) -> dict[str, Any] | None:
+        """The fields ``file`` gives (read once; None when there is no such file), without
+        the ones it may not give, each reported once."""
+        if file in self._defaults:
+            return self._defaults[file]
+        self._defaults[file] = None
+        if not (self.root / file).is_file():
+            return None
+        records = list(self.records(file))
+        if not records:
+            return None
+        document, source = records[0]
+        if source.prefix or not isinstance(document, dict):
+            self.problems.append(Problem(file, 1, (), "expected a mapping of component fields"))
+            return None
+        layer: dict[str, Any] = {}
+        for key, value in document.items():
+            if key in OWN_FIELDS:
+                message = "a component's own field: it cannot be a folder default"
+                self.problems.append(source.problem((key,), message))
+            elif key not in _COMPONENT_FIELDS:
+                self.problems.append(source.problem((key,), "unknown field"))
+            else:
+                layer[key] = value
+        self._defaults[file] = layer
+        return layer
 
     def _read(self, relative: str) -> str | None:
         try:

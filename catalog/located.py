@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from catalog.defaults import Inherited, origin
 from catalog.problems import PathPart, Problem, Severity
 
 T = TypeVar("T")
@@ -14,11 +15,16 @@ T = TypeVar("T")
 class Source:
     file: str  # relative to the catalog directory
     prefix: tuple[PathPart, ...]  # the record's path inside the file: () or (index,)
+    inherited: Inherited = ()  # fields the record took from its folder's _defaults.yaml
 
     def problem(
         self, path: tuple[PathPart, ...], message: str, severity: Severity = "error"
     ) -> Problem:
-        """A problem at ``path`` inside this record; its line is resolved later."""
+        """A problem at ``path`` inside this record (or in the defaults file it inherited
+        that field from); its line is resolved later."""
+        defaults = origin(self.inherited, path)
+        if defaults is not None:
+            return Problem(defaults, None, path, message, severity)
         return Problem(self.file, None, self.prefix + path, message, severity)
 
 
