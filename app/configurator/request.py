@@ -36,7 +36,7 @@ class ConfigurationRequest:
 class Limits:
     """Bounds checked before any model is built."""
 
-    max_needs: int = 50
+    max_needs: int = 200
     max_quantity: int = 1_000_000
     max_alternatives: int = 5
     max_include: int = 100

@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     # (each at most the queue wait), beyond that a 503 options-busy with Retry-After.
     options_queue: int = 8
     options_queue_wait_seconds: float = 2.0
-    max_needs: int = 50
+    max_needs: int = 200
     max_alternatives: int = 5
     # Proposals: days a new proposal (or revision) stays valid; how long an Idempotency-Key
     # is remembered; after how long a key whose request never finished (a crash) is free.
