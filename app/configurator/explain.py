@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from ortools.sat.python import cp_model
 
-from app.configurator.constraints import add_all
+from app.configurator.availability import chain_percent
+from app.configurator.constraints import add_all, chain_weight, minus_log, need_balance
 from app.configurator.errors import ConflictItem, Infeasible, Repair
 from app.configurator.model import ConfigModel, Group, build_variables, solve_model
-from app.configurator.request import ConfigurationRequest, Limits
-from app.configurator.results import Bundle
+from app.configurator.request import ConfigurationRequest, Limits, Need
 from app.configurator.search import best_bundles, optimiser
 from catalog.snapshot import CatalogSnapshot
-from pricing.money import cents_text, factor_text, to_cents
+from pricing.money import Money, factor_text, from_cents
 
 REQUEST_KINDS = frozenset({"need", "include", "exclude", "residency", "availability", "budget"})
 MAX_REPAIRS = 3
@@ -39,7 +39,7 @@ def _describe(config: ConfigModel, group: Group) -> ConflictItem:
     if kind == "need":
         need = next(n for n in request.needs if n.capability == ref)
         unit = snapshot.capability(ref).unit
-        detail = f"need {ref} ({need.quantity} {unit})"
+        detail = f"need {ref} ({need.quantity:,} {unit}){_bound(config, ref, need.quantity)}"
         blocked = [
             f"{provider.code}: {config.undeliverable[provider.code]}"
             for provider in snapshot.providers_of(ref)
@@ -59,9 +59,7 @@ def _describe(config: ConfigModel, group: Group) -> ConflictItem:
     elif kind == "availability":
         detail = f"end-to-end availability of at least {request.min_availability} %"
     elif kind == "budget":
-        detail = (
-            f"budget {cents_text(to_cents(request.budget_monthly or Decimal(0)))} {currency}/month"
-        )
+        detail = f"budget {_money(Money(request.budget_monthly or Decimal(0), currency))}"
     elif kind == "capacity":
         centre = snapshot.delivery_centre(ref)
         detail = f"{ref} can deliver {centre.monthly_capacity_hours:,} effort hours a month"
@@ -69,6 +67,22 @@ def _describe(config: ConfigModel, group: Group) -> ConflictItem:
         rule = next(rule for rule in snapshot.rules if rule.id == ref)
         detail = f"rule {ref}: {rule.message}"
     return ConflictItem(kind, ref, detail)
+
+
+def _bound(config: ConfigModel, capability: str, quantity: int) -> str:
+    """When the providers' ``quantity.max`` cannot add up to ``quantity``: that bound, with
+    the figures (empty when it is not what binds)."""
+    providers = [
+        config.choices[provider.code].component
+        for provider in config.snapshot.providers_of(capability)
+        if provider.code in config.choices and provider.code not in config.undeliverable
+    ]
+    most = sum((p.provides[capability] * p.quantity.max for p in providers), Decimal(0))
+    if not providers or most >= quantity:
+        return ""
+    each = ", ".join(f"{p.code} {p.quantity.max:,}" for p in providers)
+    unit = config.snapshot.capability(capability).unit
+    return f": every provider at its quantity.max covers {most:,f} {unit} at most ({each})"
 
 
 def _needs_only_outside(config: ConfigModel) -> list[str]:
@@ -170,6 +184,61 @@ class _Explainer:
                     queue.append((*relaxed, group))
         return found
 
+    def optimised(self, relax: tuple[Group, ...]) -> ConfigurationRequest | None:
+        """The request with ``relax`` relaxed as little as the rest allows: each need
+        lowered to the most a bundle covers, the availability to the best reachable, the
+        budget to the least (in that order, each optimum held for the next); the other
+        groups of ``relax`` dropped. None when a solve gives no optimum in time."""
+        config, request = self.config, relaxed_request(self.config.request, relax)
+        model = config.model.clone()
+        model.clear_assumptions()
+        for group, literal in self.literals.items():
+            model.add(literal == int(group not in relax))
+        for group in sorted(relax, key=lambda group: _OPTIMISED.get(group.kind, 9)):
+            if group.kind == "need":
+                balance, scale = need_balance(config, group.ref)
+                model.maximize(balance)
+                if (best := self._optimum(model)) is None:
+                    return None
+                most = int(best.objective_value) // scale
+                model.add(balance >= most * scale)
+                if most > 0:
+                    request = replace(request, needs=(*request.needs, Need(group.ref, most)))
+            elif group.kind == "availability":
+                weight = chain_weight(config)
+                model.minimize(weight)
+                if (best := self._optimum(model)) is None:
+                    return None
+                reached = Decimal(_floor_percent(_chain_percent(config, best)))
+                model.add(weight <= minus_log(reached, up=True))
+                request = replace(request, min_availability=reached)
+            elif group.kind == "budget":
+                model.minimize(config.monthly_price())
+                if (best := self._optimum(model)) is None:
+                    return None
+                least = round(best.objective_value)
+                model.add(config.monthly_price() <= least)
+                request = replace(request, budget_monthly=from_cents(least))
+        return request
+
+    def _optimum(self, model: cp_model.CpModel) -> cp_model.CpSolver | None:
+        solver = optimiser(self.limits, self.deadline)
+        return solver if solve_model(solver, model) == cp_model.OPTIMAL else None
+
+
+_OPTIMISED = {"need": 0, "availability": 1, "budget": 2}  # the order a repair optimises in
+
+
+def _chain_percent(config: ConfigModel, solver: cp_model.CpSolver) -> Decimal:
+    """The exact availability of the chain lines ``solver`` chose."""
+    return chain_percent(
+        choice.component.service_level(name).availability
+        for choice in config.choices.values()
+        if choice.component.availability_chain
+        for name, chosen in choice.level_chosen.items()
+        if solver.boolean_value(chosen)
+    )
+
 
 def conflicts(
     snapshot: CatalogSnapshot,
@@ -215,59 +284,66 @@ def explain_infeasible(
     explainer = _Explainer(config, limits, deadline)
     groups = sorted(config.groups, key=lambda group: (group.kind, group.ref))
     conflict = explainer.minimal_conflict(groups)
-    items = [_describe(config, group) for group in conflict]
-    items = [
-        _with_cheapest(snapshot, request, limits, deadline, item) if item.kind == "budget" else item
-        for item in items
-    ]
     repairs = []
     for relax in explainer.diagnoses(groups, conflict):
-        found = best_bundles(snapshot, relaxed_request(request, relax), limits, deadline)
-        if not found.bundles:
+        relaxed = explainer.optimised(relax)
+        found = best_bundles(snapshot, relaxed, limits, deadline) if relaxed else None
+        if found is None or not found.bundles:
             continue  # no bundle, or dropping everything asked for: no repair
-        bundle = found.bundles[0]
-        repairs.append(
-            Repair(tuple(_repair_item(config, group, bundle) for group in relax), bundle)
-        )
+        items = tuple(_repair_item(config, group, relaxed) for group in relax)
+        repairs.append(Repair(items, found.bundles[0]))
     repairs.sort(key=lambda repair: (len(repair.relax), repair.bundle.quote.price.contract_cents))
+    items = [_with_best(_describe(config, group), repairs) for group in conflict]
     summary = "no bundle meets the request: " + "; ".join(item.detail for item in items)
     return Infeasible(summary if items else "no bundle meets the request", items, repairs)
 
 
-def _with_cheapest(
-    snapshot: CatalogSnapshot,
-    request: ConfigurationRequest,
-    limits: Limits,
-    deadline: float,
-    item: ConflictItem,
-) -> ConflictItem:
-    """A budget item that says what the cheapest valid bundle costs a month."""
-    # With centres, so capacity holds: the figure is a bundle that could really be sold.
-    unbudgeted = build_variables(snapshot, replace(request, budget_monthly=None), centres=True)
-    add_all(unbudgeted)
-    unbudgeted.model.minimize(unbudgeted.monthly_price())
-    solver = optimiser(limits, deadline)
-    if solve_model(solver, unbudgeted.model) != cp_model.OPTIMAL:
+def _with_best(item: ConflictItem, repairs: list[Repair]) -> ConflictItem:
+    """A budget or availability item that says what the best bundle without it reaches."""
+    if item.kind not in ("budget", "availability"):
         return item
-    cheapest = cents_text(round(solver.objective_value))
-    detail = f"{item.detail} is below the cheapest valid bundle, {cheapest}"
-    return ConflictItem(item.kind, item.ref, detail)
+    alone = next((r for r in repairs if [i.kind for i in r.relax] == [item.kind]), None)
+    if alone is None:
+        return item
+    bundle = alone.bundle
+    if item.kind == "budget":
+        cheapest = _money(bundle.quote.price.monthly)
+        return replace(item, detail=f"{item.detail} is below the cheapest valid bundle, {cheapest}")
+    best = _floor_percent(bundle.availability or Decimal(100))
+    return replace(item, detail=f"{item.detail}; the best a bundle reaches is {best} %")
 
 
-def _repair_item(config: ConfigModel, group: Group, bundle: Bundle) -> ConflictItem:
-    described = _describe(config, group)
-    currency = config.book.currency
+def _repair_item(config: ConfigModel, group: Group, relaxed: ConfigurationRequest) -> ConflictItem:
+    """What to change, with the figure the relaxed request settled on (its optimum)."""
+    if group.kind == "need":
+        unit = config.snapshot.capability(group.ref).unit
+        lowered = next((n for n in relaxed.needs if n.capability == group.ref), None)
+        if lowered is None:
+            return ConflictItem("need", group.ref, f"drop the {_describe(config, group).detail}")
+        text = (
+            f"lower the need {group.ref} to {lowered.quantity:,} {unit}, the most a bundle covers"
+        )
+        return ConflictItem("need", group.ref, text)
+    if group.kind == "availability":
+        reached = factor_text(relaxed.min_availability or Decimal(0))
+        text = f"accept {reached} % availability, the best a bundle reaches"
+        return ConflictItem("availability", group.ref, text)
+    if group.kind == "budget":
+        budget = _money(Money(relaxed.budget_monthly or Decimal(0), config.book.currency))
+        return ConflictItem("budget", group.ref, f"raise the budget to {budget}")
     wording = {
-        "need": f"drop the {described.detail}",
         "include": f"leave {group.ref} out",
         "exclude": f"allow {group.ref}",
         "residency": "allow delivery from other regions",
-        "availability": "accept the availability the bundle reaches, "
-        f"{_percent(bundle.availability)} %",
-        "budget": f"raise the budget to {bundle.quote.price.monthly} {currency}/month",
     }[group.kind]
     return ConflictItem(group.kind, group.ref, wording)
 
 
-def _percent(value: Decimal | None) -> str:
-    return "100" if value is None else factor_text(value.quantize(Decimal("0.001")))
+def _money(amount: Money) -> str:
+    """A monthly amount with its currency, e.g. "19,337.00 EUR a month"."""
+    return f"{from_cents(amount.cents):,} {amount.currency} a month"
+
+
+def _floor_percent(value: Decimal) -> str:
+    """A percentage to three decimals, rounded down: a figure a bundle truly reaches."""
+    return factor_text(value.quantize(Decimal("0.001"), rounding=ROUND_FLOOR))

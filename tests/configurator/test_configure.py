@@ -173,15 +173,88 @@ def test_budget_below_the_cheapest_bundle_is_explained_and_repaired(
         configure(default_snapshot, request)
     infeasible = raised.value
     budget = next(item for item in infeasible.conflicts if item.kind == "budget")
-    assert budget.detail.startswith("budget 1000.00 EUR/month is below the cheapest valid bundle, ")
+    assert budget.detail.startswith(
+        "budget 1,000.00 EUR a month is below the cheapest valid bundle, "
+    )
+    assert budget.detail.endswith(" EUR a month")
     assert_minimal(default_snapshot, request, infeasible)
     assert infeasible.repairs
     repair = infeasible.repairs[0]
     assert [item.kind for item in repair.relax] == ["budget"]
-    assert repair.relax[0].detail.startswith("raise the budget to ")
-    cheapest = budget.detail.rsplit(", ", 1)[1]
-    assert D(cheapest) <= repair.bundle.quote.price.monthly.amount
+    monthly = repair.bundle.quote.price.monthly
+    least = f"{monthly.amount:,} EUR a month"
+    assert repair.relax[0].detail == f"raise the budget to {least}"
+    assert budget.detail.endswith(f", {least}")
     assert_valid(default_snapshot, relaxed_request(request, _groups(repair.relax)), repair.bundle)
+    # The least budget: a cent less and no bundle fits.
+    with pytest.raises(Infeasible):
+        configure(default_snapshot, replace(request, budget_monthly=monthly.amount - D("0.01")))
+
+
+AVAILABLE = ConfigurationRequest(
+    "EUR", 36, (Need("compute.linux", 20), Need("storage.block", 30)), residency=("EU",)
+)
+
+
+@pytest.mark.parametrize("target", [D("99.9"), D("99.99")])
+def test_an_unreachable_availability_offers_the_best_reachable(
+    default_snapshot: CatalogSnapshot, target: Decimal
+) -> None:
+    # The repair once offered the cheapest bundle's 98.311 % while 99.82 % was reachable.
+    request = replace(AVAILABLE, min_availability=target)
+    with pytest.raises(Infeasible) as raised:
+        configure(default_snapshot, request)
+    infeasible = raised.value
+    (repair,) = [r for r in infeasible.repairs if [i.kind for i in r.relax] == ["availability"]]
+    best = D(repair.relax[0].detail.split()[1])
+    assert repair.relax[0].detail == f"accept {best} % availability, the best a bundle reaches"
+    assert best > D("99.8")
+    assert repair.bundle.availability is not None and repair.bundle.availability >= best
+    assert_valid(default_snapshot, replace(request, min_availability=best), repair.bundle)
+    (item,) = [i for i in infeasible.conflicts if i.kind == "availability"]
+    assert item.detail.endswith(f"; the best a bundle reaches is {best} %")
+    # Rounded down to 0.001 %: the next figure up is out of reach.
+    with pytest.raises(Infeasible):
+        configure(default_snapshot, replace(request, min_availability=best + D("0.001")))
+
+
+def test_a_need_past_every_providers_quantity_max_names_the_bound(
+    default_snapshot: CatalogSnapshot,
+) -> None:
+    request = replace(AVAILABLE, needs=(Need("compute.linux", 20_000),))
+    with pytest.raises(Infeasible) as raised:
+        configure(default_snapshot, request)
+    infeasible = raised.value
+    (need,) = infeasible.conflicts
+    maxima = {p.code: p.quantity.max for p in default_snapshot.providers_of("compute.linux")}
+    assert need.detail.startswith(
+        f"need compute.linux (20,000 server): every provider at its quantity.max covers "
+        f"{sum(maxima.values()):,} server at most ("
+    )
+    assert all(f"{code} {most:,}" in need.detail for code, most in maxima.items())
+    (repair,) = infeasible.repairs
+    most = int(repair.relax[0].detail.split(" to ")[1].split()[0].replace(",", ""))
+    assert repair.relax[0].detail == (
+        f"lower the need compute.linux to {most:,} server, the most a bundle covers"
+    )
+    lowered = replace(request, needs=(Need("compute.linux", most),))
+    assert_valid(default_snapshot, lowered, repair.bundle)
+    with pytest.raises(Infeasible):
+        configure(default_snapshot, replace(request, needs=(Need("compute.linux", most + 1),)))
+
+
+def test_a_repair_of_two_changes_says_and(default_snapshot: CatalogSnapshot) -> None:
+    request = replace(AVAILABLE, residency=("UK",), budget_monthly=D("1000"))
+    with pytest.raises(Infeasible) as raised:
+        configure(default_snapshot, request)
+    pairs = [repair for repair in raised.value.repairs if len(repair.relax) == 2]
+    assert pairs
+    for repair in pairs:
+        first, second = repair.relax
+        assert repair.detail == f"{first.detail} and {second.detail}"
+        assert_valid(
+            default_snapshot, relaxed_request(request, _groups(repair.relax)), repair.bundle
+        )
 
 
 def test_residency_without_the_competency_is_explained(default_snapshot: CatalogSnapshot) -> None:
