@@ -23,6 +23,7 @@ from app.configurator.errors import ConflictItem, Infeasible, Repair
 from app.configurator.model import ConfigModel, Group, build_variables, solve_model
 from app.configurator.request import ConfigurationRequest, Limits, Need
 from app.configurator.search import best_bundles, optimiser
+from catalog.components import Component
 from catalog.snapshot import CatalogSnapshot
 from pricing.money import Money, factor_text, from_cents
 
@@ -70,19 +71,40 @@ def _describe(config: ConfigModel, group: Group) -> ConflictItem:
 
 
 def _bound(config: ConfigModel, capability: str, quantity: int) -> str:
-    """When the providers' ``quantity.max`` cannot add up to ``quantity``: that bound, with
-    the figures (empty when it is not what binds)."""
-    providers = [
+    """What caps a need below ``quantity``, with its figures: the providers' quantity.max
+    summed, or a capability every provider requires whose own providers' quantity.max
+    cannot cover that many (empty when neither binds)."""
+    providers = _deliverable(config, capability)
+    unit = config.snapshot.capability(capability).unit
+    most, each = _most(providers, capability)
+    if providers and most < quantity:
+        return f": every provider at its quantity.max covers {most:,f} {unit} at most ({each})"
+    shared = set.intersection(*(set(p.requires) for p in providers)) if providers else set()
+    for required in sorted(shared):
+        per_unit = min(p.requires[required] / p.provides[capability] for p in providers)
+        supply, each = _most(_deliverable(config, required), required)
+        if per_unit > 0 and supply / per_unit < quantity:
+            needed = config.snapshot.capability(required).unit
+            return (
+                f": every provider needs {factor_text(per_unit)} {needed} of {required} per "
+                f"{unit}, and its providers at their quantity.max cover {supply:,f} {needed} "
+                f"at most ({each})"
+            )
+    return ""
+
+
+def _deliverable(config: ConfigModel, capability: str) -> list[Component]:
+    return [
         config.choices[provider.code].component
         for provider in config.snapshot.providers_of(capability)
         if provider.code in config.choices and provider.code not in config.undeliverable
     ]
+
+
+def _most(providers: list[Component], capability: str) -> tuple[Decimal, str]:
+    """What ``providers`` cover of ``capability`` at their quantity.max, and each's max."""
     most = sum((p.provides[capability] * p.quantity.max for p in providers), Decimal(0))
-    if not providers or most >= quantity:
-        return ""
-    each = ", ".join(f"{p.code} {p.quantity.max:,}" for p in providers)
-    unit = config.snapshot.capability(capability).unit
-    return f": every provider at its quantity.max covers {most:,f} {unit} at most ({each})"
+    return most, ", ".join(f"{p.code} {p.quantity.max:,}" for p in providers)
 
 
 def _needs_only_outside(config: ConfigModel) -> list[str]:

@@ -243,6 +243,26 @@ def test_a_need_past_every_providers_quantity_max_names_the_bound(
         configure(default_snapshot, replace(request, needs=(Need("compute.linux", most + 1),)))
 
 
+def test_a_need_past_what_its_providers_require_names_that_bound(
+    default_snapshot: CatalogSnapshot,
+) -> None:
+    # Both service desks (100,000 and 50,000 users at most) need one ITSM seat a user, and
+    # SM-ITSM sells 100,000 at most: that is what binds, not the desks' own maxima.
+    request = ConfigurationRequest("EUR", 36, (Need("service-desk", 140_000),))
+    with pytest.raises(Infeasible) as raised:
+        configure(default_snapshot, request)
+    (need,) = raised.value.conflicts
+    assert need.detail == (
+        "need service-desk (140,000 user): every provider needs 1 user of sm.itsm-platform "
+        "per user, and its providers at their quantity.max cover 100,000 user at most "
+        "(SM-ITSM 100,000)"
+    )
+    (repair,) = raised.value.repairs
+    assert repair.detail == "lower the need service-desk to 100,000 user, the most a bundle covers"
+    assert_valid(default_snapshot, replace(request, needs=(Need("service-desk", 100_000),)),
+                 repair.bundle)  # fmt: skip
+
+
 def test_a_repair_of_two_changes_says_and(default_snapshot: CatalogSnapshot) -> None:
     request = replace(AVAILABLE, residency=("UK",), budget_monthly=D("1000"))
     with pytest.raises(Infeasible) as raised:
