@@ -6,7 +6,9 @@ CP-SAT's sufficient assumptions give a core, which is not minimal, so it is shru
 deletion (each item whose removal leaves the rest infeasible goes). Repairs are minimal
 sets of the request's own constraints (never the catalog's) whose relaxation makes the ask
 feasible: a breadth-first hitting-set search over conflicts (Reiter), so the smallest come
-first, each with the best bundle it then allows.
+first. Each relaxes as little as the rest of the request allows (CP-SAT optimises what it
+relaxes: the most of a need, the best availability, the least budget) and comes with the
+best bundle it then allows.
 """
 
 from __future__ import annotations
@@ -211,37 +213,55 @@ class _Explainer:
         lowered to the most a bundle covers, the availability to the best reachable, the
         budget to the least (in that order, each optimum held for the next); the other
         groups of ``relax`` dropped. None when a solve gives no optimum in time."""
-        config, request = self.config, relaxed_request(self.config.request, relax)
-        model = config.model.clone()
+        request: ConfigurationRequest | None = relaxed_request(self.config.request, relax)
+        model = self.config.model.clone()
         model.clear_assumptions()
         for group, literal in self.literals.items():
             model.add(literal == int(group not in relax))
         for group in sorted(relax, key=lambda group: _OPTIMISED.get(group.kind, 9)):
-            if group.kind == "need":
-                balance, scale = need_balance(config, group.ref)
-                model.maximize(balance)
-                if (best := self._optimum(model)) is None:
-                    return None
-                most = int(best.objective_value) // scale
-                model.add(balance >= most * scale)
-                if most > 0:
-                    request = replace(request, needs=(*request.needs, Need(group.ref, most)))
-            elif group.kind == "availability":
-                weight = chain_weight(config)
-                model.minimize(weight)
-                if (best := self._optimum(model)) is None:
-                    return None
-                reached = Decimal(_floor_percent(_chain_percent(config, best)))
-                model.add(weight <= minus_log(reached, up=True))
-                request = replace(request, min_availability=reached)
-            elif group.kind == "budget":
-                model.minimize(config.monthly_price())
-                if (best := self._optimum(model)) is None:
-                    return None
-                least = round(best.objective_value)
-                model.add(config.monthly_price() <= least)
-                request = replace(request, budget_monthly=from_cents(least))
+            if request is not None and group.kind == "need":
+                request = self._most_need(model, request, group.ref)
+            elif request is not None and group.kind == "availability":
+                request = self._best_availability(model, request)
+            elif request is not None and group.kind == "budget":
+                request = self._least_budget(model, request)
         return request
+
+    def _most_need(
+        self, model: cp_model.CpModel, request: ConfigurationRequest, capability: str
+    ) -> ConfigurationRequest | None:
+        balance, scale = need_balance(self.config, capability)
+        model.maximize(balance)
+        if (best := self._optimum(model)) is None:
+            return None
+        most = int(best.objective_value) // scale
+        model.add(balance >= most * scale)
+        if most == 0:
+            return request  # none covered: the need is dropped
+        return replace(request, needs=(*request.needs, Need(capability, most)))
+
+    def _best_availability(
+        self, model: cp_model.CpModel, request: ConfigurationRequest
+    ) -> ConfigurationRequest | None:
+        weight = chain_weight(self.config)
+        model.minimize(weight)
+        if (best := self._optimum(model)) is None:
+            return None
+        # Rounded down, so the figure offered is one a bundle truly reaches.
+        reached = Decimal(_floor_percent(_chain_percent(self.config, best)))
+        model.add(weight <= minus_log(reached, up=True))
+        return replace(request, min_availability=reached)
+
+    def _least_budget(
+        self, model: cp_model.CpModel, request: ConfigurationRequest
+    ) -> ConfigurationRequest | None:
+        monthly = self.config.monthly_price()
+        model.minimize(monthly)
+        if (best := self._optimum(model)) is None:
+            return None
+        least = round(best.objective_value)
+        model.add(monthly <= least)
+        return replace(request, budget_monthly=from_cents(least))
 
     def _optimum(self, model: cp_model.CpModel) -> cp_model.CpSolver | None:
         solver = optimiser(self.limits, self.deadline)
@@ -306,18 +326,27 @@ def explain_infeasible(
     explainer = _Explainer(config, limits, deadline)
     groups = sorted(config.groups, key=lambda group: (group.kind, group.ref))
     conflict = explainer.minimal_conflict(groups)
-    repairs = []
-    for relax in explainer.diagnoses(groups, conflict):
-        relaxed = explainer.optimised(relax)
-        found = best_bundles(snapshot, relaxed, limits, deadline) if relaxed else None
-        if found is None or not found.bundles:
-            continue  # no bundle, or dropping everything asked for: no repair
-        items = tuple(_repair_item(config, group, relaxed) for group in relax)
-        repairs.append(Repair(items, found.bundles[0]))
-    repairs.sort(key=lambda repair: (len(repair.relax), repair.bundle.quote.price.contract_cents))
+    found = (_repair(explainer, relax) for relax in explainer.diagnoses(groups, conflict))
+    repairs = sorted(
+        (repair for repair in found if repair is not None),
+        key=lambda repair: (len(repair.relax), repair.bundle.quote.price.contract_cents),
+    )
     items = [_with_best(_describe(config, group), repairs) for group in conflict]
     summary = "no bundle meets the request: " + "; ".join(item.detail for item in items)
     return Infeasible(summary if items else "no bundle meets the request", items, repairs)
+
+
+def _repair(explainer: _Explainer, relax: tuple[Group, ...]) -> Repair | None:
+    """``relax`` relaxed as little as the rest allows, with the best bundle then (None when
+    there is none, or when dropping everything asked for leaves nothing to sell)."""
+    config = explainer.config
+    relaxed = explainer.optimised(relax)
+    if relaxed is None:
+        return None
+    found = best_bundles(config.snapshot, relaxed, explainer.limits, explainer.deadline)
+    if not found.bundles:
+        return None
+    return Repair(tuple(_repair_item(config, group, relaxed) for group in relax), found.bundles[0])
 
 
 def _with_best(item: ConflictItem, repairs: list[Repair]) -> ConflictItem:
