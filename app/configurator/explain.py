@@ -33,6 +33,7 @@ REQUEST_KINDS = frozenset({"need", "include", "exclude", "residency", "availabil
 MAX_REPAIRS = 3
 MAX_REPAIR_SIZE = 3
 MAX_REPAIR_CHECKS = 8  # feasibility checks the repair search may spend
+MAX_LOADS = 4  # components a capacity item names the hours of
 
 
 def _describe(config: ConfigModel, group: Group) -> ConflictItem:
@@ -66,10 +67,24 @@ def _describe(config: ConfigModel, group: Group) -> ConflictItem:
     elif kind == "capacity":
         centre = snapshot.delivery_centre(ref)
         detail = f"{ref} can deliver {centre.monthly_capacity_hours:,} effort hours a month"
+        detail += _loads(config, ref)
     else:
         rule = next(rule for rule in snapshot.rules if rule.id == ref)
         detail = f"rule {ref}: {rule.message}"
     return ConflictItem(kind, ref, detail)
+
+
+def _loads(config: ConfigModel, centre: str) -> str:
+    """What a unit of each component the centre could deliver takes of its hours."""
+    loads = [
+        f"each {choice.component.unit} of {code} takes {factor_text(hours)}"
+        for code, choice in sorted(config.choices.items())
+        if any(option.centre.code == centre for option in choice.options)
+        and (hours := sum(choice.component.effort.monthly.values(), Decimal(0)))
+    ]
+    if len(loads) > MAX_LOADS:
+        loads = [*loads[:MAX_LOADS], f"{len(loads) - MAX_LOADS} more"]
+    return f" ({'; '.join(loads)})" if loads else ""
 
 
 def _bound(config: ConfigModel, capability: str, quantity: int) -> str:

@@ -18,6 +18,7 @@ from app.configurator.results import Bundle
 from app.configurator.solve import configure
 from catalog.snapshot import CatalogSnapshot
 from tests.configurator.checker import Line, violations
+from tests.configurator.factories import catalog, centre, component
 
 D = Decimal
 TYPICAL = ConfigurationRequest(
@@ -261,6 +262,23 @@ def test_a_need_past_what_its_providers_require_names_that_bound(
     assert repair.detail == "lower the need service-desk to 100,000 user, the most a bundle covers"
     assert_valid(default_snapshot, replace(request, needs=(Need("service-desk", 100_000),)),
                  repair.bundle)  # fmt: skip
+
+
+def test_a_centres_capacity_that_binds_says_what_each_unit_takes() -> None:
+    snapshot = catalog(
+        [component("CMP-A", price=10, max_quantity=100)],
+        centres=[{**centre(), "monthly_capacity_hours": 5}],
+    )
+    request = ConfigurationRequest("EUR", 12, (Need("cap.a", 8),))
+    with pytest.raises(Infeasible) as raised:
+        configure(snapshot, request)
+    details = [item.detail for item in raised.value.conflicts]
+    assert details == [
+        "CZ-X can deliver 5 effort hours a month (each server of CMP-A takes 1)",
+        "need cap.a (8 server)",
+    ]
+    (repair,) = raised.value.repairs
+    assert repair.detail == "lower the need cap.a to 5 server, the most a bundle covers"
 
 
 def test_a_repair_of_two_changes_says_and(default_snapshot: CatalogSnapshot) -> None:
