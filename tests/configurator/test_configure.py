@@ -166,24 +166,25 @@ def test_an_offering_brings_its_default_components(default_snapshot: CatalogSnap
     assert "part of offering OFF-HYBRID-CLOUD" in reasons["SM-SDM"]
 
 
+@pytest.mark.parametrize("book", ["EUR", "USD"])
 def test_budget_below_the_cheapest_bundle_is_explained_and_repaired(
-    default_snapshot: CatalogSnapshot,
+    default_snapshot: CatalogSnapshot, book: str
 ) -> None:
-    request = replace(TYPICAL, budget_monthly=D("1000"))
+    request = replace(TYPICAL, price_book=book, budget_monthly=D("1000"))
     with pytest.raises(Infeasible) as raised:
         configure(default_snapshot, request)
     infeasible = raised.value
     budget = next(item for item in infeasible.conflicts if item.kind == "budget")
     assert budget.detail.startswith(
-        "budget 1,000.00 EUR a month is below the cheapest valid bundle, "
+        f"budget 1,000.00 {book} a month is below the cheapest valid bundle, "
     )
-    assert budget.detail.endswith(" EUR a month")
+    assert budget.detail.endswith(f" {book} a month")
     assert_minimal(default_snapshot, request, infeasible)
     assert infeasible.repairs
     repair = infeasible.repairs[0]
     assert [item.kind for item in repair.relax] == ["budget"]
     monthly = repair.bundle.quote.price.monthly
-    least = f"{monthly.amount:,} EUR a month"
+    least = f"{monthly.amount:,} {book} a month"
     assert repair.relax[0].detail == f"raise the budget to {least}"
     assert budget.detail.endswith(f", {least}")
     assert_valid(default_snapshot, relaxed_request(request, _groups(repair.relax)), repair.bundle)
