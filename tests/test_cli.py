@@ -375,7 +375,8 @@ def test_propose_prints_a_repair_of_two_changes_as_one(cli: Invoke, tmp_path: Pa
     result = cli("propose", str(request), "--customer", "Globex Ltd",
                  "-o", str(tmp_path / "proposal.pdf"))  # fmt: skip
     assert result.exit_code == 1
-    assert "  or: allow delivery from other regions and raise the budget to " in result.output
+    assert "  or: allow delivery from other regions (its bundle delivers from " in result.output
+    assert ") and raise the budget to " in result.output
     assert "; allow" not in result.output
 
 

@@ -24,6 +24,7 @@ from app.configurator.constraints import add_all, chain_weight, minus_log, need_
 from app.configurator.errors import ConflictItem, Infeasible, Repair
 from app.configurator.model import ConfigModel, Group, build_variables, solve_model
 from app.configurator.request import ConfigurationRequest, Limits, Need
+from app.configurator.results import Bundle
 from app.configurator.search import best_bundles, optimiser
 from catalog.components import Component
 from catalog.snapshot import CatalogSnapshot
@@ -361,7 +362,8 @@ def _repair(explainer: _Explainer, relax: tuple[Group, ...]) -> Repair | None:
     found = best_bundles(config.snapshot, relaxed, explainer.limits, explainer.deadline)
     if not found.bundles:
         return None
-    return Repair(tuple(_repair_item(config, group, relaxed) for group in relax), found.bundles[0])
+    bundle = found.bundles[0]
+    return Repair(tuple(_repair_item(config, group, relaxed, bundle) for group in relax), bundle)
 
 
 def _with_best(item: ConflictItem, repairs: list[Repair]) -> ConflictItem:
@@ -379,7 +381,9 @@ def _with_best(item: ConflictItem, repairs: list[Repair]) -> ConflictItem:
     return replace(item, detail=f"{item.detail}; the best a bundle reaches is {best} %")
 
 
-def _repair_item(config: ConfigModel, group: Group, relaxed: ConfigurationRequest) -> ConflictItem:
+def _repair_item(
+    config: ConfigModel, group: Group, relaxed: ConfigurationRequest, bundle: Bundle
+) -> ConflictItem:
     """What to change, with the figure the relaxed request settled on (its optimum)."""
     if group.kind == "need":
         unit = config.snapshot.capability(group.ref).unit
@@ -400,9 +404,17 @@ def _repair_item(config: ConfigModel, group: Group, relaxed: ConfigurationReques
     wording = {
         "include": f"leave {group.ref} out",
         "exclude": f"allow {group.ref}",
-        "residency": "allow delivery from other regions",
+        "residency": "allow delivery from other regions" + _centres_outside(config, bundle),
     }[group.kind]
     return ConflictItem(group.kind, group.ref, wording)
+
+
+def _centres_outside(config: ConfigModel, bundle: Bundle) -> str:
+    """The centres outside the residency that ``bundle`` delivers from, with their region."""
+    allowed = set(config.request.residency or ())
+    centres = [config.snapshot.delivery_centre(line.delivery_centre) for line in bundle.quote.lines]
+    outside = sorted({f"{c.code} in {c.region}" for c in centres if c.region not in allowed})
+    return f" (its bundle delivers from {', '.join(outside)})" if outside else ""
 
 
 def _money(amount: Money) -> str:

@@ -310,6 +310,14 @@ def test_residency_without_the_competency_is_explained(default_snapshot: Catalog
     assert_minimal(default_snapshot, request, infeasible)
     first = infeasible.repairs[0]
     assert [item.kind for item in first.relax] == ["residency"]
+    # Another centre: the repair names those outside the residency its bundle delivers from.
+    used = [default_snapshot.delivery_centre(line.delivery_centre)
+            for line in first.bundle.quote.lines]  # fmt: skip
+    outside = sorted({f"{c.code} in {c.region}" for c in used if c.region != "UK"})
+    assert outside
+    assert first.detail == (
+        f"allow delivery from other regions (its bundle delivers from {', '.join(outside)})"
+    )
 
 
 def _groups(items: tuple[object, ...]) -> tuple[Group, ...]:
