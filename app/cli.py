@@ -369,7 +369,7 @@ def _write_proposal(body: dict[str, Any], output: Path) -> dict[str, Any]:
     except NoValidBundle as error:
         typer.echo(f"error: {error.detail}", err=True)
         for repair in error.extra.get("repairs", []):
-            typer.echo("  or: " + "; ".join(item["detail"] for item in repair["relax"]), err=True)
+            typer.echo(f"  or: {repair['detail']}", err=True)
         raise typer.Exit(code=1) from error
     except OfferwrightError as error:
         _fail(error)

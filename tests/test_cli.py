@@ -367,6 +367,19 @@ def test_propose_runs_the_whole_path_on_a_fresh_database(cli: Invoke, tmp_path: 
     assert "DRAFT" not in text
 
 
+def test_propose_prints_a_repair_of_two_changes_as_one(cli: Invoke, tmp_path: Path) -> None:
+    # It printed "or: raise the budget…; allow delivery from other regions" for one repair
+    # that needs both.
+    request = tmp_path / "request.yaml"
+    request.write_text(REQUEST_YAML.replace("[EU]", "[UK]") + "budget_monthly: '10.00'\n")
+    result = cli("propose", str(request), "--customer", "Globex Ltd",
+                 "-o", str(tmp_path / "proposal.pdf"))  # fmt: skip
+    assert result.exit_code == 1
+    assert "  or: allow delivery from other regions (its bundle delivers from " in result.output
+    assert ") and raise the budget to " in result.output
+    assert "; allow" not in result.output
+
+
 def test_propose_explains_what_cannot_be_done(cli: Invoke, tmp_path: Path) -> None:
     request = tmp_path / "request.yaml"
     request.write_text(REQUEST_YAML + "budget_monthly: '10.00'\n")

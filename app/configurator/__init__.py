@@ -13,6 +13,7 @@ from app.configurator.errors import (
     Infeasible,
     OutOfRange,
     SolverTimeout,
+    repair_text,
 )
 from app.configurator.options import OptionsEngine, OptionsRequest
 from app.configurator.request import ConfigurationRequest, Limits, Need
@@ -34,5 +35,6 @@ __all__ = [
     "Solution",
     "SolverTimeout",
     "configure",
+    "repair_text",
     "validate_request",
 ]

@@ -92,6 +92,12 @@ def _balance(config: ConfigModel, capability: str, extra: Decimal) -> tuple[Line
     )
 
 
+def need_balance(config: ConfigModel, capability: str) -> tuple[LinearExpr, int]:
+    """What the bundle gives of ``capability`` beyond what its lines require, scaled to
+    integers, and the scale (an explanation maximises it to find the largest need met)."""
+    return _balance(config, capability, Decimal(1))
+
+
 def needs(config: ConfigModel) -> None:
     """Each need is covered in quantity, on top of what chosen components require."""
     for need in config.request.needs:
@@ -173,6 +179,14 @@ def availability(config: ConfigModel) -> None:
     target = config.request.min_availability
     if target is None:
         return
+    config.model.add(chain_weight(config) <= minus_log(target, up=True)).only_enforce_if(
+        config.guard(Group("availability", str(target)))
+    )
+
+
+def chain_weight(config: ConfigModel) -> LinearExpr:
+    """The availability chain's scaled -log sum over the chosen levels: the lower, the more
+    available (an explanation minimises it to find the best reachable availability)."""
     terms: list[LinearExpr] = []
     for choice in config.choices.values():
         if not choice.component.availability_chain:
@@ -184,9 +198,7 @@ def availability(config: ConfigModel) -> None:
             # A chain component without an availability cannot promise any.
             percent = level.availability if level.availability is not None else Decimal("1e-9")
             terms.append(minus_log(percent, up=False) * chosen)
-    config.model.add(total(terms) <= minus_log(target, up=True)).only_enforce_if(
-        config.guard(Group("availability", str(target)))
-    )
+    return total(terms)
 
 
 def budget(config: ConfigModel) -> None:

@@ -39,6 +39,15 @@ class Repair:
     relax: tuple[ConflictItem, ...]
     bundle: Bundle
 
+    @property
+    def detail(self) -> str:
+        return repair_text(self.relax)
+
+
+def repair_text(relax: Sequence[ConflictItem]) -> str:
+    """One repair in words: its changes all together ("A and B"), never read as choices."""
+    return " and ".join(item.detail for item in relax)
+
 
 class Infeasible(Exception):
     """No bundle meets the request: a minimal conflict, and repairs of the request."""

@@ -228,7 +228,7 @@ class OptionsEngine:
         what beyond the choice clauses it needs ("quantities", "availability": a smaller
         trial they rule out is kept whole, so the reason must name them too)."""
         core = [lit for lit in (self._solver.get_core() or []) if lit not in fixed]
-        core = [lit for lit in assumptions if lit in set(core)]
+        core = self._narrowest(assumptions, fixed, [lit for lit in assumptions if lit in set(core)])
         beyond: set[str] = set()
         index = 0
         while index < len(core):
@@ -242,6 +242,31 @@ class OptionsEngine:
             else:
                 index += 1
         return core, frozenset(beyond)
+
+    def _narrowest(self, assumptions: list[int], fixed: list[int], core: list[int]) -> list[int]:
+        """``core`` without each rule (broadest first) that the other assumptions rule the
+        same out without: the narrowest rules stay. A table over six components keeps one
+        service desk per column (R-OPS-001, whose message asks for an out-of-hours owner)
+        beside the rule that says why there is one (R-SD-003): the solver's core may hold
+        either, and deletion alone keeps whichever it holds."""
+        rules = [lit for lit in core if self._item_of(lit).kind == "rule"]
+        left_out: set[int] = set()
+        for literal in sorted(rules, key=self._breadth, reverse=True):
+            if literal not in core:
+                continue
+            trial = [lit for lit in assumptions if lit != literal and lit not in left_out]
+            if self._solve(fixed + trial) or self._beyond:
+                continue  # needed (or ruled out by quantities: no core to read)
+            left_out.add(literal)
+            smaller = set(self._solver.get_core() or [])
+            core = [lit for lit in trial if lit in smaller]
+        return core
+
+    def _breadth(self, literal: int) -> int:
+        """How many components a rule's selector constrains (all, for a rule over every
+        component with an attribute)."""
+        rule = next(rule for rule in self.snapshot.rules if rule.id == self._item_of(literal).ref)
+        return len(rule.components()) or len(self.snapshot.components)
 
     def options(self, request: OptionsRequest, time_limit: float | None = None) -> Options:
         """The option states after ``request``'s clicks; SolverTimeout when they take

@@ -358,6 +358,7 @@ class Repair(Answer):
     """Constraints to relax together, and the best bundle once they are."""
 
     relax: list[ConflictItem]
+    detail: str = Field(description='the repair in words, its changes joined by "and"')
     bundle: Bundle
 
 
@@ -378,6 +379,7 @@ class ComponentOption(Answer):
 
 class OptionsRepair(Answer):
     relax: list[ConflictItem]
+    detail: str = Field(description='the repair in words, its changes joined by "and"')
 
 
 class ConfigurationOptions(Answer):

@@ -18,6 +18,7 @@ from app.configurator.results import Bundle
 from app.configurator.solve import configure
 from catalog.snapshot import CatalogSnapshot
 from tests.configurator.checker import Line, violations
+from tests.configurator.factories import catalog, centre, component
 
 D = Decimal
 TYPICAL = ConfigurationRequest(
@@ -165,23 +166,134 @@ def test_an_offering_brings_its_default_components(default_snapshot: CatalogSnap
     assert "part of offering OFF-HYBRID-CLOUD" in reasons["SM-SDM"]
 
 
+@pytest.mark.parametrize("book", ["EUR", "USD"])
 def test_budget_below_the_cheapest_bundle_is_explained_and_repaired(
-    default_snapshot: CatalogSnapshot,
+    default_snapshot: CatalogSnapshot, book: str
 ) -> None:
-    request = replace(TYPICAL, budget_monthly=D("1000"))
+    request = replace(TYPICAL, price_book=book, budget_monthly=D("1000"))
     with pytest.raises(Infeasible) as raised:
         configure(default_snapshot, request)
     infeasible = raised.value
     budget = next(item for item in infeasible.conflicts if item.kind == "budget")
-    assert budget.detail.startswith("budget 1000.00 EUR/month is below the cheapest valid bundle, ")
+    assert budget.detail.startswith(
+        f"budget 1,000.00 {book} a month is below the cheapest valid bundle, "
+    )
+    assert budget.detail.endswith(f" {book} a month")
     assert_minimal(default_snapshot, request, infeasible)
     assert infeasible.repairs
     repair = infeasible.repairs[0]
     assert [item.kind for item in repair.relax] == ["budget"]
-    assert repair.relax[0].detail.startswith("raise the budget to ")
-    cheapest = budget.detail.rsplit(", ", 1)[1]
-    assert D(cheapest) <= repair.bundle.quote.price.monthly.amount
+    monthly = repair.bundle.quote.price.monthly
+    least = f"{monthly.amount:,} {book} a month"
+    assert repair.relax[0].detail == f"raise the budget to {least}"
+    assert budget.detail.endswith(f", {least}")
     assert_valid(default_snapshot, relaxed_request(request, _groups(repair.relax)), repair.bundle)
+    # The least budget: a cent less and no bundle fits.
+    with pytest.raises(Infeasible):
+        configure(default_snapshot, replace(request, budget_monthly=monthly.amount - D("0.01")))
+
+
+AVAILABLE = ConfigurationRequest(
+    "EUR", 36, (Need("compute.linux", 20), Need("storage.block", 30)), residency=("EU",)
+)
+
+
+@pytest.mark.parametrize("target", [D("99.9"), D("99.99")])
+def test_an_unreachable_availability_offers_the_best_reachable(
+    default_snapshot: CatalogSnapshot, target: Decimal
+) -> None:
+    # The repair once offered the cheapest bundle's 98.311 % while 99.82 % was reachable.
+    request = replace(AVAILABLE, min_availability=target)
+    with pytest.raises(Infeasible) as raised:
+        configure(default_snapshot, request)
+    infeasible = raised.value
+    (repair,) = [r for r in infeasible.repairs if [i.kind for i in r.relax] == ["availability"]]
+    best = D(repair.relax[0].detail.split()[1])
+    assert repair.relax[0].detail == f"accept {best} % availability, the best a bundle reaches"
+    assert best > D("99.8")
+    assert repair.bundle.availability is not None and repair.bundle.availability >= best
+    assert_valid(default_snapshot, replace(request, min_availability=best), repair.bundle)
+    (item,) = [i for i in infeasible.conflicts if i.kind == "availability"]
+    assert item.detail.endswith(f"; the best a bundle reaches is {best} %")
+    # Rounded down to 0.001 %: the next figure up is out of reach.
+    with pytest.raises(Infeasible):
+        configure(default_snapshot, replace(request, min_availability=best + D("0.001")))
+
+
+def test_a_need_past_every_providers_quantity_max_names_the_bound(
+    default_snapshot: CatalogSnapshot,
+) -> None:
+    request = replace(AVAILABLE, needs=(Need("compute.linux", 20_000),))
+    with pytest.raises(Infeasible) as raised:
+        configure(default_snapshot, request)
+    infeasible = raised.value
+    (need,) = infeasible.conflicts
+    maxima = {p.code: p.quantity.max for p in default_snapshot.providers_of("compute.linux")}
+    assert need.detail.startswith(
+        f"need compute.linux (20,000 server): every provider at its quantity.max covers "
+        f"{sum(maxima.values()):,} server at most ("
+    )
+    assert all(f"{code} {most:,}" in need.detail for code, most in maxima.items())
+    (repair,) = infeasible.repairs
+    most = int(repair.relax[0].detail.split(" to ")[1].split()[0].replace(",", ""))
+    assert repair.relax[0].detail == (
+        f"lower the need compute.linux to {most:,} server, the most a bundle covers"
+    )
+    lowered = replace(request, needs=(Need("compute.linux", most),))
+    assert_valid(default_snapshot, lowered, repair.bundle)
+    with pytest.raises(Infeasible):
+        configure(default_snapshot, replace(request, needs=(Need("compute.linux", most + 1),)))
+
+
+def test_a_need_past_what_its_providers_require_names_that_bound(
+    default_snapshot: CatalogSnapshot,
+) -> None:
+    # Both service desks (100,000 and 50,000 users at most) need one ITSM seat a user, and
+    # SM-ITSM sells 100,000 at most: that is what binds, not the desks' own maxima.
+    request = ConfigurationRequest("EUR", 36, (Need("service-desk", 140_000),))
+    with pytest.raises(Infeasible) as raised:
+        configure(default_snapshot, request)
+    (need,) = raised.value.conflicts
+    assert need.detail == (
+        "need service-desk (140,000 user): every provider needs 1 user of sm.itsm-platform "
+        "per user, and its providers at their quantity.max cover 100,000 user at most "
+        "(SM-ITSM 100,000)"
+    )
+    (repair,) = raised.value.repairs
+    assert repair.detail == "lower the need service-desk to 100,000 user, the most a bundle covers"
+    assert_valid(default_snapshot, replace(request, needs=(Need("service-desk", 100_000),)),
+                 repair.bundle)  # fmt: skip
+
+
+def test_a_centres_capacity_that_binds_says_what_each_unit_takes() -> None:
+    snapshot = catalog(
+        [component("CMP-A", price=10, max_quantity=100)],
+        centres=[{**centre(), "monthly_capacity_hours": 5}],
+    )
+    request = ConfigurationRequest("EUR", 12, (Need("cap.a", 8),))
+    with pytest.raises(Infeasible) as raised:
+        configure(snapshot, request)
+    details = [item.detail for item in raised.value.conflicts]
+    assert details == [
+        "CZ-X can deliver 5 effort hours a month (each server of CMP-A takes 1)",
+        "need cap.a (8 server)",
+    ]
+    (repair,) = raised.value.repairs
+    assert repair.detail == "lower the need cap.a to 5 server, the most a bundle covers"
+
+
+def test_a_repair_of_two_changes_says_and(default_snapshot: CatalogSnapshot) -> None:
+    request = replace(AVAILABLE, residency=("UK",), budget_monthly=D("1000"))
+    with pytest.raises(Infeasible) as raised:
+        configure(default_snapshot, request)
+    pairs = [repair for repair in raised.value.repairs if len(repair.relax) == 2]
+    assert pairs
+    for repair in pairs:
+        first, second = repair.relax
+        assert repair.detail == f"{first.detail} and {second.detail}"
+        assert_valid(
+            default_snapshot, relaxed_request(request, _groups(repair.relax)), repair.bundle
+        )
 
 
 def test_residency_without_the_competency_is_explained(default_snapshot: CatalogSnapshot) -> None:
@@ -198,6 +310,14 @@ def test_residency_without_the_competency_is_explained(default_snapshot: Catalog
     assert_minimal(default_snapshot, request, infeasible)
     first = infeasible.repairs[0]
     assert [item.kind for item in first.relax] == ["residency"]
+    # Another centre: the repair names those outside the residency its bundle delivers from.
+    used = [default_snapshot.delivery_centre(line.delivery_centre)
+            for line in first.bundle.quote.lines]  # fmt: skip
+    outside = sorted({f"{c.code} in {c.region}" for c in used if c.region != "UK"})
+    assert outside
+    assert first.detail == (
+        f"allow delivery from other regions (its bundle delivers from {', '.join(outside)})"
+    )
 
 
 def _groups(items: tuple[object, ...]) -> tuple[Group, ...]:

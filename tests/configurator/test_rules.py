@@ -247,7 +247,7 @@ def test_the_cheapest_bundle_a_budget_conflict_names_respects_capacity() -> None
     with pytest.raises(Infeasible) as raised:
         configure(snapshot, request)
     (budget,) = [item for item in raised.value.conflicts if item.kind == "budget"]
-    assert budget.detail.endswith("is below the cheapest valid bundle, 110.00")
+    assert budget.detail.endswith("is below the cheapest valid bundle, 110.00 EUR a month")
 
 
 def test_an_availability_target_met_exactly_is_met() -> None:

@@ -68,6 +68,18 @@ def test_no_valid_bundle_is_a_422_with_conflict_and_repairs(client: TestClient, 
     repair = problem["repairs"][0]
     assert [item["kind"] for item in repair["relax"]] == ["budget"]
     assert repair["bundle"]["lines"] and "cost" not in repair["bundle"]
+    assert repair["detail"] == repair["relax"][0]["detail"]
+    assert repair["detail"].endswith(" EUR a month")
+
+
+def test_a_repair_of_two_changes_reads_and(client: TestClient, auth: Any) -> None:
+    body = {**CONFIGURATION_REQUEST, "residency": ["UK"], "budget_monthly": "100.00"}
+    problem = assert_problem(client.post(PATH, json=body, headers=auth("sales")), 422, "infeasible")
+    pairs = [repair for repair in problem["repairs"] if len(repair["relax"]) == 2]
+    assert pairs
+    for repair in pairs:
+        first, second = (item["detail"] for item in repair["relax"])
+        assert repair["detail"] == f"{first} and {second}"
 
 
 @pytest.mark.parametrize(

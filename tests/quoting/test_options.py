@@ -43,6 +43,8 @@ def test_inconsistent_clicks_get_a_conflict_and_repairs(client: TestClient, auth
         "conflict"
     ]
     assert body["repairs"] and all(repair["relax"] for repair in body["repairs"])
+    for repair in body["repairs"]:  # one repair takes back all it lists, said with "and"
+        assert repair["detail"] == " and ".join(item["detail"] for item in repair["relax"])
 
 
 def test_bad_clicks_are_named(client: TestClient, auth: Any) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.configurator import Limits, OptionsEngine, OptionsRequest, SolverTimeout
+from app.configurator import Limits, OptionsEngine, OptionsRequest, SolverTimeout, repair_text
 from app.kit.database import released
 from app.kit.errors import FieldProblem, Invalid, OptionsBusy, SolverKilled
 from app.kit.gate import Busy, Gate
@@ -96,6 +96,10 @@ def options(
         ],
         "conflict": [conflict_item_view(item) for item in answer.conflict],
         "repairs": [
-            {"relax": [conflict_item_view(item) for item in repair]} for repair in answer.repairs
+            {
+                "relax": [conflict_item_view(item) for item in repair],
+                "detail": repair_text(repair),
+            }
+            for repair in answer.repairs
         ],
     }

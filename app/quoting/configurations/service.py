@@ -138,6 +138,7 @@ def infeasible_view(
         "repairs": [
             {
                 "relax": [conflict_item_view(item) for item in repair.relax],
+                "detail": repair.detail,
                 "bundle": bundle_view(repair.bundle, guardrails, principal),
             }
             for repair in error.repairs
