@@ -1,5 +1,6 @@
-"""Tiny catalogs for configurator tests: a few components over two capabilities, one centre,
-flat prices, so every bundle can be enumerated by hand or by brute force."""
+"""Tiny catalogs for configurator tests: a few components over two capabilities, one centre
+(or a few with differing competencies), flat prices, so every bundle can be enumerated by
+hand or by brute force."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tests.pricing.factories import book, centre
 from tests.pricing.factories import component as priced_component
 
 CAPABILITIES = ("cap.a", "cap.b", "cap.c")
+COMPETENCIES = ("unix-linux-ops", "windows-ops")
 
 
 def component(
@@ -49,7 +51,10 @@ def catalog(
                 {"code": code, "name": code, "unit": "server", "description": "A test capability."}
                 for code in CAPABILITIES
             ],
-            "competencies": [{"code": "unix-linux-ops", "name": "Linux", "description": "Linux."}],
+            "competencies": [
+                {"code": code, "name": code, "description": "A test competency."}
+                for code in COMPETENCIES
+            ],
             "components": components,
             "delivery_centres": centres or [centre()],
             "price_books": [book(term_discounts={})],
@@ -84,13 +89,22 @@ TEMPLATES = [
 ]  # fmt: skip
 
 
+COLOCATION = [
+    *TEMPLATES,
+    lambda a, b: rule("same_centre", components=[a, b]),
+    lambda a, b: rule("same_centre", families=["storage"]),
+    lambda a, b: rule("same_centre", components=[a], families=["storage"]),
+]
+
+
 @st.composite
 def tiny_parts(
-    draw: Any, templates: list[Any] = TEMPLATES
+    draw: Any, templates: list[Any] = TEMPLATES, *, located: bool = False, most: int = 4
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Two to four components over cap.a and cap.b and up to three rules from
-    ``templates``."""
-    count = draw(st.integers(2, 4))
+    """Two to ``most`` components over cap.a and cap.b and up to three rules from
+    ``templates``; ``located``: each with a competency and a family drawn (see
+    ``tiny_centres``)."""
+    count = draw(st.integers(2, most))
     components = []
     for code in CODES[:count]:
         capability = draw(st.sampled_from(["cap.a", "cap.b"]))
@@ -101,9 +115,25 @@ def tiny_parts(
             requires={"cap.b": 1} if needs_b else None,
             attributes={"os": draw(st.sampled_from(["linux", "windows"]))},
         ))  # fmt: skip
+        if located:
+            components[-1]["competency"] = draw(st.sampled_from(COMPETENCIES))
+            components[-1]["family"] = draw(st.sampled_from(["compute", "storage"]))
     rules = []
     for index in range(draw(st.integers(0, 3))):
         a, b = draw(st.permutations(CODES[:count]))[:2]
         made = draw(st.sampled_from(templates))(a, b)
         rules.append({**made, "id": f"R-{index}"})
     return components, rules
+
+
+@st.composite
+def tiny_centres(draw: Any, *, most: int = 3) -> list[dict[str, Any]]:
+    """One to ``most`` centres in the EU or the UK, each holding one competency or both, at
+    its own labour rate: where a bundle's lines go, and whether members can share one."""
+    centres = []
+    for index in range(draw(st.integers(1, most))):
+        held = draw(st.sampled_from([COMPETENCIES[:1], COMPETENCIES[1:], COMPETENCIES]))
+        rate = draw(st.sampled_from([500, 1000, 1500]))
+        data = centre(code=f"C-{index}", competencies=held, rates={"linux-admin": rate})
+        centres.append({**data, "region": draw(st.sampled_from(["EU", "UK"]))})
+    return centres
