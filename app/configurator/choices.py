@@ -172,10 +172,11 @@ class ChoiceModel:
         return int(self.pool.id(("at", code, centre)))
 
     def _same_centre(self, rule: SameCentreRule) -> list[Clause]:
-        """A chosen member is delivered from exactly one centre holding its competency, and
-        the rule's centre literal follows; at most one of those is true. The member's own
-        centre literals are shared by every co-location rule it is in, so two rules that
-        share a member share its centre too (``residency`` switches centres off)."""
+        """A chosen member is delivered from a centre holding its competency, which sets
+        the rule's literal of that centre, and at most one of those is true. A member's
+        centre literals are shared by every co-location rule it is in: each one it sets is
+        set in all of them, so at most one is (no clause of its own needed), and two rules
+        with a member in common meet at its centre. ``residency`` switches centres off."""
         rule_at: dict[str, int] = {}
         clauses: list[Clause] = []
         for code in self.snapshot.members(rule):
@@ -185,7 +186,6 @@ class ChoiceModel:
             centres = [c.code for c in self.snapshot.centres_with(competency)]
             here = [self.placed(code, centre) for centre in centres]
             clauses.append([-self.var(code), *here])
-            clauses.extend(self._at_most(here, 1))
             self._located.add(code)
             for centre, literal in zip(centres, here, strict=True):
                 shared = rule_at.setdefault(centre, self.fresh())

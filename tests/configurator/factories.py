@@ -89,12 +89,13 @@ TEMPLATES = [
 ]  # fmt: skip
 
 
-COLOCATION = [
-    *TEMPLATES,
+SAME_CENTRE = [
     lambda a, b: rule("same_centre", components=[a, b]),
     lambda a, b: rule("same_centre", families=["storage"]),
     lambda a, b: rule("same_centre", components=[a], families=["storage"]),
 ]
+# Every other kind once, co-location three times over: most catalogs have one.
+COLOCATION = [*TEMPLATES, *SAME_CENTRE * 3]
 
 
 @st.composite
@@ -115,8 +116,10 @@ def tiny_parts(
             requires={"cap.b": 1} if needs_b else None,
             attributes={"os": draw(st.sampled_from(["linux", "windows"]))},
         ))  # fmt: skip
-        if located:
-            components[-1]["competency"] = draw(st.sampled_from(COMPETENCIES))
+        if located:  # alternating competencies unless drawn otherwise: members differ
+            turn = len(components) % 2
+            competencies = COMPETENCIES[1 - turn :] + COMPETENCIES[: 1 - turn]
+            components[-1]["competency"] = draw(st.sampled_from(competencies))
             components[-1]["family"] = draw(st.sampled_from(["compute", "storage"]))
     rules = []
     for index in range(draw(st.integers(0, 3))):
@@ -127,13 +130,16 @@ def tiny_parts(
 
 
 @st.composite
-def tiny_centres(draw: Any, *, most: int = 3) -> list[dict[str, Any]]:
-    """One to ``most`` centres in the EU or the UK, each holding one competency or both, at
-    its own labour rate: where a bundle's lines go, and whether members can share one."""
+def tiny_centres(draw: Any, *, least: int = 1, most: int = 3) -> list[dict[str, Any]]:
+    """``least`` to ``most`` centres in the EU or the UK, each holding one competency or both,
+    each cheaper than the one before: where a bundle's lines go, and whether members can
+    share one. Unless drawn otherwise, the first (dearest) holds both and the others one
+    each, so co-location is what keeps members together."""
     centres = []
-    for index in range(draw(st.integers(1, most))):
-        held = draw(st.sampled_from([COMPETENCIES[:1], COMPETENCIES[1:], COMPETENCIES]))
-        rate = draw(st.sampled_from([500, 1000, 1500]))
+    held_by = [COMPETENCIES, COMPETENCIES[:1], COMPETENCIES[1:]]
+    for index in range(draw(st.integers(least, most))):
+        held = draw(st.sampled_from(held_by[index:] + held_by[:index]))
+        rate = 1500 - 500 * index
         data = centre(code=f"C-{index}", competencies=held, rates={"linux-admin": rate})
         centres.append({**data, "region": draw(st.sampled_from(["EU", "UK"]))})
     return centres

@@ -175,17 +175,25 @@ def test_a_member_of_two_rules_joins_both_at_one_centre() -> None:
 # -- brute force over quantities and centres -------------------------------------------------
 
 
+def provided(draw: Any, components: list[dict[str, Any]], rules: list[dict[str, Any]]) -> None:
+    """The first two components provide cap.a and cap.b, and are mostly kept together: a
+    bundle of both needs holds two lines or more, which co-location may have to move."""
+    components[0]["provides"] = {"cap.a": 1}
+    components[1]["provides"] = {"cap.b": 1}
+    if draw(st.sampled_from([True, True, False])):
+        rules.append(rule("same_centre", id="R-AB", components=["CMP-A", "CMP-B"]))
+
+
 @st.composite
 def tiny(draw: Any) -> tuple[CatalogSnapshot, ConfigurationRequest]:
     components, rules = draw(tiny_parts(COLOCATION, located=True, most=3))
-    centres = draw(tiny_centres())
+    provided(draw, components, rules)
+    centres = draw(tiny_centres(least=2))
     for data in centres:
-        data["monthly_capacity_hours"] = draw(st.sampled_from([10_000, 3]))
-    needs = [Need("cap.a", draw(st.integers(1, 3)))]
-    if draw(st.booleans()):
-        needs.append(Need("cap.b", draw(st.integers(1, 2))))
+        data["monthly_capacity_hours"] = draw(st.sampled_from([10_000, 10_000, 4]))
+    needs = (Need("cap.a", draw(st.integers(1, 3))), Need("cap.b", draw(st.integers(1, 2))))
     return catalog(components, rules, centres), ConfigurationRequest(
-        "EUR", 1, tuple(needs),
+        "EUR", 1, needs,
         residency=draw(st.sampled_from([None, ("EU",), ("UK",)])),
         objective=draw(st.sampled_from(["min_price", "min_cost"])),
     )  # fmt: skip
@@ -215,7 +223,7 @@ def objective_cents(snapshot: CatalogSnapshot, request: ConfigurationRequest,
     return amounts.contract_cents
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=tiny())
 def test_random_tiny_catalogs_with_centres_agree_with_brute_force(
     case: tuple[CatalogSnapshot, ConfigurationRequest],
@@ -234,20 +242,20 @@ def test_random_tiny_catalogs_with_centres_agree_with_brute_force(
 @st.composite
 def tiny_clicks(draw: Any) -> tuple[CatalogSnapshot, OptionsRequest]:
     components, rules = draw(tiny_parts(COLOCATION, located=True, most=3))
-    snapshot = catalog(components, rules, draw(tiny_centres()))
+    provided(draw, components, rules)
+    snapshot = catalog(components, rules, draw(tiny_centres(least=2)))
     codes = [c["code"] for c in components]
     clicks = draw(st.lists(st.sampled_from(codes), max_size=2, unique=True))
     chosen = tuple(code for code in clicks if draw(st.booleans()))
-    capabilities = draw(st.lists(st.sampled_from(["cap.a", "cap.b"]), max_size=2, unique=True))
     return snapshot, OptionsRequest(
-        needs=tuple(Need(cap, draw(st.integers(1, 3))) for cap in capabilities),
+        needs=(Need("cap.a", draw(st.integers(1, 3))), Need("cap.b", draw(st.integers(1, 2)))),
         residency=draw(st.sampled_from([None, ("EU",), ("UK",)])),
         chosen=chosen,
         rejected=tuple(code for code in clicks if code not in chosen),
     )
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tiny_clicks())
 def test_option_states_with_centres_agree_with_brute_force(
     case: tuple[CatalogSnapshot, OptionsRequest],
