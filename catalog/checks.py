@@ -326,14 +326,14 @@ def _same_centre(
     for index, family in enumerate(rule.families):
         if not any(component.family == family for component in components):
             yield source.problem(("families", index), f"no component has family {family!r}")
-    members = [context.components[code] for code in rule.members(components)
-               if code in context.components]  # fmt: skip
-    if len(members) < 2 and not context.records.invalid_codes:
+    named = rule.members(components)  # an unknown code is reported, and still counts
+    if len(named) < 2:
         yield source.problem(
             ("components" if rule.components_ else "families",),
-            f"co-location needs two components at least, rule {rule.id} has {len(members)}",
+            f"co-location needs two components at least, rule {rule.id} has {len(named)}",
             severity,
         )
+    members = [context.components[code] for code in named if code in context.components]
     holders = {
         member.competency: {c.code for c in context.centres if member.competency in c.competencies}
         for member in members
