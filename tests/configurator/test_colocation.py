@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -170,6 +171,52 @@ def test_a_member_of_two_rules_joins_both_at_one_centre() -> None:
         assert engine.options(OptionsRequest(chosen=("CMP-A", "CMP-X"))).valid
     finally:
         engine.close()
+
+
+# -- the default catalog -------------------------------------------------------------------
+
+# The demo's request (``offerwright demo``): hypervisor hosts and storage in a rack.
+DEMO = ConfigurationRequest(
+    "EUR", 36, (Need("compute.linux", 20), Need("storage.block", 30), Need("service-desk", 250)),
+    residency=("EU",), min_availability=Decimal("99.5"),
+)  # fmt: skip
+
+
+def hardware_sites(snapshot: CatalogSnapshot, lines: list[Line]) -> set[str]:
+    """The centres of the lines R-COLO-001 holds together (racks, servers, storage)."""
+    rule = next(rule for rule in snapshot.rules if rule.id == "R-COLO-001")
+    members = set(snapshot.members(rule))
+    assert any(code.startswith("HST-") for code, *_ in lines), "a bundle with a rack"
+    return {where for code, _, where, _ in lines if code in members}
+
+
+@pytest.mark.parametrize(
+    ("residency", "objective", "site"),
+    [(("EU",), "min_price", "DE-FRA"), (None, "min_price", "DE-FRA"),
+     (("EU",), "min_cost", "DE-FRA"), (None, "max_margin", "US-DAL")],
+)  # fmt: skip
+def test_the_demo_puts_the_rack_with_the_hosts_it_holds(
+    default_snapshot: CatalogSnapshot,
+    residency: tuple[str, ...] | None,
+    objective: str,
+    site: str,
+) -> None:
+    request = replace(DEMO, residency=residency, objective=objective)  # type: ignore[arg-type]
+    assert hardware_sites(default_snapshot, lines_of(default_snapshot, request)) == {site}
+
+
+def test_the_uk_sap_repair_puts_the_host_with_its_rack(default_snapshot: CatalogSnapshot) -> None:
+    request = ConfigurationRequest("EUR", 36, (Need("sap.basis", 4),), residency=("UK",))
+    with pytest.raises(Infeasible) as raised:
+        configure(default_snapshot, request)
+    repair = raised.value.repairs[0]
+    assert [item.kind for item in repair.relax] == ["residency"]
+    lines = [
+        (line.component.code, line.service_level.name, line.delivery_centre, line.quantity)
+        for line in repair.bundle.quote.lines
+    ]
+    assert violations(default_snapshot, replace(request, residency=None), lines) == []
+    assert len(hardware_sites(default_snapshot, lines)) == 1
 
 
 # -- brute force over quantities and centres -------------------------------------------------
