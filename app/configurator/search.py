@@ -187,7 +187,8 @@ def _read(config: ConfigModel, solver: cp_model.CpSolver) -> Chosen:
 
 def place_cheaply(config: ConfigModel, chosen: Chosen, limits: Limits, deadline: float) -> Chosen:
     """With levels and quantities fixed, deliver each line from the centre that costs least
-    (within the residency and every centre's capacity): the same price, the best margin.
+    (within the residency, every centre's capacity and co-location): the same price, the
+    best margin.
 
     A model without centres gets its centres here; if they do not fit, or cost more than the
     model assumed, ``_NoPlacement`` says the model must decide them. A model with centres

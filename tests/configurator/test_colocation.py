@@ -32,6 +32,7 @@ from tests.configurator.factories import (
     tiny_centres,
     tiny_parts,
 )
+from tests.configurator.test_configure import assert_minimal
 from tests.pricing.factories import centre
 
 LINUX, WINDOWS = "unix-linux-ops", "windows-ops"
@@ -128,6 +129,7 @@ def test_a_conflict_names_the_rule_and_the_residency() -> None:
     kinds = {(item.kind, item.ref) for item in raised.value.conflicts}
     assert ("rule", "R-SAME_CENTRE") in kinds
     assert ("residency", "EU") in kinds
+    assert_minimal(snapshot, request, raised.value)
     assert lines_of(snapshot, replace(request, residency=None))  # relaxing it works
 
 
