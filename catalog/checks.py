@@ -28,6 +28,7 @@ from catalog.rules import (
     RequiresAnyRule,
     RequiresRule,
     Rule,
+    SameCentreRule,
     TableRule,
 )
 
@@ -235,6 +236,8 @@ def _rules(context: _Context) -> Iterator[Problem]:
             yield from _attribute_scope(context, rule, entry)
         elif isinstance(rule, TableRule):
             yield from _table_cells(context, rule, entry)
+        elif isinstance(rule, SameCentreRule):
+            yield from _same_centre(context, rule, entry)
 
 
 def _rule_references(context: _Context, entry: Located[Rule]) -> Iterator[Problem]:
@@ -269,6 +272,9 @@ def _component_fields(rule: Rule) -> Iterator[tuple[tuple[str | int, ...], str]]
         for column_index, column in enumerate(rule.columns):
             for index, code in enumerate(column.components):
                 yield ("columns", column_index, "components", index), code
+    elif isinstance(rule, SameCentreRule):
+        for index, code in enumerate(rule.components_):
+            yield ("components", index), code
 
 
 def _quantity_units(
@@ -304,6 +310,55 @@ def _attribute_scope(
             yield entry.source.problem(
                 ("components", index), f"{component.code} has no attribute {rule.attribute!r}"
             )
+
+
+MAX_SPLIT_PAIRS = 10  # a family rule over a big catalog: the first pairs say enough
+
+
+def _same_centre(
+    context: _Context, rule: SameCentreRule, entry: Located[Rule]
+) -> Iterator[Problem]:
+    """Every family names a component, the rule has two members at least, and no two members
+    are kept apart by the centres' competencies: such a pair could never be in one bundle,
+    which is a contradiction of the catalog, not a choice (warnings stay warnings)."""
+    source, severity = entry.source, rule.severity
+    components = list(context.components.values())
+    for index, family in enumerate(rule.families):
+        if not any(component.family == family for component in components):
+            yield source.problem(("families", index), f"no component has family {family!r}")
+    named = rule.members(components)  # an unknown code is reported, and still counts
+    if len(named) < 2:
+        yield source.problem(
+            ("components" if rule.components_ else "families",),
+            f"co-location needs two components at least, rule {rule.id} has {len(named)}",
+            severity,
+        )
+    members = [context.components[code] for code in named if code in context.components]
+    holders = {
+        member.competency: {c.code for c in context.centres if member.competency in c.competencies}
+        for member in members
+    }
+    split = 0
+    for index, first in enumerate(members):
+        for second in members[index + 1 :]:
+            apart = holders[first.competency], holders[second.competency]
+            # A member no centre can deliver at all is a problem of its own, not of the rule.
+            if not all(apart) or apart[0] & apart[1] or split >= MAX_SPLIT_PAIRS:
+                continue
+            split += 1
+            yield source.problem(
+                _member_path(rule, first),
+                f"{first.code} and {second.code} can never share a centre: no delivery centre "
+                f"holds both {first.competency!r} and {second.competency!r}",
+                severity,
+            )
+
+
+def _member_path(rule: SameCentreRule, component: Component) -> tuple[str | int, ...]:
+    """Where a member is named: its place in ``components``, else its family's."""
+    if component.code in rule.components_:
+        return ("components", rule.components_.index(component.code))
+    return ("families", rule.families.index(component.family))
 
 
 def _table_cells(context: _Context, rule: TableRule, entry: Located[Rule]) -> Iterator[Problem]:

@@ -6,6 +6,7 @@ Every rule names components by code; the loader checks the codes exist. A rule w
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Literal
@@ -14,6 +15,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from catalog.base import ComponentCode, FrozenMap, FrozenModel, Identifier, Text
 from catalog.capabilities import Unit
+from catalog.components import Component
 from catalog.expressions import Expr, ExpressionSyntaxError, parse, variables
 from catalog.limits import MAX_QUANTITY
 
@@ -213,6 +215,43 @@ class TableRule(_Rule):
         return tuple(dict.fromkeys(code for column in self.columns for code in column.components))
 
 
+class SameCentreRule(_Rule):
+    """Every chosen member is delivered from one and the same delivery centre.
+
+    The members are ``components`` and every component whose ``family`` is in ``families``
+    (expanded against the catalog: ``members``). A rack and the hosts it holds, HANA
+    storage and the HANA hosts it serves: split across centres, nobody can run them.
+    """
+
+    kind: Literal["same_centre"]
+    components_: tuple[ComponentCode, ...] = Field(default=(), alias="components")
+    families: tuple[Identifier, ...] = ()
+
+    _components_unique = field_validator("components_")(_unique)
+
+    @field_validator("families")
+    @classmethod
+    def _families_unique(cls, families: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(families)) != len(families):
+            raise ValueError("a family is listed twice")
+        return families
+
+    @model_validator(mode="after")
+    def _two_at_least(self) -> SameCentreRule:
+        if not self.families and len(self.components_) < 2:
+            raise ValueError("co-location needs two components or a family at least")
+        return self
+
+    def components(self) -> tuple[str, ...]:
+        return self.components_
+
+    def members(self, catalog: Iterable[Component]) -> tuple[str, ...]:
+        """The listed components, then those of the listed families, in ``catalog``'s order."""
+        families = set(self.families)
+        of_families = (c.code for c in catalog if c.family in families)
+        return tuple(dict.fromkeys((*self.components_, *of_families)))
+
+
 Rule = Annotated[
     RequiresRule
     | RequiresAnyRule
@@ -221,7 +260,8 @@ Rule = Annotated[
     | QuantityRule
     | AttributeRule
     | ExpressionRule
-    | TableRule,
+    | TableRule
+    | SameCentreRule,
     Field(discriminator="kind"),
 ]
 
@@ -234,4 +274,5 @@ RULE_KINDS = (
     "attribute",
     "expression",
     "table",
+    "same_centre",
 )

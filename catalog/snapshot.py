@@ -20,7 +20,7 @@ from catalog.centres import DeliveryCentre
 from catalog.components import Component
 from catalog.offerings import Offering
 from catalog.price_books import PriceBook
-from catalog.rules import Rule
+from catalog.rules import Rule, SameCentreRule
 
 
 def _sorted_by(key: str, items: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -43,6 +43,7 @@ class CatalogSnapshot(FrozenModel):
     _offerings: Mapping[str, Offering] = PrivateAttr()
     _providers: Mapping[str, tuple[Component, ...]] = PrivateAttr()
     _rules_by_component: Mapping[str, tuple[Rule, ...]] = PrivateAttr()
+    _members: Mapping[str, tuple[str, ...]] = PrivateAttr()
 
     @model_validator(mode="before")
     @classmethod
@@ -75,9 +76,16 @@ class CatalogSnapshot(FrozenModel):
             for capability in component.provides:
                 providers[capability].append(component)
         self._providers = MappingProxyType({key: tuple(value) for key, value in providers.items()})
+        self._members = MappingProxyType(
+            {
+                rule.id: rule.members(self.components)
+                for rule in self.rules
+                if isinstance(rule, SameCentreRule)
+            }
+        )
         by_component: dict[str, list[Rule]] = defaultdict(list)
         for rule in self.rules:
-            for code in rule.components():
+            for code in self.members(rule):
                 by_component[code].append(rule)
         self._rules_by_component = MappingProxyType(
             {key: tuple(value) for key, value in by_component.items()}
@@ -114,6 +122,13 @@ class CatalogSnapshot(FrozenModel):
     def rules_for(self, component: str) -> tuple[Rule, ...]:
         """Rules that mention ``component``, by id."""
         return self._rules_by_component.get(component, ())
+
+    def members(self, rule: Rule) -> tuple[str, ...]:
+        """The components ``rule`` applies to: its own codes, with a co-location rule's
+        families expanded."""
+        if isinstance(rule, SameCentreRule):
+            return self._members.get(rule.id, ())
+        return rule.components()
 
     def has_component(self, code: str) -> bool:
         return code in self._components

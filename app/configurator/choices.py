@@ -10,9 +10,10 @@ What it covers exactly: the choice of components under every rule kind (``quanti
 by the components they bring in: a chosen component on the driving side needs one on the
 growing side, unless the rule's constant leaves room), per-unit requirements (a chosen
 component needs a provider of what it requires), needs, residency and competencies,
-inactive components and no-go partners. Quantities and availability targets are checked
-on the solver's proposals (``app.configurator.options``); capacity and budgets are left to
-the configurator, which completes the bundle.
+inactive components and no-go partners, and co-location (the members of a ``same_centre``
+rule share a centre holding each one's competency, inside the residency). Quantities and
+availability targets are checked on the solver's proposals (``app.configurator.options``);
+capacity and budgets are left to the configurator, which completes the bundle.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from catalog.rules import (
     RequiresAnyRule,
     RequiresRule,
     Rule,
+    SameCentreRule,
     TableRule,
 )
 from catalog.snapshot import CatalogSnapshot
@@ -60,6 +62,7 @@ class ChoiceModel:
         self.facts: dict[str, str] = {}  # component -> why it can never be chosen
         self.codes = [component.code for component in snapshot.components]
         self._vars: dict[str, int] = {}  # component -> its variable (the first ones, in order)
+        self._located: set[str] = set()  # members of co-location rules: centres of their own
         for code in self.codes:
             self.var(code)
         self._facts()
@@ -129,6 +132,12 @@ class ChoiceModel:
                     for centre in self.snapshot.centres_with(component.competency)
                 )
             ]
+            outside.extend(
+                [-self.placed(code, centre.code)]
+                for code in sorted(self._located)
+                for centre in self.snapshot.centres_with(self.snapshot.component(code).competency)
+                if centre.region not in regions
+            )
             self.guarded(item, outside)
         return item
 
@@ -155,6 +164,34 @@ class ChoiceModel:
             self.guarded(item, clauses)
         elif isinstance(rule, TableRule):
             self.guarded(item, self._table(rule))
+        elif isinstance(rule, SameCentreRule):
+            self.guarded(item, self._same_centre(rule))
+
+    def placed(self, code: str, centre: str) -> int:
+        """Whether ``code`` is delivered from ``centre`` (for co-location only)."""
+        return int(self.pool.id(("at", code, centre)))
+
+    def _same_centre(self, rule: SameCentreRule) -> list[Clause]:
+        """A chosen member is delivered from a centre holding its competency, which sets
+        the rule's literal of that centre, and at most one of those is true. A member's
+        centre literals are shared by every co-location rule it is in: each one it sets is
+        set in all of them, so at most one is (no clause of its own needed), and two rules
+        with a member in common meet at its centre. ``residency`` switches centres off."""
+        rule_at: dict[str, int] = {}
+        clauses: list[Clause] = []
+        for code in self.snapshot.members(rule):
+            if not self.snapshot.has_component(code):
+                continue
+            competency = self.snapshot.component(code).competency
+            centres = [c.code for c in self.snapshot.centres_with(competency)]
+            here = [self.placed(code, centre) for centre in centres]
+            clauses.append([-self.var(code), *here])
+            self._located.add(code)
+            for centre, literal in zip(centres, here, strict=True):
+                shared = rule_at.setdefault(centre, self.fresh())
+                clauses.append([-literal, shared])
+        clauses.extend(self._at_most(list(rule_at.values()), 1))
+        return clauses
 
     def _choose(self, rule: ChooseRule) -> list[Clause]:
         literals = [self.var(code) for code in rule.group]

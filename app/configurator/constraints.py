@@ -36,6 +36,7 @@ from catalog.rules import (
     RequiresAnyRule,
     RequiresRule,
     Rule,
+    SameCentreRule,
     TableRule,
 )
 from pricing.money import to_cents
@@ -240,6 +241,39 @@ def add_rule(config: ConfigModel, rule: Rule) -> None:
         model.add_bool_or([_literal(config, rule.ast)]).only_enforce_if(guard)
     elif isinstance(rule, TableRule):
         _table(config, rule, guard)
+    elif isinstance(rule, SameCentreRule):
+        _same_centre(config, rule, guard)
+
+
+def _same_centre(config: ConfigModel, rule: SameCentreRule, guard: list[cp_model.IntVar]) -> None:
+    """One literal per centre says the rule's members are delivered from it, and at most one
+    is true. With centres in the model, a member's option at a centre implies that centre's
+    literal: exact. Without, a chosen member implies one of the centres that could deliver
+    it inside the residency: exact about the rule alone, while capacity, cost and a member
+    shared with another rule are left to placement, which falls back to this model with
+    centres when they bind."""
+    model = config.model
+    members = [config.choices[code] for code in config.snapshot.members(rule)
+               if code in config.choices]  # fmt: skip
+    if len(members) < 2:
+        return
+    at: dict[str, cp_model.IntVar] = {}
+
+    def at_centre(code: str) -> cp_model.IntVar:
+        if code not in at:
+            at[code] = model.new_bool_var(f"{rule.id}@{code}")
+        return at[code]
+
+    for choice in members:
+        if config.centres_modelled:
+            for option in choice.options:
+                model.add_bool_or(
+                    [option.chosen.Not(), at_centre(option.centre.code)]
+                ).only_enforce_if(guard)
+        else:
+            centres = [at_centre(c.code) for c in config.centres_for(choice.component)]
+            model.add_bool_or(centres or [config.false]).only_enforce_if([choice.chosen, *guard])
+    model.add_at_most_one(at.values())
 
 
 def _choose(config: ConfigModel, rule: ChooseRule, guard: list[cp_model.IntVar]) -> None:

@@ -152,6 +152,16 @@ class ConfigModel:
                     self._requirers.setdefault(capability, []).append(choice)
         return self._requirers
 
+    def centres_for(self, component: Component) -> list[DeliveryCentre]:
+        """The centres that hold ``component``'s competency inside the residency: where
+        placement may put it when the model leaves centres out."""
+        regions = self.request.residency
+        return [
+            centre
+            for centre in self.snapshot.centres_with(component.competency)
+            if regions is None or centre.region in regions
+        ]
+
     def chosen(self, code: str) -> cp_model.IntVar:
         """Whether ``code`` is chosen; a component out of scope never is."""
         choice = self.choices.get(code)

@@ -30,6 +30,7 @@ from app.configurator.model import (
 from app.configurator.reasons import availability_of, reasons_for
 from app.configurator.request import ConfigurationRequest, Limits
 from app.configurator.results import Bundle, Solution, Status
+from catalog.rules import SameCentreRule
 from catalog.snapshot import CatalogSnapshot
 from pricing.quote import LineRequest, QuoteRequest, price_quote
 
@@ -186,7 +187,8 @@ def _read(config: ConfigModel, solver: cp_model.CpSolver) -> Chosen:
 
 def place_cheaply(config: ConfigModel, chosen: Chosen, limits: Limits, deadline: float) -> Chosen:
     """With levels and quantities fixed, deliver each line from the centre that costs least
-    (within the residency and every centre's capacity): the same price, the best margin.
+    (within the residency, every centre's capacity and co-location): the same price, the
+    best margin.
 
     A model without centres gets its centres here; if they do not fit, or cost more than the
     model assumed, ``_NoPlacement`` says the model must decide them. A model with centres
@@ -195,7 +197,6 @@ def place_cheaply(config: ConfigModel, chosen: Chosen, limits: Limits, deadline:
     if not chosen or (config.centres_modelled and config.request.objective != "min_price"):
         return chosen
     request, terms = config.request, config.terms
-    regions = set(request.residency) if request.residency is not None else None
     model = cp_model.CpModel()
     picks: dict[tuple[str, str], cp_model.IntVar] = {}
     costs: list[LinearExpr] = []
@@ -210,11 +211,7 @@ def place_cheaply(config: ConfigModel, chosen: Chosen, limits: Limits, deadline:
         centres = (
             [option.centre for option in choice.options]
             if config.centres_modelled
-            else [
-                centre
-                for centre in config.snapshot.centres_with(component.competency)
-                if regions is None or centre.region in regions
-            ]
+            else config.centres_for(component)
         )
         for centre in centres:
             derived = terms.of(component, level, centre)
@@ -225,6 +222,7 @@ def place_cheaply(config: ConfigModel, chosen: Chosen, limits: Limits, deadline:
             costs.append(pick * (contract * quantity))
             loads.setdefault(centre.code, []).append((hours, quantity, pick))
         model.add_exactly_one(p for (c, _), p in picks.items() if c == code)
+    _together(config, model, picks)
     for centre_code, load in loads.items():
         ints, scale = scaled([hours for hours, _, _ in load])
         capacity = config.snapshot.delivery_centre(centre_code).monthly_capacity_hours
@@ -245,6 +243,23 @@ def place_cheaply(config: ConfigModel, chosen: Chosen, limits: Limits, deadline:
         (code, level, next(c for (k, c), p in picks.items() if k == code and solver.value(p)), q)
         for code, level, _, q in chosen
     )
+
+
+def _together(
+    config: ConfigModel, model: cp_model.CpModel, picks: dict[tuple[str, str], cp_model.IntVar]
+) -> None:
+    """Co-location in the placement: the picks of a rule's members share one centre."""
+    for rule in config.snapshot.rules:
+        if not isinstance(rule, SameCentreRule) or rule.severity != "error":
+            continue
+        members = set(config.snapshot.members(rule))
+        at: dict[str, cp_model.IntVar] = {}
+        for (code, centre), pick in picks.items():
+            if code in members:
+                if centre not in at:
+                    at[centre] = model.new_bool_var("")
+                model.add_implication(pick, at[centre])
+        model.add_at_most_one(at.values())
 
 
 def exclude_same_bundle(config: ConfigModel, chosen: Chosen) -> None:

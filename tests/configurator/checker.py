@@ -18,6 +18,7 @@ from catalog.rules import (
     QuantityRule,
     RequiresAnyRule,
     RequiresRule,
+    SameCentreRule,
     TableRule,
 )
 from catalog.snapshot import CatalogSnapshot
@@ -106,6 +107,23 @@ def violations(
         if quote.price.monthly.amount > request.budget_monthly:
             found.append("over budget")
     found.extend(_rule_violations(snapshot, chosen, quantity))
+    found.extend(_split(snapshot, lines))
+    return found
+
+
+def _split(snapshot: CatalogSnapshot, lines: list[Line]) -> list[str]:
+    """Co-location: the chosen members of each same_centre rule (its components and every
+    component of its families) are on lines of one centre."""
+    centre = {code: centre_code for code, _, centre_code, _ in lines}
+    found = []
+    for rule in snapshot.rules:
+        if rule.severity != "error" or not isinstance(rule, SameCentreRule):
+            continue
+        members = set(rule.components_) | {
+            c.code for c in snapshot.components if c.family in rule.families
+        }
+        if len({centre[code] for code in members if code in centre}) > 1:
+            found.append(f"rule {rule.id} broken: its members are split across centres")
     return found
 
 

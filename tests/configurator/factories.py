@@ -1,5 +1,6 @@
-"""Tiny catalogs for configurator tests: a few components over two capabilities, one centre,
-flat prices, so every bundle can be enumerated by hand or by brute force."""
+"""Tiny catalogs for configurator tests: a few components over two capabilities, one centre
+(or a few with differing competencies), flat prices, so every bundle can be enumerated by
+hand or by brute force."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tests.pricing.factories import book, centre
 from tests.pricing.factories import component as priced_component
 
 CAPABILITIES = ("cap.a", "cap.b", "cap.c")
+COMPETENCIES = ("unix-linux-ops", "windows-ops")
 
 
 def component(
@@ -49,7 +51,10 @@ def catalog(
                 {"code": code, "name": code, "unit": "server", "description": "A test capability."}
                 for code in CAPABILITIES
             ],
-            "competencies": [{"code": "unix-linux-ops", "name": "Linux", "description": "Linux."}],
+            "competencies": [
+                {"code": code, "name": code, "description": "A test competency."}
+                for code in COMPETENCIES
+            ],
             "components": components,
             "delivery_centres": centres or [centre()],
             "price_books": [book(term_discounts={})],
@@ -85,13 +90,23 @@ TEMPLATES = [
 ]  # fmt: skip
 
 
+SAME_CENTRE = [
+    lambda a, b: rule("same_centre", components=[a, b]),
+    lambda a, b: rule("same_centre", families=["storage"]),
+    lambda a, b: rule("same_centre", components=[a], families=["storage"]),
+]
+# Every other kind once, co-location three times over: most catalogs have one.
+COLOCATION = [*TEMPLATES, *SAME_CENTRE * 3]
+
+
 @st.composite
 def tiny_parts(
-    draw: Any, templates: list[Any] = TEMPLATES
+    draw: Any, templates: list[Any] = TEMPLATES, *, located: bool = False, most: int = 4
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Two to four components over cap.a and cap.b and up to three rules from
-    ``templates``."""
-    count = draw(st.integers(2, 4))
+    """Two to ``most`` components over cap.a and cap.b and up to three rules from
+    ``templates``; ``located``: each with a competency and a family drawn (see
+    ``tiny_centres``)."""
+    count = draw(st.integers(2, most))
     components = []
     for code in CODES[:count]:
         capability = draw(st.sampled_from(["cap.a", "cap.b"]))
@@ -102,9 +117,30 @@ def tiny_parts(
             requires={"cap.b": 1} if needs_b else None,
             attributes={"os": draw(st.sampled_from(["linux", "windows"]))},
         ))  # fmt: skip
+        if located:  # alternating competencies unless drawn otherwise: members differ
+            turn = len(components) % 2
+            competencies = COMPETENCIES[1 - turn :] + COMPETENCIES[: 1 - turn]
+            components[-1]["competency"] = draw(st.sampled_from(competencies))
+            components[-1]["family"] = draw(st.sampled_from(["compute", "storage"]))
     rules = []
     for index in range(draw(st.integers(0, 3))):
         a, b = draw(st.permutations(CODES[:count]))[:2]
         made = draw(st.sampled_from(templates))(a, b)
         rules.append({**made, "id": f"R-{index}"})
     return components, rules
+
+
+@st.composite
+def tiny_centres(draw: Any, *, least: int = 1, most: int = 3) -> list[dict[str, Any]]:
+    """``least`` to ``most`` centres in the EU or the UK, each holding one competency or both,
+    each cheaper than the one before: where a bundle's lines go, and whether members can
+    share one. Unless drawn otherwise, the first (dearest) holds both and the others one
+    each, so co-location is what keeps members together."""
+    centres = []
+    held_by = [COMPETENCIES, COMPETENCIES[:1], COMPETENCIES[1:]]
+    for index in range(draw(st.integers(least, most))):
+        held = draw(st.sampled_from(held_by[index:] + held_by[:index]))
+        rate = 1500 - 500 * index
+        data = centre(code=f"C-{index}", competencies=held, rates={"linux-admin": rate})
+        centres.append({**data, "region": draw(st.sampled_from(["EU", "UK"]))})
+    return centres
