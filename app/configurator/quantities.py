@@ -91,13 +91,27 @@ class QuantityCheck:
             if not holds_when_nothing_is_chosen(rule)
         ]
         self._cache: dict[Part, bool] = {}
+        self._loose = frozenset(
+            code
+            for code, bounds in self._bounds.items()
+            if bounds.admits_some() and not self._requires[code] and code not in self._rules_of
+        )
 
     def fits(
         self, chosen: frozenset[str], needs: tuple[Need, ...], seconds: float = MAX_SECONDS
     ) -> bool:
         """Whether exactly ``chosen`` can be given quantities that add up (SolverTimeout if
         CP-SAT cannot tell within ``seconds``)."""
-        parts = self._parts(chosen, needs)
+        # A component tied to nothing (no requirement, no quantity rule, providing nothing
+        # needed or required) fits by its bounds alone: left out of the parts (measured: a
+        # variant model of 400 such components spent a millisecond per proposal building
+        # parts of one).
+        tied = chosen - self._loose
+        capabilities = {need.capability for need in needs}.union(
+            *(self._requires[code] for code in tied)
+        )
+        touched = set().union(*(self._touching.get(c, ()) for c in capabilities))
+        parts = self._parts(tied | (chosen & touched), needs)
         return parts is not None and all(self._part_fits(part, seconds) for part in parts)
 
     def _parts(self, chosen: frozenset[str], needs: tuple[Need, ...]) -> list[Part] | None:
