@@ -183,23 +183,34 @@ class QuantityCheck:
         capabilities = set(wanted).union(*(self._requires[code] for code in codes))
         rules = {index for code in codes for index in self._rules_of.get(code, ())}
         least = {code: self._bounds[code].least for code in codes}
+        if self._covers(least, codes, wanted, capabilities, rules):
+            return True
+        # Only when the least fails (most parts pass it: the generous try is left unbuilt).
         generous = {
             code: self._bounds[code].most
             if all(amount > 0 for amount in self._net[code].values())
             else least[code]
             for code in codes
         }
-        for quantity in (least, generous):
-            if all(
-                sum(
-                    (self._net[code][capability] * quantity[code]
-                     for code in self._touching.get(capability, set()) & codes),
-                    Decimal(0),
-                ) >= wanted.get(capability, Decimal(0))
-                for capability in capabilities
-            ) and all(_holds(self._rules[index], quantity) for index in rules):  # fmt: skip
-                return True
-        return False
+        return generous != least and self._covers(generous, codes, wanted, capabilities, rules)
+
+    def _covers(
+        self,
+        quantity: dict[str, int],
+        codes: frozenset[str],
+        wanted: dict[str, Decimal],
+        capabilities: set[str],
+        rules: set[int],
+    ) -> bool:
+        """Whether ``quantity`` covers every need and requirement and holds every rule."""
+        return all(
+            sum(
+                (self._net[code][capability] * quantity[code]
+                 for code in self._touching.get(capability, set()) & codes),
+                Decimal(0),
+            ) >= wanted.get(capability, Decimal(0))
+            for capability in capabilities
+        ) and all(_holds(self._rules[index], quantity) for index in rules)  # fmt: skip
 
     def exists(
         self,
