@@ -448,9 +448,11 @@ def _variant_tables(
     low, high = 4, total_rows
     while low < high:
         limit = (low + high + 1) // 2
-        rows = sum(math.prod(len(groups[v]) for v in _shape(groups, order, width, limit))
-                   for width, order in orders)  # fmt: skip
-        low, high = (limit, high) if rows * 0.7 <= total_rows else (low, limit - 1)
+        combinations = sum(math.prod(len(groups[v]) for v in _shape(groups, order, width, limit))
+                           for width, order in orders)  # fmt: skip
+        # About 70 % of a table's combinations survive its incompatibilities.
+        fits = combinations * 0.7 <= total_rows
+        low, high = (limit, high) if fits else (low, limit - 1)
     tables = []
     for number, (width, order) in enumerate(orders):
         shape = _shape(groups, order, width, low)

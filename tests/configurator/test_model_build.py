@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-import pricing.terms
 from app.configurator.model import build_variables
 from app.configurator.request import ConfigurationRequest, Need
 from catalog.snapshot import CatalogSnapshot
+from pricing.market import unit_price
 
 REQUEST = ConfigurationRequest("EUR", 36, (Need("compute.linux", 4), Need("storage.block", 6)))
 
@@ -20,13 +20,13 @@ def test_unit_prices_are_derived_once_for_requests_of_the_same_book_term_and_dis
     default_snapshot: CatalogSnapshot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     derived: list[str] = []
-    original = pricing.terms.unit_price
+    original = unit_price
 
     def counted(component, *arguments, **keywords):  # type: ignore[no-untyped-def]
         derived.append(component.code)
         return original(component, *arguments, **keywords)
 
-    monkeypatch.setattr(pricing.terms, "unit_price", counted)
+    monkeypatch.setattr("pricing.terms.unit_price", counted)
     snapshot = default_snapshot.model_copy(deep=True)  # terms of its own, none cached yet
     first = build_variables(snapshot, REQUEST)
     assert derived
