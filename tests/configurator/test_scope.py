@@ -1,6 +1,7 @@
 """The scope of a request (the components that can matter to it): what rules and
 requirements can bring in, found once per request across its clicks, and the quantity
-check's shortcut for components tied to nothing."""
+check's shortcut for components tied to nothing; the automotive-shaped benchmark model,
+every component of which is in scope."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from app.configurator import options
 from app.configurator.choices import ChoiceModel
 from app.configurator.options import OptionsEngine, OptionsRequest
 from app.configurator.quantities import QuantityCheck
-from app.configurator.request import Need
+from app.configurator.request import ConfigurationRequest, Need
 from app.configurator.scope import closure, forced_by, reachable_from
-from benchmarks.synthetic import generate
+from app.configurator.solve import configure
+from benchmarks.synthetic import automotive, generate
+from catalog.rules import ChooseRule, TableRule
 from catalog.snapshot import CatalogSnapshot
 from tests.configurator.factories import catalog, component
 
@@ -103,3 +106,20 @@ def test_a_component_tied_to_nothing_still_provides_what_a_chosen_one_requires()
     assert check.fits(frozenset({"CMP-A", "CMP-B"}), ())  # one A needs B's two units
     assert not check.fits(frozenset({"CMP-A", "CMP-C"}), ())  # C has one at most
     assert check.fits(frozenset({"CMP-C"}), ())  # alone, its bounds are all it needs
+
+
+def test_the_automotive_model_is_valid_seeded_and_all_in_scope() -> None:
+    car = automotive(seed=1, variables=20, values=80, tables=20, rows=5_000)
+    assert car == automotive(seed=1, variables=20, values=80, tables=20, rows=5_000)
+    assert len(car.components) == 80
+    tables = [rule for rule in car.rules if isinstance(rule, TableRule)]
+    assert len(tables) == 20
+    assert all(2 <= len(rule.columns) <= 8 for rule in tables)
+    assert 3_000 <= sum(len(rule.rows) for rule in tables) <= 7_000
+    assert reachable_from(car, ["cap.vehicle"], (), None) == {c.code for c in car.components}
+    request = ConfigurationRequest("EUR", 36, (Need("cap.vehicle", 1),))
+    (bundle,) = configure(car, request).bundles
+    chosen = [line.component.code for line in bundle.quote.lines]
+    variables = [rule for rule in car.rules if isinstance(rule, ChooseRule)]
+    assert len(variables) == 20
+    assert all(len(set(rule.group) & set(chosen)) == 1 for rule in variables)
