@@ -30,6 +30,13 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def percentile(values: list[float], percent: int) -> float:
+    """The value ``percent`` % of ``values`` do not exceed (interpolated)."""
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1]
+
+
 def _reference_workload() -> int:
     """Fixed interpreter-bound work (objects, dicts, calls, sorting), like laying out a
     document or building a solver model."""

@@ -13,6 +13,8 @@ first member of the next group; ``excludes`` only pairs members 1 and 2 of a gro
 from __future__ import annotations
 
 import argparse
+import itertools
+import math
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -163,6 +165,7 @@ def _component(
     capabilities: list[Capability],
     competencies: list[Competency],
     skills: dict[str, list[str]],
+    **overrides: Any,
 ) -> Component:
     family = FAMILIES[(index // GROUP) % len(FAMILIES)]
     provided = capabilities[index % len(capabilities)]
@@ -229,6 +232,7 @@ def _component(
             "status": "active" if index % 10 else rng.choice(("draft", "assured", "retired")),
             "author": f"pm{index % 7}@synthetic.example",
             "documents": _documents(index, family),
+            **overrides,
         }
     )
 
@@ -362,6 +366,130 @@ def _rules(
             }
         )
     return [_RULE.validate_python(rule) for rule in rules]
+
+
+def automotive(
+    *,
+    seed: int = 0,
+    variables: int = 100,
+    values: int = 400,
+    tables: int = 110,
+    rows: int = 110_000,
+) -> CatalogSnapshot:
+    """A variant model shaped like a car's: ``variables`` variables (engine, gearbox,
+    trim…), each a group of 2 to 30 values (``values`` components in all) of which exactly
+    one is chosen, and ``tables`` variant tables over 2 to 8 variables with about ``rows``
+    rows in all. Every component provides one shared capability and requires nothing, and
+    every component is in scope (the exactly-one rules put them there).
+
+    Rows are random combinations (a worst case for the decision diagrams: no structure to
+    share), each table holding one hidden reference configuration, so the model is valid.
+    """
+    rng = random.Random(seed)
+    sizes = _variable_sizes(rng, variables, values)
+    shared = Capability(code="cap.vehicle", name="Vehicle", unit="system",
+                        description="What every value of the variant model provides.")  # fmt: skip
+    competencies = [
+        Competency(code=f"comp-{index:03d}", name=f"Competency {index}", description="Synthetic.")
+        for index in range(4)
+    ]
+    skills = {comp.code: [f"{comp.code}-skill-{ab}" for ab in "ab"] for comp in competencies}
+    items: list[Component] = []
+    groups: list[list[str]] = []
+    for variable, size in enumerate(sizes):
+        group = [f"VAR-{variable:03d}-{value:02d}" for value in range(size)]
+        groups.append(group)
+        items += [
+            _component(rng, len(items), [shared], competencies, skills, code=code,
+                       requires={}, status="active", unit="system",
+                       provides={shared.code: Decimal(1)})
+            for code in group
+        ]  # fmt: skip
+    rules: list[dict[str, Any]] = [
+        {"kind": "choose", "id": f"X-{variable:03d}", "group": group, "min": 1, "max": 1,
+         "message": f"Choose exactly one value of variable {variable}."}
+        for variable, group in enumerate(groups)
+    ]  # fmt: skip
+    rules += _variant_tables(rng, groups, tables, rows)
+    return CatalogSnapshot(
+        capabilities=(shared,),
+        competencies=tuple(competencies),
+        delivery_centres=tuple(_centres(rng, 6, competencies, skills)),
+        price_books=tuple(_price_books()),
+        components=tuple(items),
+        rules=tuple(_RULE.validate_python(rule) for rule in rules),
+    )
+
+
+def _variable_sizes(rng: random.Random, variables: int, values: int) -> list[int]:
+    """Between 2 and 30 values per variable, ``values`` in all: a few large variables (the
+    colours, the trims) and many small ones."""
+    sizes = [min(30, 2 + int(rng.expovariate(0.45))) for _ in range(variables)]
+    while sum(sizes) != values:
+        index = rng.randrange(variables)
+        step = 1 if sum(sizes) < values else -1
+        if 2 <= sizes[index] + step <= 30:
+            sizes[index] += step
+    return sizes
+
+
+def _variant_tables(
+    rng: random.Random, groups: list[list[str]], count: int, total_rows: int
+) -> list[dict[str, Any]]:
+    """``count`` tables over 2 to 8 variables each, about ``total_rows`` rows in all. Like a
+    car's, each lists every combination of its variables but those a few incompatibilities
+    rule out (one or two variables at given values), and none rules out the hidden
+    reference configuration, so the model is valid."""
+    reference = [rng.choice(group) for group in groups]
+    orders = [(rng.randint(2, 8), rng.sample(range(len(groups)), k=len(groups)))
+              for _ in range(count)]  # fmt: skip
+    # The largest product of a table's domains (its variables taken in their drawn order
+    # while they fit) whose tables hold about total_rows rows.
+    low, high = 4, total_rows
+    while low < high:
+        limit = (low + high + 1) // 2
+        combinations = sum(math.prod(len(groups[v]) for v in _shape(groups, order, width, limit))
+                           for width, order in orders)  # fmt: skip
+        # About 70 % of a table's combinations survive its incompatibilities.
+        fits = combinations * 0.7 <= total_rows
+        low, high = (limit, high) if fits else (low, limit - 1)
+    tables = []
+    for number, (width, order) in enumerate(orders):
+        shape = _shape(groups, order, width, low)
+        banned = []
+        for _ in range(rng.randint(1, 3)):
+            columns = rng.sample(range(len(shape)), k=min(len(shape), rng.randint(1, 2)))
+            values = {c: rng.choice([v for v in groups[shape[c]] if v != reference[shape[c]]])
+                      for c in columns}  # fmt: skip
+            banned.append(values)
+        rows = [
+            row
+            for row in itertools.product(*(groups[v] for v in shape))
+            if not any(all(row[c] == value for c, value in ban.items()) for ban in banned)
+        ]
+        tables.append(
+            {"kind": "table", "id": f"T-{number:03d}",
+             "message": f"Allowed combinations {number}.",
+             "columns": [{"name": f"v{v:03d}", "components": groups[v]} for v in shape],
+             "rows": rows}
+        )  # fmt: skip
+    return tables
+
+
+def _shape(groups: list[list[str]], order: list[int], width: int, limit: int) -> list[int]:
+    """Up to ``width`` variables of ``order`` whose domains' product stays within ``limit``
+    (at least two: the smallest of the order when none fit together)."""
+    shape: list[int] = []
+    product = 1
+    for variable in order:
+        if len(shape) == width:
+            break
+        if product * len(groups[variable]) <= limit:
+            shape.append(variable)
+            product *= len(groups[variable])
+    if len(shape) < 2:
+        shape = sorted(order, key=lambda v: len(groups[v]))[:2]
+    return shape
 
 
 def main() -> None:

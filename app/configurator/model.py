@@ -18,14 +18,15 @@ groups; otherwise groups cost nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, TypeVar
 
 from ortools.sat.python import cp_model, cp_model_helper
 
 from app.configurator.errors import OutOfRange
+from app.configurator.memo import per_snapshot
 from app.configurator.request import ConfigurationRequest
 from app.configurator.scope import reachable
 from catalog.centres import DeliveryCentre
@@ -39,6 +40,8 @@ GroupKind = Literal[
     "need", "include", "exclude", "residency", "availability", "budget", "rule", "capacity"
 ]
 LinearExpr = cp_model.LinearExpr
+MAX_SHARED = 8  # derived values of one kind kept per snapshot (see ``_shared``)
+T = TypeVar("T")
 SatLiteral = cp_model_helper.Literal
 
 
@@ -203,7 +206,7 @@ def build_variables(
     """
     modelled = explaining if centres is None else centres
     book = snapshot.price_book(request.price_book)
-    terms = Terms(book, term_months=request.term_months, discount_percent=request.discount_percent)
+    terms = shared_terms(snapshot, book, request.term_months, request.discount_percent)
     config = ConfigModel(
         snapshot, request, book, terms, explaining, centres_modelled=modelled,
         cheapest_level_only=request.min_availability is None and (
@@ -212,15 +215,52 @@ def build_variables(
     )  # fmt: skip
     regions = set(request.residency) if request.residency is not None else None
     with_cost = request.objective != "min_price"
+    # A price-only relaxation needs one deliverable centre per level, not all of them.
+    first_only = not modelled and not with_cost
+    # Where each component can be delivered, for every request asking the same (measured on
+    # the 10,000-component catalog: a tenth of model building, 0.12 s of CPU).
+    deliveries: dict[str, tuple[tuple[_Candidate, ...], str]] = _shared(
+        snapshot, "deliveries",
+        (book.code, request.term_months, request.discount_percent,
+         None if regions is None else frozenset(regions), explaining, first_only),
+        dict,
+    )  # fmt: skip
     for code in sorted(reachable(snapshot, request)):
         component = snapshot.component(code)
-        # A price-only relaxation needs one deliverable centre per level, not all of them.
-        first_only = not modelled and not with_cost
-        options, why_not = _options(snapshot, component, terms, regions, explaining, first_only)
+        known = deliveries.get(code)
+        if known is None:
+            found, why = _options(snapshot, component, terms, regions, explaining, first_only)
+            known = deliveries[code] = (tuple(found), why)
+        options, why_not = known
         _add_choice(config, component, options, with_cost=with_cost)
         if not options:
             config.undeliverable[code] = why_not
     return config
+
+
+def shared_terms(
+    snapshot: CatalogSnapshot, book: PriceBook, term_months: int, discount_percent: Decimal
+) -> Terms:
+    """The integer terms of ``book`` over a term with a discount, shared by every model of
+    ``snapshot`` that asks for the same (most requests ask for one of a few): each unit
+    price and cost build-up is derived once, not once per request. Measured on the
+    10,000-component catalog: pricing was half of model building (1.16 s of CPU)."""
+    return _shared(
+        snapshot, "terms", (book.code, term_months, discount_percent),
+        lambda: Terms(book, term_months=term_months, discount_percent=discount_percent),
+    )  # fmt: skip
+
+
+def _shared(snapshot: CatalogSnapshot, name: str, key: Hashable, build: Callable[[], T]) -> T:
+    """``build()`` for ``snapshot`` and ``key``, kept while the snapshot lives; at most
+    MAX_SHARED keys per ``name`` (beyond, they start afresh: a request's discount is free)."""
+    known: dict[Hashable, T] = per_snapshot(snapshot, name, dict)
+    value = known.get(key)
+    if value is None:
+        if len(known) >= MAX_SHARED:
+            known.clear()
+        value = known[key] = build()
+    return value
 
 
 _Candidate = tuple[ServiceLevel, DeliveryCentre, LineTerms, bool]

@@ -35,15 +35,17 @@ from app.configurator.choices import ChoiceModel, Clause, Item
 from app.configurator.errors import ConflictItem, SolverTimeout
 from app.configurator.quantities import QuantityCheck
 from app.configurator.request import Need
-from app.configurator.scope import reachable_from
+from app.configurator.scope import closure, reachable_from
 from catalog.snapshot import CatalogSnapshot
 
 State = Literal["possible", "forced", "impossible"]
+ScopeKey = tuple[frozenset[str], frozenset[str], str | None]  # needs, includes, offering
 REQUEST_KINDS = frozenset({"need", "include", "exclude", "chosen", "rejected", "residency"})
 MAX_REPAIRS = 3
 MAX_REPAIR_CHECKS = 64
 MAX_CORES_PER_PROBE = 8
 MAX_CORES = 100_000  # all told, before the cache starts afresh
+MAX_SCOPES = 64  # requests' scopes (needs, includes, offering) kept, before starting afresh
 WARM_UP_SECONDS = 10.0
 CONFLICTS_PER_CALL = 1_000_000  # far beyond any real catalog's question, short of a hang
 
@@ -111,6 +113,7 @@ class OptionsEngine:
         self._cores: dict[
             int, list[tuple[tuple[int, ...], tuple[object, ...], frozenset[str]]]
         ] = {}
+        self._scopes: dict[ScopeKey, tuple[frozenset[str], tuple[str, ...]]] = {}
         self._need_of = {
             literal: item.ref for item, literal in self.model.selectors.items()
             if item.kind == "need"
@@ -286,14 +289,7 @@ class OptionsEngine:
             self._cores.clear()
         assumptions = [*self._catalog, *self._request_items(request)]
         assumed = set(assumptions)
-        scope = sorted(
-            reachable_from(
-                self.snapshot, [need.capability for need in request.needs],
-                (*request.include, *_chosen(request)),
-                request.offering,
-            )
-            | set(_chosen(request))
-        )  # fmt: skip
+        scope = self._scope(request)
         if not self._solve(assumptions):
             if self._beyond:
                 items: tuple[ConflictItem, ...] = (self._beyond_item(),)
@@ -317,6 +313,7 @@ class OptionsEngine:
                 (seen_in if code in self._witness else seen_out).add(code)
 
         record()
+        variables = [(code, self.model.var(code)) for code in scope]
         # A component the catalog rules out alone (inactive, no-go, no centre) needs no
         # probe: that fact is its one-item, so minimal, reason.
         states: dict[str, tuple[State, str | None]] = {
@@ -334,7 +331,7 @@ class OptionsEngine:
             if known is not None:
                 states[code] = ("impossible", self._words("excluded by", *known))
                 continue
-            self._lean(scope, {c for c in scope if c not in seen_in and c not in states}, True)
+            self._lean(variables, {c for c in scope if c not in seen_in and c not in states}, True)
             if self._solve([*assumptions, x]):
                 record()
             else:
@@ -347,7 +344,9 @@ class OptionsEngine:
             if known is not None:
                 states[code] = ("forced", self._words("required by", *known))
                 continue
-            self._lean(scope, {c for c in scope if c not in seen_out and c not in states}, False)
+            self._lean(
+                variables, {c for c in scope if c not in seen_out and c not in states}, False
+            )
             if self._solve([*assumptions, -x]):
                 record()
             else:
@@ -359,6 +358,29 @@ class OptionsEngine:
             ),
         )
 
+    def _scope(self, request: OptionsRequest) -> tuple[str, ...]:
+        """The components the answer covers: those reachable from the needs, includes and
+        offering, found once per such request (clicks change none of them), and those
+        reachable from each chosen component outside them (reachability from a union is
+        the union of reachabilities)."""
+        key: ScopeKey = (
+            frozenset(need.capability for need in request.needs),
+            frozenset(request.include),
+            request.offering,
+        )
+        base = self._scopes.get(key)
+        if base is None:
+            if len(self._scopes) >= MAX_SCOPES:
+                self._scopes.clear()
+            found = reachable_from(self.snapshot, *key)
+            base = self._scopes[key] = (found, tuple(sorted(found)))
+        reached, ordered = base
+        outside = [code for code in _chosen(request) if code not in reached]
+        if not outside:
+            return ordered
+        known = [code for code in outside if self.snapshot.has_component(code)]
+        return tuple(sorted(reached | closure(self.snapshot, known) | set(outside)))
+
     def consistent(self, items: Iterable[ConflictItem]) -> bool:
         """Whether ``items`` alone (every other rule, fact and request item switched off) can
         hold together: what a conflict claims they cannot, and minimality is checked by."""
@@ -368,15 +390,15 @@ class OptionsEngine:
                 [by_item[(i.kind, i.ref)] for i in items if (i.kind, i.ref) in by_item]
             )
 
-    def _lean(self, scope: list[str], unsettled: set[str], chosen: bool) -> None:
+    def _lean(self, variables: list[tuple[str, int]], unsettled: set[str], chosen: bool) -> None:
         """Let the solver's next decisions prefer ``chosen`` for the ``unsettled``
-        components and the opposite for the rest of ``scope`` (left to the phases the
-        solver remembers, the rest would steer it back to the solutions it found before)."""
+        components and the opposite for the rest of the scope (its components and their
+        variables; left to the phases the solver remembers, the rest would steer it back to
+        the solutions it found before)."""
         sign = 1 if chosen else -1
         self._solver.set_phases(
-            [sign * x if code in unsettled else -sign * x
-             for code in scope for x in (self.model.var(code),)]
-        )  # fmt: skip
+            [sign * x if code in unsettled else -sign * x for code, x in variables]
+        )
 
     def _fact(self, code: str) -> int:
         return self.model.selectors[Item("fact", code)]
