@@ -32,6 +32,7 @@ from tests.configurator.factories import (
     tiny_centres,
     tiny_parts,
 )
+from tests.configurator.solved import checked_lines
 from tests.configurator.test_configure import assert_minimal
 from tests.pricing.factories import centre
 
@@ -57,23 +58,15 @@ CENTRES = [site("C-LNX", (LINUX,), 500), site("C-WIN", (WINDOWS,), 500),
            site("C-BOTH", (LINUX, WINDOWS), 1500, region="UK")]  # fmt: skip
 
 
-def lines_of(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> list[Line]:
-    (bundle,) = configure(snapshot, request).bundles
-    lines = [
-        (line.component.code, line.service_level.name, line.delivery_centre, line.quantity)
-        for line in bundle.quote.lines
-    ]
-    assert violations(snapshot, request, lines) == []
-    return lines
-
-
 @pytest.mark.parametrize("objective", ["min_price", "min_cost", "max_margin"])
 def test_members_are_delivered_from_one_centre(objective: str) -> None:
     request = replace(NEED_AB, objective=objective)  # type: ignore[arg-type]
-    apart = {code: where for code, _, where, _ in lines_of(catalog(PARTS, [], CENTRES), request)}
+    apart = {
+        code: where for code, _, where, _ in checked_lines(catalog(PARTS, [], CENTRES), request)
+    }
     assert apart == {"CMP-A": "C-LNX", "CMP-X": "C-WIN"}
     together = catalog(PARTS, [TOGETHER], CENTRES)
-    assert {where for _, _, where, _ in lines_of(together, request)} == {"C-BOTH"}
+    assert {where for _, _, where, _ in checked_lines(together, request)} == {"C-BOTH"}
 
 
 def test_the_checker_sees_a_split() -> None:
@@ -106,7 +99,7 @@ def test_a_dearer_shared_centre_sends_the_relaxation_to_the_model_with_centres(
     config, chosen, deadline = _relaxed(snapshot, request)
     with pytest.raises(_NoPlacement):
         place_cheaply(config, chosen, Limits(), deadline)
-    assert {where for _, _, where, _ in lines_of(snapshot, request)} == {"C-BOTH"}
+    assert {where for _, _, where, _ in checked_lines(snapshot, request)} == {"C-BOTH"}
 
 
 def test_the_relaxation_never_pairs_members_without_a_common_centre() -> None:
@@ -130,7 +123,7 @@ def test_a_conflict_names_the_rule_and_the_residency() -> None:
     assert ("rule", "R-SAME_CENTRE") in kinds
     assert ("residency", "EU") in kinds
     assert_minimal(snapshot, request, raised.value)
-    assert lines_of(snapshot, replace(request, residency=None))  # relaxing it works
+    assert checked_lines(snapshot, replace(request, residency=None))  # relaxing it works
 
 
 def test_the_options_engine_says_why_a_member_cannot_join() -> None:
@@ -162,7 +155,7 @@ def test_a_member_of_two_rules_joins_both_at_one_centre() -> None:
            rule("same_centre", id="R-2", components=["CMP-A", "CMP-Y"])]  # fmt: skip
     request = replace(NEED_AB, needs=(*NEED_AB.needs, Need("cap.c", 1)))
     snapshot = catalog(parts, two, centres)
-    assert {where for _, _, where, _ in lines_of(snapshot, request)} == {"C-ALL"}
+    assert {where for _, _, where, _ in checked_lines(snapshot, request)} == {"C-ALL"}
     apart = catalog(parts, two, centres[:2])
     with pytest.raises(Infeasible) as raised:
         configure(apart, request)
@@ -204,7 +197,7 @@ def test_the_demo_puts_the_rack_with_the_hosts_it_holds(
     site: str,
 ) -> None:
     request = replace(DEMO, residency=residency, objective=objective)  # type: ignore[arg-type]
-    assert hardware_sites(default_snapshot, lines_of(default_snapshot, request)) == {site}
+    assert hardware_sites(default_snapshot, checked_lines(default_snapshot, request)) == {site}
 
 
 def test_the_uk_sap_repair_puts_the_host_with_its_rack(default_snapshot: CatalogSnapshot) -> None:
@@ -281,7 +274,7 @@ def test_random_tiny_catalogs_with_centres_agree_with_brute_force(
     valid = [lines for lines in bundles(snapshot, request) if lines]
     best = min((objective_cents(snapshot, request, lines) for lines in valid), default=None)
     try:
-        lines = lines_of(snapshot, request)
+        lines = checked_lines(snapshot, request)
     except (Infeasible, ConfigurationInvalid):
         assert best is None, "the solver found no bundle, brute force did"
         return

@@ -17,8 +17,9 @@ from app.configurator.request import ConfigurationRequest, Limits, Need
 from app.configurator.results import Bundle
 from app.configurator.solve import configure
 from catalog.snapshot import CatalogSnapshot
-from tests.configurator.checker import Line, violations
+from tests.configurator.checker import violations
 from tests.configurator.factories import catalog, centre, component
+from tests.configurator.solved import lines_of
 
 D = Decimal
 TYPICAL = ConfigurationRequest(
@@ -27,13 +28,6 @@ TYPICAL = ConfigurationRequest(
     needs=(Need("compute.linux", 40), Need("storage.block", 60), Need("service-desk", 500)),
     residency=("EU",),
 )
-
-
-def lines_of(bundle: Bundle) -> list[Line]:
-    return [
-        (line.component.code, line.service_level.name, line.delivery_centre, line.quantity)
-        for line in bundle.quote.lines
-    ]
 
 
 def assert_valid(snapshot: CatalogSnapshot, request: ConfigurationRequest, bundle: Bundle) -> None:

@@ -20,6 +20,7 @@ from catalog.snapshot import CatalogSnapshot
 from pricing.quote import LineRequest, QuoteRequest, price_quote
 from tests.configurator.checker import violations
 from tests.configurator.factories import catalog, component, rule, tiny_parts
+from tests.configurator.solved import checked_lines
 from tests.pricing.factories import centre
 
 NEED_A = ConfigurationRequest("EUR", 1, (Need("cap.a", 1),))
@@ -35,13 +36,7 @@ def base(**attributes: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def chosen(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> dict[str, int]:
-    (bundle,) = configure(snapshot, request).bundles
-    lines = [
-        (line.component.code, line.service_level.name, line.delivery_centre, line.quantity)
-        for line in bundle.quote.lines
-    ]
-    assert violations(snapshot, request, lines) == []
-    return {code: quantity for code, _, _, quantity in lines}
+    return {code: quantity for code, _, _, quantity in checked_lines(snapshot, request)}
 
 
 OS = {"CMP-A": {"os": "linux"}, "CMP-B": {"os": "windows"},
@@ -141,13 +136,7 @@ def test_capacity_can_change_the_bundle_not_only_the_centre() -> None:
 
 
 def _centres(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> set[str]:
-    (bundle,) = configure(snapshot, request).bundles
-    lines = [
-        (line.component.code, line.service_level.name, line.delivery_centre, line.quantity)
-        for line in bundle.quote.lines
-    ]
-    assert violations(snapshot, request, lines) == []
-    return {line.delivery_centre for line in bundle.quote.lines}
+    return {centre for _, _, centre, _ in checked_lines(snapshot, request)}
 
 
 # -- brute force ---------------------------------------------------------------------------
