@@ -18,8 +18,9 @@ from app.configurator.results import Bundle
 from app.configurator.solve import configure
 from catalog.snapshot import CatalogSnapshot
 from tests.configurator.checker import violations
-from tests.configurator.factories import catalog, centre, component
+from tests.configurator.factories import catalog, component
 from tests.configurator.solved import lines_of
+from tests.pricing.factories import centre
 
 D = Decimal
 TYPICAL = ConfigurationRequest(
@@ -44,8 +45,8 @@ def test_a_typical_request_gives_a_valid_explained_bundle(
     codes = {line.component.code for line in bundle.quote.lines}
     # Linux servers pull in their OS management and monitoring, transitively.
     assert {"OS-LNX-RHEL", "OS-LNX-SLES"} & codes and "MON-INFRA" in codes
-    for line, reasons in zip(bundle.quote.lines, bundle.reasons, strict=True):
-        assert reasons, line.component.code
+    for line, why in zip(bundle.quote.lines, bundle.reasons, strict=True):
+        assert why, line.component.code
     reasons = {
         line.component.code: why
         for line, why in zip(bundle.quote.lines, bundle.reasons, strict=True)
