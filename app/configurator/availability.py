@@ -62,9 +62,13 @@ class AvailabilityCheck:
 
     def reaches(self, chosen: Iterable[str], levels: Mapping[str, str], target: Decimal) -> bool:
         """Whether ``chosen``, at ``levels`` (the others at their best), reaches ``target``
-        percent: the product of the chain's availabilities, as the configurator reports it."""
-        percents = (self._percent(code, levels) for code in chosen if code in self._chain)
-        return chain_percent(percents) >= target
+        percent."""
+        return self.percent(chosen, levels) >= target
+
+    def percent(self, chosen: Iterable[str], levels: Mapping[str, str]) -> Decimal:
+        """The availability ``chosen`` reaches at ``levels`` (the others at their best): the
+        product of the chain's availabilities, as the configurator reports it."""
+        return chain_percent(self._percent(code, levels) for code in chosen if code in self._chain)
 
     def weights(self, levels: Mapping[str, str], target: Decimal) -> tuple[dict[str, int], int]:
         """Each chain component's -log term (rounded down) and the target's (rounded up):
