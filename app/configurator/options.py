@@ -521,8 +521,7 @@ class OptionsEngine:
         terms, _ = self.availability.weights(self._levels, self._target)
         seconds = self._deadline - time.monotonic()
         best = self.quantities.most_available(assumptions, self._needs, terms, seconds)
-        if best is None:  # the quantities alone worked a moment ago
-            raise AssertionError("no bundle fits once the availability target is off")
+        assert best is not None  # without the target a bundle fitted a moment ago
         reached = floor_percent(self.availability.percent(best, self._levels))
         return ConflictItem("availability", str(self._target), accept_less(reached))
 

@@ -7,7 +7,8 @@ into independent parts (components tied by a capability some of them need or req
 by a quantity rule); each part is a small integer program, decided once and cached, so the
 many bundles a click's probes propose mostly reuse parts already decided. When a proposal
 fails, ``exists`` answers exactly whether any bundle under the same assumptions fits: the
-choice clauses and the quantities in one CP-SAT model.
+choice clauses and the quantities in one CP-SAT model; ``most_available`` finds, in the
+same model, the bundle with the best availability (what an unreachable target is lowered to).
 """
 
 from __future__ import annotations
@@ -252,15 +253,16 @@ class QuantityCheck:
         chain ``terms`` (the -log terms of ``AvailabilityCheck.weights``: the most
         available), or None if no choice fits. The configurator's repair minimises the same
         rounded terms, so both find the same best availability.
-        SolverTimeout if CP-SAT cannot prove the optimum within ``seconds``."""
+        SolverTimeout if CP-SAT cannot prove the optimum within ``seconds`` (a choice found
+        but not proved the best gives no figure: it would claim too little)."""
         model, chosen, quantity = self._choice_model(assumptions, needs)
         model.minimize(_chain_sum(chosen, terms))
         solver = _solver(seconds)
         status = solve_model(solver, model)
-        if status == cp_model.FEASIBLE:  # a choice, but perhaps not the best: no figure
-            raise SolverTimeout("the best availability was not proved within the time limit")
-        if not _decided(status):
+        if status == cp_model.INFEASIBLE:
             return None
+        if status != cp_model.OPTIMAL:
+            raise SolverTimeout("the best availability was not proved within the time limit")
         return frozenset(c for c in self.choices.codes if solver.value(quantity[c]) > 0)
 
     def _choice_model(

@@ -206,6 +206,16 @@ def test_the_availability_offered_keeps_the_chosen_levels_and_clicks(
     assert _accepted(engine.options(free).repairs[0][0]) > best
 
 
+def test_a_best_availability_not_proved_in_time_is_a_timeout_not_a_figure(
+    engine: OptionsEngine,
+) -> None:
+    terms, _ = engine.availability.weights({}, Decimal("99.99"))
+    needs = (Need("compute.linux", 20), Need("storage.block", 30))
+    assert engine.quantities.most_available([], needs, terms)  # given the time, a bundle
+    with pytest.raises(SolverTimeout):  # a bundle found but not proved the best is no answer
+        engine.quantities.most_available([], needs, terms, seconds=0)
+
+
 def _best_availability(snapshot: CatalogSnapshot, request: OptionsRequest) -> Decimal | None:
     """By brute force: the best availability of a bundle valid without the target (each
     chain component at its chosen level, the others at their best), rounded down to
