@@ -10,10 +10,11 @@ product accepts (it may admit one the product refuses by rounding: the caller ch
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from app.configurator.constraints import minus_log
 from catalog.snapshot import CatalogSnapshot
+from pricing.money import factor_text
 
 MAX_WEIGHTS = 64  # (levels, target) pairs whose terms are kept
 # Choices the rounded bound admits and the exact product refuses, excluded one by one
@@ -29,6 +30,17 @@ def chain_percent(availabilities: Iterable[Decimal | None]) -> Decimal:
     for percent in availabilities:
         product *= (percent or Decimal(0)) / 100
     return product * 100
+
+
+def floor_percent(value: Decimal) -> Decimal:
+    """A percentage to three decimals, rounded down: a figure a bundle truly reaches."""
+    return value.quantize(Decimal("0.001"), rounding=ROUND_FLOOR)
+
+
+def accept_less(reached: Decimal) -> str:
+    """The repair that lowers an availability target to ``reached``, the best reachable
+    (in the configurator's and the options engine's words alike)."""
+    return f"accept {factor_text(reached)} % availability, the best a bundle reaches"
 
 
 class AvailabilityCheck:
@@ -50,9 +62,13 @@ class AvailabilityCheck:
 
     def reaches(self, chosen: Iterable[str], levels: Mapping[str, str], target: Decimal) -> bool:
         """Whether ``chosen``, at ``levels`` (the others at their best), reaches ``target``
-        percent: the product of the chain's availabilities, as the configurator reports it."""
-        percents = (self._percent(code, levels) for code in chosen if code in self._chain)
-        return chain_percent(percents) >= target
+        percent."""
+        return self.percent(chosen, levels) >= target
+
+    def percent(self, chosen: Iterable[str], levels: Mapping[str, str]) -> Decimal:
+        """The availability ``chosen`` reaches at ``levels`` (the others at their best): the
+        product of the chain's availabilities, as the configurator reports it."""
+        return chain_percent(self._percent(code, levels) for code in chosen if code in self._chain)
 
     def weights(self, levels: Mapping[str, str], target: Decimal) -> tuple[dict[str, int], int]:
         """Each chain component's -log term (rounded down) and the target's (rounded up):

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 from ortools.sat.python import cp_model
 
-from app.configurator.availability import chain_percent
+from app.configurator.availability import accept_less, chain_percent, floor_percent
 from app.configurator.constraints import add_all, chain_weight, minus_log, need_balance
 from app.configurator.errors import ConflictItem, Infeasible, Repair
 from app.configurator.model import ConfigModel, Group, build_variables, solve_model
@@ -264,7 +264,7 @@ class _Explainer:
         if (best := self._optimum(model)) is None:
             return None
         # Rounded down, so the figure offered is one a bundle truly reaches.
-        reached = Decimal(_floor_percent(_chain_percent(self.config, best)))
+        reached = floor_percent(_chain_percent(self.config, best))
         model.add(weight <= minus_log(reached, up=True))
         return replace(request, min_availability=reached)
 
@@ -377,7 +377,7 @@ def _with_best(item: ConflictItem, repairs: list[Repair]) -> ConflictItem:
     if item.kind == "budget":
         cheapest = _money(bundle.quote.price.monthly)
         return replace(item, detail=f"{item.detail} is below the cheapest valid bundle, {cheapest}")
-    best = _floor_percent(bundle.availability or Decimal(100))
+    best = factor_text(floor_percent(bundle.availability or Decimal(100)))
     return replace(item, detail=f"{item.detail}; the best a bundle reaches is {best} %")
 
 
@@ -395,8 +395,7 @@ def _repair_item(
         )
         return ConflictItem("need", group.ref, text)
     if group.kind == "availability":
-        reached = factor_text(relaxed.min_availability or Decimal(0))
-        text = f"accept {reached} % availability, the best a bundle reaches"
+        text = accept_less(relaxed.min_availability or Decimal(0))
         return ConflictItem("availability", group.ref, text)
     if group.kind == "budget":
         budget = _money(Money(relaxed.budget_monthly or Decimal(0), config.book.currency))
@@ -420,8 +419,3 @@ def _centres_outside(config: ConfigModel, bundle: Bundle) -> str:
 def _money(amount: Money) -> str:
     """A monthly amount with its currency, e.g. "19,337.00 EUR a month"."""
     return f"{from_cents(amount.cents):,} {amount.currency} a month"
-
-
-def _floor_percent(value: Decimal) -> str:
-    """A percentage to three decimals, rounded down: a figure a bundle truly reaches."""
-    return factor_text(value.quantize(Decimal("0.001"), rounding=ROUND_FLOOR))

@@ -30,7 +30,7 @@ from typing import Literal
 
 from pysat.solvers import Solver
 
-from app.configurator.availability import AvailabilityCheck
+from app.configurator.availability import AvailabilityCheck, accept_less, floor_percent
 from app.configurator.choices import ChoiceModel, Clause, Item
 from app.configurator.errors import ConflictItem, SolverTimeout
 from app.configurator.quantities import QuantityCheck
@@ -491,11 +491,12 @@ class OptionsEngine:
     def _availability_repairs(
         self, assumptions: list[int], items: tuple[ConflictItem, ...]
     ) -> tuple[tuple[ConflictItem, ...], ...]:
-        """When the choices would do but the availability does not: accept less, or (when
-        levels were chosen) leave the levels to the configurator, if that reaches it."""
+        """When the choices would do but the availability does not: accept the best
+        availability they reach, or (when levels were chosen) leave the levels to the
+        configurator, if that reaches it."""
         if self._beyond != "availability":
             return ()
-        repairs = [items]
+        repairs = [(self._accept_best(assumptions),)]
         if self._levels:
             levels, self._levels = self._levels, {}
             try:
@@ -511,6 +512,18 @@ class OptionsEngine:
             finally:
                 self._levels = levels
         return tuple(repairs)
+
+    def _accept_best(self, assumptions: list[int]) -> ConflictItem:
+        """The target lowered to the best availability a bundle reaches under
+        ``assumptions`` (every other constraint, the chosen levels too), rounded down to
+        0.001 % as the configurator's repair: a figure some bundle truly reaches."""
+        assert self._target is not None  # only an availability target rules a choice out so
+        terms, _ = self.availability.weights(self._levels, self._target)
+        seconds = self._deadline - time.monotonic()
+        best = self.quantities.most_available(assumptions, self._needs, terms, seconds)
+        assert best is not None  # without the target a bundle fitted a moment ago
+        reached = floor_percent(self.availability.percent(best, self._levels))
+        return ConflictItem("availability", str(self._target), accept_less(reached))
 
     def _beyond_item(self, kind: str | None = None) -> ConflictItem:
         """What rules a choice out beyond the choices and rules (``kind``, or the last

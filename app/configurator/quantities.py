@@ -7,7 +7,8 @@ into independent parts (components tied by a capability some of them need or req
 by a quantity rule); each part is a small integer program, decided once and cached, so the
 many bundles a click's probes propose mostly reuse parts already decided. When a proposal
 fails, ``exists`` answers exactly whether any bundle under the same assumptions fits: the
-choice clauses and the quantities in one CP-SAT model.
+choice clauses and the quantities in one CP-SAT model; ``most_available`` finds, in the
+same model, the bundle with the best availability (what an unreachable target is lowered to).
 """
 
 from __future__ import annotations
@@ -226,6 +227,49 @@ class QuantityCheck:
         also stay within the bound. A choice ``accept`` refuses (the exact availability
         product, which the rounded bound can overshoot by a hair) is excluded and the
         search repeated. SolverTimeout if CP-SAT cannot tell within ``seconds``."""
+        model, chosen, quantity = self._choice_model(assumptions, needs)
+        if availability is not None:
+            terms, bound = availability
+            model.add(_chain_sum(chosen, terms) <= bound)
+        for _ in range(MAX_NEAR_MISSES + 1):
+            solver = _solver(seconds)
+            if not _decided(solve_model(solver, model)):
+                return None
+            found = frozenset(c for c in self.choices.codes if solver.value(quantity[c]) > 0)
+            if accept(found):
+                return found
+            other = [chosen[c].Not() if c in found else chosen[c] for c in self.choices.codes]
+            model.add_bool_or(other)  # another choice than this one
+        raise SolverTimeout("too many choices at the edge of the availability target")
+
+    def most_available(
+        self,
+        assumptions: list[int],
+        needs: tuple[Need, ...],
+        terms: dict[str, int],
+        seconds: float = MAX_SECONDS,
+    ) -> frozenset[str] | None:
+        """The choice under ``assumptions`` whose quantities add up with the least sum of
+        chain ``terms`` (the -log terms of ``AvailabilityCheck.weights``: the most
+        available), or None if no choice fits. The configurator's repair minimises the same
+        rounded terms, so both find the same best availability.
+        SolverTimeout if CP-SAT cannot prove the optimum within ``seconds`` (a choice found
+        but not proved the best gives no figure: it would claim too little)."""
+        model, chosen, quantity = self._choice_model(assumptions, needs)
+        model.minimize(_chain_sum(chosen, terms))
+        solver = _solver(seconds)
+        status = solve_model(solver, model)
+        if status == cp_model.INFEASIBLE:
+            return None
+        if status != cp_model.OPTIMAL:
+            raise SolverTimeout("the best availability was not proved within the time limit")
+        return frozenset(c for c in self.choices.codes if solver.value(quantity[c]) > 0)
+
+    def _choice_model(
+        self, assumptions: list[int], needs: tuple[Need, ...]
+    ) -> tuple[cp_model.CpModel, dict[str, SatLiteral], dict[str, cp_model.IntVar]]:
+        """The choice clauses under ``assumptions`` and the quantities, in one CP-SAT model:
+        the model, each component's chosen literal and its quantity."""
         model = cp_model.CpModel()
         literals: dict[int, cp_model.IntVar] = {}
 
@@ -242,25 +286,7 @@ class QuantityCheck:
         chosen = {code: literal(self.choices.var(code)) for code in self.choices.codes}
         quantity = {code: self._quantity(model, code, chosen[code]) for code in self.choices.codes}
         self._add_quantities(model, quantity, needs)
-        if availability is not None:
-            terms, bound = availability
-            model.add(
-                cp_model.LinearExpr.weighted_sum(
-                    [chosen[code] for code in terms if code in chosen],
-                    [terms[code] for code in terms if code in chosen],
-                )
-                <= bound
-            )
-        for _ in range(MAX_NEAR_MISSES + 1):
-            solver = _solver(seconds)
-            if not _decided(solve_model(solver, model)):
-                return None
-            found = frozenset(c for c in self.choices.codes if solver.value(quantity[c]) > 0)
-            if accept(found):
-                return found
-            other = [chosen[c].Not() if c in found else chosen[c] for c in self.choices.codes]
-            model.add_bool_or(other)  # another choice than this one
-        raise SolverTimeout("too many choices at the edge of the availability target")
+        return model, chosen, quantity
 
     def _quantity(
         self, model: cp_model.CpModel, code: str, chosen: SatLiteral | None
@@ -295,6 +321,14 @@ class QuantityCheck:
                 model.add(quantity_relation(rule, lambda code: total([quantity[code]]
                                                                       if code in quantity
                                                                       else [])))  # fmt: skip
+
+
+def _chain_sum(chosen: dict[str, SatLiteral], terms: dict[str, int]) -> LinearExpr:
+    """The chosen chain components' -log terms summed (the lower, the more available)."""
+    on_chain = [code for code in terms if code in chosen]
+    return cp_model.LinearExpr.weighted_sum(
+        [chosen[code] for code in on_chain], [terms[code] for code in on_chain]
+    )
 
 
 def _solver(seconds: float) -> cp_model.CpSolver:

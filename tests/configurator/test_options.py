@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.configurator.errors import Infeasible, SolverTimeout
+from app.configurator.availability import accept_less, chain_percent, floor_percent
+from app.configurator.errors import ConflictItem, Infeasible, SolverTimeout
 from app.configurator.options import OptionsEngine, OptionsRequest
 from app.configurator.request import ConfigurationRequest, Need
 from app.configurator.solve import configure
@@ -99,25 +101,32 @@ LEVELS = [
 
 
 @st.composite
-def tiny_with_levels(draw: Any) -> tuple[CatalogSnapshot, OptionsRequest]:
-    """Tiny catalogs whose components have two levels (99.5 and 99.9 %), some on the
-    availability chain; a target that one, two or three chain components can or cannot
-    reach; and perhaps a level chosen."""
+def tiny_with_levels(
+    draw: Any,
+    targets: tuple[str | None, ...] = (None, "99", "99.4", "99.5", "99.6", "99.85", "99.9"),
+    needed: int = 0,
+    all_chained: bool = False,
+) -> tuple[CatalogSnapshot, OptionsRequest]:
+    """Tiny catalogs whose components have two levels (99.5 and 99.9 %), some (or all) on
+    the availability chain; one of ``targets`` (None: no target), which one, two or three
+    chain components can or cannot reach; at least ``needed`` needs; and perhaps a level
+    chosen."""
     components, rules = draw(tiny_parts(TEMPLATES))
     for data in components:
         data["service_levels"] = LEVELS
-        data["availability_chain"] = draw(st.booleans())
+        data["availability_chain"] = all_chained or draw(st.booleans())
     snapshot = catalog(components, rules, [CENTRE])
     codes = list(CODES[: len(components)])
     levelled = draw(st.lists(st.sampled_from(codes), max_size=1))
-    capabilities = draw(st.lists(st.sampled_from(["cap.a", "cap.b"]), max_size=2, unique=True))
+    capabilities = draw(
+        st.lists(st.sampled_from(["cap.a", "cap.b"]), min_size=needed, max_size=2, unique=True)
+    )
     return snapshot, OptionsRequest(
         needs=tuple(Need(cap, draw(st.integers(1, 3))) for cap in capabilities),
         rejected=tuple(draw(st.lists(st.sampled_from(codes), max_size=1))
                        if not levelled else ()),
         # 99.5 and 99.9 are met exactly by one component at a level: ties must count.
-        min_availability=draw(st.sampled_from([None, *map(Decimal, ("99", "99.4", "99.5",
-                                                                    "99.6", "99.85", "99.9"))])),
+        min_availability=draw(st.sampled_from([t and Decimal(t) for t in targets])),
         service_levels=tuple((code, draw(st.sampled_from(["standard", "gold"])))
                              for code in levelled),
     )  # fmt: skip
@@ -140,8 +149,108 @@ def test_an_availability_target_out_of_reach_is_the_conflict_and_its_repair(
     assert not answer.valid
     (item,) = answer.conflict
     assert (item.kind, item.ref) == ("availability", "99.99")
-    assert answer.repairs == ((item,),)
+    ((repair,),) = answer.repairs
+    assert (repair.kind, repair.ref) == ("availability", "99.99")
+    assert repair.detail.startswith("accept ")
     assert not _completion(default_snapshot, request)  # the configurator agrees
+
+
+def _accepted(repair: ConflictItem) -> Decimal:
+    """The figure an "accept less availability" repair offers."""
+    figure = Decimal(repair.detail.split()[1])
+    assert repair.detail == accept_less(figure)
+    return figure
+
+
+@pytest.mark.parametrize("target", [Decimal("99.99"), Decimal("99.9")])
+def test_the_options_engine_offers_the_availability_the_configurator_does(
+    default_snapshot: CatalogSnapshot, engine: OptionsEngine, target: Decimal
+) -> None:
+    # The README's case: 20 Linux servers and 30 TB of block storage in the EU.
+    needs = (Need("compute.linux", 20), Need("storage.block", 30))
+    request = OptionsRequest(needs, ("EU",), min_availability=target)
+    ((offered,),) = engine.options(request).repairs
+    asked = ConfigurationRequest("EUR", 36, needs, residency=("EU",), min_availability=target)
+    with pytest.raises(Infeasible) as raised:
+        configure(default_snapshot, asked)
+    (configured,) = [
+        r for r in raised.value.repairs if [i.kind for i in r.relax] == ["availability"]
+    ]
+    assert offered == configured.relax[0]  # the same figure, in the same words
+    best = _accepted(offered)
+    # Reached (by the configurator's bundle and the options engine's), and the next
+    # figure up is not: rounded down to 0.001 %.
+    assert configure(default_snapshot, replace(asked, min_availability=best)).bundles
+    assert engine.options(replace(request, min_availability=best)).valid
+    with pytest.raises(Infeasible):
+        configure(default_snapshot, replace(asked, min_availability=best + Decimal("0.001")))
+    assert not engine.options(replace(request, min_availability=best + Decimal("0.001"))).valid
+
+
+def test_the_availability_offered_keeps_the_chosen_levels_and_clicks(
+    engine: OptionsEngine,
+) -> None:
+    # A Linux VM at bronze (99.5 %) and no standard block storage: the best under both.
+    request = OptionsRequest(
+        (Need("compute.linux", 20), Need("storage.block", 30)), ("EU",),
+        rejected=("STO-BLOCK-STD",), min_availability=Decimal("99.5"),
+        service_levels=(("CMP-VM-LNX", "bronze"),),
+    )  # fmt: skip
+    offered = engine.options(request).repairs[0][0]
+    best = _accepted(offered)
+    assert best < Decimal("99.5")
+    assert engine.options(replace(request, min_availability=best)).valid
+    assert not engine.options(replace(request, min_availability=best + Decimal("0.001"))).valid
+    # The clicks count: without them the best is higher.
+    free = OptionsRequest(request.needs, request.residency, min_availability=Decimal("99.99"))
+    assert _accepted(engine.options(free).repairs[0][0]) > best
+
+
+def test_a_best_availability_not_proved_in_time_is_a_timeout_not_a_figure(
+    engine: OptionsEngine,
+) -> None:
+    terms, _ = engine.availability.weights({}, Decimal("99.99"))
+    needs = (Need("compute.linux", 20), Need("storage.block", 30))
+    assert engine.quantities.most_available([], needs, terms)  # given the time, a bundle
+    with pytest.raises(SolverTimeout):  # a bundle found but not proved the best is no answer
+        engine.quantities.most_available([], needs, terms, seconds=0)
+
+
+def _best_availability(snapshot: CatalogSnapshot, request: OptionsRequest) -> Decimal | None:
+    """By brute force: the best availability of a bundle valid without the target (each
+    chain component at its chosen level, the others at their best), rounded down to
+    0.001 %; None when no bundle is valid even so."""
+    levels = dict(request.service_levels)
+    bundles = valid_bundles(snapshot, replace(request, min_availability=None))
+    reached = [
+        chain_percent(
+            component.service_level(levels[code]).availability
+            if code in levels
+            else max(level.availability or Decimal(0) for level in component.service_levels)
+            for code in bundle
+            if (component := snapshot.component(code)).availability_chain
+        )
+        for bundle in bundles
+    ]
+    return floor_percent(max(reached)) if reached else None
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_with_levels(targets=("99.6", "99.85", "99.9"), needed=1, all_chained=True))
+def test_the_availability_offered_is_the_best_by_brute_force(
+    case: tuple[CatalogSnapshot, OptionsRequest],
+) -> None:
+    snapshot, request = case
+    answer = OptionsEngine(snapshot).options(request)
+    offered = [r[0] for r in answer.repairs if [i.kind for i in r] == ["availability"]]
+    best = _best_availability(snapshot, request)
+    # Offered exactly when some bundle works without the target and none with it (the
+    # engine's validity is checked against brute force elsewhere), at the best figure.
+    if answer.valid or best is None:
+        assert not offered
+    else:
+        assert request.min_availability is not None and best < request.min_availability
+        assert [_accepted(item) for item in offered] == [best]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
