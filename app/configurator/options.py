@@ -516,11 +516,16 @@ class OptionsEngine:
     def _accept_best(self, assumptions: list[int]) -> ConflictItem:
         """The target lowered to the best availability a bundle reaches under
         ``assumptions`` (every other constraint, the chosen levels too), rounded down to
-        0.001 % as the configurator's repair: a figure some bundle truly reaches."""
+        0.001 % as the configurator's repair: a figure some bundle truly reaches. When the
+        best is not proved in time, the repair is the target itself, without a figure: the
+        click's answer (every option's state) is worth more than the figure."""
         assert self._target is not None  # only an availability target rules a choice out so
         terms, _ = self.availability.weights(self._levels, self._target)
         seconds = self._deadline - time.monotonic()
-        best = self.quantities.most_available(assumptions, self._needs, terms, seconds)
+        try:
+            best = self.quantities.most_available(assumptions, self._needs, terms, seconds)
+        except SolverTimeout:
+            return self._beyond_item("availability")
         assert best is not None  # without the target a bundle fitted a moment ago
         reached = floor_percent(self.availability.percent(best, self._levels))
         return ConflictItem("availability", str(self._target), accept_less(reached))

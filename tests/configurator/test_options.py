@@ -216,6 +216,25 @@ def test_a_best_availability_not_proved_in_time_is_a_timeout_not_a_figure(
         engine.quantities.most_available([], needs, terms, seconds=0)
 
 
+def test_a_click_whose_best_availability_is_not_proved_in_time_still_answers(
+    default_snapshot: CatalogSnapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = OptionsEngine(default_snapshot)
+
+    def out_of_time(*args: object, **kwargs: object) -> frozenset[str]:
+        raise SolverTimeout("not proved in time")
+
+    monkeypatch.setattr(engine.quantities, "most_available", out_of_time)
+    needs = (Need("compute.linux", 20), Need("storage.block", 30))
+    answer = engine.options(OptionsRequest(needs, ("EU",), min_availability=Decimal("99.99")))
+    assert answer.components  # every option's state, all the same
+    ((repair,),) = answer.repairs
+    assert (repair.kind, repair.detail) == (
+        "availability",
+        "end-to-end availability of at least 99.99 %",
+    )  # the target to relax, without a figure
+
+
 def _best_availability(snapshot: CatalogSnapshot, request: OptionsRequest) -> Decimal | None:
     """By brute force: the best availability of a bundle valid without the target (each
     chain component at its chosen level, the others at their best), rounded down to
