@@ -274,14 +274,14 @@ def _component_fields(rule: Rule) -> Iterator[tuple[tuple[str | int, ...], str]]
 def _quantity_units(
     context: _Context, rule: QuantityRule, entry: Located[Rule]
 ) -> Iterator[Problem]:
-    for side in ("left", "right"):
+    for side, unit in (("left", rule.unit), ("right", rule.per or rule.unit)):
         for code in getattr(rule, side):
             component = context.components.get(code)
-            if component is not None and component.unit != rule.unit:
+            if component is not None and component.unit != unit:
                 yield entry.source.problem(
                     (side, code),
                     f"unit mismatch: {code} counts in {component.unit!r}, "
-                    f"the relation in {rule.unit!r}",
+                    f"the {side} side in {unit!r}",
                 )
 
 

@@ -1,0 +1,42 @@
+"""Sizing rules: a quantity rule whose right side counts in another unit (``per``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from catalog.loader import validate_catalog
+
+
+def _with_rule(root: Path, unit: str, per: str) -> Path:
+    with (root / "rules.yaml").open("a") as rules:
+        rules.write(
+            f"- kind: quantity\n  id: R-SIZE\n  unit: {unit}\n  per: {per}\n"
+            "  left: {OS-LNX: 1}\n  op: '>='\n  right: {CMP-VM: 2}\n"
+            "  message: Two OS units per VM.\n"
+        )
+    return root
+
+
+def test_the_right_side_of_a_sizing_rule_counts_in_its_per_unit(
+    make_catalog: Callable[..., Path],
+) -> None:
+    result = validate_catalog(_with_rule(make_catalog(), "server", "server"))
+    assert result.errors == ()
+    assert result.snapshot is not None
+    (rule,) = [r for r in result.snapshot.rules if r.id == "R-SIZE"]
+    assert rule.per == "server"  # type: ignore[union-attr]
+
+
+def test_the_left_side_counts_in_the_rules_unit(make_catalog: Callable[..., Path]) -> None:
+    problems = validate_catalog(_with_rule(make_catalog(), "TB", "server")).errors
+    assert [(p.field, p.message) for p in problems] == [
+        ("[2].left.OS-LNX", "unit mismatch: OS-LNX counts in 'server', the left side in 'TB'")
+    ]
+
+
+def test_the_right_side_counts_in_the_per_unit(make_catalog: Callable[..., Path]) -> None:
+    problems = validate_catalog(_with_rule(make_catalog(), "server", "TB")).errors
+    assert [(p.field, p.message) for p in problems] == [
+        ("[2].right.CMP-VM", "unit mismatch: CMP-VM counts in 'server', the right side in 'TB'")
+    ]
