@@ -65,6 +65,7 @@ def check(records: Records) -> list[Problem]:
         _price_books,
         _components,
         _capabilities_provided,
+        _capability_defaults,
         _rules,
         _offerings,
         _contradictions,
@@ -222,6 +223,21 @@ def _capabilities_provided(context: _Context) -> Iterator[Problem]:
         if entry.item.code not in provided:
             yield entry.source.problem(
                 ("code",), f"no component provides capability {entry.item.code!r}"
+            )
+
+
+def _capability_defaults(context: _Context) -> Iterator[Problem]:
+    """A capability's general-purpose default is a variant some component provides."""
+    for entry in context.records.capabilities:
+        default = entry.item.default
+        if default and not any(
+            entry.item.code in component.provides
+            and all(component.attributes.get(name) == value for name, value in default.items())
+            for component in context.components.values()
+        ):
+            named = ", ".join(f"{name}={value}" for name, value in default.items())
+            yield entry.source.problem(
+                ("default",), f"no component provides {entry.item.code!r} with {named}"
             )
 
 

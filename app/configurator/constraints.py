@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, localcontext
 from typing import cast
 
@@ -24,6 +24,8 @@ from app.configurator.model import (
     scaled_sum,
     total,
 )
+from app.configurator.needs import serves
+from catalog.components import Component
 from catalog.expressions import And, Const, Expr, Iff, Implies, Not, Or, Var
 from catalog.rules import (
     NONE,
@@ -61,10 +63,12 @@ def add_all(config: ConfigModel) -> None:
             add_rule(config, rule)
 
 
-def _provided(config: ConfigModel, capability: str) -> tuple[list[Decimal], list[cp_model.IntVar]]:
+def _provided(
+    config: ConfigModel, capability: str, providers: Iterable[Component]
+) -> tuple[list[Decimal], list[cp_model.IntVar]]:
     coefficients: list[Decimal] = []
     terms: list[cp_model.IntVar] = []
-    for provider in config.snapshot.providers_of(capability):
+    for provider in providers:
         if provider.code in config.choices:
             coefficients.append(provider.provides[capability])
             terms.append(config.choices[provider.code].quantity)
@@ -79,9 +83,12 @@ def _required(config: ConfigModel, capability: str) -> tuple[list[Decimal], list
     )
 
 
-def _balance(config: ConfigModel, capability: str, extra: Decimal) -> tuple[LinearExpr, int]:
-    """(provided - required) of ``capability`` and ``extra``, scaled to integers."""
-    given, provided = _provided(config, capability)
+def _balance(
+    config: ConfigModel, capability: str, extra: Decimal, providers: Iterable[Component]
+) -> tuple[LinearExpr, int]:
+    """(provided by ``providers`` - required) of ``capability`` and ``extra``, scaled to
+    integers."""
+    given, provided = _provided(config, capability, providers)
     taken, required = _required(config, capability)
     return scaled_sum(
         [
@@ -93,9 +100,12 @@ def _balance(config: ConfigModel, capability: str, extra: Decimal) -> tuple[Line
 
 
 def needs(config: ConfigModel) -> None:
-    """Each need is covered in quantity, on top of what chosen components require."""
+    """Each need is covered in quantity by the providers that serve it, on top of what
+    chosen components require."""
     for need in config.request.needs:
-        balance, wanted = _balance(config, need.capability, Decimal(need.quantity))
+        balance, wanted = _balance(
+            config, need.capability, Decimal(need.quantity), serves(config.snapshot, need)
+        )
         config.model.add(balance >= wanted).only_enforce_if(
             config.guard(Group("need", need.capability))
         )
@@ -108,7 +118,9 @@ def requirements(config: ConfigModel) -> None:
     for choice in config.choices.values():
         wanted.update(choice.component.requires)
     for capability in sorted(wanted):
-        balance, _ = _balance(config, capability, Decimal(0))
+        balance, _ = _balance(
+            config, capability, Decimal(0), config.snapshot.providers_of(capability)
+        )
         config.model.add(balance >= 0)
 
 

@@ -24,7 +24,7 @@ import math
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -33,6 +33,7 @@ from pysat.solvers import Solver
 from app.configurator.availability import AvailabilityCheck
 from app.configurator.choices import ChoiceModel, Clause, Item
 from app.configurator.errors import ConflictItem, SolverTimeout
+from app.configurator.needs import resolved
 from app.configurator.quantities import QuantityCheck
 from app.configurator.request import Need
 from app.configurator.scope import reachable_from
@@ -141,8 +142,7 @@ class OptionsEngine:
         x = self.model.var
         literals = []
         for need in request.needs:
-            literals.append(self._item(Item("need", need.capability),
-                                       self.model.need(need.capability)))  # fmt: skip
+            literals.append(self._item(Item("need", need.ref), self.model.need(need)))
         includes = list(request.include)
         if request.offering is not None:
             offering = self.snapshot.offering(request.offering)
@@ -190,9 +190,7 @@ class OptionsEngine:
             return True
         # The quantities of the needs switched on (a conflict being shrunk drops some).
         needs = tuple(
-            n
-            for n in self._needs
-            if self.model.selectors.get(Item("need", n.capability)) in assumed
+            n for n in self._needs if self.model.selectors.get(Item("need", n.ref)) in assumed
         )
         target = self._target
         if self.quantities.fits(self._witness, needs, self._deadline - time.monotonic()) and (
@@ -248,8 +246,9 @@ class OptionsEngine:
         longer than ``time_limit`` seconds (never a partial or guessed answer)."""
         with self._lock:
             self._deadline = math.inf if time_limit is None else time.monotonic() + time_limit
+            needs = resolved(self.snapshot, request.needs, request.offering, request.exclude)
             try:
-                return self._options(request)
+                return self._options(replace(request, needs=needs))
             finally:
                 self._deadline = math.inf
 
@@ -263,7 +262,7 @@ class OptionsEngine:
         assumed = set(assumptions)
         scope = sorted(
             reachable_from(
-                self.snapshot, [need.capability for need in request.needs],
+                self.snapshot, request.needs,
                 (*request.include, *_chosen(request)),
                 request.offering,
             )
@@ -368,7 +367,7 @@ class OptionsEngine:
 
     def _context(self, core: tuple[int, ...]) -> tuple[object, ...]:
         named = {self._need_of[literal] for literal in core if literal in self._need_of}
-        needs = tuple(need for need in self._needs if need.capability in named)
+        needs = tuple(need for need in self._needs if need.ref in named)
         return needs, self._target, tuple(sorted(self._levels.items()))
 
     def _known_core(

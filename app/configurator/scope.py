@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from app.configurator.memo import per_snapshot
-from app.configurator.request import ConfigurationRequest
+from app.configurator.needs import serves
+from app.configurator.request import ConfigurationRequest, Need
 from catalog.expressions import evaluate
 from catalog.rules import (
     NONE,
@@ -50,8 +51,7 @@ def holds_when_nothing_is_chosen(rule: Rule) -> bool:
 
 
 def reachable(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> frozenset[str]:
-    needs = [need.capability for need in request.needs]
-    return reachable_from(snapshot, needs, request.include, request.offering)
+    return reachable_from(snapshot, request.needs, request.include, request.offering)
 
 
 def in_every_scope(snapshot: CatalogSnapshot) -> tuple[str, ...]:
@@ -71,15 +71,15 @@ def in_every_scope(snapshot: CatalogSnapshot) -> tuple[str, ...]:
 
 def reachable_from(
     snapshot: CatalogSnapshot,
-    capabilities: Iterable[str],
+    needs: Iterable[Need],
     include: Iterable[str],
     offering_code: str | None,
 ) -> frozenset[str]:
-    """The components that can matter to needs of ``capabilities``, the ``include``d
-    components and an offering's defaults."""
+    """The components that can matter to ``needs`` (their serving providers), the
+    ``include``d components and an offering's defaults."""
     seeds: list[str] = []
-    for capability in capabilities:
-        seeds.extend(component.code for component in snapshot.providers_of(capability))
+    for need in needs:
+        seeds.extend(component.code for component in serves(snapshot, need))
     seeds.extend(code for code in include if snapshot.has_component(code))
     if offering_code is not None:
         offering = snapshot.offering(offering_code)

@@ -1,4 +1,5 @@
-"""Sizing rules: a quantity rule whose right side counts in another unit (``per``)."""
+"""Sizing rules (a quantity rule whose right side counts in another unit, ``per``) and
+capability defaults (the general-purpose variant a need without attributes asks for)."""
 
 from __future__ import annotations
 
@@ -39,4 +40,20 @@ def test_the_right_side_counts_in_the_per_unit(make_catalog: Callable[..., Path]
     problems = validate_catalog(_with_rule(make_catalog(), "server", "TB")).errors
     assert [(p.field, p.message) for p in problems] == [
         ("[2].right.CMP-VM", "unit mismatch: CMP-VM counts in 'server', the right side in 'TB'")
+    ]
+
+
+def test_a_capability_default_no_component_provides_is_an_error(
+    make_catalog: Callable[..., Path],
+) -> None:
+    root = make_catalog()
+    capabilities = root / "capabilities.yaml"
+    capabilities.write_text(
+        capabilities.read_text().replace(
+            "description: A Linux server.}", "description: A Linux server., default: {os: aix}}"
+        )
+    )
+    problems = validate_catalog(root).errors
+    assert [(p.file, p.line, p.field, p.message) for p in problems] == [
+        ("capabilities.yaml", 1, "[0].default", "no component provides 'compute.linux' with os=aix")
     ]
