@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.configurator.errors import ConfigurationInvalid
+from app.configurator.errors import ConfigurationInvalid, Infeasible
 from app.configurator.options import OptionsEngine, OptionsRequest
 from app.configurator.request import ConfigurationRequest, Need
 from app.configurator.solve import configure
@@ -139,3 +139,18 @@ def test_the_options_engine_forces_the_variant_asked_for(
         answer = engine.options(OptionsRequest(needs=(need,)))
         states = {option.code: option.state for option in answer.components}
         assert states[forced] == "forced", need
+
+
+def test_only_the_variant_asked_for_counts_toward_the_quantity() -> None:
+    # One Linux unit at most: two Linux units cannot be had, however many Windows ones.
+    snapshot = catalog([
+        component("CMP-A", price=1, attributes={"os": "linux"}, max_quantity=1),
+        component("CMP-B", price=1, attributes={"os": "windows"}),
+    ])  # fmt: skip
+    linux = (("os", "linux"),)
+    engine = OptionsEngine(snapshot)
+    assert not engine.options(OptionsRequest(needs=(Need("cap.a", 2, linux),))).valid
+    with pytest.raises(Infeasible):
+        configure(snapshot, ConfigurationRequest("EUR", 1, (Need("cap.a", 2, linux),)))
+    answer = engine.options(OptionsRequest(needs=(Need("cap.a", 1, linux),)))
+    assert {o.code: o.state for o in answer.components}["CMP-A"] == "forced"
