@@ -26,11 +26,11 @@ class Need:
 
     @property
     def ref(self) -> str:
-        """The need's name in explanations: ``sap.basis (sap_release=bw4hana)``."""
+        """The need's name in explanations: ``sap.basis with sap_release=bw4hana``."""
         if not self.attributes:
             return self.capability
         named = ", ".join(f"{name}={value}" for name, value in self.attributes)
-        return f"{self.capability} ({named})"
+        return f"{self.capability} with {named}"
 
 
 @dataclass(frozen=True, slots=True)

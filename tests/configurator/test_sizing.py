@@ -125,7 +125,7 @@ def test_values_no_single_provider_has_together_are_invalid() -> None:
     with pytest.raises(ConfigurationInvalid) as caught:
         configure(snapshot, ConfigurationRequest("EUR", 1, (need,)))
     assert [(p.field, p.message) for p in caught.value.problems] == [
-        ("needs[0].attributes", "no active component provides cap.a (os=linux, tier=silver)")
+        ("needs[0].attributes", "no active component provides cap.a with os=linux, tier=silver")
     ]
 
 
@@ -154,3 +154,16 @@ def test_only_the_variant_asked_for_counts_toward_the_quantity() -> None:
         configure(snapshot, ConfigurationRequest("EUR", 1, (Need("cap.a", 2, linux),)))
     answer = engine.options(OptionsRequest(needs=(Need("cap.a", 1, linux),)))
     assert {o.code: o.state for o in answer.components}["CMP-A"] == "forced"
+
+
+def test_only_the_variant_asked_for_is_said_to_cover_the_need(
+    default_snapshot: CatalogSnapshot,
+) -> None:
+    request = ConfigurationRequest(
+        "EUR", 36, (Need("sap.basis", 1, BW),), include=("SAP-BASIS-S4",), residency=("EU",)
+    )
+    (bundle,) = configure(default_snapshot, request).bundles
+    why = {line.component.code: reasons for line, reasons in
+           zip(bundle.quote.lines, bundle.reasons, strict=True)}  # fmt: skip
+    assert "covers need sap.basis with sap_release=bw4hana (1 system)" in why["SAP-BASIS-BW"]
+    assert not any(reason.startswith("covers need") for reason in why["SAP-BASIS-S4"])
