@@ -1,14 +1,15 @@
 """Which components can matter to a request: only they enter the model, so building it grows
 with what the request reaches, not with the catalog.
 
-A component is in scope when it provides a need, is included or a default of the offering,
-provides a capability an in-scope component requires, or can be forced in by a rule once an
-in-scope component is chosen (the ``then`` of a requires rule whose ``if`` is in scope, the
-group of a choose rule with a minimum whose parent is, the growing side of a quantity rule,
-every component of an expression or table). A rule that would be broken by an empty bundle
-puts its components in scope too. Rules that can only forbid (excludes, attribute, a choose
-maximum) bring nothing in. Taking a component outside the scope out of any valid bundle
-leaves it valid, so leaving those out of the model changes no answer.
+A component is in scope when it serves a need (provides it, in the variant the need asks
+for), is included or a default of the offering, provides a capability an in-scope
+component requires, or can be forced in by a rule once an in-scope component is chosen
+(the ``then`` of a requires rule whose ``if`` is in scope, the group of a choose rule with
+a minimum whose parent is, the growing side of a quantity rule, every component of an
+expression or table). A rule that would be broken by an empty bundle puts its components
+in scope too. Rules that can only forbid (excludes, attribute, a choose maximum) bring
+nothing in. Taking a component outside the scope out of any valid bundle leaves it valid,
+so leaving those out of the model changes no answer.
 """
 
 from __future__ import annotations
