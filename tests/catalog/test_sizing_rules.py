@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from catalog.loader import validate_catalog
+from catalog.rules import QuantityRule
 
 
 def _with_rule(root: Path, unit: str, per: str) -> Path:
@@ -26,7 +27,7 @@ def test_the_right_side_of_a_sizing_rule_counts_in_its_per_unit(
     assert result.errors == ()
     assert result.snapshot is not None
     (rule,) = [r for r in result.snapshot.rules if r.id == "R-SIZE"]
-    assert rule.per == "server"  # type: ignore[union-attr]
+    assert isinstance(rule, QuantityRule) and rule.per == "server"
 
 
 def test_the_left_side_counts_in_the_rules_unit(make_catalog: Callable[..., Path]) -> None:

@@ -30,13 +30,12 @@ SAP_NEEDS = (
 BASIS = Need("sap.basis", 4)
 
 
-def sap_request(basis: Need = BASIS, **fields: object) -> ConfigurationRequest:
+def sap_request(basis: Need = BASIS) -> ConfigurationRequest:
     """4 x sap.basis, 4 x db.hana, 12 x compute.linux, 20 TB backup, 350 service-desk
     users, EU, 99.5 % (the request of issue 19)."""
     return ConfigurationRequest(
-        "EUR", 36, (basis, *SAP_NEEDS), residency=("EU",),
-        min_availability=Decimal("99.5"), **fields,  # type: ignore[arg-type]
-    )  # fmt: skip
+        "EUR", 36, (basis, *SAP_NEEDS), residency=("EU",), min_availability=Decimal("99.5")
+    )
 
 
 def quantities(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> dict[str, int]:
