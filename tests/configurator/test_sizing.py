@@ -51,7 +51,7 @@ def per_system(snapshot: CatalogSnapshot, rule_id: str) -> Decimal:
     return rule.right["DB-HANA"]
 
 
-def test_the_sap_request_gets_storage_os_and_backup_per_hana_system(
+def test_the_sap_request_gets_a_server_storage_os_and_backup_per_hana_system(
     default_snapshot: CatalogSnapshot,
 ) -> None:
     got = quantities(default_snapshot, sap_request())
@@ -62,6 +62,9 @@ def test_the_sap_request_gets_storage_os_and_backup_per_hana_system(
     assert per_system(default_snapshot, "R-HANA-001") == 3
     assert got["STO-BLOCK-PERF"] == 3 * hana == 12
     assert "STO-BLOCK-STD" not in got
+    # A certified server of its own per system (was a standard 16 GB VM slot).
+    assert per_system(default_snapshot, "R-HANA-002") == 1
+    assert got["CMP-PHY-HANA"] == hana
     # One SUSE-for-SAP OS per HANA system (was one for four).
     assert per_system(default_snapshot, "R-HANA-005") == 1
     assert got["OS-LNX-SAP"] == hana
