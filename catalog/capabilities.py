@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from catalog.base import FrozenModel, Identifier, Name, Text
+from pydantic import Field
+
+from catalog.base import FrozenMap, FrozenModel, Identifier, Name, Text
 
 # The units quantities are counted in. A closed list, so that a typo ("servers", "tb") is an
 # error rather than a new unit that silently never matches anything.
@@ -40,6 +42,9 @@ class Capability(FrozenModel):
     name: Name
     unit: Unit
     description: Text
+    # The attribute values of the general-purpose variant, for a need that names none
+    # (``sap.basis``: S/4HANA, not whichever variant is cheapest); empty: any provider.
+    default: FrozenMap[Identifier, str] = Field(default_factory=dict)
 
 
 class Competency(FrozenModel):

@@ -66,6 +66,7 @@ def check(records: Records) -> list[Problem]:
         _price_books,
         _components,
         _capabilities_provided,
+        _capability_defaults,
         _rules,
         _offerings,
         _contradictions,
@@ -226,6 +227,21 @@ def _capabilities_provided(context: _Context) -> Iterator[Problem]:
             )
 
 
+def _capability_defaults(context: _Context) -> Iterator[Problem]:
+    """A capability's general-purpose default is a variant some component provides."""
+    for entry in context.records.capabilities:
+        default = entry.item.default
+        if default and not any(
+            entry.item.code in component.provides
+            and all(component.attributes.get(name) == value for name, value in default.items())
+            for component in context.components.values()
+        ):
+            named = ", ".join(f"{name}={value}" for name, value in default.items())
+            yield entry.source.problem(
+                ("default",), f"no component provides {entry.item.code!r} with {named}"
+            )
+
+
 def _rules(context: _Context) -> Iterator[Problem]:
     for entry in context.records.rules:
         rule = entry.item
@@ -280,14 +296,14 @@ def _component_fields(rule: Rule) -> Iterator[tuple[tuple[str | int, ...], str]]
 def _quantity_units(
     context: _Context, rule: QuantityRule, entry: Located[Rule]
 ) -> Iterator[Problem]:
-    for side in ("left", "right"):
+    for side, unit in (("left", rule.unit), ("right", rule.per or rule.unit)):
         for code in getattr(rule, side):
             component = context.components.get(code)
-            if component is not None and component.unit != rule.unit:
+            if component is not None and component.unit != unit:
                 yield entry.source.problem(
                     (side, code),
                     f"unit mismatch: {code} counts in {component.unit!r}, "
-                    f"the relation in {rule.unit!r}",
+                    f"the {side} side in {unit!r}",
                 )
 
 

@@ -107,11 +107,14 @@ class QuantityRule(_Rule):
     """A linear relation between quantities: sum(left) <op> sum(right) + constant.
 
     ``left`` and ``right`` map component codes to coefficients; an unchosen component has
-    quantity 0. All terms must count in the same unit, which ``unit`` states.
+    quantity 0. The terms count in ``unit``, or, for a sizing rule, the right side in
+    ``per``: each right coefficient is then how many ``unit`` one ``per`` takes (3 TB of
+    storage per HANA system).
     """
 
     kind: Literal["quantity"]
     unit: Unit
+    per: Unit | None = None
     left: FrozenMap[ComponentCode, Coefficient] = Field(min_length=1)
     op: Comparison
     right: FrozenMap[ComponentCode, Coefficient] = Field(default_factory=dict)

@@ -394,6 +394,32 @@ def test_propose_explains_what_cannot_be_done(cli: Invoke, tmp_path: Path) -> No
     assert result.exit_code == 1 and "request.yaml" in result.output
 
 
+SAP_YAML = """\
+price_book: EUR
+term_months: 36
+residency: [EU]
+min_availability: 99.5
+needs:
+  - {capability: sap.basis, quantity: 4, attributes: {sap_release: %s}}
+  - {capability: db.hana, quantity: 4}
+"""
+
+
+def test_propose_takes_the_variant_a_need_names(cli: Invoke, tmp_path: Path) -> None:
+    request, output = tmp_path / "sap.yaml", tmp_path / "sap.pdf"
+    request.write_text(SAP_YAML % "bw4hana")
+    _ok(cli("propose", str(request), "--customer", "Globex Ltd", "-o", str(output)))
+    text = _pdf_text(output)
+    assert "SAP BW/4HANA Basis operations" in text
+    assert "SAP S/4HANA Basis operations" not in text
+    request.write_text(SAP_YAML % "r3")
+    result = cli("propose", str(request), "--customer", "Globex Ltd", "-o", str(output))
+    assert result.exit_code == 1
+    assert "needs[0].attributes.sap_release: no provider of 'sap.basis' has sap_release" in (
+        result.output
+    )
+
+
 def test_the_systems_own_names_are_not_for_api_keys(loaded: Invoke) -> None:
     result = loaded("keys", "create", "--name", "offerwright:command-line", "--role", "sales")
     assert result.exit_code == 1 and "the system's own" in result.output

@@ -24,6 +24,8 @@ from pysat.card import CardEnc, EncType
 from pysat.formula import IDPool
 
 from app.configurator.diagram import ACCEPT, snapshot_table_arcs
+from app.configurator.needs import serves
+from app.configurator.request import Need
 from catalog.expressions import And, Const, Expr, Iff, Implies, Not, Or, Var
 from catalog.rules import (
     AttributeRule,
@@ -115,9 +117,9 @@ class ChoiceModel:
                     [[-self.var(component.code), *providers]],
                 )
 
-    def need(self, capability: str) -> list[Clause]:
-        """Some component providing ``capability`` is chosen (none provides it: impossible)."""
-        return [[self.var(p.code) for p in self.snapshot.providers_of(capability)]]
+    def need(self, need: Need) -> list[Clause]:
+        """Some component serving ``need`` is chosen (none serves it: impossible)."""
+        return [[self.var(p.code) for p in serves(self.snapshot, need)]]
 
     def residency(self, regions: frozenset[str]) -> Item:
         """The item that keeps out components no centre in ``regions`` can deliver (its

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, localcontext
 from typing import cast
 
@@ -24,6 +24,9 @@ from app.configurator.model import (
     scaled_sum,
     total,
 )
+from app.configurator.needs import serves
+from app.configurator.request import Need
+from catalog.components import Component
 from catalog.expressions import And, Const, Expr, Iff, Implies, Not, Or, Var
 from catalog.rules import (
     NONE,
@@ -62,10 +65,12 @@ def add_all(config: ConfigModel) -> None:
             add_rule(config, rule)
 
 
-def _provided(config: ConfigModel, capability: str) -> tuple[list[Decimal], list[cp_model.IntVar]]:
+def _provided(
+    config: ConfigModel, capability: str, providers: Iterable[Component]
+) -> tuple[list[Decimal], list[cp_model.IntVar]]:
     coefficients: list[Decimal] = []
     terms: list[cp_model.IntVar] = []
-    for provider in config.snapshot.providers_of(capability):
+    for provider in providers:
         if provider.code in config.choices:
             coefficients.append(provider.provides[capability])
             terms.append(config.choices[provider.code].quantity)
@@ -80,9 +85,12 @@ def _required(config: ConfigModel, capability: str) -> tuple[list[Decimal], list
     )
 
 
-def _balance(config: ConfigModel, capability: str, extra: Decimal) -> tuple[LinearExpr, int]:
-    """(provided - required) of ``capability`` and ``extra``, scaled to integers."""
-    given, provided = _provided(config, capability)
+def _balance(
+    config: ConfigModel, capability: str, extra: Decimal, providers: Iterable[Component]
+) -> tuple[LinearExpr, int]:
+    """(provided by ``providers`` - required) of ``capability`` and ``extra``, scaled to
+    integers."""
+    given, provided = _provided(config, capability, providers)
     taken, required = _required(config, capability)
     return scaled_sum(
         [
@@ -93,16 +101,20 @@ def _balance(config: ConfigModel, capability: str, extra: Decimal) -> tuple[Line
     )
 
 
-def need_balance(config: ConfigModel, capability: str) -> tuple[LinearExpr, int]:
-    """What the bundle gives of ``capability`` beyond what its lines require, scaled to
-    integers, and the scale (an explanation maximises it to find the largest need met)."""
-    return _balance(config, capability, Decimal(1))
+def need_balance(config: ConfigModel, need: Need) -> tuple[LinearExpr, int]:
+    """What the providers serving ``need`` give of its capability beyond what the bundle's
+    lines require, scaled to integers, and the scale (an explanation maximises it to find
+    the largest need met)."""
+    return _balance(config, need.capability, Decimal(1), serves(config.snapshot, need))
 
 
 def needs(config: ConfigModel) -> None:
-    """Each need is covered in quantity, on top of what chosen components require."""
+    """Each need is covered in quantity by the providers that serve it, on top of what
+    chosen components require."""
     for need in config.request.needs:
-        balance, wanted = _balance(config, need.capability, Decimal(need.quantity))
+        balance, wanted = _balance(
+            config, need.capability, Decimal(need.quantity), serves(config.snapshot, need)
+        )
         config.model.add(balance >= wanted).only_enforce_if(
             config.guard(Group("need", need.capability))
         )
@@ -115,7 +127,9 @@ def requirements(config: ConfigModel) -> None:
     for choice in config.choices.values():
         wanted.update(choice.component.requires)
     for capability in sorted(wanted):
-        balance, _ = _balance(config, capability, Decimal(0))
+        balance, _ = _balance(
+            config, capability, Decimal(0), config.snapshot.providers_of(capability)
+        )
         config.model.add(balance >= 0)
 
 

@@ -23,7 +23,7 @@ from app.configurator.availability import accept_less, chain_percent, floor_perc
 from app.configurator.constraints import add_all, chain_weight, minus_log, need_balance
 from app.configurator.errors import ConflictItem, Infeasible, Repair
 from app.configurator.model import ConfigModel, Group, build_variables, solve_model
-from app.configurator.request import ConfigurationRequest, Limits, Need
+from app.configurator.request import ConfigurationRequest, Limits
 from app.configurator.results import Bundle
 from app.configurator.search import best_bundles, optimiser
 from catalog.components import Component
@@ -246,7 +246,8 @@ class _Explainer:
     def _most_need(
         self, model: cp_model.CpModel, request: ConfigurationRequest, capability: str
     ) -> ConfigurationRequest | None:
-        balance, scale = need_balance(self.config, capability)
+        need = next(n for n in self.config.request.needs if n.capability == capability)
+        balance, scale = need_balance(self.config, need)
         model.maximize(balance)
         if (best := self._optimum(model)) is None:
             return None
@@ -254,7 +255,7 @@ class _Explainer:
         model.add(balance >= most * scale)
         if most == 0:
             return request  # none covered: the need is dropped
-        return replace(request, needs=(*request.needs, Need(capability, most)))
+        return replace(request, needs=(*request.needs, replace(need, quantity=most)))
 
     def _best_availability(
         self, model: cp_model.CpModel, request: ConfigurationRequest

@@ -24,7 +24,7 @@ import math
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -33,13 +33,15 @@ from pysat.solvers import Solver
 from app.configurator.availability import AvailabilityCheck, accept_less, floor_percent
 from app.configurator.choices import ChoiceModel, Clause, Item
 from app.configurator.errors import ConflictItem, SolverTimeout
+from app.configurator.needs import resolved
 from app.configurator.quantities import QuantityCheck
 from app.configurator.request import Need
 from app.configurator.scope import closure, reachable_from
 from catalog.snapshot import CatalogSnapshot
 
 State = Literal["possible", "forced", "impossible"]
-ScopeKey = tuple[frozenset[str], frozenset[str], str | None]  # needs, includes, offering
+# The needs' variants (capability and attributes, not quantities), includes, offering.
+ScopeKey = tuple[frozenset[Need], frozenset[str], str | None]
 REQUEST_KINDS = frozenset({"need", "include", "exclude", "chosen", "rejected", "residency"})
 MAX_REPAIRS = 3
 MAX_REPAIR_CHECKS = 64
@@ -144,8 +146,7 @@ class OptionsEngine:
         x = self.model.var
         literals = []
         for need in request.needs:
-            literals.append(self._item(Item("need", need.capability),
-                                       self.model.need(need.capability)))  # fmt: skip
+            literals.append(self._item(Item("need", need.ref), self.model.need(need)))
         includes = list(request.include)
         if request.offering is not None:
             offering = self.snapshot.offering(request.offering)
@@ -193,9 +194,7 @@ class OptionsEngine:
             return True
         # The quantities of the needs switched on (a conflict being shrunk drops some).
         needs = tuple(
-            n
-            for n in self._needs
-            if self.model.selectors.get(Item("need", n.capability)) in assumed
+            n for n in self._needs if self.model.selectors.get(Item("need", n.ref)) in assumed
         )
         target = self._target
         if self.quantities.fits(self._witness, needs, self._deadline - time.monotonic()) and (
@@ -276,8 +275,9 @@ class OptionsEngine:
         longer than ``time_limit`` seconds (never a partial or guessed answer)."""
         with self._lock:
             self._deadline = math.inf if time_limit is None else time.monotonic() + time_limit
+            needs = resolved(self.snapshot, request.needs, request.offering, request.exclude)
             try:
-                return self._options(request)
+                return self._options(replace(request, needs=needs))
             finally:
                 self._deadline = math.inf
 
@@ -364,7 +364,7 @@ class OptionsEngine:
         reachable from each chosen component outside them (reachability from a union is
         the union of reachabilities)."""
         key: ScopeKey = (
-            frozenset(need.capability for need in request.needs),
+            frozenset(Need(need.capability, 0, need.attributes) for need in request.needs),
             frozenset(request.include),
             request.offering,
         )
@@ -415,7 +415,7 @@ class OptionsEngine:
 
     def _context(self, core: tuple[int, ...]) -> tuple[object, ...]:
         named = {self._need_of[literal] for literal in core if literal in self._need_of}
-        needs = tuple(need for need in self._needs if need.capability in named)
+        needs = tuple(need for need in self._needs if need.ref in named)
         return needs, self._target, tuple(sorted(self._levels.items()))
 
     def _known_core(

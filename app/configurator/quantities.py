@@ -25,6 +25,7 @@ from app.configurator.choices import ChoiceModel
 from app.configurator.constraints import quantity_relation
 from app.configurator.errors import SolverTimeout
 from app.configurator.model import LinearExpr, SatLiteral, scaled_sum, solve_model, total
+from app.configurator.needs import serves
 from app.configurator.request import Need
 from app.configurator.scope import holds_when_nothing_is_chosen
 from catalog.rules import QuantityRule
@@ -68,6 +69,12 @@ class QuantityCheck:
         self._net: dict[str, dict[str, Decimal]] = {}  # provided minus required, per unit
         self._requires: dict[str, tuple[str, ...]] = {}
         self._touching: defaultdict[str, set[str]] = defaultdict(set)  # capability -> codes
+        # For needs, which count only the providers that serve them: each component's own
+        # amounts, and every component that provides or requires a capability.
+        self._gives: dict[str, dict[str, Decimal]] = {}
+        self._takes: dict[str, dict[str, Decimal]] = {}
+        self._involved: defaultdict[str, set[str]] = defaultdict(set)
+        self._serving: dict[tuple[str, tuple[tuple[str, str], ...]], frozenset[str]] = {}
         for component in snapshot.components:
             code, bounds = component.code, component.quantity
             self._bounds[code] = _Bounds(max(1, bounds.min), bounds.min, bounds.max, bounds.step)
@@ -81,6 +88,10 @@ class QuantityCheck:
                     self._touching[capability].add(code)
             self._net[code] = net
             self._requires[code] = tuple(component.requires)
+            self._gives[code] = dict(component.provides)
+            self._takes[code] = dict(component.requires)
+            for capability in {*component.provides, *component.requires}:
+                self._involved[capability].add(code)
         self._rule_codes = [frozenset({*rule.left, *rule.right}) for rule in self._rules]
         self._rules_of: defaultdict[str, list[int]] = defaultdict(list)
         for index, codes in enumerate(self._rule_codes):
@@ -135,21 +146,19 @@ class QuantityCheck:
                 else:
                     parent[root(code)] = first
 
-        wanted = {need.capability for need in needs}
-        for capability in wanted | {c for code in chosen for c in self._requires[code]}:
-            members = self._touching.get(capability, set()) & chosen
-            if capability in wanted and not members:
-                return None
-            join(members)
+        if any(not self._serves(need) & chosen for need in needs):
+            return None
+        for need in needs:
+            join(self._involved[need.capability] & chosen)
+        for capability in {c for code in chosen for c in self._requires[code]}:
+            join(self._touching.get(capability, set()) & chosen)
         for code in chosen:
             for index in self._rules_of.get(code, ()):
                 join(self._rule_codes[index] & chosen)
         grouped: defaultdict[str, set[str]] = defaultdict(set)
         for code in chosen:
             grouped[root(code)].add(code)
-        need_part = {
-            need: root(next(iter(self._touching[need.capability] & chosen))) for need in needs
-        }
+        need_part = {need: root(next(iter(self._serves(need) & chosen))) for need in needs}
         return [
             (frozenset(codes), tuple(need for need in needs if need_part[need] == key))
             for key, codes in grouped.items()
@@ -180,11 +189,10 @@ class QuantityCheck:
         provides at its most. Most parts pass, and a CpModel costs about a millisecond."""
         if not all(self._bounds[code].admits_some() for code in codes):
             return False
-        wanted = {need.capability: Decimal(need.quantity) for need in needs}
-        capabilities = set(wanted).union(*(self._requires[code] for code in codes))
+        capabilities = set().union(*(self._requires[code] for code in codes))
         rules = {index for code in codes for index in self._rules_of.get(code, ())}
         least = {code: self._bounds[code].least for code in codes}
-        if self._covers(least, codes, wanted, capabilities, rules):
+        if self._covers(least, codes, needs, capabilities, rules):
             return True
         # Only when the least fails (most parts pass it: the generous try is left unbuilt).
         generous = {
@@ -193,24 +201,28 @@ class QuantityCheck:
             else least[code]
             for code in codes
         }
-        return generous != least and self._covers(generous, codes, wanted, capabilities, rules)
+        return generous != least and self._covers(generous, codes, needs, capabilities, rules)
 
     def _covers(
         self,
         quantity: dict[str, int],
         codes: frozenset[str],
-        wanted: dict[str, Decimal],
+        needs: tuple[Need, ...],
         capabilities: set[str],
         rules: set[int],
     ) -> bool:
-        """Whether ``quantity`` covers every need and requirement and holds every rule."""
+        """Whether ``quantity`` covers every requirement and need and holds every rule."""
         return all(
             sum(
                 (self._net[code][capability] * quantity[code]
                  for code in self._touching.get(capability, set()) & codes),
                 Decimal(0),
-            ) >= wanted.get(capability, Decimal(0))
+            ) >= 0
             for capability in capabilities
+        ) and all(
+            sum((amount * quantity[code] for amount, code in self._need_terms(need, codes)),
+                Decimal(0)) >= need.quantity
+            for need in needs
         ) and all(_holds(self._rules[index], quantity) for index in rules)  # fmt: skip
 
     def exists(
@@ -305,8 +317,7 @@ class QuantityCheck:
     def _add_quantities(
         self, model: cp_model.CpModel, quantity: dict[str, cp_model.IntVar], needs: tuple[Need, ...]
     ) -> None:
-        wanted = {need.capability: Decimal(need.quantity) for need in needs}
-        capabilities = set(wanted)
+        capabilities: set[str] = set()
         for code in quantity:
             capabilities.update(self._requires[code])
         for capability in sorted(capabilities):
@@ -314,13 +325,38 @@ class QuantityCheck:
             terms: list[tuple[Decimal, LinearExpr]] = [
                 (self._net[code][capability], quantity[code]) for code in members
             ]
-            supplied, wanted_ints = scaled_sum(terms, wanted.get(capability, Decimal(0)))
+            supplied, wanted_ints = scaled_sum(terms, Decimal(0))
+            model.add(supplied >= wanted_ints)
+        for need in needs:
+            served = [(amount, quantity[code]) for amount, code in
+                      self._need_terms(need, quantity.keys())]  # fmt: skip
+            supplied, wanted_ints = scaled_sum(served, Decimal(need.quantity))
             model.add(supplied >= wanted_ints)
         for index, rule in enumerate(self._rules):
             if self._rule_codes[index] & quantity.keys():
                 model.add(quantity_relation(rule, lambda code: total([quantity[code]]
                                                                       if code in quantity
                                                                       else [])))  # fmt: skip
+
+    def _serves(self, need: Need) -> frozenset[str]:
+        variant = (need.capability, need.attributes)  # not the quantity: a few variants
+        known = self._serving.get(variant)
+        if known is None:
+            served = serves(self.choices.snapshot, need)
+            known = self._serving[variant] = frozenset(provider.code for provider in served)
+        return known
+
+    def _need_terms(self, need: Need, codes: Iterable[str]) -> list[tuple[Decimal, str]]:
+        """Each of ``codes``' part in covering ``need``, per unit: what it provides if it
+        serves the need, less what it requires of the capability."""
+        capability, serving = need.capability, self._serves(need)
+        terms = []
+        for code in sorted(self._involved[capability].intersection(codes)):
+            given = self._gives[code].get(capability, Decimal(0)) if code in serving else 0
+            amount = given - self._takes[code].get(capability, Decimal(0))
+            if amount:
+                terms.append((amount, code))
+        return terms
 
 
 def _chain_sum(chosen: dict[str, SatLiteral], terms: dict[str, int]) -> LinearExpr:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from app.configurator.availability import chain_percent
 from app.configurator.model import ConfigModel
+from app.configurator.needs import serves
 from catalog.expressions import evaluate
 from catalog.rules import ChooseRule, ExpressionRule, QuantityRule, RequiresAnyRule, RequiresRule
 from pricing.money import factor_text
@@ -34,8 +35,8 @@ def reasons_for(config: ConfigModel, quote: Quote) -> tuple[tuple[str, ...], ...
         for capability in component.provides:
             unit = snapshot.capability(capability).unit
             need = needs.get(capability)
-            if need is not None:
-                reasons.append(f"covers need {capability} ({need.quantity} {unit})")
+            if need is not None and component in serves(snapshot, need):
+                reasons.append(f"covers need {need.ref} ({need.quantity} {unit})")
             for other in quote.lines:
                 amount = other.component.requires.get(capability)
                 if amount is not None and other is not line:

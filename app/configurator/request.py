@@ -12,8 +12,25 @@ OBJECTIVES: tuple[Objective, ...] = ("min_price", "max_margin", "min_cost")
 
 @dataclass(frozen=True, slots=True)
 class Need:
+    """How much of a capability, and, through ``attributes`` (attribute, value) pairs, which
+    variant: only providers with those values count toward it. A need that names none is
+    given one before solving (``app.configurator.needs.resolved``)."""
+
     capability: str
     quantity: int
+    attributes: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        # One order, so that equal needs are equal (and hash alike in caches).
+        object.__setattr__(self, "attributes", tuple(sorted(self.attributes)))
+
+    @property
+    def ref(self) -> str:
+        """The need's name in explanations: ``sap.basis with sap_release=bw4hana``."""
+        if not self.attributes:
+            return self.capability
+        named = ", ".join(f"{name}={value}" for name, value in self.attributes)
+        return f"{self.capability} with {named}"
 
 
 @dataclass(frozen=True, slots=True)

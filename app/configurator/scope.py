@@ -1,14 +1,15 @@
 """Which components can matter to a request: only they enter the model, so building it grows
 with what the request reaches, not with the catalog.
 
-A component is in scope when it provides a need, is included or a default of the offering,
-provides a capability an in-scope component requires, or can be forced in by a rule once an
-in-scope component is chosen (the ``then`` of a requires rule whose ``if`` is in scope, the
-group of a choose rule with a minimum whose parent is, the growing side of a quantity rule,
-every component of an expression or table). A rule that would be broken by an empty bundle
-puts its components in scope too. Rules that can only forbid (excludes, attribute, a choose
-maximum) bring nothing in. Taking a component outside the scope out of any valid bundle
-leaves it valid, so leaving those out of the model changes no answer.
+A component is in scope when it serves a need (provides it, in the variant the need asks
+for), is included or a default of the offering, provides a capability an in-scope
+component requires, or can be forced in by a rule once an in-scope component is chosen
+(the ``then`` of a requires rule whose ``if`` is in scope, the group of a choose rule with
+a minimum whose parent is, the growing side of a quantity rule, every component of an
+expression or table). A rule that would be broken by an empty bundle puts its components
+in scope too. Rules that can only forbid (excludes, attribute, a choose maximum) bring
+nothing in. Taking a component outside the scope out of any valid bundle leaves it valid,
+so leaving those out of the model changes no answer.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.configurator.memo import per_snapshot
-from app.configurator.request import ConfigurationRequest
+from app.configurator.needs import serves
+from app.configurator.request import ConfigurationRequest, Need
 from catalog.expressions import evaluate
 from catalog.rules import (
     NONE,
@@ -51,8 +53,7 @@ def holds_when_nothing_is_chosen(rule: Rule) -> bool:
 
 
 def reachable(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> frozenset[str]:
-    needs = [need.capability for need in request.needs]
-    return reachable_from(snapshot, needs, request.include, request.offering)
+    return reachable_from(snapshot, request.needs, request.include, request.offering)
 
 
 def in_every_scope(snapshot: CatalogSnapshot) -> tuple[str, ...]:
@@ -72,15 +73,15 @@ def in_every_scope(snapshot: CatalogSnapshot) -> tuple[str, ...]:
 
 def reachable_from(
     snapshot: CatalogSnapshot,
-    capabilities: Iterable[str],
+    needs: Iterable[Need],
     include: Iterable[str],
     offering_code: str | None,
 ) -> frozenset[str]:
-    """The components that can matter to needs of ``capabilities``, the ``include``d
-    components and an offering's defaults."""
+    """The components that can matter to ``needs`` (their serving providers), the
+    ``include``d components and an offering's defaults."""
     seeds: list[str] = []
-    for capability in capabilities:
-        seeds.extend(component.code for component in snapshot.providers_of(capability))
+    for need in needs:
+        seeds.extend(component.code for component in serves(snapshot, need))
     seeds.extend(code for code in include if snapshot.has_component(code))
     if offering_code is not None:
         offering = snapshot.offering(offering_code)

@@ -4,9 +4,11 @@ why not and what would change that (``explain``)."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from app.configurator.errors import SolverTimeout
 from app.configurator.explain import explain_infeasible
+from app.configurator.needs import resolved
 from app.configurator.request import ConfigurationRequest, Limits
 from app.configurator.results import Solution
 from app.configurator.search import best_bundles
@@ -21,6 +23,9 @@ def configure(
     there is none, SolverTimeout when the time limit passes before any is found."""
     limits = limits or Limits()
     validate_request(snapshot, request, limits)
+    request = replace(
+        request, needs=resolved(snapshot, request.needs, request.offering, request.exclude)
+    )
     deadline = time.monotonic() + limits.time_limit_seconds
     solution = best_bundles(snapshot, request, limits, deadline)
     if solution.bundles:

@@ -4,7 +4,8 @@ built: every problem at once, each naming the request field."""
 from __future__ import annotations
 
 from app.configurator.errors import ConfigurationInvalid, RequestProblem
-from app.configurator.request import OBJECTIVES, ConfigurationRequest, Limits
+from app.configurator.needs import serves
+from app.configurator.request import OBJECTIVES, ConfigurationRequest, Limits, Need
 from catalog.snapshot import CatalogSnapshot
 from pricing.quote import MAX_TERM_MONTHS
 
@@ -38,6 +39,7 @@ def validate_request(
                 if known
                 else f"unknown capability {need.capability!r}",
             )
+        problems.extend(_attribute_problems(snapshot, need, where))
         if need.capability in seen:
             problem(f"{where}.capability", f"{need.capability!r} is needed twice: add them up")
         seen.add(need.capability)
@@ -73,3 +75,37 @@ def validate_request(
         problem("discount_percent", "must be from 0 to 100")
     if problems:
         raise ConfigurationInvalid(problems)
+
+
+def _attribute_problems(snapshot: CatalogSnapshot, need: Need, where: str) -> list[RequestProblem]:
+    """Each attribute a need names is one its providers have, with a value one of them has,
+    and some provider has them all."""
+    providers = snapshot.providers_of(need.capability)
+    if not providers or not need.attributes:
+        return []
+    problems = []
+    for name, value in need.attributes:
+        values = sorted({p.attributes[name] for p in providers if name in p.attributes})
+        field = f"{where}.attributes.{name}"
+        if not values:
+            names = sorted({name for p in providers for name in p.attributes})
+            problems.append(
+                RequestProblem(
+                    field,
+                    f"no provider of {need.capability!r} has "
+                    f"attribute {name!r} (they have {', '.join(names)})",
+                )
+            )
+        elif value not in values:
+            problems.append(
+                RequestProblem(
+                    field,
+                    f"no provider of {need.capability!r} has "
+                    f"{name} {value!r} (only {', '.join(values)})",
+                )
+            )
+    if not problems and not serves(snapshot, need):
+        problems.append(
+            RequestProblem(f"{where}.attributes", f"no active component provides {need.ref}")
+        )
+    return problems

@@ -120,7 +120,11 @@ def _request_json(request: ConfigurationRequest) -> dict[str, Any]:
     return {
         "price_book": request.price_book,
         "term_months": request.term_months,
-        "needs": [{"capability": n.capability, "quantity": n.quantity} for n in request.needs],
+        "needs": [
+            {"capability": n.capability, "quantity": n.quantity}
+            | ({"attributes": dict(n.attributes)} if n.attributes else {})
+            for n in request.needs
+        ],
         "offering": request.offering,
         "min_availability": None
         if request.min_availability is None

@@ -130,11 +130,24 @@ class QuoteRequest(Strict):
         )
 
 
+MAX_NEED_ATTRIBUTES = 10
+
+
 class Need(Strict):
-    """A capability and how much of it (in the capability's unit)."""
+    """A capability and how much of it (in the capability's unit), and which variant."""
 
     capability: Code
     quantity: int = Field(strict=True, ge=1, le=MAX_QUANTITY)
+    attributes: dict[Code, Code] = Field(
+        default_factory=dict,
+        max_length=MAX_NEED_ATTRIBUTES,
+        description="component attribute -> value: only components with these values count "
+        'toward the need (`{"sap_release": "bw4hana"}`); none given: the capability\'s '
+        "general-purpose variant, or the offering's",
+    )
+
+    def as_need(self) -> NeedSpec:
+        return NeedSpec(self.capability, self.quantity, tuple(self.attributes.items()))
 
 
 class ConfigurationRequest(Strict):
@@ -161,7 +174,7 @@ class ConfigurationRequest(Strict):
         return SolverRequest(
             price_book=self.price_book,
             term_months=self.term_months,
-            needs=tuple(NeedSpec(need.capability, need.quantity) for need in self.needs),
+            needs=tuple(need.as_need() for need in self.needs),
             offering=self.offering,
             min_availability=self.min_availability,
             residency=tuple(self.residency) if self.residency is not None else None,

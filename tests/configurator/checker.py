@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from app.configurator.request import ConfigurationRequest
+from app.configurator.request import ConfigurationRequest, Need
 from catalog.expressions import evaluate
 from catalog.rules import (
     NONE,
@@ -51,7 +51,14 @@ def violations(
         )  # fmt: skip
 
     for need in request.needs:
-        if supplied(need.capability) - demanded(need.capability) < need.quantity:
+        variant = _variant(snapshot, request, need)
+        served = sum(
+            (snapshot.component(c).provides.get(need.capability, Decimal(0)) * q
+             for c, q in quantity.items()
+             if all(snapshot.component(c).attributes.get(k) == v for k, v in variant.items())),
+            Decimal(0),
+        )  # fmt: skip
+        if served - demanded(need.capability) < need.quantity:
             found.append(f"need {need.capability} not covered")
     for code in chosen:
         for capability in snapshot.component(code).requires:
@@ -125,6 +132,22 @@ def _split(snapshot: CatalogSnapshot, lines: list[Line]) -> list[str]:
         if len({centre[code] for code in members if code in centre}) > 1:
             found.append(f"rule {rule.id} broken: its members are split across centres")
     return found
+
+
+def _variant(
+    snapshot: CatalogSnapshot, request: ConfigurationRequest, need: Need
+) -> dict[str, str]:
+    """The attribute values a need's providers must have: its own; else the capability's
+    default, as the offering's first default provider of it has them."""
+    if need.attributes:
+        return dict(need.attributes)
+    default = dict(snapshot.capability(need.capability).default)
+    if default and request.offering is not None:
+        for code in snapshot.offering(request.offering).default_components:
+            attributes = snapshot.component(code).attributes
+            if code not in request.exclude and need.capability in snapshot.component(code).provides:
+                return {k: attributes[k] for k in default if k in attributes}
+    return default
 
 
 def _rule_violations(

@@ -8,6 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from app.configurator.request import Need
 from catalog.snapshot import CatalogSnapshot
 from tests.pricing.factories import book, centre
 from tests.pricing.factories import component as priced_component
@@ -44,11 +45,20 @@ def catalog(
     components: list[dict[str, Any]],
     rules: list[dict[str, Any]] = (),  # type: ignore[assignment]
     centres: list[dict[str, Any]] | None = None,
+    defaults: dict[str, dict[str, str]] | None = None,
 ) -> CatalogSnapshot:
+    """A snapshot of ``components``; ``defaults``: capability -> its general-purpose
+    variant's attribute values."""
     return CatalogSnapshot.model_validate(
         {
             "capabilities": [
-                {"code": code, "name": code, "unit": "server", "description": "A test capability."}
+                {
+                    "code": code,
+                    "name": code,
+                    "unit": "server",
+                    "description": "A test capability.",
+                    "default": (defaults or {}).get(code, {}),
+                }
                 for code in CAPABILITIES
             ],
             "competencies": [
@@ -78,6 +88,9 @@ TEMPLATES = [
     lambda a, b: rule("choose", group=[a, b], min=1, max=2),
     lambda a, b: rule("choose", group=[a], min=1, max=1, when=b),  # a group of one
     lambda a, b: rule("quantity", unit="server", left={a: 1}, op="<=", right={b: 1}),
+    # Sizing: two of a per unit of b (the right side in a unit of its own).
+    lambda a, b: rule("quantity", unit="server", per="server", left={a: 1}, op=">=",
+                      right={b: 2}),
     lambda a, b: rule("expression", expression=f"{a} iff not {b}"),
     lambda a, b: rule("attribute", attribute="os", mode="agree", components=[a, b]),
     lambda a, b: rule("table", columns=[{"name": "p", "components": [a]},
@@ -144,3 +157,22 @@ def tiny_centres(draw: Any, *, least: int = 1, most: int = 3) -> list[dict[str, 
         data = centre(code=f"C-{index}", competencies=held, rates={"linux-admin": rate})
         centres.append({**data, "region": draw(st.sampled_from(["EU", "UK"]))})
     return centres
+
+
+OS = ("linux", "windows")
+
+
+@st.composite
+def tiny_need(draw: Any, capability: str, most: int) -> Need:
+    """A need of up to ``most``, perhaps for one variant (an ``os``)."""
+    variant = (("os", draw(st.sampled_from(OS))),) if draw(st.booleans()) else ()
+    return Need(capability, draw(st.integers(1, most)), variant)
+
+
+@st.composite
+def tiny_defaults(draw: Any) -> dict[str, dict[str, str]]:
+    """Perhaps a general-purpose variant for cap.a or cap.b."""
+    return {
+        capability: {"os": draw(st.sampled_from(OS))}
+        for capability in draw(st.lists(st.sampled_from(["cap.a", "cap.b"]), unique=True))
+    }

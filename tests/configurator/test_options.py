@@ -22,7 +22,15 @@ from app.configurator.request import ConfigurationRequest, Need
 from app.configurator.solve import configure
 from catalog.snapshot import CatalogSnapshot
 from tests.configurator.checker import violations
-from tests.configurator.factories import CODES, TEMPLATES, catalog, component, tiny_parts
+from tests.configurator.factories import (
+    CODES,
+    TEMPLATES,
+    catalog,
+    component,
+    tiny_defaults,
+    tiny_need,
+    tiny_parts,
+)
 
 CENTRE = {"code": "CZ-X", "name": "Centre CZ-X", "country": "CZ", "region": "EU",
           "cost_currency": "CZK", "competencies": ["unix-linux-ops"],
@@ -33,13 +41,13 @@ CENTRE = {"code": "CZ-X", "name": "Centre CZ-X", "country": "CZ", "region": "EU"
 def tiny(draw: Any) -> tuple[CatalogSnapshot, OptionsRequest]:
     components, rules = draw(tiny_parts(TEMPLATES))
     count = len(components)
-    snapshot = catalog(components, rules, [CENTRE])
+    snapshot = catalog(components, rules, [CENTRE], draw(tiny_defaults()))
     codes = list(CODES[:count])
     clicks = draw(st.lists(st.sampled_from(codes), max_size=2, unique=True))
     chosen = tuple(code for code in clicks if draw(st.booleans()))
     rejected = tuple(code for code in clicks if code not in chosen)
     capabilities = draw(st.lists(st.sampled_from(["cap.a", "cap.b"]), max_size=2, unique=True))
-    needs = tuple(Need(cap, draw(st.integers(1, 3))) for cap in capabilities)
+    needs = tuple(draw(tiny_need(cap, 3)) for cap in capabilities)
     return snapshot, OptionsRequest(needs=needs, chosen=chosen, rejected=rejected)
 
 

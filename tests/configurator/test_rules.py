@@ -19,7 +19,14 @@ from app.configurator.solve import configure
 from catalog.snapshot import CatalogSnapshot
 from pricing.quote import LineRequest, QuoteRequest, price_quote
 from tests.configurator.checker import violations
-from tests.configurator.factories import catalog, component, rule, tiny_parts
+from tests.configurator.factories import (
+    catalog,
+    component,
+    rule,
+    tiny_defaults,
+    tiny_need,
+    tiny_parts,
+)
 from tests.configurator.solved import checked_lines
 from tests.pricing.factories import centre
 
@@ -145,13 +152,14 @@ def _centres(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> set[st
 @st.composite
 def tiny(draw: Any) -> tuple[CatalogSnapshot, ConfigurationRequest]:
     components, rules = draw(tiny_parts())
-    needs = [Need("cap.a", draw(st.integers(1, 3)))]
+    needs = [draw(tiny_need("cap.a", 3))]
     if draw(st.booleans()):
-        needs.append(Need("cap.b", draw(st.integers(1, 2))))
+        needs.append(draw(tiny_need("cap.b", 2)))
     # Each unit takes an hour at the one centre: a small capacity binds.
     hours = draw(st.sampled_from([10_000, 2, 3, 4, 6]))
     centres = [{**centre(), "monthly_capacity_hours": hours}]
-    return catalog(components, rules, centres), ConfigurationRequest("EUR", 1, tuple(needs))
+    snapshot = catalog(components, rules, centres, draw(tiny_defaults()))
+    return snapshot, ConfigurationRequest("EUR", 1, tuple(needs))
 
 
 def cheapest_by_brute_force(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> int | None:

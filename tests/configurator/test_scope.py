@@ -82,7 +82,7 @@ def test_a_chosen_component_outside_the_needs_scope_brings_its_own_in(
     default_snapshot: CatalogSnapshot,
 ) -> None:
     engine = OptionsEngine(default_snapshot)
-    needs = [need.capability for need in NEEDS]
+    needs = NEEDS
     base = reachable_from(default_snapshot, needs, (), None)
     outside = next(c.code for c in default_snapshot.components if c.code not in base)
     answer = engine.options(OptionsRequest(needs=NEEDS, chosen=(outside,)))
@@ -116,7 +116,7 @@ def test_the_automotive_model_is_valid_seeded_and_all_in_scope() -> None:
     assert len(tables) == 20
     assert all(2 <= len(rule.columns) <= 8 for rule in tables)
     assert 3_000 <= sum(len(rule.rows) for rule in tables) <= 7_000
-    assert reachable_from(car, ["cap.vehicle"], (), None) == {c.code for c in car.components}
+    assert reachable_from(car, [Need("cap.vehicle", 1)], (), None) == {c.code for c in car.components}
     request = ConfigurationRequest("EUR", 36, (Need("cap.vehicle", 1),))
     (bundle,) = configure(car, request).bundles
     chosen = [line.component.code for line in bundle.quote.lines]
