@@ -116,7 +116,8 @@ def test_the_automotive_model_is_valid_seeded_and_all_in_scope() -> None:
     assert len(tables) == 20
     assert all(2 <= len(rule.columns) <= 8 for rule in tables)
     assert 3_000 <= sum(len(rule.rows) for rule in tables) <= 7_000
-    assert reachable_from(car, [Need("cap.vehicle", 1)], (), None) == {c.code for c in car.components}
+    everything = {component.code for component in car.components}
+    assert reachable_from(car, [Need("cap.vehicle", 1)], (), None) == everything
     request = ConfigurationRequest("EUR", 36, (Need("cap.vehicle", 1),))
     (bundle,) = configure(car, request).bundles
     chosen = [line.component.code for line in bundle.quote.lines]
