@@ -17,7 +17,7 @@ from app.configurator.quantities import QuantityCheck
 from app.configurator.request import ConfigurationRequest, Need
 from app.configurator.scope import closure, forced_by, reachable_from
 from app.configurator.solve import configure
-from benchmarks.synthetic import automotive, generate
+from benchmarks.synthetic import DENSITY, automotive, generate
 from catalog.rules import ChooseRule, TableRule
 from catalog.snapshot import CatalogSnapshot
 from tests.configurator.factories import catalog, component
@@ -128,9 +128,9 @@ def test_the_automotive_model_is_valid_seeded_and_all_in_scope() -> None:
 
 def test_the_dense_automotive_model_is_seeded_valid_and_forbids_its_share() -> None:
     shape = {"variables": 20, "values": 80, "tables": 20, "rows": 5_000}
-    car = automotive(seed=1, forbidden_share=(0.05, 0.30), **shape)
-    assert car == automotive(seed=1, forbidden_share=(0.05, 0.30), **shape)
-    assert car != automotive(seed=2, forbidden_share=(0.05, 0.30), **shape)
+    car = automotive(seed=1, forbidden_share=DENSITY, **shape)
+    assert car == automotive(seed=1, forbidden_share=DENSITY, **shape)
+    assert car != automotive(seed=2, forbidden_share=DENSITY, **shape)
     tables = [rule for rule in car.rules if isinstance(rule, TableRule)]
     combinations = sum(math.prod(len(column.components) for column in t.columns) for t in tables)
     rows = sum(len(rule.rows) for rule in tables)
