@@ -462,9 +462,9 @@ def _variant_tables(
     low, high = 4, total_rows
     while low < high:
         limit = (low + high + 1) // 2
-        combinations = sum(math.prod(len(groups[v]) for v in _shape(groups, order, width, limit))
-                           for width, order in orders)  # fmt: skip
-        fits = combinations * survive <= total_rows
+        product = sum(math.prod(len(groups[v]) for v in _shape(groups, order, width, limit))
+                      for width, order in orders)  # fmt: skip
+        fits = product * survive <= total_rows
         low, high = (limit, high) if fits else (low, limit - 1)
     tables = []
     for number, (width, order) in enumerate(orders):
