@@ -5,6 +5,7 @@ every component of which is in scope."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import pytest
@@ -16,7 +17,7 @@ from app.configurator.quantities import QuantityCheck
 from app.configurator.request import ConfigurationRequest, Need
 from app.configurator.scope import closure, forced_by, reachable_from
 from app.configurator.solve import configure
-from benchmarks.synthetic import automotive, generate
+from benchmarks.synthetic import DENSITY, automotive, generate
 from catalog.rules import ChooseRule, TableRule
 from catalog.snapshot import CatalogSnapshot
 from tests.configurator.factories import catalog, component
@@ -124,3 +125,23 @@ def test_the_automotive_model_is_valid_seeded_and_all_in_scope() -> None:
     variables = [rule for rule in car.rules if isinstance(rule, ChooseRule)]
     assert len(variables) == 20
     assert all(len(set(rule.group) & set(chosen)) == 1 for rule in variables)
+
+
+def test_the_dense_automotive_model_is_seeded_valid_and_forbids_its_share() -> None:
+    shape = {"variables": 20, "values": 80, "tables": 20, "rows": 5_000}
+    car = automotive(seed=1, forbidden_share=DENSITY, **shape)
+    assert car == automotive(seed=1, forbidden_share=DENSITY, **shape)
+    assert car != automotive(seed=2, forbidden_share=DENSITY, **shape)
+    tables = [rule for rule in car.rules if isinstance(rule, TableRule)]
+    combinations = sum(math.prod(len(column.components) for column in t.columns) for t in tables)
+    rows = sum(len(rule.rows) for rule in tables)
+    assert 3_000 <= rows <= 7_000
+    # About the share asked for (scattered and clustered), and no table emptied.
+    assert 0.05 <= 1 - rows / combinations <= 0.30
+    assert all(rule.rows for rule in tables)
+    request = ConfigurationRequest("EUR", 36, (Need("cap.vehicle", 1),))
+    (bundle,) = configure(car, request).bundles
+    chosen = {line.component.code for line in bundle.quote.lines}
+    for rule in tables:
+        picked = tuple(next(iter(chosen & set(c.components))) for c in rule.columns)
+        assert picked in {tuple(row) for row in rule.rows}, rule.id
