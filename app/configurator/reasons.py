@@ -9,9 +9,16 @@ from app.configurator.availability import chain_percent
 from app.configurator.model import ConfigModel
 from app.configurator.needs import serves
 from catalog.expressions import evaluate
-from catalog.rules import ChooseRule, ExpressionRule, QuantityRule, RequiresAnyRule, RequiresRule
+from catalog.rules import (
+    ChooseRule,
+    ExpressionRule,
+    QuantityRule,
+    RequiresAnyRule,
+    RequiresRule,
+    SameCentreRule,
+)
 from pricing.money import factor_text
-from pricing.quote import Quote
+from pricing.quote import PricedLine, Quote
 
 
 def availability_of(quote: Quote) -> Decimal | None:
@@ -49,6 +56,7 @@ def reasons_for(config: ConfigModel, quote: Quote) -> tuple[tuple[str, ...], ...
         if request.offering is not None and code in defaults:
             reasons.append(f"part of offering {request.offering}")
         reasons.extend(_rule_reasons(config, code, set(chosen)))
+        reasons.extend(_colocation_reasons(config, line, quote.lines))
         all_reasons.append(tuple(reasons or ["part of the best valid bundle"]))
     return tuple(all_reasons)
 
@@ -84,4 +92,28 @@ def _rule_reasons(config: ConfigModel, code: str, chosen: set[str]) -> list[str]
             )
         if pulled:
             reasons.append(f"rule {rule.id}: {rule.message}")
+    return reasons
+
+
+def _colocation_reasons(
+    config: ConfigModel, line: PricedLine, lines: tuple[PricedLine, ...]
+) -> list[str]:
+    """Why a line is delivered from its centre when a co-location rule holds it there: the
+    other members of the rule in the bundle (a rack's centre is its hosts')."""
+    snapshot, code = config.snapshot, line.component.code
+    reasons = []
+    for rule in snapshot.rules_for(code):
+        if not isinstance(rule, SameCentreRule) or rule.severity != "error":
+            continue
+        members = set(snapshot.members(rule))
+        together = sorted(
+            other.component.code
+            for other in lines
+            if other is not line and other.component.code in members
+        )
+        if code in members and together:
+            reasons.append(
+                f"delivered from {line.delivery_centre} with {', '.join(together)}: "
+                f"rule {rule.id}: {rule.message}"
+            )
     return reasons

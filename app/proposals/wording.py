@@ -20,12 +20,19 @@ from decimal import Decimal
 from app.documents import lower_first, phrase, quantity, upper_first
 from app.proposals.revision import Capability
 
-_COVERS = re.compile(r"^covers need (?P<capability>\S+) \((?P<amount>[\d.]+) (?P<unit>[^)]+)\)$")
+# A need may name its variant ("covers need sap.basis with sap_release=s4hana (4 system)"):
+# the line's own name says which, so the plain words leave it out.
+_COVERS = re.compile(
+    r"^covers need (?P<capability>\S+)(?: with [^(]+)? \((?P<amount>[\d.]+) (?P<unit>[^)]+)\)$"
+)
 _PROVIDES = re.compile(
     r"^provides (?P<capability>\S+) for (?P<code>\S+) \((?P<amount>[\d.]+) (?P<unit>[^)]+)\)$"
 )
 _NEEDED_BY = re.compile(r"^(?P<code>\S+) needs it: rule \S+, (?P<message>.*)$", re.S)
 _RULE = re.compile(r"^rule [^:\s]+: (?P<message>.*)$", re.S)
+_COLOCATED = re.compile(
+    r"^delivered from \S+ with (?P<codes>[^:]+): rule [^:\s]+: (?P<message>.*)$", re.S
+)
 _OFFERING = re.compile(r"^part of offering (?P<code>\S+)$")
 _CODE_IN_BRACKETS = re.compile(r"\s*\((?:[A-Z0-9]+-)+[A-Z0-9]+\)")
 
@@ -91,6 +98,11 @@ def _plain(reason: str, names: Names) -> str:
         return f"Meets your requirement for {names.capability(match['capability'])}: {amount}."
     if match := _NEEDED_BY.match(reason):
         return f"Required by {names.component(match['code'])}: " + lower_first(
+            rationale(match["message"], names)
+        )
+    if match := _COLOCATED.match(reason):
+        others = [names.component(code) for code in match["codes"].split(", ")]
+        return f"Delivered from the same site as {phrase(others)}: " + lower_first(
             rationale(match["message"], names)
         )
     if match := _RULE.match(reason):

@@ -200,6 +200,22 @@ def test_the_demo_puts_the_rack_with_the_hosts_it_holds(
     assert hardware_sites(default_snapshot, checked_lines(default_snapshot, request)) == {site}
 
 
+def test_a_co_located_line_says_whom_it_shares_its_centre_with(
+    default_snapshot: CatalogSnapshot,
+) -> None:
+    (bundle,) = configure(default_snapshot, DEMO).bundles
+    why = {
+        line.component.code: reasons
+        for line, reasons in zip(bundle.quote.lines, bundle.reasons, strict=True)
+    }
+    rack = next(line for line in bundle.quote.lines if line.component.code == "HST-RACK-STD")
+    others = sorted(code for code in why if code.startswith(("CMP-KVM", "STO-BLOCK")))
+    assert f"delivered from {rack.delivery_centre} with {', '.join(others)}: rule R-COLO-001: " in (
+        " ".join(why["HST-RACK-STD"])
+    )
+    assert not any("R-COLO-001" in reason for reason in why["SD-L1-BUS"])  # not a member
+
+
 def test_the_uk_sap_repair_puts_the_host_with_its_rack(default_snapshot: CatalogSnapshot) -> None:
     request = ConfigurationRequest("EUR", 36, (Need("sap.basis", 4),), residency=("UK",))
     with pytest.raises(Infeasible) as raised:

@@ -61,6 +61,20 @@ def test_a_reason_said_twice_is_shown_once() -> None:
     assert plain_reasons(twice, NAMES) == ["The desk works in ServiceNow."]
 
 
+def test_a_need_s_variant_and_a_co_location_read_as_sentences() -> None:
+    reasons = (
+        "covers need compute.linux with os=linux (20 server)",
+        "delivered from DE-FRA with CMP-KVM-NODE, STO-BLOCK-STD: rule R-COLO-001: Servers, "
+        "hypervisor hosts and storage sit in the racks that hold them: deliver them from one "
+        "centre.",
+    )
+    assert plain_reasons(reasons, NAMES) == [
+        "Meets your requirement for managed Linux server: 20 servers.",
+        "Delivered from the same site as Managed OpenStack/KVM compute host and Standard "
+        "block storage: servers, hypervisor hosts and storage sit in the racks that hold them.",
+    ]
+
+
 def test_without_frozen_capability_names_the_code_is_made_readable() -> None:
     older = Names(components={}, capabilities={}, offerings={})
     assert plain_reasons(("covers need storage.block (30 TB)",), older) == [
