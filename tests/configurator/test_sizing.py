@@ -87,8 +87,11 @@ def test_an_offering_settles_the_variant(default_snapshot: CatalogSnapshot) -> N
         "EUR", 36, (Need("sap.basis", 2),), offering="OFF-SAP-ECC-CARE", residency=("EU",)
     )
     got = quantities(default_snapshot, request)
-    assert "SAP-BASIS-ECC" in got  # its default component
-    assert "SAP-BASIS-S4" not in got  # not S/4HANA besides
+    assert "SAP-BASIS-S4" not in got  # not S/4HANA besides its ECC
+    # Its FI/CO and logistics AMS support those two systems: no Basis for further ones
+    # (R-SAP-004/005 bound AMS by Basis; a per-unit requirement added 2 more).
+    assert got["SAP-AMS-FIN"] == got["SAP-AMS-LOG"] == 1
+    assert got["SAP-BASIS-ECC"] == 2
 
 
 def test_each_s4hana_system_has_its_own_hana_database(default_snapshot: CatalogSnapshot) -> None:
