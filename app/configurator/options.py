@@ -116,10 +116,7 @@ class OptionsEngine:
             int, list[tuple[tuple[int, ...], tuple[object, ...], frozenset[str]]]
         ] = {}
         self._scopes: dict[ScopeKey, tuple[frozenset[str], tuple[str, ...]]] = {}
-        self._need_of = {
-            literal: item.ref for item, literal in self.model.selectors.items()
-            if item.kind == "need"
-        }  # fmt: skip
+        self._need_of: dict[int, str] = {}  # a need's selector -> the need (as it is asked)
         # The first screen (nothing asked yet) is answered once here: its cores serve
         # every later click.
         # A catalog too hard to warm up in time still answers, just colder.
@@ -146,7 +143,9 @@ class OptionsEngine:
         x = self.model.var
         literals = []
         for need in request.needs:
-            literals.append(self._item(Item("need", need.ref), self.model.need(need)))
+            literal = self._item(Item("need", need.ref), self.model.need(need))
+            self._need_of[literal] = need.ref  # a core holding it holds for this quantity
+            literals.append(literal)
         includes = list(request.include)
         if request.offering is not None:
             offering = self.snapshot.offering(request.offering)

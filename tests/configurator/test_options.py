@@ -469,3 +469,16 @@ def test_a_conflict_the_availability_target_takes_part_in_names_it() -> None:
     assert not answer.valid
     named = {(item.kind, item.ref) for item in answer.conflict}
     assert ("availability", "99.85") in named or ("rejected", "CMP-A") in named, named
+
+
+def test_a_core_that_names_a_need_holds_only_for_that_need_s_quantity(
+    default_snapshot: CatalogSnapshot,
+) -> None:
+    # A core found under one quantity of a need must not settle a probe under another:
+    # the core's context carries the quantities of the needs it names.
+    engine = OptionsEngine(default_snapshot)
+    engine.options(OptionsRequest(needs=(Need("compute.linux", 20),)))
+    (selector,) = engine._need_of
+    assert engine._context((selector,))[0] == (Need("compute.linux", 20),)
+    engine.options(OptionsRequest(needs=(Need("compute.linux", 5000),)))
+    assert engine._context((selector,))[0] == (Need("compute.linux", 5000),)
