@@ -8,7 +8,7 @@ configurator or the pricing engine can never change under them.
 from __future__ import annotations
 
 import copyreg
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Annotated, Any, TypeVar
@@ -34,6 +34,20 @@ class FrozenModel(BaseModel):
     """Base of every catalog model: immutable, strict about unknown fields."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+T = TypeVar("T")
+
+
+def listed_once(noun: str) -> Callable[[tuple[T, ...]], tuple[T, ...]]:
+    """A field validator refusing a list that names one ``noun`` twice."""
+
+    def check(items: tuple[T, ...]) -> tuple[T, ...]:
+        if len(set(items)) != len(items):
+            raise ValueError(f"{noun} is listed twice")
+        return items
+
+    return check
 
 
 def _freeze(mapping: Mapping[Any, Any]) -> Mapping[Any, Any]:

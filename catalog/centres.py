@@ -13,6 +13,7 @@ from catalog.base import (
     Identifier,
     Name,
     PositiveAmount,
+    listed_once,
 )
 from catalog.limits import MAX_CENTRE_CODE_LENGTH, MAX_HOURS
 
@@ -27,9 +28,4 @@ class DeliveryCentre(FrozenModel):
     labour_rates: FrozenMap[Identifier, PositiveAmount] = Field(min_length=1)  # per hour, by skill
     monthly_capacity_hours: int = Field(gt=0, le=MAX_HOURS)
 
-    @field_validator("competencies")
-    @classmethod
-    def _unique(cls, competencies: tuple[str, ...]) -> tuple[str, ...]:
-        if len(set(competencies)) != len(competencies):
-            raise ValueError("a competency is listed twice")
-        return competencies
+    _competencies_unique = field_validator("competencies")(listed_once("a competency"))

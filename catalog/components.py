@@ -20,6 +20,7 @@ from catalog.base import (
     Name,
     PositiveAmount,
     Text,
+    listed_once,
 )
 from catalog.capabilities import Unit
 from catalog.documents import Documents
@@ -208,12 +209,7 @@ class Component(FrozenModel):
     author: Name
     documents: Documents
 
-    @field_validator("charges")
-    @classmethod
-    def _charges_unique(cls, charges: tuple[Charge, ...]) -> tuple[Charge, ...]:
-        if len(set(charges)) != len(charges):
-            raise ValueError("charges are listed twice")
-        return charges
+    _charges_unique = field_validator("charges")(listed_once("a charge"))
 
     @field_validator("service_levels")
     @classmethod

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from catalog.base import ComponentCode, FrozenMap, FrozenModel, Identifier, Text
+from catalog.base import ComponentCode, FrozenMap, FrozenModel, Identifier, Text, listed_once
 from catalog.capabilities import Unit
 from catalog.components import Component
 from catalog.expressions import Expr, ExpressionSyntaxError, parse, variables
@@ -36,10 +36,7 @@ class _Rule(FrozenModel):
         raise NotImplementedError
 
 
-def _unique(codes: tuple[str, ...]) -> tuple[str, ...]:
-    if len(set(codes)) != len(codes):
-        raise ValueError("a component is listed twice")
-    return codes
+_unique = listed_once("a component")
 
 
 class _Conditional(_Rule):
@@ -231,13 +228,7 @@ class SameCentreRule(_Rule):
     families: tuple[Identifier, ...] = ()
 
     _components_unique = field_validator("components_")(_unique)
-
-    @field_validator("families")
-    @classmethod
-    def _families_unique(cls, families: tuple[str, ...]) -> tuple[str, ...]:
-        if len(set(families)) != len(families):
-            raise ValueError("a family is listed twice")
-        return families
+    _families_unique = field_validator("families")(listed_once("a family"))
 
     @model_validator(mode="after")
     def _two_at_least(self) -> SameCentreRule:

@@ -9,7 +9,8 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from benchmarks.synthetic import generate
-from catalog.components import Tiers
+from catalog.centres import DeliveryCentre
+from catalog.components import Component, Tiers
 from catalog.expressions import (
     And,
     ExpressionSyntaxError,
@@ -25,6 +26,7 @@ from catalog.loader import load_default_catalog
 from catalog.rules import Rule
 from catalog.yaml_io import YamlSyntaxError
 from catalog.yaml_io import parse as parse_yaml
+from tests.pricing.factories import centre, component
 
 RULE: TypeAdapter[Any] = TypeAdapter(Rule)
 
@@ -213,3 +215,15 @@ def test_quantity_bounds_stay_within_exact_arithmetic() -> None:
     assert QuantityBounds(min=1, max=MAX_QUANTITY).max == 10**9
     with pytest.raises(ValidationError, match="less than or equal to 1000000000"):
         QuantityBounds(min=1, max=MAX_QUANTITY + 1)
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "noun"),
+    [("centre", "competencies", "a competency"), ("component", "charges", "a charge")],
+)
+def test_a_list_naming_one_thing_twice_says_which_kind(model: str, field: str, noun: str) -> None:
+    data = centre() if model == "centre" else component()
+    data[field] = [data[field][0], data[field][0]]
+    validated = DeliveryCentre if model == "centre" else Component
+    with pytest.raises(ValidationError, match=f"{noun} is listed twice"):
+        validated.model_validate(data)
