@@ -4,11 +4,17 @@ bound, rows no component can match dropped."""
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from app.configurator import tuples
+from app.configurator.constraints import add_all, by_tuples
+from app.configurator.diagram import table_arcs
+from app.configurator.model import build_variables
+from app.configurator.request import ConfigurationRequest, Need
 from app.configurator.tuples import table_tuples
 from catalog.rules import TableRule
+from tests.configurator.factories import catalog, component, rule
 
 OS = {"A": "linux", "B": "windows", "C": "linux"}
 
@@ -52,3 +58,35 @@ def test_a_wildcard_expansion_past_the_bound_keeps_the_clauses() -> None:
     )  # fmt: skip
     assert tuples.MAX_GROWTH * len(rule.rows) < 6  # 3 numbers x 2 numbers
     assert table_tuples(rule, value_of) is None
+
+
+def chooses_tuples(columns: list[list[str]], rows: list[list[str]]) -> bool:
+    rule = table([{"name": f"c{i}", "components": c} for i, c in enumerate(columns)], rows)
+    found = table_tuples(rule, value_of)
+    return found is not None and by_tuples(table_arcs(rule, value_of), found)
+
+
+def test_only_a_large_table_with_many_bans_takes_the_table_constraint() -> None:
+    engines, gears = [f"E{i}" for i in range(12)], [f"G{i}" for i in range(12)]
+    pairs = [[e, g] for e in engines for g in gears]
+    draw = random.Random(7)
+    dense = [row for row in pairs if draw.random() > 0.3]  # scattered bans: a wide diagram
+    assert chooses_tuples([engines, gears], [*dense, ["-", "-"], *(["-", g] for g in gears)])
+    assert not chooses_tuples([engines, gears], dense[:50])  # small: clauses
+    trims, paints = [f"T{i}" for i in range(30)], [f"P{i}" for i in range(30)]
+    all_but_one = [[t, p] for t in trims for p in paints][1:]
+    assert not chooses_tuples([trims, paints], all_but_one)  # one ban: a tiny diagram
+
+
+def test_a_configuration_model_holds_a_large_dense_table_as_one_table_constraint() -> None:
+    engines, gears = [f"CMP-E{i:02d}" for i in range(12)], [f"CMP-G{i:02d}" for i in range(12)]
+    draw = random.Random(7)
+    rows = [[e, g] for e in engines for g in gears if draw.random() > 0.2]  # 100 or more
+    snapshot = catalog(
+        [component(code, price=1 + index) for index, code in enumerate(engines + gears)],
+        [rule("table", columns=[{"name": "e", "components": engines},
+                                {"name": "g", "components": gears}], rows=rows)],
+    )  # fmt: skip
+    config = build_variables(snapshot, ConfigurationRequest("EUR", 1, (Need("cap.a", 1),)))
+    add_all(config)
+    assert sum(constraint.has_table() for constraint in config.model.proto.constraints) == 1
