@@ -26,7 +26,7 @@ from app.configurator.model import (
 )
 from app.configurator.needs import serves
 from app.configurator.request import Need
-from app.configurator.tuples import TableTuples, snapshot_table_tuples
+from app.configurator.tuples import TableTuples, snapshot_expanded_size, snapshot_table_tuples
 from catalog.components import Component
 from catalog.expressions import And, Const, Expr, Iff, Implies, Not, Or, Var
 from catalog.rules import (
@@ -383,9 +383,8 @@ def _table(config: ConfigModel, rule: TableRule, guard: list[cp_model.IntVar]) -
         count = total(config.chosen(code) for code in column.components)
         model.add(count <= 1).only_enforce_if(guard)
     table = snapshot_table_arcs(config.snapshot, rule)
-    tuples = snapshot_table_tuples(config.snapshot, rule)
-    if tuples is not None and not guard and by_tuples(table, tuples):
-        _table_tuples(config, rule, tuples)
+    if not guard and by_tuples(table, snapshot_expanded_size(config.snapshot, rule)):
+        _table_tuples(config, rule, snapshot_table_tuples(config.snapshot, rule))
     elif by_diagram(table):
         _table_diagram(config, rule, table, guard)
     else:
@@ -396,15 +395,16 @@ def _table(config: ConfigModel, rule: TableRule, guard: list[cp_model.IntVar]) -
 # time): on dense 100,000-row variant models it solves in 0.07 to 0.46 instead of 1.4 to
 # 2.2, where the LP over the diagram's clauses did the work. Small tables (the 50-row
 # tables of the 10,000-component catalog: 0.38 instead of 0.05) and tables of many more
-# tuples than diagram arcs (a few bans in a big table: a tiny diagram) keep their clauses.
+# tuples than diagram arcs keep their clauses: a few bans in a big table, or wildcards
+# that would multiply the rows, make a small diagram.
 MIN_TUPLES = 100
 MAX_TUPLES_PER_ARC = 4
 
 
-def by_tuples(table: TableArcs, tuples: TableTuples) -> bool:
-    """Whether CP-SAT's table constraint is the better model of a table than its clauses."""
-    size = len(tuples.tuples)
-    return MIN_TUPLES <= size <= MAX_TUPLES_PER_ARC * (len(table.arcs) + table.nodes)
+def by_tuples(table: TableArcs, tuples: int) -> bool:
+    """Whether CP-SAT's table constraint is the better model of a table than its clauses,
+    given the ``tuples`` its rows expand to."""
+    return MIN_TUPLES <= tuples <= MAX_TUPLES_PER_ARC * (len(table.arcs) + table.nodes)
 
 
 def _table_tuples(config: ConfigModel, rule: TableRule, tuples: TableTuples) -> None:
