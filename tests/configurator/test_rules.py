@@ -20,6 +20,7 @@ from catalog.snapshot import CatalogSnapshot
 from pricing.quote import LineRequest, QuoteRequest, price_quote
 from tests.configurator.checker import violations
 from tests.configurator.factories import (
+    TEMPLATES,
     catalog,
     component,
     rule,
@@ -150,8 +151,10 @@ def _centres(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> set[st
 
 
 @st.composite
-def tiny(draw: Any) -> tuple[CatalogSnapshot, ConfigurationRequest]:
-    components, rules = draw(tiny_parts())
+def tiny(
+    draw: Any, templates: list[Any] = TEMPLATES
+) -> tuple[CatalogSnapshot, ConfigurationRequest]:
+    components, rules = draw(tiny_parts(templates))
     needs = [draw(tiny_need("cap.a", 3))]
     if draw(st.booleans()):
         needs.append(draw(tiny_need("cap.b", 2)))
@@ -178,20 +181,44 @@ def cheapest_by_brute_force(snapshot: CatalogSnapshot, request: ConfigurationReq
     return best
 
 
-@pytest.mark.parametrize("tables", ["smaller", "rows", "diagram"])
+ENCODINGS = ["smaller", "rows", "diagram", "tuples"]
+TABLES = [made for made in TEMPLATES if made("CMP-A", "CMP-B")["kind"] == "table"]
+
+
+@pytest.mark.parametrize("tables", ENCODINGS)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=tiny())
 def test_random_tiny_catalogs_agree_with_brute_force(
     case: tuple[CatalogSnapshot, ConfigurationRequest], tables: str
 ) -> None:
-    # Tables are encoded row by row or by their diagram, whichever is smaller: each way,
-    # forced, agrees too.
+    agrees_with_brute_force(case, tables)
+
+
+@pytest.mark.parametrize("tables", ENCODINGS)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=tiny(TABLES))
+def test_random_tiny_tables_agree_with_brute_force(
+    case: tuple[CatalogSnapshot, ConfigurationRequest], tables: str
+) -> None:
+    agrees_with_brute_force(case, tables)
+
+
+def agrees_with_brute_force(
+    case: tuple[CatalogSnapshot, ConfigurationRequest], tables: str
+) -> None:
+    """Tables are encoded row by row, by their diagram or by CP-SAT's table constraint,
+    whichever the sizes favour: each way, forced (tuples with any wildcard expansion),
+    agrees too."""
     snapshot, request = case
     best = cheapest_by_brute_force(snapshot, request)
     chooser = {"smaller": constraints.by_diagram, "rows": lambda _: False,
-               "diagram": lambda _: True}[tables]  # fmt: skip
+               "diagram": lambda _: True, "tuples": constraints.by_diagram}[tables]  # fmt: skip
+    forced = tables == "tuples"
     try:
-        with mock.patch.object(constraints, "by_diagram", chooser):
+        with (
+            mock.patch.object(constraints, "by_diagram", chooser),
+            mock.patch.object(constraints, "by_tuples", return_value=forced),
+        ):
             solution = configure(snapshot, request)
     except (Infeasible, ConfigurationInvalid):
         # Infeasible, or a need nothing in the catalog provides: no bundle either way.
