@@ -38,7 +38,8 @@ QUOTE = {
 CONFIGURATION = {
     "price_book": "EUR",
     "term_months": 12,
-    "needs": [{"capability": "storage.block", "quantity": 5}],
+    # Managed backup: every line at CZ-BRN, the delivery key's own centre (its packages).
+    "needs": [{"capability": "backup.protected-data", "quantity": 5}],
 }
 PROPOSAL = {"customer": {"name": "Matrix Test AG", "country": "CH"}, "request": CONFIGURATION}
 PROPOSERS = frozenset({"sales", "admin"})
