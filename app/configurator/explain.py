@@ -14,6 +14,7 @@ best bundle it then allows.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
@@ -23,7 +24,8 @@ from app.configurator.availability import accept_less, chain_percent, floor_perc
 from app.configurator.constraints import add_all, chain_weight, minus_log, need_balance
 from app.configurator.errors import ConflictItem, Infeasible, Repair
 from app.configurator.model import ConfigModel, Group, build_variables, solve_model
-from app.configurator.request import ConfigurationRequest, Limits
+from app.configurator.needs import serves
+from app.configurator.request import ConfigurationRequest, Limits, Need
 from app.configurator.results import Bundle
 from app.configurator.search import best_bundles, optimiser
 from catalog.components import Component
@@ -44,10 +46,10 @@ def _describe(config: ConfigModel, group: Group) -> ConflictItem:
     if kind == "need":
         need = next(n for n in request.needs if n.capability == ref)
         unit = snapshot.capability(ref).unit
-        detail = f"need {ref} ({need.quantity:,} {unit}){_bound(config, ref, need.quantity)}"
+        detail = f"need {need.ref} ({need.quantity:,} {unit}){_bound(config, need)}"
         blocked = [
             f"{provider.code}: {config.undeliverable[provider.code]}"
-            for provider in snapshot.providers_of(ref)
+            for provider in serves(snapshot, need)
             if provider.code in config.undeliverable
         ]
         if blocked:
@@ -88,11 +90,12 @@ def _loads(config: ConfigModel, centre: str) -> str:
     return f" ({'; '.join(loads)})" if loads else ""
 
 
-def _bound(config: ConfigModel, capability: str, quantity: int) -> str:
-    """What caps a need below ``quantity``, with its figures: the providers' quantity.max
-    summed, or a capability every provider requires whose own providers' quantity.max
-    cannot cover that many (empty when neither binds)."""
-    providers = _deliverable(config, capability)
+def _bound(config: ConfigModel, need: Need) -> str:
+    """What caps ``need`` below its quantity, with its figures: the quantity.max of the
+    providers serving it summed, or a capability every one of them requires whose own
+    providers' quantity.max cannot cover that many (empty when neither binds)."""
+    capability, quantity = need.capability, need.quantity
+    providers = _deliverable(config, serves(config.snapshot, need))
     unit = config.snapshot.capability(capability).unit
     most, each = _most(providers, capability)
     if providers and most < quantity:
@@ -100,7 +103,7 @@ def _bound(config: ConfigModel, capability: str, quantity: int) -> str:
     shared = set.intersection(*(set(p.requires) for p in providers)) if providers else set()
     for required in sorted(shared):
         per_unit = min(p.requires[required] / p.provides[capability] for p in providers)
-        supply, each = _most(_deliverable(config, required), required)
+        supply, each = _most(_deliverable(config, config.snapshot.providers_of(required)), required)
         if per_unit > 0 and supply / per_unit < quantity:
             needed = config.snapshot.capability(required).unit
             return (
@@ -111,10 +114,11 @@ def _bound(config: ConfigModel, capability: str, quantity: int) -> str:
     return ""
 
 
-def _deliverable(config: ConfigModel, capability: str) -> list[Component]:
+def _deliverable(config: ConfigModel, providers: Iterable[Component]) -> list[Component]:
+    """Those of ``providers`` in the model that some centre can deliver."""
     return [
         config.choices[provider.code].component
-        for provider in config.snapshot.providers_of(capability)
+        for provider in providers
         if provider.code in config.choices and provider.code not in config.undeliverable
     ]
 
@@ -252,9 +256,10 @@ class _Explainer:
         if (best := self._optimum(model)) is None:
             return None
         most = int(best.objective_value) // scale
+        if most <= 0:
+            # None covered (or less: other lines take what the serving providers give).
+            return request  # the need is dropped
         model.add(balance >= most * scale)
-        if most == 0:
-            return request  # none covered: the need is dropped
         return replace(request, needs=(*request.needs, replace(need, quantity=most)))
 
     def _best_availability(
@@ -392,7 +397,7 @@ def _repair_item(
         if lowered is None:
             return ConflictItem("need", group.ref, f"drop the {_describe(config, group).detail}")
         text = (
-            f"lower the need {group.ref} to {lowered.quantity:,} {unit}, the most a bundle covers"
+            f"lower the need {lowered.ref} to {lowered.quantity:,} {unit}, the most a bundle covers"
         )
         return ConflictItem("need", group.ref, text)
     if group.kind == "availability":
