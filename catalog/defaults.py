@@ -23,20 +23,21 @@ OWN_FIELDS = frozenset({"code", "version"})
 _KEPT_IN_COMPONENT = OWN_FIELDS | {"name", "summary"}
 
 Path = tuple[PathPart, ...]
-Inherited = tuple[tuple[Path, str], ...]  # (field path, defaults file) of each inherited field
+# (field path, where it was written: a defaults file, or None for the component's own file)
+Inherited = tuple[tuple[Path, str | None], ...]
 
 
 def inherit(layers: Sequence[tuple[str, dict[str, Any]]], own: dict[str, Any]) -> tuple[
     dict[str, Any], Inherited
 ]:  # fmt: skip
     """``own`` on top of the ``layers`` of defaults (outermost first, each with its file):
-    the merged record, and which of its fields came from which defaults file."""
+    the merged record, and where each of its fields was written (a mapping merged from
+    several layers has no entry of its own: its fields have)."""
     merged: dict[str, Any] = {}
     origins: dict[Path, str | None] = {}
     for file, layer in [*layers, (None, own)]:
         _merge(merged, layer, file, (), origins)
-    inherited = tuple((path, file) for path, file in origins.items() if file is not None)
-    return merged, inherited
+    return merged, tuple(origins.items())
 
 
 def _merge(
@@ -60,9 +61,10 @@ def _merge(
 
 
 def origin(inherited: Inherited, path: Path) -> str | None:
-    """The defaults file a field at ``path`` (or the field holding it) came from, if any."""
+    """The defaults file a field at ``path`` (or the field holding it) came from; None when
+    the component's own file wrote it, or when no layer wrote it whole."""
     found = [(len(known), file) for known, file in inherited if path[: len(known)] == known]
-    return max(found)[1] if found else None
+    return max(found, key=lambda entry: entry[0])[1] if found else None
 
 
 def factor(records: Sequence[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -112,6 +112,20 @@ def test_a_bad_default_is_reported_once_where_it_is_written(
     ]
 
 
+def test_a_bad_value_a_component_writes_in_an_inherited_mapping_is_its_own(
+    make_catalog: Callable[..., Path],
+) -> None:
+    root = _with_defaults(make_catalog(), SHARED + "quantity: {min: 1, step: 1}\n")
+    own = _own("CMP-PHY", "Physical Linux server", "quantity: {max: many}\n")
+    (root / "components" / "compute" / "CMP-PHY.yaml").write_text(own)
+    (problem,) = validate_catalog(root).errors
+    assert (problem.file, problem.line, problem.field) == (
+        "components/compute/CMP-PHY.yaml",
+        7,
+        "quantity.max",
+    )
+
+
 def test_identity_and_unknown_fields_cannot_be_defaults(
     make_catalog: Callable[..., Path],
 ) -> None:
