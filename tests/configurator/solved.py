@@ -3,6 +3,9 @@ most configurator tests compare."""
 
 from __future__ import annotations
 
+import pytest
+
+from app.configurator.errors import Infeasible
 from app.configurator.request import ConfigurationRequest
 from app.configurator.results import Bundle
 from app.configurator.solve import configure
@@ -23,3 +26,10 @@ def checked_lines(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> l
     lines = lines_of(bundle)
     assert violations(snapshot, request, lines) == []
     return lines
+
+
+def why_infeasible(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> Infeasible:
+    """Why ``request`` has no bundle (the test fails if it has one)."""
+    with pytest.raises(Infeasible) as raised:
+        configure(snapshot, request)
+    return raised.value

@@ -19,7 +19,7 @@ from app.configurator.solve import configure
 from catalog.snapshot import CatalogSnapshot
 from tests.configurator.checker import violations
 from tests.configurator.factories import catalog, component
-from tests.configurator.solved import lines_of
+from tests.configurator.solved import lines_of, why_infeasible
 from tests.pricing.factories import centre
 
 D = Decimal
@@ -166,9 +166,7 @@ def test_budget_below_the_cheapest_bundle_is_explained_and_repaired(
     default_snapshot: CatalogSnapshot, book: str
 ) -> None:
     request = replace(TYPICAL, price_book=book, budget_monthly=D("1000"))
-    with pytest.raises(Infeasible) as raised:
-        configure(default_snapshot, request)
-    infeasible = raised.value
+    infeasible = why_infeasible(default_snapshot, request)
     budget = next(item for item in infeasible.conflicts if item.kind == "budget")
     assert budget.detail.startswith(
         f"budget 1,000.00 {book} a month is below the cheapest valid bundle, "
@@ -199,9 +197,7 @@ def test_an_unreachable_availability_offers_the_best_reachable(
 ) -> None:
     # The repair once offered the cheapest bundle's 98.311 % while 99.82 % was reachable.
     request = replace(AVAILABLE, min_availability=target)
-    with pytest.raises(Infeasible) as raised:
-        configure(default_snapshot, request)
-    infeasible = raised.value
+    infeasible = why_infeasible(default_snapshot, request)
     (repair,) = [r for r in infeasible.repairs if [i.kind for i in r.relax] == ["availability"]]
     best = D(repair.relax[0].detail.split()[1])
     assert repair.relax[0].detail == f"accept {best} % availability, the best a bundle reaches"
@@ -219,9 +215,7 @@ def test_a_need_past_every_providers_quantity_max_names_the_bound(
     default_snapshot: CatalogSnapshot,
 ) -> None:
     request = replace(AVAILABLE, needs=(Need("compute.linux", 20_000),))
-    with pytest.raises(Infeasible) as raised:
-        configure(default_snapshot, request)
-    infeasible = raised.value
+    infeasible = why_infeasible(default_snapshot, request)
     (need,) = infeasible.conflicts
     maxima = {p.code: p.quantity.max for p in default_snapshot.providers_of("compute.linux")}
     assert need.detail.startswith(
@@ -246,15 +240,14 @@ def test_a_need_past_what_its_providers_require_names_that_bound(
     # Both service desks (100,000 and 50,000 users at most) need one ITSM seat a user, and
     # SM-ITSM sells 100,000 at most: that is what binds, not the desks' own maxima.
     request = ConfigurationRequest("EUR", 36, (Need("service-desk", 140_000),))
-    with pytest.raises(Infeasible) as raised:
-        configure(default_snapshot, request)
-    (need,) = raised.value.conflicts
+    raised = why_infeasible(default_snapshot, request)
+    (need,) = raised.conflicts
     assert need.detail == (
         "need service-desk (140,000 user): every provider needs 1 user of sm.itsm-platform "
         "per user, and its providers at their quantity.max cover 100,000 user at most "
         "(SM-ITSM 100,000)"
     )
-    (repair,) = raised.value.repairs
+    (repair,) = raised.repairs
     assert repair.detail == "lower the need service-desk to 100,000 user, the most a bundle covers"
     assert_valid(default_snapshot, replace(request, needs=(Need("service-desk", 100_000),)),
                  repair.bundle)  # fmt: skip
@@ -266,22 +259,20 @@ def test_a_centres_capacity_that_binds_says_what_each_unit_takes() -> None:
         centres=[{**centre(), "monthly_capacity_hours": 5}],
     )
     request = ConfigurationRequest("EUR", 12, (Need("cap.a", 8),))
-    with pytest.raises(Infeasible) as raised:
-        configure(snapshot, request)
-    details = [item.detail for item in raised.value.conflicts]
+    raised = why_infeasible(snapshot, request)
+    details = [item.detail for item in raised.conflicts]
     assert details == [
         "CZ-X can deliver 5 effort hours a month (each server of CMP-A takes 1)",
         "need cap.a (8 server)",
     ]
-    (repair,) = raised.value.repairs
+    (repair,) = raised.repairs
     assert repair.detail == "lower the need cap.a to 5 server, the most a bundle covers"
 
 
 def test_a_repair_of_two_changes_says_and(default_snapshot: CatalogSnapshot) -> None:
     request = replace(AVAILABLE, residency=("UK",), budget_monthly=D("1000"))
-    with pytest.raises(Infeasible) as raised:
-        configure(default_snapshot, request)
-    pairs = [repair for repair in raised.value.repairs if len(repair.relax) == 2]
+    raised = why_infeasible(default_snapshot, request)
+    pairs = [repair for repair in raised.repairs if len(repair.relax) == 2]
     assert pairs
     for repair in pairs:
         first, second = repair.relax
@@ -293,9 +284,7 @@ def test_a_repair_of_two_changes_says_and(default_snapshot: CatalogSnapshot) -> 
 
 def test_residency_without_the_competency_is_explained(default_snapshot: CatalogSnapshot) -> None:
     request = ConfigurationRequest("EUR", 36, (Need("sap.basis", 4),), residency=("UK",))
-    with pytest.raises(Infeasible) as raised:
-        configure(default_snapshot, request)
-    infeasible = raised.value
+    infeasible = why_infeasible(default_snapshot, request)
     kinds = {item.kind for item in infeasible.conflicts}
     assert kinds == {"need", "residency"}
     residency = next(item for item in infeasible.conflicts if item.kind == "residency")

@@ -16,7 +16,7 @@ from catalog.rules import QuantityRule
 from catalog.snapshot import CatalogSnapshot
 from tests.configurator.checker import violations
 from tests.configurator.factories import catalog, component
-from tests.configurator.test_configure import lines_of
+from tests.configurator.solved import lines_of
 
 BW = (("sap_release", "bw4hana"),)
 SAP_NEEDS = (
