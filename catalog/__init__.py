@@ -5,6 +5,7 @@ Below, the names the shell uses: it imports them from here (``from catalog impor
 Component``), never from the modules; the core's own modules import each other by path.
 """
 
+from catalog.assurance import AssuredCombination
 from catalog.capabilities import Capability, Competency
 from catalog.centres import DeliveryCentre
 from catalog.checks import check, records_of
@@ -34,6 +35,7 @@ __all__ = [
     "MAX_QUANTITY",
     "NUL",
     "NUL_MESSAGE",
+    "AssuredCombination",
     "Capability",
     "CatalogSnapshot",
     "Competency",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
+from catalog.assurance import AssuredCombination
 from catalog.capabilities import Capability, Competency
 from catalog.centres import DeliveryCentre
 from catalog.components import Component, CostBlock
@@ -44,6 +45,7 @@ class Records:
     components: list[Located[Component]] = field(default_factory=list)
     rules: list[Located[Rule]] = field(default_factory=list)
     offerings: list[Located[Offering]] = field(default_factory=list)
+    assurances: list[Located[AssuredCombination]] = field(default_factory=list)
     # Records that failed their own validation (already reported): their codes and what
     # they claim to provide still count, so one broken file does not cascade into
     # "unknown component" problems everywhere it is referenced.

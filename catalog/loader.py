@@ -4,6 +4,7 @@ Layout (each collection is one file, a directory of files, or both)::
 
     capabilities.yaml  competencies.yaml  delivery-centres.yaml  price-books.yaml
     offerings.yaml     rules.yaml  (or rules/*.yaml)   tables/*.csv (rows of table rules)
+    assurance/*.yaml   (assured combinations: requests and what must hold of their answers)
     components/<family>/<CODE>.yaml                     (one component per file)
     components/[<family>/]_defaults.yaml                 (fields a folder's components share)
 
@@ -28,6 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from catalog.assurance import AssuredCombination
 from catalog.capabilities import Capability, Competency
 from catalog.centres import DeliveryCentre
 from catalog.checks import Records, check
@@ -60,6 +62,7 @@ COLLECTIONS: tuple[Collection, ...] = (
     Collection("components", "components", Component.model_validate),
     Collection("rules", "rules", _RULE.validate_python),
     Collection("offerings", "offerings", Offering.model_validate),
+    Collection("assurance", "assurances", AssuredCombination.model_validate),
 )
 TABLES_DIRECTORY = "tables"
 # The escapes of a double-quoted YAML scalar that write a NUL: only a file holding one of

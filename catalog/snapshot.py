@@ -14,6 +14,7 @@ from typing import Any, Self, TypeVar
 
 from pydantic import PrivateAttr, model_validator
 
+from catalog.assurance import AssuredCombination
 from catalog.base import FrozenModel
 from catalog.capabilities import Capability, Competency
 from catalog.centres import DeliveryCentre
@@ -35,6 +36,7 @@ class CatalogSnapshot(FrozenModel):
     components: tuple[Component, ...] = ()
     rules: tuple[Rule, ...] = ()
     offerings: tuple[Offering, ...] = ()
+    assurances: tuple[AssuredCombination, ...] = ()
 
     _components: Mapping[str, Component] = PrivateAttr()
     _capabilities: Mapping[str, Capability] = PrivateAttr()
@@ -59,6 +61,7 @@ class CatalogSnapshot(FrozenModel):
             ("components", "code"),
             ("rules", "id"),
             ("offerings", "code"),
+            ("assurances", "id"),
         ):
             items = ordered.get(field)
             if items and all(hasattr(item, key) for item in items):
