@@ -18,6 +18,7 @@ from app.configurator.errors import (
 from app.configurator.options import OptionsEngine, OptionsRequest
 from app.configurator.request import ConfigurationRequest, Limits, Need
 from app.configurator.results import Bundle, Solution
+from app.configurator.scope import relevant_components
 from app.configurator.solve import configure
 from app.configurator.validate import validate_request
 
@@ -35,6 +36,7 @@ __all__ = [
     "Solution",
     "SolverTimeout",
     "configure",
+    "relevant_components",
     "repair_text",
     "validate_request",
 ]

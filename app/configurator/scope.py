@@ -165,3 +165,26 @@ def forced_by(rule: Rule, code: str) -> tuple[str, ...]:
     if isinstance(rule, ExpressionRule | TableRule):
         return rule.components()
     return ()  # excludes and attribute rules only forbid
+
+
+def relevant_components(snapshot: CatalogSnapshot, request: ConfigurationRequest) -> frozenset[str]:
+    """Every component that can matter to ``request`` whichever variant its needs settle on
+    (every provider of a need's capability, not only its variant's): a component outside
+    this set can change no answer to the request."""
+    seeds = [
+        provider.code
+        for need in request.needs
+        for provider in snapshot.providers_of(need.capability)
+    ]
+    seeds.extend(code for code in request.include if snapshot.has_component(code))
+    if request.offering is not None:
+        try:
+            offering = snapshot.offering(request.offering)
+        except KeyError:
+            offering = None
+        if offering is not None:
+            seeds.extend(
+                code for code in offering.default_components if snapshot.has_component(code)
+            )
+    seeds.extend(in_every_scope(snapshot))
+    return closure(snapshot, seeds)

@@ -1,0 +1,61 @@
+"""Which assured combinations a catalog change can affect, so a change runs only those.
+
+A combination's answer depends only on the part of the catalog its request can reach: the
+components in its scope (the configurator's, with every variant of each need), the rules
+over them, its price book and offering, the components it names, and the centres,
+capabilities and competencies every placement and need reads. A change that leaves that part
+equal leaves the answer equal; comparing the parts of the catalogs before and after is exact
+for any kind of change (a version activated or retired, a rule, a price, a centre), with no
+list of change kinds to keep up to date. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from app.assurance.suite import request_of
+from app.configurator import relevant_components
+from catalog import AssuredCombination, CatalogSnapshot
+
+
+def _or_none(lookup: Any, code: str) -> Any:
+    try:
+        return lookup(code)
+    except KeyError:
+        return None
+
+
+def relevant_part(snapshot: CatalogSnapshot, combination: AssuredCombination) -> tuple[Any, ...]:
+    """Everything of ``snapshot`` the answer to ``combination`` can depend on, comparable with
+    ``==`` (unchanged records are the same objects in both catalogs: compared by identity)."""
+    request = request_of(combination)
+    scope = relevant_components(snapshot, request)
+    components = tuple(snapshot.component(code) for code in sorted(scope))
+    rules = tuple(
+        rule for rule in snapshot.rules if any(code in scope for code in snapshot.members(rule))
+    )
+    named = tuple(_or_none(snapshot.component, code) for code in combination.components())
+    offering = None if request.offering is None else _or_none(snapshot.offering, request.offering)
+    return (
+        combination,
+        components,
+        rules,
+        named,
+        _or_none(snapshot.price_book, request.price_book),
+        offering,
+        snapshot.delivery_centres,
+        snapshot.capabilities,
+        snapshot.competencies,
+    )
+
+
+def affected(
+    before: CatalogSnapshot, after: CatalogSnapshot, combinations: Iterable[AssuredCombination]
+) -> tuple[AssuredCombination, ...]:
+    """The ``combinations`` whose answer on ``after`` can differ from their answer on
+    ``before``."""
+    return tuple(
+        combination
+        for combination in combinations
+        if relevant_part(before, combination) != relevant_part(after, combination)
+    )
