@@ -25,6 +25,7 @@ from catalog.base import (
     Percent,
     listed_once,
 )
+from catalog.components import AttributeValue
 from catalog.limits import MAX_QUANTITY
 
 # The kinds of request constraint a minimal conflict is made of (the configurator's
@@ -35,13 +36,19 @@ ConflictKind = Literal[
 Objective = Literal["min_price", "max_margin", "min_cost"]
 # A contract term sales may ask for (the API's bound).
 MAX_REQUEST_TERM_MONTHS = 120
+# The configurator's bounds on what one request may list (its ``Limits``, the API's schema).
 MAX_NEEDS = 200
+MAX_NEED_ATTRIBUTES = 10
+MAX_LISTED_COMPONENTS = 100
 
 
 class CombinationNeed(FrozenModel):
     capability: Identifier
     quantity: int = Field(ge=1, le=MAX_QUANTITY)
-    attributes: FrozenMap[Identifier, Identifier] = Field(default_factory=dict)
+    # Values as components write them (``memory: 1536gb``, ``hana_certified: true``).
+    attributes: FrozenMap[Identifier, AttributeValue] = Field(
+        default_factory=dict, max_length=MAX_NEED_ATTRIBUTES
+    )
 
 
 class CombinationRequest(FrozenModel):
@@ -58,14 +65,26 @@ class CombinationRequest(FrozenModel):
     budget_monthly: Decimal | None = Field(
         default=None, gt=0, allow_inf_nan=False, max_digits=15, decimal_places=2
     )
-    include: tuple[ComponentCode, ...] = ()
-    exclude: tuple[ComponentCode, ...] = ()
+    include: tuple[ComponentCode, ...] = Field(default=(), max_length=MAX_LISTED_COMPONENTS)
+    exclude: tuple[ComponentCode, ...] = Field(default=(), max_length=MAX_LISTED_COMPONENTS)
     objective: Objective = "min_price"
     discount_percent: Percent = Decimal(0)
 
     _residency_once = field_validator("residency")(listed_once("a region"))
     _include_once = field_validator("include")(listed_once("a component"))
     _exclude_once = field_validator("exclude")(listed_once("a component"))
+
+    @field_validator("needs")
+    @classmethod
+    def _each_capability_once(
+        cls, needs: tuple[CombinationNeed, ...]
+    ) -> tuple[CombinationNeed, ...]:
+        seen: set[str] = set()
+        for need in needs:
+            if need.capability in seen:  # the configurator's words
+                raise ValueError(f"{need.capability!r} is needed twice: add them up")
+            seen.add(need.capability)
+        return needs
 
     @model_validator(mode="after")
     def _asks_something(self) -> Self:
@@ -127,7 +146,7 @@ class Expectation(FrozenModel):
                 )
         both = sorted(set(self.includes) & set(self.excludes))
         if both:
-            raise ValueError(f"{', '.join(both)} cannot be both in includes and excludes")
+            raise ValueError(f"both includes and excludes list {', '.join(both)}")
         return self
 
 
