@@ -10,8 +10,9 @@ conflict say why). Pure: the configurator runs them (``app.assurance``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Literal, Self
+from typing import Literal, Self, TypeVar
 
 from pydantic import Field, field_validator, model_validator
 
@@ -40,6 +41,17 @@ MAX_REQUEST_TERM_MONTHS = 120
 MAX_NEEDS = 200
 MAX_NEED_ATTRIBUTES = 10
 MAX_LISTED_COMPONENTS = 100
+T = TypeVar("T")
+
+
+def _listed_once_if_given(noun: str) -> Callable[[tuple[T, ...] | None], tuple[T, ...] | None]:
+    """``listed_once`` of a list that may be null (written out, or stored as JSON)."""
+    check = listed_once(noun)
+
+    def maybe(items: tuple[T, ...] | None) -> tuple[T, ...] | None:
+        return None if items is None else check(items)
+
+    return maybe
 
 
 class CombinationNeed(FrozenModel):
@@ -70,7 +82,7 @@ class CombinationRequest(FrozenModel):
     objective: Objective = "min_price"
     discount_percent: Percent = Decimal(0)
 
-    _residency_once = field_validator("residency")(listed_once("a region"))
+    _residency_once = field_validator("residency")(_listed_once_if_given("a region"))
     _include_once = field_validator("include")(listed_once("a component"))
     _exclude_once = field_validator("exclude")(listed_once("a component"))
 
@@ -130,7 +142,7 @@ class Expectation(FrozenModel):
     _conflict_once = field_validator("conflict")(listed_once("a conflict kind"))
     _includes_once = field_validator("includes")(listed_once("a component"))
     _excludes_once = field_validator("excludes")(listed_once("a component"))
-    _centres_once = field_validator("centres")(listed_once("a centre"))
+    _centres_once = field_validator("centres")(_listed_once_if_given("a centre"))
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

@@ -133,6 +133,19 @@ def test_attribute_values_are_read_as_components_write_them(
     assert dict(vm_need.attributes) == {"ha": "true", "cores": "16"}
 
 
+def test_lists_written_out_as_null_are_none(catalog: Callable[[dict[str, str]], Path]) -> None:
+    """As the service stores a record (every field, null where unset) and a person may."""
+    root = catalog(
+        {
+            "assurance/nulls.yaml": "id: nulls\nname: N\nowner: me\nrequest:\n"
+            "  price_book: EUR\n  term_months: 1\n  offering: OFF-LNX\n  residency: null\n"
+            "expect: {centres: null, monthly: null}\n"
+        }
+    )
+    (nulls,) = load_catalog(root).assurances
+    assert (nulls.request.residency, nulls.expect.centres) == (None, None)
+
+
 # case -> the files written over the catalog, and every (file, line, field, words of the
 # message) it must report, in order, and nothing else.
 CASES: dict[str, tuple[dict[str, str], list[tuple[str, int, str, str]]]] = {
