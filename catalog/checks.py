@@ -522,22 +522,22 @@ def _need(
     """The need's capability is known, and the attributes it names are ones some provider
     of it has, with that value, all on one provider (the configurator's check of a
     request, in its words)."""
-    capability, invalid = need.capability, context.records
+    capability, records = need.capability, context.records
     if capability not in context.capabilities:
-        if capability not in invalid.invalid_codes:
+        if capability not in records.invalid_codes:
             yield source.problem((*where, "capability"), f"unknown capability {capability!r}")
         return
-    if not need.attributes or capability in invalid.invalid_provides:
+    if not need.attributes or capability in records.invalid_provides:
         return  # a provider that failed its own validation may well have them
     providers = [c for c in context.components.values() if capability in c.provides]
     if not providers:
         return  # said of the capability itself
-    found = False
+    said = False
     for name, value in need.attributes.items():
         values = sorted({p.attributes[name] for p in providers if name in p.attributes})
         path = (*where, "attributes", name)
         if not values:
-            found = True
+            said = True
             names = sorted({other for p in providers for other in p.attributes})
             yield source.problem(
                 path,
@@ -545,13 +545,13 @@ def _need(
                 f"(they have {', '.join(names) or 'none'})",
             )
         elif value not in values:
-            found = True
+            said = True
             yield source.problem(
                 path,
                 f"no provider of {capability!r} has {name} {value!r} (only {', '.join(values)})",
             )
     wanted = need.attributes.items()
-    if not found and not any(
+    if not said and not any(
         all(p.attributes.get(name) == value for name, value in wanted) for p in providers
     ):
         named = ", ".join(f"{name}={value}" for name, value in sorted(wanted))

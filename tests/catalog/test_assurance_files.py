@@ -360,7 +360,7 @@ request:
 expect:
   includes: [CMP-PHY]
   excludes: [CMP-VM]
-  service_levels: {CMP-PHY: bronze}
+  service_levels: {CMP-PHY: bronze, CMP-VM: bronze}
 """
         },
         [
@@ -382,6 +382,12 @@ expect:
                 13,
                 "expect.service_levels.CMP-PHY",
                 "the request excludes CMP-PHY: it can never be in the bundle",
+            ),
+            (
+                "assurance/never.yaml",
+                13,
+                "expect.service_levels.CMP-VM",
+                "CMP-VM is in excludes: it has no service level to expect",
             ),
         ],
     ),
