@@ -10,8 +10,9 @@ conflict say why). Pure: the configurator runs them (``app.assurance``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Literal, Self
+from typing import Literal, Self, TypeVar
 
 from pydantic import Field, field_validator, model_validator
 
@@ -25,6 +26,7 @@ from catalog.base import (
     Percent,
     listed_once,
 )
+from catalog.components import AttributeValue
 from catalog.limits import MAX_QUANTITY
 
 # The kinds of request constraint a minimal conflict is made of (the configurator's
@@ -35,13 +37,30 @@ ConflictKind = Literal[
 Objective = Literal["min_price", "max_margin", "min_cost"]
 # A contract term sales may ask for (the API's bound).
 MAX_REQUEST_TERM_MONTHS = 120
+# The configurator's bounds on what one request may list (its ``Limits``, the API's schema).
 MAX_NEEDS = 200
+MAX_NEED_ATTRIBUTES = 10
+MAX_LISTED_COMPONENTS = 100
+T = TypeVar("T")
+
+
+def _listed_once_if_given(noun: str) -> Callable[[tuple[T, ...] | None], tuple[T, ...] | None]:
+    """``listed_once`` of a list that may be null (written out, or stored as JSON)."""
+    check = listed_once(noun)
+
+    def maybe(items: tuple[T, ...] | None) -> tuple[T, ...] | None:
+        return None if items is None else check(items)
+
+    return maybe
 
 
 class CombinationNeed(FrozenModel):
     capability: Identifier
     quantity: int = Field(ge=1, le=MAX_QUANTITY)
-    attributes: FrozenMap[Identifier, Identifier] = Field(default_factory=dict)
+    # Values as components write them (``memory: 1536gb``, ``hana_certified: true``).
+    attributes: FrozenMap[Identifier, AttributeValue] = Field(
+        default_factory=dict, max_length=MAX_NEED_ATTRIBUTES
+    )
 
 
 class CombinationRequest(FrozenModel):
@@ -58,14 +77,26 @@ class CombinationRequest(FrozenModel):
     budget_monthly: Decimal | None = Field(
         default=None, gt=0, allow_inf_nan=False, max_digits=15, decimal_places=2
     )
-    include: tuple[ComponentCode, ...] = ()
-    exclude: tuple[ComponentCode, ...] = ()
+    include: tuple[ComponentCode, ...] = Field(default=(), max_length=MAX_LISTED_COMPONENTS)
+    exclude: tuple[ComponentCode, ...] = Field(default=(), max_length=MAX_LISTED_COMPONENTS)
     objective: Objective = "min_price"
     discount_percent: Percent = Decimal(0)
 
-    _residency_once = field_validator("residency")(listed_once("a region"))
+    _residency_once = field_validator("residency")(_listed_once_if_given("a region"))
     _include_once = field_validator("include")(listed_once("a component"))
     _exclude_once = field_validator("exclude")(listed_once("a component"))
+
+    @field_validator("needs")
+    @classmethod
+    def _each_capability_once(
+        cls, needs: tuple[CombinationNeed, ...]
+    ) -> tuple[CombinationNeed, ...]:
+        seen: set[str] = set()
+        for need in needs:
+            if need.capability in seen:  # the configurator's words
+                raise ValueError(f"{need.capability!r} is needed twice: add them up")
+            seen.add(need.capability)
+        return needs
 
     @model_validator(mode="after")
     def _asks_something(self) -> Self:
@@ -111,7 +142,7 @@ class Expectation(FrozenModel):
     _conflict_once = field_validator("conflict")(listed_once("a conflict kind"))
     _includes_once = field_validator("includes")(listed_once("a component"))
     _excludes_once = field_validator("excludes")(listed_once("a component"))
-    _centres_once = field_validator("centres")(listed_once("a centre"))
+    _centres_once = field_validator("centres")(_listed_once_if_given("a centre"))
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -127,7 +158,7 @@ class Expectation(FrozenModel):
                 )
         both = sorted(set(self.includes) & set(self.excludes))
         if both:
-            raise ValueError(f"{', '.join(both)} cannot be both in includes and excludes")
+            raise ValueError(f"both includes and excludes list {', '.join(both)}")
         return self
 
 

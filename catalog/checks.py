@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-from catalog.assurance import AssuredCombination
+from catalog.assurance import AssuredCombination, CombinationNeed
 from catalog.capabilities import Capability, Competency
 from catalog.centres import DeliveryCentre
 from catalog.components import Component, CostBlock
@@ -17,7 +17,7 @@ from catalog.limits import MAX_HOURS, MAX_LINE_AMOUNT, MAX_LINE_UNITS
 from catalog.located import Located, Source
 from catalog.offerings import Offering
 from catalog.price_books import PriceBook
-from catalog.problems import Problem
+from catalog.problems import Problem, format_path
 from catalog.rules import (
     NONE,
     WILDCARD,
@@ -51,6 +51,7 @@ class Records:
     # "unknown component" problems everywhere it is referenced.
     invalid_codes: set[str] = field(default_factory=set)
     invalid_provides: set[str] = field(default_factory=set)
+    invalid_regions: set[str] = field(default_factory=set)  # of centres that failed
 
     def items(self) -> Iterator[tuple[str, list[Located[Any]]]]:
         for each in fields(self):
@@ -71,6 +72,7 @@ def check(records: Records) -> list[Problem]:
         _capability_defaults,
         _rules,
         _offerings,
+        _assurances,
         _contradictions,
         _magnitudes,
     ):
@@ -89,21 +91,31 @@ class _Context:
         self.price_books = {entry.item.code: entry.item for entry in records.price_books}
         self.components = {entry.item.code: entry.item for entry in records.components}
         self.known_codes = set(self.components) | records.invalid_codes
+        self.offerings = {entry.item.code for entry in records.offerings}
+
+
+# The collections whose records are named by an id, not a code.
+_BY_ID = ("rules", "assurances")
 
 
 def _duplicates(context: _Context) -> Iterator[Problem]:
     for name, entries in context.records.items():
-        key = "id" if name == "rules" else "code"
+        key = "id" if name in _BY_ID else "code"
         first: dict[str, Located[Any]] = {}
         for entry in entries:
             value = getattr(entry.item, key)
             if value in first:
-                earlier = first[value].source
                 yield entry.source.problem(
-                    (key,), f"duplicate {key} {value!r}, already defined in {earlier.file}"
+                    (key,), f"duplicate {key} {value!r}, already defined in {_where(first[value])}"
                 )
             else:
                 first[value] = entry
+
+
+def _where(entry: Located[Any]) -> str:
+    """A record's place: its file, and in a list file its index, as problems write it."""
+    source = entry.source
+    return f"{source.file} at {format_path(source.prefix)}" if source.prefix else source.file
 
 
 def _convertible(context: _Context, currency: str) -> list[str]:
@@ -114,9 +126,19 @@ def _convertible(context: _Context, currency: str) -> list[str]:
 def _unknown(
     source: Source, field: str, codes: Iterable[str], known: Container[str], what: str
 ) -> Iterator[Problem]:
+    return _unknown_at(source, (field,), codes, known, what)
+
+
+def _unknown_at(
+    source: Source,
+    path: tuple[str | int, ...],
+    codes: Iterable[str],
+    known: Container[str],
+    what: str,
+) -> Iterator[Problem]:
     for index, code in enumerate(codes):
         if code not in known:
-            yield source.problem((field, index), f"unknown {what} {code!r}")
+            yield source.problem((*path, index), f"unknown {what} {code!r}")
 
 
 def _centres(context: _Context) -> Iterator[Problem]:
@@ -448,6 +470,163 @@ def _offerings(context: _Context) -> Iterator[Problem]:
             yield source.problem(
                 ("optional_components",),
                 f"{', '.join(sorted(both))} listed as default and optional",
+            )
+
+
+# -- assured combinations ----------------------------------------------------------------------
+
+
+def _assurances(context: _Context) -> Iterator[Problem]:
+    """Every name an assured combination uses is in the catalog (a component, price book,
+    offering, capability and its attribute values, service level, centre, region), and its
+    expectation does not contradict its own request: a combination that could never hold is
+    a mistake of the catalog, said here with its field, not a broken run found later."""
+    records = context.records
+    regions = {centre.region for centre in context.centres} | records.invalid_regions
+    centres = {centre.code for centre in context.centres} | records.invalid_codes
+    offerings = context.offerings | records.invalid_codes
+    for entry in records.assurances:
+        combination, source = entry.item, entry.source
+        request, expect = combination.request, combination.expect
+        book = request.price_book
+        if book not in context.price_books and book not in records.invalid_codes:
+            yield source.problem(("request", "price_book"), f"unknown price book {book!r}")
+        if request.offering is not None and request.offering not in offerings:
+            yield source.problem(("request", "offering"), f"unknown offering {request.offering!r}")
+        for index, need in enumerate(request.needs):
+            yield from _need(context, source, ("request", "needs", index), need)
+        for path, codes in (
+            (("request", "include"), request.include),
+            (("request", "exclude"), request.exclude),
+            (("expect", "includes"), expect.includes),
+            (("expect", "excludes"), expect.excludes),
+        ):
+            yield from _unknown_at(source, path, codes, context.known_codes, "component")
+        yield from _expected_levels(context, source, combination)
+        for index, region in enumerate(request.residency or ()):
+            if region not in regions:  # the configurator's words
+                yield source.problem(
+                    ("request", "residency", index), f"no delivery centre is in region {region!r}"
+                )
+        if expect.centres is not None:
+            yield from _unknown_at(
+                source, ("expect", "centres"), expect.centres, centres, "delivery centre"
+            )
+            yield from _centres_outside(context, source, combination)
+        yield from _never_holds(source, combination)
+
+
+def _need(
+    context: _Context, source: Source, where: tuple[str | int, ...], need: CombinationNeed
+) -> Iterator[Problem]:
+    """The need's capability is known, and the attributes it names are ones some provider
+    of it has, with that value, all on one provider (the configurator's check of a
+    request, in its words)."""
+    capability, records = need.capability, context.records
+    if capability not in context.capabilities:
+        if capability not in records.invalid_codes:
+            yield source.problem((*where, "capability"), f"unknown capability {capability!r}")
+        return
+    if not need.attributes or capability in records.invalid_provides:
+        return  # a provider that failed its own validation may well have them
+    providers = [c for c in context.components.values() if capability in c.provides]
+    if not providers:
+        return  # said of the capability itself
+    said = False
+    for name, value in need.attributes.items():
+        values = sorted({p.attributes[name] for p in providers if name in p.attributes})
+        path = (*where, "attributes", name)
+        if not values:
+            said = True
+            names = sorted({other for p in providers for other in p.attributes})
+            yield source.problem(
+                path,
+                f"no provider of {capability!r} has attribute {name!r} "
+                f"(they have {', '.join(names) or 'none'})",
+            )
+        elif value not in values:
+            said = True
+            yield source.problem(
+                path,
+                f"no provider of {capability!r} has {name} {value!r} (only {', '.join(values)})",
+            )
+    wanted = need.attributes.items()
+    if not said and not any(
+        all(p.attributes.get(name) == value for name, value in wanted) for p in providers
+    ):
+        named = ", ".join(f"{name}={value}" for name, value in sorted(wanted))
+        yield source.problem(
+            (*where, "attributes"), f"no component provides {capability!r} with {named}"
+        )
+
+
+def _expected_levels(
+    context: _Context, source: Source, combination: AssuredCombination
+) -> Iterator[Problem]:
+    for code, level in combination.expect.service_levels.items():
+        path = ("expect", "service_levels", code)
+        component = context.components.get(code)
+        if component is None:
+            if code not in context.known_codes:
+                yield source.problem(path, f"unknown component {code!r}")
+            continue
+        names = [each.name for each in component.service_levels]
+        if level not in names:
+            yield source.problem(
+                path, f"{code} has no service level {level!r} (it has {', '.join(names)})"
+            )
+
+
+def _centres_outside(
+    context: _Context, source: Source, combination: AssuredCombination
+) -> Iterator[Problem]:
+    """Centres the expectation allows, every one outside the regions the request allows:
+    no bundle could be delivered from them."""
+    residency, allowed = combination.request.residency, combination.expect.centres
+    if residency is None or allowed is None:
+        return
+    region_of = {centre.code: centre.region for centre in context.centres}
+    if all(code in region_of and region_of[code] not in residency for code in allowed):
+        yield source.problem(
+            ("expect", "centres"),
+            f"every centre allowed is outside the request's residency "
+            f"({', '.join(residency)}): no bundle could be delivered from them",
+        )
+
+
+def _never_holds(source: Source, combination: AssuredCombination) -> Iterator[Problem]:
+    """A component the answer must hold that the request keeps out, or one it must not hold
+    that the request puts in."""
+    request, expect = combination.request, combination.expect
+    for index, code in enumerate(request.exclude):
+        if code in request.include:  # the configurator's words
+            yield source.problem(
+                ("request", "exclude", index), f"{code} both included and excluded"
+            )
+    kept_out = set(request.exclude)
+    for index, code in enumerate(expect.includes):
+        if code in kept_out:
+            yield source.problem(
+                ("expect", "includes", index),
+                f"the request excludes {code}: it can never be in the bundle",
+            )
+    for code in expect.service_levels:
+        if code in kept_out:
+            yield source.problem(
+                ("expect", "service_levels", code),
+                f"the request excludes {code}: it can never be in the bundle",
+            )
+        elif code in expect.excludes:
+            yield source.problem(
+                ("expect", "service_levels", code),
+                f"{code} is in excludes: it has no service level to expect",
+            )
+    put_in = set(request.include)
+    for index, code in enumerate(expect.excludes):
+        if code in put_in:
+            yield source.problem(
+                ("expect", "excludes", index),
+                f"the request includes {code}: it is always in the bundle",
             )
 
 

@@ -2,7 +2,9 @@
 
 Load -> export -> load gives an equal snapshot. Default values are left out so the files stay
 as short as a person would write them: the fields a family's components share go to the
-family folder's ``_defaults.yaml``; big variant tables go to CSV files next to the YAML.
+family folder's ``_defaults.yaml``; big variant tables go to CSV files next to the YAML; each
+assured combination is a file of its own (``assurance/<id>.yaml``), reviewed and owned one
+by one like a component.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from catalog.yaml_io import dump
 
 # Tables longer than this are written as CSV: YAML lists of that size are slow to review.
 INLINE_TABLE_ROWS = 20
+ASSURANCE_DIRECTORY = "assurance"  # the loader's folder of assured combinations
 
 _LIST_FILES = {
     "capabilities.yaml": "capabilities",
@@ -73,6 +76,8 @@ def export_files(snapshot: CatalogSnapshot) -> dict[str, str]:
             files[f"components/{family}/{DEFAULTS_FILE}"] = dump(shared)
         for component, record in zip(members, records, strict=True):
             files[f"components/{family}/{component.code}.yaml"] = dump(record)
+    for combination in snapshot.assurances:
+        files[f"{ASSURANCE_DIRECTORY}/{combination.id}.yaml"] = dump(_plain(combination))
     return files
 
 

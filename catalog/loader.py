@@ -140,6 +140,9 @@ def _remember_invalid(records: Records, raw: dict[str, Any]) -> None:
     provides = raw.get("provides")
     if isinstance(provides, dict):
         records.invalid_provides.update(key for key in provides if isinstance(key, str))
+    region = raw.get("region")  # a delivery centre's: residency may name it
+    if isinstance(region, str):
+        records.invalid_regions.add(region)
 
 
 def load_catalog(root: Path) -> CatalogSnapshot:

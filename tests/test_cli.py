@@ -217,6 +217,39 @@ def test_export_validate_and_reimport_is_lossless(
     assert _count(cli_db, AuditEntry) == audited
 
 
+ASSURED = """\
+id: cli.linux-vms
+name: Two managed Linux VMs
+owner: Compute portfolio
+request:
+  price_book: EUR
+  term_months: 12
+  needs: [{capability: compute.linux, quantity: 2, attributes: {platform: virtual}}]
+expect: {includes: [CMP-VM-LNX], service_levels: {CMP-VM-LNX: gold}, monthly: {max: 5000}}
+"""
+
+
+def test_import_export_import_keeps_the_assurance_files(
+    loaded: Invoke, cli_db: Database, tmp_path: Path
+) -> None:
+    source = tmp_path / "source"
+    shutil.copytree(default_catalog_path(), source)
+    (source / "assurance").mkdir(exist_ok=True)
+    (source / "assurance" / "linux.yaml").write_text(ASSURED)
+    imported = _ok(loaded("catalog", "import", str(source)))
+    assert "+1 ~0 -0" in imported.stdout
+    out = tmp_path / "exported"
+    _ok(loaded("catalog", "export", str(out)))
+    written = (out / "assurance" / "cli.linux-vms.yaml").read_text()
+    assert written.startswith("id: cli.linux-vms\nname: Two managed Linux VMs\n")
+    assert "objective" not in written  # defaults left out
+    audited = _count(cli_db, AuditEntry)
+    again = _ok(loaded("catalog", "import", str(out)))
+    assert "+0 ~0 -0" in again.stdout
+    assert _count(cli_db, AuditEntry) == audited
+    assert ("assurances", "cli.linux-vms") in {(kind, key) for kind, key, _ in _records(cli_db)}
+
+
 def test_a_broken_catalog_directory_imports_nothing(
     loaded: Invoke, cli_db: Database, tmp_path: Path
 ) -> None:

@@ -19,6 +19,7 @@ from pydantic.fields import FieldInfo
 from app.auth import COST_FIELDS, DELIVERY_DESCRIPTION
 from app.kit.schemas import Page
 from catalog import (
+    AssuredCombination,
     Capability,
     Competency,
     Component,
@@ -194,6 +195,7 @@ RECORD_VIEWS: dict[str, Any] = {
     "price_books": as_seen(PriceBook, _hidden("price_book"), "PriceBookView"),
     "rules": Rule,
     "offerings": Offering,
+    "assurances": AssuredCombination,
 }
 
 
@@ -209,6 +211,7 @@ RECORD_BODIES: dict[str, Any] = {
     "price_books": PriceBook,
     "rules": RuleDefinition,
     "offerings": Offering,
+    "assurances": AssuredCombination,
 }
 
 

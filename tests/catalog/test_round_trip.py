@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synthetic import generate
+from catalog.assurance import AssuredCombination
 from catalog.components import Component
 from catalog.exporter import INLINE_TABLE_ROWS, export_catalog, export_files
 from catalog.loader import load_catalog, load_default_catalog
@@ -24,6 +26,75 @@ def _round_trip(snapshot: CatalogSnapshot, target: Path) -> CatalogSnapshot:
 def test_default_catalog_round_trips(tmp_path: Path) -> None:
     original = load_default_catalog()
     assert _round_trip(original, tmp_path / "out") == original
+
+
+# Every field of an assured combination away from its default, and text YAML likes to misread.
+ASSURED = """\
+id: sap.s4-small
+name: "yes"
+owner: "NO"
+description: |-
+  Small S/4HANA: #1 seller.
+  - kept under 40,000 a month
+request:
+  price_book: EUR
+  term_months: 36
+  needs:
+    - {capability: compute.linux, quantity: 2, attributes: {ha: true, cores: 16}}
+  offering: OFF-LNX
+  min_availability: 99.95
+  residency: [EU]
+  budget_monthly: 40000.10
+  include: [CMP-VM]
+  exclude: [CMP-PHY]
+  objective: max_margin
+  discount_percent: 2.5
+expect:
+  includes: [OS-LNX]
+  excludes: [CMP-PHY]
+  service_levels: {CMP-VM: bronze}
+  monthly: {min: 0.10, max: 123456789.123456}
+  min_availability: 99.5
+  centres: [CZ-BRN]
+"""
+IMPOSSIBLE = """\
+- id: never
+  name: Never
+  owner: Compute portfolio
+  request: {price_book: EUR, term_months: 12, offering: OFF-LNX, budget_monthly: 1}
+  expect: {outcome: invalid, conflict: [budget, need]}
+"""
+
+
+def test_assured_combinations_round_trip_one_file_each_defaults_left_out(
+    make_catalog: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_catalog()
+    vm = root / "components" / "compute" / "CMP-VM.yaml"
+    vm.write_text(vm.read_text() + "attributes: {ha: true, cores: 16}\n")
+    (root / "assurance").mkdir()
+    (root / "assurance" / "sap.yaml").write_text(ASSURED)
+    (root / "assurance" / "more.yaml").write_text(IMPOSSIBLE)
+    original = load_catalog(root)
+    assert [item.id for item in original.assurances] == ["never", "sap.s4-small"]
+    files = export_files(original)
+    assert {name for name in files if name.startswith("assurance")} == {
+        "assurance/never.yaml",
+        "assurance/sap.s4-small.yaml",
+    }
+    # Defaults are left out: no description, no needs, no objective, no discount.
+    assert files["assurance/never.yaml"] == (
+        "id: never\nname: Never\nowner: Compute portfolio\nrequest:\n  price_book: EUR\n"
+        "  term_months: 12\n  offering: OFF-LNX\n  budget_monthly: 1\nexpect:\n"
+        "  outcome: invalid\n  conflict:\n  - budget\n  - need\n"
+    )
+    loaded = _round_trip(original, tmp_path / "out")
+    assert loaded == original
+    (again,) = (item for item in loaded.assurances if item.id == "sap.s4-small")
+    assert (again.name, again.owner) == ("yes", "NO")
+    assert again.expect.monthly is not None
+    assert again.expect.monthly.max == Decimal("123456789.123456")
+    assert dict(again.request.needs[0].attributes) == {"ha": "true", "cores": "16"}
 
 
 def test_export_uses_the_catalog_layout() -> None:
@@ -80,7 +151,27 @@ def _catalogs(draw: st.DrawFn) -> CatalogSnapshot:
         data["prices"]["EUR"]["one_time"] = draw(_MONEY)
         data["non_labour_cost"]["monthly"] = draw(_MONEY)
         changed.append(Component.model_validate(data))
-    return base.model_copy(update={"components": tuple(changed)})
+    component = changed[0]
+    assurances = [
+        AssuredCombination.model_validate(
+            {
+                "id": f"ac-{index}",
+                "name": draw(_TEXT)[:200],
+                "owner": draw(_TEXT)[:200],
+                "description": draw(_MULTILINE),
+                "request": {
+                    "price_book": base.price_books[0].code,
+                    "term_months": draw(st.integers(1, 120)),
+                    "needs": [{"capability": next(iter(component.provides)), "quantity": 3}],
+                    "budget_monthly": draw(_MONEY.filter(lambda amount: amount > 0)),
+                    "discount_percent": draw(_MONEY.filter(lambda amount: amount <= 100)),
+                },
+                "expect": {"includes": [component.code], "monthly": {"max": draw(_MONEY)}},
+            }
+        )
+        for index in range(draw(st.integers(0, 3)))
+    ]
+    return base.model_copy(update={"components": tuple(changed), "assurances": assurances})
 
 
 @settings(

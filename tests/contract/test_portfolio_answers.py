@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.contract.conformance import Contract
+from tests.support.routes import ASSURED
 
 REGISTRIES = {
     "capabilities": "code",
@@ -17,6 +18,7 @@ REGISTRIES = {
     "price-books": "code",
     "rules": "id",
     "offerings": "code",
+    "assurance/combinations": "id",
 }
 
 
@@ -73,3 +75,27 @@ def test_problems_match_the_problem_schema(client: TestClient, auth: Any, spec: 
     spec.check(invalid, "POST", "/v1/capabilities")
     anonymous = client.get("/v1/rules")
     spec.check(anonymous, "GET", "/v1/rules")
+
+
+def test_assured_combination_bodies_and_answers_match_their_schemas(
+    client: TestClient, auth: Any, spec: Contract
+) -> None:
+    """The default catalog may hold no combination to read: one is written, then read."""
+    path = "/v1/assurance/combinations"
+    body = spec.request("POST", path, ASSURED)
+    created = client.post(path, json=body, headers=auth("portfolio"))
+    spec.check(created, "POST", path)
+    one = f"{path}/{ASSURED['id']}"
+    for role in ("sales", "portfolio"):
+        spec.check(client.get(one, headers=auth(role)), "GET", f"{path}/{{key}}")
+        listed = client.get(path, params={"limit": 200}, headers=auth(role))
+        spec.check(listed, "GET", path)
+        assert ASSURED["id"] in [item["id"] for item in listed.json()["items"]]
+    patch = spec.request("PATCH", f"{path}/{{key}}", {"expect": {"monthly": {"max": "900"}}})
+    patched = client.patch(
+        one,
+        json=patch,
+        headers={**auth("portfolio"), "If-Match": created.headers["ETag"]},
+    )
+    spec.check(patched, "PATCH", f"{path}/{{key}}")
+    assert patched.json()["expect"]["monthly"]["max"] == "900"

@@ -202,6 +202,7 @@ def test_the_default_catalog_as_json_changes_nothing(
         "components",
         "rules",
         "offerings",
+        "assurances",
     }
     response = client.post(IMPORT, json=default_catalog_json(), headers=auth(role))
     assert response.status_code == 200, response.text

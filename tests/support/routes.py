@@ -214,16 +214,24 @@ class Registry:
     deleted: int = 204
     create_first: bool = False
     costed: bool = False  # its records carry cost (labour rates, margin floors)
+    # The record ``key`` names, written first where the default catalog has none.
+    seed: dict[str, Any] | None = None
 
     def setup_delete(self, path: str) -> Callable[[TestClient, Auth], None] | None:
         if not self.create_first:
-            return None
+            return self.setup_seed(path)
+        return _created(path, self.new)
 
-        def setup(client: TestClient, auth: Auth) -> None:
-            response = client.post(path, json=self.new, headers=auth("admin"))
-            assert response.status_code == 201, response.text
+    def setup_seed(self, path: str) -> Callable[[TestClient, Auth], None] | None:
+        return None if self.seed is None else _created(path, self.seed)
 
-        return setup
+
+def _created(path: str, body: dict[str, Any]) -> Callable[[TestClient, Auth], None]:
+    def setup(client: TestClient, auth: Auth) -> None:
+        response = client.post(path, json=body, headers=auth("admin"))
+        assert response.status_code == 201, response.text
+
+    return setup
 
 
 CENTRE = {
@@ -237,6 +245,15 @@ CENTRE = {
     "monthly_capacity_hours": 100,
 }
 FX = {"CHF": 1, "EUR": 1, "CZK": "0.04", "PLN": "0.2", "INR": "0.01", "GBP": "1.1", "USD": "0.9"}
+
+ASSURED = {
+    "id": "matrix.linux-vm",
+    "name": "Managed Linux VMs",
+    "owner": "Role matrix",
+    "request": {"price_book": "EUR", "term_months": 12,
+                "needs": [{"capability": "compute.linux", "quantity": 2}]},
+    "expect": {"includes": ["CMP-VM-LNX"], "service_levels": {"CMP-VM-LNX": "gold"}},
+}  # fmt: skip
 
 REGISTRIES = {
     # A capability nobody provides is an error, so neither a new one nor one in use can be
@@ -290,6 +307,14 @@ REGISTRIES = {
         {"name": "Managed S/4HANA"},
         "OFF-SAP-S4-LNX",
     ),
+    # The default catalog may hold none: each call writes the one it reads, edits or deletes.
+    "assurance/combinations": Registry(
+        "matrix.linux-vm",
+        {**ASSURED, "id": "matrix.linux-vm-2"},
+        {"owner": "Compute portfolio"},
+        "matrix.linux-vm",
+        seed=ASSURED,
+    ),
 }
 
 REGISTRY_CASES = [
@@ -307,7 +332,14 @@ REGISTRY_CASES = [
             registry.new,
             shows=shown,
         ),
-        Case("GET", f"/v1/{path}/{{key}}", f"/v1/{path}/{registry.key}", EVERYONE, shows=shown),
+        Case(
+            "GET",
+            f"/v1/{path}/{{key}}",
+            f"/v1/{path}/{registry.key}",
+            EVERYONE,
+            setup=registry.setup_seed(f"/v1/{path}"),
+            shows=shown,
+        ),
         Case(
             "PATCH",
             f"/v1/{path}/{{key}}",
@@ -315,6 +347,7 @@ REGISTRY_CASES = [
             CURATORS,
             body=registry.patch,
             if_match=True,
+            setup=registry.setup_seed(f"/v1/{path}"),
             shows=shown,
         ),
         Case(

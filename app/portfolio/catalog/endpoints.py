@@ -23,7 +23,7 @@ _IMPORT_BODY: dict[str, Any] = {
         "required": True,
         "description": "a zipped catalog directory, or the catalog as one JSON object "
         "keyed by collection (capabilities, competencies, delivery_centres, price_books, "
-        "components, rules, offerings)",
+        "components, rules, offerings, assurances)",
         "content": {
             "application/zip": {"schema": {"type": "string", "format": "binary"}},
             "application/json": {"schema": {"type": "object"}},

@@ -29,9 +29,15 @@ _VALIDATORS = {collection.field: collection.validate for collection in COLLECTIO
 @dataclass(frozen=True, slots=True)
 class Registry:
     field: str  # the snapshot field and the stored kind, e.g. "delivery_centres"
-    path: str  # its URL segment, e.g. "delivery-centres"
-    key: str  # "code", or "id" for rules
+    path: str  # its URL below /v1, e.g. "delivery-centres"
+    key: str  # "code", or "id" for rules and assured combinations
     title: str  # "delivery centre"
+    plural: str = ""  # "assured combinations"; by default the path's words
+
+    @property
+    def records(self) -> str:
+        """The records in words: "delivery centres"."""
+        return self.plural or self.path.replace("-", " ")
 
     def validate(self, raw: Any) -> BaseModel:
         return _VALIDATORS[self.field](raw)
@@ -46,6 +52,14 @@ REGISTRIES: dict[str, Registry] = {
         Registry("price_books", "price-books", "code", "price book"),
         Registry("rules", "rules", "id", "rule"),
         Registry("offerings", "offerings", "code", "offering"),
+        # Beside the suite's runs (/v1/assurance/runs): the combinations it runs.
+        Registry(
+            "assurances",
+            "assurance/combinations",
+            "id",
+            "assured combination",
+            "assured combinations",
+        ),
     )
 }
 

@@ -1,5 +1,5 @@
-"""Capabilities, competencies, delivery centres, price books, rules and offerings: the same
-five routes each, built from one description per registry."""
+"""Capabilities, competencies, delivery centres, price books, rules, offerings and assured
+combinations: the same five routes each, built from one description per registry."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def _router(registry: Registry) -> APIRouter:
         name=f"list_{registry.field}",
         response_model=page_of(view, f"{name}Page"),
         responses=NOT_MODIFIED,
-        summary=f"List {registry.path.replace('-', ' ')}",
+        summary=f"List {registry.records}",
     )
     async def list_records(
         request: Request, principal: CatalogReader, limit: Limit = 50, cursor: Cursor = None
