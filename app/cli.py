@@ -263,10 +263,11 @@ def validate(
 
 def _assure_workers(requested: int | None, combinations: int) -> int:
     """Solves at once: one per core (at most four, like ``serve``), never more than there
-    are combinations. Measured on two cores (benchmarks/RESULTS.md, "Assured combinations"):
-    the default catalog's suite took about 1.2 s in process and 0.8 s on two warm solver
-    processes, a pool's start included, so the pool is the default wherever there are two
-    cores; on one, a worker process would only add its start-up."""
+    are combinations. Measured (benchmarks/RESULTS.md, "Assured combinations"): on two idle
+    cores two warm solver processes ran the default suite in about 0.8 s against 1.2 s in
+    process; with the cores busy elsewhere the pool was 0.2-0.3 s slower. The pool is the
+    default also for what it guarantees: a solve past its time limit is killed with its
+    worker and reported, so a CI job never hangs on one combination."""
     wanted = requested if requested is not None else default_workers()
     return max(1, min(wanted, combinations))
 

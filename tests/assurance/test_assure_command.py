@@ -8,6 +8,7 @@ import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -150,3 +151,30 @@ def test_a_catalog_without_combinations_has_nothing_to_break(
     assert result.exit_code == 0, (result.stdout, result.stderr)
     assert "no assured combinations (add them under assurance/)" in result.stdout
     assert result.stdout.splitlines()[-1].startswith("0 held, 0 broken (")
+
+
+def test_a_solve_the_pool_stops_is_a_broken_combination_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A solve killed at its time limit (or no free solver) is reported as no answer for
+    that combination; the others still run."""
+    from app.kit.errors import SolverKilled
+    from app.quoting.solver_pool import SolverPool
+
+    solve = SolverPool.solve
+
+    def stopping(self: SolverPool, key: str, snapshot: Any, request: Any, limits: Any) -> Any:
+        if request.needs and request.needs[0].quantity == 20_000:  # AC-HOST-007
+            raise SolverKilled("the solve ran past its time limit of 5 s and was stopped")
+        return solve(self, key, snapshot, request, limits)
+
+    monkeypatch.setattr(SolverPool, "solve", stopping)
+    result = assure("--workers", "2")
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    lines = result.stdout.splitlines()
+    (at,) = [i for i, line in enumerate(lines) if line.startswith("BROKEN ")]
+    assert lines[at].startswith("BROKEN AC-HOST-007 ")
+    assert lines[at + 1].strip() == (
+        "- no answer: the solve ran past its time limit of 5 s and was stopped"
+    )
+    assert ", 1 broken (" in lines[-1]
