@@ -326,7 +326,7 @@ def catalog_assure(
         int | None,
         typer.Option(
             min=1,
-            help="Solver processes [default: one per core, at most 4]; 1 solves in this process.",
+            help="Solver processes (default: one per core, at most 4); 1 solves in this process.",
         ),
     ] = None,
 ) -> None:
