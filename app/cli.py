@@ -263,11 +263,12 @@ def validate(
 
 def _assure_workers(requested: int | None, combinations: int) -> int:
     """Solves at once: one per core (at most four, like ``serve``), never more than there
-    are combinations. Measured (benchmarks/RESULTS.md, "Assured combinations"): on two idle
-    cores two warm solver processes ran the default suite in about 0.8 s against 1.2 s in
-    process; with the cores busy elsewhere the pool was 0.2-0.3 s slower. The pool is the
-    default also for what it guarantees: a solve past its time limit is killed with its
-    worker and reported, so a CI job never hangs on one combination."""
+    are combinations. Measured on two idle cores (benchmarks/RESULTS.md, "Assured
+    combinations"; three runs): two warm solver processes ran the default suite in 0.7 s
+    against 1.1 to 1.35 s in one; end to end, a fresh command took 1.6 to 2.1 s on the pool
+    and 1.8 to 2.4 s in process (the workers' start eats much of the gain at 27). The
+    pool is the default for that, for larger suites, and for what it guarantees: a solve
+    past its time limit is killed with its worker and reported, so a CI job never hangs."""
     wanted = requested if requested is not None else default_workers()
     return max(1, min(wanted, combinations))
 
