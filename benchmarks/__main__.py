@@ -6,6 +6,7 @@ import sys
 
 from benchmarks import (
     api_list,
+    assurance,
     catalog_load,
     configurator,
     customer,
@@ -22,6 +23,7 @@ if __name__ == "__main__":
         pricing,
         configurator,
         options,
+        assurance,
         proposals,
         customer,
         load,

@@ -1,13 +1,14 @@
 """The assured combinations run against a catalog: each one's request configured, its answer
 reduced to what an expectation can speak of, and judged. Pure: the caller says how a request
-is solved (in process, or through the solver pool)."""
+is solved (in process, or through the solver pool) and how many solves run at once."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any, Literal
 
 from app.configurator import (
@@ -53,6 +54,9 @@ class FoundLine:
     quantity: int
     service_level: str
     centre: str
+
+    def __str__(self) -> str:
+        return f"{self.quantity:,} x {self.component} {self.service_level} at {self.centre}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +116,15 @@ def monthly_text(amount: Decimal, currency: str) -> str:
     return f"{amount:,.2f} {currency} a month"
 
 
+_PERMILLE = Decimal("0.001")
+
+
+def percent_text(value: Decimal) -> str:
+    """An availability to 0.001 %, rounded down: never more than the bundle reaches (the
+    configurator's own rounding of the best a bundle reaches)."""
+    return f"{value.quantize(_PERMILLE, rounding=ROUND_DOWN)} %"
+
+
 def finding_of(solve: Solve, request: ConfigurationRequest) -> Finding:
     """Configure ``request`` and keep what an expectation can speak of."""
     try:
@@ -120,11 +133,11 @@ def finding_of(solve: Solve, request: ConfigurationRequest) -> Finding:
         kinds = tuple(dict.fromkeys(item.kind for item in error.conflicts))
         return Finding("invalid", error.detail, conflict=kinds)
     except ConfigurationInvalid as error:
-        return Finding("error", f"the request does not fit the catalog: {error}")
+        return Finding("error", f"no answer: the request does not fit the catalog: {error}")
     except SolverTimeout as error:
-        return Finding("error", str(error))
+        return Finding("error", f"no answer: {str(error) or 'the solver ran out of time'}")
     except OutOfRange as error:
-        return Finding("error", f"out of the solver's range: {error}")
+        return Finding("error", f"no answer: out of the solver's range: {error}")
     bundle = solution.bundles[0]
     quote = bundle.quote
     monthly = from_cents(quote.price.monthly_cents)
@@ -135,7 +148,7 @@ def finding_of(solve: Solve, request: ConfigurationRequest) -> Finding:
     availability = bundle.availability
     said = monthly_text(monthly, quote.currency) + f", {len(lines)} line(s)"
     if availability is not None:
-        said += f", {availability.normalize():f} % available"
+        said += f", {percent_text(availability)} available"
     return Finding("valid", said, quote.currency, monthly, availability, lines)
 
 
@@ -190,7 +203,7 @@ def _bundle_failures(combination: AssuredCombination, finding: Finding) -> list[
             failures.append(f"the bundle has no availability chain (expected {floor_text})")
         elif finding.availability < expect.min_availability:
             failures.append(
-                f"the bundle is {finding.availability.normalize():f} % available, "
+                f"the bundle is {percent_text(finding.availability)} available, "
                 f"expected at least {floor_text}"
             )
     if expect.centres is not None:
@@ -219,6 +232,14 @@ def assess(combination: AssuredCombination, solve: Solve) -> Verdict:
     )
 
 
-def run_suite(combinations: Iterable[AssuredCombination], solve: Solve) -> tuple[Verdict, ...]:
-    """Every combination in turn (the service runs them side by side on its pool)."""
-    return tuple(assess(combination, solve) for combination in combinations)
+def run_suite(
+    combinations: Iterable[AssuredCombination], solve: Solve, *, at_once: int = 1
+) -> tuple[Verdict, ...]:
+    """Every combination, in the order given. ``at_once`` > 1 runs that many side by side,
+    each in a thread that waits on ``solve``: worth it only when ``solve`` hands the work to
+    other processes (the solver pool); in process, the threads would share one interpreter
+    and gain nothing."""
+    if at_once <= 1:
+        return tuple(assess(combination, solve) for combination in combinations)
+    with ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="assure") as threads:
+        return tuple(threads.map(lambda combination: assess(combination, solve), combinations))
