@@ -53,6 +53,7 @@ async def _upload(request: Request) -> Upload:
 @router.post(
     "/import",
     response_model=ImportReport,
+    response_model_exclude_none=True,  # no `assurance` where the catalog has no combinations
     openapi_extra=_IMPORT_BODY,
     responses=problems(400, 408, 409, 413, 415, 422),
 )
