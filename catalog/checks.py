@@ -93,7 +93,7 @@ class _Context:
 
 def _duplicates(context: _Context) -> Iterator[Problem]:
     for name, entries in context.records.items():
-        key = "id" if name == "rules" else "code"
+        key = "id" if name in ("rules", "assurances") else "code"
         first: dict[str, Located[Any]] = {}
         for entry in entries:
             value = getattr(entry.item, key)

@@ -125,4 +125,4 @@ def latest_verdicts(
         .join(AssuranceRun, AssuranceRun.id == AssuranceVerdict.run_id)
         .order_by(AssuranceVerdict.combination)
     )
-    return [(verdict, run) for verdict, run in rows.tuples()]
+    return [(verdict, run) for verdict, run in rows]
