@@ -166,9 +166,7 @@ def test_an_approver_overrides_a_refusal_applying_the_change_audited(
 
 
 @pytest.mark.usefixtures("combinations")
-def test_the_requester_cannot_override_their_own_refusal(
-    client: TestClient, auth: Auth
-) -> None:
+def test_the_requester_cannot_override_their_own_refusal(client: TestClient, auth: Auth) -> None:
     problem = _refused_rule_change(client, auth, "admin")
     path = f"/v1/assurance/runs/{problem['run']}/override"
     own = client.post(path, json={"comment": "mine"}, headers=auth("admin"))

@@ -61,7 +61,7 @@ def with_combinations(
                 CatalogRecord(
                     kind="assurances",
                     key=model.id,
-                    content=model.model_dump(mode="json", by_alias=True, exclude_none=True),
+                    content=model.model_dump(mode="json", by_alias=True),
                     updated_by="tests",
                 )
             )
@@ -89,7 +89,9 @@ def dearer_backup_v2(client: TestClient, auth: Auth) -> None:
     prices = current["prices"]
     for band in prices["EUR"]["tiers"]["bands"]:
         band["monthly"] = str(float(band["monthly"]) * 10)
-    response = merge_patch(client, headers, path, {"prices": prices}, etag_of(client, headers, path))
+    response = merge_patch(
+        client, headers, path, {"prices": prices}, etag_of(client, headers, path)
+    )
     assert ok(response)["version"] == 2
 
 
