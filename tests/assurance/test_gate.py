@@ -9,6 +9,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.assurance.service import Assurance
+from app.auth import Principal
+from app.configurator import ConfigurationRequest, Limits, Solution, configure
+from app.portfolio import ActiveCatalog, CatalogChange
+from app.portfolio.catalog.store import bump_revision
+from catalog import CatalogSnapshot
 from tests.support.api import Auth, etag_of, merge_patch, ok
 from tests.support.assured import (
     BACKUP,
@@ -202,3 +208,36 @@ def test_changes_to_the_catalog_without_combinations_store_no_run(
     assert ok(response)["if"] == "CMP-PHY-LNX"
     latest = ok(client.get("/v1/assurance/runs", headers=auth("portfolio")))
     assert latest["combinations"] == [] and latest["not_run"] == []
+
+
+class _MovingSolver:
+    """Solves in process, checking no transaction is open while it does; on its first
+    solve another catalog change lands (the revision moves), as from another request."""
+
+    def __init__(self, database: RolledBackDatabase) -> None:
+        self.database = database
+        self.solves = 0
+
+    def solve(
+        self, key: str, snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits
+    ) -> Solution:
+        assert not self.database.connection.in_nested_transaction(), "solved in a transaction"
+        self.solves += 1
+        if self.solves == 1:
+            with self.database.transaction(write=True) as session:
+                bump_revision(session)
+        return configure(snapshot, request, limits)
+
+
+@pytest.mark.usefixtures("combinations")
+def test_solves_hold_no_transaction_and_a_moved_catalog_is_judged_again(
+    database: RolledBackDatabase,
+) -> None:
+    solver = _MovingSolver(database)
+    assurance = Assurance(database, ActiveCatalog(), solver, Limits(), workers=1)
+    change = CatalogChange.update("rules", "R-SAP-001", {"message": "Judged twice."}, "*")
+    view = assurance.apply(Principal("portfolio", "portfolio"), change)
+    assert view is not None and view.body["message"] == "Judged twice."
+    # Each judgement: the three combinations on the changed catalog, and the one broken
+    # there (backup-on-a-vm) on today's; judged twice.
+    assert solver.solves == 2 * (3 + 1)

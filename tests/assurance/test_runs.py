@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -12,12 +14,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from app.assurance.service import Assurance
+from app.auth import Principal
 from app.cli import app
+from app.configurator import ConfigurationRequest, Limits, Solution, configure
 from app.kit.database import Database
 from app.kit.settings import get_settings
 from app.models import AssuranceRun
+from app.portfolio import ActiveCatalog
 from app.portfolio.catalog.store import REGISTRIES
-from catalog import default_catalog_path
+from catalog import CatalogSnapshot, default_catalog_path
 from tests.support.api import Auth, etag_of, merge_patch, ok
 from tests.support.assured import (
     ASSURANCES,
@@ -142,3 +148,35 @@ def test_the_import_command_runs_the_combinations_and_names_the_broken(
     finally:
         database.dispose()
     assert runs == [("import", "system")]
+
+
+class _CountingSolver:
+    """Solves in process, slowly, counting how many solves run at once."""
+
+    def __init__(self) -> None:
+        self.running = self.most = 0
+        self.lock = threading.Lock()
+
+    def solve(
+        self, key: str, snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits
+    ) -> Solution:
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            time.sleep(0.05)
+            return configure(snapshot, request, limits)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+def test_combinations_run_side_by_side_up_to_the_pools_workers(
+    database: RolledBackDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_combinations(database, monkeypatch, LINUX, BACKUP, BROKEN_TODAY, {**LINUX, "id": "l2"})
+    solver = _CountingSolver()
+    assurance = Assurance(database, ActiveCatalog(), solver, Limits(), workers=2)
+    run = assurance.run_now(Principal("admin", "admin"))
+    assert run is not None and (run["held"], run["broken"]) == (3, 1)
+    assert solver.most == 2
