@@ -39,7 +39,7 @@ def add_run(
     run = AssuranceRun(
         revision=revision,
         trigger=trigger,
-        subject=subject,
+        subject=None if subject is None else subject[:300],
         change=change,
         requested_by=requested_by,
         status=status,

@@ -83,13 +83,11 @@ class CatalogChange:
         given = self.arguments
         if self.action == "component.transition":
             return f"{given['code']} version {given['version']} to {given['to']}"
-        title = REGISTRIES[given["registry"]].title if given["registry"] in REGISTRIES else (
-            given["registry"])  # fmt: skip
+        registry = REGISTRIES[given["registry"]]
         if self.action == "record.create":
-            key = REGISTRIES[given["registry"]].key if given["registry"] in REGISTRIES else "id"
-            return f"create {title} {given['body'].get(key)}"
+            return f"create {registry.title} {given['body'].get(registry.key)}"
         verb = "edit" if self.action == "record.update" else "delete"
-        return f"{verb} {title} {given['key']}"
+        return f"{verb} {registry.title} {given['key']}"
 
     @property
     def alters_active_catalog(self) -> bool:
