@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from app.portfolio.catalog.active import ActiveCatalog, load_active_snapshot
     from app.portfolio.catalog.service import import_snapshot
     from app.portfolio.catalog.store import catalog_revision, validate_model
-    from app.portfolio.changes import CatalogChange, CatalogGate, Ungated, apply_change
+    from app.portfolio.changes import CatalogChange, CatalogGate, apply_change
     from app.portfolio.components.service import version_component
     from app.portfolio.schemas import BrokenCombination
 else:
@@ -24,7 +24,6 @@ __all__ = [
     "BrokenCombination",
     "CatalogChange",
     "CatalogGate",
-    "Ungated",
     "apply_change",
     "catalog_revision",
     "import_snapshot",

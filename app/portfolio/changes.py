@@ -1,11 +1,10 @@
 """A catalog change as data, and the gate every route that changes the catalog goes through.
 
 A route describes its change (``CatalogChange``) and hands it to the ``CatalogGate`` the
-composition root wired in; the gate decides whether and how it is applied. Without a gate
-of its own (``Ungated``) a change is applied in one write transaction. ``app.assurance``
-provides the gate that first runs the assured combinations on the catalog as the change
-would make it: the portfolio only knows this protocol, so it never imports the assurance
-domain (which imports it).
+composition root wired in; the gate decides whether and how it is applied, in write
+transactions of its own. ``app.assurance`` provides it: it first runs the assured
+combinations on the catalog as the change would make it. The portfolio only knows this
+protocol, so it never imports the assurance domain (which imports it).
 
 A change is data so that it can be stored with the run that refused it and applied again,
 exactly, when an approver overrides that refusal (``apply_change``)."""
@@ -20,7 +19,6 @@ from typing import Any, Literal, Protocol
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
-from app.kit.database import Database
 from app.kit.representation import Representation
 from app.portfolio.catalog.store import REGISTRIES
 from app.portfolio.components import service as components
@@ -144,17 +142,3 @@ class CatalogGate(Protocol):
     def after_import(self, principal: Principal) -> dict[str, Any] | None:
         """Called once an import is committed: what to add to its report (None: nothing)."""
         ...
-
-
-class Ungated:
-    """Every change applied as asked: no assured combinations to keep."""
-
-    def __init__(self, database: Database) -> None:
-        self.database = database
-
-    def apply(self, principal: Principal, change: CatalogChange) -> Representation | None:
-        with self.database.transaction(write=True) as session:
-            return apply_change(session, principal, change)
-
-    def after_import(self, principal: Principal) -> dict[str, Any] | None:
-        return None
