@@ -15,6 +15,8 @@ import anyio.to_thread
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from app.assurance import endpoints as assurance
+from app.assurance.service import Assurance
 from app.audit import endpoints as audit
 from app.auth import RESERVED_PREFIX, SYSTEM, Principal
 from app.auth.throttle import FailedLogins
@@ -39,7 +41,7 @@ from app.kit.revision_cache import RevisionCache
 from app.kit.security_headers import SecurityHeaders
 from app.kit.settings import Settings, get_settings
 from app.models import ComponentHead
-from app.portfolio import import_snapshot
+from app.portfolio import CatalogGate, import_snapshot
 from app.portfolio.catalog import endpoints as catalog
 from app.portfolio.catalog.active import ActiveCatalog
 from app.portfolio.components import endpoints as components
@@ -80,6 +82,12 @@ class Shell:
     limits: Limits
     jobs: JobEngine
     owned: list[SolverPool | RenderPool] = field(default_factory=list)
+
+    @property
+    def assurance(self) -> Assurance:
+        """The assured combinations on this shell's solver: the catalog gate too."""
+        workers = self.solver.workers if isinstance(self.solver, SolverPool) else 1
+        return Assurance(self.database, self.catalog, self.solver, self.limits, workers=workers)
 
     @property
     def proposals(self) -> proposal_service.Services:
@@ -223,6 +231,8 @@ def create_app(
 ) -> FastAPI:
     shell = build(settings, database=database, solver=solver_pool, renderer=render_pool)
     settings = shell.settings
+    assurance_service = shell.assurance
+    gate: CatalogGate = assurance_service  # checked here: the gate's protocol is the portfolio's
     token_redaction.install()  # share-link tokens never reach the logs
 
     @asynccontextmanager
@@ -263,6 +273,9 @@ def create_app(
             # What a route hands a service that defers (tests may pass a recording one).
             Jobs: jobs or shell.jobs,
             proposal_service.Services: shell.proposals,
+            # Every catalog change goes through the assured combinations' gate.
+            Assurance: assurance_service,
+            CatalogGate: gate,
             FailedLogins: FailedLogins(settings.auth_failures_per_minute),
             health.Health: health.Health(shell.database),
             RevisionCache: RevisionCache(),
@@ -288,6 +301,7 @@ def create_app(
     for router in registries.routers:
         app.include_router(router)
     app.include_router(catalog.router)
+    app.include_router(assurance.router)
     app.include_router(audit.router)
     app.include_router(quotes.router)
     app.include_router(configurations.router)

@@ -40,13 +40,17 @@ def _database() -> Any:
 
 
 def _migrated_database() -> Any:
+    return _migrated_shell().database
+
+
+def _migrated_shell() -> Any:
     from app.kit.migrate import is_current
 
-    database = _database()
-    if not is_current(database.engine):
+    shell = _shell()
+    if not is_current(shell.database.engine):
         typer.echo("error: the database is not up to date; run `offerwright db upgrade`", err=True)
         raise typer.Exit(code=1)
-    return database
+    return shell
 
 
 def _fail(error: OfferwrightError) -> NoReturn:
@@ -83,10 +87,13 @@ def catalog_import(
             typer.echo(str(problem), err=True)
         typer.echo(f"{path}: {len(result.errors)} error(s); nothing imported", err=True)
         raise typer.Exit(code=1)
-    database = _migrated_database()
+    shell = _migrated_shell()
     try:
-        with database.transaction(write=True) as session:
+        with shell.database.transaction(write=True) as session:
             report = import_snapshot(session, SYSTEM, result.snapshot, trusted=True)
+        # The assured combinations on the catalog it made, stored; never a refusal (CI runs
+        # `offerwright catalog assure` on the files before they get here).
+        assured = shell.assurance.after_import(SYSTEM)
     except OfferwrightError as error:
         _fail(error)
     counts = report.as_dict()
@@ -96,6 +103,14 @@ def catalog_import(
         f"{counts['components_unchanged']} unchanged; registry records "
         f"+{counts['records_created']} ~{counts['records_updated']} -{counts['records_deleted']}"
     )
+    if assured is not None:
+        typer.echo(
+            f"assured combinations: {assured['held']} held, {assured['broken']} broken "
+            f"(run {assured['run']})"
+        )
+        for broken in assured["broken_combinations"]:
+            typer.echo(f"  broken: {broken['id']} ({broken['name']}): "
+                       + "; ".join(broken["reasons"]))  # fmt: skip
 
 
 @catalog_app.command("export")

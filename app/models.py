@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -443,6 +444,51 @@ class BackgroundJob(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class AssuranceRun(Base):
+    """One run of the assured combinations on the active catalog (or on the catalog as a
+    change would make it): why it ran, what it ran on, and how it ended. A refused change
+    keeps enough of itself (``change``) to be applied again by an override."""
+
+    __tablename__ = "assurance_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ran_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    # The catalog revision its verdicts are of; for a refused change, the revision it was
+    # asked at (the catalog it judged, that revision with the change, never existed).
+    revision: Mapped[int] = mapped_column(Integer)
+    trigger: Mapped[str] = mapped_column(String(10))  # import | change | override | manual
+    subject: Mapped[str | None] = mapped_column(String(300))  # the change in words
+    change: Mapped[dict[str, Any] | None] = mapped_column(Document)  # the change as data
+    requested_by: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(12), index=True)  # held|broken|refused|overridden
+    overridden_by: Mapped[str | None] = mapped_column(String(100))
+    comment: Mapped[str | None] = mapped_column(Text)
+    held: Mapped[int] = mapped_column(Integer)
+    broken: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[float] = mapped_column(Float)
+
+
+class AssuranceVerdict(Base):
+    """One combination's verdict in one run: held or not, why, and what was found."""
+
+    __tablename__ = "assurance_verdicts"
+    __table_args__ = (
+        UniqueConstraint("run_id", "combination"),
+        Index("ix_assurance_verdicts_combination_run_id", "combination", "run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("assurance_runs.id", ondelete="CASCADE"))
+    combination: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(200))
+    held: Mapped[bool] = mapped_column(Boolean)
+    # Held on the catalog before the change and broken after: what refused it.
+    blocking: Mapped[bool] = mapped_column(Boolean)
+    reasons: Mapped[list[str]] = mapped_column(Document)
+    found: Mapped[dict[str, Any]] = mapped_column(Document)
 
 
 def ours(name: str | None, type_: str, parent_names: object) -> bool:

@@ -39,11 +39,12 @@ class FrozenModel(BaseModel):
 T = TypeVar("T")
 
 
-def listed_once(noun: str) -> Callable[[tuple[T, ...]], tuple[T, ...]]:
-    """A field validator refusing a list that names one ``noun`` twice."""
+def listed_once(noun: str) -> Callable[[tuple[T, ...] | None], tuple[T, ...] | None]:
+    """A field validator refusing a list that names one ``noun`` twice (an optional list
+    left unset, ``None``, names nothing: a model's own dump validates again)."""
 
-    def check(items: tuple[T, ...]) -> tuple[T, ...]:
-        if len(set(items)) != len(items):
+    def check(items: tuple[T, ...] | None) -> tuple[T, ...] | None:
+        if items is not None and len(set(items)) != len(items):
             raise ValueError(f"{noun} is listed twice")
         return items
 

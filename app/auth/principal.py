@@ -13,6 +13,7 @@ Permission = Literal[
     "catalog.read_unreleased",  # draft, in_review and assured versions
     "catalog.write",  # components, registries, imports
     "catalog.assure",  # in_review -> assured (never one's own version)
+    "assurance.override",  # apply a change assured combinations refused (never one's own)
     "cost.read",  # effort, labour rates, non-labour and partner cost, cost factors
     "delivery.read_all",  # delivery descriptions of every centre
     "audit.read",
@@ -31,10 +32,12 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     "sales": _READ | {"proposal.create"},
     "delivery": frozenset({"catalog.read"}),  # delivery descriptions of its own centre only
     "portfolio": _CURATE | {"catalog.write"},
-    "approver": _CURATE | {"catalog.assure", "proposal.read_all", "proposal.approve"},
+    "approver": _CURATE
+    | {"catalog.assure", "assurance.override", "proposal.read_all", "proposal.approve"},
     "admin": _CURATE
     | {
         "catalog.write",
+        "assurance.override",
         "audit.read",
         "jobs.read",
         "proposal.create",

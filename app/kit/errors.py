@@ -5,7 +5,7 @@ one place that turns them into RFC 9457 answers, and nothing else builds an erro
     OfferwrightError (500 internal-error)
       BadRequest 400, MalformedJson 400, CredentialsInQuery 400
       Unauthenticated 401 (with WWW-Authenticate), Forbidden 403, NotFound 404
-      Conflict 409: IllegalTransition, IdempotencyKeyInUse
+      Conflict 409: IllegalTransition, IdempotencyKeyInUse, AssuranceBroken, RunNotOverridable
       PreconditionFailed 412, PayloadTooLarge 413, UnsupportedMediaType 415
       Invalid 422 (errors[] per field): ReadOnlyFields
       NoValidBundle 422 infeasible, IdempotencyKeyReused 422, DocumentTooLong 422
@@ -92,6 +92,19 @@ class IllegalTransition(Conflict):
 
 class IdempotencyKeyInUse(Conflict):
     type, title = "idempotency-key-in-use", "A request with this Idempotency-Key is running"
+
+
+class AssuranceBroken(Conflict):
+    """A catalog change would break assured combinations that hold today: ``extra`` names
+    them (``broken``) and the stored refused run (``run``) an approver may override."""
+
+    type, title = "assurance-broken", "The change breaks assured combinations"
+
+
+class RunNotOverridable(Conflict):
+    """Only a refused run, on the catalog revision it was refused at, can be overridden."""
+
+    type, title = "run-not-overridable", "This assurance run cannot be overridden"
 
 
 class PreconditionFailed(OfferwrightError):

@@ -10,14 +10,24 @@ from typing import TYPE_CHECKING
 from app.kit.faces import lazy_face
 
 if TYPE_CHECKING:
-    from app.portfolio.catalog.active import ActiveCatalog
+    from app.portfolio.catalog.active import ActiveCatalog, load_active_snapshot
     from app.portfolio.catalog.service import import_snapshot
-    from app.portfolio.catalog.store import validate_model
+    from app.portfolio.catalog.store import catalog_revision, validate_model
+    from app.portfolio.changes import CatalogChange, CatalogGate, apply_change
+    from app.portfolio.components.service import version_component
+    from app.portfolio.schemas import BrokenCombination
 else:
     __getattr__ = lazy_face(__name__)
 
 __all__ = [
     "ActiveCatalog",
+    "BrokenCombination",
+    "CatalogChange",
+    "CatalogGate",
+    "apply_change",
+    "catalog_revision",
     "import_snapshot",
+    "load_active_snapshot",
     "validate_model",
+    "version_component",
 ]

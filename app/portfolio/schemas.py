@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, create_model
 from pydantic.fields import FieldInfo
 
 from app.auth import COST_FIELDS, DELIVERY_DESCRIPTION
-from app.kit.schemas import Page
+from app.kit.schemas import Page, Problem
 from catalog import (
     AssuredCombination,
     Capability,
@@ -176,8 +176,27 @@ class CatalogSummary(BaseModel):
     by_status: dict[str, int]
 
 
+class BrokenCombination(BaseModel):
+    """An assured combination that does not hold, and why."""
+
+    id: str
+    name: str
+    owner: str
+    reasons: list[str]
+
+
+class ImportAssurance(BaseModel):
+    """The assured combinations run on the active catalog once the import was committed."""
+
+    run: int = Field(description="the stored run: `GET /v1/assurance/runs/{id}`")
+    held: int
+    broken: int
+    broken_combinations: list[BrokenCombination]
+
+
 class ImportReport(BaseModel):
-    """What an import changed."""
+    """What an import changed (and, when the service keeps assured combinations, how they
+    fare on the catalog it made: an import is never refused for them)."""
 
     components_created: int
     components_versioned: int
@@ -185,6 +204,18 @@ class ImportReport(BaseModel):
     records_created: int
     records_updated: int
     records_deleted: int
+    assurance: ImportAssurance | None = None
+
+
+class AssuranceBrokenProblem(Problem):
+    """A 409: a conflict, or (type `urn:offerwright:problem:assurance-broken`) a change that
+    would break assured combinations that hold today: each named, and the refused run an
+    approver who is not the requester may override (`POST /v1/assurance/runs/{id}/override`)."""
+
+    run: int | None = Field(None, description="the stored refused run")
+    broken: list[BrokenCombination] | None = Field(
+        None, description="every combination the change would break"
+    )
 
 
 # The answer of each registry's records, by snapshot field.

@@ -501,4 +501,49 @@ WEBHOOK_CASES = [
          ADMINS, 202, setup=a_webhook_with_a_delivery),
 ]  # fmt: skip
 
-CASES = [*COMPONENT_CASES, *REGISTRY_CASES, *CATALOG_CASES, *PROPOSAL_CASES, *WEBHOOK_CASES]
+
+# -- assurance runs (helper C) --------------------------------------------------------------
+
+ASSURANCE_READERS = frozenset({"portfolio", "approver", "admin"})
+OVERRIDERS = frozenset({"approver", "admin"})
+
+
+def a_manual_run(client: TestClient, auth: Auth) -> None:
+    response = client.post("/v1/assurance/runs", headers=auth("admin"))
+    assert response.status_code == 201, response.text
+    CREATED["run"] = str(response.json()["id"])
+
+
+def a_refused_change_of_portfolio_2(client: TestClient, auth: Auth) -> None:
+    """A refused run as the gate stores it (a harmless rule edit, asked by portfolio-2 on
+    today's revision), so approver and admin may each override it."""
+    from app.assurance import repository
+    from app.portfolio import CatalogChange, catalog_revision
+
+    change = CatalogChange.update("rules", "R-SAP-001", {"message": "Overridden."}, "*")
+    with auth.database.transaction(write=True) as session:
+        run = repository.add_run(
+            session, revision=catalog_revision(session), trigger="change",
+            requested_by="portfolio-2", status="refused", verdicts=(), seconds=0.0,
+            subject=change.subject,
+            change={"change": change.as_dict(),
+                    "by": {"name": "portfolio-2", "role": "portfolio", "centre": None}},
+        )  # fmt: skip
+        CREATED["refused"] = str(run.id)
+
+
+ONE_RUN = "/v1/assurance/runs/{run_id}"
+ASSURANCE_CASES = [
+    Case("GET", "/v1/assurance/runs", "/v1/assurance/runs", ASSURANCE_READERS),
+    Case("POST", "/v1/assurance/runs", "/v1/assurance/runs", ASSURANCE_READERS, 201),
+    Case("GET", ONE_RUN, "/v1/assurance/runs/{run}", ASSURANCE_READERS, setup=a_manual_run),
+    Case("POST", ONE_RUN + "/override", "/v1/assurance/runs/{refused}/override", OVERRIDERS,
+         body={"comment": "Intended."}, setup=a_refused_change_of_portfolio_2),
+    Case("GET", "/v1/components/{code}/versions/{version}/impact",
+         "/v1/components/CMP-VM-LNX/versions/1/impact", ASSURANCE_READERS),
+]  # fmt: skip
+
+CASES = [
+    *COMPONENT_CASES, *REGISTRY_CASES, *CATALOG_CASES, *PROPOSAL_CASES, *WEBHOOK_CASES,
+    *ASSURANCE_CASES,
+]  # fmt: skip

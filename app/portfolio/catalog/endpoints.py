@@ -13,6 +13,7 @@ from app.kit.database import Database
 from app.kit.wiring import wired
 from app.portfolio.catalog.cached import catalog_answer
 from app.portfolio.catalog.upload import Upload, import_upload
+from app.portfolio.changes import CatalogGate
 from app.portfolio.components import service as components
 from app.portfolio.schemas import CatalogSummary, ImportReport
 
@@ -52,6 +53,7 @@ async def _upload(request: Request) -> Upload:
 @router.post(
     "/import",
     response_model=ImportReport,
+    response_model_exclude_none=True,  # no `assurance` where the catalog has no combinations
     openapi_extra=_IMPORT_BODY,
     responses=problems(400, 408, 409, 413, 415, 422),
 )
@@ -60,7 +62,11 @@ def import_catalog(
     session: DbSession,
     principal: CatalogWriter,
     upload: Annotated[Upload, Depends(_upload)],
+    gate: Annotated[CatalogGate, Depends(wired(CatalogGate))],
 ) -> Any:
     """Validate the whole catalog and import it in one transaction: all or nothing, every
-    problem reported. Admin imports keep the files' statuses; others land as drafts."""
-    return import_upload(database, session, principal, upload).as_dict()
+    problem reported. Admin imports keep the files' statuses; others land as drafts. Then
+    the assured combinations run on the active catalog it made (`assurance`: held, broken
+    and which); an import is never refused for them."""
+    report = import_upload(database, session, principal, upload).as_dict()
+    return {**report, "assurance": gate.after_import(principal)}

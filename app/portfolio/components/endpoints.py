@@ -22,11 +22,14 @@ from app.documents import render_document
 from app.kit.contract import NOT_MODIFIED, problems
 from app.kit.params import Id
 from app.kit.responses import tagged
+from app.kit.wiring import wired
 from app.portfolio.catalog.cached import catalog_answer
 from app.portfolio.catalog.store import validate_model
+from app.portfolio.changes import CatalogChange, CatalogGate
 from app.portfolio.components import service
 from app.portfolio.components.service import DocumentName
 from app.portfolio.schemas import (
+    AssuranceBrokenProblem,
     ComponentDocument,
     ComponentDraft,
     ComponentPage,
@@ -44,6 +47,7 @@ IfMatch = Annotated[str | None, Header(description="the ETag you read")]
 DraftBody = Annotated[dict[str, Any], Depends(json_document(ComponentDraft))]
 PatchBody = Annotated[dict[str, Any], Depends(json_document(ComponentPatch, merge_patch=True))]
 TransitionBody = Annotated[dict[str, Any], Depends(json_document(ComponentTransition))]
+Gate = Annotated[CatalogGate, Depends(wired(CatalogGate))]
 
 
 @router.get("", response_model=ComponentPage, responses=NOT_MODIFIED)
@@ -120,19 +124,21 @@ def patch_component(
     "/{code}/versions/{version}/transition",
     name="transition_component",
     response_model=ComponentView,
-    responses=problems(403, 404, 409, 412, 428),
+    responses={**problems(403, 404, 412, 428), **problems(409, model=AssuranceBrokenProblem)},
 )
 def transition(
-    writing: Writing, principal: Caller, code: str, version: Id,
+    gate: Gate, principal: Caller, code: str, version: Id,
     body: TransitionBody,
     if_match: IfMatch = None,
 ) -> Any:  # fmt: skip
-    """Move a version along draft -> in_review -> assured -> active -> retired."""
+    """Move a version along draft -> in_review -> assured -> active -> retired. A move to
+    active or retired is refused (409 `assurance-broken`) when it would break an assured
+    combination that holds today."""
     move = validate_model(ComponentTransition.model_validate, body, "transition request")
-    with writing() as session:
-        return tagged(
-            service.transition(session, principal, code, version, move.to, move.comment, if_match)
-        )
+    change = CatalogChange.transition(code, version, move.to, move.comment, if_match)
+    view = gate.apply(principal, change)
+    assert view is not None  # a transition answers with the version
+    return tagged(view)
 
 
 def _document(

@@ -30,6 +30,7 @@ from app.models import ComponentCapability, ComponentHead, ComponentVersion
 from app.portfolio.catalog.store import (
     bump_revision,
     component_document,
+    component_of,
     ensure_consistent,
     same_content,
     search_text,
@@ -170,6 +171,13 @@ def _readable(
     if row.status not in RELEASED and not unreleased:
         raise NotFound(f"component {code!r} has no released version {version}")
     return row, head
+
+
+def version_component(session: Session, code: str, version: int) -> Component:
+    """One version of a component as the catalog model, whatever its status (a draft's
+    impact is previewed before it is submitted)."""
+    _head(session, code)
+    return component_of(_version_row(session, code, version))
 
 
 def get_component(

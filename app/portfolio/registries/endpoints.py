@@ -8,15 +8,24 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Request, Response
 from sqlalchemy.orm import Session
 
-from app.auth import CatalogReader, CatalogWriter, Cursor, Limit, Writing, json_document
+from app.auth import CatalogReader, CatalogWriter, Cursor, Limit, json_document
 from app.kit.contract import NOT_MODIFIED, problems
 from app.kit.responses import tagged
+from app.kit.wiring import wired
 from app.portfolio.catalog.cached import catalog_answer
 from app.portfolio.catalog.store import REGISTRIES, Registry
+from app.portfolio.changes import CatalogChange, CatalogGate
 from app.portfolio.registries import service
-from app.portfolio.schemas import RECORD_BODIES, RECORD_VIEWS, merge_patch_of, page_of
+from app.portfolio.schemas import (
+    RECORD_BODIES,
+    RECORD_VIEWS,
+    AssuranceBrokenProblem,
+    merge_patch_of,
+    page_of,
+)
 
 IfMatch = Annotated[str | None, Header(description="the ETag you read")]
+Gate = Annotated[CatalogGate, Depends(wired(CatalogGate))]
 
 
 def _router(registry: Registry) -> APIRouter:
@@ -69,46 +78,43 @@ def _router(registry: Registry) -> APIRouter:
         name=f"create_{singular}",
         status_code=201,
         response_model=view,
-        responses=problems(409),
+        responses=problems(409, model=AssuranceBrokenProblem),
         summary=f"Create a {title}",
     )
-    def create_record(
-        writing: Writing, principal: CatalogWriter, body: dict[str, Any] = created
-    ) -> Any:
-        with writing() as session:
-            view = service.create_record(session, principal, registry, body)
+    def create_record(gate: Gate, principal: CatalogWriter, body: dict[str, Any] = created) -> Any:
+        view = gate.apply(principal, CatalogChange.create(registry.field, body))
+        assert view is not None  # a created record is answered
         return tagged(view, 201, {"Location": f"/v1/{registry.path}/{view.body[registry.key]}"})
 
     @router.patch(
         "/{key}",
         name=f"edit_{singular}",
         response_model=view,
-        responses=problems(404, 409, 412, 428),
+        responses={**problems(404, 412, 428), **problems(409, model=AssuranceBrokenProblem)},
         summary=f"Edit a {title}",
     )
     def patch_record(
-        writing: Writing,
+        gate: Gate,
         principal: CatalogWriter,
         key: str,
         patch: dict[str, Any] = patched,
         if_match: IfMatch = None,
     ) -> Any:
-        with writing() as session:
-            view = service.patch_record(session, principal, registry, key, patch, if_match)
+        view = gate.apply(principal, CatalogChange.update(registry.field, key, patch, if_match))
+        assert view is not None  # an edited record is answered
         return tagged(view)
 
     @router.delete(
         "/{key}",
         name=f"delete_{singular}",
         status_code=204,
-        responses=problems(404, 409, 412, 428),
+        responses={**problems(404, 412, 428), **problems(409, model=AssuranceBrokenProblem)},
         summary=f"Delete a {title}",
     )
     def delete_record(
-        writing: Writing, principal: CatalogWriter, key: str, if_match: IfMatch = None
+        gate: Gate, principal: CatalogWriter, key: str, if_match: IfMatch = None
     ) -> Response:
-        with writing() as session:
-            service.delete_record(session, principal, registry, key, if_match)
+        gate.apply(principal, CatalogChange.delete(registry.field, key, if_match))
         return Response(status_code=204)
 
     return router
