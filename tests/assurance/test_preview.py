@@ -20,7 +20,7 @@ from tests.support.database import RolledBackDatabase
 
 @pytest.fixture
 def combinations(database: RolledBackDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
-    with_combinations(database, monkeypatch, LINUX, BACKUP, BROKEN_TODAY)
+    with_combinations(database, LINUX, BACKUP, BROKEN_TODAY)
 
 
 def _revision(database: RolledBackDatabase) -> int:
@@ -51,10 +51,11 @@ def test_a_drafts_preview_lists_what_would_break_and_writes_nothing(
 
 @pytest.mark.usefixtures("combinations")
 def test_the_active_versions_preview_breaks_nothing(client: TestClient, auth: Auth) -> None:
+    """Activating the version that is active changes nothing: no combination is affected."""
     preview = ok(client.get("/v1/components/BKP-MANAGED/versions/1/impact",
                             headers=auth("portfolio")))  # fmt: skip
-    assert preview["would_break"] == []
-    assert [item["id"] for item in preview["stay_broken"]] == ["backup-on-a-vm"]
+    assert (preview["would_break"], preview["stay_broken"]) == ([], [])
+    assert (preview["held"], preview["unaffected"], preview["combinations"]) == (0, 3, 3)
 
 
 def test_the_preview_is_for_curators_of_versions_that_exist(client: TestClient, auth: Auth) -> None:

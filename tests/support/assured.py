@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.models import AssuranceRun, CatalogRecord
-from app.portfolio.catalog.store import REGISTRIES, Registry, bump_revision
+from app.portfolio.catalog.store import bump_revision
 from catalog import AssuredCombination
 from tests.support.api import Auth, etag_of, merge_patch, ok
 from tests.support.database import RolledBackDatabase
@@ -43,18 +42,12 @@ BROKEN_TODAY = {
     "expect": {"includes": ["CMP-VM-LNX"]},
 }
 
-# What helper A's registry adds to the portfolio (the combinations stored as catalog records
-# of kind "assurances", part of the active snapshot); a no-op once it has.
-ASSURANCES = Registry("assurances", "assurance/combinations", "id", "assured combination")
 
-
-def with_combinations(
-    database: RolledBackDatabase, monkeypatch: pytest.MonkeyPatch, *combinations: dict[str, Any]
-) -> None:
-    """Store ``combinations`` in the test's catalog, as the active snapshot reads them."""
-    if "assurances" not in REGISTRIES:
-        monkeypatch.setitem(REGISTRIES, "assurances", ASSURANCES)
+def with_combinations(database: RolledBackDatabase, *combinations: dict[str, Any]) -> None:
+    """Make ``combinations`` the test catalog's only assured combinations (the shipped ones
+    are taken out, in the test's rolled-back transaction), so a test knows what can break."""
     with database.transaction(write=True) as session:
+        session.execute(delete(CatalogRecord).where(CatalogRecord.kind == "assurances"))
         for combination in combinations:
             model = AssuredCombination.model_validate(combination)
             session.add(
