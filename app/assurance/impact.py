@@ -2,8 +2,9 @@
 
 A combination's answer depends only on the part of the catalog its request can reach: the
 components in its scope (the configurator's, with every variant of each need), the rules
-over them, its price book and offering, the components it names, and the centres,
-capabilities and competencies every placement and need reads. A change that leaves that part
+over them, its price book and offering, the components it names, the centres that hold a
+competency of those components (or are in a region it asks for), and the capabilities and
+competencies those components and its needs name. A change that leaves that part
 equal leaves the answer equal; comparing the parts of the catalogs before and after is exact
 for any kind of change (a version activated or retired, a rule, a price, a centre), with no
 list of change kinds to keep up to date. Pure."""
@@ -36,6 +37,19 @@ def relevant_part(snapshot: CatalogSnapshot, combination: AssuredCombination) ->
     )
     named = tuple(_or_none(snapshot.component, code) for code in combination.components())
     offering = None if request.offering is None else _or_none(snapshot.offering, request.offering)
+    # A centre can deliver a line only with the line's competency; one in an asked region is
+    # read when the request is validated (a region needs a centre).
+    skills = {component.competency for component in components}
+    regions = set(request.residency or ())
+    centres = tuple(
+        centre
+        for centre in snapshot.delivery_centres
+        if skills.intersection(centre.competencies) or centre.region in regions
+    )
+    capabilities = sorted(
+        {need.capability for need in request.needs}
+        | {code for component in components for code in (*component.provides, *component.requires)}
+    )
     return (
         combination,
         components,
@@ -43,9 +57,9 @@ def relevant_part(snapshot: CatalogSnapshot, combination: AssuredCombination) ->
         named,
         _or_none(snapshot.price_book, request.price_book),
         offering,
-        snapshot.delivery_centres,
-        snapshot.capabilities,
-        snapshot.competencies,
+        centres,
+        tuple(_or_none(snapshot.capability, code) for code in capabilities),
+        tuple(competency for competency in snapshot.competencies if competency.code in skills),
     )
 
 

@@ -83,26 +83,43 @@ def test_a_rule_affects_the_combinations_it_reaches(default_snapshot: CatalogSna
     assert "AC-DESK" in found and "AC-DESK-USD" in found
 
 
-def test_a_centre_affects_every_combination(default_snapshot: CatalogSnapshot) -> None:
-    centres = default_snapshot.delivery_centres
-    after = default_snapshot.model_copy(
-        update={
-            "delivery_centres": (centres[0].model_copy(update={"name": "Renamed"}), *centres[1:])
-        }
+def with_centre(snapshot: CatalogSnapshot, competency: str) -> CatalogSnapshot:
+    """The catalog with a new EU centre holding only ``competency``, at half Brno's rates (so
+    it wins every line it can deliver)."""
+    brno = snapshot.delivery_centre("CZ-BRN")
+    rates = {skill: rate / 2 for skill, rate in brno.labour_rates.items()}
+    new = brno.model_copy(
+        update={"code": "EU-NEW", "competencies": (competency,), "labour_rates": rates}
     )
-    assert ids(affected(default_snapshot, after, ALL)) == ["AC-LINUX", "AC-DESK", "AC-DESK-USD"]
+    return snapshot.model_copy(update={"delivery_centres": (*snapshot.delivery_centres, new)})
+
+
+def test_a_centre_affects_the_combinations_whose_components_it_could_deliver(
+    default_snapshot: CatalogSnapshot,
+) -> None:
+    # The Linux request reaches nearly the whole catalog (its tables and rules bring SAP,
+    # collaboration and the rest into scope); the service desk reaches no collaboration.
+    collaboration = with_centre(default_snapshot, "collaboration")
+    assert ids(affected(default_snapshot, collaboration, ALL)) == ["AC-LINUX"]
+    desk = with_centre(default_snapshot, "service-desk")
+    assert ids(affected(default_snapshot, desk, ALL)) == ["AC-LINUX", "AC-DESK", "AC-DESK-USD"]
 
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_combination_found_unaffected_answers_the_same(
     default_snapshot: CatalogSnapshot, seed: int
 ) -> None:
-    """The filter is only worth having if it is exact: for components taken out at random,
-    every combination it calls unaffected gets the very same answer on the new catalog."""
+    """The filter is only worth having if it is exact: for components taken out and centres
+    added at random, every combination it calls unaffected gets the very same answer on the
+    new catalog."""
     codes = sorted(component.code for component in default_snapshot.components)
     checked = 0
-    for code in random.Random(seed).sample(codes, 12):
-        after = without(default_snapshot, code)
+    skills = sorted({component.competency for component in default_snapshot.components})
+    changes = [without(default_snapshot, code) for code in random.Random(seed).sample(codes, 8)]
+    changes += [
+        with_centre(default_snapshot, skill) for skill in random.Random(seed).sample(skills, 4)
+    ]
+    for after in changes:
         hit = affected(default_snapshot, after, ALL)
         for each in ALL:
             if each in hit:
@@ -110,6 +127,6 @@ def test_a_combination_found_unaffected_answers_the_same(
             request = request_of(each)
             before_answer = finding_of(lambda r: configure(default_snapshot, r), request)
             after_answer = finding_of(lambda r, after=after: configure(after, r), request)
-            assert after_answer == before_answer, (code, each.id)
+            assert after_answer == before_answer, each.id
             checked += 1
     assert checked > 0
