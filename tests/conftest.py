@@ -152,6 +152,17 @@ def database(
     database.dispose()
 
 
+@pytest.fixture
+def without_assured_combinations(database: RolledBackDatabase) -> None:
+    """The test's catalog without the shipped assured combinations (taken out in its
+    rolled-back transaction), for tests of something else that make changes the catalog
+    gate would rightly refuse: retiring CMP-VM-LNX, which shipped bundles promise, deleting
+    DE-FRA or an offering they name. tests/assurance tests the gate itself."""
+    from tests.support.assured import with_combinations
+
+    with_combinations(database)
+
+
 def _settings() -> Settings:
     return Settings(auth_failures_per_minute=10_000)
 

@@ -156,6 +156,7 @@ def _expected_caching(route: str) -> str:
     return "no-store" if confidential else "private, no-cache"
 
 
+@pytest.mark.usefixtures("without_assured_combinations")  # as in the role matrix
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_every_route_says_how_it_may_be_cached(client: TestClient, auth: Auth, case: Case) -> None:
     if case.setup is not None:
