@@ -2,12 +2,12 @@
 
 A combination's answer depends only on the part of the catalog its request can reach: the
 components in its scope (the configurator's, with every variant of each need), the rules
-over them, its price book and offering, the components it names, the centres that hold a
-competency of those components (or are in a region it asks for), and the capabilities and
-competencies those components and its needs name. A change that leaves that part
-equal leaves the answer equal; comparing the parts of the catalogs before and after is exact
-for any kind of change (a version activated or retired, a rule, a price, a centre), with no
-list of change kinds to keep up to date. Pure."""
+that can act on them (``rules_over``), its price book and offering, the components it
+names, the centres that hold a competency of those components (or are in a region it asks
+for), and the capabilities and competencies those components and its needs name. A change
+that leaves that part equal leaves the answer equal; comparing the parts of the catalogs
+before and after is exact for any kind of change (a version activated or retired, a rule,
+a price, a centre), with no list of change kinds to keep up to date. Pure."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from app.assurance.suite import request_of
-from app.configurator import relevant_components
+from app.configurator import relevant_components, rules_over
 from catalog import AssuredCombination, CatalogSnapshot
 
 
@@ -32,9 +32,7 @@ def relevant_part(snapshot: CatalogSnapshot, combination: AssuredCombination) ->
     request = request_of(combination)
     scope = relevant_components(snapshot, request)
     components = tuple(snapshot.component(code) for code in sorted(scope))
-    rules = tuple(
-        rule for rule in snapshot.rules if any(code in scope for code in snapshot.members(rule))
-    )
+    rules = rules_over(snapshot, scope)
     named = tuple(_or_none(snapshot.component, code) for code in combination.components())
     offering = None if request.offering is None else _or_none(snapshot.offering, request.offering)
     # A centre can deliver a line only with the line's competency; one in an asked region is

@@ -18,7 +18,7 @@ from app.configurator.errors import (
 from app.configurator.options import OptionsEngine, OptionsRequest
 from app.configurator.request import ConfigurationRequest, Limits, Need
 from app.configurator.results import Bundle, Solution
-from app.configurator.scope import relevant_components
+from app.configurator.scope import relevant_components, rules_over
 from app.configurator.solve import configure
 from app.configurator.validate import validate_request
 
@@ -38,5 +38,6 @@ __all__ = [
     "configure",
     "relevant_components",
     "repair_text",
+    "rules_over",
     "validate_request",
 ]

@@ -25,6 +25,7 @@ from catalog.expressions import evaluate
 from catalog.rules import (
     NONE,
     WILDCARD,
+    AttributeRule,
     ChooseRule,
     ExpressionRule,
     QuantityRule,
@@ -188,3 +189,18 @@ def relevant_components(snapshot: CatalogSnapshot, request: ConfigurationRequest
             )
     seeds.extend(in_every_scope(snapshot))
     return closure(snapshot, seeds)
+
+
+def rules_over(snapshot: CatalogSnapshot, scope: frozenset[str]) -> tuple[Rule, ...]:
+    """The rules that can act on a request whose components are ``scope``: those over a
+    component in it, an attribute rule without components over an attribute one of them
+    carries (it reads every component that does), and an enforced rule the empty bundle
+    breaks (it acts whatever is chosen, even when it names no component of the catalog)."""
+    carried = {name for code in scope for name in snapshot.component(code).attributes}
+    return tuple(
+        rule
+        for rule in snapshot.rules
+        if any(code in scope for code in snapshot.members(rule))
+        or (isinstance(rule, AttributeRule) and not rule.components_ and rule.attribute in carried)
+        or (rule.severity == "error" and not holds_when_nothing_is_chosen(rule))
+    )

@@ -7,11 +7,12 @@ import random
 from typing import Any
 
 import pytest
+from pydantic import TypeAdapter
 
 from app.assurance.impact import affected
 from app.assurance.suite import finding_of, request_of
 from app.configurator import configure
-from catalog import AssuredCombination, CatalogSnapshot
+from catalog import AssuredCombination, CatalogSnapshot, Rule
 
 
 def combination(id: str, **request: Any) -> AssuredCombination:
@@ -44,6 +45,23 @@ def without(snapshot: CatalogSnapshot, code: str) -> CatalogSnapshot:
             "rules": tuple(r for r in snapshot.rules if code not in snapshot.members(r)),
         }
     )
+
+
+RULE = TypeAdapter(Rule)
+# Rules that act though they name no component in a request's scope (found by an
+# independent review: the first filter kept only rules over a component in scope).
+ACTING_RULES = {
+    "global attribute": {"id": "R-ONLY-HYPERV", "kind": "attribute", "attribute": "hypervisor",
+                         "mode": "allowed", "allowed": ["hyperv"], "message": "Hyper-V only."},
+    "constant": {"id": "R-NEVER", "kind": "expression", "expression": "false",
+                 "message": "Nothing, ever."},
+    "inactive group": {"id": "R-DRAFT", "kind": "choose", "group": ["CMP-NOT-ACTIVE"],
+                       "min": 1, "max": 1, "message": "A draft component in every bundle."},
+}  # fmt: skip
+
+
+def with_rule(snapshot: CatalogSnapshot, rule: dict[str, Any]) -> CatalogSnapshot:
+    return snapshot.model_copy(update={"rules": (*snapshot.rules, RULE.validate_python(rule))})
 
 
 def ids(found: tuple[AssuredCombination, ...]) -> list[str]:
@@ -83,6 +101,23 @@ def test_a_rule_affects_the_combinations_it_reaches(default_snapshot: CatalogSna
     assert "AC-DESK" in found and "AC-DESK-USD" in found
 
 
+@pytest.mark.parametrize("rule", sorted(ACTING_RULES))
+def test_a_rule_naming_nothing_in_scope_still_affects_what_it_acts_on(
+    default_snapshot: CatalogSnapshot, rule: str
+) -> None:
+    after = with_rule(default_snapshot, ACTING_RULES[rule])
+    hit = ids(affected(default_snapshot, after, ALL))
+    # Hyper-V only: the Linux request reaches hypervisor hosts; the desks carry no hypervisor.
+    assert hit == (["AC-LINUX"] if rule == "global attribute" else ids(ALL))
+    if rule == "global attribute":
+        return  # the Linux bundle's servers carry no hypervisor: its answer may stay
+    for each in affected(default_snapshot, after, ALL):  # nothing is possible any more
+        request = request_of(each)
+        assert finding_of(lambda r: configure(after, r), request) != finding_of(
+            lambda r: configure(default_snapshot, r), request
+        ), each.id
+
+
 def with_centre(snapshot: CatalogSnapshot, competency: str) -> CatalogSnapshot:
     """The catalog with a new EU centre holding only ``competency``, at half Brno's rates (so
     it wins every line it can deliver)."""
@@ -119,6 +154,7 @@ def test_a_combination_found_unaffected_answers_the_same(
     changes += [
         with_centre(default_snapshot, skill) for skill in random.Random(seed).sample(skills, 4)
     ]
+    changes += [with_rule(default_snapshot, rule) for rule in ACTING_RULES.values()]
     for after in changes:
         hit = affected(default_snapshot, after, ALL)
         for each in ALL:
