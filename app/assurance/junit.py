@@ -10,6 +10,7 @@ attributes, ElementTree escapes text and attributes correctly, and a package for
 from __future__ import annotations
 
 import datetime
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +18,13 @@ from pathlib import Path
 from app.assurance.suite import Verdict
 
 SUITE_NAME = "assured combinations"
+# What XML 1.0 cannot hold at all, escaped or not (a name may hold a control character):
+# ElementTree would write it and leave a file no CI system can read.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _readable(text: str) -> str:
+    return _NOT_XML.sub("\N{REPLACEMENT CHARACTER}", text)
 
 
 def _seconds(value: float) -> str:
@@ -66,6 +74,10 @@ def report(
         error.text = "\n".join(problems)
     for verdict in verdicts:
         suite.append(_testcase(verdict))
+    for element in root.iter():
+        element.attrib = {key: _readable(value) for key, value in element.attrib.items()}
+        if element.text:
+            element.text = _readable(element.text)
     ET.indent(root)
     return ET.ElementTree(root)
 

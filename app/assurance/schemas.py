@@ -91,9 +91,9 @@ class Run(BaseModel):
 class Override(BaseModel):
     """Apply a refused change anyway: why, in words (kept in the audit log)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    comment: str = Field(min_length=1, max_length=2000)
+    comment: str = Field(min_length=1, max_length=2000)  # blank is no reason
 
 
 class ImpactPreview(BaseModel):

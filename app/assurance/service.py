@@ -31,7 +31,14 @@ from app.assurance.suite import Solve, Verdict, assess
 from app.auth import Principal
 from app.configurator import ConfigurationRequest, Limits, Solution
 from app.kit.database import Database, released
-from app.kit.errors import AssuranceBroken, Conflict, Forbidden, NotFound, RunNotOverridable
+from app.kit.errors import (
+    AssuranceBroken,
+    Conflict,
+    Forbidden,
+    NotFound,
+    RunNotOverridable,
+    SolverKilled,
+)
 from app.kit.representation import Representation
 from app.models import AssuranceRun, AssuranceVerdict
 from app.portfolio import (
@@ -159,6 +166,13 @@ class Assurance:
         to_compare = [earlier[verdict.combination] for verdict in verdicts
                       if not verdict.held and verdict.combination in earlier]  # fmt: skip
         today = self.run(to_compare, self._solve_on(self._key(revision), before))
+        unknown = [verdict.combination for verdict in today if verdict.finding.timed_out]
+        if unknown:
+            # Whether they hold today is not known: neither refused nor let through.
+            raise SolverKilled(
+                "no answer in time for " + ", ".join(unknown) + " on today's catalog: it is "
+                "not known whether the change breaks them; try again"
+            )
         blocking = frozenset(verdict.combination for verdict in today if verdict.held)
         seconds = time.perf_counter() - started
         return Judged(verdicts, blocking, seconds, len(after.assurances))

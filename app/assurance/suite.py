@@ -70,6 +70,7 @@ class Finding:
     availability: Decimal | None = None
     lines: tuple[FoundLine, ...] = ()
     conflict: tuple[str, ...] = ()  # the kinds of the minimal conflict, in its order
+    timed_out: bool = False  # no answer in time: another try may answer (nothing else may)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -135,7 +136,8 @@ def finding_of(solve: Solve, request: ConfigurationRequest) -> Finding:
     except ConfigurationInvalid as error:
         return Finding("error", f"no answer: the request does not fit the catalog: {error}")
     except SolverTimeout as error:
-        return Finding("error", f"no answer: {str(error) or 'the solver ran out of time'}")
+        said = f"no answer: {str(error) or 'the solver ran out of time'}"
+        return Finding("error", said, timed_out=True)
     except OutOfRange as error:
         return Finding("error", f"no answer: out of the solver's range: {error}")
     bundle = solution.bundles[0]

@@ -178,3 +178,20 @@ def test_a_solve_the_pool_stops_is_a_broken_combination_not_a_crash(
         "- no answer: the solve ran past its time limit of 5 s and was stopped"
     )
     assert ", 1 broken (" in lines[-1]
+
+
+def test_junit_stays_readable_whatever_a_name_holds(tmp_path: Path) -> None:
+    """A name may hold a control character; XML 1.0 cannot, even escaped (found by an
+    independent review: the file did not parse)."""
+    from app.assurance import junit_report, write_junit
+    from app.assurance.suite import Finding, Verdict
+
+    verdict = Verdict("AC-X", "bell\a ok", "o\x1b[31m", False, ("a \x00 reason",),
+                      Finding("error", "no answer"))  # fmt: skip
+    path = tmp_path / "assurance.xml"
+    write_junit(path, junit_report([verdict], catalog="c", seconds=0.1))
+    case = ET.parse(path).getroot().find("testsuite/testcase")
+    assert case is not None
+    assert (case.get("name"), case.get("classname")) == ("AC-X: bell\ufffd ok", "o\ufffd[31m")
+    failure = case.find("failure")
+    assert failure is not None and failure.get("message") == "a \ufffd reason"

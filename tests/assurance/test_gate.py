@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 
 from app.assurance.service import Assurance
 from app.auth import Principal
-from app.configurator import ConfigurationRequest, Limits, Solution, configure
+from app.configurator import ConfigurationRequest, Limits, Solution, SolverTimeout, configure
+from app.kit.errors import SolverKilled
 from app.portfolio import ActiveCatalog, CatalogChange
 from app.portfolio.catalog.store import bump_revision
 from catalog import CatalogSnapshot
@@ -22,6 +23,7 @@ from tests.support.assured import (
     LINUX,
     assured_dearer_backup_v2,
     retarget_rule,
+    runs_stored,
     with_combinations,
 )
 from tests.support.database import RolledBackDatabase
@@ -144,6 +146,9 @@ def test_an_approver_overrides_a_refusal_applying_the_change_audited(
 ) -> None:
     problem = _refused_rule_change(client, auth)
     run_id = problem["run"]
+    blank = client.post(f"/v1/assurance/runs/{run_id}/override", json={"comment": " \n\t "},
+                        headers=auth("approver"))  # fmt: skip
+    assert blank.status_code == 422, blank.text  # a blank comment is no reason
     overridden = ok(
         client.post(
             f"/v1/assurance/runs/{run_id}/override",
@@ -242,3 +247,32 @@ def test_solves_hold_no_transaction_and_a_moved_catalog_is_judged_again(
     # Each judgement solves the one combination the rule can reach (linux-pair, which holds
     # on the changed catalog: nothing to compare with today's); judged twice.
     assert solver.solves == 2 * 1
+
+
+class _SlowToday:
+    """Answers on the catalog a change would make; runs out of time on today's."""
+
+    def solve(
+        self, key: str, snapshot: CatalogSnapshot, request: ConfigurationRequest, limits: Limits
+    ) -> Solution:
+        if ":trial:" not in key:
+            raise SolverTimeout("no bundle found within the 5 s time limit")
+        return configure(snapshot, request, limits)
+
+
+@pytest.mark.usefixtures("combinations")
+def test_a_change_whose_breakage_cannot_be_compared_with_today_is_neither_made_nor_refused(
+    database: RolledBackDatabase,
+) -> None:
+    """linux-pair breaks on the changed catalog; whether it holds today is not known in time
+    (found by an independent review: it used to count as broken today, and not block)."""
+    assurance = Assurance(database, ActiveCatalog(), _SlowToday(), Limits(), workers=1)
+    change = CatalogChange.update("rules", "R-SAP-001", {"if": "CMP-PHY-LNX"}, "*")
+    before = runs_stored(database)
+    with pytest.raises(SolverKilled, match="linux-pair on today's catalog"):
+        assurance.apply(Principal("portfolio", "portfolio"), change)
+    with database.transaction(write=False) as session:
+        assert ActiveCatalog().snapshot(session).assurances  # still judged against
+        rule = next(r for r in ActiveCatalog().snapshot(session).rules if r.id == "R-SAP-001")
+    assert rule.components()[0] == "SAP-BASIS-S4"
+    assert runs_stored(database) == before
