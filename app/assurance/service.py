@@ -15,6 +15,7 @@ data, for an approver who is not the requester to override."""
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.assurance import repository
-from app.assurance.impact import affected
+from app.assurance.impact import affected, relevant_part
 from app.assurance.suite import Solve, Verdict, assess
 from app.auth import Principal
 from app.configurator import ConfigurationRequest, Limits, Solution
@@ -133,6 +134,10 @@ class Assurance:
     ) -> None:
         self.database, self.catalog, self.solver, self.limits = database, catalog, solver, limits
         self.workers = max(1, workers)
+        # Each combination's last verdict and the part of the catalog it was found on: one
+        # entry per combination, so it stays as small as the suite.
+        self._remembered: dict[str, tuple[tuple[Any, ...], Verdict]] = {}
+        self._lock = threading.Lock()
 
     # -- solving ---------------------------------------------------------------------------
 
@@ -148,24 +153,47 @@ class Assurance:
         key = f"{id(self.catalog)}:{revision}"
         return f"{key}:trial:{uuid.uuid4().hex}" if changed else key
 
-    def run(self, combinations: Sequence[AssuredCombination], solve: Solve) -> tuple[Verdict, ...]:
-        """Each combination assessed, side by side, at most as many at once as there are
-        solver workers (more would only queue in the pool, or be refused as busy)."""
-        if len(combinations) <= 1 or self.workers == 1:
-            return tuple(assess(combination, solve) for combination in combinations)
-        with ThreadPoolExecutor(max_workers=min(self.workers, len(combinations))) as pool:
-            return tuple(pool.map(lambda combination: assess(combination, solve), combinations))
+    def run(
+        self,
+        snapshot: CatalogSnapshot,
+        combinations: Sequence[AssuredCombination],
+        solve: Solve,
+    ) -> tuple[Verdict, ...]:
+        """Each combination's verdict on ``snapshot``: remembered where the part of the
+        catalog it can depend on is the one it was last judged on (the very ground the impact
+        filter stands on: an equal part gives an equal answer), otherwise assessed, side by
+        side, at most as many at once as there are solver workers (more would only queue in
+        the pool, or be refused as busy)."""
+        parts = [relevant_part(snapshot, combination) for combination in combinations]
+        with self._lock:
+            known = [self._remembered.get(combination.id) for combination in combinations]
+        reused = [entry[1] if entry and entry[0] == part else None
+                  for entry, part in zip(known, parts, strict=True)]  # fmt: skip
+        missing = [combination for combination, verdict in zip(combinations, reused,
+                   strict=True) if verdict is None]  # fmt: skip
+        if len(missing) <= 1 or self.workers == 1:
+            solved = [assess(combination, solve) for combination in missing]
+        else:
+            with ThreadPoolExecutor(max_workers=min(self.workers, len(missing))) as pool:
+                solved = list(pool.map(lambda combination: assess(combination, solve), missing))
+        fresh = iter(solved)
+        verdicts = [verdict if verdict is not None else next(fresh) for verdict in reused]
+        with self._lock:
+            for combination, part, verdict in zip(combinations, parts, verdicts, strict=True):
+                if not verdict.finding.timed_out:  # another try may answer
+                    self._remembered[combination.id] = (part, verdict)
+        return tuple(verdicts)
 
     def judge(self, revision: int, before: CatalogSnapshot, after: CatalogSnapshot) -> Judged:
         """The affected combinations on ``after``; those broken there that held on ``before``
         (the catalog at ``revision``) block. Call it without a transaction open."""
         started = time.perf_counter()
         combinations = affected(before, after, after.assurances)
-        verdicts = self.run(combinations, self._solve_on(self._key(revision, True), after))
+        verdicts = self.run(after, combinations, self._solve_on(self._key(revision, True), after))
         earlier = {combination.id: combination for combination in before.assurances}
         to_compare = [earlier[verdict.combination] for verdict in verdicts
                       if not verdict.held and verdict.combination in earlier]  # fmt: skip
-        today = self.run(to_compare, self._solve_on(self._key(revision), before))
+        today = self.run(before, to_compare, self._solve_on(self._key(revision), before))
         unknown = [verdict.combination for verdict in today if verdict.finding.timed_out]
         if unknown:
             # Whether they hold today is not known: neither refused nor let through.
@@ -271,7 +299,9 @@ class Assurance:
         if not snapshot.assurances and trigger == "import":
             return None
         started = time.perf_counter()
-        verdicts = self.run(snapshot.assurances, self._solve_on(self._key(revision), snapshot))
+        verdicts = self.run(
+            snapshot, snapshot.assurances, self._solve_on(self._key(revision), snapshot)
+        )
         seconds = time.perf_counter() - started
         with self.database.transaction(write=True) as session:
             stored = repository.add_run(

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.assurance.service import Assurance
+from app.assurance.service import Assurance, Judged
 from app.auth import Principal
 from app.configurator import ConfigurationRequest, Limits, Solution, SolverTimeout, configure
 from app.kit.errors import SolverKilled
@@ -240,13 +240,22 @@ def test_solves_hold_no_transaction_and_a_moved_catalog_is_judged_again(
     database: RolledBackDatabase,
 ) -> None:
     solver = _MovingSolver(database)
-    assurance = Assurance(database, ActiveCatalog(), solver, Limits(), workers=1)
+    assurance = _Counting(database, ActiveCatalog(), solver, Limits(), workers=1)
     change = CatalogChange.update("rules", "R-SAP-001", {"message": "Judged twice."}, "*")
     view = assurance.apply(Principal("portfolio", "portfolio"), change)
     assert view is not None and view.body["message"] == "Judged twice."
-    # Each judgement solves the one combination the rule can reach (linux-pair, which holds
-    # on the changed catalog: nothing to compare with today's); judged twice.
-    assert solver.solves == 2 * 1
+    # Judged twice; each judgement asks for the one combination the rule can reach
+    # (linux-pair, which holds on the changed catalog: nothing to compare with today's), and
+    # the second finds its part of the catalog as the first left it: its verdict is reused.
+    assert (assurance.judged, solver.solves) == (2, 1)
+
+
+class _Counting(Assurance):
+    judged = 0
+
+    def judge(self, revision: int, before: CatalogSnapshot, after: CatalogSnapshot) -> Judged:
+        self.judged += 1
+        return super().judge(revision, before, after)
 
 
 class _SlowToday:
