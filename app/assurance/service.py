@@ -188,7 +188,11 @@ class Assurance:
         """The affected combinations on ``after``; those broken there that held on ``before``
         (the catalog at ``revision``) block. Call it without a transaction open."""
         started = time.perf_counter()
-        combinations = affected(before, after, after.assurances)
+        # Today's combinations too: a change that removes one (an import without it) must
+        # not escape it; one it edits is judged as the change writes it.
+        written = {combination.id for combination in after.assurances}
+        kept = [combination for combination in before.assurances if combination.id not in written]
+        combinations = affected(before, after, (*after.assurances, *kept))
         verdicts = self.run(after, combinations, self._solve_on(self._key(revision, True), after))
         earlier = {combination.id: combination for combination in before.assurances}
         to_compare = [earlier[verdict.combination] for verdict in verdicts
@@ -203,7 +207,7 @@ class Assurance:
             )
         blocking = frozenset(verdict.combination for verdict in today if verdict.held)
         seconds = time.perf_counter() - started
-        return Judged(verdicts, blocking, seconds, len(after.assurances))
+        return Judged(verdicts, blocking, seconds, len(after.assurances) + len(kept))
 
     # -- the gate (app.portfolio.CatalogGate) ----------------------------------------------
 
@@ -237,7 +241,7 @@ class Assurance:
         for _ in range(ATTEMPTS):
             revision, before, after = self._trial(principal, change)
             judged = None
-            if after is not None and after.assurances:
+            if after is not None and (before.assurances or after.assurances):
                 judged = self.judge(revision, before, after)
             with self.database.transaction(write=True) as session:
                 if repository.locked_revision(session) != revision:

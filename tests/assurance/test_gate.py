@@ -27,6 +27,7 @@ from tests.support.assured import (
     with_combinations,
 )
 from tests.support.database import RolledBackDatabase
+from tests.support.factories import default_catalog_json
 
 BROKEN = "urn:offerwright:problem:assurance-broken"
 NOT_OVERRIDABLE = "urn:offerwright:problem:run-not-overridable"
@@ -285,3 +286,51 @@ def test_a_change_whose_breakage_cannot_be_compared_with_today_is_neither_made_n
         rule = next(r for r in ActiveCatalog().snapshot(session).rules if r.id == "R-SAP-001")
     assert rule.components()[0] == "SAP-BASIS-S4"
     assert runs_stored(database) == before
+
+
+def _retargeted_catalog(*, with_combinations: bool) -> dict[str, Any]:
+    """The default catalog as JSON with R-SAP-001 retargeted (CMP-PHY-LNX requires HANA),
+    carrying linux-pair, or no assured combination at all."""
+    catalog = default_catalog_json()
+    for rule in catalog["rules"]:
+        if rule["id"] == "R-SAP-001":
+            rule["if"] = "CMP-PHY-LNX"
+    catalog["assurances"] = [LINUX] if with_combinations else []
+    return catalog
+
+
+@pytest.mark.parametrize("carried", [True, False], ids=["carrying-it", "dropping-it"])
+@pytest.mark.usefixtures("combinations")
+def test_a_portfolio_import_breaking_a_combination_is_refused_naming_it(
+    client: TestClient, auth: Auth, carried: bool
+) -> None:
+    """Its rules go live at once, as a PATCH's would (found by an independent review: the
+    import let through what the gate refuses on PATCH); an import dropping the combination
+    does not escape it either."""
+    catalog = _retargeted_catalog(with_combinations=carried)
+    response = client.post("/v1/catalog/import", json=catalog, headers=auth("portfolio"))
+    assert response.status_code == 409, response.text
+    problem = response.json()
+    assert problem["type"] == BROKEN
+    assert [item["id"] for item in problem["broken"]] == ["linux-pair"]
+    assert _rule_if(client, auth) == "SAP-BASIS-S4"  # nothing imported
+    listed = ok(client.get("/v1/assurance/combinations", headers=auth("portfolio")))
+    assert [item["id"] for item in listed["items"]] == ["backup-5tb", "backup-on-a-vm",
+                                                        "linux-pair"]  # fmt: skip
+    # An approver who did not ask for it imports it anyway, as its requester asked.
+    run = ok(client.post(f"/v1/assurance/runs/{problem['run']}/override",
+                         json={"comment": "The new SAP rule is intended."},
+                         headers=auth("approver")))  # fmt: skip
+    assert (run["status"], run["overridden_by"]) == ("overridden", "approver")
+    assert run["subject"].startswith("import of a catalog of 83 component(s) and ")
+    assert _rule_if(client, auth) == "CMP-PHY-LNX"
+
+
+@pytest.mark.usefixtures("combinations")
+def test_an_admin_import_is_reported_not_refused(client: TestClient, auth: Auth) -> None:
+    """An admin's import is trusted (catalog-as-code runs `catalog assure` in its own CI):
+    made, and what it breaks reported."""
+    catalog = _retargeted_catalog(with_combinations=True)
+    report = ok(client.post("/v1/catalog/import", json=catalog, headers=auth("admin")))
+    assert _rule_if(client, auth) == "CMP-PHY-LNX"
+    assert [item["id"] for item in report["assurance"]["broken_combinations"]] == ["linux-pair"]

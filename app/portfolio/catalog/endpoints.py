@@ -65,8 +65,10 @@ def import_catalog(
     gate: Annotated[CatalogGate, Depends(wired(CatalogGate))],
 ) -> Any:
     """Validate the whole catalog and import it in one transaction: all or nothing, every
-    problem reported. Admin imports keep the files' statuses; others land as drafts. Then
-    the assured combinations run on the active catalog it made (`assurance`: held, broken
-    and which); an import is never refused for them."""
-    report = import_upload(database, session, principal, upload).as_dict()
+    problem reported. Admin imports keep the files' statuses; others land as drafts, and,
+    since their registries go live at once, are refused (409 `assurance-broken`) when they
+    would break an assured combination that holds today, like any other catalog change.
+    Then the assured combinations run on the active catalog it made (`assurance`: held,
+    broken and which)."""
+    report = import_upload(database, session, principal, upload, gate)
     return {**report, "assurance": gate.after_import(principal)}
