@@ -19,6 +19,7 @@ class CatalogSummary:
     price_books: tuple[str, ...]  # "EUR (EUR)"
     rules_by_kind: dict[str, int]
     offerings: tuple[str, ...]
+    assured_combinations: int
 
 
 def _counts(values: list[str]) -> dict[str, int]:
@@ -40,6 +41,7 @@ def summarise(snapshot: CatalogSnapshot) -> CatalogSummary:
         price_books=tuple(f"{book.code} ({book.currency})" for book in snapshot.price_books),
         rules_by_kind=_counts([rule.kind for rule in snapshot.rules]),
         offerings=tuple(f"{offering.code}: {offering.name}" for offering in snapshot.offerings),
+        assured_combinations=len(snapshot.assurances),
     )
 
 
@@ -52,7 +54,8 @@ def render(summary: CatalogSummary) -> str:
 
     lines = [
         f"{summary.components} components, {summary.capabilities} capabilities, "
-        f"{sum(summary.rules_by_kind.values())} rules, {len(summary.offerings)} offerings",
+        f"{sum(summary.rules_by_kind.values())} rules, {len(summary.offerings)} offerings, "
+        f"{summary.assured_combinations} assured combinations",
         *table("Components by family", summary.by_family),
         *table("Components by layer", summary.by_layer),
         *table("Components by status", summary.by_status),

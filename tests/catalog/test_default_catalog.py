@@ -76,6 +76,7 @@ def test_cli_validate_prints_the_summary() -> None:
     ):
         assert heading in outcome.output
     assert "  sap  " in outcome.output
+    assert "offerings, 27 assured combinations" in outcome.output
 
 
 def test_demo_prints_the_summary() -> None:
