@@ -42,12 +42,14 @@ def _reprice(client: TestClient, auth: Any, monthly: str) -> None:
     activate(client, auth, code="NET-MPLS", version=2)
 
 
+@pytest.mark.usefixtures("without_assured_combinations")  # repricing breaks shipped bands
 def test_a_test_changes_the_catalog_and_is_answered_from_it(client: TestClient, auth: Any) -> None:
     SEEN["app"], SEEN["price"] = client.app, _list_price(client, auth)
     _reprice(client, auth, "1200.00")
     assert _list_price(client, auth) == "1200.00"
 
 
+@pytest.mark.usefixtures("without_assured_combinations")  # repricing breaks shipped bands
 def test_the_next_test_finds_the_catalog_as_it_was(client: TestClient, auth: Any) -> None:
     if "app" not in SEEN:
         pytest.skip("runs after the test before it")
