@@ -14,11 +14,24 @@ import os
 import pickle
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from app.assurance import Verdict, run_suite
+from app.assurance.impact import affected
+from app.auth.principal import SYSTEM
+from app.auth.service import create_key
+from app.bootstrap import create_app
 from app.configurator import ConfigurationRequest, Limits, Solution, configure
+from app.kit.database import Database
+from app.kit.migrate import upgrade
+from app.kit.settings import Settings
+from app.portfolio.catalog.service import import_snapshot
 from app.quoting.solver_pool import SolverPool
 from benchmarks.report import RESULTS, machine, median, today, write_section
 from catalog import CatalogSnapshot, load_default_catalog
@@ -85,6 +98,56 @@ def _command(workers: int, runs: int) -> list[float]:
     return measured
 
 
+def _widest_rule(snapshot: CatalogSnapshot) -> tuple[str, int]:
+    """The rule whose edit reaches the most combinations (and how many)."""
+    reach = {}
+    for rule in snapshot.rules:
+        edited = rule.model_copy(update={"message": rule.message + " (edited)"})
+        rules = tuple(edited if other is rule else other for other in snapshot.rules)
+        after = snapshot.model_copy(update={"rules": rules})
+        reach[rule.id] = len(affected(snapshot, after, snapshot.assurances))
+    widest = max(sorted(reach), key=lambda rule_id: reach[rule_id])
+    return widest, reach[widest]
+
+
+def _gated_edits(snapshot: CatalogSnapshot, rule_id: str, runs: int) -> list[float]:
+    """``PATCH /v1/rules/{rule_id}`` (its message) through the whole API on SQLite, with the
+    service's solver pool: the gate's trial, the affected combinations solved on the catalog
+    the edit makes, and the write."""
+    with tempfile.TemporaryDirectory() as directory:
+        database = Database(f"sqlite:///{Path(directory) / 'bench.db'}")
+        upgrade(database.engine)
+        with Session(database.engine) as session, session.begin():
+            import_snapshot(session, SYSTEM, snapshot, trusted=True)
+            key = create_key(session, name="bench", role="portfolio")
+        headers = {"Authorization": f"Bearer {key}"}
+        path = f"/v1/rules/{rule_id}"
+        with TestClient(create_app(Settings(), database)) as client:
+            edits = iter(range(10**6))
+
+            def edit() -> None:
+                tag = client.get(path, headers=headers).headers["ETag"]
+                patch = {"message": f"Edited by the benchmark ({next(edits)})."}
+                started = time.perf_counter()
+                response = client.patch(
+                    path,
+                    json=patch,
+                    headers={**headers, "If-Match": tag,
+                             "Content-Type": "application/merge-patch+json"},
+                )  # fmt: skip
+                measured.append(time.perf_counter() - started)
+                assert response.status_code == 200, response.text
+
+            measured: list[float] = []
+            for _ in range(2):
+                edit()  # start and warm the solver workers
+            measured.clear()
+            for _ in range(runs):
+                edit()
+        database.dispose()
+    return measured
+
+
 def _row(label: str, measured: list[float], target: str = "") -> str:
     spread = f"{min(measured):.2f} to {max(measured):.2f} s" if len(measured) > 1 else ""
     return f"| {label} | {median(measured):.2f} s | {spread} | {target} |"
@@ -104,6 +167,9 @@ def main() -> None:
     command_runs = max(3, runs // 2)
     inline_command, pool_command = _command(1, command_runs), _command(POOL_WORKERS, command_runs)
     print(f"command: in process {median(inline_command):.2f} s, pool {median(pool_command):.2f} s")
+    rule_id, reached = _widest_rule(snapshot)
+    gated = _gated_edits(snapshot, rule_id, runs)
+    print(f"gated rule edit ({rule_id}, {reached} combinations): median {median(gated):.2f} s")
     slowest = sorted(verdicts, key=lambda verdict: verdict.seconds, reverse=True)[:3]
     target = f"<= {TARGET_SECONDS:g} s"
     lines = [
@@ -125,6 +191,8 @@ def main() -> None:
              inline_command),
         _row(f"`offerwright catalog assure` (a fresh process, {POOL_WORKERS} solver processes)",
              pool_command),
+        _row(f"`PATCH /v1/rules/{rule_id}` through the API on SQLite: the catalog gate runs "
+             f"the {reached} combinations the rule reaches, then writes", gated),
         "",
         "Slowest combinations in process: "
         + ", ".join(f"{v.combination} {v.seconds * 1000:.0f} ms" for v in slowest)
