@@ -30,7 +30,7 @@ from app.assurance import repository
 from app.assurance.impact import affected, relevant_part
 from app.assurance.suite import Solve, Verdict, assess
 from app.auth import Principal
-from app.configurator import ConfigurationRequest, Limits, Solution
+from app.configurator import ConfigurationRequest, Limits, Solution, configure
 from app.kit.database import Database, released
 from app.kit.errors import (
     AssuranceBroken,
@@ -50,11 +50,22 @@ from app.portfolio import (
     load_active_snapshot,
     version_component,
 )
-from app.quoting import Solver
+from app.quoting import InlineSolver, Solver, SolverPool
 from catalog import AssuredCombination, CatalogSnapshot
 
 # How often a change is judged again when other changes keep landing while it is solved.
 ATTEMPTS = 3
+
+Remembered = dict[str, tuple[tuple[Any, ...], Verdict]]
+_SHARED: dict[Limits, Remembered] = {}
+_LOCK = threading.Lock()
+
+
+def _configures(solver: Solver) -> bool:
+    """Whether ``solver`` answers with the configurator itself (in process or on the pool)."""
+    if isinstance(solver, InlineSolver):
+        return True
+    return isinstance(solver, SolverPool) and solver.solves_with(configure)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +146,14 @@ class Assurance:
         self.database, self.catalog, self.solver, self.limits = database, catalog, solver, limits
         self.workers = max(1, workers)
         # Each combination's last verdict and the part of the catalog it was found on: one
-        # entry per combination, so it stays as small as the suite.
-        self._remembered: dict[str, tuple[tuple[Any, ...], Verdict]] = {}
-        self._lock = threading.Lock()
+        # entry per combination, so it stays as small as the suite. Shared by every service
+        # of this process that solves with the configurator itself under the same limits
+        # (its answer is a function of that part); a solver of another kind keeps its own.
+        if _configures(solver):
+            self._remembered = _SHARED.setdefault(limits, {})
+        else:
+            self._remembered = {}
+        self._lock = _LOCK
 
     # -- solving ---------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
         Price,
         Totals,
     )
-    from app.quoting.solver_pool import InlineSolver, Solver
+    from app.quoting.solver_pool import InlineSolver, Solver, SolverPool
 else:
     __getattr__ = lazy_face(__name__)
 
@@ -42,6 +42,7 @@ __all__ = [
     "Percent",
     "Price",
     "Solver",
+    "SolverPool",
     "Totals",
     "bundle_body",
     "solve",

@@ -89,6 +89,9 @@ class SolverPool:
         self._files: dict[str, Path] = {}  # revision key -> pickled snapshot, newest last
         self._users: Counter[str] = Counter()  # revision key -> solves using its file
 
+    def solves_with(self, solve: Solve) -> bool:
+        return self._solve is solve
+
     def _file(self, key: str, snapshot: CatalogSnapshot) -> str:
         """The pickled snapshot's file for ``key``, written once; the caller holds a use of
         it (``_release`` gives it back). Files of older revisions go once no solve uses
