@@ -85,6 +85,21 @@ def assured_v2(client: TestClient, auth: Auth) -> None:
     move_v2(client, auth, "assured", "approver-2")
 
 
+_GATED = tuple(
+    f"/v1/{path}"
+    for path in (
+        "components/",
+        "capabilities",
+        "competencies",
+        "delivery-centres",
+        "price-books",
+        "rules",
+        "offerings",
+        "catalog/import",
+    )
+)
+
+
 @dataclass(frozen=True)
 class Case:
     """One call of one route: who may make it, and what an allowed call returns."""
@@ -106,6 +121,11 @@ class Case:
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}" + (f" {self.note}" if self.note else "")
+
+    @property
+    def changes_the_catalog(self) -> bool:
+        """A write the catalog gate may judge (a version moved, a record written, an import)."""
+        return self.method != "GET" and self.path.startswith(_GATED)
 
     def call(self, client: TestClient, headers: dict[str, str]) -> Response:
         if self.if_match:
