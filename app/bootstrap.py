@@ -19,7 +19,7 @@ from app.assurance import endpoints as assurance
 from app.assurance.service import Assurance
 from app.audit import endpoints as audit
 from app.auth import RESERVED_PREFIX, SYSTEM, Principal
-from app.auth.throttle import FailedLogins
+from app.auth.throttle import FailedLogins, SignInThrottle
 from app.configurator import Limits
 from app.delivery import endpoints as work_packages
 from app.documents import InlineRenderer, Pdf
@@ -59,6 +59,9 @@ from app.quoting.configurations import endpoints as configurations
 from app.quoting.configurations.options import OptionsEngines
 from app.quoting.quotes import endpoints as quotes
 from app.quoting.solver_pool import InlineSolver, Solver, SolverPool
+from app.web import errors as page_errors
+from app.web import pages as web_pages
+from app.web.csrf import Csrf
 from app.webhooks import DELIVER_TASK, deliver, make_client
 from app.webhooks import endpoints as webhooks
 from catalog import load_default_catalog
@@ -277,6 +280,9 @@ def create_app(
             Assurance: assurance_service,
             CatalogGate: gate,
             FailedLogins: FailedLogins(settings.auth_failures_per_minute),
+            SignInThrottle: SignInThrottle(
+                settings.sign_in_failures_per_account, settings.sign_in_failures_per_address
+            ),
             health.Health: health.Health(shell.database),
             RevisionCache: RevisionCache(),
             OptionsEngines: OptionsEngines(
@@ -285,6 +291,7 @@ def create_app(
         }),
     )  # fmt: skip
     problems.install(app)
+    page_errors.install(app)  # pages answer their errors as pages
     contract.install(app)
     app.add_middleware(
         BufferedBody,
@@ -294,6 +301,8 @@ def create_app(
         timeout=settings.body_timeout_seconds,
         eager_limit=settings.max_body_bytes,
     )
+    secure = (settings.public_base_url or "").startswith("https://")
+    app.add_middleware(Csrf, database=shell.database, secure=secure)  # forms of the web app
     app.add_middleware(SecurityHeaders)  # outermost of ours: every answer carries them
     app.include_router(health.router)
     app.include_router(api_docs.router)
@@ -313,6 +322,7 @@ def create_app(
     app.include_router(work_packages.router)
     app.include_router(webhooks.router)
     app.include_router(jobs_endpoints.router)
+    app.include_router(web_pages.router)
     return app
 
 

@@ -22,9 +22,14 @@ catalog_app = typer.Typer(
 )
 db_app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys: create and revoke.", no_args_is_help=True)
+users_app = typer.Typer(
+    help="People's accounts for the web app: create, disable, reset a password.",
+    no_args_is_help=True,
+)
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
+app.add_typer(users_app, name="users")
 
 
 def _shell() -> Any:
@@ -55,6 +60,8 @@ def _migrated_shell() -> Any:
 
 def _fail(error: OfferwrightError) -> NoReturn:
     typer.echo(f"error: {error.detail}", err=True)
+    for problem in getattr(error, "problems", ()):
+        typer.echo(f"  {problem.field}: {problem.message}", err=True)
     raise typer.Exit(code=1)
 
 
@@ -178,6 +185,86 @@ def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) ->
     except OfferwrightError as error:
         _fail(error)
     typer.echo(f"revoked key {name!r}")
+
+
+def _new_password(given: str | None) -> str:
+    """The password given, or one asked for twice without echo; a generated one is shown."""
+    if given is not None:
+        return given
+    asked: str = typer.prompt("password (12 characters or more)", hide_input=True,
+                              confirmation_prompt=True)  # fmt: skip
+    return asked
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Option(help="The person's e-mail address (their sign-in).")],
+    name: Annotated[str, typer.Option(help="Their name as pages show it.")],
+    role: Annotated[str, typer.Option(help="sales, portfolio, approver, delivery or admin.")],
+    centre: Annotated[
+        str | None, typer.Option(help="The delivery centre code (delivery users only).")
+    ] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            help="The password (asked for without echo when left out).",
+            envvar="OFFERWRIGHT_NEW_PASSWORD",
+        ),
+    ] = None,
+) -> None:
+    """Create an account for a person to sign in to the web app."""
+    from app.accounts import create_account
+    from app.auth.principal import SYSTEM
+
+    database = _migrated_database()
+    secret = _new_password(password)
+    try:
+        with database.transaction(write=True) as session:
+            account = create_account(session, SYSTEM, email=email, name=name, role=role,
+                                     password=secret, centre=centre)  # fmt: skip
+    except OfferwrightError as error:
+        _fail(error)
+    typer.echo(f"created {account.role} account {account.email} ({account.name})")
+
+
+@users_app.command("disable")
+def users_disable(email: Annotated[str, typer.Argument(help="The account's e-mail.")]) -> None:
+    """Disable an account: its sessions end at once, it can no longer sign in."""
+    from app.accounts import disable_account
+    from app.auth.principal import SYSTEM
+
+    database = _migrated_database()
+    try:
+        with database.transaction(write=True) as session:
+            changed = disable_account(session, SYSTEM, email)
+    except OfferwrightError as error:
+        _fail(error)
+    typer.echo(f"disabled {email.strip().lower()}" + ("" if changed else " (it already was)"))
+
+
+@users_app.command("reset-password")
+def users_reset_password(
+    email: Annotated[str, typer.Argument(help="The account's e-mail.")],
+    password: Annotated[
+        str | None,
+        typer.Option(
+            help="The new password (asked for without echo when left out).",
+            envvar="OFFERWRIGHT_NEW_PASSWORD",
+        ),
+    ] = None,
+) -> None:
+    """Set a new password; every session of the account ends."""
+    from app.accounts import reset_account_password
+    from app.auth.principal import SYSTEM
+
+    database = _migrated_database()
+    secret = _new_password(password)
+    try:
+        with database.transaction(write=True) as session:
+            reset_account_password(session, SYSTEM, email, secret)
+    except OfferwrightError as error:
+        _fail(error)
+    typer.echo(f"new password set for {email.strip().lower()}; its sessions have ended")
 
 
 KEEP_ALIVE_SECONDS = 20
@@ -404,6 +491,7 @@ def demo() -> None:
     database = _database()
     upgrade(database.engine)
     keys: dict[str, str] = {}
+    people: dict[str, str] = {}
     with database.transaction(write=True) as session:
         report = import_snapshot(session, SYSTEM, snapshot, trusted=True).as_dict()
         for role in ROLES:
@@ -411,6 +499,8 @@ def demo() -> None:
             # A key from an earlier demo run exists (Conflict): keys are only ever shown once.
             with contextlib.suppress(OfferwrightError):
                 keys[role] = _create_key(session, name=f"demo-{role}", role=role, centre=centre)
+            with contextlib.suppress(OfferwrightError):  # so is a password
+                people[role] = _create_demo_user(session, role, centre)
     url = database.engine.url.render_as_string(hide_password=True)
     typer.echo(
         f"\nDatabase {url}: {report['components_created']} component(s) imported, "
@@ -421,6 +511,16 @@ def demo() -> None:
         typer.echo(f"  demo {shown} key: {key}{bound}")
     if not keys:
         typer.echo("  demo keys exist from an earlier run (create more: offerwright keys create)")
+    if people:
+        typer.echo("\nSign in to the web app (`offerwright serve`, then http://127.0.0.1:8000/):")
+    for shown, password in people.items():
+        typer.echo(f"  {shown:<9} {DEMO_EMAIL.format(role=shown):<28} password: {password}")
+    if not people:
+        typer.echo(
+            "\nDemo users exist from an earlier run (offerwright users reset-password "
+            + DEMO_EMAIL.format(role="sales")
+            + ")"
+        )
     with database.transaction(write=False) as session:
         _show_demo_quote(session)
         _show_demo_configuration(session)
@@ -585,6 +685,26 @@ DEMO_REQUEST: dict[str, Any] = {
 
 # A delivery key sees one centre's work: Brno delivers the worked example's Linux VMs.
 DEMO_DELIVERY_CENTRE = "CZ-BRN"
+DEMO_EMAIL = "{role}@demo.offerwright.example"
+DEMO_NAMES = {
+    "sales": "Sam Seller", "portfolio": "Pat Portfolio", "approver": "Alex Approver",
+    "delivery": "Dana Delivery", "admin": "Ada Admin",
+}  # fmt: skip
+
+
+def _create_demo_user(session: Any, role: str, centre: str | None) -> str:
+    """A demo account of ``role`` with a new random password (returned: shown once)."""
+    import secrets
+
+    from app.accounts import create_account
+    from app.auth.principal import SYSTEM
+
+    password = secrets.token_urlsafe(12)
+    create_account(session, SYSTEM, email=DEMO_EMAIL.format(role=role), name=DEMO_NAMES[role],
+                   role=role, password=password, centre=centre)  # fmt: skip
+    return password
+
+
 DEMO_CUSTOMER = {"name": "Acme Logistics GmbH", "country": "DE", "contact": "Jana Novak"}
 DEMO_PROPOSAL_PDF = "offerwright-demo-proposal.pdf"
 

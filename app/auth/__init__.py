@@ -1,5 +1,5 @@
-"""Auth: API keys (machines), principals and their permissions, who sees which fields, and
-the request dependencies that check them once per request.
+"""Auth: API keys (machines), people's accounts and web sessions, principals and their
+permissions, who sees which fields, and the request dependencies that check them once per request.
 
 Other domains use the names below, and only these; each is imported when first read
 (app.kit.faces says why).
@@ -31,6 +31,27 @@ if TYPE_CHECKING:
     from app.auth.bodies import json_document, json_model
     from app.auth.principal import SYSTEM, Permission, Principal, Role
     from app.auth.service import RESERVED_PREFIX
+    from app.auth.sessions import (
+        SESSION_COOKIE,
+        Lifetimes,
+        SignedIn,
+        end_session,
+        resolve_session,
+        start_session,
+        touch_session,
+    )
+    from app.auth.throttle import SignInThrottle
+    from app.auth.users import (
+        MIN_PASSWORD,
+        all_users,
+        check_sign_in,
+        create_user,
+        disable_user,
+        enable_user,
+        find_user,
+        normal_email,
+        reset_password,
+    )
     from app.auth.visibility import (
         COST_FIELDS,
         DELIVERY_DESCRIPTION,
@@ -50,7 +71,9 @@ __all__ = [
     "JSON",
     "KIND_OF_COLLECTION",
     "MERGE_PATCH",
+    "MIN_PASSWORD",
     "RESERVED_PREFIX",
+    "SESSION_COOKIE",
     "SYSTEM",
     "Audience",
     "AuditReader",
@@ -60,20 +83,35 @@ __all__ = [
     "Cursor",
     "DbSession",
     "JsonBody",
+    "Lifetimes",
     "Limit",
     "MergePatchBody",
     "Permission",
     "Principal",
     "QuoteMaker",
     "Role",
+    "SignInThrottle",
+    "SignedIn",
     "Writing",
+    "all_users",
     "audience",
+    "check_sign_in",
     "cost_fields_in",
+    "create_user",
+    "disable_user",
+    "enable_user",
+    "end_session",
+    "find_user",
     "json_body",
     "json_document",
     "json_model",
     "merge_patch_body",
+    "normal_email",
     "requires",
+    "reset_password",
+    "resolve_session",
     "sees_cost",
+    "start_session",
+    "touch_session",
     "visible",
 ]

@@ -23,6 +23,7 @@ Permission = Literal[
     "proposal.read_all",  # every proposal, not only one's own
     "proposal.approve",  # approve or decline proposals of others (four eyes)
     "webhooks.manage",  # webhook endpoints, their secrets and delivery logs
+    "users.manage",  # people's accounts: create, disable, reset a password
 ]
 
 _READ: frozenset[Permission] = frozenset({"catalog.read", "delivery.read_all", "quote.price"})
@@ -43,6 +44,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
         "proposal.create",
         "proposal.read_all",
         "webhooks.manage",
+        "users.manage",
     },
 }
 

@@ -37,6 +37,8 @@ def create_key(session: Session, *, name: str, role: str, centre: str | None = N
         raise Invalid(f"unknown delivery centre {centre!r} (import the catalog first)")
     if not name.strip() or len(name) > 100:
         raise Invalid("a key name is 1 to 100 characters")
+    if "@" in name:  # people's principals are their e-mail addresses
+        raise Invalid("a key name holds no '@' (e-mail addresses name people's accounts)")
     if name.startswith(RESERVED_PREFIX):
         raise Invalid(f"key names starting with {RESERVED_PREFIX!r} are the system's own")
     if session.scalar(select(ApiKey).where(ApiKey.name == name)) is not None:

@@ -49,3 +49,28 @@ def server_options(settings: Settings) -> dict[str, Any]:
     if not settings.trusted_proxy_list:
         return {"proxy_headers": False}
     return {"proxy_headers": True, "forwarded_allow_ips": settings.trusted_proxy_list}
+
+
+class SignInThrottle:
+    """Failed sign-ins, counted per account and per address (moving windows of five
+    minutes). Past either limit, a sign-in is refused until the window moves on — slower
+    guessing, never a lock-out an attacker could make permanent: the wait is minutes, and
+    the account's owner can always sign in from elsewhere once the address limit trips."""
+
+    def __init__(self, per_account: int, per_address: int) -> None:
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._account = RateLimitItemPerMinute(per_account, 5)
+        self._address = RateLimitItemPerMinute(per_address, 5)
+
+    def wait(self, account: str, address: str) -> int:
+        """Seconds to wait before another try is heard (0: go ahead)."""
+        waits = [
+            math.ceil(self._limiter.get_window_stats(item, key)[0] - time.time())
+            for item, key in ((self._account, f"account:{account}"), (self._address, address))
+            if not self._limiter.test(item, key)
+        ]
+        return max([1, *waits]) if waits else 0
+
+    def failed(self, account: str, address: str) -> None:
+        self._limiter.hit(self._account, f"account:{account}")
+        self._limiter.hit(self._address, address)

@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     max_import_bytes: int = 64 * 1_048_576
     # Failed authentications allowed per client address and minute before 429.
     auth_failures_per_minute: int = 10
+    # People's sign-in: a session ends after this long without a request, and at the latest
+    # this long after sign-in; failed sign-ins allowed per account and per client address
+    # within five minutes before a sign-in is refused until the window moves on.
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    sign_in_failures_per_account: int = 5
+    sign_in_failures_per_address: int = 30
     # Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names
     # the client. Empty: none; the TCP peer is the client, whatever headers it sends.
     trusted_proxies: str = ""

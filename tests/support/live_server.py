@@ -17,6 +17,7 @@ import uvicorn
 
 from app.auth.principal import SYSTEM
 from app.auth.service import create_key
+from app.auth.users import create_user
 from app.bootstrap import create_app
 from app.kit.database import Database
 from app.kit.migrate import upgrade
@@ -27,10 +28,33 @@ from catalog.loader import load_default_catalog
 _numbers = itertools.count(1)
 
 
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass(frozen=True)
+class Person:
+    """A web app account as a test signs in with it."""
+
+    email: str
+    password: str
+    name: str
+
+
 @dataclass(frozen=True)
 class LiveServer:
     url: str
     database: Database
+
+    def user(self, role: str, *, centre: str | None = None, name: str | None = None) -> Person:
+        """A new account of ``role`` (a delivery account at CZ-BRN unless ``centre`` says)."""
+        number = next(_numbers)
+        person = Person(f"{role}-{number}@example.com", PASSWORD, name or f"{role.title()} {number}")
+        if role == "delivery":
+            centre = centre or "CZ-BRN"
+        with self.database.transaction(write=True) as session:
+            create_user(session, email=person.email, name=person.name, role=role,
+                        password=person.password, centre=centre)  # fmt: skip
+        return person
 
     def key(self, role: str, name: str | None = None) -> str:
         """A new API key of ``role``, in clear."""

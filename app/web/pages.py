@@ -1,0 +1,121 @@
+"""The shell of the web app: sign-in, sign-out, the home page of each role, and the static
+files. Thin: the accounts, sessions and throttling are app.auth's."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import anyio.to_thread
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.auth import (
+    SESSION_COOKIE,
+    SignInThrottle,
+    check_sign_in,
+    end_session,
+    normal_email,
+    start_session,
+)
+from app.kit.database import Database
+from app.kit.settings import Settings
+from app.kit.wiring import wired
+from app.web.auth import Person, lifetimes
+from app.web.errors import mark_page, safe_next
+from app.web.forms import read_form
+from app.web.rendering import STATIC, render, static_file
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(mark_page)])
+Db = Annotated[Database, Depends(wired(Database))]
+AppSettings = Annotated[Settings, Depends(wired(Settings))]
+Throttle = Annotated[SignInThrottle, Depends(wired(SignInThrottle))]
+
+
+@router.get("/static/{name}")
+def web_static(name: str) -> Response:
+    """The app's stylesheet, script and icon; URLs carry a hash of the content, so a
+    browser may keep them for good."""
+    if name not in STATIC:
+        return Response(status_code=404, headers={"Cache-Control": "no-store"})
+    return Response(
+        static_file(name),
+        media_type=STATIC[name],
+        headers={"Cache-Control": "public, max-age=31536000, immutable"},
+    )
+
+
+@router.get("/sign-in")
+def sign_in_page(
+    request: Request, next: str = "/", expired: str | None = None, signed_out: str | None = None
+) -> Response:
+    notice = None
+    if expired:
+        notice = "Your session has ended. Sign in again to carry on."
+    elif signed_out:
+        notice = "You have signed out."
+    return render(request, "sign_in.html", {
+        "next": safe_next(next), "notice": notice, "email": "", "error": None,
+    })  # fmt: skip
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/sign-in")
+async def sign_in(
+    request: Request, database: Db, settings: AppSettings, throttle: Throttle
+) -> Response:
+    form = await read_form(request)
+    email, password = normal_email(form.one("email")), form.raw("password")
+    target = safe_next(form.one("next"))
+    context = {"next": target, "notice": None, "email": email}
+    wait = throttle.wait(email, _client(request))
+    if wait:
+        message = f"Too many failed sign-ins. Try again in {wait} seconds."
+        return render(request, "sign_in.html", {**context, "error": message}, status=429,
+                      headers={"Retry-After": str(wait)})  # fmt: skip
+    if not email or not password:
+        return render(request, "sign_in.html", {
+            **context, "error": "Enter your e-mail address and your password.",
+        }, status=422)  # fmt: skip
+
+    def attempt() -> str | None:
+        with database.transaction(write=True) as session:
+            user = check_sign_in(session, email, password)
+            if user is None:
+                return None
+            return start_session(
+                session, user, lifetimes(settings), address=_client(request),
+                user_agent=request.headers.get("user-agent"),
+            )  # fmt: skip
+
+    token = await anyio.to_thread.run_sync(attempt)
+    if token is None:
+        throttle.failed(email, _client(request))
+        return render(request, "sign_in.html", {
+            **context, "error": "That e-mail address and password do not match an account.",
+        }, status=401)  # fmt: skip
+    answer = RedirectResponse(target, status_code=303)
+    answer.set_cookie(
+        SESSION_COOKIE, token, max_age=settings.session_absolute_hours * 3600, path="/",
+        httponly=True, samesite="lax", secure=request.url.scheme == "https",
+    )  # fmt: skip
+    return answer
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, database: Db) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        with database.transaction(write=True) as session:
+            end_session(session, token)
+    answer = RedirectResponse("/sign-in?signed_out=1", status_code=303)
+    answer.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
+                         secure=request.url.scheme == "https")  # fmt: skip
+    return answer
+
+
+@router.get("/")
+def home(request: Request, person: Person) -> Response:
+    return render(request, "home.html", {"person": person})
