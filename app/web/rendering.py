@@ -20,6 +20,10 @@ from app.auth import Permission, Principal, SignedIn
 
 STATIC = {
     "app.css": "text/css",
+    # each area's own rules, linked from its templates' head block
+    "selling.css": "text/css",
+    "workspace.css": "text/css",
+    "admin.css": "text/css",
     "htmx.min.js": "text/javascript",
     "favicon.svg": "image/svg+xml",
 }
