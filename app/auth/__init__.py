@@ -51,6 +51,7 @@ if TYPE_CHECKING:
         find_user,
         normal_email,
         reset_password,
+        signed_in_user,
     )
     from app.auth.visibility import (
         COST_FIELDS,
@@ -111,6 +112,7 @@ __all__ = [
     "reset_password",
     "resolve_session",
     "sees_cost",
+    "signed_in_user",
     "start_session",
     "touch_session",
     "visible",

@@ -5,7 +5,10 @@ e-mail, which no API key name may contain: a person and a machine never share a 
 
 from __future__ import annotations
 
+import os
 import re
+import threading
+from dataclasses import dataclass
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -127,16 +130,45 @@ def reset_password(session: Session, email: str, password: str) -> User:
     return user
 
 
-def check_sign_in(session: Session, email: str, password: str) -> User | None:
-    """The enabled account these credentials open, or None (the same work either way)."""
-    user = session.scalar(select(User).where(User.email == normal_email(email)))
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """An account a sign-in opened, and its password's new hash when the hasher's
+    parameters moved on since it was hashed (written with the session)."""
+
+    user_id: int
+    rehashed: str | None
+
+
+# Argon2id is made to cost memory and time (64 MiB each here): at most one check per core
+# at once, so a crowd signing in queues for the processor instead of exhausting memory.
+_CHECKING = threading.BoundedSemaphore(os.cpu_count() or 1)
+
+
+def check_sign_in(session: Session, email: str, password: str) -> Checked | None:
+    """The enabled account these credentials open, or None (the same work either way).
+    Reads only: the hash is checked outside any write transaction."""
+    row = session.execute(
+        select(User.id, User.password_hash, User.disabled_at).where(
+            User.email == normal_email(email)
+        )
+    ).first()
     if len(password) > MAX_PASSWORD:
         return None
-    valid, updated = PASSWORDS.verify_and_update(
-        password, user.password_hash if user is not None else _ABSENT
-    )
-    if user is None or not valid or user.disabled_at is not None:
+    with _CHECKING:
+        valid, updated = PASSWORDS.verify_and_update(
+            password, row.password_hash if row is not None else _ABSENT
+        )
+    if row is None or not valid or row.disabled_at is not None:
         return None
-    if updated is not None:  # the hasher's parameters moved on since it was hashed
-        user.password_hash = updated
+    return Checked(row.id, updated)
+
+
+def signed_in_user(session: Session, checked: Checked) -> User | None:
+    """The account a check opened, in a write transaction: its rehash stored; None when it
+    was disabled in between."""
+    user = session.get(User, checked.user_id)
+    if user is None or user.disabled_at is not None:
+        return None
+    if checked.rehashed is not None:
+        user.password_hash = checked.rehashed
     return user

@@ -15,6 +15,7 @@ from app.auth import (
     check_sign_in,
     end_session,
     normal_email,
+    signed_in_user,
     start_session,
 )
 from app.kit.database import Database
@@ -81,8 +82,12 @@ async def sign_in(
         }, status=422)  # fmt: skip
 
     def attempt() -> str | None:
+        with database.transaction(write=False) as session:
+            checked = check_sign_in(session, email, password)
+        if checked is None:
+            return None
         with database.transaction(write=True) as session:
-            user = check_sign_in(session, email, password)
+            user = signed_in_user(session, checked)
             if user is None:
                 return None
             return start_session(

@@ -18,11 +18,11 @@ def server(request, tmp_path_factory) -> Iterator[Served]:  # type: ignore[no-un
     # A trickling body is cut off after 8 s rather than the default 30: the same 408, and
     # the suite does not sit out the difference.
     if request.param == "sqlite":
-        with served(directory, body_timeout_seconds="8") as running:
+        with served(directory, body_timeout_seconds="8", people=("sales",)) as running:
             yield running
         return
     with (
         postgres_schema(request.getfixturevalue("postgres_url")) as url,
-        served(directory, url, body_timeout_seconds="8") as running,
+        served(directory, url, body_timeout_seconds="8", people=("sales",)) as running,
     ):
         yield running

@@ -40,6 +40,9 @@ OPTIONS: dict[str, Any] = {
 ROOT = Path(__file__).resolve().parents[2]
 
 
+PASSWORD = "served web password"
+
+
 @dataclass
 class Served:
     url: str
@@ -127,6 +130,7 @@ def served(
     python: str = sys.executable,
     source: Path | None = ROOT,
     workers: int = 0,
+    people: tuple[str, ...] = (),
     **settings: str,
 ) -> Iterator[Served]:
     """``offerwright serve`` in ``directory`` (its SQLite file there unless a URL is given),
@@ -134,7 +138,8 @@ def served(
     stopped (and waited for) on exit. ``python -m app.cli`` runs every command, with
     ``source`` first on PYTHONPATH (None: whatever that interpreter has installed).
     ``workers``: ``offerwright worker`` processes beside it (PostgreSQL's background jobs,
-    such as PDF renders; on SQLite the server runs them itself)."""
+    such as PDF renders; on SQLite the server runs them itself). ``people``: roles that get
+    a web app account each (``<role>@served.example``, password ``PASSWORD``)."""
     env = {**os.environ, **{f"OFFERWRIGHT_{k.upper()}": v for k, v in settings.items()}}
     if "jobs" not in settings:
         env.pop("OFFERWRIGHT_JOBS", None)  # the tests' own choice: served runs as deployed
@@ -153,6 +158,11 @@ def served(
             python, env, directory, "keys", "create", "--name", role, "--role", role, *centre
         )
         keys[role] = out.strip().splitlines()[-1]
+    for role in people:
+        centre = ["--centre", "CZ-BRN"] if role == "delivery" else []
+        _run(python, {**env, "OFFERWRIGHT_NEW_PASSWORD": PASSWORD}, directory, "users",
+             "create", "--email", f"{role}@served.example", "--name", f"Served {role}",
+             "--role", role, *centre)  # fmt: skip
     port = _free_port()
     log = directory / "serve.log"
     process = subprocess.Popen(
