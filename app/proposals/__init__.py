@@ -24,6 +24,9 @@ if TYPE_CHECKING:
         read_revision,
     )
     from app.proposals.schemas import Customer as CustomerSchema
+    from app.proposals.schemas import ProposalCreate
+    from app.proposals.service import Services as ProposalServices
+    from app.proposals.service import create as create_proposal
 else:
     __getattr__ = lazy_face(__name__)
 
@@ -38,7 +41,10 @@ __all__ = [
     "LevelTerms",
     "Line",
     "PackageContent",
+    "ProposalCreate",
+    "ProposalServices",
     "choices_of",
+    "create_proposal",
     "read_revision",
     "render_contract",
 ]

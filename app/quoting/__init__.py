@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 from app.kit.faces import lazy_face
 
 if TYPE_CHECKING:
-    from app.quoting.configurations.service import ConfigurationIn, bundle_body, solve
+    from app.quoting.configurations.options import OptionsEngines, options
+    from app.quoting.configurations.service import (
+        ConfigurationIn,
+        bundle_body,
+        configure,
+        request_problems,
+        solve,
+    )
     from app.quoting.schemas import (
         Answer,
         Bundle,
@@ -20,6 +27,7 @@ if TYPE_CHECKING:
         InfeasibleProblem,
         Money,
         Need,
+        OptionsRequest,
         Percent,
         Price,
         Totals,
@@ -39,11 +47,16 @@ __all__ = [
     "InlineSolver",
     "Money",
     "Need",
+    "OptionsEngines",
+    "OptionsRequest",
     "Percent",
     "Price",
     "Solver",
     "SolverPool",
     "Totals",
     "bundle_body",
+    "configure",
+    "options",
+    "request_problems",
     "solve",
 ]

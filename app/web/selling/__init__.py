@@ -1,0 +1,1 @@
+"""Guided selling: needs, live options, good/better/best, and creating the proposal."""
