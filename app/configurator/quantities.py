@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -31,6 +32,7 @@ from app.configurator.scope import holds_when_nothing_is_chosen
 from catalog.rules import QuantityRule
 
 MAX_CACHED = 100_000
+MAX_REUSABLE = 32  # choice models kept for reuse (a few needs and targets at a time)
 MAX_SECONDS = 10.0  # one CP-SAT call at most, whatever the click's own limit
 Part = tuple[frozenset[str], tuple[Need, ...]]
 
@@ -103,6 +105,7 @@ class QuantityCheck:
             if not holds_when_nothing_is_chosen(rule)
         ]
         self._cache: dict[Part, bool] = {}
+        self._reusables: dict[object, Any] = {}
         self._loose = frozenset(
             code
             for code, bounds in self._bounds.items()
@@ -239,6 +242,24 @@ class QuantityCheck:
         also stay within the bound. A choice ``accept`` refuses (the exact availability
         product, which the rounded bound can overshoot by a hair) is excluded and the
         search repeated. SolverTimeout if CP-SAT cannot tell within ``seconds``."""
+        # First on the model of these needs and this bound, built once and asked again
+        # under each call's assumptions (profiled: building it was 56 % of a click with an
+        # availability target, which escalates most probes here).
+        model, chosen, quantity, literal = self._reusable(needs, availability)
+        model.clear_assumptions()
+        model.add_assumptions([literal(assumed) for assumed in assumptions])
+        solver = _solver(seconds)
+        # Asked dozens of times a click: presolve and probing were most of each small solve
+        # (measured, as for the explanations' assumption checks).
+        solver.parameters.cp_model_presolve = False
+        solver.parameters.cp_model_probing_level = 0
+        if not _decided(solve_model(solver, model)):
+            return None
+        found = frozenset(c for c in self.choices.codes if solver.value(quantity[c]) > 0)
+        if accept(found):
+            return found
+        # A near miss (the exact product below the target): searched again on a model of
+        # its own, where excluding it cannot outlive this question.
         model, chosen, quantity = self._choice_model(assumptions, needs)
         if availability is not None:
             terms, bound = availability
@@ -277,9 +298,45 @@ class QuantityCheck:
             raise SolverTimeout("the best availability was not proved within the time limit")
         return frozenset(c for c in self.choices.codes if solver.value(quantity[c]) > 0)
 
+    def _reusable(
+        self, needs: tuple[Need, ...], availability: tuple[dict[str, int], int] | None
+    ) -> tuple[
+        cp_model.CpModel,
+        dict[str, SatLiteral],
+        dict[str, cp_model.IntVar],
+        Callable[[int], SatLiteral],
+    ]:
+        """The choice model of ``needs`` (and the availability bound), without assumptions:
+        built once, then asked under each call's assumptions (CP-SAT's own)."""
+        # Clauses are only ever appended (a residency or level first asked adds its own):
+        # their count tells a model built before them.
+        key = (len(self.choices.clauses), needs, None if availability is None else
+               (tuple(sorted(availability[0].items())), availability[1]))  # fmt: skip
+        known = self._reusables.get(key)
+        if known is None:
+            if len(self._reusables) >= MAX_REUSABLE:
+                self._reusables.clear()
+            model, chosen, quantity, literal = self._choice_parts([], needs)
+            if availability is not None:
+                terms, bound = availability
+                model.add(_chain_sum(chosen, terms) <= bound)
+            known = self._reusables[key] = (model, chosen, quantity, literal)
+        return known
+
     def _choice_model(
         self, assumptions: list[int], needs: tuple[Need, ...]
     ) -> tuple[cp_model.CpModel, dict[str, SatLiteral], dict[str, cp_model.IntVar]]:
+        model, chosen, quantity, _ = self._choice_parts(assumptions, needs)
+        return model, chosen, quantity
+
+    def _choice_parts(
+        self, assumptions: list[int], needs: tuple[Need, ...]
+    ) -> tuple[
+        cp_model.CpModel,
+        dict[str, SatLiteral],
+        dict[str, cp_model.IntVar],
+        Callable[[int], SatLiteral],
+    ]:
         """The choice clauses under ``assumptions`` and the quantities, in one CP-SAT model:
         the model, each component's chosen literal and its quantity."""
         model = cp_model.CpModel()
@@ -298,7 +355,7 @@ class QuantityCheck:
         chosen = {code: literal(self.choices.var(code)) for code in self.choices.codes}
         quantity = {code: self._quantity(model, code, chosen[code]) for code in self.choices.codes}
         self._add_quantities(model, quantity, needs)
-        return model, chosen, quantity
+        return model, chosen, quantity, literal
 
     def _quantity(
         self, model: cp_model.CpModel, code: str, chosen: SatLiteral | None

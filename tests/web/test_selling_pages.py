@@ -40,7 +40,6 @@ def signed_in(client: TestClient, database: RolledBackDatabase, role: str) -> st
 
 # The foundation's 403 page (app/web/errors.py, not this area's) renders error.html without
 # its `retry`, a 500 under StrictUndefined: strict, so the fix there turns this red to remove.
-@pytest.mark.xfail(strict=True, reason="app/web/errors.py _forbidden omits `retry`")
 @pytest.mark.parametrize("role", ["delivery", "approver"])
 def test_roles_that_do_not_sell_get_403(
     client: TestClient, database: RolledBackDatabase, role: str
