@@ -55,6 +55,8 @@ def _page(
     context: dict[str, Any] = {"items": items, "next_url": later, "notice": None, "failed": None,
                "error": None, "errors": {}, "comment": ""}  # fmt: skip
     context.update(extra)
+    # A decision on a proposal no longer waiting: its message goes above the list.
+    context["elsewhere"] = context["failed"] not in [item.view["id"] for item in items]
     return render(request, "approvals/inbox.html", context, status=status)
 
 
