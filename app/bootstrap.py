@@ -61,8 +61,10 @@ from app.quoting.quotes import endpoints as quotes
 from app.quoting.solver_pool import InlineSolver, Solver, SolverPool
 from app.web import errors as page_errors
 from app.web import pages as web_pages
+from app.web.approvals import pages as approval_pages
 from app.web.csrf import Csrf
 from app.web.selling import pages as selling_pages
+from app.web.workspace import pages as workspace_pages
 from app.webhooks import DELIVER_TASK, deliver, make_client
 from app.webhooks import endpoints as webhooks
 from catalog import load_default_catalog
@@ -325,6 +327,8 @@ def create_app(
     app.include_router(jobs_endpoints.router)
     app.include_router(web_pages.router)
     app.include_router(selling_pages.router)
+    app.include_router(workspace_pages.router)
+    app.include_router(approval_pages.router)
     return app
 
 

@@ -13,7 +13,13 @@ if TYPE_CHECKING:
     from app.proposals.acceptance.choices import choices_of
     from app.proposals.acceptance.service import RENDER_CONTRACT, render_contract
     from app.proposals.choices import Choice
+    from app.proposals.documents import Pending as PdfPending
+    from app.proposals.documents import requested as requested_pdf
+    from app.proposals.links.service import current as current_link
+    from app.proposals.links.service import revoke as revoke_link
+    from app.proposals.links.service import share as share_link
     from app.proposals.packages import PackageContent
+    from app.proposals.preview import preview_html
     from app.proposals.revision import (
         Customer,
         DeliveryDescription,
@@ -25,8 +31,11 @@ if TYPE_CHECKING:
     )
     from app.proposals.schemas import Customer as CustomerSchema
     from app.proposals.schemas import ProposalCreate
+    from app.proposals.service import ListFilters, listing, revise, transition
     from app.proposals.service import Services as ProposalServices
     from app.proposals.service import create as create_proposal
+    from app.proposals.service import read as read_proposal
+    from app.proposals.states import Status as ProposalStatus
 else:
     __getattr__ = lazy_face(__name__)
 
@@ -40,11 +49,23 @@ __all__ = [
     "FrozenRevision",
     "LevelTerms",
     "Line",
+    "ListFilters",
     "PackageContent",
+    "PdfPending",
     "ProposalCreate",
     "ProposalServices",
+    "ProposalStatus",
     "choices_of",
     "create_proposal",
+    "current_link",
+    "listing",
+    "preview_html",
+    "read_proposal",
     "read_revision",
     "render_contract",
+    "requested_pdf",
+    "revise",
+    "revoke_link",
+    "share_link",
+    "transition",
 ]

@@ -1,0 +1,1 @@
+"""The approval inbox: proposals waiting for an approver, decided with a comment."""
