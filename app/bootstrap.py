@@ -62,6 +62,7 @@ from app.quoting.solver_pool import InlineSolver, Solver, SolverPool
 from app.web import errors as page_errors
 from app.web import pages as web_pages
 from app.web.csrf import Csrf
+from app.web.users import pages as users_pages
 from app.webhooks import DELIVER_TASK, deliver, make_client
 from app.webhooks import endpoints as webhooks
 from catalog import load_default_catalog
@@ -323,6 +324,7 @@ def create_app(
     app.include_router(webhooks.router)
     app.include_router(jobs_endpoints.router)
     app.include_router(web_pages.router)
+    app.include_router(users_pages.router)
     return app
 
 

@@ -37,7 +37,7 @@ def _forbidden(request: Request, error: Exception) -> Response:
     assert isinstance(error, PageForbidden)
     return render(request, "error.html", {
         "title": "Not for your role",
-        "message": f"The {error.role} role cannot open this page.",
+        "message": f"The {error.role} role cannot open this page.", "retry": None,
     }, status=403)  # fmt: skip
 
 

@@ -48,7 +48,9 @@ class LiveServer:
     def user(self, role: str, *, centre: str | None = None, name: str | None = None) -> Person:
         """A new account of ``role`` (a delivery account at CZ-BRN unless ``centre`` says)."""
         number = next(_numbers)
-        person = Person(f"{role}-{number}@example.com", PASSWORD, name or f"{role.title()} {number}")
+        person = Person(
+            f"{role}-{number}@example.com", PASSWORD, name or f"{role.title()} {number}"
+        )
         if role == "delivery":
             centre = centre or "CZ-BRN"
         with self.database.transaction(write=True) as session:
