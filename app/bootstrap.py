@@ -64,6 +64,7 @@ from app.web import pages as web_pages
 from app.web.approvals import pages as approval_pages
 from app.web.csrf import Csrf
 from app.web.selling import pages as selling_pages
+from app.web.users import pages as users_pages
 from app.web.workspace import pages as workspace_pages
 from app.webhooks import DELIVER_TASK, deliver, make_client
 from app.webhooks import endpoints as webhooks
@@ -329,6 +330,7 @@ def create_app(
     app.include_router(selling_pages.router)
     app.include_router(workspace_pages.router)
     app.include_router(approval_pages.router)
+    app.include_router(users_pages.router)
     return app
 
 

@@ -479,3 +479,64 @@ def test_a_worker_on_sqlite_says_there_is_nothing_to_start(cli: Invoke) -> None:
     assert result.exit_code == 2
     assert "`offerwright worker` needs PostgreSQL" in result.stderr
     assert "`offerwright serve` runs the background jobs in its own threads" in result.stderr
+
+
+# -- people's accounts: offerwright users ... and the demo's sign-ins ---------------------
+
+
+def _signs_in(database: Database, email: str, password: str) -> bool:
+    from app.auth.users import check_sign_in
+
+    with database.transaction(write=True) as session:
+        return check_sign_in(session, email, password) is not None
+
+
+def test_users_create_disable_and_reset_password(
+    loaded: Invoke, cli_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = _ok(loaded("users", "create", "--email", "Ann@Example.com", "--name", "Ann A",
+                      "--role", "delivery", "--centre", "CZ-BRN", "--password",
+                      "a long enough password"))  # fmt: skip
+    assert "created delivery account ann@example.com (Ann A)" in made.stdout
+    assert "a long enough password" not in made.output
+    assert _signs_in(cli_db, "ann@example.com", "a long enough password")
+    # The password from the environment, as a script would give it.
+    monkeypatch.setenv("OFFERWRIGHT_NEW_PASSWORD", "another long password")
+    _ok(loaded("users", "reset-password", "ann@example.com"))
+    assert _signs_in(cli_db, "ann@example.com", "another long password")
+    assert not _signs_in(cli_db, "ann@example.com", "a long enough password")
+    disabled = _ok(loaded("users", "disable", "ann@example.com"))
+    assert "disabled ann@example.com" in disabled.stdout
+    assert not _signs_in(cli_db, "ann@example.com", "another long password")
+    assert "(it already was)" in _ok(loaded("users", "disable", "ann@example.com")).stdout
+    with cli_db.transaction(write=False) as session:
+        actions = list(session.scalars(select(AuditEntry.action).where(
+            AuditEntry.entity_key == "ann@example.com").order_by(AuditEntry.id)))  # fmt: skip
+    assert actions == ["user.create", "user.reset_password", "user.disable"]
+
+
+def test_users_commands_print_each_field_problem(loaded: Invoke) -> None:
+    refused = loaded("users", "create", "--email", "nope", "--name", "N", "--role", "delivery",
+                     "--password", "short")  # fmt: skip
+    assert refused.exit_code == 1
+    assert "  email: Enter an e-mail address like name@example.com" in refused.stderr
+    assert "  centre: A delivery user belongs to one centre." in refused.stderr
+    assert "  password: Use at least 12 characters." in refused.stderr
+    unknown = loaded("users", "disable", "nobody@example.com")
+    assert unknown.exit_code == 1 and "no account for nobody@example.com" in unknown.stderr
+    short = loaded("users", "reset-password", "nobody@example.com", "--password", "x")
+    assert short.exit_code == 1 and "password: Use at least 12 characters." in short.stderr
+
+
+def test_the_demo_prints_a_working_sign_in_for_each_role(
+    cli: Invoke, cli_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    output = _ok(cli("demo")).output
+    printed = re.findall(r"^  (\w+)\s+(\S+@demo\.offerwright\.example)\s+password: (\S+)$",
+                         output, re.M)  # fmt: skip
+    assert sorted(role for role, _, _ in printed) == sorted(ROLES)
+    for role, email, password in printed:
+        assert email == f"{role}@demo.offerwright.example"
+        assert _signs_in(cli_db, email, password), role
+    assert "Demo users exist from an earlier run" in _ok(cli("demo")).output

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import audit
@@ -16,9 +17,11 @@ from app.auth import (
     disable_user,
     enable_user,
     find_user,
+    normal_email,
     reset_password,
 )
-from app.models import User
+from app.kit.errors import FieldProblem, Invalid
+from app.models import CatalogRecord, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +60,24 @@ def create_account(
     return _account(user)
 
 
+def delivery_centres(session: Session) -> list[tuple[str, str]]:
+    """The catalog's delivery centres (code, name), which a delivery account belongs to."""
+    rows = session.execute(
+        select(CatalogRecord.key, CatalogRecord.content)
+        .where(CatalogRecord.kind == "delivery_centres")
+        .order_by(CatalogRecord.key)
+    )
+    return [(code, str(content.get("name") or code)) for code, content in rows]
+
+
 def disable_account(session: Session, actor: Principal, email: str) -> bool:
-    """Disable it and end its sessions; whether it was enabled until now."""
+    """Disable it and end its sessions; whether it was enabled until now. Nobody disables
+    their own account: an admin who did would lock themselves out of the page that undoes it."""
+    if normal_email(email) == actor.name:
+        raise Invalid(
+            "you cannot disable your own account",
+            [FieldProblem("email", "You cannot disable your own account; ask another admin.")],
+        )
     before = _seen(find_user(session, email))
     changed = disable_user(session, email)
     if changed:

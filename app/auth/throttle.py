@@ -12,7 +12,10 @@ resolves it before the application sees the request (see ``server_options``)."""
 from __future__ import annotations
 
 import math
+import threading
 import time
+from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from limits import RateLimitItemPerMinute
@@ -52,25 +55,57 @@ def server_options(settings: Settings) -> dict[str, Any]:
 
 
 class SignInThrottle:
-    """Failed sign-ins, counted per account and per address (moving windows of five
-    minutes). Past either limit, a sign-in is refused until the window moves on — slower
-    guessing, never a lock-out an attacker could make permanent: the wait is minutes, and
-    the account's owner can always sign in from elsewhere once the address limit trips."""
+    """Failed sign-ins, counted per account (from one address) and per address, in moving
+    windows. Past either limit a sign-in from that address is refused until the window
+    moves on: guessing is slowed, and nobody can lock an account's owner out. The account's
+    count is kept per address because an account-wide count would let anyone keep its
+    owner out for as long as they cared to send five wrong passwords every few minutes;
+    with it, a guesser slows only themselves, and the owner signs in from their own
+    address. Guessing spread over many addresses is held back by the length of passwords
+    (12 characters or more) and by each address's own limit.
 
-    def __init__(self, per_account: int, per_address: int) -> None:
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        self._account = RateLimitItemPerMinute(per_account, 5)
-        self._address = RateLimitItemPerMinute(per_address, 5)
+    In memory, per process (as the API's throttle): only failures are counted, so a
+    restart forgets nothing a legitimate user needs. ``clock`` is for tests."""
+
+    def __init__(
+        self, per_account: int, per_address: int, *, window_seconds: float = 300,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:  # fmt: skip
+        self._limits = {"account": per_account, "address": per_address}
+        self._window = window_seconds
+        self.clock = clock
+        self._failures: dict[tuple[str, ...], deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _keys(self, account: str, address: str) -> list[tuple[tuple[str, ...], int]]:
+        return [(("account", account, address), self._limits["account"]),
+                (("address", address), self._limits["address"])]  # fmt: skip
+
+    def _recent(self, key: tuple[str, ...], now: float) -> deque[float]:
+        times = self._failures.get(key, deque())
+        while times and times[0] <= now - self._window:
+            times.popleft()
+        return times
 
     def wait(self, account: str, address: str) -> int:
-        """Seconds to wait before another try is heard (0: go ahead)."""
-        waits = [
-            math.ceil(self._limiter.get_window_stats(item, key)[0] - time.time())
-            for item, key in ((self._account, f"account:{account}"), (self._address, address))
-            if not self._limiter.test(item, key)
-        ]
-        return max([1, *waits]) if waits else 0
+        """Seconds to wait before another try from ``address`` is heard (0: go ahead)."""
+        now = self.clock()
+        waits = [0.0]
+        with self._lock:
+            for key, limit in self._keys(account, address):
+                times = self._recent(key, now)
+                if len(times) >= limit:  # heard again when enough failures leave the window
+                    waits.append(times[len(times) - limit] + self._window - now)
+        longest = max(waits)
+        return max(1, math.ceil(longest)) if longest > 0 else 0
 
     def failed(self, account: str, address: str) -> None:
-        self._limiter.hit(self._account, f"account:{account}")
-        self._limiter.hit(self._address, address)
+        now = self.clock()
+        with self._lock:
+            if len(self._failures) > 100_000:  # many guessers: forget what has left the window
+                for key in list(self._failures):
+                    if not self._recent(key, now):
+                        del self._failures[key]
+            for key, _ in self._keys(account, address):
+                self._failures[key] = self._recent(key, now)
+                self._failures[key].append(now)

@@ -23,6 +23,8 @@ PASSWORDS = PasswordHash((Argon2Hasher(),))
 # Length is what makes a password strong (NIST SP 800-63B); the upper bound keeps one
 # hash's work bounded.
 MIN_PASSWORD, MAX_PASSWORD = 12, 256
+# The e-mail names the principal, which the audit log keeps in 100 characters (as keys' names).
+MAX_EMAIL = 100
 # A practical check, not RFC 5322: one @, a dot in the domain, no spaces.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Verified when the account does not exist, so a wrong e-mail takes as long as a wrong
@@ -55,8 +57,9 @@ def create_user(
     """A new account; every problem at once, each naming its field."""
     email = normal_email(email)
     problems = []
-    if not _EMAIL.match(email) or len(email) > 254:
-        problems.append(FieldProblem("email", "Enter an e-mail address like name@example.com."))
+    if not _EMAIL.match(email) or len(email) > MAX_EMAIL:
+        message = f"Enter an e-mail address like name@example.com (at most {MAX_EMAIL} characters)."
+        problems.append(FieldProblem("email", message))
     if not name.strip() or len(name) > 200:
         problems.append(FieldProblem("name", "Enter a name of 1 to 200 characters."))
     if role not in ROLES:

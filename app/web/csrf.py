@@ -24,6 +24,7 @@ from app.models import InstanceSecret
 from app.web.rendering import PAGE_HEADERS, PAGES
 
 _SECRET = select(InstanceSecret.value).where(InstanceSecret.name == "forms")
+CSRF_COOKIE = "csrftoken"  # asgi-csrf's cookie (and form field) name
 OUTSIDE = ("/v1/", "/p/", "/healthz", "/openapi.json", "/docs", "/redoc")
 
 

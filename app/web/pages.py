@@ -22,6 +22,7 @@ from app.kit.database import Database
 from app.kit.settings import Settings
 from app.kit.wiring import wired
 from app.web.auth import Person, lifetimes
+from app.web.csrf import CSRF_COOKIE
 from app.web.errors import mark_page, safe_next
 from app.web.forms import read_form
 from app.web.rendering import STATIC, render, static_file
@@ -81,6 +82,8 @@ async def sign_in(
             **context, "error": "Enter your e-mail address and your password.",
         }, status=422)  # fmt: skip
 
+    previous = request.cookies.get(SESSION_COOKIE)
+
     def attempt() -> str | None:
         with database.transaction(write=False) as session:
             checked = check_sign_in(session, email, password)
@@ -90,6 +93,8 @@ async def sign_in(
             user = signed_in_user(session, checked)
             if user is None:
                 return None
+            if previous:  # a browser signing in again leaves no session of the last one
+                end_session(session, previous)
             return start_session(
                 session, user, lifetimes(settings), address=_client(request),
                 user_agent=request.headers.get("user-agent"),
@@ -104,20 +109,35 @@ async def sign_in(
     answer = RedirectResponse(target, status_code=303)
     answer.set_cookie(
         SESSION_COOKIE, token, max_age=settings.session_absolute_hours * 3600, path="/",
-        httponly=True, samesite="lax", secure=request.url.scheme == "https",
+        httponly=True, samesite="lax", secure=_secure(request, settings),
     )  # fmt: skip
+    _new_form_token(answer)
     return answer
 
 
+def _secure(request: Request, settings: Settings) -> bool:
+    """Cookies only over HTTPS when served over it, whether the request says so (a trusted
+    proxy's headers) or the public URL does (a proxy that does not say)."""
+    public = (settings.public_base_url or "").startswith("https://")
+    return public or request.url.scheme == "https"
+
+
+def _new_form_token(answer: Response) -> None:
+    """Forget the CSRF token when who is signed in changes: the next page makes a new one,
+    so a token planted or seen before the change is worth nothing after it."""
+    answer.delete_cookie(CSRF_COOKIE, path="/")
+
+
 @router.post("/sign-out")
-def sign_out(request: Request, database: Db) -> Response:
+def sign_out(request: Request, database: Db, settings: AppSettings) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         with database.transaction(write=True) as session:
             end_session(session, token)
     answer = RedirectResponse("/sign-in?signed_out=1", status_code=303)
     answer.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
-                         secure=request.url.scheme == "https")  # fmt: skip
+                         secure=_secure(request, settings))  # fmt: skip
+    _new_form_token(answer)
     return answer
 
 

@@ -1,0 +1,1 @@
+"""The users admin page: people's accounts, for roles with ``users.manage``."""
