@@ -87,17 +87,20 @@ async def signed_in(request: Request) -> SignedIn:
 Person = Annotated[SignedIn, Depends(signed_in)]
 
 
-def may(permission: Permission) -> Callable[[SignedIn], Awaitable[SignedIn]]:
-    """The page dependency for ``permission``: the signed-in person, if their role has it."""
+def may(*permissions: Permission) -> Callable[[SignedIn], Awaitable[SignedIn]]:
+    """The page dependency for any of ``permissions``: the signed-in person, if their role
+    has one (deny by default; the service still decides what of it they may see)."""
 
     async def check(person: Person) -> SignedIn:
-        if not person.principal.can(permission):
-            raise PageForbidden(person.principal.role, permission)
+        if not any(person.principal.can(permission) for permission in permissions):
+            raise PageForbidden(person.principal.role, " or ".join(permissions))
         return person
 
     return check
 
 
 Seller = Annotated[SignedIn, Depends(may("proposal.create"))]
+# their own proposals (sales) or every one (approvers, admins)
+ProposalReader = Annotated[SignedIn, Depends(may("proposal.create", "proposal.read_all"))]
 Approver = Annotated[SignedIn, Depends(may("proposal.approve"))]
 UserAdmin = Annotated[SignedIn, Depends(may("users.manage"))]

@@ -41,7 +41,7 @@ from app.proposals import (
     share_link,
     transition,
 )
-from app.web.auth import Person
+from app.web.auth import ProposalReader
 from app.web.errors import mark_page
 from app.web.forms import read_form
 from app.web.rendering import render
@@ -84,7 +84,7 @@ def etag_of(view: dict[str, Any]) -> str:
 
 @router.get("/proposals")
 def proposals_page(
-    request: Request, person: Person, database: Db, cursor: str | None = None
+    request: Request, person: ProposalReader, database: Db, cursor: str | None = None
 ) -> Response:
     filters = filters_of(request.query_params)
     errors: dict[str, str] = {}
@@ -154,7 +154,7 @@ def _proposal_page(
 @router.get("/proposals/{proposal_id}")
 def proposal_page(
     request: Request,
-    person: Person,
+    person: ProposalReader,
     database: Db,
     proposal_id: Id,
     revision: Id | None = None,
@@ -168,7 +168,7 @@ def proposal_page(
 @router.get("/proposals/{proposal_id}/diff")
 def diff_page(
     request: Request,
-    person: Person,
+    person: ProposalReader,
     database: Db,
     proposal_id: Id,
     before: Annotated[int, Query(alias="from", ge=1)],
@@ -194,7 +194,7 @@ def _stale_or_message(
 
 @router.post("/proposals/{proposal_id}/transition")
 async def transition_form(
-    request: Request, person: Person, database: Db, proposal_id: Id
+    request: Request, person: ProposalReader, database: Db, proposal_id: Id
 ) -> Response:
     form = await read_form(request)
     target, etag = form.one("to"), form.one("etag")
@@ -216,7 +216,7 @@ async def transition_form(
 
 @router.post("/proposals/{proposal_id}/revise")
 async def revise_form(
-    request: Request, person: Person, database: Db, services: Services, proposal_id: Id
+    request: Request, person: ProposalReader, database: Db, services: Services, proposal_id: Id
 ) -> Response:
     form = await read_form(request)
     etag, discount = form.one("etag"), form.one("discount_percent")
@@ -249,7 +249,7 @@ async def revise_form(
 
 @router.get("/proposals/{proposal_id}/preview")
 def preview_page(
-    person: Person, database: Db, settings: AppSettings, proposal_id: Id,
+    person: ProposalReader, database: Db, settings: AppSettings, proposal_id: Id,
     revision: Id | None = None,
 ) -> Response:  # fmt: skip
     """The same page as /v1/proposals/{id}/preview, for the signed-in person."""
@@ -262,7 +262,7 @@ def preview_page(
 @router.get("/proposals/{proposal_id}/pdf")
 def pdf_page(
     request: Request,
-    person: Person,
+    person: ProposalReader,
     services: Services,
     renderer: Annotated[Renderer, Depends(wired(Renderer))],
     engine: Annotated[JobEngine, Depends(wired(JobEngine))],
@@ -293,7 +293,7 @@ def pdf_page(
 
 @router.post("/proposals/{proposal_id}/share-link")
 async def share_form(
-    request: Request, person: Person, database: Db, settings: AppSettings, proposal_id: Id
+    request: Request, person: ProposalReader, database: Db, settings: AppSettings, proposal_id: Id
 ) -> Response:
     """A new link; its URL is shown on the answer itself, this once: only its hash is
     kept, so it cannot be shown again after a redirect (sharing again makes a new one)."""
@@ -318,7 +318,9 @@ async def share_form(
 
 
 @router.post("/proposals/{proposal_id}/share-link/revoke")
-async def revoke_form(request: Request, person: Person, database: Db, proposal_id: Id) -> Response:
+async def revoke_form(
+    request: Request, person: ProposalReader, database: Db, proposal_id: Id
+) -> Response:
     await read_form(request)
 
     def work() -> None:
