@@ -5,14 +5,44 @@ context per role. Areas add their pages to ``PAGES``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from playwright.sync_api import Browser, ConsoleMessage, Page
+import httpx
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from sqlalchemy import update
 
-from tests.support.live_server import LiveServer, Person
+from app.cli import DEMO_REQUEST
+from app.models import Proposal
+from app.web.selling import views
+from tests.support.live_server import LiveServer, live_server
 from tests.web.accessibility import assert_accessible, axe_problems, focusable_count, tab_walk
 from tests.web.conftest import sign_in
+from tests.web.workspace_steps import proposal_body
+
+DEMO = views.query(views.needs_of(DEMO_REQUEST))
+# Both service desks turned down: a conflict, with the one-click repairs.
+CONFLICT = f"{DEMO}&rejected=SD-L1-247&rejected=SD-L1-BUS"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The module's live server, answering a PDF not rendered yet at once with its
+    "being prepared" page (no wait for the render), so that page is seen for sure."""
+    before = os.environ.get("OFFERWRIGHT_PDF_WAIT_SECONDS")
+    os.environ["OFFERWRIGHT_PDF_WAIT_SECONDS"] = "0"
+    try:
+        with live_server(tmp_path_factory.mktemp("a11y")) as running:
+            yield running
+    finally:
+        if before is None:
+            del os.environ["OFFERWRIGHT_PDF_WAIT_SECONDS"]
+        else:
+            os.environ["OFFERWRIGHT_PDF_WAIT_SECONDS"] = before
 
 
 def _wrong_password(page: Page) -> None:
@@ -49,6 +79,17 @@ class Shown:
     label: str = field(default="")
 
 
+def _submit(page: Page, button: str) -> None:
+    page.get_by_role("button", name=button).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").first.is_visible()
+
+
+def _share(page: Page) -> None:  # the link's URL shown this once
+    page.get_by_role("button", name="Create a share link").click()
+    expect(page.get_by_label(re.compile("The customer's link"))).to_be_visible()
+
+
 PAGES: list[Shown] = [
     Shown(None, "/sign-in"),
     Shown(None, "/sign-in?expired=1"),
@@ -60,7 +101,61 @@ PAGES: list[Shown] = [
     Shown("sales", "/admin/users", status=403),  # the role's refusal
     Shown("admin", "/admin/users/password?email=nobody@example.com", status=404),
     Shown("sales", "/", _post_with_a_wrong_token, 403, "CSRF refused"),
+    # Selling: the needs, the options, good/better/best, the proposal form.
+    Shown("sales", "/configure"),
+    Shown("sales", "/configure", lambda p: _submit(p, "Show options"), 422, "blank, sent"),
+    Shown("sales", f"/configure?{DEMO}", label="the demo request"),
+    Shown("sales", f"/configure/options?{DEMO}&chosen=SD-L1-247"),  # forced and impossible
+    Shown("sales", f"/configure/options?{CONFLICT}"),  # the conflict and its repairs
+    Shown("sales", f"/configure/compare?{DEMO}"),
+    Shown("sales", f"/configure/compare?{CONFLICT}", status=422),
+    Shown("sales", f"/configure/proposal?{DEMO}&option=1"),
+    Shown(
+        "sales",
+        f"/configure/proposal?{DEMO}&option=1",
+        lambda p: _submit(p, "Create proposal"),
+        422,
+        "sent blank",
+    ),
+    # The workspace: the list, a proposal in each state, a diff, the preview and the PDF.
+    Shown("sales", "/proposals/{draft}/pdf?revision=1", status=202),  # being prepared
+    Shown("sales", "/proposals"),
+    Shown("sales", "/proposals?status=draft&customer=Acme"),
+    Shown("sales", "/proposals/{draft}"),
+    Shown("sales", "/proposals/{pending}"),  # its broken guardrail
+    Shown("sales", "/proposals/{approved}", _share, label="shared"),
+    Shown("sales", "/proposals/{draft}/diff?from=1&to=2"),
+    Shown("sales", "/proposals/{draft}/preview"),
+    Shown("sales", "/proposals/999999", status=404),
+    Shown("approver", "/approvals"),  # with the pending one
+    Shown("approver", "/proposals/{pending}"),
+    Shown("approver", "/configure", status=403),
 ]
+
+
+def _proposals(server: LiveServer, seller: str) -> dict[str, int]:
+    """A draft revised once, one waiting for approval (its discount over the limit) and an
+    approved one, made through the API with a sales key and handed to ``seller``."""
+    headers = {"Authorization": f"Bearer {server.key('sales')}"}
+
+    def call(path: str, body: dict[str, Any], etag: str | None = None) -> httpx.Response:
+        sent = headers | ({"If-Match": etag} if etag else {})
+        answer = httpx.post(f"{server.url}/v1/proposals{path}", json=body, headers=sent,
+                            timeout=60)  # fmt: skip
+        answer.raise_for_status()
+        return answer
+
+    discounts = {"draft": "15", "pending": "15", "approved": "5"}
+    made = {name: call("", proposal_body(discount=off)) for name, off in discounts.items()}
+    ids = {name: int(answer.json()["id"]) for name, answer in made.items()}
+    changed = {**DEMO_REQUEST, "needs": [{**DEMO_REQUEST["needs"][0], "quantity": 24},
+                                         *DEMO_REQUEST["needs"][1:]]}  # fmt: skip
+    call(f"/{ids['draft']}/revisions", {"request": changed})
+    for name in ("pending", "approved"):
+        call(f"/{ids[name]}/transition", {"to": "submitted"}, made[name].headers["ETag"])
+    with server.database.transaction(write=True) as session:
+        session.execute(update(Proposal).where(Proposal.id.in_(ids.values())).values(author=seller))
+    return ids
 
 
 def _collect(errors: list[str]) -> Callable[[ConsoleMessage], None]:
@@ -73,18 +168,18 @@ def _collect(errors: list[str]) -> Callable[[ConsoleMessage], None]:
 
 def test_every_page_passes_axe_for_each_role(browser: Browser, server: LiveServer) -> None:
     problems: list[str] = []
-    people: dict[str, Person] = {}
     roles = dict.fromkeys(shown.role for shown in PAGES)  # in order, once each
+    people = {role: server.user(role) for role in roles if role is not None}
+    ids = _proposals(server, people["sales"].email)
     for role in roles:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         errors: list[str] = []
         page.on("console", _collect(errors))
         if role is not None:
-            people[role] = server.user(role)
             sign_in(page, server, people[role])
         for shown in (s for s in PAGES if s.role == role):
-            path = shown.path.format(email=people[role].email if role else "")
+            path = shown.path.format(email=people[role].email if role else "", **ids)
             answer = page.goto(f"{server.url}{path}")
             assert answer is not None
             if shown.then is not None:
@@ -140,3 +235,86 @@ def test_the_harness_reports_what_axe_finds(browser: Browser) -> None:
     context.close()
     assert any("[critical] label:" in line and "(input)" in line for line in problems), problems
     assert any("image-alt" in line for line in problems), problems
+
+
+def test_the_keyboard_alone_asks_for_options_and_includes_a_component(
+    browser: Browser, server: LiveServer
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, server, server.user("sales"), next_path="/configure")
+    # The needs form: every field and both buttons, in document order, the focus seen.
+    stops = tab_walk(page)
+    assert [stop.index for stop in stops] == list(range(focusable_count(page))), stops
+    assert all(stop.focus_visible for stop in stops), [s for s in stops if not s.focus_visible]
+    names = [stop.name for stop in stops]
+    fields = ["Capability (need 1)", "Quantity (need 1)", "Variant (need 1)", "Add a need",
+              "Price book", "Term (months)", "Availability target (%)", "Monthly budget",
+              "Offering", "Prefer", "EU", "Show options"]  # fmt: skip
+    assert [name for name in names if name in fields] == fields, names
+    # Sent from the keyboard: Enter in a field sends the form (to the options, not to
+    # "Add a need", the form's first button).
+    page.goto(f"{server.url}/configure?{DEMO}")
+    page.get_by_label("Quantity (need 1)").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/configure/options\?"))
+    assert "needs-3-capability" not in page.url
+    # The options: Include, with Enter; the region says it changed, the focus stays on
+    # the row (its Undo), not thrown back to the top of the page.
+    page.goto(f"{server.url}/configure/options?{DEMO}")
+    region = page.locator("#components")
+    assert region.get_attribute("aria-live") == "polite"
+    page.get_by_role("link", name="Include SD-L1-247").focus()
+    page.keyboard.press("Enter")
+    row = page.locator("#c-SD-L1-247")
+    expect(row.get_by_role("link", name="Undo SD-L1-247")).to_be_focused()
+    expect(page.locator("#c-SD-L1-BUS")).to_contain_text("Impossible")
+    assert "chosen=SD-L1-247" in page.url
+    assert region.get_attribute("aria-live") == "polite"  # the swapped-in region, too
+    page.keyboard.press("Enter")  # Undo: back to Include
+    expect(row.get_by_role("link", name="Include SD-L1-247")).to_be_focused()
+    # A conflict's repair, with Enter: the focus goes on to the next step.
+    page.goto(f"{server.url}/configure/options?{CONFLICT}")
+    page.get_by_role("link", name=re.compile("^Repair")).first.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="Compare good, better and best")).to_be_focused()
+    context.close()
+
+
+# The main pages as each role sees them, on a tablet: nothing wider than the screen (a wide
+# table scrolls inside its own .table-box).
+TABLET = {
+    "sales": ["/", "/configure", f"/configure?{DEMO}", f"/configure/options?{DEMO}",
+              f"/configure/options?{CONFLICT}", f"/configure/compare?{DEMO}",
+              f"/configure/compare?{CONFLICT}", f"/configure/proposal?{DEMO}&option=1",
+              "/proposals", "/proposals/{draft}", "/proposals/{pending}",
+              "/proposals/{draft}/diff?from=1&to=2"],
+    "approver": ["/approvals", "/proposals/{pending}"],
+    "admin": ["/admin/users"],
+}  # fmt: skip
+
+
+def test_nothing_overflows_a_tablet_screen(browser: Browser, server: LiveServer) -> None:
+    people = {role: server.user(role) for role in TABLET}
+    ids = _proposals(server, people["sales"].email)
+    wide: list[str] = []
+    for role, paths in TABLET.items():
+        context = browser.new_context(viewport={"width": 768, "height": 1024})
+        page = context.new_page()
+        sign_in(page, server, people[role])
+        for path in paths:
+            page.goto(f"{server.url}{path.format(**ids)}")
+            width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+            if width[0] > width[1]:
+                culprits = page.evaluate(_TOO_WIDE)
+                wide.append(f"{role}: {path}: {width[0]} px > {width[1]} px: {culprits}")
+        context.close()
+    assert not wide, "\n".join(wide)
+
+
+# The outermost elements sticking out of the screen (outside a .table-box), to name them.
+_TOO_WIDE = """() => [...document.querySelectorAll('body *')].filter(e =>
+  e.getBoundingClientRect().right > window.innerWidth + 0.5 && !e.closest('.table-box')
+  && !(e.parentElement && e.parentElement.getBoundingClientRect().right > window.innerWidth + 0.5)
+).slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+  + (e.className ? '.' + String(e.className).split(' ').join('.') : ''))"""
