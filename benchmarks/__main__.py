@@ -14,6 +14,7 @@ from benchmarks import (
     options,
     pricing,
     proposals,
+    web,
 )
 
 if __name__ == "__main__":
@@ -26,6 +27,7 @@ if __name__ == "__main__":
         assurance,
         proposals,
         customer,
+        web,
         load,
     ):
         sys.argv = [benchmark.__name__]
