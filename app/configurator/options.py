@@ -106,6 +106,7 @@ class OptionsEngine:
             if item.kind in ("fact", "requirement", "rule")
         ]
         self._catalog_set = frozenset(self._catalog)
+        self._hints: dict[str, bool] = {}
         self._code_vars = [(code, self.model.var(code)) for code in self.model.codes]
         # Minimal cores found so far, per probe literal, each with its context: the
         # quantities of the needs it names, the availability target and the chosen levels
@@ -206,6 +207,7 @@ class OptionsEngine:
             assumptions, needs, weights, seconds,
             lambda bundle: target is None
             or self.availability.reaches(bundle, self._levels, target),
+            self._catalog_set, self._hints,
         )  # fmt: skip
         if found is None:
             # Which one rules it out: the availability, when the quantities alone can work.
@@ -213,7 +215,11 @@ class OptionsEngine:
                 "availability"
                 if weights is not None
                 and self.quantities.exists(
-                    assumptions, needs, None, self._deadline - time.monotonic()
+                    assumptions,
+                    needs,
+                    None,
+                    self._deadline - time.monotonic(),
+                    fixed=self._catalog_set,
                 )
                 is not None
                 else "quantities"
@@ -398,6 +404,8 @@ class OptionsEngine:
         self._solver.set_phases(
             [sign * x if code in unsettled else -sign * x for code, x in variables]
         )
+        # The same lean for CP-SAT, when a probe goes there (its hint: the same phases).
+        self._hints = {code: (code in unsettled) == chosen for code, _ in variables}
 
     def _fact(self, code: str) -> int:
         return self.model.selectors[Item("fact", code)]

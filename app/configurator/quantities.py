@@ -235,19 +235,29 @@ class QuantityCheck:
         availability: tuple[dict[str, int], int] | None = None,
         seconds: float = MAX_SECONDS,
         accept: Callable[[frozenset[str]], bool] = lambda _: True,
+        fixed: frozenset[int] = frozenset(),
+        hints: dict[str, bool] | None = None,
     ) -> frozenset[str] | None:
         """A choice under ``assumptions`` (and every clause of the choice model) whose
         quantities add up, or None if there is none; with ``availability`` (each chain
         component's -log term and the bound, ``AvailabilityCheck.weights``), whose terms
         also stay within the bound. A choice ``accept`` refuses (the exact availability
         product, which the rounded bound can overshoot by a hair) is excluded and the
-        search repeated. SolverTimeout if CP-SAT cannot tell within ``seconds``."""
+        search repeated. ``fixed``: assumptions every call with these needs makes (the
+        catalog's own items), built into the model once instead of assumed each time.
+        ``hints``: components the caller would like in (True) or out (False), so that one
+        answer settles as many of its questions as it can.
+        SolverTimeout if CP-SAT cannot tell within ``seconds``."""
         # First on the model of these needs and this bound, built once and asked again
         # under each call's assumptions (profiled: building it was 56 % of a click with an
         # availability target, which escalates most probes here).
-        model, chosen, quantity, literal = self._reusable(needs, availability)
+        model, chosen, quantity, literal = self._reusable(needs, availability, fixed)
         model.clear_assumptions()
-        model.add_assumptions([literal(assumed) for assumed in assumptions])
+        model.add_assumptions([literal(a) for a in assumptions if a not in fixed])
+        model.clear_hints()  # type: ignore[no-untyped-call]
+        for code, wanted in (hints or {}).items():
+            if code in chosen:
+                model.add_hint(chosen[code], wanted)
         solver = _solver(seconds)
         # Asked dozens of times a click: presolve and probing were most of each small solve
         # (measured, as for the explanations' assumption checks).
@@ -299,7 +309,10 @@ class QuantityCheck:
         return frozenset(c for c in self.choices.codes if solver.value(quantity[c]) > 0)
 
     def _reusable(
-        self, needs: tuple[Need, ...], availability: tuple[dict[str, int], int] | None
+        self,
+        needs: tuple[Need, ...],
+        availability: tuple[dict[str, int], int] | None,
+        fixed: frozenset[int],
     ) -> tuple[
         cp_model.CpModel,
         dict[str, SatLiteral],
@@ -310,13 +323,13 @@ class QuantityCheck:
         built once, then asked under each call's assumptions (CP-SAT's own)."""
         # Clauses are only ever appended (a residency or level first asked adds its own):
         # their count tells a model built before them.
-        key = (len(self.choices.clauses), needs, None if availability is None else
+        key = (len(self.choices.clauses), needs, fixed, None if availability is None else
                (tuple(sorted(availability[0].items())), availability[1]))  # fmt: skip
         known = self._reusables.get(key)
         if known is None:
             if len(self._reusables) >= MAX_REUSABLE:
                 self._reusables.clear()
-            model, chosen, quantity, literal = self._choice_parts([], needs)
+            model, chosen, quantity, literal = self._choice_parts(sorted(fixed), needs)
             if availability is not None:
                 terms, bound = availability
                 model.add(_chain_sum(chosen, terms) <= bound)
