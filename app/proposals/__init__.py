@@ -31,7 +31,15 @@ if TYPE_CHECKING:
     )
     from app.proposals.schemas import Customer as CustomerSchema
     from app.proposals.schemas import ProposalCreate
-    from app.proposals.service import ListFilters, listing, revise, transition
+    from app.proposals.service import (
+        Ladder,
+        ListFilters,
+        ladder,
+        listing,
+        option_names,
+        revise,
+        transition,
+    )
     from app.proposals.service import Services as ProposalServices
     from app.proposals.service import create as create_proposal
     from app.proposals.service import read as read_proposal
@@ -47,6 +55,7 @@ __all__ = [
     "DeliveryDescription",
     "Frozen",
     "FrozenRevision",
+    "Ladder",
     "LevelTerms",
     "Line",
     "ListFilters",
@@ -58,7 +67,9 @@ __all__ = [
     "choices_of",
     "create_proposal",
     "current_link",
+    "ladder",
     "listing",
+    "option_names",
     "preview_html",
     "read_proposal",
     "read_revision",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -74,6 +74,8 @@ from pricing import check_guardrails
 
 # How much more available each option is than the one before it, at least (percent).
 AVAILABILITY_STEP = Decimal("0.001")
+# The places of a request's ``min_availability`` (the API's schema takes no more).
+TARGET_PLACES = Decimal("0.000001")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +148,54 @@ def _stored_request(data: dict[str, Any]) -> ConfigurationRequest:
     return parsed.as_request()
 
 
+@dataclass(frozen=True, slots=True)
+class Rung:
+    """One step of good/better/best: the bundle, and the request that solves to exactly it
+    (the base request, one bundle asked, at the availability this step had to reach)."""
+
+    bundle: Bundle
+    request: ConfigurationRequest
+
+
+@dataclass(frozen=True, slots=True)
+class Ladder:
+    """Good/better/best for a request: the cheapest bundle, then each next the cheapest
+    more available than the one before by ``AVAILABILITY_STEP``; all solved on one
+    catalog revision."""
+
+    revision: int
+    snapshot: CatalogSnapshot
+    status: str
+    timed_out: bool
+    rungs: tuple[Rung, ...]
+
+    @property
+    def bundles(self) -> tuple[Bundle, ...]:
+        return tuple(rung.bundle for rung in self.rungs)
+
+
+def option_names(count: int) -> tuple[str, ...]:
+    """The names a proposal gives ``count`` bundles when it is asked for none (none for a
+    single bundle)."""
+    return Choices(None, (), ()).names_for(count)
+
+
+def ladder(
+    services: Services, session: Session, caller: Principal, request: ConfigurationRequest
+) -> Ladder:
+    """Up to ``request.alternatives`` rungs (fewer when nothing reaches higher, or the
+    catalog changed between the solves); the first solve's errors are the caller's."""
+    first = replace(request, alternatives=1)
+    revision, snapshot, solution = _solve(services, session, caller, first)
+    rungs = [Rung(solution.bundles[0], first)]
+    while len(rungs) < request.alternatives:
+        better = _better_than(services, session, caller, first, rungs[-1].bundle, revision)
+        if better is None:
+            break
+        rungs.append(better)
+    return Ladder(revision, snapshot, solution.status, solution.timed_out, tuple(rungs))
+
+
 def _freeze(
     services: Services,
     session: Session,
@@ -157,19 +207,14 @@ def _freeze(
     """Solve and price ``request`` on the active catalog, frozen as a revision with the
     choices offered. The guardrails are the author's (a discount limit is the role's),
     whoever revises."""
-    revision, snapshot, solution = _solve(services, session, caller, request)
-    bundles = [solution.bundles[0]]
-    while len(bundles) < request.alternatives:
-        better = _better_than(services, session, caller, request, bundles[-1], revision)
-        if better is None:
-            break
-        bundles.append(better)
+    found = ladder(services, session, caller, request)
+    snapshot, bundles = found.snapshot, found.bundles
     guardrails = snapshot.price_book(request.price_book).guardrails
     names = choices.names_for(len(bundles))
     first, *others = bundles
     return freeze(
-        snapshot, revision, first, check_guardrails(first.quote, guardrails, author_role),
-        request.offering, solution.status,
+        snapshot, found.revision, first, check_guardrails(first.quote, guardrails, author_role),
+        request.offering, found.status,
         option_name=names[0] if names else None,
         alternatives=[
             Offered(name, bundle, check_guardrails(bundle.quote, guardrails, author_role))
@@ -196,21 +241,25 @@ def _better_than(
     request: ConfigurationRequest,
     bundle: Bundle,
     revision: int,
-) -> Bundle | None:
-    """The cheapest bundle for ``request`` that is more available than ``bundle``: the next
-    of good, better, best (none when nothing reaches higher, or the catalog changed)."""
-    if bundle.availability is None or bundle.availability + AVAILABILITY_STEP >= 100:
+) -> Rung | None:
+    """The cheapest bundle for ``request`` that is more available than ``bundle``, with its
+    request: the next of good, better, best (none when nothing reaches higher, or the
+    catalog changed)."""
+    if bundle.availability is None:
         return None
-    target = bundle.availability + AVAILABILITY_STEP
+    # Rounded up to the places a request's availability takes, so the rung's request is
+    # one the API accepts and solves to the same bundle.
+    target = (bundle.availability + AVAILABILITY_STEP).quantize(TARGET_PLACES, ROUND_CEILING)
+    if target >= 100:
+        return None
     if request.min_availability is not None:
         target = max(target, request.min_availability)
+    asked = replace(request, min_availability=target)
     try:
-        solved_on, _, solution = _solve(
-            services, session, caller, replace(request, min_availability=target)
-        )
+        solved_on, _, solution = _solve(services, session, caller, asked)
     except NoValidBundle:
         return None
-    return solution.bundles[0] if solved_on == revision else None
+    return Rung(solution.bundles[0], asked) if solved_on == revision else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ def configure_and_create(
     page.get_by_role("link", name="Compare good, better and best").click()
     expect(page.get_by_role("heading", name="Better", exact=True)).to_be_visible()
     page.get_by_role("link", name="Choose Better").click()
+    expect(page.get_by_label("Offer only Better")).to_be_checked()
     page.get_by_label("Customer name").fill(customer)
     page.get_by_label("Country (two letters)").fill(country)
     page.get_by_label("Discount (%)").fill(discount)

@@ -6,18 +6,28 @@ from __future__ import annotations
 
 import re
 import time
+from decimal import Decimal
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
 
+from app.auth.principal import Principal
 from app.auth.users import create_user
 from app.cli import DEMO_REQUEST
+from app.configurator.request import Limits
+from app.kit.settings import Settings
+from app.portfolio.catalog.active import ActiveCatalog
+from app.proposals import ProposalServices, create_proposal, read_proposal
+from app.quoting.solver_pool import InlineSolver
 from app.web.selling import views
 from tests.support.database import RolledBackDatabase
 
 PASSWORD = "correct horse battery staple"
 DEMO = views.query(views.needs_of(DEMO_REQUEST))
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+ADMIN = Principal("admin-reader", "admin")  # reads every proposal
 
 
 def _token(html: str) -> str:
@@ -119,16 +129,86 @@ def test_clicks_that_cannot_hold_show_the_conflict_and_one_click_repairs(
     assert "cannot all hold" not in fixed.text
 
 
-def test_compare_labels_bundles_and_creates_the_better_one(
+def _compare_page(html: str) -> list[dict[str, Any]]:
+    """Each bundle the compare page shows: its name, monthly total and Choose link."""
+    shown = []
+    for section in re.findall(r'<section class="card bundle".*?</section>', html, re.S):
+        name = re.search(r"<h2[^>]*>([^<]+)</h2>", section)
+        monthly = re.search(r'<dt>Monthly</dt><dd class="num">([0-9,.]+) EUR</dd>', section)
+        href = re.search(r'<a class="button primary" href="([^"]+)">Choose ', section)
+        assert name and monthly and href, section
+        shown.append({"name": name.group(1), "monthly": Decimal(monthly.group(1).replace(",", "")),
+                      "href": href.group(1).replace("&amp;", "&")})  # fmt: skip
+    return shown
+
+
+def _services(database: RolledBackDatabase) -> ProposalServices:
+    return ProposalServices(database, ActiveCatalog(), InlineSolver(), Limits(), Settings())
+
+
+def test_compare_shows_the_ladder_a_proposal_offers(
+    client: TestClient, database: RolledBackDatabase
+) -> None:
+    signed_in(client, database, "sales")
+    page = client.get(f"/configure/compare?{DEMO}")
+    assert page.status_code == 200
+    assert "Contract value (36 months)" in page.text
+    assert "covers need compute.linux" in page.text
+    shown = _compare_page(page.text)
+    body = {"customer": {"name": "Ladder AG", "country": "DE"},
+            "request": DEMO_REQUEST | {"alternatives": 3}}  # fmt: skip
+    with database.transaction(write=False) as session:
+        answer = create_proposal(_services(database), session, ADMIN, body, None)
+    options = answer.body["options"]
+    assert len(options) == len(shown) == 3, "the demo request reaches good, better and best"
+    assert [item["name"] for item in shown] == [option["name"] for option in options]
+    assert [item["monthly"] for item in shown] == [
+        Decimal(option["totals"]["monthly"]) for option in options
+    ]
+    # a ladder: each more available than the one before
+    assert len({option["availability"] for option in options}) == len(options)
+
+
+def test_choosing_better_and_offering_only_it_creates_that_bundle(
+    client: TestClient, database: RolledBackDatabase
+) -> None:
+    token = signed_in(client, database, "sales")
+    better = _compare_page(client.get(f"/configure/compare?{DEMO}").text)[1]
+    assert better["name"] == "Better"
+    form = client.get(better["href"])
+    assert form.status_code == 200
+    assert "Create the proposal (Better)" in form.text
+    assert 'value="only" checked' in form.text and "Offer only Better" in form.text
+    assert "Let the customer choose between Good, Better and Best" in form.text
+    hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.text)
+    pairs = [(name, value.replace("&amp;", "&")) for name, value in hidden
+             if name != "csrftoken"]  # fmt: skip
+    assert ("rungs", "3") in pairs and ("option", "1") in pairs
+    customer = [("customer-name", "Acme"), ("customer-country", "de")]
+    created = []
+    for offer in ("only", "all"):
+        sent = urlencode([("csrftoken", token), *pairs, *customer, ("offer", offer)])
+        answer = client.post("/configure/proposal", content=sent, headers=FORM,
+                             follow_redirects=False)  # fmt: skip
+        assert answer.status_code == 303, answer.text
+        found = re.fullmatch(r"/proposals/(\d+)", answer.headers["location"])
+        assert found
+        with database.transaction(write=False) as session:
+            created.append(read_proposal(session, ADMIN, int(found.group(1))))
+    only, every = created
+    assert Decimal(only["totals"]["monthly"]) == better["monthly"]
+    assert only["options"] == [] or len(only["options"]) == 1
+    assert [option["name"] for option in every["options"]] == ["Good", "Better", "Best"]
+    assert Decimal(every["options"][1]["totals"]["monthly"]) == better["monthly"]
+
+
+def test_compare_labels_bundles_and_creates_with_custom_lines(
     client: TestClient, database: RolledBackDatabase
 ) -> None:
     token = signed_in(client, database, "sales")
     page = client.get(f"/configure/compare?{DEMO}")
-    assert page.status_code == 200
     for label in ("Good", "Better", "Best"):
         assert f">{label}</h2>" in page.text
-    assert "Contract value (36 months)" in page.text
-    assert "covers need compute.linux" in page.text
     form = {"csrftoken": token, **dict(views.needs_of(DEMO_REQUEST).pairs()), "option": "1",
             "customer-name": "Acme", "customer-country": "de", "discount_percent": "2",
             "custom-0-description": "Onboarding workshop", "custom-0-one_time": "1500"}  # fmt: skip

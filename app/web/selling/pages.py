@@ -1,9 +1,10 @@
 """Guided selling pages (Seller): the needs form, the configuration screen with the options
 engine's live states, good/better/best side by side, and creating the proposal. Thin: the
 request is checked by the configurator's own validation, states come from the same
-function as ``POST /v1/configurations/options``, bundles from ``POST /v1/configurations``,
-the proposal from ``POST /v1/proposals``'s service. Every state lives in the query string,
-so each screen can be bookmarked and the back button never dead-ends."""
+function as ``POST /v1/configurations/options``, good/better/best is the proposals
+service's own ladder (what a proposal offers), the proposal from ``POST /v1/proposals``'s
+service. Every state lives in the query string, so each screen can be bookmarked and the
+back button never dead-ends."""
 
 from __future__ import annotations
 
@@ -19,13 +20,11 @@ from app.kit.database import Database
 from app.kit.errors import FieldProblem, Invalid, NoValidBundle, OptionsBusy, SolverKilled
 from app.kit.wiring import wired
 from app.portfolio import ActiveCatalog
-from app.proposals import ProposalServices, create_proposal
+from app.proposals import ProposalServices, create_proposal, ladder, option_names
 from app.quoting import (
     ConfigurationRequest,
     OptionsEngines,
     OptionsRequest,
-    Solver,
-    configure,
     options,
     request_problems,
 )
@@ -41,11 +40,11 @@ Db = Annotated[Database, Depends(wired(Database))]
 Catalog = Annotated[ActiveCatalog, Depends(wired(ActiveCatalog))]
 Limits = Annotated[SolveLimits, Depends(wired(SolveLimits))]
 Engines = Annotated[OptionsEngines, Depends(wired(OptionsEngines))]
-Pool = Annotated[Solver, Depends(wired(Solver))]
 Proposals = Annotated[ProposalServices, Depends(wired(ProposalServices))]
 
 OPTIONS, COMPARE, PROPOSAL = "/configure/options", "/configure/compare", "/configure/proposal"
 BUSY = (OptionsBusy, SolverKilled)
+LADDER = 3  # good, better, best
 
 
 def _needs_of_query(request: Request) -> Needs:
@@ -162,23 +161,22 @@ def configuration_screen(
 
 
 @router.get(COMPARE)
-def good_better_best(
-    request: Request, person: Seller, database: Db, catalog: Catalog, pool: Pool, limits: Limits
-) -> Response:
-    """Up to three bundles for the request with the clicks, cheapest first, side by side;
-    or the conflict and its repairs."""
+def good_better_best(request: Request, person: Seller, services: Proposals) -> Response:
+    """Good, better and best for the request with the clicks, side by side: the same ladder
+    a proposal offers (each the cheapest bundle more available than the one before); or
+    the conflict and its repairs."""
     needs, clicks = _needs_of_query(request), _clicks_of_query(request)
     asked = views.with_clicks(needs, clicks)
     context: dict[str, Any] = {
         "needs": needs, "clicks": clicks, "options": [], "conflicts": [], "repairs": [],
-        "message": None, "field_errors": {},
+        "message": None, "field_errors": {}, "note": None,
         "back": f"{OPTIONS}?{views.query(needs, clicks)}", "term": needs.values.get("term_months"),
     }  # fmt: skip
     status = 200
     try:
-        parsed = ConfigurationRequest.model_validate(asked.body() | {"alternatives": 3})
-        with database.transaction(write=False) as session:
-            result = configure(session, person.principal, catalog, pool, limits, parsed)
+        parsed = ConfigurationRequest.model_validate(asked.body() | {"alternatives": LADDER})
+        with services.database.transaction(write=False) as session:
+            found = ladder(services, session, person.principal, parsed.as_request())
     except ValidationError as error:
         context["field_errors"] = views.field_errors(views.pydantic_problems(error.errors()))
         status = 422
@@ -195,32 +193,53 @@ def good_better_best(
         context["message"] = f"{error.detail}. Try again in a moment."
         status = 503
     else:
-        shown = views.compared(result["bundles"])
-        for option in shown:
-            option["href"] = f"{PROPOSAL}?{views.query(needs, clicks, option=str(option['index']))}"
+        bundles = views.rung_views(found, parsed.price_book, person.principal)
+        shown = views.compared(bundles, option_names(len(bundles)))
+        base = needs.values.get("min_availability", "")
+        for option, rung in zip(shown, found.rungs, strict=True):
+            minimum = rung.request.min_availability
+            at = views.at_availability(needs, base if minimum is None else str(minimum))
+            option["href"] = f"{PROPOSAL}?" + views.query(
+                at, clicks, option=str(option["index"]), rungs=str(len(shown)), base=base
+            )
         context["options"] = shown
-        context["note"] = result.get("note")
-    context.setdefault("note", None)
+        if found.timed_out:
+            context["note"] = "stopped at the time limit: the best bundle found, not proven optimal"
     return render(request, "selling/compare.html", context, status=status)
 
 
-def _proposal_context(needs: Needs, clicks: Clicks, option: str) -> dict[str, Any]:
+def _whole(text: str | None, default: int) -> int:
+    return int(text) if text and text.isdigit() and len(text) < 3 else default
+
+
+def _proposal_context(
+    needs: Needs, clicks: Clicks, option: int, rungs: int, base: str
+) -> dict[str, Any]:
+    names = option_names(rungs)
+    more = {"option": str(option), "rungs": str(rungs), "base": base}
     return {
         "needs": needs, "clicks": clicks, "option": option,
-        "label": views.LABELS[int(option)] if option in ("0", "1", "2") else "Chosen",
-        "hidden": views.query(needs, clicks, option=option),
-        "pairs": needs.pairs() + clicks.pairs() + [("option", option)],
-        "back": f"{COMPARE}?{views.query(needs, clicks)}",
+        "label": views.label(names, option), "names": names, "offer": "only",
+        "pairs": needs.pairs() + clicks.pairs() + [(k, v) for k, v in more.items() if v],
+        "back": f"{COMPARE}?{views.query(views.at_availability(needs, base), clicks)}",
         "values": {}, "errors": {}, "message": None,
         "custom": [{"description": "", "monthly": "", "one_time": ""} for _ in range(2)],
     }  # fmt: skip
 
 
+def _form_state(one: Any) -> tuple[int, int, str]:
+    """The rung chosen, how many the ladder had, and the base request's availability."""
+    rungs = _whole(one("rungs"), 1)
+    return min(_whole(one("option"), 0), max(rungs - 1, 0)), rungs, one("base") or ""
+
+
 @router.get(PROPOSAL)
-def proposal_form(request: Request, person: Seller, option: str = "0") -> Response:
-    """Customer, discount and custom lines for the chosen bundle."""
+def proposal_form(request: Request, person: Seller) -> Response:
+    """Customer, discount and custom lines for the chosen rung (its request in the query
+    string), and whether to offer it alone or the whole ladder."""
     needs, clicks = _needs_of_query(request), _clicks_of_query(request)
-    return render(request, "selling/proposal.html", _proposal_context(needs, clicks, option))
+    state = _form_state(request.query_params.get)
+    return render(request, "selling/proposal.html", _proposal_context(needs, clicks, *state))
 
 
 def _custom_lines(form: Any) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
@@ -244,23 +263,10 @@ def _custom_lines(form: Any) -> tuple[list[dict[str, Any]], list[dict[str, str]]
 
 
 def _create(
-    services: ProposalServices,
-    person: Any,
-    needs: Needs,
-    clicks: Clicks,
-    index: int,
-    body: dict[str, Any],
+    services: ProposalServices, person: Any, request_body: dict[str, Any], body: dict[str, Any]
 ) -> int:
-    """Configure to find the chosen bundle, then create the proposal pinned to it through
-    the proposals service (it solves the request again, as ``POST /v1/proposals`` does)."""
-    asked = views.with_clicks(needs, clicks)
-    parsed = ConfigurationRequest.model_validate(asked.body() | {"alternatives": 3})
-    with services.database.transaction(write=False) as session:
-        result = configure(session, person.principal, services.catalog, services.pool,
-                           services.limits, parsed)  # fmt: skip
-    bundles = result["bundles"]
-    index = min(index, len(bundles) - 1)
-    request_body = views.pinned(asked, Clicks(), bundles, index).body()
+    """The proposal through the proposals service (it solves the request again, as
+    ``POST /v1/proposals`` does: one bundle for a rung's request, the ladder for the base)."""
     with services.database.transaction(write=False) as session:
         answer = create_proposal(services, session, person.principal,
                                  body | {"request": request_body}, None)  # fmt: skip
@@ -271,8 +277,14 @@ def _create(
 async def proposal_posted(request: Request, person: Seller, services: Proposals) -> Response:
     form = await read_form(request)
     needs, clicks = views.read_needs(form.one, form.all), views.read_clicks(form.all, form.pairs)
-    option = form.one("option") or "0"
-    context = _proposal_context(needs, clicks, option)
+    option, rungs, base = _form_state(form.one)
+    context = _proposal_context(needs, clicks, option, rungs, base)
+    # The chosen rung's own request solves to exactly that bundle; the base request with
+    # as many alternatives as the ladder had offers the same ladder to the customer.
+    every = form.one("offer") == "all" and rungs > 1
+    context["offer"] = "all" if every else "only"
+    asked = views.with_clicks(views.at_availability(needs, base) if every else needs, clicks)
+    request_body = asked.body() | {"alternatives": rungs if every else 1}
     values = {name: form.one(name) or "" for name in
               ("customer-name", "customer-country", "customer-contact", "customer-reference",
                "discount_percent")}  # fmt: skip
@@ -289,10 +301,7 @@ async def proposal_posted(request: Request, person: Seller, services: Proposals)
         body["custom_lines"] = [{k: v for k, v in line.items() if k != "_row"} for line in lines]
     problems: list[FieldProblem] = []
     try:
-        index = int(option) if option.isdigit() else 0
-        proposal_id = await anyio.to_thread.run_sync(
-            _create, services, person, needs, clicks, index, body
-        )
+        proposal_id = await anyio.to_thread.run_sync(_create, services, person, request_body, body)
     except ValidationError as error:
         problems = views.pydantic_problems(error.errors())
     except Invalid as error:

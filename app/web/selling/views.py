@@ -1,6 +1,6 @@
 """Guided selling as data for the templates: the needs form read from (and written back to)
 a flat query string, problems mapped to the inputs they concern, the options engine's
-answer merged with the person's clicks, and bundles labelled good/better/best. Pure: no
+answer merged with the person's clicks, and the good/better/best ladder's bundles. Pure: no
 I/O, no HTTP; the services decide, this only shapes."""
 
 from __future__ import annotations
@@ -12,10 +12,13 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from app.auth import Principal, sees_cost
 from app.kit.errors import FieldProblem
+from app.proposals import Ladder
+from app.quoting import bundle_body
 from catalog import CatalogSnapshot
+from pricing import check_guardrails
 
-LABELS = ("Good", "Better", "Best")
 MAX_ROWS = 20
 SCALARS = ("price_book", "term_months", "offering", "min_availability", "budget_monthly",
            "objective")  # fmt: skip
@@ -337,9 +340,25 @@ def _line_key(line: Mapping[str, Any]) -> str:
     return f"{line['component']} at {line['service_level']} x {line['quantity']}"
 
 
-def compared(bundles: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The bundles, cheapest first, labelled good/better/best, each with the lines only it
-    has (against the others)."""
+def label(names: Sequence[str], index: int) -> str:
+    """A rung's name as the proposal would give it (a single bundle has none)."""
+    return names[index] if index < len(names) else "This bundle"
+
+
+def rung_views(found: Ladder, price_book: str, principal: Principal) -> list[dict[str, Any]]:
+    """The ladder's bundles in the quote shape, as ``POST /v1/configurations`` shows them:
+    the person's guardrails and whether they see cost."""
+    guardrails = found.snapshot.price_book(price_book).guardrails
+    return [
+        bundle_body(rung.bundle, check_guardrails(rung.bundle.quote, guardrails, principal.role),
+                    show_cost=sees_cost(principal))
+        for rung in found.rungs
+    ]  # fmt: skip
+
+
+def compared(bundles: Sequence[Mapping[str, Any]], names: Sequence[str]) -> list[dict[str, Any]]:
+    """The ladder's bundles, cheapest first, named as the proposal names them, each with the
+    lines only it has (against the others)."""
     keys = [{_line_key(line) for line in bundle["lines"]} for bundle in bundles]
     shown = []
     for index, bundle in enumerate(bundles):
@@ -348,7 +367,7 @@ def compared(bundles: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         )
         shown.append({
             "index": index,
-            "label": LABELS[index] if index < len(LABELS) else f"Option {index + 1}",
+            "label": label(names, index),
             "bundle": bundle,
             "only_here": [line for line in bundle["lines"] if _line_key(line) not in others]
             if len(bundles) > 1 else [],
@@ -356,16 +375,11 @@ def compared(bundles: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return shown
 
 
-def pinned(needs: Needs, clicks: Clicks, bundles: Sequence[Mapping[str, Any]], index: int) -> Needs:
-    """The request that re-solves to bundle ``index`` when the proposal is created: its
-    components included, those only the other bundles have excluded (the proposal service
-    solves the request again; it takes no bundle)."""
-    mine = {line["component"] for line in bundles[index]["lines"]}
-    theirs = {line["component"] for i, b in enumerate(bundles) if i != index for line in b["lines"]}
-    include = sorted(set(needs.include) | set(clicks.chosen) | mine)
-    exclude = sorted((set(needs.exclude) | set(clicks.rejected) | (theirs - mine)) - set(include))
-    return Needs(dict(needs.values), list(needs.residency), [dict(r) for r in needs.rows],
-                 include, exclude)  # fmt: skip
+def at_availability(needs: Needs, minimum: str) -> Needs:
+    """The form with another minimum availability (a rung's, or the base request's)."""
+    values = dict(needs.values) | {"min_availability": minimum}
+    return Needs(values, list(needs.residency), [dict(r) for r in needs.rows],
+                 list(needs.include), list(needs.exclude))  # fmt: skip
 
 
 def with_clicks(needs: Needs, clicks: Clicks) -> Needs:
