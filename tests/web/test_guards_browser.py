@@ -41,7 +41,8 @@ def test_tampered_forms_idle_sessions_other_peoples_proposals_and_wrong_roles_ar
     with server.database.transaction(write=True) as session:
         session.execute(update(WebSession).values(last_seen_at=utcnow() - timedelta(minutes=31)))
     browser.goto(f"{server.url}/proposals")
-    expect(browser.get_by_text("Your session has ended. Sign in again to carry on.")).to_be_visible()
+    ended = browser.get_by_text("Your session has ended. Sign in again to carry on.")
+    expect(ended).to_be_visible()
     browser.get_by_label("E-mail address").fill(seller.email)
     browser.get_by_label("Password").fill(seller.password)
     browser.get_by_role("button", name="Sign in").click()

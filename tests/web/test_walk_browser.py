@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import ClassVar
 
 from playwright.sync_api import Page, expect
 
@@ -72,8 +73,9 @@ def test_sell_approve_and_share_in_the_browser(page: Watched, server: LiveServer
 class _Screens:
     """Screenshots of the selling screens as the walk passes them (only when asked)."""
 
-    NAMES = {"/configure/options": "options", "/configure/compare": "compare",
-             "/configure": "needs"}  # fmt: skip
+    NAMES: ClassVar[dict[str, str]] = {
+        "/configure/options": "options", "/configure/compare": "compare", "/configure": "needs",
+    }  # fmt: skip
 
     def __init__(self, page: Page) -> None:
         self.page = page
