@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from app.proposals.choices import Choice
     from app.proposals.documents import Pending as PdfPending
     from app.proposals.documents import requested as requested_pdf
+    from app.proposals.inbox import Awaiting, decide_waiting, waiting_for
     from app.proposals.links.service import current as current_link
     from app.proposals.links.service import revoke as revoke_link
     from app.proposals.links.service import share as share_link
@@ -49,6 +50,7 @@ else:
 
 __all__ = [
     "RENDER_CONTRACT",
+    "Awaiting",
     "Choice",
     "Customer",
     "CustomerSchema",
@@ -67,6 +69,7 @@ __all__ = [
     "choices_of",
     "create_proposal",
     "current_link",
+    "decide_waiting",
     "ladder",
     "listing",
     "option_names",
@@ -79,4 +82,5 @@ __all__ = [
     "revoke_link",
     "share_link",
     "transition",
+    "waiting_for",
 ]

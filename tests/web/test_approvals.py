@@ -3,6 +3,7 @@ with a comment (post, then 303 back with a notice), four eyes, a stale decision,
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -20,6 +21,15 @@ def _submitted(seller: WebUser, discount: str = "15") -> dict[str, Any]:
     return seller.read(proposal["id"])
 
 
+def _seen(approver: WebUser, proposal_id: int) -> str:
+    """What the inbox's form for ``proposal_id`` sends back: the stamp of what it showed."""
+    page = approver.client.get("/approvals").text
+    found = re.search(rf'action="/approvals/{proposal_id}".*?name="seen" value="([^"]+)"',
+                      page, re.DOTALL)  # fmt: skip
+    assert found is not None
+    return found.group(1)
+
+
 def test_the_inbox_shows_what_waits_and_an_approval_with_a_comment_redirects_back(
     client: TestClient, database: RolledBackDatabase
 ) -> None:
@@ -29,12 +39,13 @@ def test_the_inbox_shows_what_waits_and_an_approval_with_a_comment_redirects_bac
     inbox = approver.client.get("/approvals")
     assert inbox.status_code == 200 and waiting["number"] in inbox.text
     assert "5 points" in inbox.text and "over the 10 %" in inbox.text  # what breaks, by how much
+    assert f"by {seller.email} · submitted" in inbox.text and " one-time · " in inbox.text
     path = f"/approvals/{waiting['id']}"
-    etag = etag_of(approver.read(waiting["id"]))  # as the approver's page carries it
-    no_comment = approver.post(path, {"decision": "approved", "etag": etag})
+    seen = _seen(approver, waiting["id"])
+    no_comment = approver.post(path, {"decision": "approved", "seen": seen})
     assert no_comment.status_code == 422 and f'id="e-{waiting["id"]}"' in no_comment.text
     done = approver.post(path, {"decision": "approved", "comment": "Strategic customer",
-                                "etag": etag})  # fmt: skip
+                                "seen": seen})  # fmt: skip
     assert done.status_code == 303 and done.headers["location"].startswith(
         "/approvals?done=approved"
     )
@@ -48,15 +59,16 @@ def test_four_eyes_an_approver_cannot_decide_their_own_and_a_decline_goes_back_t
     client: TestClient, database: RolledBackDatabase
 ) -> None:
     author = web_user(client, database, "approver")  # made as the service allows any principal
+    other = web_user(client, database, "approver")
     own = _submitted(author, discount="30")  # over the approver's own 25 %
     assert "Your own proposal" in author.client.get("/approvals").text
+    assert f'action="/approvals/{own["id"]}"' not in author.client.get("/approvals").text
     refused = author.post(f"/approvals/{own['id']}", {
-        "decision": "approved", "comment": "mine", "etag": etag_of(author.read(own["id"])),
+        "decision": "approved", "comment": "mine", "seen": _seen(other, own["id"]),
     })  # fmt: skip
     assert refused.status_code == 403 and "four eyes" in refused.text
-    other = web_user(client, database, "approver")
     declined = other.post(f"/approvals/{own['id']}", {
-        "decision": "declined", "comment": "Too deep", "etag": etag_of(other.read(own["id"])),
+        "decision": "declined", "comment": "Too deep", "seen": _seen(other, own["id"]),
     })  # fmt: skip
     assert declined.status_code == 303
     assert author.read(own["id"])["status"] == "draft"
@@ -68,13 +80,14 @@ def test_a_decision_on_a_stale_inbox_is_told_so(
     seller = web_user(client, database, "sales")
     approver = web_user(client, database, "approver")
     seen = _submitted(seller)
-    stale_etag = etag_of(approver.read(seen["id"]))
+    stale = _seen(approver, seen["id"])
     withdrawn = seller.post(f"/proposals/{seen['id']}/transition",
                             {"to": "withdrawn", "etag": etag_of(seen)})  # fmt: skip
     assert withdrawn.status_code == 303
-    stale = approver.post(f"/approvals/{seen['id']}", {"decision": "approved", "comment": "ok",
-                                                       "etag": stale_etag})  # fmt: skip
-    assert stale.status_code == 412 and "changed since you opened it" in stale.text
+    refused = approver.post(f"/approvals/{seen['id']}", {"decision": "approved", "comment": "ok",
+                                                         "seen": stale})  # fmt: skip
+    assert refused.status_code == 412 and "changed since you opened it" in refused.text
+    assert seller.read(seen["id"])["status"] == "withdrawn"
 
 
 def test_only_approvers_open_the_inbox(client: TestClient, database: RolledBackDatabase) -> None:

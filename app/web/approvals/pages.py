@@ -1,7 +1,8 @@
 """The approval inbox: every proposal waiting for approval, what it breaks and by how much
-(for roles that see it), and approve or decline with a comment. Thin: the decision is
-app.proposals' ``transition``, four eyes included (an approver's own proposal is refused
-there, and its message shown here)."""
+(for roles that see it), and approve or decline with a comment. Thin: the list is
+app.proposals' ``waiting_for`` (summaries, no full view each), the decision its
+``decide_waiting``: ``transition`` on the revision the inbox showed, four eyes included (an
+approver's own proposal is refused there, and its message shown here)."""
 
 from __future__ import annotations
 
@@ -18,13 +19,13 @@ from app.kit.database import Database
 from app.kit.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionFailed
 from app.kit.params import Id
 from app.kit.wiring import wired
-from app.proposals import listing, read_proposal, transition
+from app.proposals import decide_waiting, waiting_for
 from app.web.approvals.views import Waiting, notice, waiting
 from app.web.auth import Approver
 from app.web.errors import mark_page
 from app.web.forms import read_form
 from app.web.rendering import render
-from app.web.workspace.pages import STALE, etag_of
+from app.web.workspace.pages import STALE
 from app.web.workspace.views import field_errors
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(mark_page)])
@@ -36,9 +37,8 @@ def _inbox(
     database: Database, principal: Principal, cursor: str | None
 ) -> tuple[list[Waiting], str | None]:
     with database.transaction(write=False) as session:
-        page = listing(session, principal, {"status": "pending_approval"}, INBOX_SIZE, cursor)
-        views = [read_proposal(session, principal, item["id"]) for item in page.items]
-    shown = [waiting(view, etag_of(view), name=principal.name) for view in views]
+        page = waiting_for(session, principal, INBOX_SIZE, cursor)
+    shown = [waiting(summary) for summary in page.items]
     later = (
         None
         if page.next_cursor is None
@@ -56,7 +56,7 @@ def _page(
                "error": None, "errors": {}, "comment": ""}  # fmt: skip
     context.update(extra)
     # A decision on a proposal no longer waiting: its message goes above the list.
-    context["elsewhere"] = context["failed"] not in [item.view["id"] for item in items]
+    context["elsewhere"] = context["failed"] not in [item.summary.id for item in items]
     return render(request, "approvals/inbox.html", context, status=status)
 
 
@@ -75,14 +75,14 @@ def inbox_page(
 @router.post("/approvals/{proposal_id}")
 async def decide(request: Request, person: Approver, database: Db, proposal_id: Id) -> Response:
     form = await read_form(request)
-    decision, comment, etag = form.one("decision"), form.one("comment"), form.one("etag")
+    decision, comment, seen = form.one("decision"), form.one("comment"), form.one("seen")
     body: dict[str, Any] = {"to": decision if decision in ("approved", "declined") else ""}
     if comment:
         body["comment"] = comment
 
     def work() -> str:
         with database.transaction(write=True) as session:
-            moved = transition(session, person.principal, proposal_id, body, etag or None)
+            moved = decide_waiting(session, person.principal, proposal_id, body, seen or None)
         return str(moved["number"])
 
     try:

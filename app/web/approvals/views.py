@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from app.proposals import Awaiting
 from app.web.workspace.views import GuardrailRow, guardrail_rows
 
 DECISIONS = {"approved": "Approved", "declined": "Declined (back to draft)"}
@@ -13,17 +12,20 @@ DECISIONS = {"approved": "Approved", "declined": "Declined (back to draft)"}
 
 @dataclass(frozen=True, slots=True)
 class Waiting:
-    """A proposal in the inbox: its view, the ETag a decision must carry, its broken
-    guardrails, and whether this approver may decide it (four eyes: not their own)."""
+    """A proposal in the inbox: its summary (with the stamp a decision carries and whether
+    it is this approver's own: four eyes) and its broken guardrails as rows."""
 
-    view: Mapping[str, Any]
-    etag: str
+    summary: Awaiting
     guardrails: list[GuardrailRow]
-    own: bool
 
 
-def waiting(view: Mapping[str, Any], etag: str, *, name: str) -> Waiting:
-    return Waiting(view, etag, guardrail_rows(view), own=view["author"] == name)
+def waiting(summary: Awaiting) -> Waiting:
+    # Shaped as the API's view holds them, so the rows are the proposal page's own.
+    options = [
+        {"name": option.name, "guardrails": {"breaches": option.breaches}}
+        for option in summary.options
+    ]
+    return Waiting(summary, guardrail_rows({"options": options}))
 
 
 def notice(done: str | None, number: str | None) -> str | None:
