@@ -297,6 +297,10 @@ def create_app(
     problems.install(app)
     page_errors.install(app)  # pages answer their errors as pages
     contract.install(app)
+    # Inside the body limits (added first, so it runs after them): a form's token is read
+    # from a body already bounded in size and time.
+    secure = (settings.public_base_url or "").startswith("https://")
+    app.add_middleware(Csrf, database=shell.database, secure=secure)  # forms of the web app
     app.add_middleware(
         BufferedBody,
         limit_for=lambda path: (
@@ -305,8 +309,6 @@ def create_app(
         timeout=settings.body_timeout_seconds,
         eager_limit=settings.max_body_bytes,
     )
-    secure = (settings.public_base_url or "").startswith("https://")
-    app.add_middleware(Csrf, database=shell.database, secure=secure)  # forms of the web app
     app.add_middleware(SecurityHeaders)  # outermost of ours: every answer carries them
     app.include_router(health.router)
     app.include_router(api_docs.router)

@@ -17,7 +17,7 @@ from typing import Any
 
 from asgi_csrf import asgi_csrf
 from sqlalchemy import select
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.kit.database import Database
 from app.models import InstanceSecret
@@ -71,4 +71,33 @@ class Csrf:
             await self.app(scope, receive, send)
             return
         protected = self._protected or self._build()
-        await protected(scope, receive, send)
+        if scope["method"] not in SAFE and not _a_form_or_htmx(scope):
+            # Our pages post only urlencoded forms (htmx included): anything else (a
+            # multipart body, which asgi-csrf's parser fails on, or no type at all) is
+            # refused before its body is read.
+            await _refused(scope, send, None)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await protected(scope, receive, watched)
+        except UnicodeDecodeError:  # asgi-csrf reads the form strictly as UTF-8
+            if started:
+                raise
+            await _refused(scope, send, None)
+
+
+SAFE = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def _a_form_or_htmx(scope: Scope) -> bool:
+    headers = dict(scope.get("headers") or [])
+    if b"x-csrftoken" in headers:
+        return True
+    kind = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
+    return bool(kind == b"application/x-www-form-urlencoded")

@@ -11,7 +11,9 @@ from typing import cast
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
+from starlette.exceptions import HTTPException
 
 from app.kit.errors import OfferwrightError
 from app.web.auth import PageForbidden, SignInRequired
@@ -57,8 +59,48 @@ def install(app: FastAPI) -> None:
         }, status=error.status, headers=headers)  # fmt: skip
 
     app.add_exception_handler(OfferwrightError, domain)
+    _as_pages(
+        app,
+        RequestValidationError,
+        "Not a valid address",
+        "Part of this page's address is not valid: check the link you followed.",
+    )
+    _as_pages(app, HTTPException, None, None)
     app.add_exception_handler(SignInRequired, _sign_in)
     app.add_exception_handler(PageForbidden, _forbidden)
+
+
+_API = ("/v1/", "/p/", "/docs", "/redoc", "/openapi.json", "/healthz")
+
+
+def _wants_page(request: Request) -> bool:
+    """A page's request (its router marked it), or a browser's for an address outside the
+    API (an unknown page): answered as a page."""
+    if getattr(request.state, "page", False):
+        return True
+    return not request.url.path.startswith(_API) and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _as_pages(app: FastAPI, kind: type[Exception], title: str | None, message: str | None) -> None:
+    """Wrap the API's handler of ``kind``: pages get a page with the same status."""
+    problems = cast(Handler, app.exception_handlers[kind])
+
+    async def handle(request: Request, error: Exception) -> Response:
+        answer = problems(request, error)
+        answer = await answer if isinstance(answer, Awaitable) else answer
+        if not _wants_page(request):
+            return answer
+        status = answer.status_code
+        shown = title or ("Page not found" if status == 404 else "This request cannot be served")
+        words = message or ("There is no page at this address." if status == 404
+                            else "The request was not one this page answers.")  # fmt: skip
+        headers = {k: v for k, v in answer.headers.items() if k.lower() in ("allow", "retry-after")}
+        return render(request, "error.html", {"title": shown, "message": words, "retry": None},
+                      status=status, headers=headers)  # fmt: skip
+
+    app.add_exception_handler(kind, handle)
 
 
 def safe_next(target: str | None) -> str:
