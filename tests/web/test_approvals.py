@@ -39,6 +39,7 @@ def test_the_inbox_shows_what_waits_and_an_approval_with_a_comment_redirects_bac
     inbox = approver.client.get("/approvals")
     assert inbox.status_code == 200 and waiting["number"] in inbox.text
     assert "5 points" in inbox.text and "over the 10 %" in inbox.text  # what breaks, by how much
+    assert inbox.text.count("over the 10 %") == 1  # said once, in the guardrails' table
     assert f"by {seller.email} · submitted" in inbox.text and " one-time · " in inbox.text
     path = f"/approvals/{waiting['id']}"
     seen = _seen(approver, waiting["id"])
