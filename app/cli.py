@@ -187,6 +187,15 @@ def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) ->
     typer.echo(f"revoked key {name!r}")
 
 
+NewPassword = Annotated[
+    str | None,
+    typer.Option(
+        help="The password (asked for twice without echo when left out).",
+        envvar="OFFERWRIGHT_NEW_PASSWORD",
+    ),
+]
+
+
 def _new_password(given: str | None) -> str:
     """The password given, or one asked for twice without echo; a generated one is shown."""
     if given is not None:
@@ -204,13 +213,7 @@ def users_create(
     centre: Annotated[
         str | None, typer.Option(help="The delivery centre code (delivery users only).")
     ] = None,
-    password: Annotated[
-        str | None,
-        typer.Option(
-            help="The password (asked for without echo when left out).",
-            envvar="OFFERWRIGHT_NEW_PASSWORD",
-        ),
-    ] = None,
+    password: NewPassword = None,
 ) -> None:
     """Create an account for a person to sign in to the web app."""
     from app.accounts import create_account
@@ -245,13 +248,7 @@ def users_disable(email: Annotated[str, typer.Argument(help="The account's e-mai
 @users_app.command("reset-password")
 def users_reset_password(
     email: Annotated[str, typer.Argument(help="The account's e-mail.")],
-    password: Annotated[
-        str | None,
-        typer.Option(
-            help="The new password (asked for without echo when left out).",
-            envvar="OFFERWRIGHT_NEW_PASSWORD",
-        ),
-    ] = None,
+    password: NewPassword = None,
 ) -> None:
     """Set a new password; every session of the account ends."""
     from app.accounts import reset_account_password

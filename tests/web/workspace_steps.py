@@ -16,22 +16,13 @@ from sqlalchemy import update
 
 from app.auth import Principal
 from app.auth.users import create_user
+from app.cli import DEMO_REQUEST
 from app.kit.database import Database
 from app.models import Proposal
 from app.proposals import ProposalServices, read_proposal
 from app.proposals.service import create
 
 PASSWORD = "correct horse battery staple"
-# The README's demo request (app.cli DEMO_REQUEST) for a proposal the default catalog answers.
-DEMO_REQUEST: dict[str, Any] = {
-    "price_book": "EUR",
-    "term_months": 36,
-    "needs": [{"capability": "compute.linux", "quantity": 20},
-              {"capability": "storage.block", "quantity": 30},
-              {"capability": "service-desk", "quantity": 250}],
-    "residency": ["EU"],
-    "min_availability": "99.5",
-}  # fmt: skip
 OVER_THE_LIMIT = "15"  # sales may give 10 % (catalog/data/price-books.yaml): needs an approver
 
 
