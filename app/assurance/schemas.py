@@ -93,7 +93,8 @@ class Override(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    comment: str = Field(min_length=1, max_length=2000)  # blank is no reason
+    # Blank is no reason: refused, and the schema says so (stripped, a tab is empty).
+    comment: str = Field(min_length=1, max_length=2000, json_schema_extra={"pattern": r"\S"})
 
 
 class ImpactPreview(BaseModel):

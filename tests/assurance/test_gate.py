@@ -334,3 +334,10 @@ def test_an_admin_import_is_reported_not_refused(client: TestClient, auth: Auth)
     report = ok(client.post("/v1/catalog/import", json=catalog, headers=auth("admin")))
     assert _rule_if(client, auth) == "CMP-PHY-LNX"
     assert [item["id"] for item in report["assurance"]["broken_combinations"]] == ["linux-pair"]
+
+
+def test_the_contract_says_an_override_comment_cannot_be_blank(client: TestClient) -> None:
+    # The server refuses a blank comment (stripped: a tab is empty); a client generated from
+    # the schema must know it, or it sends what the schema allows and gets a 422.
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert schemas["Override"]["properties"]["comment"]["pattern"] == r"\S"
