@@ -153,7 +153,7 @@ class Proposals:
 
 def _click_href(html: str, label: str) -> str:
     """The first options control ``label`` ("Include", "Undo") in the page or fragment."""
-    found = re.search(rf'<a class="button" href="([^"]+)"[^>]*aria-label="{label} ', html)
+    found = re.search(rf'<a class="button"[^>]* href="([^"]+)"[^>]*aria-label="{label} ', html)
     assert found, f"no {label} control"
     return found.group(1).replace("&amp;", "&")
 
@@ -240,8 +240,8 @@ def _clicks(server: Served, clicks: int) -> list[float]:
             page.evaluate(OBSERVE)
             code = _click_href(page.content(), "Include").split("chosen=")[-1].split("&")[0]
             for number in range(WARM_UP + clicks):
-                label = "Include" if number % 2 == 0 else "Undo"
-                page.get_by_role("link", name=f"{label} {code}", exact=True).click()
+                # Include, then Undo: the row's action keeps its id across the swap.
+                page.locator(f"#act-{code}-Include").click()
                 page.wait_for_function("() => window.__bench.painted !== null", timeout=30_000)
                 bench = page.evaluate("({t0: __bench.t0, painted: __bench.painted})")
                 if number >= WARM_UP:
