@@ -45,6 +45,7 @@ from app.portfolio import CatalogGate, import_snapshot
 from app.portfolio.catalog import endpoints as catalog
 from app.portfolio.catalog.active import ActiveCatalog
 from app.portfolio.components import endpoints as components
+from app.portfolio.prices import endpoints as price_sheets
 from app.portfolio.registries import endpoints as registries
 from app.proposals import documents as proposal_documents
 from app.proposals import endpoints as proposals
@@ -333,6 +334,7 @@ def create_app(
     app.include_router(workspace_pages.router)
     app.include_router(approval_pages.router)
     app.include_router(users_pages.router)
+    app.include_router(price_sheets.router)
     return app
 
 
