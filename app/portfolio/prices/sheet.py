@@ -657,8 +657,13 @@ def _band_order(
                 up_tos[change.band - 1] = None if change.after is None else int(change.after)
         wrong = band_order_problem(up_tos)
         if wrong is not None:
-            index, message = wrong
-            cells = said.get((code, "up_to", index + 1))
+            index, message = wrong  # the catalog counts bands from 0, the sheet from 1
+            if index > 0 and up_tos[index] is not None:
+                message = (
+                    f"band {index + 1} ends at {up_tos[index]}, not above band {index}'s "
+                    f"{up_tos[index - 1]}: bands must end in increasing order"
+                )
+            cells = said.get((code, "up_to", index + 1)) or said.get((code, "up_to", index))
             ref = cells.cells[0][0] if cells else f"{SHEET}!{LETTER['up_to']}"
             found.append(CellProblem(ref, f"band up to: {message}", code, _line_of(ref)))
     return found
