@@ -64,6 +64,7 @@ from app.web import errors as page_errors
 from app.web import pages as web_pages
 from app.web.approvals import pages as approval_pages
 from app.web.csrf import Csrf
+from app.web.prices import pages as price_pages
 from app.web.selling import pages as selling_pages
 from app.web.uploads import is_upload_page
 from app.web.users import pages as users_pages
@@ -338,6 +339,7 @@ def create_app(
     app.include_router(approval_pages.router)
     app.include_router(users_pages.router)
     app.include_router(price_sheets.router)
+    app.include_router(price_pages.router)
     return app
 
 

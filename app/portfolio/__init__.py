@@ -15,19 +15,39 @@ if TYPE_CHECKING:
     from app.portfolio.catalog.store import catalog_revision, validate_model
     from app.portfolio.changes import CatalogChange, CatalogGate, apply_change
     from app.portfolio.components.service import version_component
+    from app.portfolio.prices.service import FORMATS as PRICE_SHEET_FORMATS
+    from app.portfolio.prices.service import apply_changes as apply_price_changes
+    from app.portfolio.prices.service import book_of as price_book
+    from app.portfolio.prices.service import export_book as export_price_book
+    from app.portfolio.prices.service import preview as preview_prices
+    from app.portfolio.prices.service import price_books
+    from app.portfolio.prices.service import read as read_price_sheet
+    from app.portfolio.prices.sheet import CellProblem as PriceProblem
+    from app.portfolio.prices.sheet import Change as PriceChange
+    from app.portfolio.prices.sheet import Plan as PricePlan
     from app.portfolio.schemas import BrokenCombination
 else:
     __getattr__ = lazy_face(__name__)
 
 __all__ = [
+    "PRICE_SHEET_FORMATS",
     "ActiveCatalog",
     "BrokenCombination",
     "CatalogChange",
     "CatalogGate",
+    "PriceChange",
+    "PricePlan",
+    "PriceProblem",
     "apply_change",
+    "apply_price_changes",
     "catalog_revision",
+    "export_price_book",
     "import_snapshot",
     "load_active_snapshot",
+    "preview_prices",
+    "price_book",
+    "price_books",
+    "read_price_sheet",
     "validate_model",
     "version_component",
 ]

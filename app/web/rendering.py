@@ -85,6 +85,7 @@ NAVIGATION = (
     NavItem("Proposals", "/proposals", "proposal.read_all"),
     NavItem("Approvals", "/approvals", "proposal.approve"),
     NavItem("Users", "/admin/users", "users.manage"),
+    NavItem("Price books", "/price-books", "catalog.read_unreleased"),
 )
 
 

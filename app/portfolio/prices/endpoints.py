@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from app.auth import CatalogWriter, DbSession, Principal, Writing, requires
 from app.kit.contract import problems
@@ -17,6 +17,7 @@ from catalog import PriceBook
 router = APIRouter(prefix="/v1/price-books", tags=["price-books"])
 
 Curator = Annotated[Principal, Depends(requires("catalog.read_unreleased"))]
+BookCode = Annotated[str, Path(description="the price book", examples=["EUR"])]
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 _EXPORTED: dict[int | str, dict[str, Any]] = {
     200: {
@@ -52,7 +53,7 @@ def export_price_book(
     request: Request,
     session: DbSession,
     principal: Curator,
-    code: str,
+    code: BookCode,
     format: Annotated[
         Literal["xlsx", "csv"] | None,
         Query(description="xlsx or csv; without it, the `Accept` header decides (XLSX by default)"),
@@ -109,7 +110,9 @@ def _preview(book: PriceBook, rows: list[SheetRow], plan: Plan) -> dict[str, Any
     openapi_extra=_SHEET_BODY,
     responses=problems(404, 408, 413, 415, 422),
 )
-def preview_import(session: DbSession, principal: CatalogWriter, code: str, sheet: Sheet) -> Any:
+def preview_import(
+    session: DbSession, principal: CatalogWriter, code: BookCode, sheet: Sheet
+) -> Any:
     """What importing the sheet would do: every change (component, service levels, band,
     field: before -> after) and every problem cell by cell (`Prices!K12: list monthly: not a
     number`). Nothing is written. A file that is no price sheet at all is a 422."""
@@ -125,7 +128,9 @@ def preview_import(session: DbSession, principal: CatalogWriter, code: str, shee
     openapi_extra=_SHEET_BODY,
     responses=problems(404, 408, 413, 415, 422),
 )
-def import_price_book(writing: Writing, principal: CatalogWriter, code: str, sheet: Sheet) -> Any:
+def import_price_book(
+    writing: Writing, principal: CatalogWriter, code: BookCode, sheet: Sheet
+) -> Any:
     """Import the sheet all or nothing: one new draft version per changed component, made
     from the version exported, for review as any draft. Any problem: 422 listing each cell
     (`errors[].field` is the cell, `record` the component, `line` the row) and nothing is
