@@ -22,6 +22,7 @@ from app.web.selling import views
 from tests.support.live_server import LiveServer, live_server
 from tests.web.accessibility import assert_accessible, axe_problems, focusable_count, tab_walk
 from tests.web.conftest import sign_in
+from tests.web.prices_steps import upload_edited
 from tests.web.workspace_steps import proposal_body
 
 DEMO = views.query(views.needs_of(DEMO_REQUEST))
@@ -130,6 +131,19 @@ PAGES: list[Shown] = [
     Shown("approver", "/approvals"),  # with the pending one
     Shown("approver", "/proposals/{pending}"),
     Shown("approver", "/configure", status=403),
+    # Price books: the list, a book, an upload's preview with a change and with problems.
+    Shown("portfolio", "/price-books"),
+    Shown("portfolio", "/price-books/EUR"),
+    Shown(
+        "portfolio", "/price-books/EUR", lambda p: upload_edited(p, {"K": 170}), label="a change"
+    ),
+    Shown(
+        "portfolio",
+        "/price-books/EUR",
+        lambda p: upload_edited(p, {"K": "lots", "C": "X"}),
+        label="problems",
+    ),
+    Shown("approver", "/price-books/EUR"),  # export only
 ]
 
 
