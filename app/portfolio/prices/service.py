@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
@@ -62,7 +63,9 @@ def book_of(session: Session, code: str) -> PriceBook:
 
 
 def price_books(session: Session) -> list[PriceBook]:
-    rows = session.query(CatalogRecord).filter_by(kind="price_books").order_by(CatalogRecord.key)
+    rows = session.scalars(
+        select(CatalogRecord).where(CatalogRecord.kind == "price_books").order_by(CatalogRecord.key)
+    )
     return [REGISTRIES["price_books"].validate(row.content) for row in rows]  # type: ignore[misc]
 
 

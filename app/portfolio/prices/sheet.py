@@ -324,11 +324,13 @@ def _xlsx_table(data: bytes) -> Iterable[tuple[Raw, ...]]:
         if SHEET not in workbook.sheetnames:
             raise _refuse(f"the workbook has no sheet named {SHEET!r}")
         sheet = workbook[SHEET]
-        table = []
+        table: list[tuple[Raw, ...]] = []
+        filled = 0
         for values in sheet.iter_rows(values_only=True, max_col=len(COLUMNS)):
             table.append(tuple(_xlsx_value(value) for value in values))
-            if len(table) > MAX_ROWS + 1 and not all(v is None for v in table[-1]):
-                break  # _rows says it is too long; no need to read on
+            filled += any(value is not None for value in values)
+            if filled > MAX_ROWS + 1:
+                break  # the header and one row too many: _rows says so, no need to read on
         return table
     finally:
         workbook.close()
