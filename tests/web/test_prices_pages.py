@@ -58,6 +58,7 @@ def test_the_list_and_a_books_page(client: TestClient, database: RolledBackDatab
     assert page.status_code == 200
     assert '<a href="/price-books/EUR">EUR</a>' in page.text
     assert 'href="/price-books"' in page.text  # the navigation's entry
+    assert "<strong>Price books</strong>" in client.get("/").text  # the start page's tile
     book = client.get("/price-books/EUR")
     assert 'href="/price-books/EUR/export?format=xlsx"' in book.text
     assert 'enctype="multipart/form-data"' in book.text
