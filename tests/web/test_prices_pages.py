@@ -102,7 +102,8 @@ def test_upload_preview_apply_and_the_drafts(
     assert made.status == "draft"
     assert made.prices["EUR"].tiers.bands[0].monthly == 170  # type: ignore[union-attr]
     # a change set whose before is no longer the catalog's (forged, or the catalog moved)
-    stale = changes.replace('"165.00"', '"164.00"')
+    assert changes == f"{TIERED} 1 monthly 1 165.00 170.00 K{line}"
+    stale = changes.replace(" 165.00 ", " 164.00 ")
     refused = post_form(client, "/price-books/EUR/apply", {"changes": stale})
     assert refused.status_code == 422
     assert "changed since the preview" in refused.text and "nothing was imported" in refused.text
@@ -130,7 +131,9 @@ def test_problems_are_listed_cell_by_cell_and_nothing_can_be_applied(
         files={"sheet": ("", b"", "application/octet-stream")},
     )
     assert no_file.status_code == 422 and 'id="e-sheet"' in no_file.text
-    nonsense = post_form(client, "/price-books/EUR/apply", {"changes": "[1, 2]"})
+    nonsense = post_form(
+        client, "/price-books/EUR/apply", {"changes": "CMP-VM-LNX 1 price 1 1 2 K2"}
+    )
     assert nonsense.status_code == 422 and "upload the sheet again" in nonsense.text
 
 
