@@ -111,6 +111,14 @@ def test_one_changed_price_previewed_then_imported_as_a_draft(
     ]
     assert entries[0]["action"] == "component.update"
     assert entries[0]["comment"] == "prices imported into price book EUR"
+    # Previewed again, the sheet says the new draft would not carry the pending one's edits.
+    again = ok(post(client, auth, "import/preview", data))
+    assert again["notes"] == [
+        f"{TIERED} has version {version} (draft), newer than the version {before['version']} "
+        f"exported: the new draft is made from version {before['version']} and does not carry "
+        f"version {version}'s edits"
+    ]
+    assert preview["notes"] == []
 
 
 def test_csv_round_trip(client: TestClient, auth: Auth) -> None:

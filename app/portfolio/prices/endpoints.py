@@ -100,6 +100,7 @@ def _preview(book: PriceBook, rows: list[SheetRow], plan: Plan) -> dict[str, Any
         ],
         "problems": [{"cell": p.cell, "message": p.message, "code": p.code} for p in plan.problems],
         "drafts": list(plan.components),
+        "notes": list(plan.notes),
         "applicable": not plan.problems,
     }
 

@@ -38,6 +38,10 @@ class PricePreview(BaseModel):
     changes: list[PriceChange]
     problems: list[CellProblem]
     drafts: list[str] = Field(description="the components that would get a new draft version")
+    notes: list[str] = Field(
+        description="worth knowing before importing, e.g. a changed component whose newer "
+        "draft the new draft will not carry"
+    )
     applicable: bool
 
 

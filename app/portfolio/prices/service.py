@@ -9,7 +9,7 @@ transaction, so a version activated or a draft added since the preview is seen."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.auth import Principal
 from app.kit.errors import FieldProblem, Invalid, NotFound, UnsupportedMediaType
-from app.models import CatalogRecord
+from app.models import CatalogRecord, ComponentHead, ComponentVersion
 from app.portfolio.catalog.store import REGISTRIES, active_versions, component_of, dump
 from app.portfolio.components.service import add_drafts
 from app.portfolio.prices.sheet import (
@@ -109,7 +109,29 @@ def preview(session: Session, code: str, rows: Sequence[SheetRow]) -> tuple[Pric
     if not plan.problems:  # a change that cannot be made (band order) is a problem too
         _, late = new_prices(plan.changes, book, active)
         plan = Plan(plan.changes, tuple(late))
-    return book, plan
+    return book, replace(plan, notes=_newer_versions(session, plan.components))
+
+
+def _newer_versions(session: Session, codes: Sequence[str]) -> tuple[str, ...]:
+    """A note for each changed component with a version newer than its active one: the
+    new draft is made from the version exported and does not carry that version's edits."""
+    if not codes:
+        return ()
+    found = session.execute(
+        select(ComponentHead.code, ComponentHead.active_version, ComponentVersion.version,
+               ComponentVersion.status)
+        .join(ComponentVersion, (ComponentVersion.code == ComponentHead.code)
+              & (ComponentVersion.version == ComponentHead.latest_version))
+        .where(ComponentHead.code.in_(codes))
+        .where(ComponentHead.latest_version != ComponentHead.active_version)
+        .order_by(ComponentHead.code)
+    )  # fmt: skip
+    return tuple(
+        f"{code} has version {latest} ({status.replace('_', ' ')}), newer than the version "
+        f"{active} exported: the new draft is made from version {active} and does not carry "
+        f"version {latest}'s edits"
+        for code, active, latest, status in found
+    )
 
 
 def import_rows(

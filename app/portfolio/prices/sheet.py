@@ -458,6 +458,7 @@ class Change:
 class Plan:
     changes: tuple[Change, ...]
     problems: tuple[CellProblem, ...]
+    notes: tuple[str, ...] = ()  # worth knowing, never in the way (a newer draft exists)
 
     @property
     def components(self) -> tuple[str, ...]:

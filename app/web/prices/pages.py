@@ -105,6 +105,7 @@ def _preview_page(
         "drafts": len({change.code for change in changes}),
         "change_set": encoded(changes) if changes and not problems else "",
         "applied": applied,
+        "notes": plan.notes if plan is not None else (),
     }
     return render(request, "prices/preview.html", context, status=422 if problems else 200)
 
