@@ -308,6 +308,33 @@ def test_files_that_are_no_sheet_are_refused(rows: list[Row], book: PriceBook) -
     assert refusal(bomb.getvalue(), XLSX).startswith("the workbook unpacks to more than")
 
 
+def _with_sheet_xml(data: bytes, change: Callable[[bytes], bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = change(content)
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def test_entities_and_damaged_xml_are_refused_not_expanded(
+    rows: list[Row], book: PriceBook
+) -> None:
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    )
+    for change in (
+        lambda xml: laughs + xml.replace(b"<t>Code</t>", b"<t>&lol2;</t>"),
+        lambda xml: xml[: len(xml) // 2],
+    ):
+        with pytest.raises(SheetUnreadable) as raised:
+            read_sheet(_with_sheet_xml(write_xlsx(rows, book), change), XLSX)
+        assert raised.value.problems[0].message.startswith("not an XLSX workbook openpyxl can")
+
+
 def test_too_many_rows(rows: list[Row]) -> None:
     header, first = write_csv(rows).decode("utf-8-sig").split("\r\n")[:2]
     data = ("\r\n".join([header] + [first] * (MAX_ROWS + 1)) + "\r\n").encode()

@@ -306,27 +306,33 @@ def _rows(table: Iterable[tuple[Raw, ...]]) -> list[SheetRow]:
 
 
 def _xlsx_table(data: bytes) -> Iterable[tuple[Raw, ...]]:
-    from openpyxl import load_workbook
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise _refuse(f"not an XLSX workbook: {error}") from error
     if unpacked > MAX_UNPACKED_BYTES:
         raise _refuse(f"the workbook unpacks to more than {MAX_UNPACKED_BYTES} bytes")
     try:
-        # Values, not formulas: a cell the user computed reads as the value it last showed.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        return _xlsx_rows(data)
+    except SheetUnreadable:
+        raise
+    except Exception as error:  # openpyxl (and defusedxml, on an entity) raise many kinds
         raise _refuse(f"not an XLSX workbook openpyxl can read: {error}") from error
+
+
+def _xlsx_rows(data: bytes) -> list[tuple[Raw, ...]]:
+    from openpyxl import load_workbook
+
+    # Values, not formulas: a cell the user computed reads as the value it last showed. Read
+    # only: the sheet's XML is parsed as its rows are read (defusedxml refusing entities).
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         if SHEET not in workbook.sheetnames:
             raise _refuse(f"the workbook has no sheet named {SHEET!r}")
-        sheet = workbook[SHEET]
         table: list[tuple[Raw, ...]] = []
         filled = 0
-        for values in sheet.iter_rows(values_only=True, max_col=len(COLUMNS)):
+        for values in workbook[SHEET].iter_rows(values_only=True, max_col=len(COLUMNS)):
             table.append(tuple(_xlsx_value(value) for value in values))
             filled += any(value is not None for value in values)
             if filled > MAX_ROWS + 1:
