@@ -143,6 +143,13 @@ PAGES: list[Shown] = [
         lambda p: upload_edited(p, {"K": "lots", "C": "X"}),
         label="problems",
     ),
+    Shown(
+        "portfolio",
+        "/price-books/EUR",
+        lambda p: _submit(p, "Preview the import"),
+        422,
+        "no file chosen",
+    ),
     Shown("approver", "/price-books/EUR"),  # export only
 ]
 
@@ -305,6 +312,7 @@ TABLET = {
               "/proposals/{draft}/diff?from=1&to=2"],
     "approver": ["/approvals", "/proposals/{pending}"],
     "admin": ["/admin/users"],
+    "portfolio": ["/price-books", "/price-books/EUR"],
 }  # fmt: skip
 
 

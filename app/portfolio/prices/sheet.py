@@ -495,7 +495,8 @@ class _Said:
 
 def plan_import(rows: Sequence[SheetRow], book: PriceBook, active: Mapping[str, Component]) -> Plan:
     """Every change the rows make to the ``active`` components' prices in ``book``, and
-    every problem, cell by cell (changes come only from a sheet without problems)."""
+    every problem, cell by cell (a sheet with any problem is never imported: the changes
+    of the rows that are right are listed for the preview all the same)."""
     problems: list[CellProblem] = []
     said: dict[tuple[str, Field, int | None], _Said] = defaultdict(_Said)
     for row in rows:
