@@ -147,3 +147,20 @@ def test_roles(client: TestClient, database: RolledBackDatabase) -> None:
     book = approver.get("/price-books/EUR")
     assert book.status_code == 200 and 'enctype="multipart/form-data"' not in book.text
     assert upload(approver, b"x").status_code == 403
+
+
+def test_uploads_no_form_of_ours_sends_are_refused_not_failed(
+    client: TestClient, database: RolledBackDatabase
+) -> None:
+    curator(client, database)
+    fields = {"csrftoken": form_token(client), **{f"extra{n}": "x" for n in range(6)}}
+    too_many = client.post("/price-books/EUR/import", data=fields,
+                           files={"sheet": ("a.csv", b"x", "text/csv")})  # fmt: skip
+    assert too_many.status_code == 400
+    text_field = {"csrftoken": form_token(client), "sheet": "not a file"}
+    as_text = client.post("/price-books/EUR/import", data=text_field,
+                          files={"other": ("a.csv", b"x", "text/csv")})  # fmt: skip
+    assert as_text.status_code == 422 and 'id="e-sheet"' in as_text.text
+    elsewhere = client.post("/price-books/XXX/import", data={"csrftoken": form_token(client)},
+                            files={"sheet": ("a.csv", b"x", "text/csv")})  # fmt: skip
+    assert elsewhere.status_code == 404
