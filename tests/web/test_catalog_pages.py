@@ -127,6 +127,7 @@ def test_sales_see_no_cost_no_draft_and_no_curation(
     assert "has no released version 2" in refused.text
     history = sales.client.get("/catalog/components/CMP-VM-LNX/history")
     assert history.status_code == 200 and "?version=2" not in history.text
+    assert "Only one version is released: nothing to compare yet." in history.text
     diff = sales.client.get("/catalog/components/CMP-VM-LNX/diff", params={"from": 1, "to": 2})
     assert diff.status_code == 404
 

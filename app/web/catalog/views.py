@@ -133,8 +133,8 @@ class PriceRow:
 
 
 TIER_STYLES = {
-    "tiered": "tiered: each band's units at that band's rate",
-    "volume": "volume: every unit at the rate of the band the quantity falls in",
+    "tiered": "Tiered: each band's units at that band's rate",
+    "volume": "Volume: every unit at the rate of the band the quantity falls in",
 }
 
 
