@@ -26,6 +26,7 @@ def test_search_and_filters_are_a_bookmarkable_get_form(
     assert everything.status_code == 200
     assert '<a href="/catalog" aria-current="page">Catalog</a>' in everything.text  # the nav
     assert '<form method="get" action="/catalog"' in everything.text
+    assert 'href="/catalog/new"' not in everything.text  # not a curator
     assert "83 components · 83 active" in everything.text  # the summary's counts
     assert 'value="backup">backup (5)</option>' in everything.text
     found = sales.client.get("/catalog", params={"q": "linux"})
@@ -108,6 +109,8 @@ def test_the_portfolio_sees_everything_of_a_component(
     assert "(OFF-HYBRID-CLOUD): a default component" in html  # what mentions it
     assert "(OFF-SAP-S4-LNX): an optional component" in html
     assert 'action="/catalog/components/CMP-VM-LNX/drafts"' in html
+    assert '<input type="hidden" name="from" value="1">' in html  # the draft's source
+    assert 'href="/catalog/new"' in curator.client.get("/catalog").text
     assert 'href="/catalog/components/CMP-VM-LNX/versions/1/lifecycle"' in html
     assert "/edit" not in html  # no draft to edit
 
@@ -205,6 +208,8 @@ def test_the_portfolio_start_page_leads_to_its_pages(
 ) -> None:
     curator: WebUser = web_user(client, database, "portfolio")
     home = curator.client.get("/").text
-    for href in ("/catalog", "/assurance", "/price-books", "/catalog/import"):
+    # (the assurance queue is for catalog.assure, the import and new component pages for
+    # catalog.write: their own tiles, app.web.curation's)
+    for href in ("/catalog", "/price-books"):
         assert f'<a class="tile" href="{href}">' in home
     assert "until its pages arrive" not in home

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from app.documents import duration, inline_html, section_html, to_html
+from app.documents import duration, inline_html, markdown_html, section_html
 from catalog import PriceBook
 
 LAYERS = ("infrastructure", "platform", "application", "service-management", "transition")
@@ -328,7 +328,7 @@ def documents(body: Mapping[str, Any]) -> Documents:
         for kpi in description.get("kpis", ())
     )
     return Documents(specification, statement, delivery,
-                     to_html(str(description.get("handover", ""))), kpis)  # fmt: skip
+                     markdown_html(str(description.get("handover", ""))), kpis)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
