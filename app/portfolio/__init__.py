@@ -14,7 +14,15 @@ if TYPE_CHECKING:
     from app.portfolio.catalog.service import import_snapshot
     from app.portfolio.catalog.store import catalog_revision, validate_model
     from app.portfolio.changes import CatalogChange, CatalogGate, apply_change
-    from app.portfolio.components.service import version_component
+    from app.portfolio.components.diff import ComponentDiff, DiffLine, FieldChange, component_diff
+    from app.portfolio.components.history import compare_versions, component_versions
+    from app.portfolio.components.mentions import Mentions, mentions
+    from app.portfolio.components.service import (
+        get_component,
+        list_components,
+        version_component,
+    )
+    from app.portfolio.components.service import summary as component_summary
     from app.portfolio.prices.service import FORMATS as PRICE_SHEET_FORMATS
     from app.portfolio.prices.service import apply_changes as apply_price_changes
     from app.portfolio.prices.service import book_of as price_book
@@ -35,15 +43,26 @@ __all__ = [
     "BrokenCombination",
     "CatalogChange",
     "CatalogGate",
+    "ComponentDiff",
+    "DiffLine",
+    "FieldChange",
+    "Mentions",
     "PriceChange",
     "PricePlan",
     "PriceProblem",
     "apply_change",
     "apply_price_changes",
     "catalog_revision",
+    "compare_versions",
+    "component_diff",
+    "component_summary",
+    "component_versions",
     "export_price_book",
+    "get_component",
     "import_snapshot",
+    "list_components",
     "load_active_snapshot",
+    "mentions",
     "preview_prices",
     "price_book",
     "price_books",
