@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from app.auth import CatalogWriter, DbSession, Principal, Writing, requires
 from app.kit.contract import problems
 from app.portfolio.prices import service
-from app.portfolio.prices.schemas import PriceImport, PricePreview
 from app.portfolio.prices.sheet import CSV, MAX_BYTES, XLSX, Plan, SheetRow
+from app.portfolio.schemas import PriceImport, PricePreview
 from catalog import PriceBook
 
 router = APIRouter(prefix="/v1/price-books", tags=["price-books"])
