@@ -119,6 +119,9 @@ def test_one_changed_price_previewed_then_imported_as_a_draft(
         f"version {version}'s edits"
     ]
     assert preview["notes"] == []
+    # Imported twice (a retry, a double click), the pending draft is answered: no second one.
+    assert ok(post(client, auth, "import", data), 201) == made
+    assert component(client, auth)["latest_version"] == version
 
 
 def test_csv_round_trip(client: TestClient, auth: Auth) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +19,14 @@ from sqlalchemy.orm import Session
 from app.auth import Principal
 from app.kit.errors import FieldProblem, Invalid, NotFound, UnsupportedMediaType
 from app.models import CatalogRecord, ComponentHead, ComponentVersion
-from app.portfolio.catalog.store import REGISTRIES, active_versions, component_of, dump
+from app.portfolio.catalog.store import (
+    REGISTRIES,
+    active_versions,
+    component_document,
+    component_of,
+    dump,
+    same_content,
+)
 from app.portfolio.components.service import add_drafts
 from app.portfolio.prices.sheet import (
     CSV,
@@ -152,7 +160,8 @@ def apply_changes(
     session: Session, principal: Principal, code: str, changes: Sequence[Change]
 ) -> list[Drafted]:
     """A previewed change set as new draft versions (one per component, from the version
-    exported), after checking each change still applies: all or nothing."""
+    exported), after checking each change still applies: all or nothing. A component whose
+    latest version is already a draft saying exactly this gets no second one."""
     book = book_of(session, code)
     active = _active(session)
     prices, problems = new_prices(changes, book, active)
@@ -161,15 +170,40 @@ def apply_changes(
             f"{len(problems)} change(s) no longer apply; nothing was imported",
             _field_problems(problems),
         )
-    drafts = []
+    drafts, pending = [], []
     for component_code, price in sorted(prices.items()):
         component = active[component_code]  # new_prices checked it is the version exported
         every_book = {name: dump(item) for name, item in component.prices.items()}
-        drafts.append(
-            (component_code, component.version, {"prices": {**every_book, book.code: price}})
-        )
+        fields = {"prices": {**every_book, book.code: price}}
+        same = _pending_draft(session, component, fields)
+        if same is not None:
+            pending.append(Drafted(component_code, component.version, same))
+        else:
+            drafts.append((component_code, component.version, fields))
     made = add_drafts(session, principal, drafts, f"prices imported into price book {book.code}")
-    return [
-        Drafted(view.body["code"], version, view.body["version"])
-        for view, (_, version, _) in zip(made, drafts, strict=True)
-    ]
+    return sorted(
+        pending
+        + [
+            Drafted(view.body["code"], version, view.body["version"])
+            for view, (_, version, _) in zip(made, drafts, strict=True)
+        ],
+        key=lambda drafted: drafted.code,
+    )
+
+
+def _pending_draft(session: Session, source: Component, fields: dict[str, Any]) -> int | None:
+    """The component's latest version when it is a draft saying exactly what the new draft
+    would (the same sheet imported twice, a form posted twice): that draft, not another."""
+    head = session.get(ComponentHead, source.code)
+    if head is None or head.latest_version == source.version:
+        return None
+    latest = session.scalar(
+        select(ComponentVersion).where(
+            (ComponentVersion.code == source.code)
+            & (ComponentVersion.version == head.latest_version)
+        )
+    )
+    if latest is None or latest.status != "draft":
+        return None
+    wanted = Component.model_validate({**dump(source), **fields, "status": "draft"})
+    return latest.version if same_content(component_document(wanted), latest.content) else None
