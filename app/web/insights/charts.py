@@ -1,0 +1,135 @@
+"""Charts drawn on the server as SVG: a Vega-Lite specification (the grammar of graphics
+the team reads) rendered by vl-convert (Vega's own renderer, embedded: no browser, no
+Node, nothing fetched). Its SVG carries presentation attributes only (no ``<style>``, no
+``style=``, no script, no external reference), so it is inlined into the page under the
+self-only content security policy. Each chart is a picture of figures the page also shows
+as a table: the table is the text alternative, and the exact figures (Decimal) are the
+table's; the bars' lengths are floats, as a drawing needs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import vl_convert
+from markupsafe import Markup, escape
+
+Number = int | Decimal | float
+# Colours distinguishable by people with the common colour-vision deficiencies (Okabe-Ito).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+WIDTH = 560
+CONFIG: dict[str, Any] = {
+    # marks and guides aria-hidden: the svg is one image with a label, its table says the rest
+    "aria": False,
+    "font": "sans-serif",
+    "background": "#ffffff",
+    "view": {"stroke": None},
+    "range": {"category": PALETTE},
+    "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#1f2933"},
+    "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+}
+_ROOT = re.compile(r"<svg\b([^>]*)>")
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A chart ready for a template: its title (the figure's caption and the image's
+    accessible name) and its SVG markup."""
+
+    title: str
+    svg: Markup
+
+
+def _drawn(value: Number) -> float:
+    return float(value)
+
+
+def _render(title: str, spec: dict[str, Any]) -> Chart:
+    spec = {"config": CONFIG, "width": WIDTH, **spec}
+    svg = vl_convert.vegalite_to_svg(spec)
+    # The root becomes one labelled image (its marks are aria-hidden), scaled by the page's CSS.
+    label = f' role="img" aria-label="{escape(title)}" focusable="false"'
+    root = _ROOT.search(svg)
+    if root is None:  # pragma: no cover - vl-convert always answers an <svg> document
+        raise ValueError("vl-convert answered no <svg> element")
+    attributes = root.group(1).replace('class="marks"', 'class="chart-svg"')
+    svg = svg[: root.start()] + f"<svg{attributes}{label}>" + svg[root.end() :]
+    # The library's own markup: it escapes the labels it draws (the test reads them back).
+    return Chart(title, Markup(svg))
+
+
+def bars(title: str, rows: Sequence[tuple[str, Number]], *, measure: str) -> Chart:
+    """One horizontal bar per category (a family, an offering, a centre), in the given order."""
+    values = [{"category": label, "value": _drawn(value)} for label, value in rows]
+    spec = {
+        "data": {"values": values},
+        "mark": {"type": "bar", "color": PALETTE[0]},
+        "height": {"step": 22},
+        "encoding": {
+            "y": {"field": "category", "type": "nominal", "sort": None, "title": None},
+            "x": {"field": "value", "type": "quantitative", "title": measure},
+        },
+    }
+    return _render(title, spec)
+
+
+def stacked(
+    title: str,
+    rows: Sequence[tuple[str, str, Number]],
+    *,
+    period: str,
+    measure: str,
+    series: str,
+    order: Sequence[str] | None = None,
+) -> Chart:
+    """Columns over time (``period``), each stacked by ``series`` (a proposal's status, say):
+    rows are (period, series, value)."""
+    values = [{"period": p, "series": s, "value": _drawn(v)} for p, s, v in rows]
+    colour: dict[str, Any] = {"field": "series", "type": "nominal", "title": series}
+    if order is not None:
+        colour["scale"] = {"domain": list(order)}
+        colour["sort"] = list(order)
+    spec = {
+        "data": {"values": values},
+        "mark": "bar",
+        "height": 220,
+        "encoding": {
+            "x": {"field": "period", "type": "ordinal", "title": period, "sort": None},
+            "y": {"field": "value", "type": "quantitative", "title": measure, "stack": True},
+            "color": colour,
+        },
+    }
+    return _render(title, spec)
+
+
+def paired(
+    title: str,
+    rows: Sequence[tuple[str, str, Number]],
+    *,
+    measure: str,
+    series: str,
+    order: Sequence[str],
+) -> Chart:
+    """Side-by-side bars per category, one per series (target vs reached, given vs
+    guardrail): rows are (category, series, value)."""
+    values = [{"category": c, "series": s, "value": _drawn(v)} for c, s, v in rows]
+    spec = {
+        "data": {"values": values},
+        "mark": "bar",
+        "height": {"step": 14},
+        "encoding": {
+            "y": {"field": "category", "type": "nominal", "sort": None, "title": None},
+            "yOffset": {"field": "series", "type": "nominal", "sort": list(order)},
+            "x": {"field": "value", "type": "quantitative", "title": measure},
+            "color": {
+                "field": "series",
+                "type": "nominal",
+                "title": series,
+                "scale": {"domain": list(order)},
+            },
+        },
+    }
+    return _render(title, spec)
