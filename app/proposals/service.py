@@ -227,11 +227,19 @@ def _freeze(
 
 
 def _solve(
-    services: Services, session: Session, caller: Principal, request: ConfigurationRequest
+    services: Services,
+    session: Session,
+    caller: Principal,
+    request: ConfigurationRequest,
+    *,
+    record_miss: bool = True,
 ) -> tuple[int, CatalogSnapshot, Solution]:
+    """Solves; a conflict is recorded for the insights unless it only says no better
+    rung exists (``record_miss=False``)."""
     return solve(
         session, caller, services.catalog, services.pool, services.limits,
         replace(request, alternatives=1), field="request",
+        misses=services.database if record_miss else None,
     )  # fmt: skip
 
 
@@ -257,7 +265,7 @@ def _better_than(
         target = max(target, request.min_availability)
     asked = replace(request, min_availability=target)
     try:
-        solved_on, _, solution = _solve(services, session, caller, asked)
+        solved_on, _, solution = _solve(services, session, caller, asked, record_miss=False)
     except NoValidBundle:
         return None
     return Rung(solution.bundles[0], asked) if solved_on == revision else None
