@@ -24,6 +24,7 @@ from app.configurator import Limits
 from app.delivery import endpoints as work_packages
 from app.documents import InlineRenderer, Pdf
 from app.documents.render_pool import Renderer, RenderPool
+from app.insights import endpoints as insights
 from app.jobs import Jobs
 from app.jobs import endpoints as jobs_endpoints
 from app.jobs.engine import JobEngine
@@ -333,6 +334,7 @@ def create_app(
     app.include_router(workspace_pages.router)
     app.include_router(approval_pages.router)
     app.include_router(users_pages.router)
+    app.include_router(insights.router)
     return app
 
 
