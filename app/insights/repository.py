@@ -32,7 +32,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.types import Float
@@ -236,12 +236,12 @@ def effective_status(today: date) -> ColumnElement[str]:
     )
 
 
-def _line_filters(filters: Filters) -> list[ColumnElement[bool]]:
+def _line_filters(filters: Filters, lines: Any = L) -> list[ColumnElement[bool]]:
     found = []
     if filters.family is not None:
-        found.append(L.family == filters.family)
+        found.append(lines.family == filters.family)
     if filters.centre is not None:
-        found.append(L.centre == filters.centre)
+        found.append(lines.centre == filters.centre)
     return found
 
 
@@ -254,10 +254,11 @@ def scoped(statement: Select[Any], filters: Filters) -> Select[Any]:
         statement = statement.where(R.price_book == filters.price_book)
     if filters.offering is not None:
         statement = statement.where(R.offering == filters.offering)
-    lines = _line_filters(filters)
+    other = aliased(InsightLine)  # not the statement's own lines, when it has them
+    lines = _line_filters(filters, other)
     if lines:
         statement = statement.where(
-            exists().where(L.proposal_id == P.id, L.revision == P.revision, *lines)
+            exists().where(other.proposal_id == P.id, other.revision == P.revision, *lines)
         )
     return statement
 

@@ -76,7 +76,8 @@ def _applied(filters: Filters) -> AppliedFilters:
 def _days(seconds: float | None) -> Decimal | None:
     if seconds is None:
         return None
-    return (Decimal(repr(seconds)) / _DAY).quantize(_TWO, ROUND_HALF_UP)
+    # Whole seconds first: SQLite's julianday arithmetic is a float a hair off.
+    return (Decimal(round(seconds)) / _DAY).quantize(_TWO, ROUND_HALF_UP)
 
 
 def _duration(found: sql.Durations) -> Duration:
