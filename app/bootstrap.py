@@ -64,6 +64,7 @@ from app.web import errors as page_errors
 from app.web import pages as web_pages
 from app.web.approvals import pages as approval_pages
 from app.web.csrf import Csrf
+from app.web.insights import pages as insights_pages
 from app.web.selling import pages as selling_pages
 from app.web.users import pages as users_pages
 from app.web.workspace import pages as workspace_pages
@@ -335,6 +336,7 @@ def create_app(
     app.include_router(approval_pages.router)
     app.include_router(users_pages.router)
     app.include_router(insights.router)
+    app.include_router(insights_pages.router)
     return app
 
 

@@ -86,6 +86,7 @@ NAVIGATION = (
     NavItem("Proposals", "/proposals", "proposal.read_all"),
     NavItem("Approvals", "/approvals", "proposal.approve"),
     NavItem("Users", "/admin/users", "users.manage"),
+    NavItem("Insights", "/insights", "insights.read"),
 )
 
 
