@@ -32,6 +32,9 @@ CONFIG: dict[str, Any] = {
     "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
 }
 _ROOT = re.compile(r"<svg\b([^>]*)>")
+# Vega marks its scenegraph's groups as graphics objects and symbols even with ``aria``
+# off: inside one labelled image they would be images without a name (axe: svg-img-alt).
+_INNER_ROLES = re.compile(r'\s(?:role="graphics-[a-z]+"|aria-roledescription="[^"]*")')
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +52,7 @@ def _drawn(value: Number) -> float:
 
 def _render(title: str, spec: dict[str, Any]) -> Chart:
     spec = {"config": CONFIG, "width": WIDTH, **spec}
-    svg = vl_convert.vegalite_to_svg(spec)
+    svg = _INNER_ROLES.sub("", vl_convert.vegalite_to_svg(spec))
     # The root becomes one labelled image (its marks are aria-hidden), scaled by the page's CSS.
     label = f' role="img" aria-label="{escape(title)}" focusable="false"'
     root = _ROOT.search(svg)
