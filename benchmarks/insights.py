@@ -166,7 +166,7 @@ def _sign_in(client: TestClient) -> bool:
         "email": "approver@bench.example", "password": PASSWORD, "next": "/",
         "csrftoken": found.group(1),
     }, follow_redirects=False)  # fmt: skip
-    return answer.status_code == 303
+    return bool(answer.status_code == 303)
 
 
 def measure(backend: str, count: int, runs: int) -> list[str]:
