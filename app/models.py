@@ -261,6 +261,10 @@ class ProposalEvent(Base):
     """The lifecycle history: every transition, who made it and why."""
 
     __tablename__ = "proposal_events"
+    # When a proposal first reached a status (the insights' durations): one index seek.
+    __table_args__ = (
+        Index("ix_proposal_events_proposal_id_to_status", "proposal_id", "to_status", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)

@@ -119,10 +119,17 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_insight_miss_items_miss_id"), "insight_miss_items", ["miss_id"], unique=False
     )
+    op.create_index(
+        op.f("ix_proposal_events_proposal_id_to_status"),
+        "proposal_events",
+        ["proposal_id", "to_status", "at"],
+        unique=False,
+    )
     backfill(op.get_bind())
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_proposal_events_proposal_id_to_status"), table_name="proposal_events")
     op.drop_index(op.f("ix_insight_miss_items_miss_id"), table_name="insight_miss_items")
     op.drop_table("insight_miss_items")
     op.drop_index(op.f("ix_insight_misses_at"), table_name="insight_misses")
