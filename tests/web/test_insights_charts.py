@@ -7,7 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 from xml.etree import ElementTree
 
-from app.web.insights import charts
+import pytest
+
+from app.insights import Portfolio
+from app.web.insights import charts, views
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
@@ -59,3 +62,45 @@ def test_stacked_and_paired_charts_name_their_series_in_the_given_order() -> Non
 
 def test_no_figures_still_draw_an_empty_chart() -> None:
     assert_self_contained(charts.bars("Nothing sold", [], measure="EUR").svg)
+
+
+def test_the_same_figures_are_drawn_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn: list[str] = []
+    draw = charts.vl_convert.vegalite_to_svg
+
+    def counted(spec: str) -> str:
+        drawn.append(spec)
+        return str(draw(spec))
+
+    monkeypatch.setattr(charts.vl_convert, "vegalite_to_svg", counted)
+    rows = [("Drawn once", Decimal("7.25")), ("Network", Decimal("1"))]
+    first = charts.bars("Margin", rows, measure="EUR")
+    again = charts.bars("Margin", rows, measure="EUR")
+    assert first == again and len([s for s in drawn if "Drawn once" in s]) == 1
+    other = charts.bars("Margin", [("Drawn once", Decimal("7.26"))], measure="EUR")
+    assert other != first and len([s for s in drawn if "Drawn once" in s]) == 2
+    # the title is the page's: the same figures under another title are not drawn again
+    renamed = charts.bars("Margin again", rows, measure="EUR")
+    assert renamed.title == "Margin again" and 'aria-label="Margin again"' in renamed.svg
+    assert len([s for s in drawn if "Drawn once" in s]) == 2
+
+
+def test_a_bar_chart_shows_the_twelve_largest_and_the_table_lists_them_all() -> None:
+    groups = [
+        {"key": f"family-{i:02d}", "currency": "EUR", "contract_value": "100.00",
+         "margin": f"{i}.00", "margin_percent": None}
+        for i in range(20)
+    ]  # fmt: skip
+    answer = Portfolio.model_validate({
+        "filters": {"since": "2026-01-01", "until": "2026-03-31", "price_book": None,
+                    "offering": None, "family": None, "centre": None},
+        "standard_share": [], "margin_by_family": groups, "margin_by_offering": [],
+        "never_sold": [], "approval_components": [], "conflicts": [], "repairs": [],
+    })  # fmt: skip
+    section = next(s for s in views.portfolio_view(answer).sections if s.id == "family")
+    assert section.chart is not None
+    assert section.chart.title == "Gross margin by family (the 12 largest)"
+    texts = [e.text for e in assert_self_contained(section.chart.svg).iter(f"{SVG}text")]
+    drawn = [t for t in texts if t and t.startswith("family-")]
+    assert drawn == [f"family-{i:02d} (EUR)" for i in range(8, 20)]  # in the answer's order
+    assert len(section.tables[0].rows) == 20

@@ -19,6 +19,7 @@ from catalog import CatalogSnapshot
 
 FIELDS = ("since", "until", "price_book", "offering", "family", "centre")
 DASH = "—"
+MOST_BARS = 12
 # A proposal's statuses in the order they move (the chart's legend, the table's columns).
 STATUSES = ("draft", "submitted", "approved", "sent", "accepted", "rejected", "withdrawn",
             "expired")  # fmt: skip
@@ -189,6 +190,25 @@ def _numeric(columns: int) -> tuple[bool, ...]:
     return (False, *([True] * (columns - 1)))
 
 
+Bar = tuple[str, Decimal]
+
+
+def _largest(rows: list[Bar]) -> tuple[list[Bar], str]:
+    """At most ``MOST_BARS`` bars, the largest (in their order): more are unreadable, and the
+    table lists them all. The title says so."""
+    if len(rows) <= MOST_BARS:
+        return rows, ""
+    kept = set(sorted(range(len(rows)), key=lambda i: abs(rows[i][1]), reverse=True)[:MOST_BARS])
+    return [row for i, row in enumerate(rows) if i in kept], f" (the {MOST_BARS} largest)"
+
+
+def _bars(title: str, rows: list[Bar], measure: str) -> Chart | None:
+    if not rows:
+        return None
+    shown, more = _largest(rows)
+    return charts.bars(title + more, shown, measure=measure)
+
+
 def _chart(rows: Sequence[Any], draw: Callable[[], Chart]) -> Chart | None:
     """No figures, no picture: the table says there are none."""
     return draw() if rows else None
@@ -306,10 +326,8 @@ def _margin_table(caption: str, head: str, groups: Sequence[Any]) -> Table:
 
 
 def _margin_chart(title: str, groups: Sequence[Any]) -> Chart | None:
-    return _chart(groups, lambda: charts.bars(
-        title, [(f"{g.key or '(none)'} ({g.currency})", g.margin) for g in groups],
-        measure="Gross margin",
-    ))  # fmt: skip
+    rows = [(f"{g.key or '(none)'} ({g.currency})", g.margin) for g in groups]
+    return _bars(title, rows, "Gross margin")
 
 
 def portfolio_view(answer: Portfolio) -> PillarView:
@@ -341,10 +359,9 @@ def portfolio_view(answer: Portfolio) -> PillarView:
         (False, False, True),
         {i: f"/catalog/components/{c.code}" for i, c in enumerate(answer.approval_components)},
     )  # fmt: skip
-    approvals_chart = _chart(answer.approval_components, lambda: charts.bars(
-        "Components most often behind an approval",
-        [(c.code, c.proposals) for c in answer.approval_components], measure="Proposals",
-    ))  # fmt: skip
+    approvals_chart = _bars("Components most often behind an approval",
+                            [(c.code, Decimal(c.proposals)) for c in answer.approval_components],
+                            "Proposals")  # fmt: skip
     conflicts = Table(
         "Most frequent conflicts", ("Kind", "Subject", "Configurations"),
         [(c.kind, c.subject, count(c.misses)) for c in answer.conflicts], (False, False, True),
@@ -415,11 +432,9 @@ def delivery_view(answer: Delivery) -> PillarView:
           percent(s.percent)) for s in answer.service_levels],
         (False, False, True, True, True),
     )  # fmt: skip
-    levels_chart = _chart(answer.service_levels, lambda: charts.bars(
-        "Service-level mix sold (contract value)",
-        [(f"{s.service_level} ({s.currency})", s.contract_value) for s in answer.service_levels],
-        measure="Contract value",
-    ))  # fmt: skip
+    levels_chart = _bars("Service-level mix sold (contract value)",
+                         [(f"{s.service_level} ({s.currency})", s.contract_value)
+                          for s in answer.service_levels], "Contract value")  # fmt: skip
     availability = Table(
         "Availability targets sold vs reached by the bundles",
         ("Target asked", "Proposals", "Lowest reached", "Average reached", "Met"),
