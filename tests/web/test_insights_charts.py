@@ -52,6 +52,8 @@ def test_stacked_and_paired_charts_name_their_series_in_the_given_order() -> Non
     texts = [e.text for e in assert_self_contained(stacked.svg).iter(f"{SVG}text")]
     assert [t for t in texts if t in order] == order  # the legend, in the statuses' order
     assert "2026-01" in texts and "2026-02" in texts
+    ticks = [t for t in texts if t and t[0].isdigit() and not t.startswith("2026")]
+    assert ticks == ["0", "1", "2", "3", "4"]  # counts in whole numbers, up to the tallest
     rows = [("B1", "target", Decimal("99.9")), ("B1", "reached", Decimal("99.95"))]
     paired = charts.paired(
         "Availability", rows, measure="%", series="Availability", order=["target", "reached"]

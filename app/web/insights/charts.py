@@ -53,6 +53,16 @@ def _drawn(value: Number) -> float:
     return float(value)
 
 
+def _axis(values: Sequence[Number], top: Number) -> dict[str, Any]:
+    """Counts are ticked in whole numbers (no "0.5 proposals"): below five, one tick each
+    (Vega's tickMinStep is not honoured by this renderer)."""
+    whole = all(isinstance(v, int) or (isinstance(v, Decimal) and v == v.to_integral_value())
+                for v in values)  # fmt: skip
+    if not whole or not values:
+        return {}
+    return {"format": "d", **({"tickCount": max(int(top), 1)} if top < 5 else {})}
+
+
 @functools.lru_cache(maxsize=256)
 def _drawing(spec: str) -> str:
     """The SVG of a specification, by its text: the same figures draw the same picture, so
@@ -90,10 +100,19 @@ def bars(title: str, rows: Sequence[tuple[str, Number]], *, measure: str) -> Cha
         "height": {"step": 22},
         "encoding": {
             "y": {"field": "category", "type": "nominal", "sort": None, "title": None},
-            "x": {"field": "value", "type": "quantitative", "title": measure},
+            "x": {"field": "value", "type": "quantitative", "title": measure,
+                  "axis": _axis([v for _, v in rows], max((v for _, v in rows), default=0))},
         },
-    }
+    }  # fmt: skip
     return _render(title, spec)
+
+
+def _totals(rows: Sequence[tuple[str, str, Number]]) -> list[Number]:
+    """Each column's height: its series summed (for the axis' ticks only)."""
+    heights: dict[str, float] = {}
+    for period, _, value in rows:
+        heights[period] = heights.get(period, 0.0) + float(value)
+    return list(heights.values())
 
 
 def stacked(
@@ -117,8 +136,20 @@ def stacked(
         "mark": "bar",
         "height": 220,
         "encoding": {
-            "x": {"field": "period", "type": "ordinal", "title": period, "sort": None},
-            "y": {"field": "value", "type": "quantitative", "title": measure, "stack": True},
+            "x": {
+                "field": "period",
+                "type": "ordinal",
+                "title": period,
+                "sort": None,
+                "axis": {"labelAngle": 0},
+            },
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": measure,
+                "stack": True,
+                "axis": _axis([v for _, _, v in rows], max(_totals(rows), default=0)),
+            },
             "color": colour,
         },
     }
