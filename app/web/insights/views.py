@@ -222,15 +222,15 @@ def _status_order(seen: set[str]) -> list[str]:
 
 
 def go_to_market_headlines(answer: GoToMarket) -> list[Headline]:
-    created = sum(row.proposals for row in answer.status_by_month)
+    # each figure as the service gives it (amounts in different currencies never added up)
     won = "; ".join(amount(w.contract_value, w.currency) for w in answer.won) or DASH
     margin = "; ".join(amount(w.margin, w.currency) for w in answer.won) or DASH
     rate = answer.win_rate
     return [
-        Headline("Proposals created", count(created)),
         Headline(f"Win rate ({rate.accepted} of {rate.decided} decided)", percent(rate.percent)),
         Headline("Contract value won", won),
         Headline("Margin won", margin),
+        Headline("Creation → issue, average", days(answer.creation_to_issue.average_days)),
     ]
 
 
@@ -311,8 +311,7 @@ def portfolio_headlines(answer: Portfolio) -> list[Headline]:
                       for s in answer.standard_share) or DASH  # fmt: skip
     return [
         Headline("Sales from standard components", share),
-        Headline("Components never sold", count(len(answer.never_sold))),
-        Headline("Components behind an approval", count(len(answer.approval_components))),
+        Headline("Components never sold", count(len(answer.never_sold))),  # the list's rows
     ]
 
 
@@ -397,17 +396,17 @@ def portfolio_view(answer: Portfolio) -> PillarView:
 
 
 def delivery_headlines(answer: Delivery) -> list[Headline]:
+    # the service's rows as they are: the busiest one picked, targets one by one
     busiest = max(answer.utilisation, key=lambda u: u.percent or Decimal(0), default=None)
-    met = sum(a.met for a in answer.availability if a.target is not None)
-    asked = sum(a.proposals for a in answer.availability if a.target is not None)
+    targets = [a for a in answer.availability if a.target is not None]
     return [
-        Headline("Effort hours sold", hours(sum((u.effort_hours for u in answer.utilisation),
-                                                Decimal(0)))),
-        Headline("Busiest month, centre and competency",
+        Headline("Highest utilisation",
                  DASH if busiest is None else
                  f"{percent(busiest.percent)} ({busiest.centre} · {busiest.competency}, "
                  f"{busiest.month.strftime('%Y-%m')})"),
-        Headline("Availability targets met", f"{count(met)} of {count(asked)}"),
+        Headline("Availability targets met",
+                 "; ".join(f"{percent(a.target)}: {a.met} of {a.proposals}" for a in targets)
+                 or DASH),
     ]  # fmt: skip
 
 
