@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.auth import DbSession, Principal, requires
 from app.insights import service
 from app.insights.export import Measures, as_csv
-from app.insights.filters import Filters
+from app.insights.filters import CODE_PATTERN, Filters
 from app.insights.schemas import Delivery, GoToMarket, Portfolio
 from app.kit.contract import problems
 
@@ -29,7 +29,11 @@ _CSV_CONTENT = {CSV: {"schema": {"type": "string", "format": "binary"}}}
 
 
 def _code(what: str) -> Any:
-    return Query(description=f"only {what} (its code)", max_length=100)
+    return Query(description=f"only {what} (its code)", pattern=CODE_PATTERN)
+
+
+def _day(description: str) -> Any:
+    return Query(description=description, json_schema_extra={"format": "date"})
 
 
 def query_filters(

@@ -15,7 +15,8 @@ from app.kit.errors import FieldProblem, Invalid
 # The longest period asked at once: month buckets stay a few dozen rows.
 MAX_DAYS = 3 * 366 + 365
 # Codes as the catalog writes them (price books, offerings, families, centres).
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+_CODE = re.compile(CODE_PATTERN)
 NAMES = ("since", "until", "price_book", "offering", "family", "centre")
 # Dates an insight can be asked for: the period's end (the next day) must exist too.
 FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9998, 12, 31)
