@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.auth import DbSession, Principal, requires
 from app.insights import service
 from app.insights.export import Measures, as_csv
-from app.insights.filters import Filters
+from app.insights.filters import CODE_PATTERN, Filters
 from app.insights.schemas import Delivery, GoToMarket, Portfolio
 from app.kit.contract import problems
 
@@ -23,12 +23,17 @@ router = APIRouter(prefix="/v1/insights", tags=["insights"])
 InsightsReader = Annotated[Principal, Depends(requires("insights.read"))]
 
 CSV = "text/csv"
-_CSV_CONTENT = {CSV: {"schema": {"type": "string", "description": "measure,month,dimension,"
-                                 "dimension_2,value,unit: one figure a row"}}}  # fmt: skip
+# Declared as the other documents are (a PDF's): a string of bytes; the CSV's columns are
+# said in the operation's description.
+_CSV_CONTENT = {CSV: {"schema": {"type": "string", "format": "binary"}}}
 
 
 def _code(what: str) -> Any:
-    return Query(description=f"only {what} (its code)", max_length=100)
+    return Query(description=f"only {what} (its code)", pattern=CODE_PATTERN)
+
+
+def _day(description: str) -> Any:
+    return Query(description=description, json_schema_extra={"format": "date"})
 
 
 def query_filters(

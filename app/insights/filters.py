@@ -15,8 +15,11 @@ from app.kit.errors import FieldProblem, Invalid
 # The longest period asked at once: month buckets stay a few dozen rows.
 MAX_DAYS = 3 * 366 + 365
 # Codes as the catalog writes them (price books, offerings, families, centres).
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+_CODE = re.compile(CODE_PATTERN)
 NAMES = ("since", "until", "price_book", "offering", "family", "centre")
+# Dates an insight can be asked for: the period's end (the next day) must exist too.
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9998, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +118,18 @@ def _date(value: str | None, name: str, problems: list[FieldProblem]) -> date | 
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             raise ValueError
-        return date.fromisoformat(value)
+        found = date.fromisoformat(value)
     except ValueError:
         problems.append(
             FieldProblem(name, f"must be a date as YYYY-MM-DD, not {value[:40]!r}")
         )  # fmt: skip
         return None
+    if not FIRST_DAY <= found <= LAST_DAY:
+        problems.append(
+            FieldProblem(name, f"must be from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
+        )
+        return None
+    return found
 
 
 def _months_before(until: date) -> date:

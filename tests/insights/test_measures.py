@@ -127,6 +127,8 @@ def test_roles_without_insights_read_are_refused(fixture_db: Database) -> None:
         ({"since": "2026-03-01", "until": "2026-02-01"}, ["since"]),
         ({"since": "2010-01-01", "until": "2026-01-01"}, ["since"]),
         ({"price_book": "EUR; drop", "centre": "x" * 101}, ["price_book", "centre"]),
+        ({"since": "9999-12-31", "until": "9999-12-31"}, ["since", "until"]),
+        ({"since": "0001-01-01"}, ["since"]),
     ],
 )
 def test_bad_filters_are_named(query: dict[str, str], fields: list[str]) -> None:
