@@ -113,6 +113,11 @@ def test_a_bad_date_is_refused_next_to_its_field_and_nothing_is_shown(
     assert 'value="2026-03-31"' in _field(answer.text, "until")
     assert 'role="alert"' in answer.text and 'href="#f-since"' in answer.text
     assert "Download CSV" not in answer.text and "<svg" not in answer.text
+    bad_code = approver.client.get(f"{path}?family=not+a+code")
+    assert bad_code.status_code == 422
+    family = _field(bad_code.text, "family")
+    assert 'id="e-family"' in family and "must be a catalog code" in family
+    assert '<option value="not a code" selected>' in family  # kept, as sent
     empty = approver.client.get(f"{path}?since=2026-04-01&until=2026-03-01")
     assert empty.status_code == 422
     assert "must be on or before until" in _field(empty.text, "since")
