@@ -169,6 +169,13 @@ def test_the_pages_show_the_services_figures_as_tables_and_self_contained_charts
     for shown in ("80.00 %", "33.33 %", "drop residency EU", "compute.linux",
                   'href="/catalog/components/BKP-MANAGED"'):  # fmt: skip
         assert shown in portfolio_page, shown
+    # the long list of components never sold: behind a summary, every one still in the table
+    assert re.search(r'<details class="folded"><summary>The \d+ components</summary>',
+                     portfolio_page)  # fmt: skip
+    assert (
+        'href="/catalog/components/CMP-VM-LNX"'
+        not in portfolio_page.split("never-sold")[1].split("</details>")[0]
+    )
     delivery_page = person.client.get(f"/insights/delivery?{query}").text
     for shown in ("720.0 h", "36,000.0 h", "2.00 %", "0.70 %", "premium", "99.950 %"):
         assert shown in delivery_page, shown

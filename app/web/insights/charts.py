@@ -27,7 +27,10 @@ WIDTH = 560
 CONFIG: dict[str, Any] = {
     # marks and guides aria-hidden: the svg is one image with a label, its table says the rest
     "aria": False,
-    "font": "sans-serif",
+    # Measured as drawn: the server measures labels with the first family it has, and wide
+    # ones (DejaVu Sans, Verdana) leave room for a browser's narrower sans-serif.
+    "font": "DejaVu Sans, Verdana, sans-serif",
+    "padding": 8,
     "background": "#ffffff",
     "view": {"stroke": None},
     "range": {"category": PALETTE},
@@ -163,18 +166,26 @@ def paired(
     measure: str,
     series: str,
     order: Sequence[str],
+    zero: bool = True,
 ) -> Chart:
     """Side-by-side bars per category, one per series (target vs reached, given vs
-    guardrail): rows are (category, series, value)."""
+    guardrail): rows are (category, series, value). ``zero=False``: the axis starts near the
+    smallest value (availabilities of 99.9 and 99.95 % are told apart), each figure a dot."""
     values = [{"category": c, "series": s, "value": _drawn(v)} for c, s, v in rows]
     spec = {
         "data": {"values": values},
-        "mark": "bar",
+        # without a zero baseline a bar's length means nothing: dots then
+        "mark": "bar" if zero else {"type": "point", "filled": True, "size": 140},
         "height": {"step": 14},
         "encoding": {
             "y": {"field": "category", "type": "nominal", "sort": None, "title": None},
             "yOffset": {"field": "series", "type": "nominal", "sort": list(order)},
-            "x": {"field": "value", "type": "quantitative", "title": measure},
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "title": measure,
+                "scale": {"zero": zero},
+            },
             "color": {
                 "field": "series",
                 "type": "nominal",

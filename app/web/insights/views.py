@@ -20,6 +20,7 @@ from catalog import CatalogSnapshot
 FIELDS = ("since", "until", "price_book", "offering", "family", "centre")
 DASH = "—"
 MOST_BARS = 12
+FOLDED_ROWS = 10
 # A proposal's statuses in the order they move (the chart's legend, the table's columns).
 STATUSES = ("draft", "submitted", "approved", "sent", "accepted", "rejected", "withdrawn",
             "expired")  # fmt: skip
@@ -177,6 +178,7 @@ class Section:
     tables: list[Table]
     chart: Chart | None = None
     note: str | None = None
+    folded: str | None = None  # a long list: its tables behind this summary, closed
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,7 +385,9 @@ def portfolio_view(answer: Portfolio) -> PillarView:
                     [_margin_table("Gross margin by offering", "Offering",
                                    answer.margin_by_offering)],
                     _margin_chart("Gross margin by offering", answer.margin_by_offering)),
-            Section("never-sold", "Components never sold", [never]),
+            Section("never-sold", "Components never sold", [never],
+                    folded=f"The {count(len(answer.never_sold))} components"
+                    if len(answer.never_sold) > FOLDED_ROWS else None),
             Section("approvals", "Components most often behind an approval", [approvals],
                     approvals_chart),
             Section("conflicts", "Most frequent conflicts and repairs asked for",
@@ -449,7 +453,7 @@ def delivery_view(answer: Delivery) -> PillarView:
             (f"{a.target} %", "target", a.target or Decimal(0)),
             (f"{a.target} %", "reached (average)", a.reached_average or Decimal(0)))],
         measure="Availability %", series="Availability",
-        order=["target", "reached (average)"],
+        order=["target", "reached (average)"], zero=False,
     ))  # fmt: skip
     return PillarView(
         PILLARS["delivery"],
