@@ -282,21 +282,6 @@ def status_by_month(session: Session, filters: Filters, today: date) -> list[tup
     return [(int(m), str(s), int(n)) for m, s, n in rows]
 
 
-def decided(session: Session, filters: Filters, today: date) -> tuple[int, int]:
-    """(accepted, rejected) among the proposals in scope."""
-    status = effective_status(today)
-    row = session.execute(
-        scoped(
-            _proposals(
-                func.coalesce(func.sum(case((status == ACCEPTED, 1), else_=0)), 0),
-                func.coalesce(func.sum(case((status == REJECTED, 1), else_=0)), 0),
-            ),
-            filters,
-        )
-    ).one()
-    return int(row[0]), int(row[1])
-
-
 @dataclass(frozen=True, slots=True)
 class Totals:
     key: str | None
