@@ -580,7 +580,11 @@ class InsightLine(Base):
     """One priced line of a proposal revision's first option (standard or custom)."""
 
     __tablename__ = "insight_lines"
-    __table_args__ = (UniqueConstraint("proposal_id", "revision", "line"),)
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "revision", "line"),
+        # The family and centre filters' EXISTS, answered from the index alone.
+        Index("ix_insight_lines_filters", "proposal_id", "revision", "family", "centre"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"))

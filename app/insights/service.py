@@ -110,12 +110,15 @@ def go_to_market(
     was won, how long issuing and acceptance take, the discounts given."""
     _check(principal)
     today = today or _today()
-    accepted, rejected = sql.decided(session, filters, today)
+    by_month = sql.status_by_month(session, filters, today)
+    # The win rate's counts are the same proposals by status: summed, not asked again.
+    accepted = sum(count for _, status, count in by_month if status == sql.ACCEPTED)
+    rejected = sum(count for _, status, count in by_month if status == sql.REJECTED)
     return GoToMarket(
         filters=_applied(filters),
         status_by_month=[
             StatusCount(month=sql.month_of(month), status=status, proposals=count)
-            for month, status, count in sql.status_by_month(session, filters, today)
+            for month, status, count in by_month
         ],
         win_rate=WinRate(
             accepted=accepted,

@@ -92,6 +92,12 @@ def upgrade() -> None:
             "proposal_id", "revision", "line", name=op.f("uq_insight_lines_proposal_id")
         ),
     )
+    op.create_index(
+        "ix_insight_lines_filters",
+        "insight_lines",
+        ["proposal_id", "revision", "family", "centre"],
+        unique=False,
+    )
     op.create_table(
         "insight_misses",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -134,6 +140,7 @@ def downgrade() -> None:
     op.drop_table("insight_miss_items")
     op.drop_index(op.f("ix_insight_misses_at"), table_name="insight_misses")
     op.drop_table("insight_misses")
+    op.drop_index("ix_insight_lines_filters", table_name="insight_lines")
     op.drop_table("insight_lines")
     op.drop_table("insight_revisions")
 
