@@ -116,7 +116,7 @@ def test_roles_without_insights_read_are_refused(fixture_db: Database) -> None:
     with fixture_db.transaction(write=False) as session:
         for role in ("sales", "delivery"):
             with pytest.raises(Forbidden):
-                go_to_market(session, Principal(role, role), Filters(SINCE, UNTIL))  # type: ignore[arg-type]
+                go_to_market(session, Principal(role, role), Filters(SINCE, UNTIL))
 
 
 @pytest.mark.parametrize(
