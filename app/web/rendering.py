@@ -25,6 +25,7 @@ STATIC = {
     "workspace.css": "text/css",
     "admin.css": "text/css",
     "catalog.css": "text/css",
+    "insights.css": "text/css",
     "htmx.min.js": "text/javascript",
     "favicon.svg": "image/svg+xml",
 }
@@ -88,6 +89,7 @@ NAVIGATION = (
     NavItem("Users", "/admin/users", "users.manage"),
     NavItem("Catalog", "/catalog", "catalog.read"),
     NavItem("Price books", "/price-books", "catalog.read_unreleased"),
+    NavItem("Insights", "/insights", "insights.read"),
 )
 
 
