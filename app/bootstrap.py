@@ -66,6 +66,7 @@ from app.web import pages as web_pages
 from app.web.approvals import pages as approval_pages
 from app.web.catalog import pages as catalog_pages
 from app.web.csrf import Csrf
+from app.web.insights import charts as insights_charts
 from app.web.insights import pages as insights_pages
 from app.web.prices import pages as price_pages
 from app.web.selling import pages as selling_pages
@@ -253,6 +254,7 @@ def create_app(
         # Handlers (plain ``def``) run in this many threads: the pool is sized from it too.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         shell.jobs.start()  # in-process job threads (SQLite); procrastinate has workers
+        insights_charts.warm_up()
         yield
         shell.close()  # the worker processes it started go with the app
 
