@@ -14,20 +14,26 @@ if TYPE_CHECKING:
     from app.portfolio.catalog.service import import_snapshot
     from app.portfolio.catalog.store import catalog_revision, validate_model
     from app.portfolio.changes import CatalogChange, CatalogGate, apply_change
-    from app.portfolio.components.service import version_component
+    from app.portfolio.components.service import may_move, next_statuses, version_component
+    from app.portfolio.components.where_used import OPEN_STATUSES, WhereUsed, where_used
     from app.portfolio.schemas import BrokenCombination
 else:
     __getattr__ = lazy_face(__name__)
 
 __all__ = [
+    "OPEN_STATUSES",
     "ActiveCatalog",
     "BrokenCombination",
     "CatalogChange",
     "CatalogGate",
+    "WhereUsed",
     "apply_change",
     "catalog_revision",
     "import_snapshot",
     "load_active_snapshot",
+    "may_move",
+    "next_statuses",
     "validate_model",
     "version_component",
+    "where_used",
 ]
