@@ -63,6 +63,7 @@ from app.web import errors as page_errors
 from app.web import pages as web_pages
 from app.web.approvals import pages as approval_pages
 from app.web.csrf import Csrf
+from app.web.lifecycle import pages as lifecycle_pages
 from app.web.selling import pages as selling_pages
 from app.web.users import pages as users_pages
 from app.web.workspace import pages as workspace_pages
@@ -333,6 +334,7 @@ def create_app(
     app.include_router(workspace_pages.router)
     app.include_router(approval_pages.router)
     app.include_router(users_pages.router)
+    app.include_router(lifecycle_pages.router)
     return app
 
 

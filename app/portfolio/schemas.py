@@ -294,6 +294,8 @@ class WhereUsedView(BaseModel):
 
     code: str
     version: int
+    name: str
+    author: str
     status: str
     active_version: int | None
     counts: WhereUsedCounts

@@ -24,6 +24,7 @@ STATIC = {
     "selling.css": "text/css",
     "workspace.css": "text/css",
     "admin.css": "text/css",
+    "lifecycle.css": "text/css",
     "htmx.min.js": "text/javascript",
     "favicon.svg": "image/svg+xml",
 }

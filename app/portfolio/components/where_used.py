@@ -92,6 +92,8 @@ class PriceChange:
 class WhereUsed:
     code: str
     version: int
+    name: str
+    author: str  # four eyes: whoever wrote the version does not assure it
     status: str
     active_version: int | None
     open_proposals: tuple[ProposalUse, ...]
@@ -114,6 +116,8 @@ class WhereUsed:
         return {
             "code": self.code,
             "version": self.version,
+            "name": self.name,
+            "author": self.author,
             "status": self.status,
             "active_version": self.active_version,
             "counts": self.counts,
@@ -299,6 +303,8 @@ def where_used(
     return WhereUsed(
         code=code,
         version=version,
+        name=row.name,
+        author=row.author,
         status=row.status,
         active_version=head.active_version,
         open_proposals=tuple(open_uses),
