@@ -130,7 +130,14 @@ PAGES: list[Shown] = [
     Shown("approver", "/approvals"),  # with the pending one
     Shown("approver", "/proposals/{pending}"),
     Shown("approver", "/configure", status=403),
-]
+    # Lifecycle: a draft's impact as portfolio sees it (EUR re-priced), the confirmation a
+    # retirement that would strand the open proposals asks for, a version in review as an
+    # approver sees it (assure, return to draft).
+    Shown("portfolio", "/catalog/components/CMP-KVM-NODE/versions/2/lifecycle"),
+    Shown("portfolio", "/catalog/components/CMP-KVM-NODE/versions/1/lifecycle",
+          lambda p: _submit(p, "Retire"), 409, "the retire confirmation"),
+    Shown("approver", "/catalog/components/SD-L1-BUS/versions/2/lifecycle"),
+]  # fmt: skip
 
 
 def _proposals(server: LiveServer, seller: str) -> dict[str, int]:
@@ -155,7 +162,26 @@ def _proposals(server: LiveServer, seller: str) -> dict[str, int]:
         call(f"/{ids[name]}/transition", {"to": "submitted"}, made[name].headers["ETag"])
     with server.database.transaction(write=True) as session:
         session.execute(update(Proposal).where(Proposal.id.in_(ids.values())).values(author=seller))
+    _lifecycle_versions(server)
     return ids
+
+
+def _lifecycle_versions(server: LiveServer) -> None:
+    """CMP-KVM-NODE version 2 (a draft, dearer in EUR) and SD-L1-BUS version 2 (in review),
+    written by a portfolio key; once (the module's tests share the server)."""
+    headers = {"Authorization": f"Bearer {server.key('portfolio')}"}
+    for code, steps in (("CMP-KVM-NODE", ()), ("SD-L1-BUS", ("in_review",))):
+        path = f"{server.url}/v1/components/{code}"
+        seen = httpx.get(path, headers=headers, timeout=60)
+        if seen.json()["latest_version"] > 1:
+            continue
+        eur = {**seen.json()["prices"]["EUR"], "one_time": "999.00"}
+        httpx.patch(path, json={"prices": {"EUR": eur}}, timeout=60, headers=headers | {
+            "If-Match": seen.headers["ETag"], "Content-Type": "application/merge-patch+json",
+        }).raise_for_status()  # fmt: skip
+        for to in steps:
+            httpx.post(f"{path}/versions/2/transition", json={"to": to}, headers=headers,
+                       timeout=60).raise_for_status()  # fmt: skip
 
 
 def _collect(errors: list[str]) -> Callable[[ConsoleMessage], None]:
@@ -291,6 +317,8 @@ TABLET = {
               "/proposals/{draft}/diff?from=1&to=2"],
     "approver": ["/approvals", "/proposals/{pending}"],
     "admin": ["/admin/users"],
+    "portfolio": ["/catalog/components/CMP-KVM-NODE/versions/2/lifecycle",
+                  "/catalog/components/CMP-KVM-NODE/versions/1/lifecycle"],
 }  # fmt: skip
 
 

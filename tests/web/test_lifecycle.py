@@ -11,7 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.auth import Principal
+from app.portfolio.catalog.active import load_active_snapshot
 from app.portfolio.components import service as components
+from app.portfolio.components.where_used import mentions
 from tests.support.api import Auth
 from tests.support.assured import BACKUP, assured_dearer_backup_v2, with_combinations
 from tests.support.database import RolledBackDatabase
@@ -24,18 +26,13 @@ def page_of(code: str, version: int) -> str:
     return f"/catalog/components/{code}/versions/{version}/lifecycle"
 
 
-def draft_v2(database: RolledBackDatabase, author: str, role: str = "portfolio") -> None:
-    """CMP-VM-LNX version 2, dearer in EUR, as a draft written by ``author``."""
+def draft_v2(database: RolledBackDatabase, author: str, code: str = VM) -> None:
+    """Version 2 of ``code``, its EUR one-time price 999.00, as a draft by ``author``."""
     with database.transaction(write=True) as session:
-        eur = components.get_component(session, Principal(author, "portfolio"), VM).body
-        prices = eur["prices"]
-        prices["EUR"]["one_time"] = "300.00"
+        seen = components.get_component(session, Principal(author, "portfolio"), code).body
+        eur = {**seen["prices"]["EUR"], "one_time": "999.00"}
         components.patch_component(
-            session,
-            Principal(author, role),
-            VM,
-            {"prices": {"EUR": prices["EUR"]}},
-            "*",  # type: ignore[arg-type]
+            session, Principal(author, "portfolio"), code, {"prices": {"EUR": eur}}, "*"
         )
 
 
@@ -60,21 +57,25 @@ def test_the_author_sees_a_drafts_impact_and_may_only_submit_it(
     author = web_user(client, database, "portfolio")
     seller = web_user(client, database, "sales")
     proposal = seller.propose()
-    draft_v2(database, author.email)
-    page = author.client.get(page_of(VM, 2))
+    code, version = _first_line(proposal)
+    assert version == 1
+    draft_v2(database, author.email, code)
+    page = author.client.get(page_of(code, 2))
     assert page.status_code == 200, page.text
-    assert "Draft" in page.text and "open proposal(s)" in page.text
-    assert "OFF-HYBRID-CLOUD" in page.text and "R-CMP-001" in page.text  # offerings, rules
+    assert "Draft" in page.text and "0 open proposal(s)" in page.text
+    with database.transaction(write=False) as session:
+        offerings, rules = mentions(load_active_snapshot(session), code)
+    assert offerings and rules
+    for named in (*(o.code for o in offerings), *(r.id for r in rules)):
+        assert named in page.text
     # The re-pricing: EUR's one-time price against the active version, and the open
-    # proposals on version 1 when the proposal sells it.
-    assert "300.00" in page.text and "290.0" in page.text
-    if (VM, 1) in {(line["component"], line["version"])
-                   for line in proposal["options"][0]["lines"]}:  # fmt: skip
-        assert proposal["number"] in page.text
+    # proposal that sells the active version 1.
+    assert "one-time 999.00" in page.text
+    assert "Against the active version 1" in page.text and proposal["number"] in page.text
     assert buttons_on(page.text) == ["in_review"]
-    submitted = author.post(page_of(VM, 2), {"to": "in_review"})
+    submitted = author.post(page_of(code, 2), {"to": "in_review"})
     assert submitted.status_code == 303
-    assert submitted.headers["location"] == page_of(VM, 2) + "?done=in_review"
+    assert submitted.headers["location"] == page_of(code, 2) + "?done=in_review"
     after = author.client.get(submitted.headers["location"])
     assert "Moved to in review." in after.text
     assert buttons_on(after.text) == ["draft"]  # its author may withdraw it; never assure
