@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.assurance import Assurance
 from app.auth import Principal, SignedIn
 from app.kit.database import Database
-from app.kit.errors import NotFound, OfferwrightError
+from app.kit.errors import NotFound, OfferwrightError, StrandsOpenProposals
 from app.kit.params import Id
 from app.kit.wiring import wired
 from app.models import utcnow
@@ -152,9 +152,13 @@ async def move(
         raise  # no such version: the error page says so
     except OfferwrightError as error:
         named = stranded(error.extra)
+        message = error.detail
+        if isinstance(error, StrandsOpenProposals):  # the API's words name its body field
+            message = (f"Retiring {code} version {version} would strand {len(named)} open "
+                       "proposal(s) that sell it. Nothing has changed yet.")  # fmt: skip
         return await _page(
             request, person.principal, services, code, version, status=error.status,
-            error=error.detail, stranded=named, broken=broken(error.extra),
+            error=message, stranded=named, broken=broken(error.extra),
             confirm_error="Tick “Retire anyway” to strand them." if named else None, **again,
         )  # fmt: skip
     url = PATH.format(code=code, version=version) + f"?done={to}"
