@@ -111,6 +111,8 @@ def test_where_used_finds_open_and_accepted_proposals_offerings_and_rules(
     _proposal(database, "T-6", "rejected", {VM: 1})
     _proposal(database, "T-7", "draft", {VM: 2})
     _proposal(database, "T-8", "draft", {"OS-LNX-RHEL": 1}, earlier={VM: 1})
+    # Accepted, but the option the customer chose (its packages) holds no line of it.
+    _proposal(database, "T-9", "accepted", {VM: 1}, packages=[("OS-LNX-RHEL", 1)])
 
     found = _where_used(database, VM, 1)
 

@@ -7,14 +7,18 @@ The proposals domain imports this one, so this module reads the proposals' table
 (``app.models``) and never that domain: a revision freezes, per component code, the exact
 version sold (``content.components[code].version``), which both databases read with a JSON
 path (SQLAlchemy's JSON index: ``JSON_EXTRACT`` on SQLite, ``#>>`` on PostgreSQL). Only the
-current revision of proposals in the statuses asked for is read, found through the
-``(status, valid_until)`` index; a read model per line (a table of its own) would make this
-an index lookup once proposals number in the hundreds of thousands."""
+current revision of open proposals is read (found through the ``(status, valid_until)``
+index), and of accepted ones only their work packages (which name the version too).
+
+Measured (10,000 proposals, 6,000 of them open, revisions of ~70 KB as real ones are):
+about 1 s on SQLite and 0.3 s on PostgreSQL (reading accepted revisions too, as at first:
+2.5 s and 0.5 s). Nearly all of it is reading the revision documents (their summed length
+alone takes as long), so no JSON trick helps: a table of the lines (proposal, revision,
+code, version; indexed by code and version) would make it a lookup."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -194,18 +198,19 @@ def proposals_using(
     )
     if today is not None:
         query = query.where(Proposal.valid_until >= today)
-    return [
-        ProposalUse(
-            id=proposal.id,
-            number=proposal.number,
-            customer=str(proposal.customer.get("name", "")),
-            status=proposal.status,
-            author=proposal.author,
-            revision=revision,
-            valid_until=proposal.valid_until,
-        )
-        for proposal, revision in session.execute(query).all()
-    ]
+    return [_use(proposal, revision) for proposal, revision in session.execute(query).all()]
+
+
+def _use(proposal: Proposal, revision: int) -> ProposalUse:
+    return ProposalUse(
+        id=proposal.id,
+        number=proposal.number,
+        customer=str(proposal.customer.get("name", "")),
+        status=proposal.status,
+        author=proposal.author,
+        revision=revision,
+        valid_until=proposal.valid_until,
+    )
 
 
 def open_proposals_using(
@@ -216,24 +221,29 @@ def open_proposals_using(
     return proposals_using(session, code, version, OPEN_STATUSES, today=today)
 
 
-def _packages(
-    session: Session, proposals: Sequence[ProposalUse], code: str, version: int
-) -> dict[int, list[PackageUse]]:
-    found: dict[int, list[PackageUse]] = defaultdict(list)
-    if not proposals:
-        return found
+def accepted_using(session: Session, code: str, version: int) -> list[AcceptedUse]:
+    """Accepted proposals with work packages of ``code`` at ``version``, by number: read
+    from the packages (a few kilobytes each), not from the revisions they were made of
+    (tens), and only the option the customer chose counts."""
     query = (
-        select(WorkPackage)
+        select(Proposal, WorkPackage)
+        .join(
+            WorkPackage,
+            and_(WorkPackage.proposal_id == Proposal.id, WorkPackage.revision == Proposal.revision),
+        )
         .where(
-            WorkPackage.proposal_id.in_([use.id for use in proposals]),
+            Proposal.status == "accepted",
             WorkPackage.content["component"].as_string() == code,
             WorkPackage.content["version"].as_integer() == version,
         )
-        .order_by(WorkPackage.proposal_id, WorkPackage.line)
+        .order_by(Proposal.number, WorkPackage.line)
     )
-    for package in session.scalars(query):
+    found: dict[int, tuple[ProposalUse, list[PackageUse]]] = {}
+    for proposal, package in session.execute(query).all():
+        if proposal.id not in found:
+            found[proposal.id] = (_use(proposal, proposal.revision), [])
         content = package.content
-        found[package.proposal_id].append(
+        found[proposal.id][1].append(
             PackageUse(
                 id=package.id,
                 line=package.line,
@@ -242,7 +252,7 @@ def _packages(
                 service_level=str(content["service_level"]),
             )
         )
-    return found
+    return [AcceptedUse(use, tuple(packages)) for use, packages in found.values()]
 
 
 def mentions(
@@ -294,8 +304,7 @@ def where_used(
     head = session.get(ComponentHead, code)
     assert head is not None  # a version has its head
     open_uses = open_proposals_using(session, code, version, today)
-    accepted = proposals_using(session, code, version, ("accepted",), today=None)
-    packages = _packages(session, accepted, code, version)
+    accepted = accepted_using(session, code, version)
     offerings, rules = mentions(snapshot, code)
     active = None
     if head.active_version is not None and head.active_version != version:
@@ -308,9 +317,7 @@ def where_used(
         status=row.status,
         active_version=head.active_version,
         open_proposals=tuple(open_uses),
-        accepted_proposals=tuple(
-            AcceptedUse(use, tuple(packages.get(use.id, ()))) for use in accepted
-        ),
+        accepted_proposals=tuple(accepted),
         offerings=offerings,
         rules=rules,
         price_changes=price_changes(active, component_of(row)),
