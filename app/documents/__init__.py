@@ -12,6 +12,8 @@ from app.kit.faces import lazy_face
 if TYPE_CHECKING:
     from app.documents.environment import ENVIRONMENT
     from app.documents.html import render_document
+    from app.documents.markdown import inline_html, section_html
+    from app.documents.markdown import to_html as markdown_html
     from app.documents.pdf import content_key, duration
     from app.documents.render_pool import InlineRenderer, Renderer
     from app.documents.rendered import Pdf, render_cached, stored_pdf
@@ -48,7 +50,9 @@ __all__ = [
     "country",
     "duration",
     "figure",
+    "inline_html",
     "lower_first",
+    "markdown_html",
     "money",
     "pdf_response",
     "pdf_responses",
@@ -60,6 +64,7 @@ __all__ = [
     "render_cached",
     "render_document",
     "screen_style",
+    "section_html",
     "stored_pdf",
     "upper_first",
 ]

@@ -14,7 +14,17 @@ if TYPE_CHECKING:
     from app.portfolio.catalog.service import import_snapshot
     from app.portfolio.catalog.store import catalog_revision, validate_model
     from app.portfolio.changes import CatalogChange, CatalogGate, apply_change
-    from app.portfolio.components.service import may_move, next_statuses, version_component
+    from app.portfolio.components.diff import ComponentDiff, DiffLine, FieldChange, component_diff
+    from app.portfolio.components.history import compare_versions, component_versions
+    from app.portfolio.components.mentions import Mentions, mentions
+    from app.portfolio.components.service import (
+        get_component,
+        list_components,
+        may_move,
+        next_statuses,
+        version_component,
+    )
+    from app.portfolio.components.service import summary as component_summary
     from app.portfolio.components.where_used import OPEN_STATUSES, WhereUsed, where_used
     from app.portfolio.schemas import BrokenCombination
 else:
@@ -26,12 +36,23 @@ __all__ = [
     "BrokenCombination",
     "CatalogChange",
     "CatalogGate",
+    "ComponentDiff",
+    "DiffLine",
+    "FieldChange",
+    "Mentions",
     "WhereUsed",
     "apply_change",
     "catalog_revision",
+    "compare_versions",
+    "component_diff",
+    "component_summary",
+    "component_versions",
+    "get_component",
     "import_snapshot",
+    "list_components",
     "load_active_snapshot",
     "may_move",
+    "mentions",
     "next_statuses",
     "validate_model",
     "version_component",

@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.auth import Principal
+from app.portfolio import mentions
 from app.portfolio.catalog.active import load_active_snapshot
 from app.portfolio.components import service as components
-from app.portfolio.components.where_used import mentions
 from tests.support.api import Auth
 from tests.support.assured import BACKUP, assured_dearer_backup_v2, with_combinations
 from tests.support.database import RolledBackDatabase
@@ -64,9 +64,9 @@ def test_the_author_sees_a_drafts_impact_and_may_only_submit_it(
     assert page.status_code == 200, page.text
     assert "Draft" in page.text and "0 open proposal(s)" in page.text
     with database.transaction(write=False) as session:
-        offerings, rules = mentions(load_active_snapshot(session), code)
-    assert offerings and rules
-    for named in (*(o.code for o in offerings), *(r.id for r in rules)):
+        found = mentions(load_active_snapshot(session), code)
+    assert found.offerings and found.rules
+    for named in (*(o.offering.code for o in found.offerings), *(r.id for r in found.rules)):
         assert named in page.text
     # The re-pricing: EUR's one-time price against the active version, and the open
     # proposal that sells the active version 1.

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from app.kit.errors import NotFound
 from app.models import ComponentHead, ComponentVersion, Proposal, ProposalRevision, WorkPackage
 from app.portfolio.catalog.store import component_of
+from app.portfolio.components.mentions import mentions
 from catalog import CatalogSnapshot, Component
 
 # The proposal statuses still open to change (app.proposals.states.OPEN, which this domain
@@ -255,27 +256,6 @@ def accepted_using(session: Session, code: str, version: int) -> list[AcceptedUs
     return [AcceptedUse(use, tuple(packages)) for use, packages in found.values()]
 
 
-def mentions(
-    snapshot: CatalogSnapshot, code: str
-) -> tuple[tuple[OfferingMention, ...], tuple[RuleMention, ...]]:
-    """The offerings and rules of ``snapshot`` that name component ``code``. Pure."""
-    offerings = tuple(
-        OfferingMention(offering.code, offering.name, role)
-        for offering in snapshot.offerings
-        for role, codes in (
-            ("default", offering.default_components),
-            ("optional", offering.optional_components),
-        )
-        if code in codes
-    )
-    rules = tuple(
-        RuleMention(rule.id, rule.kind, rule.severity, rule.message)
-        for rule in sorted(snapshot.rules, key=lambda rule: rule.id)
-        if code in snapshot.members(rule) or code in rule.components()
-    )
-    return offerings, rules
-
-
 def price_changes(active: Component | None, candidate: Component) -> tuple[PriceChange, ...]:
     """Per price book, the list price of ``active`` against ``candidate`` where they differ
     (nothing when there is no active version, or it is the candidate). Pure."""
@@ -305,7 +285,14 @@ def where_used(
     assert head is not None  # a version has its head
     open_uses = open_proposals_using(session, code, version, today)
     accepted = accepted_using(session, code, version)
-    offerings, rules = mentions(snapshot, code)
+    named = mentions(snapshot, code, family=row.family)
+    offerings = tuple(
+        OfferingMention(item.offering.code, item.offering.name, item.role)
+        for item in named.offerings
+    )
+    rules = tuple(
+        RuleMention(rule.id, rule.kind, rule.severity, rule.message) for rule in named.rules
+    )
     active = None
     if head.active_version is not None and head.active_version != version:
         active = component_of(_row(session, code, head.active_version))
