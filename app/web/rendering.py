@@ -88,6 +88,7 @@ NAVIGATION = (
     NavItem("Approvals", "/approvals", "proposal.approve"),
     NavItem("Users", "/admin/users", "users.manage"),
     NavItem("Catalog", "/catalog", "catalog.read"),
+    NavItem("Price books", "/price-books", "catalog.read_unreleased"),
 )
 
 
