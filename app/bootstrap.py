@@ -68,6 +68,7 @@ from app.web.catalog import pages as catalog_pages
 from app.web.csrf import Csrf
 from app.web.insights import charts as insights_charts
 from app.web.insights import pages as insights_pages
+from app.web.lifecycle import pages as lifecycle_pages
 from app.web.prices import pages as price_pages
 from app.web.selling import pages as selling_pages
 from app.web.uploads import is_upload_page
@@ -348,6 +349,7 @@ def create_app(
     app.include_router(price_pages.router)
     app.include_router(insights.router)
     app.include_router(insights_pages.router)
+    app.include_router(lifecycle_pages.router)
     return app
 
 
