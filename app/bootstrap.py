@@ -63,6 +63,7 @@ from app.web import errors as page_errors
 from app.web import pages as web_pages
 from app.web.approvals import pages as approval_pages
 from app.web.csrf import Csrf
+from app.web.curation import pages as curation_pages
 from app.web.selling import pages as selling_pages
 from app.web.users import pages as users_pages
 from app.web.workspace import pages as workspace_pages
@@ -72,6 +73,7 @@ from catalog import load_default_catalog
 
 log = logging.getLogger("offerwright.jobs")
 IMPORT_PATH = "/v1/catalog/import"
+IMPORT_PAGE = "/catalog/import"  # the same upload from the browser
 # The system's own name on proposals made from the command line (never an API key's).
 COMMAND_LINE = Principal(f"{RESERVED_PREFIX}command-line", "sales")
 
@@ -304,7 +306,9 @@ def create_app(
     app.add_middleware(
         BufferedBody,
         limit_for=lambda path: (
-            settings.max_import_bytes if path == IMPORT_PATH else settings.max_body_bytes
+            settings.max_import_bytes
+            if path in (IMPORT_PATH, IMPORT_PAGE)
+            else settings.max_body_bytes
         ),
         timeout=settings.body_timeout_seconds,
         eager_limit=settings.max_body_bytes,
@@ -333,6 +337,7 @@ def create_app(
     app.include_router(workspace_pages.router)
     app.include_router(approval_pages.router)
     app.include_router(users_pages.router)
+    app.include_router(curation_pages.router)
     return app
 
 

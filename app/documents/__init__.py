@@ -12,6 +12,7 @@ from app.kit.faces import lazy_face
 if TYPE_CHECKING:
     from app.documents.environment import ENVIRONMENT
     from app.documents.html import render_document
+    from app.documents.markdown import to_html as markdown_html
     from app.documents.pdf import content_key, duration
     from app.documents.render_pool import InlineRenderer, Renderer
     from app.documents.rendered import Pdf, render_cached, stored_pdf
@@ -49,6 +50,7 @@ __all__ = [
     "duration",
     "figure",
     "lower_first",
+    "markdown_html",
     "money",
     "pdf_response",
     "pdf_responses",

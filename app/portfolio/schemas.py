@@ -148,11 +148,12 @@ ComponentPatch = merge_patch_of(Component, "ComponentPatch")
 
 
 class ComponentTransition(BaseModel):
-    """A move along the lifecycle draft -> in_review -> assured -> active -> retired."""
+    """A move along the lifecycle draft -> in_review -> assured -> active -> retired, or an
+    approver's return of a version in review to draft (a comment required: what to fix)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    to: Literal["in_review", "assured", "active", "retired"]
+    to: Literal["in_review", "assured", "active", "retired", "draft"]
     comment: str | None = Field(default=None, max_length=2000)
 
 
