@@ -65,6 +65,7 @@ from app.web.approvals import pages as approval_pages
 from app.web.csrf import Csrf
 from app.web.curation import pages as curation_pages
 from app.web.selling import pages as selling_pages
+from app.web.uploads import is_upload_page
 from app.web.users import pages as users_pages
 from app.web.workspace import pages as workspace_pages
 from app.webhooks import DELIVER_TASK, deliver, make_client
@@ -73,7 +74,6 @@ from catalog import load_default_catalog
 
 log = logging.getLogger("offerwright.jobs")
 IMPORT_PATH = "/v1/catalog/import"
-IMPORT_PAGE = "/catalog/import"  # the same upload from the browser
 # The system's own name on proposals made from the command line (never an API key's).
 COMMAND_LINE = Principal(f"{RESERVED_PREFIX}command-line", "sales")
 
@@ -307,7 +307,7 @@ def create_app(
         BufferedBody,
         limit_for=lambda path: (
             settings.max_import_bytes
-            if path in (IMPORT_PATH, IMPORT_PAGE)
+            if path == IMPORT_PATH or is_upload_page(path)
             else settings.max_body_bytes
         ),
         timeout=settings.body_timeout_seconds,
