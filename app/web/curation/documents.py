@@ -80,8 +80,8 @@ def from_markdown(text: str, sections: Sequence[tuple[str, str]]) -> Parsed:
         heading = _HEADING.match(line)
         if heading:
             name = heading.group(1).strip().casefold()
-            current = titles.get(name)
-            if current is None:
+            current = titles.get(name, "")  # "": an unknown heading, its lines skipped
+            if not current:
                 known = ", ".join(f"“{title}”" for _, title in sections)
                 problems.append(f"line {number}: unknown heading “{heading.group(1)}”; use {known}")
             elif current in found:
@@ -94,8 +94,9 @@ def from_markdown(text: str, sections: Sequence[tuple[str, str]]) -> Parsed:
                 found[current].append("")
             continue
         if current is None:
-            if not problems or not problems[-1].startswith(f"line {number}:"):
-                problems.append(f"line {number}: text before the first heading")
+            problems.append(f"line {number}: text before the first heading")
+            continue
+        if not current:
             continue
         if current in TEXT:
             found[current].append(line)
