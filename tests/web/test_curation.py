@@ -124,11 +124,15 @@ def test_a_new_draft_is_edited_and_saved_through_the_api_s_service(
     client: TestClient, database: RolledBackDatabase
 ) -> None:
     editor = web_user(client, database, "portfolio")
+    active = editor.client.get(edit_url(1)).text  # released: no form, the way to a draft
+    assert "only a draft is edited" in active and 'class="edit-form"' not in active
+    assert fields_of(active, f"/catalog/components/{CODE}/drafts")["from"] == "1"
     version = new_draft(editor)
     assert version == 2 and stored(database, 2).status == "draft"
     page = editor.client.get(edit_url(version) + "?drafted=new")
     assert page.status_code == 200 and "is a new draft" in page.text
     assert f'href="/catalog/components/{CODE}/versions/2/lifecycle">Submit for review' in page.text
+    assert f'href="/catalog/components/{CODE}/diff?from=1&amp;to=2">Compare' in page.text
     fields = fields_of(page.text)
     assert fields["name"] == stored(database, 1).content["name"]
     assert "## Provider responsibilities" in fields["doc_statement_of_work"]
@@ -251,7 +255,7 @@ def test_a_new_component_from_the_browser(client: TestClient, database: RolledBa
     blank = save_new(editor, fields_of(page.text))
     assert blank.status_code == 422
     assert error_of(blank.text, "code") and error_of(blank.text, "name")
-    fields = fields_of(editor.client.get(edit_url(1)).text)
+    fields = fields_of(editor.client.get(edit_url(new_draft(editor))).text)  # a VM's fields
     fields.update({"code": "CMP-VM-NEW", "name": "A new VM"})
     made = save_new(editor, fields)
     assert made.status_code == 303, made.text

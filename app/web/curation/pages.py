@@ -102,6 +102,7 @@ class Editing:
     general: list[str] | None = None
     errors: dict[str, str] | None = None
     previews: dict[str, Any] | None = None
+    active_version: int | None = None
 
 
 def _show(request: Request, form: EditForm, editing: Editing, status: int = 200) -> Response:
@@ -141,6 +142,7 @@ async def edit_page(
     elif drafted == "existing":
         notice = f"Version {version} is the component's draft already: edit it here."
     editing = Editing(code, version, body["status"], body["author"], etag, seen, notice)
+    editing.active_version = body.get("active_version")
     return _show(request, form_of(body), editing)
 
 
