@@ -12,6 +12,7 @@ from app.kit.faces import lazy_face
 if TYPE_CHECKING:
     from app.documents.environment import ENVIRONMENT
     from app.documents.html import render_document
+    from app.documents.markdown import inline_html, section_html
     from app.documents.markdown import to_html as markdown_html
     from app.documents.pdf import content_key, duration
     from app.documents.render_pool import InlineRenderer, Renderer
@@ -49,6 +50,7 @@ __all__ = [
     "country",
     "duration",
     "figure",
+    "inline_html",
     "lower_first",
     "markdown_html",
     "money",
@@ -62,6 +64,7 @@ __all__ = [
     "render_cached",
     "render_document",
     "screen_style",
+    "section_html",
     "stored_pdf",
     "upper_first",
 ]

@@ -15,14 +15,19 @@ if TYPE_CHECKING:
     from app.portfolio.catalog.store import catalog_revision, validate_model
     from app.portfolio.catalog.upload import Upload, import_upload
     from app.portfolio.changes import CatalogChange, CatalogGate, apply_change
+    from app.portfolio.components.diff import ComponentDiff, DiffLine, FieldChange, component_diff
+    from app.portfolio.components.history import compare_versions, component_versions
+    from app.portfolio.components.mentions import Mentions, mentions
     from app.portfolio.components.service import (
         create_component,
         get_component,
         in_review,
+        list_components,
         new_draft,
         patch_component,
         version_component,
     )
+    from app.portfolio.components.service import summary as component_summary
     from app.portfolio.schemas import BrokenCombination
 else:
     __getattr__ = lazy_face(__name__)
@@ -32,15 +37,25 @@ __all__ = [
     "BrokenCombination",
     "CatalogChange",
     "CatalogGate",
+    "ComponentDiff",
+    "DiffLine",
+    "FieldChange",
+    "Mentions",
     "Upload",
     "apply_change",
     "catalog_revision",
+    "compare_versions",
+    "component_diff",
+    "component_summary",
+    "component_versions",
     "create_component",
     "get_component",
     "import_snapshot",
     "import_upload",
     "in_review",
+    "list_components",
     "load_active_snapshot",
+    "mentions",
     "new_draft",
     "patch_component",
     "validate_model",
