@@ -413,6 +413,10 @@ def test_a_valid_import_says_what_it_changed(
     answer = _upload(editor, _zip(root))
     assert answer.status_code == 200, answer.text
     assert "<li>1 components with a new version</li>" in answer.text
+    assert (
+        f'href="/catalog/components/{CODE}?version=2">{CODE} version 2</a>: new version (was 1)'
+        in (answer.text)
+    )
     assert stored(database, 2).status == "draft"  # lands as a draft for review
     nothing = _upload(editor, b"")
     assert nothing.status_code == 422 and "Choose a zip file" in nothing.text

@@ -38,6 +38,7 @@ from app.portfolio import (
     get_component,
     import_upload,
     in_review,
+    list_components,
     new_draft,
     patch_component,
     validate_model,
@@ -53,6 +54,7 @@ from app.web.curation.views import (
     EditForm,
     blank_form,
     body_of,
+    changed_components,
     changed_since,
     editable,
     form_of,
@@ -367,8 +369,7 @@ _ZIP = ("application/zip", "application/x-zip-compressed")
 
 @router.get("/catalog/import")
 def import_page(request: Request, person: CatalogEditor) -> Response:
-    return render(request, "curation/import.html", {"problems": [], "error": None,
-                                                    "report": None, "assurance": None})  # fmt: skip
+    return _import_page(request, None, [], 200)  # nothing sent yet: the empty form
 
 
 @router.post("/catalog/import")
@@ -383,30 +384,39 @@ async def import_zip(
         if isinstance(upload, UploadFile):
             data = await upload.read(settings.max_import_bytes + 1)
     if not data:
-        return _import_failed(request, "Choose a zip file of the catalog to import.", [], 422)
+        return _import_page(request, "Choose a zip file of the catalog to import.", [], 422)
     if len(data) > settings.max_import_bytes:
         limit = settings.max_import_bytes // 1_048_576
-        return _import_failed(request, f"The file is larger than {limit} MB.", [], 413)
+        return _import_page(request, f"The file is larger than {limit} MB.", [], 413)
     principal = person.principal
 
-    def work() -> dict[str, Any]:
+    def work() -> tuple[dict[str, Any], dict[str, int], dict[str, int]]:
         with database.transaction(write=False) as session:
+            before = _latest(session, principal)
             report = import_upload(database, session, principal, Upload(_ZIP[0], data), gate)
-        return {**report, "assurance": gate.after_import(principal)}
+        with database.transaction(write=False) as session:
+            after = _latest(session, principal)
+        return {**report, "assurance": gate.after_import(principal)}, before, after
 
     try:
-        report = await anyio.to_thread.run_sync(work)
+        report, before, after = await anyio.to_thread.run_sync(work)
     except Invalid as error:
         lines = [problem_line(problem) for problem in error.problems]
-        return _import_failed(request, error.detail, lines, error.status)
+        return _import_page(request, error.detail, lines, error.status)
     except OfferwrightError as error:
-        return _import_failed(request, error.detail, [], error.status)
+        return _import_page(request, error.detail, [], error.status)
     return render(request, "curation/import.html", {
         "problems": [], "error": None, "report": import_summary(report),
-        "assurance": report.get("assurance"),
+        "assurance": report.get("assurance"), "changed": changed_components(before, after),
     })  # fmt: skip
 
 
-def _import_failed(request: Request, error: str, problems: list[str], status: int) -> Response:
+def _latest(session: Any, principal: Principal) -> dict[str, int]:
+    """Each component's latest version, to say which ones an import created or versioned."""
+    listed = list_components(session, principal, limit=100_000)
+    return {item["code"]: int(item["latest_version"]) for item in listed.items}
+
+
+def _import_page(request: Request, error: str | None, problems: list[str], status: int) -> Response:
     return render(request, "curation/import.html", {"problems": problems, "error": error,
-                  "report": None, "assurance": None}, status=status)  # fmt: skip
+                  "report": None, "assurance": None, "changed": []}, status=status)  # fmt: skip

@@ -548,3 +548,16 @@ IMPORT_COUNTS = (
 
 def import_summary(report: Mapping[str, Any]) -> list[tuple[str, int]]:
     return [(label, int(report.get(key, 0))) for key, label in IMPORT_COUNTS]
+
+
+def changed_components(
+    before: Mapping[str, int], after: Mapping[str, int]
+) -> list[tuple[str, int, str]]:
+    """The components an import created or gave a new version: (code, version, what)."""
+    changed: list[tuple[str, int, str]] = []
+    for code, version in sorted(after.items()):
+        if code not in before:
+            changed.append((code, version, "created"))
+        elif version > before[code]:
+            changed.append((code, version, f"new version (was {before[code]})"))
+    return changed
