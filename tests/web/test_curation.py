@@ -184,7 +184,9 @@ def test_rows_are_added_without_javascript_and_errors_sit_next_to_their_fields(
     assert "decimal" in error_of(bad.text, "prices-0-monthly").lower()
     assert "greater than or equal to 1" in error_of(bad.text, "levels-0-response_minutes")
     assert "unknown heading “Wishes”" in error_of(bad.text, "doc_statement_of_work")
-    assert 'href="#f-quantity_min"' in bad.text  # the summary links to the field
+    # Above the form, each problem named by its field and linked to it.
+    assert '<a href="#f-quantity_min">Minimum quantity: min (5)' in bad.text
+    assert '<a href="#f-prices-0-monthly">Prices: Monthly (row 1): ' in bad.text
     # What was typed stays in the form.
     assert fields_of(bad.text)["prices-0-monthly"] == "lots"
     # The catalog's own checks, once the model is valid: an unknown capability, by its row.

@@ -50,6 +50,7 @@ from app.web.curation.views import (
     GROUPS,
     LAYERS,
     PARTNER_STATUSES,
+    ROW_LABELS,
     TIER_STYLES,
     EditForm,
     blank_form,
@@ -64,6 +65,7 @@ from app.web.curation.views import (
     problem_line,
     queue_item,
     read_edit_form,
+    summary_of,
     with_row,
 )
 from app.web.errors import mark_page
@@ -111,7 +113,8 @@ def _show(request: Request, form: EditForm, editing: Editing, status: int = 200)
     errors = editing.errors or {}
     return render(request, "curation/edit.html", {
         "form": form, "editing": editing, "errors": errors, "general": editing.general or [],
-        "previews": editing.previews or {}, "groups": GROUPS, "layers": LAYERS,
+        "previews": editing.previews or {}, "groups": GROUPS, "row_labels": ROW_LABELS,
+        "summary": summary_of(errors), "layers": LAYERS,
         "charges": CHARGES, "tier_styles": TIER_STYLES, "partner_statuses": PARTNER_STATUSES,
         "documents": DOCUMENTS, "layer_options": [(layer, layer) for layer in LAYERS],
         "partner_options": [(status, status) for status in PARTNER_STATUSES],

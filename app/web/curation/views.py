@@ -47,6 +47,49 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "levels": ("name", "availability", "response_minutes", "restore_hours", "price_factor",
                "cost_factor"),
 }  # fmt: skip
+# Each group of rows: its legend and its columns' labels (the labels of the form's fields).
+ROW_LABELS: dict[str, tuple[str, dict[str, str]]] = {
+    "provides": ("Provides", {"key": "Capability", "amount": "Per unit"}),
+    "requires": ("Requires", {"key": "Capability", "amount": "Per unit"}),
+    "attributes": ("Attributes", {"key": "Attribute", "value": "Value"}),
+    "prices": ("Prices", {"book": "Price book", "monthly": "Monthly", "one_time": "One-time",
+                          "style": "Tiers", "bands": "Tier bands",
+                          "floor": "Never cheaper than a lower band"}),
+    "levels": ("Service levels", {"name": "Name", "availability": "Availability %",
+                                  "response_minutes": "Response (minutes)",
+                                  "restore_hours": "Restore (hours)",
+                                  "price_factor": "Price factor", "cost_factor": "Cost factor"}),
+    "effort_monthly": ("Monthly effort", {"key": "Skill", "hours": "Hours per unit"}),
+    "effort_one_time": ("One-time effort", {"key": "Skill", "hours": "Hours per unit"}),
+}  # fmt: skip
+FIELD_LABELS = {
+    "code": "Code", "name": "Name", "summary": "Summary", "family": "Family",
+    "layer": "Layer", "unit": "Unit", "competency": "Competency", "charges": "Charges",
+    "availability_chain": "Availability chain", "quantity_min": "Minimum quantity",
+    "quantity_max": "Maximum quantity", "quantity_step": "Quantity step",
+    "nlc_currency": "Currency", "nlc_monthly": "Monthly cost", "nlc_one_time": "One-time cost",
+    "partner_name": "Partner", "partner_status": "Partner status",
+    "partner_currency": "Partner cost currency", "partner_monthly": "Partner monthly cost",
+    "partner_one_time": "Partner one-time cost", "doc_specification": "Service specification",
+    "doc_statement_of_work": "Statement of work",
+    "doc_delivery_description": "Service-delivery description",
+}  # fmt: skip
+
+
+def field_label(name: str) -> str:
+    """A form field's label as the page shows it: "Price book (row 2)"."""
+    parts = name.split("-")
+    if len(parts) == 3 and parts[0] in ROW_LABELS and parts[1].isdigit():
+        legend, columns = ROW_LABELS[parts[0]]
+        return f"{legend}: {columns.get(parts[2], parts[2])} (row {int(parts[1]) + 1})"
+    return FIELD_LABELS.get(name, name)
+
+
+def summary_of(errors: Mapping[str, str]) -> dict[str, str]:
+    """The problems above the form, each named by its field's label (the links to them)."""
+    return {name: f"{field_label(name)}: {message}" for name, message in errors.items()}
+
+
 # What a field of the component is called on the page (the conflict notice, the queue).
 LABELS = {
     "name": "name", "summary": "summary", "family": "family", "layer": "layer",
