@@ -226,6 +226,14 @@ def test_the_preview_renders_markdown_sanitised_with_and_without_htmx(
     )  # fmt: skip
     assert fragment.status_code == 200 and "<strong>and</strong>" in fragment.text
     assert "<script>" not in fragment.text and "<html" not in fragment.text
+    unknown = editor.client.post("/catalog/preview?document=summary", data={"summary": "x"},
+                                 headers={"X-CSRFToken": editor.csrf()})  # fmt: skip
+    assert unknown.status_code == 404
+    seller = web_user(client, database, "sales")
+    refused = seller.client.post("/catalog/preview?document=doc_specification",
+                                 data={"doc_specification": text},
+                                 headers={"X-CSRFToken": seller.csrf()})  # fmt: skip
+    assert refused.status_code == 403
 
 
 def test_a_stale_save_says_who_changed_what_and_keeps_the_edits(
