@@ -311,6 +311,10 @@ def test_the_assurance_queue_assures_returns_with_a_comment_and_keeps_four_eyes(
     assert f'href="/catalog/components/{CODE}/diff?from=1&amp;to={older}"' in text
     assert "Your own version: another approver assures it (four eyes)." in text
     assert f'action="/assurance/CMP-VM-WIN/{other}"' not in text
+    impact = approver.client.get(f"/assurance/{CODE}/{older}/impact")  # htmx loads it
+    assert impact.status_code == 200
+    assert "activating it breaks none of those that hold today" in impact.text
+    assert author.client.get(f"/assurance/{CODE}/{older}/impact").status_code == 403
     forged = approver.post(f"/assurance/CMP-VM-WIN/{other}", {"decision": "assured"})
     assert forged.status_code == 403 and "four eyes" in forged.text
     etag = _etag_in_queue(text, CODE, older)

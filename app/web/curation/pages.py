@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from app import audit
+from app.assurance import Assurance
 from app.auth import Principal
 from app.documents import markdown_html
 from app.kit.database import Database
@@ -363,6 +364,18 @@ async def decide(
         return await anyio.to_thread.run_sync(again)
     query = urlencode({"done": to, "code": code, "version": version})
     return RedirectResponse(f"/assurance?{query}", status_code=303)
+
+
+@router.get("/assurance/{code}/{version}/impact")
+def impact(
+    request: Request, person: AssuranceApprover, database: Db,
+    assurance: Annotated[Assurance, Depends(wired(Assurance))], code: str, version: Id,
+) -> Response:  # fmt: skip
+    """What activating the version would do to the assured combinations (the API's impact
+    preview; nothing stored): a fragment the queue loads for each item once it is shown."""
+    with database.transaction(write=False) as session:
+        preview = assurance.preview(session, code, version)
+    return render(request, "curation/_impact.html", {"impact": preview})
 
 
 # -- the catalog import -----------------------------------------------------------------------
