@@ -45,6 +45,7 @@ from app.portfolio import CatalogGate, import_snapshot
 from app.portfolio.catalog import endpoints as catalog
 from app.portfolio.catalog.active import ActiveCatalog
 from app.portfolio.components import endpoints as components
+from app.portfolio.prices import endpoints as price_sheets
 from app.portfolio.registries import endpoints as registries
 from app.proposals import documents as proposal_documents
 from app.proposals import endpoints as proposals
@@ -65,6 +66,7 @@ from app.web.approvals import pages as approval_pages
 from app.web.catalog import pages as catalog_pages
 from app.web.csrf import Csrf
 from app.web.curation import pages as curation_pages
+from app.web.prices import pages as price_pages
 from app.web.selling import pages as selling_pages
 from app.web.uploads import is_upload_page
 from app.web.users import pages as users_pages
@@ -340,6 +342,8 @@ def create_app(
     app.include_router(users_pages.router)
     app.include_router(curation_pages.router)
     app.include_router(catalog_pages.router)
+    app.include_router(price_sheets.router)
+    app.include_router(price_pages.router)
     return app
 
 

@@ -89,6 +89,7 @@ NAVIGATION = (
     NavItem("Users", "/admin/users", "users.manage"),
     NavItem("Catalog", "/catalog", "catalog.read"),
     NavItem("Assurance", "/assurance", "catalog.assure"),
+    NavItem("Price books", "/price-books", "catalog.read_unreleased"),
 )
 
 

@@ -26,6 +26,7 @@ from app.web.selling import views
 from tests.support.live_server import LiveServer, live_server
 from tests.web.accessibility import assert_accessible, axe_problems, focusable_count, tab_walk
 from tests.web.conftest import sign_in
+from tests.web.prices_steps import upload_edited
 from tests.web.workspace_steps import proposal_body
 
 DEMO = views.query(views.needs_of(DEMO_REQUEST))
@@ -182,6 +183,26 @@ PAGES: list[Shown] = [
     Shown("sales", "/catalog/components/CMP-VM-LNX"),
     Shown("sales", "/catalog/components/MON-SYNTHETIC?version=2", status=404),
     Shown("delivery", "/catalog/components/COL-M365"),  # not its delivery description
+    # Price books: the list, a book, an upload's preview with a change and with problems.
+    Shown("portfolio", "/price-books"),
+    Shown("portfolio", "/price-books/EUR"),
+    Shown(
+        "portfolio", "/price-books/EUR", lambda p: upload_edited(p, {"K": 170}), label="a change"
+    ),
+    Shown(
+        "portfolio",
+        "/price-books/EUR",
+        lambda p: upload_edited(p, {"K": "lots", "C": "X"}),
+        label="problems",
+    ),
+    Shown(
+        "portfolio",
+        "/price-books/EUR",
+        lambda p: _submit(p, "Preview the import"),
+        422,
+        "no file chosen",
+    ),
+    Shown("approver", "/price-books/EUR"),  # export only
     # Curation: a draft's edit form, with errors, previewed, after a stale save; a new
     # component; the assurance queue; the import, with problems (data: _curation).
     Shown("portfolio", EDIT),
@@ -386,6 +407,7 @@ TABLET = {
               "/proposals/{draft}/diff?from=1&to=2"],
     "approver": ["/approvals", "/proposals/{pending}"],
     "admin": ["/admin/users"],
+    "portfolio": ["/price-books", "/price-books/EUR"],
 }  # fmt: skip
 TABLET.setdefault("portfolio", []).extend([
     "/catalog", "/catalog/components/CMP-VM-LNX", "/catalog/components/MON-SYNTHETIC/history",
