@@ -436,3 +436,25 @@ def test_a_valid_import_says_what_it_changed(
     assert nothing.status_code == 422 and "Choose a zip file" in nothing.text
     not_zip = _upload(editor, b"plain text")
     assert not_zip.status_code == 422 and "not a zip archive" in not_zip.text
+
+
+def test_a_save_over_a_draft_submitted_meanwhile_keeps_the_edits_for_a_new_draft(
+    client: TestClient, database: RolledBackDatabase
+) -> None:
+    first = web_user(client, database, "portfolio")
+    second = web_user(client, database, "portfolio")
+    version = new_draft(first)
+    opened = fields_of(second.client.get(edit_url(version)).text)
+    with database.transaction(write=True) as session:
+        components.transition(session, Principal(first.email, "portfolio"), CODE, version,
+                              "in_review", "ready")  # fmt: skip
+    stale = save(second, version, opened, summary="Edited while it went to review.")
+    assert stale.status_code == 412
+    assert f"changed by {first.email} since you opened it (status)" in unescape(stale.text)
+    assert "only a draft is edited, so saving makes a new draft version" in stale.text
+    kept = fields_of(stale.text)
+    assert kept["summary"] == "Edited while it went to review."
+    again = save(second, version, kept)
+    assert again.status_code == 303 and again.headers["location"] == edit_url(3) + "?saved=1"
+    assert stored(database, 3).content["summary"] == "Edited while it went to review."
+    assert stored(database, 2).status == "in_review"  # the version in review untouched
