@@ -24,6 +24,7 @@ from app.configurator import Limits
 from app.delivery import endpoints as work_packages
 from app.documents import InlineRenderer, Pdf
 from app.documents.render_pool import Renderer, RenderPool
+from app.insights import endpoints as insights
 from app.jobs import Jobs
 from app.jobs import endpoints as jobs_endpoints
 from app.jobs.engine import JobEngine
@@ -66,6 +67,7 @@ from app.web.approvals import pages as approval_pages
 from app.web.catalog import pages as catalog_pages
 from app.web.csrf import Csrf
 from app.web.curation import pages as curation_pages
+from app.web.insights import pages as insights_pages
 from app.web.prices import pages as price_pages
 from app.web.selling import pages as selling_pages
 from app.web.uploads import is_upload_page
@@ -344,6 +346,8 @@ def create_app(
     app.include_router(catalog_pages.router)
     app.include_router(price_sheets.router)
     app.include_router(price_pages.router)
+    app.include_router(insights.router)
+    app.include_router(insights_pages.router)
     return app
 
 

@@ -26,6 +26,7 @@ STATIC = {
     "admin.css": "text/css",
     "catalog.css": "text/css",
     "curation.css": "text/css",
+    "insights.css": "text/css",
     "htmx.min.js": "text/javascript",
     "favicon.svg": "image/svg+xml",
 }
@@ -90,6 +91,7 @@ NAVIGATION = (
     NavItem("Catalog", "/catalog", "catalog.read"),
     NavItem("Assurance", "/assurance", "catalog.assure"),
     NavItem("Price books", "/price-books", "catalog.read_unreleased"),
+    NavItem("Insights", "/insights", "insights.read"),
 )
 
 

@@ -203,6 +203,15 @@ PAGES: list[Shown] = [
         "no file chosen",
     ),
     Shown("approver", "/price-books/EUR"),  # export only
+    # Insights: the overview and each pillar (with the set-up's proposals: charts drawn),
+    # for an approver and portfolio; a refused filter (its error next to the field).
+    Shown("approver", "/insights"),
+    Shown("approver", "/insights/go-to-market"),
+    Shown("approver", "/insights/portfolio"),
+    Shown("approver", "/insights/delivery"),
+    Shown("portfolio", "/insights"),
+    Shown("portfolio", "/insights/portfolio?price_book=EUR&family=compute"),
+    Shown("portfolio", "/insights/go-to-market?since=2026-02-30", status=422, label="bad date"),
     # Curation: a draft's edit form, with errors, previewed, after a stale save; a new
     # component; the assurance queue; the import, with problems (data: _curation).
     Shown("portfolio", EDIT),
@@ -405,7 +414,8 @@ TABLET = {
               f"/configure/compare?{CONFLICT}", f"/configure/proposal?{DEMO}&option=1",
               "/proposals", "/proposals/{draft}", "/proposals/{pending}",
               "/proposals/{draft}/diff?from=1&to=2"],
-    "approver": ["/approvals", "/proposals/{pending}"],
+    "approver": ["/approvals", "/proposals/{pending}", "/insights", "/insights/go-to-market",
+                 "/insights/portfolio", "/insights/delivery"],
     "admin": ["/admin/users"],
     "portfolio": ["/price-books", "/price-books/EUR"],
 }  # fmt: skip

@@ -498,6 +498,7 @@ def in_review(session: Session, principal: Principal) -> list[dict[str, Any]]:
         })  # fmt: skip
     return waiting
 
+
 def add_drafts(
     session: Session,
     principal: Principal,
