@@ -23,11 +23,14 @@ if TYPE_CHECKING:
         get_component,
         in_review,
         list_components,
+        may_move,
         new_draft,
+        next_statuses,
         patch_component,
         version_component,
     )
     from app.portfolio.components.service import summary as component_summary
+    from app.portfolio.components.where_used import OPEN_STATUSES, WhereUsed, where_used
     from app.portfolio.prices.service import FORMATS as PRICE_SHEET_FORMATS
     from app.portfolio.prices.service import apply_changes as apply_price_changes
     from app.portfolio.prices.service import book_of as price_book
@@ -43,6 +46,7 @@ else:
     __getattr__ = lazy_face(__name__)
 
 __all__ = [
+    "OPEN_STATUSES",
     "PRICE_SHEET_FORMATS",
     "ActiveCatalog",
     "BrokenCombination",
@@ -56,6 +60,7 @@ __all__ = [
     "PricePlan",
     "PriceProblem",
     "Upload",
+    "WhereUsed",
     "apply_change",
     "apply_price_changes",
     "catalog_revision",
@@ -71,8 +76,10 @@ __all__ = [
     "in_review",
     "list_components",
     "load_active_snapshot",
+    "may_move",
     "mentions",
     "new_draft",
+    "next_statuses",
     "patch_component",
     "preview_prices",
     "price_book",
@@ -80,4 +87,5 @@ __all__ = [
     "read_price_sheet",
     "validate_model",
     "version_component",
+    "where_used",
 ]

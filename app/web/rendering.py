@@ -27,6 +27,7 @@ STATIC = {
     "catalog.css": "text/css",
     "curation.css": "text/css",
     "insights.css": "text/css",
+    "lifecycle.css": "text/css",
     "htmx.min.js": "text/javascript",
     "favicon.svg": "image/svg+xml",
 }

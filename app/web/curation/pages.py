@@ -22,6 +22,7 @@ from app.documents import markdown_html
 from app.kit.database import Database
 from app.kit.errors import (
     Conflict,
+    FieldProblem,
     Forbidden,
     Invalid,
     NotFound,
@@ -305,6 +306,7 @@ async def preview(request: Request, person: CatalogEditor, document: str = "") -
 # -- the assurance queue ----------------------------------------------------------------------
 
 DONE = {"assured": "assured", "draft": "returned to draft"}
+RETURN_NEEDS_COMMENT = "say what the author should fix"
 
 
 def _queue(
@@ -343,6 +345,8 @@ async def decide(
                                       posted.one("etag") or None)  # fmt: skip
 
     def work() -> None:
+        if to == "draft" and not comment:  # the queue's rule: the author learns what to fix
+            raise Invalid("say what to fix", [FieldProblem("comment", RETURN_NEEDS_COMMENT)])
         gate.apply(person.principal, change)
 
     try:
