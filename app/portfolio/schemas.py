@@ -148,8 +148,7 @@ ComponentPatch = merge_patch_of(Component, "ComponentPatch")
 
 
 class ComponentTransition(BaseModel):
-    """A move along the lifecycle draft -> in_review -> assured -> active -> retired, or an
-    approver's return of a version in review to draft (a comment required: what to fix)."""
+    """A move along the lifecycle draft -> in_review -> assured -> active -> retired."""
 
     model_config = ConfigDict(extra="forbid")
 

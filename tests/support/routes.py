@@ -14,6 +14,7 @@ from httpx import Response
 from sqlalchemy import select
 
 from app.models import ProposalRevision
+from app.portfolio.prices.sheet import write_csv
 from app.proposals.acceptance import service as decisions
 from app.proposals.acceptance.choices import choices_of
 from app.proposals.acceptance.forms import read_acceptance
@@ -118,6 +119,7 @@ class Case:
     # What an allowed answer carries of what some roles may not see (see SENSITIVE), for a
     # caller who may see it all; None: anything, as long as the caller may see it.
     shows: frozenset[str] | None = frozenset()
+    content: tuple[str, bytes] | None = None  # a body that is no JSON: (media type, bytes)
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}" + (f" {self.note}" if self.note else "")
@@ -135,6 +137,10 @@ class Case:
             headers = {**headers, "If-Match": seen.headers.get("ETag", '"unread"')}
         body = self.body() if callable(self.body) else self.body
         path = self.path.format(**CREATED)
+        if self.content is not None:
+            media_type, raw = self.content
+            headers = {**headers, "Content-Type": media_type}
+            return client.request(self.method, path, content=raw, headers=headers)
         if body is None:
             return client.request(self.method, path, headers=headers)
         return client.request(self.method, path, json=body, headers=headers)
@@ -576,7 +582,19 @@ INSIGHT_CASES = [
     for path in (f"/v1/insights/{name}", f"/v1/insights/{name}.csv")
 ]
 
+# Price sheets: the export for curators and approvers; an import (a sheet of no rows: only
+# the header of an export) for those who write the catalog.
+PRICE_SHEET = ("text/csv", write_csv([]))
+PRICE_SHEET_CASES = [
+    Case("GET", "/v1/price-books/{code}/export", "/v1/price-books/EUR/export?format=csv",
+         ASSURANCE_READERS),
+    Case("POST", "/v1/price-books/{code}/import/preview", "/v1/price-books/EUR/import/preview",
+         CURATORS, content=PRICE_SHEET),
+    Case("POST", "/v1/price-books/{code}/import", "/v1/price-books/EUR/import", CURATORS, 201,
+         content=PRICE_SHEET),
+]  # fmt: skip
+
 CASES = [
     *COMPONENT_CASES, *REGISTRY_CASES, *CATALOG_CASES, *PROPOSAL_CASES, *WEBHOOK_CASES,
-    *ASSURANCE_CASES, *INSIGHT_CASES,
+    *ASSURANCE_CASES, *INSIGHT_CASES, *PRICE_SHEET_CASES,
 ]  # fmt: skip
