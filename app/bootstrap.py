@@ -66,6 +66,7 @@ from app.web import pages as web_pages
 from app.web.approvals import pages as approval_pages
 from app.web.catalog import pages as catalog_pages
 from app.web.csrf import Csrf
+from app.web.curation import pages as curation_pages
 from app.web.insights import charts as insights_charts
 from app.web.insights import pages as insights_pages
 from app.web.lifecycle import pages as lifecycle_pages
@@ -344,6 +345,7 @@ def create_app(
     app.include_router(workspace_pages.router)
     app.include_router(approval_pages.router)
     app.include_router(users_pages.router)
+    app.include_router(curation_pages.router)
     app.include_router(catalog_pages.router)
     app.include_router(price_sheets.router)
     app.include_router(price_pages.router)

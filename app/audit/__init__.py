@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 from app.kit.faces import lazy_face
 
 if TYPE_CHECKING:
-    from app.audit.service import record
+    from app.audit.service import entries, record
 else:
     __getattr__ = lazy_face(__name__)
 
 __all__ = [
+    "entries",
     "record",
 ]

@@ -13,15 +13,20 @@ if TYPE_CHECKING:
     from app.portfolio.catalog.active import ActiveCatalog, load_active_snapshot
     from app.portfolio.catalog.service import import_snapshot
     from app.portfolio.catalog.store import catalog_revision, validate_model
+    from app.portfolio.catalog.upload import Upload, import_upload
     from app.portfolio.changes import CatalogChange, CatalogGate, apply_change
     from app.portfolio.components.diff import ComponentDiff, DiffLine, FieldChange, component_diff
     from app.portfolio.components.history import compare_versions, component_versions
     from app.portfolio.components.mentions import Mentions, mentions
     from app.portfolio.components.service import (
+        create_component,
         get_component,
+        in_review,
         list_components,
         may_move,
+        new_draft,
         next_statuses,
+        patch_component,
         version_component,
     )
     from app.portfolio.components.service import summary as component_summary
@@ -54,6 +59,7 @@ __all__ = [
     "PriceChange",
     "PricePlan",
     "PriceProblem",
+    "Upload",
     "WhereUsed",
     "apply_change",
     "apply_price_changes",
@@ -62,14 +68,19 @@ __all__ = [
     "component_diff",
     "component_summary",
     "component_versions",
+    "create_component",
     "export_price_book",
     "get_component",
     "import_snapshot",
+    "import_upload",
+    "in_review",
     "list_components",
     "load_active_snapshot",
     "may_move",
     "mentions",
+    "new_draft",
     "next_statuses",
+    "patch_component",
     "preview_prices",
     "price_book",
     "price_books",

@@ -104,3 +104,6 @@ Seller = Annotated[SignedIn, Depends(may("proposal.create"))]
 ProposalReader = Annotated[SignedIn, Depends(may("proposal.create", "proposal.read_all"))]
 Approver = Annotated[SignedIn, Depends(may("proposal.approve"))]
 UserAdmin = Annotated[SignedIn, Depends(may("users.manage"))]
+# curating the catalog (portfolio, admin) and assuring it (approvers)
+CatalogEditor = Annotated[SignedIn, Depends(may("catalog.write"))]
+AssuranceApprover = Annotated[SignedIn, Depends(may("catalog.assure"))]

@@ -25,6 +25,7 @@ STATIC = {
     "workspace.css": "text/css",
     "admin.css": "text/css",
     "catalog.css": "text/css",
+    "curation.css": "text/css",
     "insights.css": "text/css",
     "lifecycle.css": "text/css",
     "htmx.min.js": "text/javascript",
@@ -89,6 +90,7 @@ NAVIGATION = (
     NavItem("Approvals", "/approvals", "proposal.approve"),
     NavItem("Users", "/admin/users", "users.manage"),
     NavItem("Catalog", "/catalog", "catalog.read"),
+    NavItem("Assurance", "/assurance", "catalog.assure"),
     NavItem("Price books", "/price-books", "catalog.read_unreleased"),
     NavItem("Insights", "/insights", "insights.read"),
 )

@@ -5,8 +5,10 @@ context per role. Areas add their pages to ``PAGES``."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,8 +18,10 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from sqlalchemy import update
 
+from app.auth import Principal
 from app.cli import DEMO_REQUEST
-from app.models import Proposal
+from app.models import ComponentHead, Proposal
+from app.portfolio.components import service as components
 from app.web.selling import views
 from tests.support.live_server import LiveServer, live_server
 from tests.web.accessibility import assert_accessible, axe_problems, focusable_count, tab_walk
@@ -89,6 +93,42 @@ def _submit(page: Page, button: str) -> None:
 def _share(page: Page) -> None:  # the link's URL shown this once
     page.get_by_role("button", name="Create a share link").click()
     expect(page.get_by_label(re.compile("The customer's link"))).to_be_visible()
+
+
+EDIT = "/catalog/components/CMP-VM-LNX/versions/2/edit"
+
+
+def _save_blank(page: Page) -> None:
+    page.get_by_label("Name", exact=True).fill("")
+    page.get_by_role("button", name="Save draft").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").first.is_visible()
+
+
+def _preview(page: Page) -> None:
+    page.get_by_role("button", name="Preview documents").first.click()
+    page.wait_for_load_state()
+    expect(page.locator("#preview-doc_statement_of_work h2").first).to_be_visible()
+
+
+def _save_stale(page: Page) -> None:  # as if opened before the last change
+    page.evaluate("() => { document.querySelector('input[name=etag]').value = '\"stale\"';"
+                  " document.querySelector('input[name=seen]').value = '0'; }")  # fmt: skip
+    page.get_by_role("button", name="Save draft").first.click()
+    page.wait_for_load_state()
+    expect(page.locator("#conflict")).to_contain_text("since you opened it")
+
+
+def _import_broken(page: Page) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("components/compute/CMP-BAD.yaml", "code: bad code\nversion: 0\n")
+    page.locator("#f-catalog").set_input_files(
+        files=[{"name": "catalog.zip", "mimeType": "application/zip", "buffer": buffer.getvalue()}]
+    )
+    page.get_by_role("button", name="Check and import").click()
+    page.wait_for_load_state()
+    expect(page.locator(".problems li").first).to_be_visible()
 
 
 PAGES: list[Shown] = [
@@ -179,7 +219,31 @@ PAGES: list[Shown] = [
     Shown("portfolio", "/catalog/components/CMP-KVM-NODE/versions/1/lifecycle",
           lambda p: _submit(p, "Retire"), 409, "the retire confirmation"),
     Shown("approver", "/catalog/components/SD-L1-BUS/versions/2/lifecycle"),
+    # Curation: a draft's edit form, with errors, previewed, after a stale save; a new
+    # component; the assurance queue; the import, with problems (data: _curation).
+    Shown("portfolio", EDIT),
+    Shown("portfolio", EDIT, _save_blank, 422, "a name left blank"),
+    Shown("portfolio", EDIT, _preview, label="previewed"),
+    Shown("portfolio", EDIT, _save_stale, 412, "changed since opened"),
+    Shown("portfolio", "/catalog/new"),
+    Shown("portfolio", "/catalog/import"),
+    Shown("portfolio", "/catalog/import", _import_broken, 422, "a zip with problems"),
+    Shown("approver", "/assurance"),
+    Shown("sales", "/assurance", status=403),
 ]  # fmt: skip
+
+
+def _curation(server: LiveServer) -> None:
+    """A draft of CMP-VM-LNX to edit and CMP-VM-WIN's next version in review, by a
+    portfolio manager (once per server)."""
+    author = Principal("portfolio.manager@example.com", "portfolio")
+    with server.database.transaction(write=True) as session:
+        head = session.get(ComponentHead, "CMP-VM-LNX")
+        if head is None or head.latest_version > 1:
+            return
+        components.new_draft(session, author, "CMP-VM-LNX", 1)
+        components.new_draft(session, author, "CMP-VM-WIN", 1)
+        components.transition(session, author, "CMP-VM-WIN", 2, "in_review", None)
 
 
 def _proposals(server: LiveServer, seller: str) -> dict[str, int]:
@@ -257,6 +321,7 @@ def test_every_page_passes_axe_for_each_role(browser: Browser, server: LiveServe
     people = {role: server.user(role) for role in roles if role is not None}
     ids = _proposals(server, people["sales"].email)
     _catalog_draft(server)
+    _curation(server)
     for role in roles:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
@@ -386,12 +451,15 @@ TABLET.setdefault("portfolio", []).extend([
     "/catalog", "/catalog/components/CMP-VM-LNX", "/catalog/components/MON-SYNTHETIC/history",
     "/catalog/components/MON-SYNTHETIC/diff?from=1&to=2",
 ])  # fmt: skip
+TABLET["portfolio"].extend([EDIT, "/catalog/new", "/catalog/import"])
+TABLET["approver"] = [*TABLET["approver"], "/assurance"]
 
 
 def test_nothing_overflows_a_tablet_screen(browser: Browser, server: LiveServer) -> None:
     people = {role: server.user(role) for role in TABLET}
     ids = _proposals(server, people["sales"].email)
     _catalog_draft(server)
+    _curation(server)
     wide: list[str] = []
     for role, paths in TABLET.items():
         context = browser.new_context(viewport={"width": 768, "height": 1024})

@@ -381,6 +381,8 @@ def transition(
         raise Forbidden(f"four eyes: {principal.name} authored {code} version {version}")
     if to == "retired" and not confirm_stranding:
         _refuse_stranding(session, code, version)
+    if to == "draft":
+        _returnable(code, version, head)
     before_status = row.status
     if to == "active":
         if head.active_version is not None and head.active_version != version:
@@ -413,6 +415,16 @@ def transition(
     )
     bump_revision(session)
     return _view(session, row, head, principal)
+
+
+def _returnable(code: str, version: int, head: ComponentHead) -> None:
+    """A version goes back to draft only while it is the latest: a component has one draft
+    at a time, the latest, which is what an edit changes."""
+    if head.latest_version != version:
+        raise IllegalTransition(
+            f"{code} version {version} cannot go back to draft: version "
+            f"{head.latest_version} is newer"
+        )
 
 
 def _refuse_stranding(session: Session, code: str, version: int) -> None:
@@ -455,6 +467,67 @@ def summary(session: Session, principal: Principal) -> dict[str, Any]:
         result[f"by_{column}"] = {str(value): int(count) for value, count in counts}
         total = sum(count for _, count in counts)
     return {"components": total, **result}
+
+
+def new_draft(session: Session, principal: Principal, code: str, version: int) -> Representation:
+    """A new draft version (the latest + 1) holding ``version``'s content: where an edit of a
+    released (or an older) version starts before anything is changed. Refused while the
+    latest version is a draft (edit that one: a component has one draft at a time)."""
+    if not principal.can("catalog.write"):
+        raise Forbidden(f"the {principal.role} role may not edit the catalog")
+    head = _head(session, code, lock=True)
+    latest = _version_row(session, code, head.latest_version)
+    if latest.status == "draft":
+        raise Conflict(f"{code} version {latest.version} is a draft already: edit that one")
+    source = _version_row(session, code, version)
+    component = _validated(
+        session,
+        {**source.content, "version": head.latest_version + 1, "status": "draft",
+         "author": principal.name},
+    )  # fmt: skip
+    head.latest_version = component.version
+    row = _add_version(session, component)
+    audit.record(
+        session, principal, "component.update", "component", code,
+        {**latest.content, "status": latest.status}, {**row.content, "status": row.status},
+        f"new draft from version {version}",
+    )  # fmt: skip
+    bump_revision(session)
+    return _view(session, row, head, principal)
+
+
+def in_review(session: Session, principal: Principal) -> list[dict[str, Any]]:
+    """Every version waiting for assurance, the longest waiting first: each with its content,
+    the active version's (what it would replace), and whether it is the caller's own (four
+    eyes: not theirs to assure)."""
+    rows = session.scalars(
+        select(ComponentVersion)
+        .where(ComponentVersion.status == "in_review")
+        .order_by(ComponentVersion.updated_at, ComponentVersion.id)
+    ).all()
+    heads = {
+        head.code: head
+        for head in session.scalars(
+            select(ComponentHead).where(ComponentHead.code.in_({row.code for row in rows}))
+        )
+    }
+    seen_by = audience(session, principal)
+    waiting: list[dict[str, Any]] = []
+    for row in rows:
+        head = heads[row.code]
+        active = None
+        if head.active_version is not None:
+            active = _version_row(session, row.code, head.active_version)
+        waiting.append({
+            "code": row.code, "version": row.version, "name": row.name, "author": row.author,
+            "submitted_at": row.updated_at, "active_version": head.active_version,
+            "content": visible("component", row.content, seen_by),
+            "active_content": None if active is None
+            else visible("component", active.content, seen_by),
+            "own": row.author == principal.name,
+            "etag": _view(session, row, head, principal).etag,
+        })  # fmt: skip
+    return waiting
 
 
 def add_drafts(
