@@ -1,7 +1,43 @@
-"""Delivery: the work packages of accepted proposals, per delivery centre, and their
-delivery packs.
+"""Delivery: the work packages of accepted proposals, per delivery centre, their delivery
+packs, and each centre's load against its capacity.
 
-No other domain uses a name of this one.
+Other domains use the names below, and only these (the web app's delivery pages); each is
+imported when first read (app.kit.faces says why).
 """
 
-__all__: list[str] = []
+from typing import TYPE_CHECKING
+
+from app.kit.faces import lazy_face
+
+if TYPE_CHECKING:
+    from app.delivery.load import (
+        DEFAULT_MONTHS,
+        MAX_MONTHS,
+        CentreLoad,
+        CompetencyLoad,
+        MonthLoad,
+        OverbookedMonth,
+        Overbooking,
+        hours_text,
+    )
+    from app.delivery.service import listing as work_packages
+    from app.delivery.service import load as centre_load
+    from app.delivery.service import pack_pdf
+    from app.delivery.service import read as work_package
+else:
+    __getattr__ = lazy_face(__name__)
+
+__all__ = [
+    "DEFAULT_MONTHS",
+    "MAX_MONTHS",
+    "CentreLoad",
+    "CompetencyLoad",
+    "MonthLoad",
+    "OverbookedMonth",
+    "Overbooking",
+    "centre_load",
+    "hours_text",
+    "pack_pdf",
+    "work_package",
+    "work_packages",
+]

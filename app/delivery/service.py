@@ -6,19 +6,23 @@ every one."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal
+from app.delivery.load import DEFAULT_MONTHS, CentreLoad, centre_load
 from app.delivery.pack import DeliveryPackDocument
 from app.documents import Pdf, Renderer, render_cached
 from app.kit.database import Database
-from app.kit.errors import Forbidden, NotFound
+from app.kit.errors import FieldProblem, Forbidden, Invalid, NotFound
 from app.kit.pagination import Page, newest_first
 from app.models import WorkPackage
 from app.proposals import PackageContent
+
+LAST_YEAR = 9999  # of Python's dates
 
 
 def _reader(principal: Principal, centre: str) -> bool:
@@ -47,6 +51,27 @@ def listing(
     statement = select(WorkPackage).where(WorkPackage.centre == centre)
     page = newest_first(session, statement, WorkPackage.id, limit, cursor)
     return Page([_view(row) for row in page.items], page.next_cursor)
+
+
+def load(
+    session: Session,
+    principal: Principal,
+    centre: str,
+    today: date,
+    since: date | None = None,
+    months: int = DEFAULT_MONTHS,
+) -> CentreLoad:
+    """The centre's load from ``since``'s month (this month if None) for ``months`` months,
+    with the waiting proposals that would overbook it (``app.delivery.load`` defines it).
+    Who may read it: as the centre's work packages."""
+    _check_role(principal)
+    if not _reader(principal, centre):
+        raise NotFound(f"no delivery centre {centre} among yours")
+    first = since or today
+    if (first.year - LAST_YEAR) * 12 + first.month - 1 + months > 12:
+        problem = FieldProblem("since", f"the months asked run past {LAST_YEAR}")
+        raise Invalid("the months asked run past the calendar", [problem])
+    return centre_load(session, centre, first, months, today)
 
 
 def _visible(session: Session, principal: Principal, package_id: int) -> WorkPackage:
