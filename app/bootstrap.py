@@ -64,6 +64,7 @@ from app.web import pages as web_pages
 from app.web.approvals import pages as approval_pages
 from app.web.csrf import Csrf
 from app.web.selling import pages as selling_pages
+from app.web.uploads import is_upload_page
 from app.web.users import pages as users_pages
 from app.web.workspace import pages as workspace_pages
 from app.webhooks import DELIVER_TASK, deliver, make_client
@@ -304,7 +305,9 @@ def create_app(
     app.add_middleware(
         BufferedBody,
         limit_for=lambda path: (
-            settings.max_import_bytes if path == IMPORT_PATH else settings.max_body_bytes
+            settings.max_import_bytes
+            if path == IMPORT_PATH or is_upload_page(path)
+            else settings.max_body_bytes
         ),
         timeout=settings.body_timeout_seconds,
         eager_limit=settings.max_body_bytes,

@@ -510,8 +510,9 @@ def demo() -> None:
         typer.echo("  demo keys exist from an earlier run (create more: offerwright keys create)")
     if people:
         typer.echo("\nSign in to the web app (`offerwright serve`, then http://127.0.0.1:8000/):")
+    width = max((len(DEMO_EMAIL.format(role=shown)) for shown in people), default=0)
     for shown, password in people.items():
-        typer.echo(f"  {shown:<9} {DEMO_EMAIL.format(role=shown):<28} password: {password}")
+        typer.echo(f"  {shown:<9} {DEMO_EMAIL.format(role=shown):<{width}}  password: {password}")
     if not people:
         typer.echo(
             "\nDemo users exist from an earlier run (offerwright users reset-password "

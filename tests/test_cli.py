@@ -536,6 +536,8 @@ def test_the_demo_prints_a_working_sign_in_for_each_role(
     printed = re.findall(r"^  (\w+)\s+(\S+@demo\.offerwright\.example)\s+password: (\S+)$",
                          output, re.M)  # fmt: skip
     assert sorted(role for role, _, _ in printed) == sorted(ROLES)
+    columns = {line.index("password: ") for line in output.splitlines() if "password: " in line}
+    assert len(columns) == 1  # the passwords line up under each other
     for role, email, password in printed:
         assert email == f"{role}@demo.offerwright.example"
         assert _signs_in(cli_db, email, password), role

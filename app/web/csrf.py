@@ -7,15 +7,21 @@ tokens, bound to the link) are outside it; everything else is inside, by default
 
 The signing key is the database's own (made by its migration): every process serving it
 agrees, across restarts, with nothing to configure. It is read on the first request, once
-the database is migrated (``offerwright serve`` builds the app before that)."""
+the database is migrated (``offerwright serve`` builds the app before that).
+
+Files are posted only to upload pages (``app.web.uploads``): their token is read from the
+front of the multipart body and checked here against the cookie, as asgi-csrf checks a
+form's (its own multipart reader fails on python-multipart 0.0.3x)."""
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import MutableMapping
 from typing import Any
 
-from asgi_csrf import asgi_csrf
+from asgi_csrf import asgi_csrf, cookies_from_scope
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.kit.database import Database
 from app.models import InstanceSecret
 from app.web.rendering import PAGE_HEADERS, PAGES
+from app.web.uploads import boundary_of, is_upload_page, token_first
 
 _SECRET = select(InstanceSecret.value).where(InstanceSecret.name == "forms")
 CSRF_COOKIE = "csrftoken"  # asgi-csrf's cookie (and form field) name
@@ -50,6 +57,7 @@ class Csrf:
         self.database = database
         self.secure = secure
         self._protected: ASGIApp | None = None
+        self._signer: URLSafeSerializer | None = None
         self._lock = threading.Lock()
 
     def _build(self) -> ASGIApp:
@@ -58,6 +66,7 @@ class Csrf:
                 secret = self.database.read(lambda connection: connection.scalar(_SECRET))
                 if secret is None:
                     raise RuntimeError("the database is not migrated: run `offerwright db upgrade`")
+                self._signer = URLSafeSerializer(secret)
                 self._protected = asgi_csrf(
                     self.app, signing_secret=secret, skip_if_scope=_outside,
                     # a sign-in form posted from another site would sign the victim in as
@@ -81,11 +90,21 @@ class Csrf:
             await self.app(scope, receive, send)
             return
         if scope["method"] not in SAFE and not _a_form_or_htmx(scope):
-            # Our pages post only urlencoded forms (htmx included): anything else (a
-            # multipart body, which asgi-csrf's parser fails on, or no type at all) is
-            # refused before its body is read.
-            await _refused(scope, send, None)
-            return
+            boundary = _upload_boundary(scope)
+            if boundary is None:
+                # Our pages post urlencoded forms (htmx included), and files only to
+                # their upload pages: anything else (a multipart body elsewhere, no type
+                # at all) is refused before its body is read.
+                await _refused(scope, send, None)
+                return
+            token, receive = await token_first(boundary, receive)
+            if token is None or not self._matches_cookie(scope, token):
+                # Checked here: on a mismatch asgi-csrf would go on to its own
+                # multipart reader, which fails on python-multipart 0.0.3x.
+                await _refused(scope, send, None)
+                return
+            headers = [(name, value) for name, value in scope["headers"] if name != _HEADER]
+            scope = {**scope, "headers": [*headers, (_HEADER, token.encode("ascii"))]}
         started = False
 
         async def watched(message: Message) -> None:
@@ -100,8 +119,27 @@ class Csrf:
                 raise
             await _refused(scope, send, None)
 
+    def _matches_cookie(self, scope: Scope, token: str) -> bool:
+        """As asgi-csrf checks a form's token: the cookie is one we signed, and equal."""
+        cookie = cookies_from_scope(scope).get(CSRF_COOKIE, "")
+        assert self._signer is not None  # built before any post is looked at
+        try:
+            self._signer.loads(cookie, CSRF_COOKIE)  # asgi-csrf's signing namespace
+        except BadSignature:
+            return False
+        return secrets.compare_digest(cookie, token)
+
 
 SAFE = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+_HEADER = b"x-csrftoken"  # asgi-csrf checks it against the cookie, as a form's field
+
+
+def _upload_boundary(scope: Scope) -> bytes | None:
+    """The multipart boundary of a post to an upload page (None: not one)."""
+    if not is_upload_page(scope["path"]):
+        return None
+    headers = dict(scope.get("headers") or [])
+    return boundary_of(headers.get(b"content-type", b""))
 
 
 def _a_form_or_htmx(scope: Scope) -> bool:
