@@ -63,6 +63,7 @@ from app.web import errors as page_errors
 from app.web import pages as web_pages
 from app.web.approvals import pages as approval_pages
 from app.web.csrf import Csrf
+from app.web.delivery import pages as delivery_pages
 from app.web.selling import pages as selling_pages
 from app.web.uploads import is_upload_page
 from app.web.users import pages as users_pages
@@ -336,6 +337,7 @@ def create_app(
     app.include_router(workspace_pages.router)
     app.include_router(approval_pages.router)
     app.include_router(users_pages.router)
+    app.include_router(delivery_pages.router)
     return app
 
 

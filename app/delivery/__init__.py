@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         Overbooking,
         hours_text,
     )
+    from app.delivery.service import centres as delivery_centres
     from app.delivery.service import listing as work_packages
     from app.delivery.service import load as centre_load
     from app.delivery.service import pack_pdf
@@ -36,6 +37,7 @@ __all__ = [
     "OverbookedMonth",
     "Overbooking",
     "centre_load",
+    "delivery_centres",
     "hours_text",
     "pack_pdf",
     "work_package",

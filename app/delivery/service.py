@@ -19,8 +19,9 @@ from app.documents import Pdf, Renderer, render_cached
 from app.kit.database import Database
 from app.kit.errors import FieldProblem, Forbidden, Invalid, NotFound
 from app.kit.pagination import Page, newest_first
-from app.models import WorkPackage
+from app.models import CatalogRecord, WorkPackage
 from app.proposals import PackageContent
+from catalog import DeliveryCentre
 
 LAST_YEAR = 9999  # of Python's dates
 
@@ -72,6 +73,19 @@ def load(
         problem = FieldProblem("since", f"the months asked run past {LAST_YEAR}")
         raise Invalid("the months asked run past the calendar", [problem])
     return centre_load(session, centre, first, months, today)
+
+
+def centres(session: Session, principal: Principal) -> list[DeliveryCentre]:
+    """The delivery centres this caller reads the work of, by code: every one for an
+    admin, a delivery user's own."""
+    _check_role(principal)
+    records = session.scalars(
+        select(CatalogRecord)
+        .where(CatalogRecord.kind == "delivery_centres")
+        .order_by(CatalogRecord.key)
+    )
+    found = [DeliveryCentre.model_validate(record.content) for record in records]
+    return [centre for centre in found if _reader(principal, centre.code)]
 
 
 def _visible(session: Session, principal: Principal, package_id: int) -> WorkPackage:

@@ -12,6 +12,7 @@ from app.kit.faces import lazy_face
 if TYPE_CHECKING:
     from app.documents.environment import ENVIRONMENT
     from app.documents.html import render_document
+    from app.documents.markdown import inline_html, section_html, to_html
     from app.documents.pdf import content_key, duration
     from app.documents.render_pool import InlineRenderer, Renderer
     from app.documents.rendered import Pdf, render_cached, stored_pdf
@@ -48,6 +49,7 @@ __all__ = [
     "country",
     "duration",
     "figure",
+    "inline_html",
     "lower_first",
     "money",
     "pdf_response",
@@ -60,6 +62,8 @@ __all__ = [
     "render_cached",
     "render_document",
     "screen_style",
+    "section_html",
     "stored_pdf",
+    "to_html",
     "upper_first",
 ]

@@ -24,6 +24,7 @@ STATIC = {
     "selling.css": "text/css",
     "workspace.css": "text/css",
     "admin.css": "text/css",
+    "delivery.css": "text/css",
     "htmx.min.js": "text/javascript",
     "favicon.svg": "image/svg+xml",
 }
@@ -76,6 +77,7 @@ class NavItem:
     label: str
     href: str
     permission: Permission | None  # None: every signed-in role
+    roles: tuple[str, ...] = ()  # and, when given, only these roles (no permission says it)
 
 
 # The navigation, in order; each role sees the entries its permissions open.
@@ -85,6 +87,7 @@ NAVIGATION = (
     NavItem("Proposals", "/proposals", "proposal.read_all"),
     NavItem("Approvals", "/approvals", "proposal.approve"),
     NavItem("Users", "/admin/users", "users.manage"),
+    NavItem("Delivery", "/delivery", None, roles=("delivery", "admin")),
 )
 
 
@@ -92,6 +95,7 @@ def navigation(principal: Principal) -> list[NavItem]:
     shown: list[NavItem] = []
     for item in NAVIGATION:
         allowed = item.permission is None or principal.can(item.permission)
+        allowed = allowed and (not item.roles or principal.role in item.roles)
         if allowed and all(seen.href != item.href for seen in shown):
             shown.append(item)
     return shown
