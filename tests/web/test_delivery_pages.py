@@ -152,4 +152,4 @@ def test_the_proposal_that_would_overbook_is_named_with_where(
     block = page.split('id="would-overbook"')[1].split("</div>")[0]
     assert f"{waiting['number']} for Acme Logistics GmbH" in block
     assert f"of {capacity:,} hours" in block and "adding" in block
-    assert "badge overbooked\">Overbooked<" in page and "over capacity" in page
+    assert 'badge overbooked">Overbooked<' in page and "over capacity" in page
