@@ -21,6 +21,7 @@ from app.audit import endpoints as audit
 from app.auth import RESERVED_PREFIX, SYSTEM, Principal
 from app.auth.throttle import FailedLogins, SignInThrottle
 from app.configurator import Limits
+from app.delivery import RENDER_PACK, render_pack
 from app.delivery import endpoints as work_packages
 from app.documents import InlineRenderer, Pdf
 from app.documents.render_pool import Renderer, RenderPool
@@ -178,10 +179,14 @@ def job_tasks(settings: Settings, database: Database, renderer: Renderer) -> dic
     def deliver_webhook(**arguments: Any) -> None:
         deliver(database, settings, client=client, **arguments)
 
+    def delivery_pack(**arguments: Any) -> None:
+        render_pack(database, renderer, provider, **arguments)
+
     return tasks_of(
         Task(proposal_documents.RENDER_TASK, render_proposal, render_failed),
         Task(RENDER_CONTRACT, contract),
         Task(DELIVER_TASK, deliver_webhook),
+        Task(RENDER_PACK, delivery_pack),
     )
 
 

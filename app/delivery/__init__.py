@@ -20,10 +20,10 @@ if TYPE_CHECKING:
         Overbooking,
         hours_text,
     )
+    from app.delivery.service import RENDER_PACK, PackPending, pack_pdf, render_pack, requested_pack
     from app.delivery.service import centres as delivery_centres
     from app.delivery.service import listing as work_packages
     from app.delivery.service import load as centre_load
-    from app.delivery.service import pack_pdf
     from app.delivery.service import read as work_package
 else:
     __getattr__ = lazy_face(__name__)
@@ -31,15 +31,19 @@ else:
 __all__ = [
     "DEFAULT_MONTHS",
     "MAX_MONTHS",
+    "RENDER_PACK",
     "CentreLoad",
     "CompetencyLoad",
     "MonthLoad",
     "OverbookedMonth",
     "Overbooking",
+    "PackPending",
     "centre_load",
     "delivery_centres",
     "hours_text",
     "pack_pdf",
+    "render_pack",
+    "requested_pack",
     "work_package",
     "work_packages",
 ]

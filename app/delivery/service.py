@@ -6,18 +6,29 @@ every one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth import Principal
+from app.auth import SYSTEM, Principal
 from app.delivery.load import DEFAULT_MONTHS, CentreLoad, centre_load
 from app.delivery.pack import DeliveryPackDocument
-from app.documents import Pdf, Renderer, render_cached
-from app.kit.database import Database
-from app.kit.errors import FieldProblem, Forbidden, Invalid, NotFound
+from app.documents import Pdf, Renderer, render_cached, stored_pdf
+from app.jobs import Jobs
+from app.kit.database import Database, released
+from app.kit.errors import (
+    DocumentTooLong,
+    FieldProblem,
+    Forbidden,
+    Invalid,
+    NotFound,
+    RenderLimit,
+)
 from app.kit.pagination import Page, newest_first
 from app.models import CatalogRecord, WorkPackage
 from app.proposals import PackageContent
@@ -100,6 +111,12 @@ def read(session: Session, principal: Principal, package_id: int) -> dict[str, A
     return _view(_visible(session, principal, package_id))
 
 
+def _pack(provider: str, package: WorkPackage) -> tuple[DeliveryPackDocument, str]:
+    content = PackageContent.read(package.content)
+    filename = f"{content.number}-line{package.line}-{package.centre}.pdf"
+    return DeliveryPackDocument(provider, content), filename
+
+
 def pack_pdf(
     database: Database,
     renderer: Renderer,
@@ -108,8 +125,60 @@ def pack_pdf(
     principal: Principal,
     package_id: int,
 ) -> Pdf:
-    package = _visible(session, principal, package_id)
-    content = PackageContent.read(package.content)
-    document = DeliveryPackDocument(provider, content)
-    filename = f"{content.number}-line{package.line}-{package.centre}.pdf"
+    """The delivery pack, from the cache or rendered here (the API's way)."""
+    document, filename = _pack(provider, _visible(session, principal, package_id))
     return render_cached(database, renderer, session, document, filename)
+
+
+RENDER_PACK = "render_delivery_pack"  # the job that renders a pack for the pages
+RETRY_AFTER_SECONDS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class PackPending:
+    """Not rendered yet: its job is queued; ask again in ``retry_after`` seconds."""
+
+    retry_after: int
+
+
+class WaitFor(Protocol):
+    def __call__(self, found: Callable[[], Pdf | None], seconds: float, /) -> Pdf | None: ...
+
+
+def requested_pack(
+    database: Database,
+    engine: Jobs,
+    wait: WaitFor,
+    limits: str,
+    provider: str,
+    session: Session,
+    principal: Principal,
+    package_id: int,
+    *,
+    wait_seconds: float = 1.0,
+) -> Pdf | PackPending:
+    """The same delivery pack as ``pack_pdf``, for the pages: from storage; or, not there
+    yet, its render job queued (once, however many ask), a short wait for it, and when to
+    ask again, as the proposal PDF's page does. A render that failed on a limit raises
+    that problem, as stored."""
+    document, filename = _pack(provider, _visible(session, principal, package_id))
+    key = document.key()
+    found = stored_pdf(session, key, filename, limits)
+    if found is not None:
+        return found
+    with released(session), database.transaction(write=True) as writing:
+        engine.defer(writing, RENDER_PACK, package_id=package_id)
+
+    def look() -> Pdf | None:
+        with database.transaction(write=False) as reading:
+            return stored_pdf(reading, key, filename, limits)
+
+    found = wait(look, wait_seconds)
+    return found if found is not None else PackPending(RETRY_AFTER_SECONDS)
+
+
+def render_pack(database: Database, renderer: Renderer, provider: str, *, package_id: int) -> None:
+    """The job: render the pack and store it (or the limit it met, which the page then
+    answers); no connection held while it renders."""
+    with database.transaction(write=False) as session, suppress(DocumentTooLong, RenderLimit):
+        pack_pdf(database, renderer, provider, session, SYSTEM, package_id)

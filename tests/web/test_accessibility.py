@@ -134,6 +134,7 @@ PAGES: list[Shown] = [
     # Delivery: the centre's page (its load overbooked this month, a waiting proposal that
     # would overbook it), a package, a bad window; an admin's picker; another role refused.
     Shown("delivery", "/delivery/CZ-BRN", label="overbooked, a proposal would overbook"),
+    Shown("delivery", "/delivery/work-packages/{package}/pdf", status=202),  # being prepared
     Shown("delivery", "/delivery/work-packages/{package}"),
     Shown("delivery", "/delivery/CZ-BRN?since=2026-13&months=99", status=422),
     Shown("delivery", "/delivery/DE-FRA", status=404),  # another centre's

@@ -17,13 +17,15 @@ from app.auth import SignedIn
 from app.delivery import (
     DEFAULT_MONTHS,
     MAX_MONTHS,
+    PackPending,
     centre_load,
     delivery_centres,
-    pack_pdf,
+    requested_pack,
     work_package,
     work_packages,
 )
 from app.documents import Renderer, pdf_response
+from app.jobs import JobEngine
 from app.kit.database import Database
 from app.kit.params import Id
 from app.kit.settings import Settings
@@ -78,19 +80,29 @@ def package_page(request: Request, person: Deliverer, database: Db, package_id: 
 
 @router.get("/delivery/work-packages/{package_id}/pdf")
 def package_pdf(
+    request: Request,
     person: Deliverer,
     database: Db,
     renderer: Annotated[Renderer, Depends(wired(Renderer))],
+    engine: Annotated[JobEngine, Depends(wired(JobEngine))],
     settings: Annotated[Settings, Depends(wired(Settings))],
     package_id: Id,
 ) -> Response:
-    """The delivery pack as /v1/work-packages/{id}/pdf serves it (rendered in the request,
-    as that route does, and cached by content: a second ask is a read)."""
+    """The delivery pack /v1/work-packages/{id}/pdf serves (the same document, cached by
+    its content); not rendered yet, its render job queued and a page that says so with a
+    link to ask again (202, Retry-After), as the proposal PDF's page does."""
     with database.transaction(write=False) as session:
-        document = pack_pdf(
-            database, renderer, settings.provider_name, session, person.principal, package_id
-        )
-    return pdf_response(document)
+        answer = requested_pack(
+            database, engine, engine.wait_for, renderer.limits, settings.provider_name,
+            session, person.principal, package_id, wait_seconds=settings.pdf_wait_seconds,
+        )  # fmt: skip
+    if isinstance(answer, PackPending):
+        retry = str(answer.retry_after)
+        return render(request, "delivery/pdf_pending.html", {
+            "retry": retry, "again": str(request.url.path),
+            "back": f"/delivery/work-packages/{package_id}",
+        }, status=202, headers={"Retry-After": retry})  # fmt: skip
+    return pdf_response(answer)
 
 
 @router.get("/delivery/{centre}")
