@@ -63,6 +63,7 @@ from app.quoting.solver_pool import InlineSolver, Solver, SolverPool
 from app.web import errors as page_errors
 from app.web import pages as web_pages
 from app.web.approvals import pages as approval_pages
+from app.web.catalog import pages as catalog_pages
 from app.web.csrf import Csrf
 from app.web.delivery import pages as delivery_pages
 from app.web.selling import pages as selling_pages
@@ -342,6 +343,7 @@ def create_app(
     app.include_router(workspace_pages.router)
     app.include_router(approval_pages.router)
     app.include_router(users_pages.router)
+    app.include_router(catalog_pages.router)
     app.include_router(delivery_pages.router)
     return app
 

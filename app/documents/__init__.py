@@ -12,7 +12,8 @@ from app.kit.faces import lazy_face
 if TYPE_CHECKING:
     from app.documents.environment import ENVIRONMENT
     from app.documents.html import render_document
-    from app.documents.markdown import inline_html, section_html, to_html
+    from app.documents.markdown import inline_html, section_html
+    from app.documents.markdown import to_html as markdown_html
     from app.documents.pdf import content_key, duration
     from app.documents.render_pool import InlineRenderer, Renderer
     from app.documents.rendered import Pdf, render_cached, stored_pdf
@@ -51,6 +52,7 @@ __all__ = [
     "figure",
     "inline_html",
     "lower_first",
+    "markdown_html",
     "money",
     "pdf_response",
     "pdf_responses",
@@ -64,6 +66,5 @@ __all__ = [
     "screen_style",
     "section_html",
     "stored_pdf",
-    "to_html",
     "upper_first",
 ]

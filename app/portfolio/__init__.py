@@ -14,7 +14,15 @@ if TYPE_CHECKING:
     from app.portfolio.catalog.service import import_snapshot
     from app.portfolio.catalog.store import catalog_revision, validate_model
     from app.portfolio.changes import CatalogChange, CatalogGate, apply_change
-    from app.portfolio.components.service import version_component
+    from app.portfolio.components.diff import ComponentDiff, DiffLine, FieldChange, component_diff
+    from app.portfolio.components.history import compare_versions, component_versions
+    from app.portfolio.components.mentions import Mentions, mentions
+    from app.portfolio.components.service import (
+        get_component,
+        list_components,
+        version_component,
+    )
+    from app.portfolio.components.service import summary as component_summary
     from app.portfolio.schemas import BrokenCombination
 else:
     __getattr__ = lazy_face(__name__)
@@ -24,10 +32,21 @@ __all__ = [
     "BrokenCombination",
     "CatalogChange",
     "CatalogGate",
+    "ComponentDiff",
+    "DiffLine",
+    "FieldChange",
+    "Mentions",
     "apply_change",
     "catalog_revision",
+    "compare_versions",
+    "component_diff",
+    "component_summary",
+    "component_versions",
+    "get_component",
     "import_snapshot",
+    "list_components",
     "load_active_snapshot",
+    "mentions",
     "validate_model",
     "version_component",
 ]

@@ -248,3 +248,63 @@ RECORD_BODIES: dict[str, Any] = {
 
 def page_of(item: Any, name: str) -> Any:
     return create_model(name, __base__=Page[item])
+
+
+class ComponentVersionRow(BaseModel):
+    """One version of a component in its history."""
+
+    version: int
+    status: str
+    name: str
+    author: str
+    created_at: datetime
+    updated_at: datetime = Field(description="a draft's content changes in place")
+
+
+class ComponentVersions(BaseModel):
+    """Every version of a component the caller may read (released ones only without
+    catalog.read_unreleased), oldest first."""
+
+    code: str
+    active_version: int | None
+    latest_version: int = Field(description="the latest version the caller may read")
+    versions: list[ComponentVersionRow]
+
+
+class FieldChangeView(BaseModel):
+    """A field that differs: its readable path (``prices.EUR.monthly``,
+    ``service_levels[gold].price_factor``) and its value on each side (null: absent)."""
+
+    path: str
+    before: str | None
+    after: str | None
+
+
+class DiffLineView(BaseModel):
+    """A line of a document's Markdown: unchanged context, removed or added."""
+
+    kind: Literal["same", "added", "removed"]
+    before: int | None = Field(description="its line number in the earlier version's text")
+    after: int | None = Field(description="its line number in the later version's text")
+    text: str
+
+
+class DocumentDiffView(BaseModel):
+    """A document's line diff, in hunks with three lines of context around each change."""
+
+    name: Literal["specification", "statement_of_work", "delivery_description"]
+    title: str
+    hidden: bool = Field(description="not readable by the caller in one of the versions")
+    changed: bool
+    hunks: list[list[DiffLineView]]
+
+
+class ComponentDiffView(BaseModel):
+    """What changed between two versions of a component, as the caller may see them."""
+
+    code: str
+    before: int = Field(description="the version compared from")
+    after: int = Field(description="the version compared to")
+    unchanged: bool
+    fields: list[FieldChangeView]
+    documents: list[DocumentDiffView]

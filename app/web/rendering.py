@@ -24,6 +24,7 @@ STATIC = {
     "selling.css": "text/css",
     "workspace.css": "text/css",
     "admin.css": "text/css",
+    "catalog.css": "text/css",
     "delivery.css": "text/css",
     "htmx.min.js": "text/javascript",
     "favicon.svg": "image/svg+xml",
@@ -87,6 +88,7 @@ NAVIGATION = (
     NavItem("Proposals", "/proposals", "proposal.read_all"),
     NavItem("Approvals", "/approvals", "proposal.approve"),
     NavItem("Users", "/admin/users", "users.manage"),
+    NavItem("Catalog", "/catalog", "catalog.read"),
     NavItem("Delivery", "/delivery", None, roles=("delivery", "admin")),
 )
 

@@ -219,6 +219,8 @@ COMPONENT_CASES = [
     Case("GET", f"{COMPONENT}/delivery-description",
          "/v1/components/SAP-BASIS-S4/delivery-description", NOT_DELIVERY,
          shows=FOREIGN_DELIVERY),
+    Case("GET", f"{COMPONENT}/versions", "/v1/components/CMP-VM-LNX/versions", EVERYONE),
+    Case("GET", f"{COMPONENT}/diff", "/v1/components/CMP-VM-LNX/diff?from=1&to=1", EVERYONE),
 ]  # fmt: skip
 
 

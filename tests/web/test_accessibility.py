@@ -131,6 +131,18 @@ PAGES: list[Shown] = [
     Shown("approver", "/approvals"),  # with the pending one
     Shown("approver", "/proposals/{pending}"),
     Shown("approver", "/configure", status=403),
+    # The catalog browser: the search (and a wrong filter), a component as the portfolio, sales
+    # and a delivery centre see it, its history and a diff (data: _catalog_draft).
+    Shown("portfolio", "/catalog"),
+    Shown("portfolio", "/catalog?q=linux&layer=infrastructure"),
+    Shown("portfolio", "/catalog?layer=clouds", status=422),
+    Shown("portfolio", "/catalog/components/MON-SYNTHETIC?version=2"),  # the draft, with cost
+    Shown("portfolio", "/catalog/components/MON-SYNTHETIC/history"),
+    Shown("portfolio", "/catalog/components/MON-SYNTHETIC/diff?from=1&to=2"),
+    Shown("sales", "/catalog?family=backup"),
+    Shown("sales", "/catalog/components/CMP-VM-LNX"),
+    Shown("sales", "/catalog/components/MON-SYNTHETIC?version=2", status=404),
+    Shown("delivery", "/catalog/components/COL-M365"),  # not its delivery description
     # Delivery: the centre's page (its load overbooked this month, a waiting proposal that
     # would overbook it), a package, a bad window; an admin's picker; another role refused.
     Shown("delivery", "/delivery/CZ-BRN", label="overbooked, a proposal would overbook"),
@@ -201,6 +213,23 @@ def _deliveries(server: LiveServer) -> dict[str, int]:
         return {"package": package.id}
 
 
+def _catalog_draft(server: LiveServer) -> None:
+    """Version 2 of MON-SYNTHETIC, a draft changing a price, a service level and a line of
+    its specification (once per server)."""
+    url = f"{server.url}/v1/components/MON-SYNTHETIC"
+    headers = {"Authorization": f"Bearer {server.key('portfolio')}"}
+    read = httpx.get(url, headers=headers, timeout=60)
+    read.raise_for_status()
+    if read.json()["latest_version"] > 1:
+        return
+    text = read.json()["documents"]["specification"].replace("every five minutes",
+                                                              "every minute")  # fmt: skip
+    patch = {"prices": {"EUR": {"one_time": "999"}}, "documents": {"specification": text}}
+    sent = headers | {"If-Match": read.headers["ETag"],
+                      "Content-Type": "application/merge-patch+json"}  # fmt: skip
+    httpx.patch(url, json=patch, headers=sent, timeout=60).raise_for_status()
+
+
 def _collect(errors: list[str]) -> Callable[[ConsoleMessage], None]:
     def console(message: ConsoleMessage) -> None:
         if message.type == "error":
@@ -214,6 +243,7 @@ def test_every_page_passes_axe_for_each_role(browser: Browser, server: LiveServe
     roles = dict.fromkeys(shown.role for shown in PAGES)  # in order, once each
     people = {role: server.user(role) for role in roles if role is not None}
     ids = _proposals(server, people["sales"].email) | _deliveries(server)
+    _catalog_draft(server)
     for role in roles:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
@@ -336,11 +366,16 @@ TABLET = {
     "admin": ["/admin/users"],
     "delivery": ["/delivery/CZ-BRN", "/delivery/work-packages/{package}"],
 }  # fmt: skip
+TABLET.setdefault("portfolio", []).extend([
+    "/catalog", "/catalog/components/CMP-VM-LNX", "/catalog/components/MON-SYNTHETIC/history",
+    "/catalog/components/MON-SYNTHETIC/diff?from=1&to=2",
+])  # fmt: skip
 
 
 def test_nothing_overflows_a_tablet_screen(browser: Browser, server: LiveServer) -> None:
     people = {role: server.user(role) for role in ("sales", *TABLET)}
     ids = _proposals(server, people["sales"].email) | _deliveries(server)
+    _catalog_draft(server)
     wide: list[str] = []
     for role, paths in TABLET.items():
         context = browser.new_context(viewport={"width": 768, "height": 1024})

@@ -73,7 +73,9 @@ def test_a_delivery_user_sees_only_their_centres_packages_and_load(
 
     browser = page.page
     sign_in(browser, server, server.user("delivery", name="Dana Delivery"))  # of CZ-BRN
-    browser.get_by_role("navigation", name="Main").get_by_role("link", name="Delivery").click()
+    browser.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Delivery", exact=True
+    ).click()
     browser.wait_for_url(f"{server.url}/delivery/CZ-BRN")
     expect(browser.get_by_role("heading", level=1)).to_contain_text("Brno")
     packages = browser.get_by_role("table").filter(has_text="Component version")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -26,15 +27,18 @@ from app.kit.wiring import wired
 from app.portfolio.catalog.cached import catalog_answer
 from app.portfolio.catalog.store import validate_model
 from app.portfolio.changes import CatalogChange, CatalogGate
-from app.portfolio.components import service
+from app.portfolio.components import history, service
+from app.portfolio.components.diff import ComponentDiff
 from app.portfolio.components.service import DocumentName
 from app.portfolio.schemas import (
     AssuranceBrokenProblem,
+    ComponentDiffView,
     ComponentDocument,
     ComponentDraft,
     ComponentPage,
     ComponentPatch,
     ComponentTransition,
+    ComponentVersions,
     ComponentView,
 )
 
@@ -215,3 +219,32 @@ def delivery_description(
     """How the delivery centre provisions and operates it (a delivery key: only for
     components its centre is competent for)."""
     return _document(request, session, principal, code, "delivery_description", version)
+
+
+@router.get("/{code}/versions", response_model=ComponentVersions, responses=problems(404))
+def versions(session: DbSession, principal: CatalogReader, code: str) -> Any:
+    """Every version the caller may read, oldest first, with status, author and dates
+    (released versions only without catalog.read_unreleased)."""
+    return history.component_versions(session, principal, code)
+
+
+@router.get("/{code}/diff", response_model=ComponentDiffView, responses=problems(404))
+def diff(
+    session: DbSession,
+    principal: CatalogReader,
+    code: str,
+    before: Annotated[Id, Query(alias="from", description="the version compared from")],
+    after: Annotated[Id, Query(alias="to", description="the version compared to")],
+) -> Any:
+    """What changed between two versions: each differing field by its path (nested maps
+    such as prices and service levels flattened), and a line diff of each document's
+    Markdown. Fields and documents the caller may not read are left out on both sides."""
+    return diff_body(history.compare_versions(session, principal, code, before, after))
+
+
+def diff_body(found: ComponentDiff) -> dict[str, Any]:
+    body = asdict(found)
+    body["unchanged"] = found.unchanged
+    for document, shown in zip(found.documents, body["documents"], strict=True):
+        shown["changed"] = document.changed
+    return body

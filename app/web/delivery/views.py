@@ -14,7 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from app.delivery import MAX_MONTHS, CentreLoad, CompetencyLoad, Overbooking
-from app.documents import duration, inline_html, to_html
+from app.documents import duration, inline_html, markdown_html
 
 MONTH = re.compile(r"^([1-9][0-9]{3})-(0[1-9]|1[0-2])$")
 
@@ -82,7 +82,7 @@ def description(document: Mapping[str, Any]) -> Description:
         operating_procedures=items("operating_procedures"),
         tooling=items("tooling"),
         skills=items("skills"),
-        handover=to_html(str(document["handover"])),
+        handover=markdown_html(str(document["handover"])),
         kpis=[
             Kpi(str(kpi["name"]), str(kpi["target"]), inline_html(str(kpi["measurement"])))
             for kpi in document["kpis"]
