@@ -25,6 +25,7 @@ from app.delivery import RENDER_PACK, render_pack
 from app.delivery import endpoints as work_packages
 from app.documents import InlineRenderer, Pdf
 from app.documents.render_pool import Renderer, RenderPool
+from app.insights import endpoints as insights
 from app.jobs import Jobs
 from app.jobs import endpoints as jobs_endpoints
 from app.jobs.engine import JobEngine
@@ -46,6 +47,7 @@ from app.portfolio import CatalogGate, import_snapshot
 from app.portfolio.catalog import endpoints as catalog
 from app.portfolio.catalog.active import ActiveCatalog
 from app.portfolio.components import endpoints as components
+from app.portfolio.prices import endpoints as price_sheets
 from app.portfolio.registries import endpoints as registries
 from app.proposals import documents as proposal_documents
 from app.proposals import endpoints as proposals
@@ -66,6 +68,8 @@ from app.web.approvals import pages as approval_pages
 from app.web.catalog import pages as catalog_pages
 from app.web.csrf import Csrf
 from app.web.delivery import pages as delivery_pages
+from app.web.insights import pages as insights_pages
+from app.web.prices import pages as price_pages
 from app.web.selling import pages as selling_pages
 from app.web.uploads import is_upload_page
 from app.web.users import pages as users_pages
@@ -344,6 +348,10 @@ def create_app(
     app.include_router(approval_pages.router)
     app.include_router(users_pages.router)
     app.include_router(catalog_pages.router)
+    app.include_router(price_sheets.router)
+    app.include_router(price_pages.router)
+    app.include_router(insights.router)
+    app.include_router(insights_pages.router)
     app.include_router(delivery_pages.router)
     return app
 

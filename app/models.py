@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -262,6 +263,10 @@ class ProposalEvent(Base):
     """The lifecycle history: every transition, who made it and why."""
 
     __tablename__ = "proposal_events"
+    # When a proposal first reached a status (the insights' durations): one index seek.
+    __table_args__ = (
+        Index("ix_proposal_events_proposal_id_to_status", "proposal_id", "to_status", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
@@ -549,3 +554,91 @@ def ours(name: str | None, type_: str, parent_names: object) -> bool:
     """Alembic's ``include_name``: procrastinate's tables (PostgreSQL) come from its own
     schema SQL in migration 0004, not from these models, so comparisons leave them out."""
     return not (type_ == "table" and name is not None and name.startswith("procrastinate_"))
+
+
+# -- the insights' read model (app.insights): plain columns for the measures -----------------
+# Money in integer cents, percentages in hundredths, availability in millionths of a percent,
+# effort in thousandths of an hour: exact sums on both databases, no JSON read by SQL.
+
+
+class InsightRevision(Base):
+    """One proposal revision as its first option is paid: totals, cost, discount against
+    the author's role limit, availability asked and reached. Written with the revision."""
+
+    __tablename__ = "insight_revisions"
+    __table_args__ = (UniqueConstraint("proposal_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"))
+    revision: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    author_role: Mapped[str] = mapped_column(String(20))
+    price_book: Mapped[str] = mapped_column(String(100))
+    offering: Mapped[str | None] = mapped_column(String(100))
+    currency: Mapped[str] = mapped_column(String(3))
+    term_months: Mapped[int] = mapped_column(Integer)
+    discount_hundredths: Mapped[int] = mapped_column(Integer)
+    discount_limit_hundredths: Mapped[int] = mapped_column(Integer)
+    approval_required: Mapped[bool] = mapped_column(Boolean)
+    target_millionths: Mapped[int | None] = mapped_column(Integer)
+    reached_millionths: Mapped[int | None] = mapped_column(Integer)
+    monthly_cents: Mapped[int] = mapped_column(BigInteger)
+    one_time_cents: Mapped[int] = mapped_column(BigInteger)
+    contract_cents: Mapped[int] = mapped_column(BigInteger)
+    cost_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class InsightLine(Base):
+    """One priced line of a proposal revision's first option (standard or custom)."""
+
+    __tablename__ = "insight_lines"
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "revision", "line"),
+        # The family and centre filters' EXISTS, answered from the index alone.
+        Index("ix_insight_lines_filters", "proposal_id", "revision", "family", "centre"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"))
+    revision: Mapped[int] = mapped_column(Integer)
+    line: Mapped[int] = mapped_column(Integer)
+    standard: Mapped[bool] = mapped_column(Boolean)
+    component: Mapped[str | None] = mapped_column(String(100))
+    version: Mapped[int | None] = mapped_column(Integer)
+    family: Mapped[str | None] = mapped_column(String(100))
+    centre: Mapped[str | None] = mapped_column(String(50))
+    competency: Mapped[str | None] = mapped_column(String(100))
+    service_level: Mapped[str | None] = mapped_column(String(50))
+    availability_millionths: Mapped[int | None] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer)
+    monthly_cents: Mapped[int] = mapped_column(BigInteger)
+    one_time_cents: Mapped[int] = mapped_column(BigInteger)
+    contract_cents: Mapped[int] = mapped_column(BigInteger)
+    cost_cents: Mapped[int] = mapped_column(BigInteger)
+    # Delivery effort a month of the whole line (quantity x the version's hours per unit).
+    effort_millihours: Mapped[int] = mapped_column(BigInteger)
+
+
+class InsightMiss(Base):
+    """A configuration that ended in a conflict (no valid bundle)."""
+
+    __tablename__ = "insight_misses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    price_book: Mapped[str] = mapped_column(String(100))
+    offering: Mapped[str | None] = mapped_column(String(100))
+
+
+class InsightMissItem(Base):
+    """One conflicting constraint (``part`` conflict: kind and subject) or one repair
+    offered (``part`` repair: its words in ``subject``) of a miss."""
+
+    __tablename__ = "insight_miss_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    miss_id: Mapped[int] = mapped_column(ForeignKey("insight_misses.id"), index=True)
+    part: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str | None] = mapped_column(String(30))
+    subject: Mapped[str] = mapped_column(String(500))

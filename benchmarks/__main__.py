@@ -10,6 +10,7 @@ from benchmarks import (
     catalog_load,
     configurator,
     customer,
+    insights,
     load,
     options,
     pricing,
@@ -28,6 +29,7 @@ if __name__ == "__main__":
         proposals,
         customer,
         web,
+        insights,
         load,
     ):
         sys.argv = [benchmark.__name__]

@@ -9,7 +9,7 @@ from catalog.assurance import AssuredCombination
 from catalog.capabilities import Capability, Competency
 from catalog.centres import DeliveryCentre
 from catalog.checks import check, records_of
-from catalog.components import Component, Layer
+from catalog.components import Component, Layer, band_order_problem
 from catalog.documents import DeliveryDescription
 from catalog.exporter import export_catalog
 from catalog.limits import MAX_QUANTITY
@@ -49,6 +49,7 @@ __all__ = [
     "PriceBook",
     "Problem",
     "Rule",
+    "band_order_problem",
     "check",
     "default_catalog_path",
     "describe",

@@ -8,7 +8,16 @@ never from the modules; the core's own modules import each other by path.
 from pricing.errors import PricingError
 from pricing.explain import cost_steps, price_steps
 from pricing.guardrails import Breach, check_guardrails
-from pricing.money import CENT, Money, amount_text, cents_text, factor_text, from_cents, to_cents
+from pricing.money import (
+    CENT,
+    Money,
+    amount_text,
+    cents_text,
+    factor_text,
+    from_cents,
+    percent_of,
+    to_cents,
+)
 from pricing.quote import (
     MAX_TERM_MONTHS,
     Amounts,
@@ -38,6 +47,7 @@ __all__ = [
     "cost_steps",
     "factor_text",
     "from_cents",
+    "percent_of",
     "price_quote",
     "price_steps",
     "to_cents",

@@ -24,6 +24,7 @@ Permission = Literal[
     "proposal.approve",  # approve or decline proposals of others (four eyes)
     "webhooks.manage",  # webhook endpoints, their secrets and delivery logs
     "users.manage",  # people's accounts: create, disable, reset a password
+    "insights.read",  # the measures of go to market, portfolio and delivery (/v1/insights)
 ]
 
 _READ: frozenset[Permission] = frozenset({"catalog.read", "delivery.read_all", "quote.price"})
@@ -32,9 +33,15 @@ _CURATE: frozenset[Permission] = _READ | {"catalog.read_unreleased", "cost.read"
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     "sales": _READ | {"proposal.create"},
     "delivery": frozenset({"catalog.read"}),  # delivery descriptions of its own centre only
-    "portfolio": _CURATE | {"catalog.write"},
+    "portfolio": _CURATE | {"catalog.write", "insights.read"},
     "approver": _CURATE
-    | {"catalog.assure", "assurance.override", "proposal.read_all", "proposal.approve"},
+    | {
+        "catalog.assure",
+        "assurance.override",
+        "proposal.read_all",
+        "proposal.approve",
+        "insights.read",
+    },
     "admin": _CURATE
     | {
         "catalog.write",
@@ -45,6 +52,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
         "proposal.read_all",
         "webhooks.manage",
         "users.manage",
+        "insights.read",
     },
 }
 

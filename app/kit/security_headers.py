@@ -13,7 +13,8 @@
   runs its search in a worker made from a ``blob:`` URL;
 - ``Cache-Control`` by route family. Proposals (JSON and PDF), work packages and delivery
   packs, quotes, configurations and the audit log name customers, prices, cost and margin,
-  and webhooks carry signing secrets and the payloads sent: ``no-store``, so no cache
+  and webhooks carry signing secrets and the payloads sent, and the insights contract
+  values and margins: ``no-store``, so no cache
   anywhere (a proxy between a customer's network and us, a shared browser's disk) keeps a
   copy. The rest of ``/v1``, the catalog, is ``private, no-cache``: never stored by a
   shared cache (a curator's answers carry cost), and revalidated by the caller's own
@@ -67,7 +68,7 @@ ALWAYS = {
 NO_STORE = "no-store"
 REVALIDATE = "private, no-cache"
 _CONFIDENTIAL = re.compile(
-    r"^/v1/(proposals|work-packages|quotes|configurations|audit|webhooks)(/|$)"
+    r"^/v1/(proposals|work-packages|quotes|configurations|audit|webhooks|insights)(/|$)"
     r"|^/v1/delivery-centres/[^/]+/work-packages(/|$)"
 )
 

@@ -23,11 +23,22 @@ if TYPE_CHECKING:
         version_component,
     )
     from app.portfolio.components.service import summary as component_summary
+    from app.portfolio.prices.service import FORMATS as PRICE_SHEET_FORMATS
+    from app.portfolio.prices.service import apply_changes as apply_price_changes
+    from app.portfolio.prices.service import book_of as price_book
+    from app.portfolio.prices.service import export_book as export_price_book
+    from app.portfolio.prices.service import preview as preview_prices
+    from app.portfolio.prices.service import price_books
+    from app.portfolio.prices.service import read as read_price_sheet
+    from app.portfolio.prices.sheet import CellProblem as PriceProblem
+    from app.portfolio.prices.sheet import Change as PriceChange
+    from app.portfolio.prices.sheet import Plan as PricePlan
     from app.portfolio.schemas import BrokenCombination
 else:
     __getattr__ = lazy_face(__name__)
 
 __all__ = [
+    "PRICE_SHEET_FORMATS",
     "ActiveCatalog",
     "BrokenCombination",
     "CatalogChange",
@@ -36,17 +47,26 @@ __all__ = [
     "DiffLine",
     "FieldChange",
     "Mentions",
+    "PriceChange",
+    "PricePlan",
+    "PriceProblem",
     "apply_change",
+    "apply_price_changes",
     "catalog_revision",
     "compare_versions",
     "component_diff",
     "component_summary",
     "component_versions",
+    "export_price_book",
     "get_component",
     "import_snapshot",
     "list_components",
     "load_active_snapshot",
     "mentions",
+    "preview_prices",
+    "price_book",
+    "price_books",
+    "read_price_sheet",
     "validate_model",
     "version_component",
 ]

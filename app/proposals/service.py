@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import audit, jobs
+from app import audit, insights, jobs
 from app.auth import Principal, Role, sees_cost
 from app.configurator import Bundle, ConfigurationRequest, Limits, Solution
 from app.kit.bodies import validated
@@ -45,6 +45,7 @@ from app.proposals import packages as work_packages
 from app.proposals.add_ons import price_add_ons
 from app.proposals.choices import Choice, Choices
 from app.proposals.content import Offered, freeze
+from app.proposals.facts import revision_facts
 from app.proposals.revision import Customer, FrozenRevision, content_hash, read_revision
 from app.proposals.schemas import MAX_OPTIONS, IsoDate, Line
 from app.proposals.schemas import ProposalCreate as ProposalIn
@@ -226,11 +227,19 @@ def _freeze(
 
 
 def _solve(
-    services: Services, session: Session, caller: Principal, request: ConfigurationRequest
+    services: Services,
+    session: Session,
+    caller: Principal,
+    request: ConfigurationRequest,
+    *,
+    record_miss: bool = True,
 ) -> tuple[int, CatalogSnapshot, Solution]:
+    """Solves; a conflict is recorded for the insights unless it only says no better
+    rung exists (``record_miss=False``)."""
     return solve(
         session, caller, services.catalog, services.pool, services.limits,
         replace(request, alternatives=1), field="request",
+        misses=services.database if record_miss else None,
     )  # fmt: skip
 
 
@@ -256,7 +265,7 @@ def _better_than(
         target = max(target, request.min_availability)
     asked = replace(request, min_availability=target)
     try:
-        solved_on, _, solution = _solve(services, session, caller, asked)
+        solved_on, _, solution = _solve(services, session, caller, asked, record_miss=False)
     except NoValidBundle:
         return None
     return Rung(solution.bundles[0], asked) if solved_on == revision else None
@@ -269,11 +278,12 @@ class _Stored:
 
     document: dict[str, Any]
     digest: str
+    frozen: FrozenRevision
 
     @classmethod
     def of(cls, frozen: FrozenRevision) -> _Stored:
         document = frozen.stored()
-        return cls(document, content_hash(document))
+        return cls(document, content_hash(document), frozen)
 
 
 def _next_number(session: Session, year: int) -> str:
@@ -359,13 +369,19 @@ def _add_revision(
     stored: _Stored,
     principal: Principal,
 ) -> None:
+    """The revision, and its rows of the insights' read model, in the same transaction."""
+    now = utcnow()
     session.add(
         ProposalRevision(
             proposal_id=proposal.id, revision=number, request=_request_json(request),
             content=stored.document, content_hash=stored.digest,
-            valid_until=proposal.valid_until, created_by=principal.name,
+            valid_until=proposal.valid_until, created_by=principal.name, created_at=now,
         )
     )  # fmt: skip
+    insights.record_revision(
+        session,
+        revision_facts(proposal.id, number, proposal.author_role, request, stored.frozen, now),
+    )
 
 
 def _event(

@@ -25,6 +25,7 @@ STATIC = {
     "workspace.css": "text/css",
     "admin.css": "text/css",
     "catalog.css": "text/css",
+    "insights.css": "text/css",
     "delivery.css": "text/css",
     "htmx.min.js": "text/javascript",
     "favicon.svg": "image/svg+xml",
@@ -89,6 +90,8 @@ NAVIGATION = (
     NavItem("Approvals", "/approvals", "proposal.approve"),
     NavItem("Users", "/admin/users", "users.manage"),
     NavItem("Catalog", "/catalog", "catalog.read"),
+    NavItem("Price books", "/price-books", "catalog.read_unreleased"),
+    NavItem("Insights", "/insights", "insights.read"),
     NavItem("Delivery", "/delivery", None, roles=("delivery", "admin")),
 )
 

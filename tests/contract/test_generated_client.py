@@ -19,11 +19,15 @@ import pytest
 from tests.support.served import Served, served
 
 PACKAGE = "offerwright_client"
-# The generator takes PDFs and zipped catalogs as bytes when told they are.
+# The generator takes PDFs, zipped catalogs and price sheets as bytes when told they are.
 CONFIG = {
     "content_type_overrides": {
         "application/pdf": "application/octet-stream",
         "application/zip": "application/octet-stream",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (
+            "application/octet-stream"
+        ),
+        "text/csv": "application/octet-stream",
     }
 }
 

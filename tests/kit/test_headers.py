@@ -149,6 +149,7 @@ CONFIDENTIAL = (
     "/v1/configurations",
     "/v1/audit",
     "/v1/webhooks",
+    "/v1/insights",
 )
 
 

@@ -567,7 +567,16 @@ ASSURANCE_CASES = [
          "/v1/components/CMP-VM-LNX/versions/1/impact", ASSURANCE_READERS),
 ]  # fmt: skip
 
+# The insights: contract values and margins, for the roles that see cost (shows=None: the
+# margins only when there are accepted proposals in the period).
+INSIGHT_READERS = frozenset({"portfolio", "approver", "admin"})
+INSIGHT_CASES = [
+    Case("GET", path, path, INSIGHT_READERS, shows=None)
+    for name in ("go-to-market", "portfolio", "delivery")
+    for path in (f"/v1/insights/{name}", f"/v1/insights/{name}.csv")
+]
+
 CASES = [
     *COMPONENT_CASES, *REGISTRY_CASES, *CATALOG_CASES, *PROPOSAL_CASES, *WEBHOOK_CASES,
-    *ASSURANCE_CASES,
+    *ASSURANCE_CASES, *INSIGHT_CASES,
 ]  # fmt: skip

@@ -23,6 +23,7 @@ from app.web.selling import views
 from tests.support.live_server import LiveServer, live_server
 from tests.web.accessibility import assert_accessible, axe_problems, focusable_count, tab_walk
 from tests.web.conftest import sign_in
+from tests.web.prices_steps import upload_edited
 from tests.web.workspace_steps import proposal_body
 
 DEMO = views.query(views.needs_of(DEMO_REQUEST))
@@ -143,6 +144,35 @@ PAGES: list[Shown] = [
     Shown("sales", "/catalog/components/CMP-VM-LNX"),
     Shown("sales", "/catalog/components/MON-SYNTHETIC?version=2", status=404),
     Shown("delivery", "/catalog/components/COL-M365"),  # not its delivery description
+    # Price books: the list, a book, an upload's preview with a change and with problems.
+    Shown("portfolio", "/price-books"),
+    Shown("portfolio", "/price-books/EUR"),
+    Shown(
+        "portfolio", "/price-books/EUR", lambda p: upload_edited(p, {"K": 170}), label="a change"
+    ),
+    Shown(
+        "portfolio",
+        "/price-books/EUR",
+        lambda p: upload_edited(p, {"K": "lots", "C": "X"}),
+        label="problems",
+    ),
+    Shown(
+        "portfolio",
+        "/price-books/EUR",
+        lambda p: _submit(p, "Preview the import"),
+        422,
+        "no file chosen",
+    ),
+    Shown("approver", "/price-books/EUR"),  # export only
+    # Insights: the overview and each pillar (with the set-up's proposals: charts drawn),
+    # for an approver and portfolio; a refused filter (its error next to the field).
+    Shown("approver", "/insights"),
+    Shown("approver", "/insights/go-to-market"),
+    Shown("approver", "/insights/portfolio"),
+    Shown("approver", "/insights/delivery"),
+    Shown("portfolio", "/insights"),
+    Shown("portfolio", "/insights/portfolio?price_book=EUR&family=compute"),
+    Shown("portfolio", "/insights/go-to-market?since=2026-02-30", status=422, label="bad date"),
     # Delivery: the centre's page (its load overbooked this month, a waiting proposal that
     # would overbook it), a package, a bad window; an admin's picker; another role refused.
     Shown("delivery", "/delivery/CZ-BRN", label="overbooked, a proposal would overbook"),
@@ -362,8 +392,10 @@ TABLET = {
               f"/configure/compare?{CONFLICT}", f"/configure/proposal?{DEMO}&option=1",
               "/proposals", "/proposals/{draft}", "/proposals/{pending}",
               "/proposals/{draft}/diff?from=1&to=2"],
-    "approver": ["/approvals", "/proposals/{pending}"],
+    "approver": ["/approvals", "/proposals/{pending}", "/insights", "/insights/go-to-market",
+                 "/insights/portfolio", "/insights/delivery"],
     "admin": ["/admin/users"],
+    "portfolio": ["/price-books", "/price-books/EUR"],
     "delivery": ["/delivery/CZ-BRN", "/delivery/work-packages/{package}"],
 }  # fmt: skip
 TABLET.setdefault("portfolio", []).extend([

@@ -415,3 +415,45 @@ def summary(session: Session, principal: Principal) -> dict[str, Any]:
         result[f"by_{column}"] = {str(value): int(count) for value, count in counts}
         total = sum(count for _, count in counts)
     return {"components": total, **result}
+
+
+def add_drafts(
+    session: Session,
+    principal: Principal,
+    drafts: list[tuple[str, int, dict[str, Any]]],
+    comment: str,
+) -> list[Representation]:
+    """For each (code, version, fields): a new draft version (the latest + 1) made from
+    ``version`` with ``fields`` replacing its own, whatever the latest version is (a bulk
+    price import makes its drafts from the version it exported). All are checked against
+    the catalog they make together, once, then added and audited as any edit."""
+    collections = working_catalog(session)
+    made = []
+    for code, version, fields in drafts:
+        head = _head(session, code, lock=True)
+        source = _version_row(session, code, version)
+        _refuse_read_only(principal, fields)
+        content = {**source.content, **fields, "version": head.latest_version + 1,
+                   "status": "draft", "author": principal.name}  # fmt: skip
+        component: Component = validate_model(Component.model_validate, content, "component")
+        collections["components"][code] = component
+        made.append((head, source, component))
+    ensure_consistent(collections)
+    views = []
+    for head, source, component in made:
+        head.latest_version = component.version
+        row = _add_version(session, component)
+        audit.record(
+            session,
+            principal,
+            "component.update",
+            "component",
+            component.code,
+            {**source.content, "status": source.status},
+            {**row.content, "status": row.status},
+            comment,
+        )
+        views.append(_view(session, row, head, principal))
+    if made:
+        bump_revision(session)
+    return views

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from app.auth import DbSession, QuoteMaker, json_model
 from app.configurator import Limits as SolveLimits
 from app.kit.contract import problems
+from app.kit.database import Database
 from app.kit.wiring import wired
 from app.portfolio import ActiveCatalog
 from app.quoting.configurations import options
@@ -50,13 +51,16 @@ def configure(
     catalog: Catalog,
     solver: Annotated[Solver, Depends(wired(Solver))],
     limits: Limits,
+    database: Annotated[Database, Depends(wired(Database))],
 ) -> JSONResponse:
     """Assemble the best valid bundles for needs in business terms (capabilities and
     quantities, residency, availability, budget, includes and excludes, an offering), priced
     and explained line by line; or, when none exists, a minimal conflict and repairs (422,
     type `infeasible`). 503 with `Retry-After` when every solver is busy or the solve is cut
     off. Runs in the solver pool: a plain `def`, so the event loop stays free."""
-    return JSONResponse(configurations.configure(session, principal, catalog, solver, limits, body))
+    return JSONResponse(
+        configurations.configure(session, principal, catalog, solver, limits, body, database)
+    )
 
 
 @router.post("/options", response_model=ConfigurationOptions, responses=problems(422, 503))

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app import insights
 from app.auth import Principal, sees_cost
 from app.configurator import (
     Bundle,
@@ -21,8 +22,9 @@ from app.configurator import (
     SolverTimeout,
     validate_request,
 )
-from app.kit.database import released
-from app.kit.errors import FieldProblem, Invalid, NoValidBundle, SolverKilled
+from app.kit.database import Database, released
+from app.kit.errors import DatabaseBusy, FieldProblem, Invalid, NoValidBundle, SolverKilled
+from app.models import utcnow
 from app.portfolio import ActiveCatalog
 from app.quoting import schemas
 from app.quoting.solver_pool import Solver
@@ -41,8 +43,11 @@ def configure(
     pool: Solver,
     limits: Limits,
     parsed: ConfigurationIn,
+    misses: Database | None = None,
 ) -> dict[str, Any]:
-    _, snapshot, solution = solve(session, principal, catalog, pool, limits, parsed.as_request())
+    _, snapshot, solution = solve(
+        session, principal, catalog, pool, limits, parsed.as_request(), misses=misses
+    )
     guardrails = snapshot.price_book(parsed.price_book).guardrails
     return solution_view(solution, guardrails, principal)
 
@@ -56,10 +61,13 @@ def solve(
     request: ConfigurationRequest,
     *,
     field: str = "",
+    misses: Database | None = None,
 ) -> tuple[int, CatalogSnapshot, Solution]:
     """Solve ``request`` on the active catalog in the solver pool: the catalog revision and
     snapshot solved on, and the solution; 422s for a bad request (fields prefixed with
-    ``field``) or when no bundle exists, 503 when the solve is cut off."""
+    ``field``) or when no bundle exists, 503 when the solve is cut off. With ``misses``, a
+    request that ends in a conflict is recorded for the insights there, in a short write
+    transaction of its own (the read one is over by then)."""
     # The solver workers cache snapshots by this key, so it must name the revision the
     # snapshot was read at (a second read could already see a newer one).
     revision, snapshot = catalog.current(session)
@@ -73,9 +81,27 @@ def solve(
     except Infeasible as error:
         guardrails = snapshot.price_book(request.price_book).guardrails
         view = infeasible_view(error, guardrails, principal)
+        if misses is not None:
+            _record_miss(misses, principal, request, error)
         raise NoValidBundle(error.detail, extra=view) from error
     except SolverTimeout as error:
         raise SolverKilled(str(error), headers={"Retry-After": "1"}) from error
+
+
+def _record_miss(
+    database: Database, principal: Principal, request: ConfigurationRequest, error: Infeasible
+) -> None:
+    facts = insights.MissFacts(
+        at=utcnow(), actor=principal.name, price_book=request.price_book,
+        offering=request.offering,
+        conflicts=tuple(insights.Conflict(item.kind, item.ref) for item in error.conflicts),
+        repairs=tuple(repair.detail for repair in error.repairs),
+    )  # fmt: skip
+    try:
+        with database.transaction(write=True) as writing:
+            insights.record_miss(writing, facts)
+    except DatabaseBusy:  # the figure is worth less than the answer: the caller gets its 422
+        return
 
 
 def request_problems(
