@@ -68,7 +68,9 @@ from app.web.approvals import pages as approval_pages
 from app.web.catalog import pages as catalog_pages
 from app.web.csrf import Csrf
 from app.web.delivery import pages as delivery_pages
+from app.web.insights import charts as insights_charts
 from app.web.insights import pages as insights_pages
+from app.web.lifecycle import pages as lifecycle_pages
 from app.web.prices import pages as price_pages
 from app.web.selling import pages as selling_pages
 from app.web.uploads import is_upload_page
@@ -259,6 +261,7 @@ def create_app(
         # Handlers (plain ``def``) run in this many threads: the pool is sized from it too.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         shell.jobs.start()  # in-process job threads (SQLite); procrastinate has workers
+        insights_charts.warm_up()
         yield
         shell.close()  # the worker processes it started go with the app
 
@@ -352,6 +355,7 @@ def create_app(
     app.include_router(price_pages.router)
     app.include_router(insights.router)
     app.include_router(insights_pages.router)
+    app.include_router(lifecycle_pages.router)
     app.include_router(delivery_pages.router)
     return app
 

@@ -12,6 +12,7 @@ from app.kit.faces import lazy_face
 if TYPE_CHECKING:
     from app.assurance.junit import report as junit_report
     from app.assurance.junit import write as write_junit
+    from app.assurance.service import Assurance
     from app.assurance.suite import (
         Finding,
         Solve,
@@ -26,6 +27,7 @@ else:
     __getattr__ = lazy_face(__name__)
 
 __all__ = [
+    "Assurance",
     "Finding",
     "Solve",
     "Verdict",

@@ -90,7 +90,7 @@ def _portfolio(m: Portfolio) -> Iterator[Row]:
             yield f"margin_by_{name}.margin", None, g.key, None, g.margin, g.currency
             yield f"margin_by_{name}.percent", None, g.key, g.currency, g.margin_percent, "percent"
     for c in m.never_sold:
-        yield "never_sold", None, c.code, c.family, None, "count"
+        yield "never_sold", None, c.code, c.family, 0, "count"  # sold 0 times
     for a in m.approval_components:
         yield "approval_components", None, a.code, None, a.proposals, "count"
     for k in m.conflicts:

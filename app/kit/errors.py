@@ -101,6 +101,13 @@ class AssuranceBroken(Conflict):
     type, title = "assurance-broken", "The change breaks assured combinations"
 
 
+class StrandsOpenProposals(Conflict):
+    """Retiring a version open proposals still sell: ``extra`` names them (``proposals``);
+    the request may confirm it (``confirm_stranding``) once they have been seen."""
+
+    type, title = "strands-open-proposals", "The change strands open proposals"
+
+
 class RunNotOverridable(Conflict):
     """Only a refused run, on the catalog revision it was refused at, can be overridden."""
 

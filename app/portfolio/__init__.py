@@ -20,9 +20,12 @@ if TYPE_CHECKING:
     from app.portfolio.components.service import (
         get_component,
         list_components,
+        may_move,
+        next_statuses,
         version_component,
     )
     from app.portfolio.components.service import summary as component_summary
+    from app.portfolio.components.where_used import OPEN_STATUSES, WhereUsed, where_used
     from app.portfolio.prices.service import FORMATS as PRICE_SHEET_FORMATS
     from app.portfolio.prices.service import apply_changes as apply_price_changes
     from app.portfolio.prices.service import book_of as price_book
@@ -38,6 +41,7 @@ else:
     __getattr__ = lazy_face(__name__)
 
 __all__ = [
+    "OPEN_STATUSES",
     "PRICE_SHEET_FORMATS",
     "ActiveCatalog",
     "BrokenCombination",
@@ -50,6 +54,7 @@ __all__ = [
     "PriceChange",
     "PricePlan",
     "PriceProblem",
+    "WhereUsed",
     "apply_change",
     "apply_price_changes",
     "catalog_revision",
@@ -62,11 +67,14 @@ __all__ = [
     "import_snapshot",
     "list_components",
     "load_active_snapshot",
+    "may_move",
     "mentions",
+    "next_statuses",
     "preview_prices",
     "price_book",
     "price_books",
     "read_price_sheet",
     "validate_model",
     "version_component",
+    "where_used",
 ]

@@ -53,13 +53,19 @@ class CatalogChange:
 
     @staticmethod
     def transition(
-        code: str, version: int, to: str, comment: str | None, if_match: str | None
+        code: str,
+        version: int,
+        to: str,
+        comment: str | None,
+        if_match: str | None,
+        *,
+        confirm_stranding: bool = False,
     ) -> CatalogChange:
-        return CatalogChange(
-            "component.transition",
-            {"code": code, "version": version, "to": to, "comment": comment,
-             "if_match": if_match},
-        )  # fmt: skip
+        arguments: dict[str, Any] = {"code": code, "version": version, "to": to,
+                                     "comment": comment, "if_match": if_match}  # fmt: skip
+        if confirm_stranding:  # left out otherwise: stored changes read as before
+            arguments["confirm_stranding"] = True
+        return CatalogChange("component.transition", arguments)
 
     @staticmethod
     def create(registry: str, body: dict[str, Any]) -> CatalogChange:
@@ -147,7 +153,7 @@ def apply_change(
     if change.action == "component.transition":
         return components.transition(
             session, principal, given["code"], given["version"], given["to"], given["comment"],
-            given["if_match"],
+            given["if_match"], confirm_stranding=bool(given.get("confirm_stranding")),
         )  # fmt: skip
     registry = REGISTRIES[given["registry"]]
     if change.action == "record.create":

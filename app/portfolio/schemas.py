@@ -152,8 +152,13 @@ class ComponentTransition(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    to: Literal["in_review", "assured", "active", "retired"]
+    to: Literal["draft", "in_review", "assured", "active", "retired"]
     comment: str | None = Field(default=None, max_length=2000)
+    confirm_stranding: bool = Field(
+        default=False,
+        description="retire even though open proposals sell the version (a retirement "
+        "without it is refused with 409 `strands-open-proposals`, naming them)",
+    )
 
 
 class ComponentDocument(BaseModel):
@@ -207,14 +212,101 @@ class ImportReport(BaseModel):
     assurance: ImportAssurance | None = None
 
 
+class StrandedProposal(BaseModel):
+    """An open proposal whose current revision sells the version."""
+
+    id: int
+    number: str
+    customer: str
+    status: str
+    author: str
+
+
 class AssuranceBrokenProblem(Problem):
     """A 409: a conflict, or (type `urn:offerwright:problem:assurance-broken`) a change that
     would break assured combinations that hold today: each named, and the refused run an
-    approver who is not the requester may override (`POST /v1/assurance/runs/{id}/override`)."""
+    approver who is not the requester may override (`POST /v1/assurance/runs/{id}/override`);
+    or (type `urn:offerwright:problem:strands-open-proposals`) a retirement that would strand
+    open proposals: each named, to confirm with `confirm_stranding`."""
 
     run: int | None = Field(None, description="the stored refused run")
     broken: list[BrokenCombination] | None = Field(
         None, description="every combination the change would break"
+    )
+    proposals: list[StrandedProposal] | None = Field(
+        None, description="the open proposals a retirement would strand"
+    )
+
+
+class ProposalUse(StrandedProposal):
+    """A proposal whose current revision sells the version."""
+
+    revision: int
+    valid_until: str = Field(description="ISO date; an open proposal past it has expired")
+
+
+class PackageUse(BaseModel):
+    id: int
+    line: int
+    centre: str
+    quantity: int
+    service_level: str
+
+
+class AcceptedUse(ProposalUse):
+    """An accepted proposal selling the version, with its work packages of it."""
+
+    work_packages: list[PackageUse]
+
+
+class OfferingMention(BaseModel):
+    code: str
+    name: str
+    role: Literal["default", "optional"]
+
+
+class RuleMention(BaseModel):
+    id: str
+    kind: str
+    severity: str
+    message: str
+
+
+class PriceChange(BaseModel):
+    """A price book whose list price differs from the active version's (null: no price
+    in that book)."""
+
+    price_book: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class WhereUsedCounts(BaseModel):
+    open_proposals: int
+    accepted_proposals: int
+    work_packages: int
+    offerings: int
+    rules: int
+
+
+class WhereUsedView(BaseModel):
+    """Where a component version is used: what retiring or re-pricing it touches."""
+
+    code: str
+    version: int
+    name: str
+    author: str
+    status: str
+    active_version: int | None
+    counts: WhereUsedCounts
+    open_proposals: list[ProposalUse] = Field(
+        description="not accepted, rejected, expired or withdrawn: a retirement strands them"
+    )
+    accepted_proposals: list[AcceptedUse]
+    offerings: list[OfferingMention] = Field(description="of the active catalog")
+    rules: list[RuleMention] = Field(description="of the active catalog")
+    price_changes: list[PriceChange] = Field(
+        description="per price book, against the active version (none for the active one)"
     )
 
 

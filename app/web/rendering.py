@@ -26,6 +26,7 @@ STATIC = {
     "admin.css": "text/css",
     "catalog.css": "text/css",
     "insights.css": "text/css",
+    "lifecycle.css": "text/css",
     "delivery.css": "text/css",
     "htmx.min.js": "text/javascript",
     "favicon.svg": "image/svg+xml",

@@ -719,7 +719,8 @@ def test_wrong_methods_are_405_problems(
     assert method not in response.headers["Allow"]
 
 
-@pytest.mark.parametrize("to", ["bogus", "draft", "ACTIVE", ""])
+# "draft" is a target (in_review -> draft): from active it is an illegal move, a 409
+@pytest.mark.parametrize("to", ["bogus", "deleted", "ACTIVE", ""])
 def test_transition_to_an_unknown_status_is_422(client: TestClient, auth: Auth, to: str) -> None:
     response = client.post(
         "/v1/components/CMP-VM-LNX/versions/1/transition", json={"to": to}, headers=auth("admin")

@@ -565,6 +565,8 @@ ASSURANCE_CASES = [
          body={"comment": "Intended."}, setup=a_refused_change_of_portfolio_2),
     Case("GET", "/v1/components/{code}/versions/{version}/impact",
          "/v1/components/CMP-VM-LNX/versions/1/impact", ASSURANCE_READERS),
+    Case("GET", "/v1/components/{code}/versions/{version}/where-used",
+         "/v1/components/CMP-VM-LNX/versions/1/where-used", ASSURANCE_READERS),
 ]  # fmt: skip
 
 # The insights: contract values and margins, for the roles that see cost (shows=None: the

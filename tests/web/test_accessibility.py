@@ -173,6 +173,13 @@ PAGES: list[Shown] = [
     Shown("portfolio", "/insights"),
     Shown("portfolio", "/insights/portfolio?price_book=EUR&family=compute"),
     Shown("portfolio", "/insights/go-to-market?since=2026-02-30", status=422, label="bad date"),
+    # Lifecycle: a draft's impact as portfolio sees it (EUR re-priced), the confirmation a
+    # retirement that would strand the open proposals asks for, a version in review as an
+    # approver sees it (assure, return to draft).
+    Shown("portfolio", "/catalog/components/CMP-KVM-NODE/versions/2/lifecycle"),
+    Shown("portfolio", "/catalog/components/CMP-KVM-NODE/versions/1/lifecycle",
+          lambda p: _submit(p, "Retire"), 409, "the retire confirmation"),
+    Shown("approver", "/catalog/components/SD-L1-BUS/versions/2/lifecycle"),
     # Delivery: the centre's page (its load overbooked this month, a waiting proposal that
     # would overbook it), a package, a bad window; an admin's picker; another role refused.
     Shown("delivery", "/delivery/CZ-BRN", label="overbooked, a proposal would overbook"),
@@ -183,7 +190,7 @@ PAGES: list[Shown] = [
     Shown("admin", "/delivery"),
     Shown("admin", "/delivery/ES-MAD", label="nothing delivered yet"),
     Shown("sales", "/delivery", status=403),
-]
+]  # fmt: skip
 
 
 def _proposals(server: LiveServer, seller: str) -> dict[str, int]:
@@ -208,6 +215,7 @@ def _proposals(server: LiveServer, seller: str) -> dict[str, int]:
         call(f"/{ids[name]}/transition", {"to": "submitted"}, made[name].headers["ETag"])
     with server.database.transaction(write=True) as session:
         session.execute(update(Proposal).where(Proposal.id.in_(ids.values())).values(author=seller))
+    _lifecycle_versions(server)
     return ids
 
 
@@ -258,6 +266,24 @@ def _catalog_draft(server: LiveServer) -> None:
     sent = headers | {"If-Match": read.headers["ETag"],
                       "Content-Type": "application/merge-patch+json"}  # fmt: skip
     httpx.patch(url, json=patch, headers=sent, timeout=60).raise_for_status()
+
+
+def _lifecycle_versions(server: LiveServer) -> None:
+    """CMP-KVM-NODE version 2 (a draft, dearer in EUR) and SD-L1-BUS version 2 (in review),
+    written by a portfolio key; once (the module's tests share the server)."""
+    headers = {"Authorization": f"Bearer {server.key('portfolio')}"}
+    for code, steps in (("CMP-KVM-NODE", ()), ("SD-L1-BUS", ("in_review",))):
+        path = f"{server.url}/v1/components/{code}"
+        seen = httpx.get(path, headers=headers, timeout=60)
+        if seen.json()["latest_version"] > 1:
+            continue
+        eur = {**seen.json()["prices"]["EUR"], "one_time": "999.00"}
+        httpx.patch(path, json={"prices": {"EUR": eur}}, timeout=60, headers=headers | {
+            "If-Match": seen.headers["ETag"], "Content-Type": "application/merge-patch+json",
+        }).raise_for_status()  # fmt: skip
+        for to in steps:
+            httpx.post(f"{path}/versions/2/transition", json={"to": to}, headers=headers,
+                       timeout=60).raise_for_status()  # fmt: skip
 
 
 def _collect(errors: list[str]) -> Callable[[ConsoleMessage], None]:
@@ -395,7 +421,9 @@ TABLET = {
     "approver": ["/approvals", "/proposals/{pending}", "/insights", "/insights/go-to-market",
                  "/insights/portfolio", "/insights/delivery"],
     "admin": ["/admin/users"],
-    "portfolio": ["/price-books", "/price-books/EUR"],
+    "portfolio": ["/price-books", "/price-books/EUR",
+                  "/catalog/components/CMP-KVM-NODE/versions/2/lifecycle",
+                  "/catalog/components/CMP-KVM-NODE/versions/1/lifecycle"],
     "delivery": ["/delivery/CZ-BRN", "/delivery/work-packages/{package}"],
 }  # fmt: skip
 TABLET.setdefault("portfolio", []).extend([

@@ -16,20 +16,25 @@ from app.auth import (
     Cursor,
     DbSession,
     Limit,
+    Principal,
     Writing,
     json_document,
+    requires,
 )
 from app.documents import render_document
 from app.kit.contract import NOT_MODIFIED, problems
 from app.kit.params import Id
 from app.kit.responses import tagged
 from app.kit.wiring import wired
+from app.models import utcnow
+from app.portfolio.catalog.active import ActiveCatalog
 from app.portfolio.catalog.cached import catalog_answer
 from app.portfolio.catalog.store import validate_model
 from app.portfolio.changes import CatalogChange, CatalogGate
 from app.portfolio.components import history, service
 from app.portfolio.components.diff import ComponentDiff
 from app.portfolio.components.service import DocumentName
+from app.portfolio.components.where_used import where_used
 from app.portfolio.schemas import (
     AssuranceBrokenProblem,
     ComponentDiffView,
@@ -40,6 +45,7 @@ from app.portfolio.schemas import (
     ComponentTransition,
     ComponentVersions,
     ComponentView,
+    WhereUsedView,
 )
 
 router = APIRouter(prefix="/v1/components", tags=["components"])
@@ -52,6 +58,8 @@ DraftBody = Annotated[dict[str, Any], Depends(json_document(ComponentDraft))]
 PatchBody = Annotated[dict[str, Any], Depends(json_document(ComponentPatch, merge_patch=True))]
 TransitionBody = Annotated[dict[str, Any], Depends(json_document(ComponentTransition))]
 Gate = Annotated[CatalogGate, Depends(wired(CatalogGate))]
+Catalog = Annotated[ActiveCatalog, Depends(wired(ActiveCatalog))]
+Curator = Annotated[Principal, Depends(requires("catalog.read_unreleased"))]
 
 
 @router.get("", response_model=ComponentPage, responses=NOT_MODIFIED)
@@ -135,14 +143,35 @@ def transition(
     body: TransitionBody,
     if_match: IfMatch = None,
 ) -> Any:  # fmt: skip
-    """Move a version along draft -> in_review -> assured -> active -> retired. A move to
-    active or retired is refused (409 `assurance-broken`) when it would break an assured
-    combination that holds today."""
+    """Move a version along draft -> in_review -> assured -> active -> retired (and from
+    in_review back to draft). A move to active or retired is refused (409 `assurance-broken`)
+    when it would break an assured combination that holds today; a retirement is refused
+    (409 `strands-open-proposals`, naming them) while open proposals sell the version,
+    unless the body says `"confirm_stranding": true`."""
     move = validate_model(ComponentTransition.model_validate, body, "transition request")
-    change = CatalogChange.transition(code, version, move.to, move.comment, if_match)
+    change = CatalogChange.transition(
+        code, version, move.to, move.comment, if_match, confirm_stranding=move.confirm_stranding
+    )
     view = gate.apply(principal, change)
     assert view is not None  # a transition answers with the version
     return tagged(view)
+
+
+@router.get(
+    "/{code}/versions/{version}/where-used",
+    response_model=WhereUsedView,
+    responses=problems(404),
+)
+def where_used_route(
+    session: DbSession, principal: Curator, catalog: Catalog, code: str, version: Id
+) -> Any:
+    """Where this version is used, before it is retired or re-priced: the open proposals
+    whose current revision sells it (number, customer, status, author), the accepted ones
+    with their work packages of it, the offerings and rules of the active catalog that name
+    the component, and its list prices per price book where they differ from the active
+    version's; with counts."""
+    found = where_used(session, catalog.snapshot(session), code, version, utcnow().date())
+    return JSONResponse(found.as_dict())
 
 
 def _document(

@@ -21,12 +21,13 @@ from app.kit.errors import (
     IllegalTransition,
     NotFound,
     ReadOnlyFields,
+    StrandsOpenProposals,
 )
 from app.kit.merge_patch import apply_merge_patch
 from app.kit.pagination import Page, after_key, page_of
 from app.kit.preconditions import check_precondition
 from app.kit.representation import Representation, represent
-from app.models import ComponentCapability, ComponentHead, ComponentVersion
+from app.models import ComponentCapability, ComponentHead, ComponentVersion, utcnow
 from app.portfolio.catalog.store import (
     bump_revision,
     component_document,
@@ -37,22 +38,39 @@ from app.portfolio.catalog.store import (
     validate_model,
     working_catalog,
 )
+from app.portfolio.components.where_used import open_proposals_using
 from catalog import Component
 
 RELEASED = ("active", "retired")  # what callers without catalog.read_unreleased may read
 READ_ONLY = ("code", "version", "status", "author")  # set by the server, never by a body
 DocumentName = Literal["specification", "statement_of_work", "delivery_description"]
 
-# The lifecycle's moves (from -> to), and the permission that moving *to* a status needs.
+# The lifecycle's moves (from -> to), and the permissions (any one) that moving *to* a
+# status needs. A version in review goes back to draft when its author withdraws it or its
+# reviewer returns it for changes.
 TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
-    {("draft", "in_review"), ("in_review", "assured"), ("assured", "active"), ("active", "retired")}
-)
-NEEDED_TO_REACH: dict[str, Permission] = {
-    "in_review": "catalog.write",
-    "assured": "catalog.assure",
-    "active": "catalog.write",
-    "retired": "catalog.write",
+    {("draft", "in_review"), ("in_review", "draft"), ("in_review", "assured"),
+     ("assured", "active"), ("active", "retired")}
+)  # fmt: skip
+NEEDED_TO_REACH: dict[str, tuple[Permission, ...]] = {
+    "draft": ("catalog.write", "catalog.assure"),
+    "in_review": ("catalog.write",),
+    "assured": ("catalog.assure",),
+    "active": ("catalog.write",),
+    "retired": ("catalog.write",),
 }
+
+
+def may_move(principal: Principal, to: str) -> bool:
+    """Whether ``principal``'s role may move a version to ``to`` at all (the version's
+    status, four eyes and the gate decide the rest)."""
+    return any(principal.can(permission) for permission in NEEDED_TO_REACH.get(to, ()))
+
+
+def next_statuses(status: str) -> tuple[str, ...]:
+    """Where a version in ``status`` can move, in the lifecycle's order."""
+    order = ("draft", "in_review", "assured", "active", "retired")
+    return tuple(target for target in order if (status, target) in TRANSITIONS)
 
 
 def _view(
@@ -340,9 +358,13 @@ def transition(
     to: str,
     comment: str | None,
     if_match: str | None = None,
+    *,
+    confirm_stranding: bool = False,
 ) -> Representation:
-    needed = NEEDED_TO_REACH.get(to)
-    if needed is None or not principal.can(needed):
+    """Move ``code`` version ``version`` to ``to``. Retiring a version open proposals still
+    sell is refused (409 ``strands-open-proposals``, naming them) unless the caller confirms
+    it, having seen them (``confirm_stranding``)."""
+    if not may_move(principal, to):
         # Checked before anything is read, so the answer tells nothing about the version.
         raise Forbidden(f"the {principal.role} role may not move a version to {to}")
     head = _head(session, code, lock=True)
@@ -357,6 +379,8 @@ def transition(
         )
     if to == "assured" and row.author == principal.name:
         raise Forbidden(f"four eyes: {principal.name} authored {code} version {version}")
+    if to == "retired" and not confirm_stranding:
+        _refuse_stranding(session, code, version)
     before_status = row.status
     if to == "active":
         if head.active_version is not None and head.active_version != version:
@@ -389,6 +413,22 @@ def transition(
     )
     bump_revision(session)
     return _view(session, row, head, principal)
+
+
+def _refuse_stranding(session: Session, code: str, version: int) -> None:
+    stranded = open_proposals_using(session, code, version, utcnow().date())
+    if not stranded:
+        return
+    raise StrandsOpenProposals(
+        f"retiring {code} version {version} would strand {len(stranded)} open proposal(s) "
+        "that sell it: " + ", ".join(f"{use.number} ({use.customer}, {use.status}, by "
+                                     f"{use.author})" for use in stranded)
+        + '; send "confirm_stranding": true to retire it anyway',
+        extra={"proposals": [
+            {"id": use.id, "number": use.number, "customer": use.customer,
+             "status": use.status, "author": use.author} for use in stranded
+        ]},
+    )  # fmt: skip
 
 
 def summary(session: Session, principal: Principal) -> dict[str, Any]:

@@ -74,9 +74,11 @@ def _drawing(spec: str) -> str:
     return _INNER_ROLES.sub("", vl_convert.vegalite_to_svg(spec))
 
 
+@functools.cache
 def warm_up() -> None:
-    """Starts the renderer (its first drawing takes ~0.4 s) in the background, so the first
-    page shown does not wait for it."""
+    """Starts the renderer (its first drawing takes ~0.4 s) in the background, once per
+    process, so the first page shown does not wait for it. Called when an app starts
+    serving, not on import: a CLI command never pays for it."""
     threading.Thread(target=bars, args=("", [("", 1)]), kwargs={"measure": ""},
                      daemon=True, name="chart-warm-up").start()  # fmt: skip
 

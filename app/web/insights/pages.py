@@ -21,7 +21,7 @@ from app.kit.wiring import wired
 from app.portfolio import ActiveCatalog
 from app.web.auth import may
 from app.web.errors import mark_page
-from app.web.insights import charts, views
+from app.web.insights import views
 from app.web.rendering import PAGE_HEADERS, render
 from app.web.workspace.views import field_errors
 
@@ -29,9 +29,6 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(mark_page)])
 Db = Annotated[Database, Depends(wired(Database))]
 Catalog = Annotated[ActiveCatalog, Depends(wired(ActiveCatalog))]
 Reader = Annotated[SignedIn, Depends(may("insights.read"))]
-
-# The chart renderer started with the app, not by the first page shown.
-charts.warm_up()
 
 Service = Callable[[Session, Principal, Filters], Any]
 SERVICES: dict[str, Service] = {
