@@ -21,6 +21,7 @@ from app.audit import endpoints as audit
 from app.auth import RESERVED_PREFIX, SYSTEM, Principal
 from app.auth.throttle import FailedLogins, SignInThrottle
 from app.configurator import Limits
+from app.delivery import RENDER_PACK, render_pack
 from app.delivery import endpoints as work_packages
 from app.documents import InlineRenderer, Pdf
 from app.documents.render_pool import Renderer, RenderPool
@@ -67,6 +68,7 @@ from app.web.approvals import pages as approval_pages
 from app.web.catalog import pages as catalog_pages
 from app.web.csrf import Csrf
 from app.web.curation import pages as curation_pages
+from app.web.delivery import pages as delivery_pages
 from app.web.insights import charts as insights_charts
 from app.web.insights import pages as insights_pages
 from app.web.lifecycle import pages as lifecycle_pages
@@ -185,10 +187,14 @@ def job_tasks(settings: Settings, database: Database, renderer: Renderer) -> dic
     def deliver_webhook(**arguments: Any) -> None:
         deliver(database, settings, client=client, **arguments)
 
+    def delivery_pack(**arguments: Any) -> None:
+        render_pack(database, renderer, provider, **arguments)
+
     return tasks_of(
         Task(proposal_documents.RENDER_TASK, render_proposal, render_failed),
         Task(RENDER_CONTRACT, contract),
         Task(DELIVER_TASK, deliver_webhook),
+        Task(RENDER_PACK, delivery_pack),
     )
 
 
@@ -352,6 +358,7 @@ def create_app(
     app.include_router(insights.router)
     app.include_router(insights_pages.router)
     app.include_router(lifecycle_pages.router)
+    app.include_router(delivery_pages.router)
     return app
 
 

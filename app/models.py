@@ -5,6 +5,7 @@ one row per record with a revision; every change lands in the audit log."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     String,
     Text,
     TypeDecorator,
@@ -328,6 +330,7 @@ class WorkPackage(Base):
     __table_args__ = (
         UniqueConstraint("proposal_id", "line"),
         Index("ix_work_packages_centre_id", "centre", "id"),
+        Index("ix_work_packages_centre_starts_on", "centre", "starts_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -337,6 +340,15 @@ class WorkPackage(Base):
     centre: Mapped[str] = mapped_column(String(50))
     content: Mapped[dict[str, Any]] = mapped_column(Document)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The centre's load, as columns SQL sums (app.delivery.load): the competency of the
+    # version sold, its effort hours (every skill's, times the quantity) each month of the
+    # term and once in the first, and the months it runs: from the first of the acceptance
+    # month up to ``ends_on`` (exclusive: the first of the month after the term).
+    competency: Mapped[str] = mapped_column(String(100))
+    monthly_hours: Mapped[Decimal] = mapped_column(Numeric(20, 6))
+    one_time_hours: Mapped[Decimal] = mapped_column(Numeric(20, 6))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
 
 
 class WebhookEndpoint(Base):

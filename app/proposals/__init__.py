@@ -19,7 +19,13 @@ if TYPE_CHECKING:
     from app.proposals.links.service import current as current_link
     from app.proposals.links.service import revoke as revoke_link
     from app.proposals.links.service import share as share_link
-    from app.proposals.packages import PackageContent
+    from app.proposals.packages import (
+        PackageContent,
+        PackageLoad,
+        month_start,
+        package_load,
+        versions_sold,
+    )
     from app.proposals.preview import preview_html
     from app.proposals.revision import (
         Customer,
@@ -62,6 +68,7 @@ __all__ = [
     "Line",
     "ListFilters",
     "PackageContent",
+    "PackageLoad",
     "PdfPending",
     "ProposalCreate",
     "ProposalServices",
@@ -72,7 +79,9 @@ __all__ = [
     "decide_waiting",
     "ladder",
     "listing",
+    "month_start",
     "option_names",
+    "package_load",
     "preview_html",
     "read_proposal",
     "read_revision",
@@ -82,5 +91,6 @@ __all__ = [
     "revoke_link",
     "share_link",
     "transition",
+    "versions_sold",
     "waiting_for",
 ]

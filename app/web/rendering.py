@@ -28,6 +28,7 @@ STATIC = {
     "curation.css": "text/css",
     "insights.css": "text/css",
     "lifecycle.css": "text/css",
+    "delivery.css": "text/css",
     "htmx.min.js": "text/javascript",
     "favicon.svg": "image/svg+xml",
 }
@@ -80,6 +81,7 @@ class NavItem:
     label: str
     href: str
     permission: Permission | None  # None: every signed-in role
+    roles: tuple[str, ...] = ()  # and, when given, only these roles (no permission says it)
 
 
 # The navigation, in order; each role sees the entries its permissions open.
@@ -93,6 +95,7 @@ NAVIGATION = (
     NavItem("Assurance", "/assurance", "catalog.assure"),
     NavItem("Price books", "/price-books", "catalog.read_unreleased"),
     NavItem("Insights", "/insights", "insights.read"),
+    NavItem("Delivery", "/delivery", None, roles=("delivery", "admin")),
 )
 
 
@@ -100,6 +103,7 @@ def navigation(principal: Principal) -> list[NavItem]:
     shown: list[NavItem] = []
     for item in NAVIGATION:
         allowed = item.permission is None or principal.can(item.permission)
+        allowed = allowed and (not item.roles or principal.role in item.roles)
         if allowed and all(seen.href != item.href for seen in shown):
             shown.append(item)
     return shown

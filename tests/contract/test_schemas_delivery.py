@@ -14,6 +14,7 @@ from tests.contract.conformance import Contract
 CENTRE = "/v1/delivery-centres/{code}/work-packages"
 ONE = "/v1/work-packages/{package_id}"
 PDF = "/v1/work-packages/{package_id}/pdf"
+LOAD = "/v1/delivery-centres/{code}/load"
 PROPOSAL: dict[str, Any] = {
     "customer": {"name": "Acme Logistics GmbH", "country": "DE", "contact": "Jana Novak"},
     "request": {
@@ -58,6 +59,8 @@ def test_work_packages_answer_as_documented(
     document = client.get(PDF.format(package_id=package["id"]), headers=auth(who))
     assert document.status_code == 200
     assert contract.check(document, "GET", PDF).startswith(b"%PDF")
+    load = contract.check(client.get(LOAD.format(code="CZ-BRN"), headers=auth(who)), "GET", LOAD)
+    assert load["months"][0]["competencies"]
 
 
 @pytest.mark.parametrize(
@@ -68,6 +71,10 @@ def test_work_packages_answer_as_documented(
         ("sales", ONE.format(package_id=1), 403),
         ("admin", ONE.format(package_id=999_999), 404),
         ("admin", PDF.format(package_id=999_999), 404),
+        ("sales", LOAD.format(code="CZ-BRN"), 403),
+        ("delivery", LOAD.format(code="DE-FRA"), 404),
+        ("admin", LOAD.format(code="XX-NONE"), 404),
+        ("admin", LOAD.format(code="CZ-BRN") + "?months=99", 422),
     ],
 )
 def test_delivery_problems_are_documented(
@@ -75,11 +82,16 @@ def test_delivery_problems_are_documented(
 ) -> None:
     response = client.get(path, headers=auth(who))
     assert response.status_code == status
-    template = CENTRE if "delivery-centres" in path else PDF if path.endswith("pdf") else ONE
+    template = (
+        LOAD if "/load" in path
+        else CENTRE if "delivery-centres" in path
+        else PDF if path.endswith("pdf")
+        else ONE
+    )  # fmt: skip
     contract.check(response, "GET", template)
 
 
 def test_answers_are_named_schemas(contract: Contract) -> None:
-    for path, name in ((CENTRE, "WorkPackagePage"), (ONE, "WorkPackage")):
+    for path, name in ((CENTRE, "WorkPackagePage"), (ONE, "WorkPackage"), (LOAD, "CentreLoad")):
         answer = contract.operation("GET", path)["responses"]["200"]["content"]
         assert answer["application/json"]["schema"] == {"$ref": f"#/components/schemas/{name}"}

@@ -492,6 +492,8 @@ PROPOSAL_CASES = [
          setup=a_package_of_cz_brn, shows=OWN_DELIVERY),
     Case("GET", "/v1/work-packages/{package_id}/pdf", "/v1/work-packages/{package}/pdf",
          DELIVERERS, setup=a_package_of_cz_brn),
+    Case("GET", "/v1/delivery-centres/{code}/load", "/v1/delivery-centres/CZ-BRN/load",
+         DELIVERERS, setup=a_package_of_cz_brn),
 ]  # fmt: skip
 
 

@@ -11,16 +11,17 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.auth import Principal
 from app.cli import DEMO_REQUEST
-from app.models import ComponentHead, Proposal
+from app.models import ComponentHead, Proposal, WorkPackage
 from app.portfolio.components import service as components
 from app.web.selling import views
 from tests.support.live_server import LiveServer, live_server
@@ -230,6 +231,16 @@ PAGES: list[Shown] = [
     Shown("portfolio", "/catalog/import", _import_broken, 422, "a zip with problems"),
     Shown("approver", "/assurance"),
     Shown("sales", "/assurance", status=403),
+    # Delivery: the centre's page (its load overbooked this month, a waiting proposal that
+    # would overbook it), a package, a bad window; an admin's picker; another role refused.
+    Shown("delivery", "/delivery/CZ-BRN", label="overbooked, a proposal would overbook"),
+    Shown("delivery", "/delivery/work-packages/{package}/pdf", status=202),  # being prepared
+    Shown("delivery", "/delivery/work-packages/{package}"),
+    Shown("delivery", "/delivery/CZ-BRN?since=2026-13&months=99", status=422),
+    Shown("delivery", "/delivery/DE-FRA", status=404),  # another centre's
+    Shown("admin", "/delivery"),
+    Shown("admin", "/delivery/ES-MAD", label="nothing delivered yet"),
+    Shown("sales", "/delivery", status=403),
 ]  # fmt: skip
 
 
@@ -270,6 +281,38 @@ def _proposals(server: LiveServer, seller: str) -> dict[str, int]:
         session.execute(update(Proposal).where(Proposal.id.in_(ids.values())).values(author=seller))
     _lifecycle_versions(server)
     return ids
+
+
+def _deliveries(server: LiveServer) -> dict[str, int]:
+    """An accepted proposal (its packages at CZ-BRN and elsewhere), and an accepted package
+    that takes CZ-BRN past its capacity this month, so the approved proposal of
+    ``_proposals`` would overbook it; answers the id of a CZ-BRN package."""
+    headers = {"Authorization": f"Bearer {server.key('sales')}"}
+    made = httpx.post(f"{server.url}/v1/proposals", json=proposal_body(discount="5"),
+                      headers=headers, timeout=60)  # fmt: skip
+    made.raise_for_status()
+    path = f"{server.url}/v1/proposals/{made.json()['id']}"
+    for to in ("submitted", "sent", "accepted"):
+        etag = httpx.get(path, headers=headers, timeout=60).headers["ETag"]
+        moved = httpx.post(f"{path}/transition", json={"to": to},
+                           headers=headers | {"If-Match": etag}, timeout=60)  # fmt: skip
+        moved.raise_for_status()
+    with server.database.transaction(write=True) as session:
+        package = session.scalars(
+            select(WorkPackage).where(WorkPackage.centre == "CZ-BRN").order_by(WorkPackage.id)
+        ).first()
+        assert package is not None
+        if package.line == 99 or session.scalar(
+            select(WorkPackage.id).where(WorkPackage.line == 99)
+        ):
+            return {"package": package.id}  # made for an earlier test of the module
+        session.add(WorkPackage(
+            proposal_id=package.proposal_id, revision=package.revision, line=99,
+            centre="CZ-BRN", content=package.content, competency=package.competency,
+            monthly_hours=Decimal(35_000), one_time_hours=Decimal(2_000),
+            starts_on=package.starts_on, ends_on=package.ends_on,
+        ))  # fmt: skip
+        return {"package": package.id}
 
 
 def _catalog_draft(server: LiveServer) -> None:
@@ -319,7 +362,7 @@ def test_every_page_passes_axe_for_each_role(browser: Browser, server: LiveServe
     problems: list[str] = []
     roles = dict.fromkeys(shown.role for shown in PAGES)  # in order, once each
     people = {role: server.user(role) for role in roles if role is not None}
-    ids = _proposals(server, people["sales"].email)
+    ids = _proposals(server, people["sales"].email) | _deliveries(server)
     _catalog_draft(server)
     _curation(server)
     for role in roles:
@@ -446,6 +489,7 @@ TABLET = {
     "portfolio": ["/price-books", "/price-books/EUR",
                   "/catalog/components/CMP-KVM-NODE/versions/2/lifecycle",
                   "/catalog/components/CMP-KVM-NODE/versions/1/lifecycle"],
+    "delivery": ["/delivery/CZ-BRN", "/delivery/work-packages/{package}"],
 }  # fmt: skip
 TABLET.setdefault("portfolio", []).extend([
     "/catalog", "/catalog/components/CMP-VM-LNX", "/catalog/components/MON-SYNTHETIC/history",
@@ -456,8 +500,8 @@ TABLET["approver"] = [*TABLET["approver"], "/assurance"]
 
 
 def test_nothing_overflows_a_tablet_screen(browser: Browser, server: LiveServer) -> None:
-    people = {role: server.user(role) for role in TABLET}
-    ids = _proposals(server, people["sales"].email)
+    people = {role: server.user(role) for role in ("sales", *TABLET)}
+    ids = _proposals(server, people["sales"].email) | _deliveries(server)
     _catalog_draft(server)
     _curation(server)
     wide: list[str] = []
