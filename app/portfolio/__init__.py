@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     from app.portfolio.catalog.upload import Upload, import_upload
     from app.portfolio.changes import CatalogChange, CatalogGate, apply_change
     from app.portfolio.components.diff import ComponentDiff, DiffLine, FieldChange, component_diff
+    from app.portfolio.components.documents import (
+        DELIVERY_SECTIONS,
+        SOW_SECTIONS,
+        from_markdown,
+        to_markdown,
+    )
     from app.portfolio.components.history import compare_versions, component_versions
     from app.portfolio.components.mentions import Mentions, mentions
     from app.portfolio.components.service import (
@@ -46,8 +52,10 @@ else:
     __getattr__ = lazy_face(__name__)
 
 __all__ = [
+    "DELIVERY_SECTIONS",
     "OPEN_STATUSES",
     "PRICE_SHEET_FORMATS",
+    "SOW_SECTIONS",
     "ActiveCatalog",
     "BrokenCombination",
     "CatalogChange",
@@ -70,6 +78,7 @@ __all__ = [
     "component_versions",
     "create_component",
     "export_price_book",
+    "from_markdown",
     "get_component",
     "import_snapshot",
     "import_upload",
@@ -85,6 +94,7 @@ __all__ = [
     "price_book",
     "price_books",
     "read_price_sheet",
+    "to_markdown",
     "validate_model",
     "version_component",
     "where_used",

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from app.kit.errors import FieldProblem
+from app.portfolio import DELIVERY_SECTIONS, SOW_SECTIONS, from_markdown
 from app.portfolio.catalog.store import component_document
-from app.web.curation.documents import DELIVERY_SECTIONS, SOW_SECTIONS, from_markdown
 from app.web.curation.views import body_of, editable, form_of, merge_patch, place
 from catalog import Component, load_default_catalog
 

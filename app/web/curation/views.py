@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from app.kit.errors import FieldProblem
-from app.web.curation.documents import (
+from app.portfolio import (
     DELIVERY_SECTIONS,
     SOW_SECTIONS,
     from_markdown,
