@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.portfolio import component_diff
+from app.portfolio import DELIVERY_SECTIONS, component_diff, from_markdown
 from app.portfolio.catalog.store import component_document
 from app.portfolio.components.diff import document_markdown, flatten, line_diff
 from catalog import load_default_catalog
@@ -125,9 +125,12 @@ def test_a_document_hidden_on_either_side_is_not_compared(linux: dict[str, Any])
 
 
 def test_structured_documents_are_written_out_as_markdown(linux: dict[str, Any]) -> None:
-    text = document_markdown("delivery_description", linux["documents"]["delivery_description"])
-    assert text.startswith("## Provisioning\n\n- ")
+    description = linux["documents"]["delivery_description"]
+    text = document_markdown("delivery_description", description)
+    assert text.startswith("## Provisioning\n\n1. ")  # the steps in order
     assert "## Handover" in text and "## Service KPIs" in text
+    # What the diff compares is what the editor shows and reads back.
+    assert from_markdown(text, DELIVERY_SECTIONS).value == description
     assert line_diff([], []) == () and line_diff(["a"], ["a"]) == ()
 
 

@@ -15,6 +15,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from app.portfolio.components.documents import DELIVERY_SECTIONS, SOW_SECTIONS, to_markdown
+
 # Not content: the version numbers, the head's pointers and the row's times; the documents
 # get a diff of their own.
 NOT_COMPARED = frozenset(
@@ -32,19 +34,6 @@ DOCUMENT_TITLES = {
     "statement_of_work": "Statement of work",
     "delivery_description": "Service-delivery description",
 }
-SOW_SECTIONS = (
-    ("provider_responsibilities", "Provider responsibilities"),
-    ("client_responsibilities", "Client responsibilities"),
-    ("deliverables", "Deliverables"),
-    ("assumptions", "Assumptions"),
-    ("exclusions", "Exclusions"),
-)
-DELIVERY_SECTIONS = (
-    ("provisioning_steps", "Provisioning"),
-    ("operating_procedures", "Operating procedures"),
-    ("tooling", "Tooling"),
-    ("skills", "Skills"),
-)
 CONTEXT_LINES = 3
 
 LineKind = Literal["same", "added", "removed"]
@@ -163,23 +152,11 @@ def _text(value: Any) -> str | None:
 
 def document_markdown(name: str, content: Any) -> str:
     """A document as the Markdown it is written in: the specification as it is, the other
-    two written out section by section from their structure."""
+    two as their editor writes them out, section by section."""
     if name == "specification":
         return str(content)
-    lines: list[str] = []
     sections = SOW_SECTIONS if name == "statement_of_work" else DELIVERY_SECTIONS
-    for key, title in sections:
-        lines += [f"## {title}", ""]
-        lines += [f"- {item}" for item in content.get(key, ())]
-        lines.append("")
-    if name == "delivery_description":
-        lines += ["## Handover", "", *str(content.get("handover", "")).splitlines(), ""]
-        lines += ["## Service KPIs", ""]
-        lines += [
-            f"- {kpi.get('name')}: {kpi.get('target')} ({kpi.get('measurement')})"
-            for kpi in content.get("kpis", ())
-        ]
-    return "\n".join(lines).rstrip() + "\n"
+    return to_markdown(content, sections)
 
 
 def document_diff(name: str, before: Any, after: Any) -> DocumentDiff:

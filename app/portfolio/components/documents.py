@@ -10,6 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+# The sections of the two structured documents and their titles, as the PDFs draw them
+# (app/documents/templates/sections.html): the editor, the version diff and the catalog
+# page all write and read them with these.
 SOW_SECTIONS = (
     ("provider_responsibilities", "Provider responsibilities"),
     ("client_responsibilities", "Client responsibilities"),
@@ -18,12 +21,12 @@ SOW_SECTIONS = (
     ("exclusions", "Exclusions"),
 )
 DELIVERY_SECTIONS = (
-    ("provisioning_steps", "Provisioning steps"),
+    ("provisioning_steps", "Provisioning"),
     ("operating_procedures", "Operating procedures"),
     ("tooling", "Tooling"),
     ("skills", "Skills"),
     ("handover", "Handover"),
-    ("kpis", "KPIs"),
+    ("kpis", "Service KPIs"),
 )
 ORDERED = frozenset({"provisioning_steps"})
 TEXT = frozenset({"handover"})  # a paragraph (Markdown), not a list

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 
 from app.documents import duration, inline_html, markdown_html, section_html
+from app.portfolio import DELIVERY_SECTIONS, SOW_SECTIONS
 from catalog import PriceBook
 
 LAYERS = ("infrastructure", "platform", "application", "service-management", "transition")
@@ -26,21 +27,6 @@ STATUSES = {
 RELEASED = ("active", "retired")
 FILTERS = ("q", "family", "layer", "status", "capability")
 MAX_SEARCH = 100  # as the API's q
-# The sections of the two structured documents, as the PDFs draw them (sections.html).
-SOW_SECTIONS = (
-    ("provider_responsibilities", "Provider responsibilities"),
-    ("client_responsibilities", "Client responsibilities"),
-    ("deliverables", "Deliverables"),
-    ("assumptions", "Assumptions"),
-    ("exclusions", "Exclusions"),
-)
-DELIVERY_SECTIONS = (
-    ("provisioning_steps", "Provisioning"),
-    ("operating_procedures", "Operating procedures"),
-    ("tooling", "Tooling"),
-    ("skills", "Skills"),
-)
-
 
 # -- the list -------------------------------------------------------------------------------
 
@@ -322,6 +308,7 @@ def documents(body: Mapping[str, Any]) -> Documents:
             numbered=key == "provisioning_steps",
         )
         for key, title in DELIVERY_SECTIONS
+        if key not in ("handover", "kpis")  # a paragraph and a table, drawn below
     )
     kpis = tuple(
         Kpi(str(kpi["name"]), str(kpi["target"]), inline_html(str(kpi["measurement"])))
