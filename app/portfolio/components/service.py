@@ -38,6 +38,7 @@ from app.portfolio.catalog.store import (
     validate_model,
     working_catalog,
 )
+from app.portfolio.components.rows import version_row
 from app.portfolio.components.where_used import open_proposals_using
 from catalog import Component
 
@@ -162,17 +163,6 @@ def _head(session: Session, code: str, *, lock: bool = False) -> ComponentHead:
     return head
 
 
-def _version_row(session: Session, code: str, version: int) -> ComponentVersion:
-    row = session.scalar(
-        select(ComponentVersion).where(
-            (ComponentVersion.code == code) & (ComponentVersion.version == version)
-        )
-    )
-    if row is None:
-        raise NotFound(f"component {code!r} has no version {version}")
-    return row
-
-
 def _readable(
     session: Session, principal: Principal, code: str, version: int | None
 ) -> tuple[ComponentVersion, ComponentHead]:
@@ -185,7 +175,7 @@ def _readable(
             version = head.latest_version
         else:
             raise NotFound(f"component {code!r} has no active version")
-    row = _version_row(session, code, version)
+    row = version_row(session, code, version)
     if row.status not in RELEASED and not unreleased:
         raise NotFound(f"component {code!r} has no released version {version}")
     return row, head
@@ -195,7 +185,7 @@ def version_component(session: Session, code: str, version: int) -> Component:
     """One version of a component as the catalog model, whatever its status (a draft's
     impact is previewed before it is submitted)."""
     _head(session, code)
-    return component_of(_version_row(session, code, version))
+    return component_of(version_row(session, code, version))
 
 
 def get_component(
@@ -307,7 +297,7 @@ def patch_component(
     """Apply a JSON merge patch to the latest version: in place while it is a draft,
     otherwise as a new draft version."""
     head = _head(session, code, lock=True)
-    latest = _version_row(session, code, head.latest_version)
+    latest = version_row(session, code, head.latest_version)
     # Against the tag of the representation this caller was sent.
     check_precondition(if_match, _view(session, latest, head, principal).etag, required=True)
     _refuse_read_only(principal, patch)
@@ -368,7 +358,7 @@ def transition(
         # Checked before anything is read, so the answer tells nothing about the version.
         raise Forbidden(f"the {principal.role} role may not move a version to {to}")
     head = _head(session, code, lock=True)
-    row = _version_row(session, code, version)
+    row = version_row(session, code, version)
     check_precondition(if_match, _view(session, row, head, principal).etag, required=False)
     if (row.status, to) not in TRANSITIONS:
         allowed = sorted(target for (source, target) in TRANSITIONS if source == row.status)
@@ -386,7 +376,7 @@ def transition(
     before_status = row.status
     if to == "active":
         if head.active_version is not None and head.active_version != version:
-            previous = _version_row(session, code, head.active_version)
+            previous = version_row(session, code, head.active_version)
             previous.status = "retired"
             audit.record(
                 session,
@@ -476,10 +466,10 @@ def new_draft(session: Session, principal: Principal, code: str, version: int) -
     if not principal.can("catalog.write"):
         raise Forbidden(f"the {principal.role} role may not edit the catalog")
     head = _head(session, code, lock=True)
-    latest = _version_row(session, code, head.latest_version)
+    latest = version_row(session, code, head.latest_version)
     if latest.status == "draft":
         raise Conflict(f"{code} version {latest.version} is a draft already: edit that one")
-    source = _version_row(session, code, version)
+    source = version_row(session, code, version)
     component = _validated(
         session,
         {**source.content, "version": head.latest_version + 1, "status": "draft",
@@ -517,7 +507,7 @@ def in_review(session: Session, principal: Principal) -> list[dict[str, Any]]:
         head = heads[row.code]
         active = None
         if head.active_version is not None:
-            active = _version_row(session, row.code, head.active_version)
+            active = version_row(session, row.code, head.active_version)
         waiting.append({
             "code": row.code, "version": row.version, "name": row.name, "author": row.author,
             "submitted_at": row.updated_at, "active_version": head.active_version,
@@ -544,7 +534,7 @@ def add_drafts(
     made = []
     for code, version, fields in drafts:
         head = _head(session, code, lock=True)
-        source = _version_row(session, code, version)
+        source = version_row(session, code, version)
         _refuse_read_only(principal, fields)
         content = {**source.content, **fields, "version": head.latest_version + 1,
                    "status": "draft", "author": principal.name}  # fmt: skip

@@ -26,10 +26,10 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from app.kit.errors import NotFound
-from app.models import ComponentHead, ComponentVersion, Proposal, ProposalRevision, WorkPackage
+from app.models import ComponentHead, Proposal, ProposalRevision, WorkPackage
 from app.portfolio.catalog.store import component_of
 from app.portfolio.components.mentions import mentions
+from app.portfolio.components.rows import version_row
 from catalog import CatalogSnapshot, Component
 
 # The proposal statuses still open to change (app.proposals.states.OPEN, which this domain
@@ -164,17 +164,6 @@ def _package_dict(package: PackageUse) -> dict[str, Any]:
             "quantity": package.quantity, "service_level": package.service_level}  # fmt: skip
 
 
-def _row(session: Session, code: str, version: int) -> ComponentVersion:
-    row = session.scalar(
-        select(ComponentVersion).where(
-            (ComponentVersion.code == code) & (ComponentVersion.version == version)
-        )
-    )
-    if row is None:
-        raise NotFound(f"component {code!r} has no version {version}")
-    return row
-
-
 def _sold_in(code: str, version: int) -> Any:
     """The condition: a revision's frozen components hold ``code`` at ``version``."""
     return ProposalRevision.content[("components", code, "version")].as_integer() == version
@@ -280,7 +269,7 @@ def where_used(
 ) -> WhereUsed:
     """Where ``code`` version ``version`` is used (NotFound when there is no such version):
     ``snapshot`` is the active catalog, whose offerings and rules are searched."""
-    row = _row(session, code, version)  # 404 first: the code is then a real one
+    row = version_row(session, code, version)  # 404 first: the code is then a real one
     head = session.get(ComponentHead, code)
     assert head is not None  # a version has its head
     open_uses = open_proposals_using(session, code, version, today)
@@ -295,7 +284,7 @@ def where_used(
     )
     active = None
     if head.active_version is not None and head.active_version != version:
-        active = component_of(_row(session, code, head.active_version))
+        active = component_of(version_row(session, code, head.active_version))
     return WhereUsed(
         code=code,
         version=version,
