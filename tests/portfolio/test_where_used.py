@@ -5,6 +5,7 @@ proposals: refused with their names unless confirmed. On SQLite and PostgreSQL."
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -76,6 +77,11 @@ def _proposal(
                     revision=proposal.revision,
                     line=line,
                     centre="CZ-BRN",
+                    competency="unix",
+                    monthly_hours=Decimal(2),
+                    one_time_hours=Decimal(1),
+                    starts_on=date(2026, 1, 1),
+                    ends_on=date(2029, 1, 1),
                     content={
                         "component": code,
                         "version": version,

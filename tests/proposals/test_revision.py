@@ -190,11 +190,21 @@ def _store(database: Any, case: str) -> dict[str, Any]:
                 actor=event["actor"], role=event["role"], from_status=event["from_status"],
                 to_status=event["to_status"], comment=event["comment"],
             ))  # fmt: skip
+        sold = work_packages.versions_sold(session, ((package["content"]["component"],
+                                         package["content"]["version"])
+                                        for package in record["work_packages"]))  # fmt: skip
         for package in record["work_packages"]:
+            content = package["content"]
+            # The load columns as migration 0010 fills them for rows made before it.
+            load = work_packages.package_load(sold.get((content["component"], content["version"])),
+                                content["quantity"], content["term_months"],
+                                date.fromisoformat(content["accepted_on"]))  # fmt: skip
             session.add(WorkPackage(
                 id=package["id"], proposal_id=fields["id"], revision=package["revision"],
-                line=package["line"], centre=package["centre"], content=package["content"],
-                created_at=_when(package["created_at"]),
+                line=package["line"], centre=package["centre"], content=content,
+                created_at=_when(package["created_at"]), competency=load.competency,
+                monthly_hours=load.monthly_hours, one_time_hours=load.one_time_hours,
+                starts_on=load.starts_on, ends_on=load.ends_on,
             ))  # fmt: skip
     return record
 
@@ -300,6 +310,8 @@ def test_work_packages_are_made_from_a_stored_revision_as_they_were(
     packages = record["work_packages"]
     accepted_on = _when(packages[0]["created_at"])
     monkeypatch.setattr(work_packages, "utcnow", lambda: accepted_on)
+    # The versions' effort (the packages' load columns) is not what this test compares.
+    monkeypatch.setattr(work_packages, "versions_sold", lambda session, keys: {})
     fields = record["proposal"]
     proposal = Proposal(id=fields["id"], number=fields["number"],
                         customer=copy.deepcopy(fields["customer"]))  # fmt: skip
