@@ -144,7 +144,11 @@ def _upload_boundary(scope: Scope) -> bytes | None:
 
 def _a_form_or_htmx(scope: Scope) -> bool:
     headers = dict(scope.get("headers") or [])
+    kind = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
+    if kind == b"multipart/form-data":
+        # Whatever headers it carries: asgi-csrf would fall back to its own multipart
+        # reader on a header that does not match, which fails.
+        return False
     if b"x-csrftoken" in headers:
         return True
-    kind = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
     return bool(kind == b"application/x-www-form-urlencoded")
