@@ -16,6 +16,16 @@ from pydantic import (
 )
 
 Code = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+MAX_WHOLE = 2**31 - 1  # what a database integer column holds
+
+
+def whole_number(text: str | None, *, most: int = MAX_WHOLE) -> int | None:
+    """A page's or form's whole number (ASCII digits, up to ``most``), or None. Not
+    ``str.isdigit`` alone: it accepts "²", which ``int`` then refuses."""
+    if not text or not (text.isascii() and text.isdigit()) or len(text) > len(str(most)):
+        return None
+    number = int(text)
+    return number if number <= most else None
 
 
 class Strict(BaseModel):

@@ -19,6 +19,7 @@ from app.kit.errors import (
     FieldProblem,
     Forbidden,
     IllegalTransition,
+    Invalid,
     NotFound,
     ReadOnlyFields,
     StrandsOpenProposals,
@@ -340,6 +341,9 @@ def patch_component(
     return _view(session, row, head, principal)
 
 
+MAX_TRANSITION_COMMENT = 2000
+
+
 def transition(
     session: Session,
     principal: Principal,
@@ -357,6 +361,10 @@ def transition(
     if not may_move(principal, to):
         # Checked before anything is read, so the answer tells nothing about the version.
         raise Forbidden(f"the {principal.role} role may not move a version to {to}")
+    if comment is not None and len(comment) > MAX_TRANSITION_COMMENT:
+        # As the API's body says; pages post their comment here too.
+        raise Invalid(f"the comment is longer than {MAX_TRANSITION_COMMENT} characters", [
+            FieldProblem("comment", f"at most {MAX_TRANSITION_COMMENT} characters")])  # fmt: skip
     head = _head(session, code, lock=True)
     row = version_row(session, code, version)
     check_precondition(if_match, _view(session, row, head, principal).etag, required=False)

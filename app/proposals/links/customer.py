@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
+from app.kit.inputs import whole_number
 from app.kit.settings import Settings
 from app.proposals.acceptance import service as acceptance
 from app.proposals.acceptance.forms import AcceptanceForm, form_token
@@ -95,6 +96,8 @@ def chosen(
 def asked_choice(option: str | None, add_ons: list[str]) -> Choice | None:
     """The choice in a page's address (``?option=2&add_on=1``), None when there is none or
     it is not a choice at all (the page then shows the first option)."""
-    if option is None or not option.isdigit() or not all(n.isdigit() for n in add_ons):
+    numbers = [whole_number(text, most=999) for text in (option, *add_ons)]
+    if option is None or any(number is None for number in numbers):
         return None
-    return Choice(int(option), tuple(sorted({int(n) for n in add_ons})))
+    chosen, *extras = (number for number in numbers if number is not None)
+    return Choice(chosen, tuple(sorted(set(extras))))

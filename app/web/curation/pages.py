@@ -29,6 +29,7 @@ from app.kit.errors import (
     OfferwrightError,
     PreconditionFailed,
 )
+from app.kit.inputs import whole_number
 from app.kit.params import Id
 from app.kit.settings import Settings
 from app.kit.wiring import wired
@@ -189,7 +190,7 @@ async def edit(
 
 
 def _int(text: str) -> int:
-    return int(text) if text.isdigit() else 0
+    return whole_number(text) or 0
 
 
 def _not_saving(request: Request, form: EditForm, editing: Editing, action: str) -> Response:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from app.kit.errors import FieldProblem
+from app.kit.inputs import whole_number
 from app.portfolio import (
     DELIVERY_SECTIONS,
     SOW_SECTIONS,
@@ -79,7 +80,7 @@ FIELD_LABELS = {
 def field_label(name: str) -> str:
     """A form field's label as the page shows it: "Price book (row 2)"."""
     parts = name.split("-")
-    if len(parts) == 3 and parts[0] in ROW_LABELS and parts[1].isdigit():
+    if len(parts) == 3 and parts[0] in ROW_LABELS and whole_number(parts[1], most=999) is not None:
         legend, columns = ROW_LABELS[parts[0]]
         return f"{legend}: {columns.get(parts[2], parts[2])} (row {int(parts[1]) + 1})"
     return FIELD_LABELS.get(name, name)
@@ -206,7 +207,8 @@ def read_edit_form(form: Form) -> EditForm:
     for group, columns in GROUPS.items():
         indices = sorted({
             int(key.split("-")[1]) for key, _ in form.pairs
-            if key.startswith(f"{group}-") and key.count("-") == 2 and key.split("-")[1].isdigit()
+            if key.startswith(f"{group}-") and key.count("-") == 2
+            and whole_number(key.split("-")[1], most=9999) is not None
         })  # fmt: skip
         rows[group] = [
             {column: form.one(f"{group}-{index}-{column}") for column in columns}

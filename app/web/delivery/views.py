@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from app.delivery import MAX_MONTHS, CentreLoad, CompetencyLoad, Overbooking
 from app.documents import duration, inline_html, markdown_html
+from app.kit.inputs import whole_number
 
 MONTH = re.compile(r"^([1-9][0-9]{3})-(0[1-9]|1[0-2])$")
 
@@ -211,8 +212,9 @@ def window(since: str | None, months: str | None, default_months: int) -> Window
                 errors["since"], first = "Give a month before the year 9997.", None
     count = default_months
     if months:
-        if months.strip().isdigit() and 1 <= int(months) <= MAX_MONTHS:
-            count = int(months)
+        asked = whole_number(months.strip(), most=MAX_MONTHS)
+        if asked is not None and asked >= 1:
+            count = asked
         else:
             errors["months"] = f"Give a whole number of months from 1 to {MAX_MONTHS}."
     values = {"since": since or "", "months": months or str(default_months)}

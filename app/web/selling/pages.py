@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from app.configurator import Limits as SolveLimits
 from app.kit.database import Database
 from app.kit.errors import FieldProblem, Invalid, NoValidBundle, OptionsBusy, SolverKilled
+from app.kit.inputs import whole_number
 from app.kit.wiring import wired
 from app.portfolio import ActiveCatalog
 from app.proposals import ProposalServices, create_proposal, ladder, option_names
@@ -209,7 +210,8 @@ def good_better_best(request: Request, person: Seller, services: Proposals) -> R
 
 
 def _whole(text: str | None, default: int) -> int:
-    return int(text) if text and text.isdigit() and len(text) < 3 else default
+    number = whole_number(text, most=99)
+    return default if number is None else number
 
 
 def _proposal_context(
