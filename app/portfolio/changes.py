@@ -24,6 +24,7 @@ from app.kit.representation import Representation, represent
 from app.portfolio.catalog.service import import_snapshot
 from app.portfolio.catalog.store import REGISTRIES, dump
 from app.portfolio.components import service as components
+from app.portfolio.components.service import Stranding
 from app.portfolio.registries import service as registries
 from catalog import CatalogSnapshot, validate_mapping
 
@@ -59,12 +60,14 @@ class CatalogChange:
         comment: str | None,
         if_match: str | None,
         *,
-        confirm_stranding: bool = False,
+        confirm_stranding: Stranding = False,
     ) -> CatalogChange:
         arguments: dict[str, Any] = {"code": code, "version": version, "to": to,
                                      "comment": comment, "if_match": if_match}  # fmt: skip
-        if confirm_stranding:  # left out otherwise: stored changes read as before
+        if confirm_stranding is True:  # left out otherwise: stored changes read as before
             arguments["confirm_stranding"] = True
+        elif confirm_stranding:  # the proposals a person saw and confirmed, by id
+            arguments["confirm_stranding"] = sorted(confirm_stranding)
         return CatalogChange("component.transition", arguments)
 
     @staticmethod
@@ -153,7 +156,7 @@ def apply_change(
     if change.action == "component.transition":
         return components.transition(
             session, principal, given["code"], given["version"], given["to"], given["comment"],
-            given["if_match"], confirm_stranding=bool(given.get("confirm_stranding")),
+            given["if_match"], confirm_stranding=_stranding(given.get("confirm_stranding")),
         )  # fmt: skip
     registry = REGISTRIES[given["registry"]]
     if change.action == "record.create":
@@ -176,3 +179,7 @@ class CatalogGate(Protocol):
     def after_import(self, principal: Principal) -> dict[str, Any] | None:
         """Called once an import is committed: what to add to its report (None: nothing)."""
         ...
+
+
+def _stranding(stored: Any) -> Stranding:
+    return frozenset(stored) if isinstance(stored, list) else bool(stored)

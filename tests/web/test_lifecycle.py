@@ -137,8 +137,13 @@ def test_retiring_a_version_an_open_proposal_sells_says_which_and_asks(
     assert 'role="alert"' in asked.text and proposal["number"] in asked.text
     assert "Acme Logistics GmbH" in asked.text and 'id="e-confirm"' in asked.text
 
-    confirmed = curator.post(page_of(code, version), {"to": "retired",
-                                                      "confirm_stranding": "yes"})  # fmt: skip
+    assert f'name="stranded" value="{proposal["id"]}"' in asked.text  # the ones shown
+    # A confirmation of other proposals than those selling it now strands nothing unseen.
+    unseen = curator.post(page_of(code, version), {"to": "retired", "confirm_stranding": "yes",
+                                                   "stranded": "999999"})  # fmt: skip
+    assert unseen.status_code == 409 and proposal["number"] in unseen.text
+    confirmed = curator.post(page_of(code, version), {"to": "retired", "confirm_stranding": "yes",
+                                                      "stranded": str(proposal["id"])})  # fmt: skip
     assert confirmed.status_code == 303
     after = curator.client.get(confirmed.headers["location"])
     assert "Moved to retired." in after.text and "Retired" in after.text

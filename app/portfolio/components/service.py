@@ -342,6 +342,8 @@ def patch_component(
 
 
 MAX_TRANSITION_COMMENT = 2000
+# A retirement's confirmation: True (an API caller's), False, or the proposals' ids seen.
+Stranding = bool | frozenset[int]
 
 
 def transition(
@@ -353,11 +355,12 @@ def transition(
     comment: str | None,
     if_match: str | None = None,
     *,
-    confirm_stranding: bool = False,
+    confirm_stranding: Stranding = False,
 ) -> Representation:
     """Move ``code`` version ``version`` to ``to``. Retiring a version open proposals still
     sell is refused (409 ``strands-open-proposals``, naming them) unless the caller confirms
-    it, having seen them (``confirm_stranding``)."""
+    it, having seen them (``confirm_stranding``: True, or the ids of the proposals a person
+    was shown, so one that began to sell it since is not stranded unseen)."""
     if not may_move(principal, to):
         # Checked before anything is read, so the answer tells nothing about the version.
         raise Forbidden(f"the {principal.role} role may not move a version to {to}")
@@ -377,8 +380,8 @@ def transition(
         )
     if to == "assured" and row.author == principal.name:
         raise Forbidden(f"four eyes: {principal.name} authored {code} version {version}")
-    if to == "retired" and not confirm_stranding:
-        _refuse_stranding(session, code, version)
+    if to == "retired" and confirm_stranding is not True:
+        _refuse_stranding(session, code, version, confirm_stranding or frozenset())
     if to == "draft":
         _returnable(code, version, head)
     before_status = row.status
@@ -425,9 +428,9 @@ def _returnable(code: str, version: int, head: ComponentHead) -> None:
         )
 
 
-def _refuse_stranding(session: Session, code: str, version: int) -> None:
+def _refuse_stranding(session: Session, code: str, version: int, seen: frozenset[int]) -> None:
     stranded = open_proposals_using(session, code, version, utcnow().date())
-    if not stranded:
+    if all(use.id in seen for use in stranded):
         return
     raise StrandsOpenProposals(
         f"retiring {code} version {version} would strand {len(stranded)} open proposal(s) "

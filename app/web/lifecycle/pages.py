@@ -17,6 +17,7 @@ from app.assurance import Assurance
 from app.auth import Principal, SignedIn
 from app.kit.database import Database
 from app.kit.errors import NotFound, OfferwrightError, StrandsOpenProposals
+from app.kit.inputs import whole_number
 from app.kit.params import Id
 from app.kit.wiring import wired
 from app.models import utcnow
@@ -133,7 +134,9 @@ async def move(
 ) -> Response:
     form = await read_form(request)
     to, comment = form.one("to"), form.one("comment")
-    confirm = form.one("confirm_stranding") == "yes"
+    # The proposals the confirmation showed: one selling it since is not stranded unseen.
+    seen = frozenset(n for n in map(whole_number, form.all("stranded")) if n is not None)
+    confirm = seen if form.one("confirm_stranding") == "yes" else False
     services = (database, catalog, assurance)
     again: dict[str, Any] = {"comment": comment, "asked": to}
     if to not in MOVES:
