@@ -382,7 +382,10 @@ def _tampered(field: str, band: int | None, before: str | None, after: str | Non
         ([_tampered("monthly", 1, "165.00", "NaN")], "list monthly: not a number: NaN"),
         ([_tampered("monthly", 1, "165.00", "-5")], "list monthly: must not be negative"),
         ([_tampered("monthly", 1, "165.00", "1.0000001")], "at most 6 decimal places"),
-        ([_tampered("up_to", 1, "50", "300")], "band up to: band 2"),
+        (
+            [_tampered("up_to", 1, "50", "300")],
+            "band up to: band 2 ends at 200, not above band 1's 300",
+        ),
         ([_tampered("up_to", 2, "200", None)], "a value cannot be added or removed"),
         ([_tampered("one_time", None, "290.00", None)], "a value cannot be added or removed"),
         (

@@ -179,7 +179,7 @@ def test_a_tampered_change_set_is_refused_with_its_problem_never_a_500(
         (f"{TIERED} 1 up_to 1 50 J4 J2", "not a number: &#39;J4&#39;"),
         (f"{TIERED} 1 monthly 1 165.00 1E+12 K2", "must be below"),
         (f"{TIERED} 1 monthly 1 165.00 NaN K2", "not a number: NaN"),
-        (f"{TIERED} 1 up_to 1 50 300 J2", "band up to: band 2"),
+        (f"{TIERED} 1 up_to 1 50 300 J2", "band 2 ends at 200, not above band 1&#39;s 300"),
         (f"{TIERED} 1 up_to 2 200 - J3", "cannot be added or removed"),
         (f"{TIERED} 1 monthly 1 165.00 96.00 K2;{TIERED} 1 monthly 1 165.00 97.00 K2",
          "changed twice"),

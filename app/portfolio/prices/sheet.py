@@ -669,12 +669,7 @@ def _band_order(
                 up_tos[change.band - 1] = None if change.after is None else int(change.after)
         wrong = band_order_problem(up_tos)
         if wrong is not None:
-            index, message = wrong  # the catalog counts bands from 0, the sheet from 1
-            if index > 0 and up_tos[index] is not None:
-                message = (
-                    f"band {index + 1} ends at {up_tos[index]}, not above band {index}'s "
-                    f"{up_tos[index - 1]}: bands must end in increasing order"
-                )
+            index, message = wrong[0], _order_message(up_tos, wrong)
             cells = said.get((code, "up_to", index + 1)) or said.get((code, "up_to", index))
             ref = cells.cells[0][0] if cells else f"{SHEET}!{LETTER['up_to']}"
             found.append(CellProblem(ref, f"band up to: {message}", code, line_of(ref)))
@@ -724,7 +719,7 @@ def _changed(
             document["monthly"] = after
     wrong = band_order_problem(up_tos) if bands else None
     if wrong is not None:
-        return None, f"band up to: band {wrong[0] + 1}: {wrong[1]}"
+        return None, f"band up to: {_order_message(up_tos, wrong)}"
     if bands:
         document["tiers"]["bands"] = [
             {key: value for key, value in band.items() if value is not None} for band in bands
@@ -739,6 +734,16 @@ def _changed(
         return None, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in
                                error.errors()[:3])  # fmt: skip
     return document, None
+
+
+def _order_message(up_tos: Sequence[int | None], wrong: tuple[int, str]) -> str:
+    index, message = wrong  # the catalog counts bands from 0, the sheet from 1
+    if index > 0 and up_tos[index] is not None:
+        return (
+            f"band {index + 1} ends at {up_tos[index]}, not above band {index}'s "
+            f"{up_tos[index - 1]}: bands must end in increasing order"
+        )
+    return message
 
 
 def new_prices(
