@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from app.auth import Principal
 from app.kit.errors import Invalid
+from app.portfolio.components.service import add_drafts
 from app.portfolio.prices import service
 from app.portfolio.prices.sheet import CSV, XLSX
 from tests.support.api import Auth, ok
@@ -111,12 +112,12 @@ def test_one_changed_price_previewed_then_imported_as_a_draft(
     ]
     assert entries[0]["action"] == "component.update"
     assert entries[0]["comment"] == "prices imported into price book EUR"
-    # Previewed again, the sheet says the new draft would not carry the pending one's edits.
+    # Previewed again, the sheet says the pending draft already says this: no problem.
     again = ok(post(client, auth, "import/preview", data))
+    assert again["problems"] == []
     assert again["notes"] == [
-        f"{TIERED} has version {version} (draft), newer than the version {before['version']} "
-        f"exported: the new draft is made from version {before['version']} and does not carry "
-        f"version {version}'s edits"
+        f"{TIERED} has a draft, version {version}, saying exactly this already: the import "
+        "makes no other"
     ]
     assert preview["notes"] == []
     # Imported twice (a retry, a double click), the pending draft is answered: no second one.
@@ -223,3 +224,42 @@ def test_a_change_set_applies_all_or_nothing(
 
 def component_at(client: TestClient, auth: Auth, code: str) -> dict[str, Any]:
     return ok(client.get(f"/v1/components/{code}", headers=auth("portfolio")))  # type: ignore[no-any-return]
+
+
+def test_a_pending_draft_is_a_problem_not_a_second_draft(
+    client: TestClient, auth: Auth, database: RolledBackDatabase
+) -> None:
+    """A component has one draft at a time: a sheet changing a component whose latest
+    version is a draft saying something else is refused on that component's cell (a second
+    draft would make the first's edit page stale and drop its edits on activation)."""
+    exported = export(client, auth)
+    first = edited_xlsx(exported, {(TIERED, "silver", 2): ("K", 151.25)})
+    made = ok(post(client, auth, "import", first), 201)["drafts"][0]["version"]
+    other = edited_xlsx(exported, {(TIERED, "gold", 1): ("K", 170)})
+    preview = ok(post(client, auth, "import/preview", other))
+    assert preview["applicable"] is False
+    assert preview["notes"] == []
+    (problem,) = preview["problems"]
+    assert problem["code"] == TIERED
+    assert problem["cell"].startswith("Prices!K")
+    assert problem["message"] == (
+        f"{TIERED} has a draft, version {made}, pending: finish, submit or delete it first, "
+        "or change its prices there"
+    )
+    refused = post(client, auth, "import", other)
+    assert refused.status_code == 422
+    assert "draft, version" in refused.text
+    assert component_at(client, auth, TIERED)["latest_version"] == made  # nothing written
+    # The change set applied directly (the page's second step) is refused the same way.
+    rows = service.read(other, XLSX)
+    with database.transaction(write=False) as session:
+        _, plan = service.preview(session, "EUR", rows)
+    with pytest.raises(Invalid) as raised, database.transaction(write=True) as session:
+        service.apply_changes(session, Principal("portfolio", "portfolio"), "EUR", plan.changes)
+    assert "has a draft, version" in raised.value.problems[0].message
+    assert component_at(client, auth, TIERED)["latest_version"] == made
+    # add_drafts itself refuses too (a draft made between the check and the write).
+    with pytest.raises(Invalid) as raised, database.transaction(write=True) as session:
+        add_drafts(session, Principal("portfolio", "portfolio"), [(TIERED, 1, {})], "race")
+    assert raised.value.problems[0].record == TIERED
+    assert component_at(client, auth, TIERED)["latest_version"] == made

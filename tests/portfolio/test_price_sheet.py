@@ -368,3 +368,46 @@ def test_a_change_that_no_longer_applies(
         f"{TIERED}: version {active[TIERED].version} is no longer the active one (version 99 "
         "is): export again"
     ]
+
+
+def _tampered(field: str, band: int | None, before: str | None, after: str | None) -> Change:
+    return Change(TIERED, 1, field, band, before, after, (), ("Prices!K2",))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("changes", "says"),
+    [
+        ([_tampered("up_to", 1, "50", "J4")], "band up to: not a number: 'J4'"),
+        ([_tampered("monthly", 1, "165.00", "1E+12")], "list monthly: must be below"),
+        ([_tampered("monthly", 1, "165.00", "NaN")], "list monthly: not a number: NaN"),
+        ([_tampered("monthly", 1, "165.00", "-5")], "list monthly: must not be negative"),
+        ([_tampered("monthly", 1, "165.00", "1.0000001")], "at most 6 decimal places"),
+        (
+            [_tampered("up_to", 1, "50", "300")],
+            "band up to: band 2 ends at 200, not above band 1's 300",
+        ),
+        ([_tampered("up_to", 2, "200", None)], "a value cannot be added or removed"),
+        ([_tampered("one_time", None, "290.00", None)], "a value cannot be added or removed"),
+        (
+            [_tampered("monthly", 1, "165.00", "96.00"), _tampered("monthly", 1, "165.00", "97")],
+            "list monthly of band 1 is changed twice",
+        ),
+    ],
+)
+def test_a_change_sets_new_values_are_checked_as_the_sheets_cells(
+    book: PriceBook, active: dict[str, Component], changes: list[Change], says: str
+) -> None:
+    """The change set comes back from the preview page: a new value no sheet cell could
+    have held, a band out of order or two values for one cell is a problem, not a draft."""
+    prices, problems = new_prices(changes, book, active)
+    assert prices == {}
+    assert len(problems) == 1 and says in problems[0].message, problems
+    assert problems[0].code == TIERED
+
+
+def test_a_change_sets_new_values_are_read_as_the_sheet_reads_them(
+    book: PriceBook, active: dict[str, Component]
+) -> None:
+    prices, problems = new_prices([_tampered("monthly", 1, "165.00", "96")], book, active)
+    assert problems == []
+    assert prices[TIERED]["tiers"]["bands"][0] == {"up_to": 50, "monthly": "96.00"}  # type: ignore[index]

@@ -12,6 +12,7 @@ import httpx
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from app.models import ComponentHead
 from app.portfolio.components import service
 from tests.support.database import RolledBackDatabase
 from tests.web.pages_client import form_token, make_user, post_form, signed_in
@@ -164,3 +165,38 @@ def test_uploads_no_form_of_ours_sends_are_refused_not_failed(
     elsewhere = client.post("/price-books/XXX/import", data={"csrftoken": form_token(client)},
                             files={"sheet": ("a.csv", b"x", "text/csv")})  # fmt: skip
     assert elsewhere.status_code == 404
+
+
+def test_a_tampered_change_set_is_refused_with_its_problem_never_a_500(
+    client: TestClient, database: RolledBackDatabase
+) -> None:
+    """The change set is no trusted input: every new value is checked as the sheet's cell
+    would be, on the page as in the API (a 422 naming the problem, no draft made)."""
+    curator(client, database)
+    with database.transaction(write=False) as session:
+        latest = session.get(ComponentHead, TIERED).latest_version  # type: ignore[union-attr]
+    for changes, says in [
+        (f"{TIERED} 1 up_to 1 50 J4 J2", "not a number: &#39;J4&#39;"),
+        (f"{TIERED} 1 monthly 1 165.00 1E+12 K2", "must be below"),
+        (f"{TIERED} 1 monthly 1 165.00 NaN K2", "not a number: NaN"),
+        (f"{TIERED} 1 up_to 1 50 300 J2", "band 2 ends at 200, not above band 1&#39;s 300"),
+        (f"{TIERED} 1 up_to 2 200 - J3", "cannot be added or removed"),
+        (f"{TIERED} 1 monthly 1 165.00 96.00 K2;{TIERED} 1 monthly 1 165.00 97.00 K2",
+         "changed twice"),
+    ]:  # fmt: skip
+        refused = post_form(client, "/price-books/EUR/apply", {"changes": changes})
+        assert refused.status_code == 422, changes
+        assert says in refused.text and "nothing was imported" in refused.text, changes
+    with database.transaction(write=False) as session:  # no draft made
+        assert session.get(ComponentHead, TIERED).latest_version == latest  # type: ignore[union-attr]
+
+
+def test_numbers_that_are_digits_only_to_unicode_are_no_numbers(
+    client: TestClient, database: RolledBackDatabase
+) -> None:
+    curator(client, database)
+    assert client.get("/price-books/EUR?drafts=A:²").status_code == 200
+    nonsense = post_form(
+        client, "/price-books/EUR/apply", {"changes": f"{TIERED} ² monthly 1 1 2 K2"}
+    )
+    assert nonsense.status_code == 422 and "upload the sheet again" in nonsense.text

@@ -42,3 +42,11 @@ def test_the_drafts_named_in_the_address() -> None:
     query = drafts_query([("CMP-A", 2), ("CMP-B", 5)])
     assert query == "drafts=CMP-A%3A2%2CCMP-B%3A5&made=2"
     assert drafts_of("CMP-A:2,CMP-B:5,broken,:3,X:y") == [("CMP-A", 2), ("CMP-B", 5)]
+
+
+def test_digits_are_ascii_digits_of_a_sane_size() -> None:
+    """ "²" passes str.isdigit but not int(): no number, as a version or band too large."""
+    assert drafts_of("A:²,B:99999999999999999999,C:3") == [("C", 3)]
+    for text in ("CMP ² monthly 1 1 2 K2", "CMP 1 monthly ² 1 2 K2",
+                 "CMP 99999999999999999999 monthly 1 1 2 K2"):  # fmt: skip
+        assert decoded(text) is None, text

@@ -538,13 +538,21 @@ def add_drafts(
     comment: str,
 ) -> list[Representation]:
     """For each (code, version, fields): a new draft version (the latest + 1) made from
-    ``version`` with ``fields`` replacing its own, whatever the latest version is (a bulk
-    price import makes its drafts from the version it exported). All are checked against
-    the catalog they make together, once, then added and audited as any edit."""
+    ``version`` with ``fields`` replacing its own, whatever released version the latest is
+    (a bulk price import makes its drafts from the version it exported). Refused, nothing
+    written, while a latest version is a draft (as new_draft: one draft at a time; a second
+    would leave the first's edit page stale and drop its edits on activation). All are
+    checked against the catalog they make together, once, then added and audited as any
+    edit."""
     collections = working_catalog(session)
     made = []
     for code, version, fields in drafts:
         head = _head(session, code, lock=True)
+        if version_row(session, code, head.latest_version).status == "draft":
+            raise Invalid(
+                f"{code} has a draft, version {head.latest_version}, pending; nothing was added",
+                [FieldProblem(code, "finish, submit or delete its draft first", code)],
+            )
         source = version_row(session, code, version)
         _refuse_read_only(principal, fields)
         content = {**source.content, **fields, "version": head.latest_version + 1,

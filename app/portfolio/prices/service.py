@@ -9,7 +9,7 @@ transaction, so a version activated or a draft added since the preview is seen."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +36,7 @@ from app.portfolio.prices.sheet import (
     Plan,
     SheetRow,
     SheetUnreadable,
+    line_of,
     new_prices,
     plan_import,
     read_sheet,
@@ -114,15 +115,69 @@ def preview(session: Session, code: str, rows: Sequence[SheetRow]) -> tuple[Pric
     book = book_of(session, code)
     active = _active(session)
     plan = plan_import(rows, book, active)
-    if not plan.problems:  # a change that cannot be made (band order) is a problem too
-        _, late = new_prices(plan.changes, book, active)
-        plan = Plan(plan.changes, tuple(late))
-    return book, replace(plan, notes=_newer_versions(session, plan.components))
+    prices, late = new_prices(plan.changes, book, active)
+    # A change that cannot be made (band order) is a problem too, once the sheet has no other.
+    problems = list(plan.problems) if plan.problems else late
+    pending, in_the_way = _drafts(session, book, active, plan.changes, prices)
+    problems = sorted([*problems, *in_the_way], key=lambda p: (p.line or 0, p.cell))
+    notes = _newer_versions(session, plan.components, pending)
+    return book, Plan(plan.changes, tuple(problems), notes)
 
 
-def _newer_versions(session: Session, codes: Sequence[str]) -> tuple[str, ...]:
+def _drafts(
+    session: Session,
+    book: PriceBook,
+    active: dict[str, Component],
+    changes: Sequence[Change],
+    prices: dict[str, dict[str, Any]],
+) -> tuple[dict[str, int], list[CellProblem]]:
+    """The changed components whose latest version is a draft: the draft's version where it
+    already says exactly what the import would (the same sheet twice: that draft, no other),
+    and a problem for every other one (a component has one draft at a time, and a second
+    made beside it would make the first's edits go stale, or be lost on activation)."""
+    pending: dict[str, int] = {}
+    problems: list[CellProblem] = []
+    codes = sorted({change.code for change in changes if change.code in active})
+    for component_code in codes:
+        head = session.get(ComponentHead, component_code)
+        if head is None or head.latest_version == active[component_code].version:
+            continue
+        status = session.scalar(
+            select(ComponentVersion.status).where(
+                (ComponentVersion.code == component_code)
+                & (ComponentVersion.version == head.latest_version)
+            )
+        )
+        if status != "draft":
+            continue
+        price = prices.get(component_code)
+        same = (
+            None if price is None else _pending_draft(session, active[component_code], book, price)
+        )
+        if same is not None:
+            pending[component_code] = same
+            continue
+        cell = next(
+            (c.cells[0] for c in changes if c.code == component_code and c.cells), "(changes)"
+        )
+        problems.append(
+            CellProblem(
+                cell,
+                f"{component_code} has a draft, version {head.latest_version}, pending: finish, "
+                "submit or delete it first, or change its prices there",
+                component_code,
+                line_of(cell),
+            )
+        )
+    return pending, problems
+
+
+def _newer_versions(
+    session: Session, codes: Sequence[str], pending: dict[str, int]
+) -> tuple[str, ...]:
     """A note for each changed component with a version newer than its active one: the
-    new draft is made from the version exported and does not carry that version's edits."""
+    new draft is made from the version exported and does not carry that version's edits
+    (a draft in the way is a problem, not a note, unless it says what the import would)."""
     if not codes:
         return ()
     found = session.execute(
@@ -135,10 +190,14 @@ def _newer_versions(session: Session, codes: Sequence[str]) -> tuple[str, ...]:
         .order_by(ComponentHead.code)
     )  # fmt: skip
     return tuple(
-        f"{code} has version {latest} ({status.replace('_', ' ')}), newer than the version "
+        f"{code} has a draft, version {latest}, saying exactly this already: the import "
+        "makes no other"
+        if code in pending
+        else f"{code} has version {latest} ({status.replace('_', ' ')}), newer than the version "
         f"{active} exported: the new draft is made from version {active} and does not carry "
         f"version {latest}'s edits"
         for code, active, latest, status in found
+        if status != "draft" or code in pending
     )
 
 
@@ -170,19 +229,20 @@ def apply_changes(
             f"{len(problems)} change(s) no longer apply; nothing was imported",
             _field_problems(problems),
         )
-    drafts, pending = [], []
+    pending, in_the_way = _drafts(session, book, active, changes, prices)
+    if in_the_way:
+        raise Invalid(
+            f"{len(in_the_way)} component(s) have a draft pending; nothing was imported",
+            _field_problems(in_the_way),
+        )
+    drafts = []
     for component_code, price in sorted(prices.items()):
         component = active[component_code]  # new_prices checked it is the version exported
-        every_book = {name: dump(item) for name, item in component.prices.items()}
-        fields = {"prices": {**every_book, book.code: price}}
-        same = _pending_draft(session, component, fields)
-        if same is not None:
-            pending.append(Drafted(component_code, component.version, same))
-        else:
-            drafts.append((component_code, component.version, fields))
+        if component_code not in pending:
+            drafts.append((component_code, component.version, _fields(component, book, price)))
     made = add_drafts(session, principal, drafts, f"prices imported into price book {book.code}")
     return sorted(
-        pending
+        [Drafted(c, active[c].version, version) for c, version in pending.items()]
         + [
             Drafted(view.body["code"], version, view.body["version"])
             for view, (_, version, _) in zip(made, drafts, strict=True)
@@ -191,7 +251,15 @@ def apply_changes(
     )
 
 
-def _pending_draft(session: Session, source: Component, fields: dict[str, Any]) -> int | None:
+def _fields(component: Component, book: PriceBook, price: dict[str, Any]) -> dict[str, Any]:
+    """The fields a new draft of ``component`` replaces: its prices, ``book``'s new."""
+    every_book = {name: dump(item) for name, item in component.prices.items()}
+    return {"prices": {**every_book, book.code: price}}
+
+
+def _pending_draft(
+    session: Session, source: Component, book: PriceBook, price: dict[str, Any]
+) -> int | None:
     """The component's latest version when it is a draft saying exactly what the new draft
     would (the same sheet imported twice, a form posted twice): that draft, not another."""
     head = session.get(ComponentHead, source.code)
@@ -205,5 +273,9 @@ def _pending_draft(session: Session, source: Component, fields: dict[str, Any]) 
     )
     if latest is None or latest.status != "draft":
         return None
-    wanted = Component.model_validate({**dump(source), **fields, "status": "draft"})
+    fields = _fields(source, book, price)
+    try:  # new_prices checked the price as the catalog does: never expected to fail
+        wanted = Component.model_validate({**dump(source), **fields, "status": "draft"})
+    except ValueError:
+        return None
     return latest.version if same_content(component_document(wanted), latest.content) else None

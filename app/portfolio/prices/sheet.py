@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
+from pydantic import ValidationError
+
 from catalog import MAX_QUANTITY, Component, PriceBook, band_order_problem
 from pricing import amount_text, cents_text, factor_text, to_cents
 
@@ -516,7 +518,7 @@ def plan_import(rows: Sequence[SheetRow], book: PriceBook, active: Mapping[str, 
             first = next(ref for ref, _, value in what.cells if value != before)
             problems.append(
                 CellProblem(
-                    first, f"{name}: duplicated rows disagree ({listing})", code, _line_of(first)
+                    first, f"{name}: duplicated rows disagree ({listing})", code, line_of(first)
                 )
             )
             continue
@@ -530,7 +532,7 @@ def plan_import(rows: Sequence[SheetRow], book: PriceBook, active: Mapping[str, 
                 if field_ == "up_to"
                 else "a price cannot be added or removed here: edit the component"
             )
-            problems.append(CellProblem(ref, f"{name}: {message}", code, _line_of(ref)))
+            problems.append(CellProblem(ref, f"{name}: {message}", code, line_of(ref)))
             continue
         levels = tuple(dict.fromkeys(level for _, level, value in what.cells if value == after))
         cells = tuple(ref for ref, _, value in what.cells if value == after)
@@ -541,7 +543,7 @@ def plan_import(rows: Sequence[SheetRow], book: PriceBook, active: Mapping[str, 
     return Plan(tuple(changes), tuple(problems))
 
 
-def _line_of(ref: str) -> int | None:
+def line_of(ref: str) -> int | None:
     digits = "".join(ch for ch in ref.rsplit("!", 1)[-1] if ch.isdigit())
     return int(digits) if digits else None
 
@@ -667,16 +669,81 @@ def _band_order(
                 up_tos[change.band - 1] = None if change.after is None else int(change.after)
         wrong = band_order_problem(up_tos)
         if wrong is not None:
-            index, message = wrong  # the catalog counts bands from 0, the sheet from 1
-            if index > 0 and up_tos[index] is not None:
-                message = (
-                    f"band {index + 1} ends at {up_tos[index]}, not above band {index}'s "
-                    f"{up_tos[index - 1]}: bands must end in increasing order"
-                )
+            index, message = wrong[0], _order_message(up_tos, wrong)
             cells = said.get((code, "up_to", index + 1)) or said.get((code, "up_to", index))
             ref = cells.cells[0][0] if cells else f"{SHEET}!{LETTER['up_to']}"
-            found.append(CellProblem(ref, f"band up to: {message}", code, _line_of(ref)))
+            found.append(CellProblem(ref, f"band up to: {message}", code, line_of(ref)))
     return found
+
+
+def _after(change: Change) -> str | None:
+    """A change's new value read as the sheet reads its cell (the change set comes back from
+    the preview page, no trusted input); _Bad saying why it is not one."""
+    if change.after is None:
+        return None
+    if change.field == "up_to":
+        return _shown("up_to", _whole(change.after, 1, MAX_QUANTITY))
+    return _shown(change.field, _amount(change.after))
+
+
+def _changed(
+    component: Component, book: PriceBook, own: Sequence[Change]
+) -> tuple[dict[str, object] | None, str | None]:
+    """The component's new price document in ``book`` after ``own`` changes, or why not."""
+    exported = _exported(component, book)
+    document = component.prices[book.code].model_dump(mode="json", exclude_none=True)
+    bands = [dict(band) for band in document.get("tiers", {}).get("bands", [])]
+    seen: set[tuple[Field, int | None]] = set()
+    up_tos: list[int | None] = [up_to for up_to, _ in _bands(component, book.code)]
+    for change in own:
+        name = FIELD_NAMES[change.field]
+        if (change.field, change.band) in seen:
+            return None, f"{name} of band {change.band or '-'} is changed twice"
+        seen.add((change.field, change.band))
+        if exported.get((change.field, change.band), "missing") != change.before:
+            return None, f"{name} changed since the preview: preview the sheet again"
+        try:
+            after = _after(change)
+        except _Bad as error:
+            return None, f"{name}: {error}"
+        if (change.before is None) != (after is None):
+            return None, f"{name}: a value cannot be added or removed here: edit the component"
+        if change.field == "one_time":
+            document["one_time"] = after
+        elif bands and change.band is not None:
+            key = "monthly" if change.field == "monthly" else "up_to"
+            bands[change.band - 1][key] = int(after) if key == "up_to" and after else after
+            if key == "up_to":
+                up_tos[change.band - 1] = None if after is None else int(after)
+        elif change.field == "monthly":
+            document["monthly"] = after
+    wrong = band_order_problem(up_tos) if bands else None
+    if wrong is not None:
+        return None, f"band up to: {_order_message(up_tos, wrong)}"
+    if bands:
+        document["tiers"]["bands"] = [
+            {key: value for key, value in band.items() if value is not None} for band in bands
+        ]
+    prices = {name: item.model_dump(mode="json") for name, item in component.prices.items()}
+    try:  # as the catalog checks the draft: a problem here is the change set's, never a 500
+        Component.model_validate(
+            {**component.model_dump(mode="json", by_alias=True),
+             "prices": {**prices, book.code: document}}
+        )  # fmt: skip
+    except ValidationError as error:
+        return None, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in
+                               error.errors()[:3])  # fmt: skip
+    return document, None
+
+
+def _order_message(up_tos: Sequence[int | None], wrong: tuple[int, str]) -> str:
+    index, message = wrong  # the catalog counts bands from 0, the sheet from 1
+    if index > 0 and up_tos[index] is not None:
+        return (
+            f"band {index + 1} ends at {up_tos[index]}, not above band {index}'s "
+            f"{up_tos[index - 1]}: bands must end in increasing order"
+        )
+    return message
 
 
 def new_prices(
@@ -684,7 +751,9 @@ def new_prices(
 ) -> tuple[dict[str, dict[str, object]], list[CellProblem]]:
     """The new price in ``book`` of each changed component (as its JSON document), from the
     ``active`` components as they are now; problems where a change no longer applies (the
-    version moved on, or the value is no longer what the preview saw)."""
+    version moved on, or the value is no longer what the preview saw) or never could (a
+    change set read back from a page is checked as the sheet was: each new value as its cell,
+    one change per value, bands in order, the component valid)."""
     problems: list[CellProblem] = []
     prices: dict[str, dict[str, object]] = {}
     by_code: dict[str, list[Change]] = defaultdict(list)
@@ -708,33 +777,9 @@ def new_prices(
                 )
             )
             continue
-        exported = _exported(component, book)
-        document = component.prices[book.code].model_dump(mode="json", exclude_none=True)
-        bands = [dict(band) for band in document.get("tiers", {}).get("bands", [])]
-        for change in own:
-            if exported.get((change.field, change.band), "missing") != change.before:
-                problems.append(
-                    CellProblem(
-                        cell,
-                        f"{code}: {FIELD_NAMES[change.field]} changed since the "
-                        "preview: preview the sheet again",
-                        code,
-                    )
-                )
-                break
-            after = change.after
-            if change.field == "one_time":
-                document["one_time"] = after
-            elif bands and change.band is not None:
-                key = "monthly" if change.field == "monthly" else "up_to"
-                bands[change.band - 1][key] = int(after) if key == "up_to" and after else after
-            elif change.field == "monthly":
-                document["monthly"] = after
+        document, wrong = _changed(component, book, own)
+        if document is None:
+            problems.append(CellProblem(cell, f"{code}: {wrong}", code, line_of(cell)))
         else:
-            if bands:
-                document["tiers"]["bands"] = [
-                    {key: value for key, value in band.items() if value is not None}
-                    for band in bands
-                ]
             prices[code] = document
     return prices, problems

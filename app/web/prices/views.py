@@ -6,9 +6,10 @@ not the file: it is as large as the changes (a few dozen bytes each), not the sh
 server keeps nothing between the two steps, so any process behind the load balancer can
 take the second post and nothing is left to expire. It is no trusted input: the import
 applies it only after checking, change by change, that the component's active version is
-still the one exported and every value is still what the preview said it was before, so a
-forged or stale set is refused like a stale sheet, and the person could import the same
-with the API anyway."""
+still the one exported, every value is still what the preview said it was before, and every
+new value is one the sheet's cell could hold (one per cell, bands in order, the component
+valid), so a forged or stale set is refused like a stale or wrong sheet, and the person
+could import the same with the API anyway."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ from app.portfolio import PriceChange, PriceProblem
 
 FIELDS = {"monthly": "list monthly", "up_to": "band up to", "one_time": "one-time"}
 MAX_LISTED_DRAFTS = 100  # in the address the apply step redirects to
+MAX_NUMBER = 1_000_000  # a version or band this large is no change set's
+
+
+def _number(text: str) -> bool:
+    """A plain number (ASCII digits: "²" passes str.isdigit and breaks int) of sane size."""
+    return text.isascii() and text.isdigit() and int(text) <= MAX_NUMBER
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +96,7 @@ def decoded(text: str) -> list[PriceChange] | None:
         if len(parts) != 7:
             return None
         code, version, field, band, before, after, cell = parts
-        if not version.isdigit() or field not in FIELDS or not (band == "-" or band.isdigit()):
+        if not _number(version) or field not in FIELDS or not (band == "-" or _number(band)):
             return None
         changes.append(
             PriceChange(code, int(version), field, None if band == "-" else int(band),  # type: ignore[arg-type]
@@ -113,6 +120,6 @@ def drafts_of(text: str | None) -> list[tuple[str, int]]:
     found = []
     for item in (text or "").split(","):
         code, _, version = item.partition(":")
-        if code and version.isdigit():
+        if code and _number(version):
             found.append((code, int(version)))
     return found
