@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from app.kit.inputs import whole_number
 from app.portfolio import PriceChange, PriceProblem
 
 FIELDS = {"monthly": "list monthly", "up_to": "band up to", "one_time": "one-time"}
@@ -25,8 +26,7 @@ MAX_NUMBER = 1_000_000  # a version or band this large is no change set's
 
 
 def _number(text: str) -> bool:
-    """A plain number (ASCII digits: "²" passes str.isdigit and breaks int) of sane size."""
-    return text.isascii() and text.isdigit() and int(text) <= MAX_NUMBER
+    return whole_number(text, most=MAX_NUMBER) is not None
 
 
 @dataclass(frozen=True, slots=True)
